@@ -1,0 +1,204 @@
+/*  kp_codec — decoding untrusted frames and packing replies.
+    protobuf-c's unpack has crashed on hostile input in the past and keeps
+    a slab per nesting level on the stack, so the frame is bounded first and
+    the message types are kept non-recursive (see proto/). */
+#include "kp_codec.h"
+
+#include <assert.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KP_CODEC_MAX_DEPTH 8
+#define KP_CORRELATION_ID_MAX 64
+#define KP_IDEMPOTENCY_KEY_MAX 128
+
+bool
+kp_codec_utf8_valid (const char *text, size_t len)
+{
+    const unsigned char *c = (const unsigned char *) text;
+    size_t index = 0;
+    while (index < len) {
+        unsigned char lead = c [index];
+        size_t extra;
+        uint32_t code;
+        if (lead < 0x80) {
+            index++;
+            continue;
+        }
+        else if ((lead & 0xE0) == 0xC0) { extra = 1; code = lead & 0x1F; }
+        else if ((lead & 0xF0) == 0xE0) { extra = 2; code = lead & 0x0F; }
+        else if ((lead & 0xF8) == 0xF0) { extra = 3; code = lead & 0x07; }
+        else
+            return false;
+        if (index + extra >= len)       //  truncated sequence
+            return false;
+        for (size_t k = 1; k <= extra; k++) {
+            if ((c [index + k] & 0xC0) != 0x80)
+                return false;
+            code = (code << 6) | (c [index + k] & 0x3F);
+        }
+        //  overlong forms, surrogates, beyond Unicode
+        if ((extra == 1 && code < 0x80) || (extra == 2 && code < 0x800)
+        ||  (extra == 3 && code < 0x10000) || (code >= 0xD800 && code <= 0xDFFF)
+        ||  code > 0x10FFFF)
+            return false;
+        index += extra + 1;
+    }
+    return true;
+}
+
+static void
+s_path (kp_codec_error_t *error, const char *prefix, const char *name)
+{
+    if (prefix && *prefix)
+        snprintf (error->field, sizeof error->field, "%s.%s", prefix, name);
+    else
+        snprintf (error->field, sizeof error->field, "%s", name);
+}
+
+static int
+s_check (const ProtobufCMessage *message, const char *prefix, kp_codec_error_t *error, int depth)
+{
+    if (depth > KP_CODEC_MAX_DEPTH) {
+        error->code = "request.too_deep";
+        s_path (error, prefix, "");
+        return -2;
+    }
+    if (message->n_unknown_fields > 0) {
+        error->code = "request.unknown_field";
+        char tag [24];
+        snprintf (tag, sizeof tag, "#%u", message->unknown_fields [0].tag);
+        s_path (error, prefix, tag);
+        return -2;
+    }
+    const ProtobufCMessageDescriptor *desc = message->descriptor;
+    for (unsigned index = 0; index < desc->n_fields; index++) {
+        const ProtobufCFieldDescriptor *field = &desc->fields [index];
+        const char *base = (const char *) message + field->offset;
+        //  A oneof member that is not the chosen case holds nothing.
+        if (field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+            uint32_t chosen = *(const uint32_t *) ((const char *) message + field->quantifier_offset);
+            if (chosen != field->id)
+                continue;
+        }
+        size_t count = 1;
+        const void *const *items = (const void *const *) base;
+        if (field->label == PROTOBUF_C_LABEL_REPEATED) {
+            count = *(const size_t *) ((const char *) message + field->quantifier_offset);
+            items = *(const void *const *const *) base;
+        }
+        if (field->type == PROTOBUF_C_TYPE_STRING) {
+            for (size_t item = 0; item < count; item++) {
+                const char *text = items [item];
+                if (text && !kp_codec_utf8_valid (text, strlen (text))) {
+                    error->code = "request.invalid_utf8";
+                    s_path (error, prefix, field->name);
+                    return -2;
+                }
+            }
+        }
+        else
+        if (field->type == PROTOBUF_C_TYPE_MESSAGE) {
+            for (size_t item = 0; item < count; item++) {
+                const ProtobufCMessage *child = items [item];
+                if (!child)
+                    continue;
+                char path [128];
+                snprintf (path, sizeof path, "%s%s%s", prefix && *prefix ? prefix : "",
+                          prefix && *prefix ? "." : "", field->name);
+                if (s_check (child, path, error, depth + 1))
+                    return -2;
+            }
+        }
+    }
+    return 0;
+}
+
+int
+kp_codec_check (const ProtobufCMessage *message, const char *prefix, kp_codec_error_t *error)
+{
+    return s_check (message, prefix, error, 0);
+}
+
+static int
+s_fail (kp_codec_error_t *error, const char *code, const char *field)
+{
+    error->code = code;
+    snprintf (error->field, sizeof error->field, "%s", field);
+    return -2;
+}
+
+int
+kp_codec_request_decode (const uint8_t *data, size_t size, size_t max_size,
+                         Kumppani__V1__Request **request_p, kp_codec_error_t *error)
+{
+    *request_p = NULL;
+    error->code = NULL;
+    error->field [0] = 0;
+    if (size > max_size)
+        return s_fail (error, "request.too_large", "");
+    Kumppani__V1__Request *request = kumppani__v1__request__unpack (NULL, size, data);
+    if (!request)
+        return s_fail (error, "request.malformed", "");
+    int rc = kp_codec_check (&request->base, "", error);
+    if (rc == 0 && (!*request->correlation_id || strlen (request->correlation_id) > KP_CORRELATION_ID_MAX))
+        rc = s_fail (error, "request.correlation_id", "correlation_id");
+    if (rc == 0 && strlen (request->idempotency_key) > KP_IDEMPOTENCY_KEY_MAX)
+        rc = s_fail (error, "request.idempotency_key_too_long", "idempotency_key");
+    if (rc == 0 && request->body_case == KUMPPANI__V1__REQUEST__BODY__NOT_SET)
+        rc = s_fail (error, "request.no_body", "body");
+    if (rc) {
+        kumppani__v1__request__free_unpacked (request, NULL);
+        return rc;
+    }
+    *request_p = request;
+    return 0;
+}
+
+void
+kp_codec_request_free (Kumppani__V1__Request **request_p)
+{
+    if (request_p && *request_p) {
+        kumppani__v1__request__free_unpacked (*request_p, NULL);
+        *request_p = NULL;
+    }
+}
+
+uint8_t *
+kp_codec_pack (const ProtobufCMessage *message, size_t *size)
+{
+    *size = protobuf_c_message_get_packed_size (message);
+    uint8_t *buffer = malloc (*size ? *size : 1);
+    if (!buffer)
+        return NULL;
+    size_t packed = protobuf_c_message_pack (message, buffer);
+    assert (packed == *size);
+    return buffer;
+}
+
+static const ProtobufCFieldDescriptor *
+s_body_field (const Kumppani__V1__Request *request)
+{
+    if (request->body_case == KUMPPANI__V1__REQUEST__BODY__NOT_SET)
+        return NULL;
+    return protobuf_c_message_descriptor_get_field (&kumppani__v1__request__descriptor,
+                                                    (unsigned) request->body_case);
+}
+
+const ProtobufCMessage *
+kp_codec_request_body (const Kumppani__V1__Request *request)
+{
+    const ProtobufCFieldDescriptor *field = s_body_field (request);
+    if (!field || field->type != PROTOBUF_C_TYPE_MESSAGE)
+        return NULL;
+    return *(const ProtobufCMessage *const *) ((const char *) request + field->offset);
+}
+
+const char *
+kp_codec_request_body_name (const Kumppani__V1__Request *request)
+{
+    const ProtobufCFieldDescriptor *field = s_body_field (request);
+    return field ? field->name : "";
+}

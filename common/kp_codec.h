@@ -1,0 +1,41 @@
+/*  kp_codec — the one place generated protobuf-c code meets the wire.
+    Frames are untrusted: bounded before unpacking, unknown fields and
+    invalid UTF-8 refused with the offending field's path, required fields
+    checked. Outgoing messages are packed with a size assertion. */
+#ifndef KP_CODEC_H
+#define KP_CODEC_H
+
+#include "kumppani/v1/envelope.pb-c.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    const char *code;               //  static machine code, e.g. "request.malformed"
+    char field [128];               //  offending field path, "" if none
+} kp_codec_error_t;
+
+//  Decodes a Request. Returns 0 with *request set (free with
+//  kp_codec_request_free), or -2 with error filled for malformed input.
+int kp_codec_request_decode (const uint8_t *data, size_t size, size_t max_size,
+                             Kumppani__V1__Request **request, kp_codec_error_t *error);
+void kp_codec_request_free (Kumppani__V1__Request **request_p);
+
+//  Generic checks on any unpacked message: no unknown fields, valid UTF-8
+//  in every string, recursively. 0, or -2 with error->field set to the path
+//  (prefix is prepended, e.g. "body").
+int kp_codec_check (const ProtobufCMessage *message, const char *prefix, kp_codec_error_t *error);
+
+//  Packs any message into a malloc'd buffer; *size gets its length.
+uint8_t *kp_codec_pack (const ProtobufCMessage *message, size_t *size);
+
+//  The body sub-message of a request (NULL when no body is set).
+const ProtobufCMessage *kp_codec_request_body (const Kumppani__V1__Request *request);
+//  The oneof field name of a request's body ("submit_observation"), or "".
+const char *kp_codec_request_body_name (const Kumppani__V1__Request *request);
+
+//  True if text is valid UTF-8 (no overlongs, no surrogates).
+bool kp_codec_utf8_valid (const char *text, size_t len);
+
+#endif

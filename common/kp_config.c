@@ -1,0 +1,146 @@
+/*  kp_config — reads KUMPPANI_* once. Numeric values are range-checked so
+    a typo fails loudly at start-up rather than as odd behaviour later. */
+#include "kp_config.h"
+#include "kp_log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *s_service_names [KP_SERVICE_COUNT] = {
+    "intake", "referral", "groups", "reporting", "stream"
+};
+static const char *s_endpoint_vars [KP_SERVICE_COUNT] = {
+    "KUMPPANI_INTAKE_ENDPOINT", "KUMPPANI_REFERRAL_ENDPOINT",
+    "KUMPPANI_GROUPS_ENDPOINT", "KUMPPANI_REPORTING_ENDPOINT",
+    "KUMPPANI_STREAM_ENDPOINT"
+};
+
+const char *
+kp_service_name (kp_service_t service)
+{
+    return service < KP_SERVICE_COUNT ? s_service_names [service] : "unknown";
+}
+
+int
+kp_service_from_name (const char *name)
+{
+    for (int index = 0; name && index < KP_SERVICE_COUNT; index++)
+        if (strcmp (name, s_service_names [index]) == 0)
+            return index;
+    return -1;
+}
+
+static char *
+s_env (const char *name, const char *fallback)
+{
+    const char *value = getenv (name);
+    if (!value || !*value)
+        value = fallback;
+    return value ? strdup (value) : NULL;
+}
+
+//  Integer variable within [min, max]; -1 and a log line when out of range.
+static int
+s_env_long (const char *name, long fallback, long min, long max, long *out)
+{
+    const char *text = getenv (name);
+    if (!text || !*text) {
+        *out = fallback;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long value = strtol (text, &end, 10);
+    if (errno || *end || value < min || value > max) {
+        kp_error ("configuration: %s must be an integer in [%ld, %ld]", name, min, max);
+        return -1;
+    }
+    *out = value;
+    return 0;
+}
+
+kp_config_t *
+kp_config_load (const char *service)
+{
+    kp_config_t *self = calloc (1, sizeof (kp_config_t));
+    if (!self)
+        return NULL;
+    self->service = service;
+    self->db_conninfo = s_env ("KUMPPANI_DB_CONNINFO", "dbname=kumppani");
+    self->db_user = s_env ("KUMPPANI_DB_USER", service);
+    self->certs_dir = s_env ("KUMPPANI_CERTS_DIR", "var/certs/admitted");
+    self->service_certs_dir = s_env ("KUMPPANI_SERVICE_CERTS_DIR", "var/certs/services");
+    for (int index = 0; index < KP_SERVICE_COUNT; index++) {
+        char fallback [32];
+        snprintf (fallback, sizeof fallback, "tcp://127.0.0.1:%d", 7101 + index);
+        self->endpoints [index] = s_env (s_endpoint_vars [index], fallback);
+    }
+    self->stream_pub_endpoint = s_env ("KUMPPANI_STREAM_PUB_ENDPOINT", "tcp://127.0.0.1:7106");
+    self->hetu_key_file = s_env ("KUMPPANI_HETU_KEY_FILE", "var/secrets/hetu.keys");
+    self->client_cert = s_env ("KUMPPANI_CLIENT_CERT", NULL);
+    self->log_level = s_env ("KUMPPANI_LOG_LEVEL", "info");
+
+    //  Below a few hundred bytes the CURVE handshake itself is refused.
+    long max_msg_size, timeout, drain, poll, hwm;
+    if (s_env_long ("KUMPPANI_MAX_MSG_SIZE", 1048576, 1024, 256L * 1048576, &max_msg_size)
+    ||  s_env_long ("KUMPPANI_TIMEOUT_MS", 5000, 10, 600000, &timeout)
+    ||  s_env_long ("KUMPPANI_DRAIN_MS", 2000, 0, 60000, &drain)
+    ||  s_env_long ("KUMPPANI_POLL_MS", 1000, 10, 60000, &poll)
+    ||  s_env_long ("KUMPPANI_STREAM_HWM", 10000, 10, 10000000, &hwm)) {
+        kp_config_destroy (&self);
+        return NULL;
+    }
+    self->max_msg_size = (size_t) max_msg_size;
+    self->request_timeout_ms = (int) timeout;
+    self->drain_ms = (int) drain;
+    self->poll_interval_ms = (int) poll;
+    self->stream_hwm = (int) hwm;
+    return self;
+}
+
+void
+kp_config_destroy (kp_config_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    kp_config_t *self = *self_p;
+    free (self->db_conninfo);
+    free (self->db_user);
+    free (self->certs_dir);
+    free (self->service_certs_dir);
+    for (int index = 0; index < KP_SERVICE_COUNT; index++)
+        free (self->endpoints [index]);
+    free (self->stream_pub_endpoint);
+    free (self->hetu_key_file);
+    free (self->client_cert);
+    free (self->log_level);
+    free (self);
+    *self_p = NULL;
+}
+
+char *
+kp_config_db_conninfo (const kp_config_t *self)
+{
+    size_t size = strlen (self->db_conninfo) + 64 + (self->db_user ? strlen (self->db_user) : 0);
+    char *conninfo = malloc (size);
+    if (!conninfo)
+        return NULL;
+    if (self->db_user)
+        snprintf (conninfo, size, "%s user=%s application_name=kumppani-%s",
+                  self->db_conninfo, self->db_user, self->service ? self->service : "tool");
+    else
+        snprintf (conninfo, size, "%s", self->db_conninfo);
+    return conninfo;
+}
+
+char *
+kp_config_service_cert_path (const kp_config_t *self, kp_service_t service)
+{
+    size_t size = strlen (self->service_certs_dir) + 32;
+    char *path = malloc (size);
+    if (path)
+        snprintf (path, size, "%s/%s.cert", self->service_certs_dir, kp_service_name (service));
+    return path;
+}

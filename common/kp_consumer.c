@@ -1,0 +1,304 @@
+/*  kp_consumer — the live SUB socket is only a wake-up: every event is
+    read through the stream's replay, in seq order, from the stored cursor.
+    That keeps one code path for catch-up and live, makes filtered
+    subscriptions gap-proof (a seq jump may just be other topics), and
+    leaves nothing to reconcile after a restart. */
+#include "kp_consumer.h"
+#include "kp_client.h"
+#include "kp_log.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KP_CONSUMER_PAGE 200
+#define KP_CONSUMER_MAX_PREFIXES 8
+
+const kp_stmt_t kp_consumer_statements [] = {
+    { "kp_consumer_init",
+      "INSERT INTO kp.consumer_cursors (consumer) VALUES ($1::text) ON CONFLICT (consumer) DO NOTHING" },
+    { "kp_consumer_lock",
+      "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text FOR UPDATE" },
+    { "kp_consumer_move",
+      "UPDATE kp.consumer_cursors SET last_seq = $2::int8, updated_at = now()"
+      " WHERE consumer = $1::text AND last_seq < $2::int8" },
+    { "kp_consumer_park",
+      "INSERT INTO kp.parked_events (consumer, seq, topic, error) VALUES ($1::text, $2::int8, $3::text, $4::text)"
+      " ON CONFLICT DO NOTHING" },
+    { "kp_consumer_parked", "SELECT count(*) FROM kp.parked_events WHERE consumer = $1::text" },
+    { NULL }
+};
+
+struct _kp_consumer_t {
+    char *name;
+    kp_db_t *db;
+    zloop_t *loop;
+    zsock_t *sub;
+    kp_client_t *replay;
+    kp_consumer_fn *handler;
+    void *arg;
+    char *prefixes [KP_CONSUMER_MAX_PREFIXES];
+    size_t prefix_count;
+    uint64_t cursor;
+    uint64_t failing_seq;           //  the event that failed last, and how often
+    int failures;
+    int64_t parked;
+    int timer_id;
+    int timeout_ms;
+};
+
+static int64_t
+s_scalar (kp_db_t *db, const char *statement, int nparams, const char *const *values)
+{
+    PGresult *result = kp_db_exec (db, statement, nparams, values);
+    if (!result)
+        return -1;
+    int64_t value = PQntuples (result) ? strtoll (PQgetvalue (result, 0, 0), NULL, 10) : -1;
+    PQclear (result);
+    return value;
+}
+
+//  Parks seq in its own transaction and moves the cursor past it.
+static int
+s_park (kp_consumer_t *self, uint64_t seq, const char *topic, const char *error)
+{
+    char seq_text [24];
+    snprintf (seq_text, sizeof seq_text, "%" PRIu64, seq);
+    const char *park [] = { self->name, seq_text, topic, error };
+    const char *move [] = { self->name, seq_text };
+    PGresult *parked = NULL, *moved = NULL;
+    int rc = -1;
+    if (kp_db_begin (self->db) == 0
+    &&  (parked = kp_db_exec (self->db, "kp_consumer_park", 4, park))
+    &&  (moved = kp_db_exec (self->db, "kp_consumer_move", 2, move))
+    &&  kp_db_commit (self->db) == 0)
+        rc = 0;
+    else
+        kp_db_rollback (self->db);
+    PQclear (parked);
+    PQclear (moved);
+    if (rc == 0) {
+        self->parked++;
+        self->cursor = seq;
+        kp_error ("consumer %s parked event %" PRIu64 " (%s): %s", self->name, seq, topic, error);
+    }
+    return rc;
+}
+
+//  Handles one event in one transaction. 0 when the cursor moved past it.
+static int
+s_handle (kp_consumer_t *self, const Kumppani__V1__Event *event)
+{
+    char seq_text [24], error [256] = "";
+    snprintf (seq_text, sizeof seq_text, "%" PRIu64, event->seq);
+    const char *lock [] = { self->name };
+    const char *move [] = { self->name, seq_text };
+    int outcome = -1;
+    if (kp_db_begin (self->db) == 0) {
+        //  The row lock makes a second instance of this consumer wait here
+        //  and then see the event as done: no double handling.
+        int64_t stored = s_scalar (self->db, "kp_consumer_lock", 1, lock);
+        if (stored >= 0 && (uint64_t) stored >= event->seq)
+            outcome = 0;                    //  already handled
+        else
+        if (stored >= 0) {
+            outcome = self->handler (self->db, event, self->arg, error, sizeof error);
+            if (outcome == 0) {
+                PGresult *moved = kp_db_exec (self->db, "kp_consumer_move", 2, move);
+                outcome = moved ? 0 : -1;
+                PQclear (moved);
+            }
+        }
+    }
+    if (outcome == 0 && kp_db_commit (self->db) == 0) {
+        self->cursor = event->seq;
+        self->failures = 0;
+        return 0;
+    }
+    kp_db_rollback (self->db);
+    if (outcome != -2) {
+        snprintf (error, sizeof error, "%s", kp_db_message (self->db));
+        self->failures = self->failing_seq == event->seq ? self->failures + 1 : 1;
+        self->failing_seq = event->seq;
+        if (self->failures < KP_CONSUMER_TRIES) {
+            kp_warn ("consumer %s: event %" PRIu64 " failed (%d of %d): %s", self->name,
+                     event->seq, self->failures, KP_CONSUMER_TRIES, error);
+            return -1;
+        }
+    }
+    return s_park (self, event->seq, event->topic, error);
+}
+
+//  Moves the stored cursor over a page whose matching events were handled
+//  (the rest of the page were other topics or other organisations' events).
+static void
+s_advance (kp_consumer_t *self, uint64_t seq)
+{
+    if (seq <= self->cursor)
+        return;
+    char seq_text [24];
+    snprintf (seq_text, sizeof seq_text, "%" PRIu64, seq);
+    const char *move [] = { self->name, seq_text };
+    PGresult *moved = kp_db_exec (self->db, "kp_consumer_move", 2, move);
+    if (moved)
+        self->cursor = seq;
+    PQclear (moved);
+}
+
+void
+kp_consumer_poll (kp_consumer_t *self)
+{
+    bool more = true;
+    while (more) {
+        Kumppani__V1__ReplayRequest body = KUMPPANI__V1__REPLAY_REQUEST__INIT;
+        body.after_seq = self->cursor;
+        body.topic_prefixes = self->prefixes;
+        body.n_topic_prefixes = self->prefix_count;
+        body.page_size = KP_CONSUMER_PAGE;
+        Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+        request.body_case = KUMPPANI__V1__REQUEST__BODY_REPLAY;
+        request.replay = &body;
+        Kumppani__V1__Reply *reply = kp_client_call (self->replay, &request, self->timeout_ms, 1);
+        if (!reply || reply->status != KUMPPANI__V1__STATUS__STATUS_OK || !reply->replay) {
+            kp_warn ("consumer %s: replay failed: %s", self->name,
+                     reply && reply->error ? reply->error->code : "no answer");
+            if (reply)
+                kumppani__v1__reply__free_unpacked (reply, NULL);
+            return;                         //  the timer tries again
+        }
+        bool stopped = false;
+        for (size_t index = 0; index < reply->replay->n_events && !stopped; index++) {
+            Kumppani__V1__Event *event = kumppani__v1__event__unpack (
+                NULL, reply->replay->events [index].len, reply->replay->events [index].data);
+            if (!event)
+                stopped = s_park (self, self->cursor + 1, "unknown", "event cannot be decoded") != 0;
+            else {
+                if (event->seq > self->cursor)
+                    stopped = s_handle (self, event) != 0;
+                kumppani__v1__event__free_unpacked (event, NULL);
+            }
+        }
+        if (!stopped)
+            s_advance (self, reply->replay->last_seq);
+        more = !stopped && reply->replay->more;
+        kumppani__v1__reply__free_unpacked (reply, NULL);
+    }
+}
+
+static int
+s_on_live (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    zmsg_t *msg = zmsg_recv (reader);
+    zmsg_destroy (&msg);
+    //  Drain whatever else arrived: one catch-up covers it all.
+    while (zsock_events (reader) & ZMQ_POLLIN) {
+        msg = zmsg_recv (reader);
+        zmsg_destroy (&msg);
+    }
+    kp_consumer_poll ((kp_consumer_t *) arg);
+    return 0;
+}
+
+static int
+s_on_timer (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    kp_consumer_poll ((kp_consumer_t *) arg);
+    return 0;
+}
+
+kp_consumer_t *
+kp_consumer_new (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
+                 const char *name, const char *const *prefixes,
+                 const char *client_cert, kp_consumer_fn *handler, void *arg)
+{
+    kp_consumer_t *self = calloc (1, sizeof (kp_consumer_t));
+    if (!self)
+        return NULL;
+    self->name = strdup (name);
+    self->db = db;
+    self->loop = loop;
+    self->handler = handler;
+    self->arg = arg;
+    self->timeout_ms = config->request_timeout_ms;
+    for (const char *const *prefix = prefixes; prefix && *prefix
+         && self->prefix_count < KP_CONSUMER_MAX_PREFIXES; prefix++)
+        self->prefixes [self->prefix_count++] = strdup (*prefix);
+
+    const char *init [] = { name };
+    PGresult *created = NULL;
+    if (kp_db_register (db, kp_consumer_statements)
+    ||  !(created = kp_db_exec (db, "kp_consumer_init", 1, init)))
+        goto failed;
+    PQclear (created);
+    int64_t cursor = s_scalar (db, "kp_consumer_lock", 1, init);
+    self->parked = s_scalar (db, "kp_consumer_parked", 1, init);
+    if (cursor < 0 || self->parked < 0)
+        goto failed;
+    self->cursor = (uint64_t) cursor;
+
+    char *stream_cert_path = kp_config_service_cert_path (config, KP_SERVICE_STREAM);
+    self->replay = kp_client_new (config->endpoints [KP_SERVICE_STREAM], stream_cert_path, client_cert);
+    zcert_t *stream_cert = zcert_load (stream_cert_path);
+    zcert_t *own_cert = zcert_load (client_cert);
+    free (stream_cert_path);
+    if (!self->replay || !stream_cert || !own_cert) {
+        zcert_destroy (&stream_cert);
+        zcert_destroy (&own_cert);
+        goto failed;
+    }
+    self->sub = zsock_new (ZMQ_SUB);
+    zcert_apply (own_cert, self->sub);
+    zsock_set_curve_serverkey (self->sub, zcert_public_txt (stream_cert));
+    zcert_destroy (&stream_cert);
+    zcert_destroy (&own_cert);
+    for (size_t index = 0; index < self->prefix_count; index++)
+        zsock_set_subscribe (self->sub, self->prefixes [index]);
+    if (self->prefix_count == 0)
+        zsock_set_subscribe (self->sub, "");
+    zsock_set_subscribe (self->sub, "heartbeat");
+    zsock_connect (self->sub, "%s", config->stream_pub_endpoint);
+    zloop_reader (loop, self->sub, s_on_live, self);
+    zloop_reader_set_tolerant (loop, self->sub);
+    self->timer_id = zloop_timer (loop, (size_t) config->poll_interval_ms, 0, s_on_timer, self);
+    return self;
+
+failed:
+    kp_error ("consumer %s cannot start: %s", name, kp_db_message (db));
+    kp_consumer_destroy (&self);
+    return NULL;
+}
+
+void
+kp_consumer_destroy (kp_consumer_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    kp_consumer_t *self = *self_p;
+    if (self->loop && self->sub)
+        zloop_reader_end (self->loop, self->sub);
+    if (self->loop && self->timer_id)
+        zloop_timer_end (self->loop, self->timer_id);
+    zsock_destroy (&self->sub);
+    kp_client_destroy (&self->replay);
+    for (size_t index = 0; index < self->prefix_count; index++)
+        free (self->prefixes [index]);
+    free (self->name);
+    free (self);
+    *self_p = NULL;
+}
+
+uint64_t
+kp_consumer_cursor (kp_consumer_t *self)
+{
+    return self->cursor;
+}
+
+int64_t
+kp_consumer_parked (kp_consumer_t *self)
+{
+    return self->parked;
+}

@@ -1,0 +1,309 @@
+/*  kp_db — libpq done carefully: every PGresult checked and cleared on
+    every path, statements prepared by name from tables and re-prepared
+    after a reconnect, SQLSTATE classified into retry / duplicate / error. */
+#include "kp_db.h"
+#include "kp_log.h"
+#include "kumppani/v1/envelope.pb-c.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define KP_DB_MAX_TABLES 32
+
+struct _kp_db_t {
+    PGconn *conn;
+    char *conninfo;
+    const kp_stmt_t *tables [KP_DB_MAX_TABLES];
+    int table_count;
+    bool in_transaction;
+    char *on_connect;               //  SQL repeated after every reconnect
+    int max_wait_ms;                //  how long a reconnect may back off
+    char sqlstate [6];
+    char message [256];
+};
+
+static void
+s_sleep_ms (int ms)
+{
+    struct timespec pause = { ms / 1000, (long) (ms % 1000) * 1000000L };
+    nanosleep (&pause, NULL);
+}
+
+static void
+s_set_error (kp_db_t *self, const PGresult *result)
+{
+    const char *state = result ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+    //  No SQLSTATE means libpq never got an answer: treat as connection loss.
+    snprintf (self->sqlstate, sizeof self->sqlstate, "%s", state ? state : "08006");
+    const char *text = result ? PQresultErrorMessage (result) : PQerrorMessage (self->conn);
+    snprintf (self->message, sizeof self->message, "%s", text && *text ? text : "no answer");
+    size_t len = strlen (self->message);
+    while (len && (self->message [len - 1] == '\n'))
+        self->message [--len] = 0;
+}
+
+static int
+s_prepare_table (kp_db_t *self, const kp_stmt_t *table)
+{
+    for (const kp_stmt_t *stmt = table; stmt->name; stmt++) {
+        PGresult *result = PQprepare (self->conn, stmt->name, stmt->sql, 0, NULL);
+        if (PQresultStatus (result) != PGRES_COMMAND_OK) {
+            s_set_error (self, result);
+            kp_error ("db: cannot prepare %s: %s", stmt->name, self->message);
+            PQclear (result);
+            return -1;
+        }
+        PQclear (result);
+    }
+    return 0;
+}
+
+//  (Re)connects with exponential backoff and prepares every table.
+static int
+s_connect (kp_db_t *self)
+{
+    int waited = 0, pause = 50;
+    while (true) {
+        if (self->conn)
+            PQfinish (self->conn);
+        self->conn = PQconnectdb (self->conninfo);
+        if (PQstatus (self->conn) == CONNECTION_OK) {
+            bool prepared = true;
+            for (int index = 0; index < self->table_count && prepared; index++)
+                prepared = s_prepare_table (self, self->tables [index]) == 0;
+            if (prepared && self->on_connect) {
+                PGresult *result = PQexec (self->conn, self->on_connect);
+                prepared = PQresultStatus (result) == PGRES_COMMAND_OK;
+                if (!prepared)
+                    s_set_error (self, result);
+                PQclear (result);
+            }
+            if (prepared)
+                return 0;
+        }
+        else {
+            snprintf (self->sqlstate, sizeof self->sqlstate, "08006");
+            snprintf (self->message, sizeof self->message, "%s", PQerrorMessage (self->conn));
+        }
+        if (waited >= self->max_wait_ms) {
+            kp_error ("db: cannot connect: %s", self->message);
+            return -1;
+        }
+        s_sleep_ms (pause);
+        waited += pause;
+        pause = pause * 2 > 2000 ? 2000 : pause * 2;
+    }
+}
+
+kp_db_t *
+kp_db_new (const char *conninfo, int max_wait_ms)
+{
+    kp_db_t *self = calloc (1, sizeof (kp_db_t));
+    if (!self)
+        return NULL;
+    self->conninfo = strdup (conninfo);
+    self->max_wait_ms = max_wait_ms;
+    if (!self->conninfo || s_connect (self)) {
+        kp_db_destroy (&self);
+        return NULL;
+    }
+    return self;
+}
+
+void
+kp_db_destroy (kp_db_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    kp_db_t *self = *self_p;
+    if (self->conn)
+        PQfinish (self->conn);
+    free (self->conninfo);
+    free (self->on_connect);
+    free (self);
+    *self_p = NULL;
+}
+
+int
+kp_db_register (kp_db_t *self, const kp_stmt_t *table)
+{
+    //  Several users of one connection may share a module's table.
+    for (int index = 0; index < self->table_count; index++)
+        if (self->tables [index] == table)
+            return 0;
+    if (self->table_count == KP_DB_MAX_TABLES)
+        return -1;
+    self->tables [self->table_count++] = table;
+    return PQstatus (self->conn) == CONNECTION_OK ? s_prepare_table (self, table) : 0;
+}
+
+int
+kp_db_set_on_connect (kp_db_t *self, const char *sql)
+{
+    free (self->on_connect);
+    self->on_connect = strdup (sql);
+    return kp_db_command (self, sql);
+}
+
+int
+kp_db_ensure (kp_db_t *self)
+{
+    if (PQstatus (self->conn) == CONNECTION_OK)
+        return 0;
+    kp_warn ("db: connection lost, reconnecting");
+    self->in_transaction = false;
+    return s_connect (self);
+}
+
+PGresult *
+kp_db_exec_params (kp_db_t *self, const char *name, int nparams,
+                   const char *const *values, const int *lengths, const int *formats)
+{
+    //  Inside a transaction a lost connection lost the transaction too:
+    //  report it and let the caller run the whole transaction again.
+    if (!self->in_transaction && kp_db_ensure (self))
+        return NULL;
+    PGresult *result = PQexecPrepared (self->conn, name, nparams, values, lengths, formats, 0);
+    ExecStatusType status = PQresultStatus (result);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+        return result;
+    s_set_error (self, result);
+    PQclear (result);
+    return NULL;
+}
+
+PGresult *
+kp_db_exec (kp_db_t *self, const char *name, int nparams, const char *const *values)
+{
+    return kp_db_exec_params (self, name, nparams, values, NULL, NULL);
+}
+
+int
+kp_db_command (kp_db_t *self, const char *sql)
+{
+    if (!self->in_transaction && kp_db_ensure (self))
+        return -1;
+    PGresult *result = PQexec (self->conn, sql);
+    ExecStatusType status = PQresultStatus (result);
+    int rc = 0;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        s_set_error (self, result);
+        rc = -1;
+    }
+    PQclear (result);
+    return rc;
+}
+
+int
+kp_db_begin (kp_db_t *self)
+{
+    self->sqlstate [0] = 0;     //  a domain failure must not look like a stale retry
+    if (kp_db_command (self, "BEGIN"))
+        return -1;
+    self->in_transaction = true;
+    return 0;
+}
+
+int
+kp_db_commit (kp_db_t *self)
+{
+    self->in_transaction = false;
+    return kp_db_command (self, "COMMIT");
+}
+
+int
+kp_db_rollback (kp_db_t *self)
+{
+    self->in_transaction = false;
+    if (PQstatus (self->conn) != CONNECTION_OK)
+        return 0;               //  nothing to roll back on a dead connection
+    //  Keep the original error for the caller; a failed ROLLBACK adds nothing.
+    PGresult *result = PQexec (self->conn, "ROLLBACK");
+    PQclear (result);
+    return 0;
+}
+
+int
+kp_db_transaction (kp_db_t *self, kp_db_txn_fn *fn, void *arg, int max_tries)
+{
+    for (int attempt = 1; ; attempt++) {
+        int rc = kp_db_begin (self);
+        if (rc == 0) {
+            rc = fn (self, arg);
+            if (rc == 0)
+                rc = kp_db_commit (self);
+            else
+                kp_db_rollback (self);
+        }
+        if (rc == 0)
+            return 0;
+        if (kp_db_class (self) != KP_DB_RETRY || attempt >= max_tries)
+            return -1;
+        kp_debug ("db: retrying transaction after %s (attempt %d)", self->sqlstate, attempt);
+        s_sleep_ms (5 * attempt);
+    }
+}
+
+const char *
+kp_db_sqlstate (kp_db_t *self)
+{
+    return self->sqlstate;
+}
+
+const char *
+kp_db_message (kp_db_t *self)
+{
+    return self->message;
+}
+
+kp_db_class_t
+kp_db_class (kp_db_t *self)
+{
+    return self->sqlstate [0] ? kp_db_classify (self->sqlstate) : KP_DB_OK;
+}
+
+kp_db_class_t
+kp_db_classify (const char *sqlstate)
+{
+    if (!sqlstate || strncmp (sqlstate, "08", 2) == 0
+    ||  strcmp (sqlstate, "40001") == 0 || strcmp (sqlstate, "40P01") == 0
+    ||  strcmp (sqlstate, "57P01") == 0)        //  admin shutdown: reconnect
+        return KP_DB_RETRY;
+    if (strcmp (sqlstate, "23505") == 0)
+        return KP_DB_DUPLICATE;
+    if (strncmp (sqlstate, "22", 2) == 0 || strncmp (sqlstate, "23", 2) == 0)
+        return KP_DB_CONSTRAINT;
+    return KP_DB_ERROR;
+}
+
+int
+kp_db_status_for (const char *sqlstate)
+{
+    switch (kp_db_classify (sqlstate)) {
+        case KP_DB_OK:          return KUMPPANI__V1__STATUS__STATUS_OK;
+        case KP_DB_RETRY:       return KUMPPANI__V1__STATUS__STATUS_UNAVAILABLE;
+        case KP_DB_DUPLICATE:   return KUMPPANI__V1__STATUS__STATUS_CONFLICT;
+        case KP_DB_CONSTRAINT:  return KUMPPANI__V1__STATUS__STATUS_INVALID;
+        default:
+            //  Out of resources is temporary; the rest is our bug.
+            return strncmp (sqlstate, "53", 2) == 0
+                 ? KUMPPANI__V1__STATUS__STATUS_UNAVAILABLE
+                 : KUMPPANI__V1__STATUS__STATUS_INTERNAL;
+    }
+}
+
+bool
+kp_db_ping (kp_db_t *self)
+{
+    if (kp_db_ensure (self))
+        return false;
+    return kp_db_command (self, "SELECT 1") == 0;
+}
+
+PGconn *
+kp_db_conn (kp_db_t *self)
+{
+    return self->conn;
+}

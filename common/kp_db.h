@@ -1,0 +1,76 @@
+/*  kp_db — one libpq connection with reconnect and backoff, statements
+    prepared once by name from tables (and again after every reconnect), a
+    transaction helper that retries what PostgreSQL says may be retried,
+    and the one mapping from SQLSTATE to a reply status. */
+#ifndef KP_DB_H
+#define KP_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+typedef struct _kp_db_t kp_db_t;
+
+//  A prepared statement. Tables end with { NULL }.
+typedef struct {
+    const char *name;
+    const char *sql;                //  parameters only, cast in SQL ($1::int8)
+} kp_stmt_t;
+
+//  What an error means to the caller.
+typedef enum {
+    KP_DB_OK = 0,
+    KP_DB_RETRY,                    //  connection lost, 40001, 40P01: run it again
+    KP_DB_DUPLICATE,                //  23505: a domain outcome, not a failure
+    KP_DB_CONSTRAINT,               //  other integrity / data errors (22xxx, 23xxx)
+    KP_DB_ERROR                     //  everything else
+} kp_db_class_t;
+
+//  Connects (with backoff, up to max_wait_ms); NULL if it never succeeds.
+kp_db_t *kp_db_new (const char *conninfo, int max_wait_ms);
+void kp_db_destroy (kp_db_t **self_p);
+
+//  Adds a statement table; prepared now and after every reconnect. The
+//  table must outlive the connection (tables are static const arrays).
+//  Registering the same table again does nothing.
+int kp_db_register (kp_db_t *self, const kp_stmt_t *table);
+
+//  Runs a prepared statement with text parameters (NULL = SQL NULL).
+//  Returns the result when it succeeded (caller PQclear's it), else NULL
+//  with the error recorded (kp_db_sqlstate, kp_db_class, kp_db_message).
+PGresult *kp_db_exec (kp_db_t *self, const char *name, int nparams, const char *const *values);
+//  Same with per-parameter lengths and formats (1 = binary, for bytea).
+PGresult *kp_db_exec_params (kp_db_t *self, const char *name, int nparams,
+                             const char *const *values, const int *lengths, const int *formats);
+//  Runs plain SQL without parameters (BEGIN, COMMIT, LISTEN, migrations). 0 or -1.
+int kp_db_command (kp_db_t *self, const char *sql);
+
+//  The transaction helper: BEGIN, fn, COMMIT; ROLLBACK if fn returns -1.
+//  When the failure is of class KP_DB_RETRY the whole transaction is run
+//  again, up to max_tries. Returns fn's 0 / -1, or -1 on a database error.
+typedef int (kp_db_txn_fn) (kp_db_t *db, void *arg);
+int kp_db_transaction (kp_db_t *self, kp_db_txn_fn *fn, void *arg, int max_tries);
+
+int kp_db_begin (kp_db_t *self);
+int kp_db_commit (kp_db_t *self);
+int kp_db_rollback (kp_db_t *self);
+
+//  The last error of this connection.
+const char *kp_db_sqlstate (kp_db_t *self);
+const char *kp_db_message (kp_db_t *self);
+kp_db_class_t kp_db_class (kp_db_t *self);
+//  Classifies a SQLSTATE; NULL (no server answer) means connection loss.
+kp_db_class_t kp_db_classify (const char *sqlstate);
+//  Reply status for a SQLSTATE (a KUMPPANI__V1__STATUS__* value).
+int kp_db_status_for (const char *sqlstate);
+
+//  True if the server answers now (health).
+bool kp_db_ping (kp_db_t *self);
+//  For LISTEN: the raw connection and its socket (-1 when disconnected).
+PGconn *kp_db_conn (kp_db_t *self);
+//  SQL run after every (re)connect, e.g. "LISTEN kp_events" (LISTEN is
+//  per session, so a reconnect must repeat it). 0, or -1 if it fails now.
+int kp_db_set_on_connect (kp_db_t *self, const char *sql);
+//  Makes sure the connection is up, reconnecting with backoff; 0 or -1.
+int kp_db_ensure (kp_db_t *self);
+
+#endif

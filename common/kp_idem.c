@@ -1,0 +1,82 @@
+/*  kp_idem — stored replies for retried requests (see kp_idem.h). */
+#include "kp_idem.h"
+#include "kp_codec.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+const kp_stmt_t kp_idem_statements [] = {
+    { "kp_idem_lookup",
+      "SELECT request_hash, reply FROM kp.idempotency"
+      " WHERE service = session_user AND org_id = $1::text AND key = $2::text" },
+    { "kp_idem_store",
+      "INSERT INTO kp.idempotency (org_id, key, operation, request_hash, reply)"
+      " VALUES ($1::text, $2::text, $3::text, $4::bytea, $5::bytea)" },
+    { NULL }
+};
+
+void
+kp_idem_request_hash (const char *operation, const ProtobufCMessage *body, uint8_t *hash)
+{
+    crypto_hash_sha256_state state;
+    crypto_hash_sha256_init (&state);
+    crypto_hash_sha256_update (&state, (const uint8_t *) operation, strlen (operation) + 1);
+    if (body) {
+        size_t size;
+        uint8_t *packed = kp_codec_pack (body, &size);
+        if (packed)
+            crypto_hash_sha256_update (&state, packed, size);
+        free (packed);
+    }
+    crypto_hash_sha256_final (&state, hash);
+}
+
+int
+kp_idem_lookup (kp_db_t *db, const char *org_id, const char *key, const uint8_t *hash,
+                uint8_t **reply, size_t *reply_size, bool *same_request)
+{
+    *reply = NULL;
+    const char *values [] = { org_id, key };
+    PGresult *result = kp_db_exec (db, "kp_idem_lookup", 2, values);
+    if (!result)
+        return -1;
+    int found = 0;
+    if (PQntuples (result) == 1) {
+        size_t hash_size = 0, size = 0;
+        unsigned char *stored_hash = PQunescapeBytea (
+            (const unsigned char *) PQgetvalue (result, 0, 0), &hash_size);
+        unsigned char *stored = PQunescapeBytea (
+            (const unsigned char *) PQgetvalue (result, 0, 1), &size);
+        if (stored_hash && stored) {
+            *same_request = hash_size == KP_IDEM_HASH_BYTES
+                         && memcmp (stored_hash, hash, KP_IDEM_HASH_BYTES) == 0;
+            *reply = malloc (size ? size : 1);
+            if (*reply) {
+                memcpy (*reply, stored, size);
+                *reply_size = size;
+                found = 1;
+            }
+        }
+        if (!found)
+            found = -1;
+        PQfreemem (stored_hash);
+        PQfreemem (stored);
+    }
+    PQclear (result);
+    return found;
+}
+
+int
+kp_idem_store (kp_db_t *db, const char *org_id, const char *key, const char *operation,
+               const uint8_t *hash, const uint8_t *reply, size_t reply_size)
+{
+    const char *values [] = { org_id, key, operation, (const char *) hash, (const char *) reply };
+    const int lengths [] = { 0, 0, 0, KP_IDEM_HASH_BYTES, (int) reply_size };
+    const int formats [] = { 0, 0, 0, 1, 1 };
+    PGresult *result = kp_db_exec_params (db, "kp_idem_store", 5, values, lengths, formats);
+    if (!result)
+        return -1;
+    PQclear (result);
+    return 0;
+}

@@ -1,0 +1,30 @@
+/*  kp_idem — idempotency keys. The first reply to (service, organisation,
+    key) is stored in the same transaction as the request's effect; a retry
+    gets that reply back, and a different request under a used key is a
+    conflict. The service is the database role, so keys never cross
+    services. */
+#ifndef KP_IDEM_H
+#define KP_IDEM_H
+
+#include "kp_db.h"
+
+#include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define KP_IDEM_HASH_BYTES 32
+
+extern const kp_stmt_t kp_idem_statements [];
+
+//  Hash of what makes two requests "the same": operation and body.
+void kp_idem_request_hash (const char *operation, const ProtobufCMessage *body, uint8_t *hash);
+//  1 if found (*reply malloc'd, *same_request says whether the hash
+//  matched), 0 if the key is new, -1 on a database error.
+int kp_idem_lookup (kp_db_t *db, const char *org_id, const char *key, const uint8_t *hash,
+                    uint8_t **reply, size_t *reply_size, bool *same_request);
+//  0, or -1 (kp_db_class is KP_DB_DUPLICATE when a concurrent twin won).
+int kp_idem_store (kp_db_t *db, const char *org_id, const char *key, const char *operation,
+                   const uint8_t *hash, const uint8_t *reply, size_t reply_size);
+
+#endif

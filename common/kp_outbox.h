@@ -1,0 +1,27 @@
+/*  kp_outbox — appends an event in the caller's transaction. The seq is
+    assigned by kp.append_event in commit order (see migration 0002), so
+    call this as the last step before COMMIT: it holds the counter lock. */
+#ifndef KP_OUTBOX_H
+#define KP_OUTBOX_H
+
+#include "kp_db.h"
+#include "kumppani/v1/envelope.pb-c.h"
+
+#include <stdint.h>
+
+//  Who may see the event on the stream; NULL fields are not scoped.
+typedef struct {
+    const char *municipality;
+    const char *sender_org;
+    const char *recipient_org;
+} kp_event_scope_t;
+
+extern const kp_stmt_t kp_outbox_statements [];
+
+//  event carries topic, aggregate_id and payload; occurred_at is set to
+//  now when 0. Returns the assigned seq, or -1 on a database error.
+int64_t kp_outbox_append (kp_db_t *db, Kumppani__V1__Event *event, const kp_event_scope_t *scope);
+//  Microseconds since the epoch, UTC.
+int64_t kp_now_us (void);
+
+#endif

@@ -1,0 +1,95 @@
+/*  kp_server — the request side every service shares: a CURVE ROUTER
+    behind zauth, decoding, identity from the certificate's ZAP metadata,
+    a dispatch table by body case that also holds the service's
+    authorisation matrix, idempotent transactions, the health request, and
+    a graceful drain on SIGTERM / SIGINT. Services supply routes and
+    handlers and nothing else. */
+#ifndef KP_SERVER_H
+#define KP_SERVER_H
+
+#include "kp_config.h"
+#include "kp_db.h"
+#include "kp_log.h"
+#include "kumppani/v1/envelope.pb-c.h"
+
+#include <czmq.h>
+
+#define KP_VERSION_STRING "0.1.0"
+
+//  Who is calling, from the certificate admitted by zauth, never from the body.
+typedef struct {
+    char org_id [64];
+    char org_type [32];             //  kela, municipality, ngo, debt_counselling, …
+    char municipality [16];         //  municipality code, "" if not bound to one
+    char public_key [48];           //  Z85 CURVE key
+} kp_identity_t;
+
+typedef struct _kp_server_t kp_server_t;
+typedef struct _kp_call_t kp_call_t;
+
+//  What a handler sees. The reply is pre-set to STATUS_OK; a handler fills
+//  its body (memory from kp_call_alloc lives until the reply is sent) or
+//  fails with kp_call_fail.
+struct _kp_call_t {
+    kp_server_t *server;
+    kp_db_t *db;
+    void *service;                          //  the service's own context
+    const kp_identity_t *identity;
+    const Kumppani__V1__Request *request;
+    Kumppani__V1__Reply *reply;
+    const char *operation;
+    kp_log_ctx_t log;
+    void *arena;                            //  kp_call_alloc blocks, freed after the reply
+    uint8_t *packed;                        //  reply bytes ready to send, if set
+    size_t packed_size;
+};
+
+typedef int (kp_handler_fn) (kp_call_t *call);
+
+#define KP_ROUTE_MUTATING   1       //  needs an idempotency key; runs in one transaction
+#define KP_ROUTE_NO_ACTOR   2       //  no person behind it (health)
+
+//  One row of a service's dispatch table, ending with { 0 }. org_types is a
+//  space-separated list of organisation types allowed to call it; NULL
+//  admits every authenticated organisation (the handler then decides).
+typedef struct {
+    int body_case;                  //  KUMPPANI__V1__REQUEST__BODY_*
+    const char *operation;          //  "reporting.submit_observation"
+    unsigned flags;
+    const char *org_types;
+    kp_handler_fn *handler;
+} kp_route_t;
+
+//  statements: NULL-terminated list of statement tables to prepare.
+kp_server_t *kp_server_new (const kp_config_t *config, kp_service_t service,
+                            const kp_route_t *routes, const kp_stmt_t *const *statements,
+                            void *service_ctx);
+void kp_server_destroy (kp_server_t **self_p);
+//  The loop, for services that add their own readers and timers.
+zloop_t *kp_server_loop (kp_server_t *self);
+kp_db_t *kp_server_db (kp_server_t *self);
+//  Serves until SIGTERM / SIGINT, then drains: no new requests are read,
+//  the reply in hand is sent with linger. 0 on a clean stop.
+int kp_server_run (kp_server_t *self);
+//  Extra figures for the health reply (parked events, head seq).
+typedef void (kp_health_fn) (void *service, Kumppani__V1__HealthReply *health);
+void kp_server_set_health_hook (kp_server_t *self, kp_health_fn *hook);
+//  The service context handlers receive as call->service.
+void kp_server_set_context (kp_server_t *self, void *service_ctx);
+
+//  Handler helpers.
+void *kp_call_alloc (kp_call_t *call, size_t size);
+char *kp_call_strdup (kp_call_t *call, const char *text);
+//  Sets the reply's status and error; returns -1 for `return kp_call_fail (…)`.
+int kp_call_fail (kp_call_t *call, Kumppani__V1__Status status, const char *code,
+                  const char *field, const char *message);
+//  Fails with the status for the connection's last SQLSTATE.
+int kp_call_db_fail (kp_call_t *call);
+//  Audits this call in its transaction (action = the operation).
+int kp_call_audit (kp_call_t *call, const char *client_ref, const char *basis,
+                   const char *recipient_org, const char *detail);
+const char *kp_role_name (Kumppani__V1__Role role);
+//  True if org_type is a word of the space-separated list.
+bool kp_org_type_in (const char *org_type, const char *list);
+
+#endif

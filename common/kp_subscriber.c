@@ -1,0 +1,193 @@
+/*  kp_subscriber — see kp_subscriber.h. With topic prefixes a seq jump may
+    only mean other topics, so a filtered subscriber replays on every jump;
+    replay's last_seq (the last row scanned) then says where we stand. */
+#include "kp_subscriber.h"
+#include "kp_client.h"
+#include "kp_log.h"
+
+#include <czmq.h>
+#include <string.h>
+
+#define KP_SUBSCRIBER_PAGE 500
+#define KP_SUBSCRIBER_MAX_PREFIXES 16
+
+struct _kp_subscriber_t {
+    kp_client_t *replay;
+    zsock_t *sub;
+    zpoller_t *poller;
+    zlistx_t *queue;                //  replayed events not yet returned
+    char *prefixes [KP_SUBSCRIBER_MAX_PREFIXES];
+    size_t prefix_count;
+    uint64_t last_seq;              //  everything up to here was returned or is queued
+    uint64_t replays;
+};
+
+static void
+s_event_destroy (void **item)
+{
+    if (*item)
+        kumppani__v1__event__free_unpacked ((Kumppani__V1__Event *) *item, NULL);
+    *item = NULL;
+}
+
+kp_subscriber_t *
+kp_subscriber_new (const char *replay_endpoint, const char *pub_endpoint,
+                   const char *stream_cert_path, const char *client_cert_path,
+                   const char *const *prefixes, uint64_t after_seq)
+{
+    kp_subscriber_t *self = calloc (1, sizeof (kp_subscriber_t));
+    if (!self)
+        return NULL;
+    self->last_seq = after_seq;
+    self->queue = zlistx_new ();
+    zlistx_set_destructor (self->queue, s_event_destroy);
+    for (const char *const *prefix = prefixes; prefix && *prefix
+         && self->prefix_count < KP_SUBSCRIBER_MAX_PREFIXES; prefix++)
+        if (**prefix)
+            self->prefixes [self->prefix_count++] = strdup (*prefix);
+    self->replay = kp_client_new (replay_endpoint, stream_cert_path, client_cert_path);
+    zcert_t *stream_cert = zcert_load (stream_cert_path);
+    zcert_t *own_cert = zcert_load (client_cert_path);
+    if (!self->replay || !stream_cert || !own_cert) {
+        zcert_destroy (&stream_cert);
+        zcert_destroy (&own_cert);
+        kp_subscriber_destroy (&self);
+        return NULL;
+    }
+    self->sub = zsock_new (ZMQ_SUB);
+    zsock_set_linger (self->sub, 0);
+    zcert_apply (own_cert, self->sub);
+    zsock_set_curve_serverkey (self->sub, zcert_public_txt (stream_cert));
+    zcert_destroy (&stream_cert);
+    zcert_destroy (&own_cert);
+    for (size_t index = 0; index < self->prefix_count; index++)
+        zsock_set_subscribe (self->sub, self->prefixes [index]);
+    if (self->prefix_count == 0)
+        zsock_set_subscribe (self->sub, "");
+    else
+        zsock_set_subscribe (self->sub, "heartbeat");
+    zsock_connect (self->sub, "%s", pub_endpoint);
+    self->poller = zpoller_new (self->sub, NULL);
+    return self;
+}
+
+void
+kp_subscriber_destroy (kp_subscriber_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    kp_subscriber_t *self = *self_p;
+    zpoller_destroy (&self->poller);
+    zsock_destroy (&self->sub);
+    kp_client_destroy (&self->replay);
+    zlistx_destroy (&self->queue);
+    for (size_t index = 0; index < self->prefix_count; index++)
+        free (self->prefixes [index]);
+    free (self);
+    *self_p = NULL;
+}
+
+void
+kp_subscriber_set_rcvhwm (kp_subscriber_t *self, int hwm)
+{
+    zsock_set_rcvhwm (self->sub, hwm);
+}
+
+uint64_t
+kp_subscriber_last_seq (kp_subscriber_t *self)
+{
+    return self->last_seq;
+}
+
+uint64_t
+kp_subscriber_replays (kp_subscriber_t *self)
+{
+    return self->replays;
+}
+
+//  Queues every event after last_seq up to the head; -1 if the stream
+//  did not answer (the caller simply tries again later).
+static int
+s_replay (kp_subscriber_t *self)
+{
+    self->replays++;
+    bool more = true;
+    while (more) {
+        Kumppani__V1__ReplayRequest body = KUMPPANI__V1__REPLAY_REQUEST__INIT;
+        body.after_seq = self->last_seq;
+        body.topic_prefixes = self->prefixes;
+        body.n_topic_prefixes = self->prefix_count;
+        body.page_size = KP_SUBSCRIBER_PAGE;
+        Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+        request.body_case = KUMPPANI__V1__REQUEST__BODY_REPLAY;
+        request.replay = &body;
+        Kumppani__V1__Reply *reply = kp_client_call (self->replay, &request, 3000, 2);
+        if (!reply || reply->status != KUMPPANI__V1__STATUS__STATUS_OK || !reply->replay) {
+            kp_warn ("subscriber: replay after %llu failed: %s", (unsigned long long) self->last_seq,
+                     reply && reply->error ? reply->error->code : "no answer");
+            if (reply)
+                kumppani__v1__reply__free_unpacked (reply, NULL);
+            return -1;
+        }
+        for (size_t index = 0; index < reply->replay->n_events; index++) {
+            Kumppani__V1__Event *event = kumppani__v1__event__unpack (
+                NULL, reply->replay->events [index].len, reply->replay->events [index].data);
+            if (event && event->seq > self->last_seq)
+                zlistx_add_end (self->queue, event);
+            else
+            if (event)
+                kumppani__v1__event__free_unpacked (event, NULL);
+        }
+        if (reply->replay->last_seq > self->last_seq)
+            self->last_seq = reply->replay->last_seq;
+        more = reply->replay->more;
+        kumppani__v1__reply__free_unpacked (reply, NULL);
+    }
+    return 0;
+}
+
+Kumppani__V1__Event *
+kp_subscriber_next (kp_subscriber_t *self, int timeout_ms)
+{
+    int64_t deadline = zclock_mono () + timeout_ms;
+    //  The first call catches up with everything already stored.
+    if (self->replays == 0)
+        s_replay (self);
+    while (true) {
+        Kumppani__V1__Event *queued = zlistx_first (self->queue);
+        if (queued) {
+            zlistx_detach_cur (self->queue);
+            return queued;
+        }
+        int64_t left = deadline - zclock_mono ();
+        if (left <= 0)
+            return NULL;
+        if (zpoller_wait (self->poller, (int) left) != self->sub)
+            continue;
+        zmsg_t *msg = zmsg_recv (self->sub);
+        zframe_t *body = msg && zmsg_size (msg) == 2 ? zmsg_last (msg) : NULL;
+        Kumppani__V1__Event *event = body
+            ? kumppani__v1__event__unpack (NULL, zframe_size (body), zframe_data (body)) : NULL;
+        zmsg_destroy (&msg);
+        if (!event)
+            continue;
+        if (event->payload_case == KUMPPANI__V1__EVENT__PAYLOAD_HEARTBEAT) {
+            bool behind = event->heartbeat->head_seq > self->last_seq;
+            kumppani__v1__event__free_unpacked (event, NULL);
+            if (behind)
+                s_replay (self);
+            continue;
+        }
+        if (event->seq <= self->last_seq) {
+            kumppani__v1__event__free_unpacked (event, NULL);   //  seen already
+            continue;
+        }
+        if (event->seq == self->last_seq + 1) {
+            self->last_seq = event->seq;
+            return event;
+        }
+        //  A gap (or, when filtered, maybe other topics): replay settles it.
+        kumppani__v1__event__free_unpacked (event, NULL);
+        s_replay (self);
+    }
+}

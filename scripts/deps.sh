@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# deps.sh — installs the Debian packages kumppani builds, runs and tests with.
+# Silent when everything is present; otherwise apt-get (as root, or via sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(libzmq3-dev libczmq-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev
+          postgresql libcriterion-dev libsodium-dev pkg-config)
+command -v make >/dev/null 2>&1 || packages+=(make)
+command -v "${CC:-cc}" >/dev/null 2>&1 || packages+=(gcc libc6-dev)
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "deps: not a Debian system; make sure these (or your distribution's equivalents) are installed:" >&2
+    echo "  ${packages[*]}" >&2
+    exit 0
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+    [[ $status == "install ok installed" ]] || missing+=("$package")
+done
+
+if (( ${#missing[@]} )); then
+    echo "deps: missing packages: ${missing[*]}"
+    install=(apt-get install -y --no-install-recommends "${missing[@]}")
+    if [[ $EUID -eq 0 ]]; then
+        sudo=()
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo=(sudo)
+    else
+        echo "deps: missing packages and not root (no sudo); as root run:" >&2
+        echo "  apt-get update && DEBIAN_FRONTEND=noninteractive ${install[*]}" >&2
+        exit 1
+    fi
+    "${sudo[@]}" apt-get update -q
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive "${install[@]}"
+fi
+
+# The server programs live outside PATH on Debian; pg.sh knows where.
+# shellcheck source=scripts/pg.sh
+source scripts/pg.sh
+pg_bin >/dev/null

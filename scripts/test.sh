@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# test.sh [unit|integration|all] — runs the criterion binaries in $BUILD/tests.
+# Integration tests get a throwaway PostgreSQL cluster with the migrations
+# applied; it is removed afterwards (KUMPPANI_TEST_KEEP=1 keeps it). Ends with
+# one line, "make test: N passed, M failed", and fails if anything failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/pg.sh
+source scripts/pg.sh
+
+mode=${1:-all}
+case $mode in
+    unit|integration|all) ;;
+    *) echo "usage: scripts/test.sh [unit|integration|all]" >&2; exit 2 ;;
+esac
+
+root=$(pwd -P)
+build=${BUILD:-build}
+[[ $build == /* ]] || build=$root/$build
+limit=${KUMPPANI_TEST_TIMEOUT:-300}     # seconds per test binary
+logs=$build/test-logs
+passed=0
+failed=0
+cluster=""                              # the throwaway cluster's directory
+child=""                                # pid of the running binary's `timeout`
+# Every process a test binary starts inherits this variable, so strays are
+# found even after criterion's workers have made sessions of their own.
+marker=$$-$RANDOM$RANDOM
+
+say () { printf 'test: %s\n' "$*"; }
+
+# Tests must not reach the system `make up` runs, whatever the shell sourced.
+while read -r name; do
+    unset "$name"
+done < <(compgen -e | grep -E '^KUMPPANI_(DB_|CERTS_DIR$|SERVICE_CERTS_DIR$|CLIENT_CERT$|HETU_KEY_FILE$|.*_ENDPOINT$)' || true)
+
+# Pids of the live processes started under this run's marker.
+marked_pids () {
+    local file pid
+    grep -lzx "KUMPPANI_TEST_RUN=$marker" /proc/[0-9]*/environ 2>/dev/null | while read -r file; do
+        pid=${file#/proc/}
+        pid=${pid%/environ}
+        [[ $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) == Z ]] || echo "$pid"
+    done
+    return 0
+}
+
+# Ends what a test binary left running: SIGTERM, 3 s to drain, then SIGKILL.
+stop_strays () {
+    local -a pids
+    mapfile -t pids < <(marked_pids)
+    (( ${#pids[@]} )) || return 0
+    echo "   warning: ${1:-the tests} left running: $(ps -o pid=,comm= -p "$(IFS=,; echo "${pids[*]}")" | tr -s ' \n' ' ')"
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    for _ in {1..30}; do
+        mapfile -t pids < <(marked_pids)
+        (( ${#pids[@]} )) || return 0
+        sleep 0.1
+    done
+    kill -KILL "${pids[@]}" 2>/dev/null || true
+}
+
+cleanup () {
+    local rc=$?
+    trap - EXIT INT TERM
+    [[ -z $child ]] || kill -TERM "$child" 2>/dev/null || true
+    stop_strays "the interrupted tests"
+    if [[ -n $cluster ]]; then
+        pg_stop "$cluster/pg" >/dev/null || echo "test: warning: could not stop the cluster in $cluster" >&2
+        if [[ ${KUMPPANI_TEST_KEEP:-0} == 1 ]]; then
+            say "kept the test cluster in $cluster (scripts/pg.sh start $cluster/pg to look inside)"
+        else
+            rm -rf "$cluster"
+        fi
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Runs one binary under a time limit, output to $logs, and ends whatever it
+# left running. Shows criterion's report lines; adds its counts to the totals.
+run_binary () {
+    local binary=$1 name log rc=0 synthesis passing=0 bad
+    local -a counts
+    shift
+    name=${binary#"$build"/tests/}
+    log=$logs/$name.log
+    mkdir -p "$(dirname "$log")"
+    echo "== $name"
+    KUMPPANI_TEST_RUN=$marker timeout -k 10 "$limit" "$binary" "$@" > "$log" 2>&1 &
+    child=$!
+    wait "$child" || rc=$?
+    child=""
+    sed -i 's/\x1b\[[0-9;]*m//g' "$log"
+    grep -E '^\[(----|FAIL|WARN|ERR |====)\]' "$log" | sed 's/^/   /' || true
+    synthesis=$(grep -oE 'Synthesis: Tested: [0-9]+ \| Passing: [0-9]+ \| Failing: [0-9]+ \| Crashing: [0-9]+' "$log" | tail -n 1 || true)
+    if [[ -n $synthesis ]]; then
+        read -r -a counts <<< "${synthesis//[^0-9]/ }"    # tested passing failing crashing
+        passing=${counts[1]}
+        bad=${counts[2]}                                    # "Failing" includes the crashes
+        (( counts[3] <= bad )) || bad=${counts[3]}
+    else
+        bad=0
+    fi
+    if (( rc == 124 || rc == 137 )); then
+        echo "   $name: timed out after ${limit}s (KUMPPANI_TEST_TIMEOUT)"
+    fi
+    if [[ -z $synthesis ]]; then
+        echo "   $name: exited with status $rc without a Synthesis line; the end of its output:"
+        tail -n 30 "$log" | sed 's/^/   | /'
+        bad=1
+    elif (( rc != 0 && bad == 0 )); then
+        echo "   $name: exited with status $rc although no test failed"
+        bad=1
+    fi
+    (( bad == 0 )) || echo "   full output: ${log#"$root"/}"
+    stop_strays "$name"
+    passed=$(( passed + passing ))
+    failed=$(( failed + bad ))
+}
+
+# The executable test_* files in a directory, sorted.
+binaries_in () {
+    local file
+    for file in "$1"/test_*; do
+        [[ -f $file && -x $file ]] && printf '%s\n' "$file"
+    done
+    return 0
+}
+
+run_unit () {
+    local -a binaries
+    mapfile -t binaries < <(binaries_in "$build/tests/unit")
+    if (( ${#binaries[@]} == 0 )); then
+        say "no unit test binaries in ${build#"$root"/}/tests/unit"
+        return 0
+    fi
+    local binary
+    for binary in "${binaries[@]}"; do
+        run_binary "$binary"
+    done
+}
+
+run_integration () {
+    local -a binaries
+    mapfile -t binaries < <(binaries_in "$build/tests/integration")
+    if (( ${#binaries[@]} == 0 )); then
+        say "no integration test binaries in ${build#"$root"/}/tests/integration (checking the migrations only)"
+    fi
+    if [[ ! -x $build/bin/kumppani ]]; then
+        say "$build/bin/kumppani is missing: build first (make all)"
+        failed=$(( failed + 1 ))
+        return 0
+    fi
+
+    cluster=$(mktemp -d /tmp/kp-test.XXXXXX)
+    [[ $EUID -ne 0 ]] || chmod 711 "$cluster"     # the postgres user works inside
+    say "throwaway cluster in $cluster"
+    if ! { pg_init "$cluster/pg" && pg_start "$cluster/pg" && pg_create_db "$cluster/pg"; } > "$cluster/setup.log" 2>&1; then
+        cat "$cluster/setup.log" >&2
+        say "could not set up the test cluster"
+        failed=$(( failed + 1 ))
+        return 0
+    fi
+    local conninfo
+    conninfo=$(pg_conninfo "$cluster/pg")
+    export KUMPPANI_TEST_ADMIN_CONNINFO="$conninfo user=$PG_ADMIN_USER"
+    export KUMPPANI_TEST_CONNINFO="$conninfo"
+    export KUMPPANI_TEST_BIN_DIR="$build/bin"
+    export KUMPPANI_TEST_MIGRATIONS_DIR="$root/migrations"
+    if ! KUMPPANI_DB_ADMIN_CONNINFO="$KUMPPANI_TEST_ADMIN_CONNINFO" \
+            "$build/bin/kumppani" migrate --dir "$KUMPPANI_TEST_MIGRATIONS_DIR" > "$cluster/migrate.log" 2>&1; then
+        cat "$cluster/migrate.log" >&2
+        say "migrations failed on a fresh database"
+        failed=$(( failed + 1 ))
+        return 0
+    fi
+    say "$(tail -n 1 "$cluster/migrate.log")"
+    local binary
+    for binary in "${binaries[@]}"; do
+        run_binary "$binary" --jobs 1      # they start real services: one at a time
+    done
+}
+
+case $mode in
+    unit)        run_unit ;;
+    integration) run_integration ;;
+    all)         run_unit; run_integration ;;
+esac
+
+echo "make test: $passed passed, $failed failed"
+(( failed == 0 ))

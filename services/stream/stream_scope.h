@@ -1,0 +1,28 @@
+/*  stream_scope — who may see which event: the stream's entitlement rule,
+    in one place. An event is addressed to audience scopes ("*" for all,
+    "m:743" for a municipality, "o:kela" for an organisation); a subscriber
+    holds the scopes its certificate entitles it to, and sees an event when
+    they share one. Live delivery prefixes the topic frame with the scope,
+    so XPUB's own prefix matching does the filtering. */
+#ifndef STREAM_SCOPE_H
+#define STREAM_SCOPE_H
+
+#include "kp_server.h"
+
+#define STREAM_SCOPE_MAX   4
+#define STREAM_SCOPE_LEN   80
+//  Heartbeats go to everyone under this scope.
+#define STREAM_SCOPE_PUBLIC "pub"
+
+typedef char stream_scopes_t [STREAM_SCOPE_MAX][STREAM_SCOPE_LEN];
+
+//  The scopes an event row is addressed to; returns how many.
+int stream_scope_of_event (const char *municipality, const char *sender_org,
+                           const char *recipient_org, stream_scopes_t scopes);
+//  The scopes a subscriber may read; returns how many (0: nothing).
+int stream_scope_of_subscriber (const kp_identity_t *identity, stream_scopes_t scopes);
+//  The same rule for one event, for replay.
+bool stream_scope_entitled (const kp_identity_t *identity, const char *municipality,
+                            const char *sender_org, const char *recipient_org);
+
+#endif

@@ -1,0 +1,340 @@
+/*  harness — see harness.h. Nothing here mocks: certificates are real
+    CURVE keys, services are the built binaries, the database is the
+    cluster made by scripts/test.sh. */
+#include "harness.h"
+#include "kp_ids.h"
+
+#include <criterion/criterion.h>
+#include <ctype.h>
+#include <czmq.h>
+#include <sodium.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define KPT_MAX_SERVICES 5
+
+static char s_dir [256];
+static PGconn *s_admin;
+static struct {
+    char name [16];
+    char endpoint [64];
+    char pub_endpoint [64];
+    pid_t pid;
+} s_services [KPT_MAX_SERVICES];
+
+static const struct {
+    const char *org, *type, *municipality;
+    bool admitted;
+} s_orgs [] = {
+    { "kela", "kela", NULL, true },
+    { "muni-743", "municipality", "743", true },
+    { "muni-091", "municipality", "091", true },
+    { "debt-743", "debt_counselling", "743", true },
+    { "ngo-743", "ngo", "743", true },
+    { "integrator-743", "integrator", "743", true },
+    { "operator", "operator", NULL, true },
+    { "stranger", "municipality", "743", false },
+    { "nometa", NULL, NULL, true },
+    { NULL }
+};
+
+static const char *s_service_names [] = { "intake", "referral", "groups", "reporting", "stream", NULL };
+
+static void
+s_make_cert (const char *dir, const char *name, const char *type, const char *municipality,
+             const char *admitted_dir)
+{
+    zcert_t *cert = zcert_new ();
+    if (type) {
+        zcert_set_meta (cert, "org_id", "%s", name);
+        zcert_set_meta (cert, "org_type", "%s", type);
+    }
+    if (municipality)
+        zcert_set_meta (cert, "municipality", "%s", municipality);
+    char path [512];
+    snprintf (path, sizeof path, "%s/%s.cert", dir, name);
+    cr_assert_eq (zcert_save (cert, path), 0, "cannot write %s", path);
+    if (admitted_dir) {
+        snprintf (path, sizeof path, "%s/%s.cert", admitted_dir, name);
+        cr_assert_eq (zcert_save_public (cert, path), 0);
+    }
+    zcert_destroy (&cert);
+}
+
+//  A free TCP port on loopback, found by binding port 0.
+static int
+s_free_port (void)
+{
+    int fd = socket (AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+    socklen_t len = sizeof address;
+    cr_assert_eq (bind (fd, (struct sockaddr *) &address, sizeof address), 0);
+    getsockname (fd, (struct sockaddr *) &address, &len);
+    int port = ntohs (address.sin_port);
+    close (fd);
+    return port;
+}
+
+void
+kpt_setup (void)
+{
+    snprintf (s_dir, sizeof s_dir, "/tmp/kpt-%d-XXXXXX", (int) getpid ());
+    cr_assert_not_null (mkdtemp (s_dir));
+    char services [300], clients [300], admitted [300];
+    snprintf (services, sizeof services, "%s/services", s_dir);
+    snprintf (clients, sizeof clients, "%s/clients", s_dir);
+    snprintf (admitted, sizeof admitted, "%s/admitted", s_dir);
+    zsys_dir_create (services);
+    zsys_dir_create (clients);
+    zsys_dir_create (admitted);
+    for (int index = 0; s_service_names [index]; index++) {
+        s_make_cert (services, s_service_names [index], "service", NULL, admitted);
+        snprintf (s_services [index].name, sizeof s_services [index].name, "%s", s_service_names [index]);
+        snprintf (s_services [index].endpoint, sizeof s_services [index].endpoint,
+                  "tcp://127.0.0.1:%d", s_free_port ());
+        snprintf (s_services [index].pub_endpoint, sizeof s_services [index].pub_endpoint,
+                  "tcp://127.0.0.1:%d", s_free_port ());
+        s_services [index].pid = 0;
+    }
+    for (int index = 0; s_orgs [index].org; index++)
+        s_make_cert (clients, s_orgs [index].org, s_orgs [index].type, s_orgs [index].municipality,
+                     s_orgs [index].admitted ? admitted : NULL);
+    //  Keys for henkilötunnus encryption: two random 32-byte hex lines.
+    char keys [300];
+    snprintf (keys, sizeof keys, "%s/hetu.keys", s_dir);
+    FILE *file = fopen (keys, "w");
+    cr_assert_not_null (file);
+    for (int line = 0; line < 2; line++) {
+        for (int byte = 0; byte < 32; byte++)
+            fprintf (file, "%02x", (unsigned) (randombytes_random () & 0xff));
+        fputc ('\n', file);
+    }
+    fclose (file);
+}
+
+static int
+s_index (const char *service)
+{
+    for (int index = 0; index < KPT_MAX_SERVICES; index++)
+        if (strcmp (s_services [index].name, service) == 0)
+            return index;
+    cr_assert_fail ("unknown service %s", service);
+    return -1;
+}
+
+void
+kpt_teardown (void)
+{
+    for (int index = 0; index < KPT_MAX_SERVICES; index++)
+        if (s_services [index].pid > 0) {
+            kill (s_services [index].pid, SIGKILL);
+            waitpid (s_services [index].pid, NULL, 0);
+            s_services [index].pid = 0;
+        }
+    if (s_admin)
+        PQfinish (s_admin);
+    s_admin = NULL;
+    if (*s_dir) {
+        char command [320];
+        snprintf (command, sizeof command, "rm -rf '%s'", s_dir);
+        int rc = system (command);
+        (void) rc;
+    }
+}
+
+const char *
+kpt_endpoint (const char *service)
+{
+    return s_services [s_index (service)].endpoint;
+}
+
+const char *
+kpt_pub_endpoint (void)
+{
+    return s_services [s_index ("stream")].pub_endpoint;
+}
+
+static char *
+s_ring (void)
+{
+    static char ring [8][600];
+    static int next;
+    return ring [next++ % 8];
+}
+
+const char *
+kpt_cert_dir (const char *kind)
+{
+    char *buffer = s_ring ();
+    snprintf (buffer, 600, "%s/%s", s_dir, kind);
+    return buffer;
+}
+
+const char *
+kpt_cert_path (const char *kind, const char *name)
+{
+    char *buffer = s_ring ();
+    snprintf (buffer, 600, "%s/%s/%s.cert", s_dir, kind, name);
+    return buffer;
+}
+
+static const char *
+s_required_env (const char *name)
+{
+    const char *value = getenv (name);
+    cr_assert (value && *value, "%s is not set: run the integration tests through `make test`", name);
+    return value;
+}
+
+pid_t
+kpt_service_start (const char *service, const char *const *extra_env)
+{
+    int index = s_index (service);
+    char binary [512];
+    snprintf (binary, sizeof binary, "%s/%s", s_required_env ("KUMPPANI_TEST_BIN_DIR"), service);
+    const char *conninfo = s_required_env ("KUMPPANI_TEST_CONNINFO");
+    fflush (stdout);
+    fflush (stderr);
+    pid_t pid = fork ();
+    cr_assert (pid >= 0);
+    if (pid == 0) {
+        //  Dies with the test, even when the test itself crashes or times out.
+        prctl (PR_SET_PDEATHSIG, SIGKILL);
+        char value [1024];
+        setenv ("KUMPPANI_DB_CONNINFO", conninfo, 1);
+        snprintf (value, sizeof value, "%s/admitted", s_dir);
+        setenv ("KUMPPANI_CERTS_DIR", value, 1);
+        snprintf (value, sizeof value, "%s/services", s_dir);
+        setenv ("KUMPPANI_SERVICE_CERTS_DIR", value, 1);
+        snprintf (value, sizeof value, "%s/hetu.keys", s_dir);
+        setenv ("KUMPPANI_HETU_KEY_FILE", value, 1);
+        snprintf (value, sizeof value, "%s/clients/operator.cert", s_dir);
+        setenv ("KUMPPANI_CLIENT_CERT", value, 1);
+        for (int other = 0; other < KPT_MAX_SERVICES; other++) {
+            char name [64];
+            snprintf (name, sizeof name, "KUMPPANI_%.15s_ENDPOINT", s_services [other].name);
+            for (char *c = name; *c; c++)
+                *c = (char) toupper ((unsigned char) *c);
+            setenv (name, s_services [other].endpoint, 1);
+        }
+        setenv ("KUMPPANI_STREAM_PUB_ENDPOINT", kpt_pub_endpoint (), 1);
+        if (!getenv ("KUMPPANI_LOG_LEVEL"))
+            setenv ("KUMPPANI_LOG_LEVEL", "warn", 1);
+        for (const char *const *entry = extra_env; entry && *entry; entry++)
+            putenv ((char *) *entry);
+        execl (binary, binary, (char *) NULL);
+        _exit (127);
+    }
+    s_services [index].pid = pid;
+
+    //  Ready when it answers health; bounded so a broken build fails fast.
+    kp_client_t *client = kpt_client (service, "operator");
+    Kumppani__V1__Reply *reply = NULL;
+    for (int attempt = 0; attempt < 100 && !reply; attempt++) {
+        Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+        Kumppani__V1__HealthRequest health = KUMPPANI__V1__HEALTH_REQUEST__INIT;
+        request.body_case = KUMPPANI__V1__REQUEST__BODY_HEALTH;
+        request.health = &health;
+        reply = kp_client_call (client, &request, 100, 0);
+        int status;
+        cr_assert_eq (waitpid (pid, &status, WNOHANG), 0, "%s exited during start-up", service);
+    }
+    cr_assert_not_null (reply, "%s never answered health", service);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    kp_client_destroy (&client);
+    return pid;
+}
+
+void
+kpt_service_signal (const char *service, int signum)
+{
+    int index = s_index (service);
+    if (s_services [index].pid > 0)
+        kill (s_services [index].pid, signum);
+}
+
+int
+kpt_service_stop (const char *service)
+{
+    int index = s_index (service);
+    pid_t pid = s_services [index].pid;
+    if (pid <= 0)
+        return -1;
+    kill (pid, SIGTERM);
+    for (int waited = 0; waited < 1000; waited++) {
+        int status;
+        if (waitpid (pid, &status, WNOHANG) == pid) {
+            s_services [index].pid = 0;
+            return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+        }
+        zclock_sleep (10);
+    }
+    kill (pid, SIGKILL);
+    waitpid (pid, NULL, 0);
+    s_services [index].pid = 0;
+    return -1;
+}
+
+kp_client_t *
+kpt_client (const char *service, const char *org)
+{
+    char server_cert [512], client_cert [512];
+    snprintf (server_cert, sizeof server_cert, "%s/services/%s.cert", s_dir, service);
+    snprintf (client_cert, sizeof client_cert, "%s/clients/%s.cert", s_dir, org);
+    kp_client_t *client = kp_client_new (kpt_endpoint (service), server_cert, client_cert);
+    cr_assert_not_null (client, "cannot make a client for %s as %s", service, org);
+    return client;
+}
+
+Kumppani__V1__Reply *
+kpt_call (kp_client_t *client, Kumppani__V1__Request *request)
+{
+    return kp_client_call (client, request, 5000, 0);
+}
+
+void
+kpt_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
+             Kumppani__V1__Role role, bool mutating)
+{
+    static char correlation [KP_ID_LEN + 1], key [KP_ID_LEN + 1];
+    kp_id_new (correlation);
+    kp_id_new (key);
+    kumppani__v1__actor__init (actor);
+    actor->person_id = "worker-1";
+    actor->role = role;
+    request->correlation_id = correlation;
+    request->idempotency_key = mutating ? key : "";
+    request->actor = actor;
+}
+
+PGconn *
+kpt_admin (void)
+{
+    if (!s_admin) {
+        s_admin = PQconnectdb (s_required_env ("KUMPPANI_TEST_ADMIN_CONNINFO"));
+        cr_assert_eq (PQstatus (s_admin), CONNECTION_OK, "%s", PQerrorMessage (s_admin));
+    }
+    return s_admin;
+}
+
+long long
+kpt_scalar (const char *sql, const char *param)
+{
+    const char *values [] = { param };
+    PGresult *result = PQexecParams (kpt_admin (), sql, param ? 1 : 0, NULL, values, NULL, NULL, 0);
+    long long value = -1;
+    if (PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) > 0)
+        value = strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+    else
+        cr_log_error ("query failed: %s", PQresultErrorMessage (result));
+    PQclear (result);
+    return value;
+}

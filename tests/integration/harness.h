@@ -1,0 +1,52 @@
+/*  harness — what the integration suites share: a private certificate
+    directory per test, real service processes started from the built
+    binaries against the throwaway cluster scripts/test.sh made, clients
+    for any sample organisation, and an administrator connection for
+    checking what reached the database. */
+#ifndef KPT_HARNESS_H
+#define KPT_HARNESS_H
+
+#include "kp_client.h"
+#include "kp_config.h"
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+//  Certificates for the services and these organisations are admitted:
+//  kela, muni-743 and muni-091 (municipalities), debt-743, ngo-743,
+//  integrator-743, operator. "stranger" has a certificate that is NOT
+//  admitted; "nometa" is admitted but its certificate names no organisation.
+void kpt_setup (void);
+void kpt_teardown (void);
+
+//  Starts a service with the test environment plus extra "NAME=value"
+//  entries (NULL-terminated, may be NULL) and waits until it answers
+//  health (bounded). Returns its pid; the test fails if it never answers.
+pid_t kpt_service_start (const char *service, const char *const *extra_env);
+//  SIGTERM, then waits (bounded); returns the exit status, or -1 on signal/timeout.
+int kpt_service_stop (const char *service);
+//  Sends a signal without waiting.
+void kpt_service_signal (const char *service, int signum);
+const char *kpt_endpoint (const char *service);
+//  The stream's XPUB endpoint.
+const char *kpt_pub_endpoint (void);
+//  "DIR/kind" (kind: services, clients, admitted) and "DIR/kind/name.cert";
+//  each call returns a new static buffer of a small ring.
+const char *kpt_cert_dir (const char *kind);
+const char *kpt_cert_path (const char *kind, const char *name);
+
+//  A client of service acting for org (one of the names above).
+kp_client_t *kpt_client (const char *service, const char *org);
+//  One call, 5 s timeout, no retries.
+Kumppani__V1__Reply *kpt_call (kp_client_t *client, Kumppani__V1__Request *request);
+//  A request with a fresh correlation id, an actor and (if mutating) a
+//  fresh idempotency key; strings live until the next kpt_request call.
+void kpt_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
+                  Kumppani__V1__Role role, bool mutating);
+
+PGconn *kpt_admin (void);
+//  The first column of the first row of a query as an integer (-1 on error).
+long long kpt_scalar (const char *sql, const char *param);
+
+#endif

@@ -1,0 +1,348 @@
+/*  The event stream's promises, against a real stream process and the
+    test cluster: gap-free commit-ordered seqs under concurrent writers
+    with rollbacks, recovery by replay after kill -9 and after the
+    high-water mark, entitlement by certificate, and poison parking. */
+#include "harness.h"
+#include "kp_codec.h"
+#include "kp_consumer.h"
+#include "kp_subscriber.h"
+
+#include <criterion/criterion.h>
+#include <czmq.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+TestSuite (stream, .init = kpt_setup, .fini = kpt_teardown, .timeout = 180);
+
+static char s_cert [512], s_stream_cert [512];
+
+static kp_subscriber_t *
+s_subscriber (const char *org, const char *const *prefixes, uint64_t after)
+{
+    snprintf (s_cert, sizeof s_cert, "%s", kpt_cert_path ("clients", org));
+    snprintf (s_stream_cert, sizeof s_stream_cert, "%s", kpt_cert_path ("services", "stream"));
+    kp_subscriber_t *subscriber = kp_subscriber_new (kpt_endpoint ("stream"), kpt_pub_endpoint (),
+                                                     s_stream_cert, s_cert, prefixes, after);
+    cr_assert_not_null (subscriber);
+    return subscriber;
+}
+
+//  A connection as the reporting role: it may append reporting.* events.
+static PGconn *
+s_writer (void)
+{
+    char conninfo [1024];
+    snprintf (conninfo, sizeof conninfo, "%s user=reporting", getenv ("KUMPPANI_TEST_CONNINFO"));
+    PGconn *conn = PQconnectdb (conninfo);
+    cr_assert_eq (PQstatus (conn), CONNECTION_OK, "%s", PQerrorMessage (conn));
+    return conn;
+}
+
+//  Appends one event in the connection's current transaction.
+static bool
+s_append (PGconn *conn, const char *topic, const char *aggregate, const char *municipality,
+          const char *recipient, size_t padding)
+{
+    Kumppani__V1__ObservationRecorded recorded = KUMPPANI__V1__OBSERVATION_RECORDED__INIT;
+    char *theme = calloc (1, padding + 1);
+    memset (theme, 'x', padding);
+    recorded.theme = theme;
+    recorded.observation_id = (char *) aggregate;
+    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+    event.topic = (char *) topic;
+    event.aggregate_id = (char *) aggregate;
+    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_OBSERVATION_RECORDED;
+    event.observation_recorded = &recorded;
+    size_t size;
+    uint8_t *payload = kp_codec_pack (&event.base, &size);
+    free (theme);
+    const char *values [] = { topic, aggregate, municipality, recipient, (const char *) payload };
+    const int lengths [] = { 0, 0, 0, 0, (int) size };
+    const int formats [] = { 0, 0, 0, 0, 1 };
+    PGresult *result = PQexecParams (conn,
+        "SELECT kp.append_event ($1, $2, now (), $3, NULL, $4, $5)", 5, NULL, values, lengths, formats, 0);
+    bool ok = PQresultStatus (result) == PGRES_TUPLES_OK;
+    if (!ok)
+        cr_log_error ("append failed: %s", PQresultErrorMessage (result));
+    PQclear (result);
+    free (payload);
+    return ok;
+}
+
+static long long
+s_head (void)
+{
+    return kpt_scalar ("SELECT last_seq FROM kp.event_counter", NULL);
+}
+
+//  ≥ 8 writers with random rollbacks and interleaved commits, while a
+//  reader polls the table: every read must continue exactly at last + 1
+//  (no gaps, no late arrivals). Then the stream must deliver every
+//  committed event exactly once, in order, and no rolled-back one.
+Test (stream, concurrent_writers_give_gap_free_commit_ordered_seqs)
+{
+    kpt_service_start ("stream", NULL);
+    long long start = s_head ();
+    const char *everything [] = { NULL };
+    kp_subscriber_t *subscriber = s_subscriber ("operator", everything, (uint64_t) start);
+
+    enum { WRITERS = 8, TRANSACTIONS = 40 };
+    pid_t writers [WRITERS];
+    for (int writer = 0; writer < WRITERS; writer++) {
+        writers [writer] = fork ();
+        if (writers [writer] == 0) {
+            PGconn *conn = s_writer ();
+            srand ((unsigned) (getpid () * 7919));
+            for (int txn = 0; txn < TRANSACTIONS; txn++) {
+                PQclear (PQexec (conn, "BEGIN"));
+                int events = 1 + rand () % 3;
+                for (int index = 0; index < events; index++) {
+                    char aggregate [64];
+                    snprintf (aggregate, sizeof aggregate, "w%d-t%d-e%d", writer, txn, index);
+                    if (!s_append (conn, "reporting.load_test", aggregate, "743", NULL, 16))
+                        _exit (2);
+                }
+                usleep ((useconds_t) (rand () % 3000));          //  interleave commits
+                PQclear (PQexec (conn, rand () % 4 == 0 ? "ROLLBACK" : "COMMIT"));
+            }
+            PQfinish (conn);
+            _exit (0);
+        }
+    }
+    //  The reader: each read after `last` must start at last + 1 and be contiguous.
+    long long last = start;
+    int running = WRITERS, reads = 0;
+    while (running > 0) {
+        char after [24];
+        snprintf (after, sizeof after, "%lld", last);
+        const char *values [] = { after };
+        PGresult *rows = PQexecParams (kpt_admin (), "SELECT seq FROM kp.events WHERE seq > $1::int8 ORDER BY seq",
+                                       1, NULL, values, NULL, NULL, 0);
+        cr_assert_eq (PQresultStatus (rows), PGRES_TUPLES_OK);
+        for (int row = 0; row < PQntuples (rows); row++) {
+            long long seq = atoll (PQgetvalue (rows, row, 0));
+            cr_assert_eq (seq, last + 1, "a reader past %lld saw %lld: a gap or a late arrival", last, seq);
+            last = seq;
+        }
+        PQclear (rows);
+        reads++;
+        int status;
+        pid_t done;
+        while ((done = waitpid (-1, &status, WNOHANG)) > 0) {
+            cr_assert (WIFEXITED (status) && WEXITSTATUS (status) == 0, "a writer failed");
+            running--;
+        }
+    }
+    long long head = s_head ();
+    char start_text [24];
+    snprintf (start_text, sizeof start_text, "%lld", start);
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.events WHERE seq > $1::int8", start_text),
+                  head - start, "committed rows and seqs disagree: there is a hole");
+    long long committed = kpt_scalar ("SELECT count(*) FROM kp.events WHERE topic = 'reporting.load_test'"
+                                      " AND seq > $1::int8", start_text);
+    cr_assert_gt (committed, 0);
+    cr_assert_lt (committed, WRITERS * TRANSACTIONS * 3, "no rollback happened");
+
+    //  The stream delivers exactly the committed events, once, in order.
+    long long expected = start + 1, delivered = 0;
+    while (expected <= head) {
+        Kumppani__V1__Event *event = kp_subscriber_next (subscriber, 10000);
+        cr_assert_not_null (event, "stream stopped at %lld of %lld", expected - 1, head);
+        cr_assert_eq ((long long) event->seq, expected, "out of order or repeated");
+        cr_assert_str_eq (event->topic, "reporting.load_test");
+        expected++;
+        delivered++;
+        kumppani__v1__event__free_unpacked (event, NULL);
+    }
+    cr_assert_eq (delivered, committed);
+    cr_log_info ("%d polling reads, %lld events delivered", reads, delivered);
+    kp_subscriber_destroy (&subscriber);
+}
+
+Test (stream, kill_9_mid_publish_then_replay_completes_the_sequence)
+{
+    kpt_service_start ("stream", NULL);
+    long long start = s_head ();
+    const char *everything [] = { NULL };
+    kp_subscriber_t *subscriber = s_subscriber ("operator", everything, (uint64_t) start);
+    PGconn *conn = s_writer ();
+    //  A big batch is being published when the relay is killed.
+    PQclear (PQexec (conn, "BEGIN"));
+    for (int index = 0; index < 3000; index++) {
+        char aggregate [32];
+        snprintf (aggregate, sizeof aggregate, "kill-%d", index);
+        cr_assert (s_append (conn, "reporting.kill_test", aggregate, "743", NULL, 200));
+    }
+    PQclear (PQexec (conn, "COMMIT"));
+    Kumppani__V1__Event *first = kp_subscriber_next (subscriber, 10000);
+    cr_assert_not_null (first);
+    kumppani__v1__event__free_unpacked (first, NULL);
+    kpt_service_signal ("stream", SIGKILL);
+    kpt_service_stop ("stream");
+    //  More events while the stream is down.
+    PQclear (PQexec (conn, "BEGIN"));
+    for (int index = 0; index < 100; index++) {
+        char aggregate [32];
+        snprintf (aggregate, sizeof aggregate, "down-%d", index);
+        cr_assert (s_append (conn, "reporting.kill_test", aggregate, "743", NULL, 10));
+    }
+    PQclear (PQexec (conn, "COMMIT"));
+    PQfinish (conn);
+    kpt_service_start ("stream", NULL);
+
+    long long head = s_head ();
+    long long expected = start + 2;
+    while (expected <= head) {
+        Kumppani__V1__Event *event = kp_subscriber_next (subscriber, 15000);
+        cr_assert_not_null (event, "after the restart the stream stopped at %lld of %lld", expected - 1, head);
+        cr_assert_eq ((long long) event->seq, expected);
+        expected++;
+        kumppani__v1__event__free_unpacked (event, NULL);
+    }
+    kp_subscriber_destroy (&subscriber);
+}
+
+Test (stream, slow_subscriber_past_the_high_water_mark_recovers_by_replay)
+{
+    //  A small queue per subscriber, so a modest burst overflows it.
+    const char *env [] = { "KUMPPANI_STREAM_HWM=100", NULL };
+    kpt_service_start ("stream", env);
+    long long start = s_head ();
+    const char *everything [] = { NULL };
+    kp_subscriber_t *subscriber = s_subscriber ("operator", everything, (uint64_t) start);
+    kp_subscriber_set_rcvhwm (subscriber, 50);
+    //  Let the subscription reach the relay, and catch up to the head.
+    cr_assert_null (kp_subscriber_next (subscriber, 1500));
+    PGconn *conn = s_writer ();
+    enum { EVENTS = 3000 };
+    PQclear (PQexec (conn, "BEGIN"));
+    for (int index = 0; index < EVENTS; index++) {
+        char aggregate [32];
+        snprintf (aggregate, sizeof aggregate, "slow-%d", index);
+        cr_assert (s_append (conn, "reporting.slow_test", aggregate, "743", NULL, 2000));
+    }
+    PQclear (PQexec (conn, "COMMIT"));
+    PQfinish (conn);
+    zclock_sleep (3000);                //  not reading: queues overflow, messages drop
+    uint64_t replays_before = kp_subscriber_replays (subscriber);
+    for (long long expected = start + 1; expected <= start + EVENTS; expected++) {
+        Kumppani__V1__Event *event = kp_subscriber_next (subscriber, 15000);
+        cr_assert_not_null (event, "lost after %lld", expected - 1);
+        cr_assert_eq ((long long) event->seq, expected);
+        kumppani__v1__event__free_unpacked (event, NULL);
+    }
+    cr_assert_gt (kp_subscriber_replays (subscriber), replays_before,
+                  "the high-water mark was never reached, so recovery was not exercised");
+    kp_subscriber_destroy (&subscriber);
+}
+
+Test (stream, subscriber_sees_only_what_its_certificate_entitles)
+{
+    kpt_service_start ("stream", NULL);
+    long long start = s_head ();
+    const char *everything [] = { NULL };
+    kp_subscriber_t *ngo = s_subscriber ("ngo-743", everything, (uint64_t) start);
+    kp_subscriber_t *kela = s_subscriber ("kela", everything, (uint64_t) start);
+    kp_subscriber_t *helsinki = s_subscriber ("integrator-743", everything, (uint64_t) start);
+    cr_assert_null (kp_subscriber_next (ngo, 500));
+
+    PGconn *conn = s_writer ();
+    PQclear (PQexec (conn, "BEGIN"));
+    cr_assert (s_append (conn, "reporting.scope_test", "for-ngo", "743", "ngo-743", 4));
+    cr_assert (s_append (conn, "reporting.scope_test", "for-091", "091", "muni-091", 4));
+    cr_assert (s_append (conn, "reporting.scope_test", "for-743", "743", "muni-743", 4));
+    PQclear (PQexec (conn, "COMMIT"));
+    PQfinish (conn);
+
+    //  The NGO gets only what is addressed to it, live or replayed.
+    Kumppani__V1__Event *event = kp_subscriber_next (ngo, 5000);
+    cr_assert_not_null (event);
+    cr_assert_str_eq (event->aggregate_id, "for-ngo");
+    kumppani__v1__event__free_unpacked (event, NULL);
+    cr_assert_null (kp_subscriber_next (ngo, 2500), "the NGO saw an event not addressed to it");
+
+    //  Kela sent none of these and receives none of them.
+    cr_assert_null (kp_subscriber_next (kela, 2500), "Kela saw municipal events");
+
+    //  The municipality's integrator sees its municipality's events only.
+    int seen = 0;
+    while ((event = kp_subscriber_next (helsinki, 2500))) {
+        cr_assert_str_neq (event->aggregate_id, "for-091", "an integrator of 743 saw 091's event");
+        seen++;
+        kumppani__v1__event__free_unpacked (event, NULL);
+    }
+    cr_assert_eq (seen, 2);
+    kp_subscriber_destroy (&ngo);
+    kp_subscriber_destroy (&kela);
+    kp_subscriber_destroy (&helsinki);
+}
+
+static int
+s_poison_handler (kp_db_t *db, const Kumppani__V1__Event *event, void *arg, char *error, size_t size)
+{
+    (void) db;
+    int *handled = arg;
+    if (strstr (event->aggregate_id, "poison")) {
+        snprintf (error, size, "cannot handle %s", event->aggregate_id);
+        return -2;
+    }
+    (*handled)++;
+    return 0;
+}
+
+Test (stream, poison_event_is_parked_and_the_consumer_continues)
+{
+    kpt_service_start ("stream", NULL);
+    //  The consumer's stored cursor starts at today's head: it must resume
+    //  from there, not from the beginning of history.
+    char consumer_name [64], head_text [24];
+    snprintf (consumer_name, sizeof consumer_name, "poison-test-%d", (int) getpid ());
+    snprintf (head_text, sizeof head_text, "%lld", s_head ());
+    const char *cursor [] = { consumer_name, head_text };
+    PQclear (PQexecParams (kpt_admin (), "INSERT INTO kp.consumer_cursors (consumer, service, last_seq)"
+                           " VALUES ($1, 'reporting', $2::int8)", 2, NULL, cursor, NULL, NULL, 0));
+    PGconn *conn = s_writer ();
+    PQclear (PQexec (conn, "BEGIN"));
+    cr_assert (s_append (conn, "reporting.poison_test", "good-1", "743", NULL, 4));
+    cr_assert (s_append (conn, "reporting.poison_test", "poison-1", "743", NULL, 4));
+    cr_assert (s_append (conn, "reporting.poison_test", "good-2", "743", NULL, 4));
+    PQclear (PQexec (conn, "COMMIT"));
+    PQfinish (conn);
+
+    //  A consumer running as the reporting service, in this process.
+    char conninfo [1024];
+    snprintf (conninfo, sizeof conninfo, "%s user=reporting", getenv ("KUMPPANI_TEST_CONNINFO"));
+    kp_db_t *db = kp_db_new (conninfo, 2000);
+    cr_assert_not_null (db);
+    setenv ("KUMPPANI_SERVICE_CERTS_DIR", kpt_cert_dir ("services"), 1);
+    setenv ("KUMPPANI_STREAM_ENDPOINT", kpt_endpoint ("stream"), 1);
+    setenv ("KUMPPANI_STREAM_PUB_ENDPOINT", kpt_pub_endpoint (), 1);
+    kp_config_t *config = kp_config_load ("reporting");
+    zloop_t *loop = zloop_new ();
+    int handled = 0;
+    const char *prefixes [] = { "reporting.poison_test", NULL };
+    kp_consumer_t *consumer = kp_consumer_new (loop, db, config, consumer_name, prefixes,
+                                               kpt_cert_path ("services", "reporting"),
+                                               s_poison_handler, &handled);
+    cr_assert_not_null (consumer);
+    kp_consumer_poll (consumer);
+    cr_assert_eq (handled, 2, "the consumer stopped at the poison event");
+    cr_assert_eq (kp_consumer_parked (consumer), 1);
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.parked_events WHERE consumer = $1", consumer_name), 1);
+    cr_assert_eq (kpt_scalar ("SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1", consumer_name),
+                  s_head ());
+    //  Handled events are not handled again after a restart of the consumer.
+    kp_consumer_destroy (&consumer);
+    consumer = kp_consumer_new (loop, db, config, consumer_name, prefixes,
+                                kpt_cert_path ("services", "reporting"), s_poison_handler, &handled);
+    cr_assert_not_null (consumer);
+    kp_consumer_poll (consumer);
+    cr_assert_eq (handled, 2);
+    kp_consumer_destroy (&consumer);
+    zloop_destroy (&loop);
+    kp_config_destroy (&config);
+    kp_db_destroy (&db);
+}

@@ -1,0 +1,60 @@
+/*  kp_config: defaults, overrides, and loud failure on bad numbers. */
+#include "kp_config.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+TestSuite (config);
+
+Test (config, defaults_follow_the_readme)
+{
+    unsetenv ("KUMPPANI_MAX_MSG_SIZE");
+    unsetenv ("KUMPPANI_DB_USER");
+    unsetenv ("KUMPPANI_REFERRAL_ENDPOINT");
+    kp_config_t *config = kp_config_load ("referral");
+    cr_assert_not_null (config);
+    cr_assert_eq (config->max_msg_size, 1048576);
+    cr_assert_str_eq (config->db_user, "referral");
+    cr_assert_str_eq (config->endpoints [KP_SERVICE_REFERRAL], "tcp://127.0.0.1:7102");
+    cr_assert_str_eq (config->stream_pub_endpoint, "tcp://127.0.0.1:7106");
+    char *conninfo = kp_config_db_conninfo (config);
+    cr_assert (strstr (conninfo, "user=referral"));
+    free (conninfo);
+    kp_config_destroy (&config);
+    cr_assert_null (config);
+    kp_config_destroy (&config);
+}
+
+Test (config, environment_overrides)
+{
+    setenv ("KUMPPANI_MAX_MSG_SIZE", "65536", 1);
+    setenv ("KUMPPANI_INTAKE_ENDPOINT", "tcp://10.1.2.3:9000", 1);
+    setenv ("KUMPPANI_SERVICE_CERTS_DIR", "/etc/kumppani/services", 1);
+    kp_config_t *config = kp_config_load ("intake");
+    cr_assert_not_null (config);
+    cr_assert_eq (config->max_msg_size, 65536);
+    cr_assert_str_eq (config->endpoints [KP_SERVICE_INTAKE], "tcp://10.1.2.3:9000");
+    char *path = kp_config_service_cert_path (config, KP_SERVICE_STREAM);
+    cr_assert_str_eq (path, "/etc/kumppani/services/stream.cert");
+    free (path);
+    kp_config_destroy (&config);
+}
+
+Test (config, bad_numbers_are_refused)
+{
+    const char *bad [] = { "abc", "12x", "-5", "100", "999999999999" };
+    for (size_t index = 0; index < sizeof bad / sizeof bad [0]; index++) {
+        setenv ("KUMPPANI_MAX_MSG_SIZE", bad [index], 1);
+        kp_config_t *config = kp_config_load ("intake");
+        cr_assert_null (config, "KUMPPANI_MAX_MSG_SIZE=%s was accepted", bad [index]);
+    }
+}
+
+Test (config, service_names_map_both_ways)
+{
+    for (int service = 0; service < KP_SERVICE_COUNT; service++)
+        cr_assert_eq (kp_service_from_name (kp_service_name ((kp_service_t) service)), service);
+    cr_assert_eq (kp_service_from_name ("nosuch"), -1);
+    cr_assert_eq (kp_service_from_name (NULL), -1);
+}
