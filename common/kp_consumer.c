@@ -4,7 +4,7 @@
     subscriptions gap-proof (a seq jump may just be other topics), and
     leaves nothing to reconcile after a restart. */
 #include "kp_consumer.h"
-#include "kp_client.h"
+#include "kp_stream_client.h"
 #include "kp_log.h"
 
 #include <inttypes.h>
@@ -151,26 +151,16 @@ kp_consumer_poll (kp_consumer_t *self)
 {
     bool more = true;
     while (more) {
-        Kumppani__V1__ReplayRequest body = KUMPPANI__V1__REPLAY_REQUEST__INIT;
-        body.after_seq = self->cursor;
-        body.topic_prefixes = self->prefixes;
-        body.n_topic_prefixes = self->prefix_count;
-        body.page_size = KP_CONSUMER_PAGE;
-        Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
-        request.body_case = KUMPPANI__V1__REQUEST__BODY_REPLAY;
-        request.replay = &body;
-        Kumppani__V1__Reply *reply = kp_client_call (self->replay, &request, self->timeout_ms, 1);
-        if (!reply || reply->status != KUMPPANI__V1__STATUS__STATUS_OK || !reply->replay) {
-            kp_warn ("consumer %s: replay failed: %s", self->name,
-                     reply && reply->error ? reply->error->code : "no answer");
-            if (reply)
-                kumppani__v1__reply__free_unpacked (reply, NULL);
+        Kumppani__V1__Reply *reply;
+        Kumppani__V1__ReplayReply *page = kp_stream_replay_page (
+            self->replay, self->cursor, self->prefixes, self->prefix_count, KP_CONSUMER_PAGE,
+            self->timeout_ms, 1, self->name, &reply);
+        if (!page)
             return;                         //  the timer tries again
-        }
         bool stopped = false;
-        for (size_t index = 0; index < reply->replay->n_events && !stopped; index++) {
+        for (size_t index = 0; index < page->n_events && !stopped; index++) {
             Kumppani__V1__Event *event = kumppani__v1__event__unpack (
-                NULL, reply->replay->events [index].len, reply->replay->events [index].data);
+                NULL, page->events [index].len, page->events [index].data);
             if (!event)
                 stopped = s_park (self, self->cursor + 1, "unknown", "event cannot be decoded") != 0;
             else {
@@ -180,8 +170,8 @@ kp_consumer_poll (kp_consumer_t *self)
             }
         }
         if (!stopped)
-            s_advance (self, reply->replay->last_seq);
-        more = !stopped && reply->replay->more;
+            s_advance (self, page->last_seq);
+        more = !stopped && page->more;
         kumppani__v1__reply__free_unpacked (reply, NULL);
     }
 }
@@ -242,25 +232,11 @@ kp_consumer_new (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
 
     char *stream_cert_path = kp_config_service_cert_path (config, KP_SERVICE_STREAM);
     self->replay = kp_client_new (config->endpoints [KP_SERVICE_STREAM], stream_cert_path, client_cert);
-    zcert_t *stream_cert = zcert_load (stream_cert_path);
-    zcert_t *own_cert = zcert_load (client_cert);
+    self->sub = kp_stream_sub_new (config->stream_pub_endpoint, stream_cert_path, client_cert,
+                                   self->prefixes, self->prefix_count);
     free (stream_cert_path);
-    if (!self->replay || !stream_cert || !own_cert) {
-        zcert_destroy (&stream_cert);
-        zcert_destroy (&own_cert);
+    if (!self->replay || !self->sub)
         goto failed;
-    }
-    self->sub = zsock_new (ZMQ_SUB);
-    zcert_apply (own_cert, self->sub);
-    zsock_set_curve_serverkey (self->sub, zcert_public_txt (stream_cert));
-    zcert_destroy (&stream_cert);
-    zcert_destroy (&own_cert);
-    for (size_t index = 0; index < self->prefix_count; index++)
-        zsock_set_subscribe (self->sub, self->prefixes [index]);
-    if (self->prefix_count == 0)
-        zsock_set_subscribe (self->sub, "");
-    zsock_set_subscribe (self->sub, "heartbeat");
-    zsock_connect (self->sub, "%s", config->stream_pub_endpoint);
     zloop_reader (loop, self->sub, s_on_live, self);
     zloop_reader_set_tolerant (loop, self->sub);
     self->timer_id = zloop_timer (loop, (size_t) config->poll_interval_ms, 0, s_on_timer, self);

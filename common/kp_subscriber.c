@@ -2,7 +2,7 @@
     only mean other topics, so a filtered subscriber replays on every jump;
     replay's last_seq (the last row scanned) then says where we stand. */
 #include "kp_subscriber.h"
-#include "kp_client.h"
+#include "kp_stream_client.h"
 #include "kp_log.h"
 
 #include <czmq.h>
@@ -46,27 +46,12 @@ kp_subscriber_new (const char *replay_endpoint, const char *pub_endpoint,
         if (**prefix)
             self->prefixes [self->prefix_count++] = strdup (*prefix);
     self->replay = kp_client_new (replay_endpoint, stream_cert_path, client_cert_path);
-    zcert_t *stream_cert = zcert_load (stream_cert_path);
-    zcert_t *own_cert = zcert_load (client_cert_path);
-    if (!self->replay || !stream_cert || !own_cert) {
-        zcert_destroy (&stream_cert);
-        zcert_destroy (&own_cert);
+    self->sub = kp_stream_sub_new (pub_endpoint, stream_cert_path, client_cert_path,
+                                   self->prefixes, self->prefix_count);
+    if (!self->replay || !self->sub) {
         kp_subscriber_destroy (&self);
         return NULL;
     }
-    self->sub = zsock_new (ZMQ_SUB);
-    zsock_set_linger (self->sub, 0);
-    zcert_apply (own_cert, self->sub);
-    zsock_set_curve_serverkey (self->sub, zcert_public_txt (stream_cert));
-    zcert_destroy (&stream_cert);
-    zcert_destroy (&own_cert);
-    for (size_t index = 0; index < self->prefix_count; index++)
-        zsock_set_subscribe (self->sub, self->prefixes [index]);
-    if (self->prefix_count == 0)
-        zsock_set_subscribe (self->sub, "");
-    else
-        zsock_set_subscribe (self->sub, "heartbeat");
-    zsock_connect (self->sub, "%s", pub_endpoint);
     self->poller = zpoller_new (self->sub, NULL);
     return self;
 }
@@ -113,34 +98,24 @@ s_replay (kp_subscriber_t *self)
     self->replays++;
     bool more = true;
     while (more) {
-        Kumppani__V1__ReplayRequest body = KUMPPANI__V1__REPLAY_REQUEST__INIT;
-        body.after_seq = self->last_seq;
-        body.topic_prefixes = self->prefixes;
-        body.n_topic_prefixes = self->prefix_count;
-        body.page_size = KP_SUBSCRIBER_PAGE;
-        Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
-        request.body_case = KUMPPANI__V1__REQUEST__BODY_REPLAY;
-        request.replay = &body;
-        Kumppani__V1__Reply *reply = kp_client_call (self->replay, &request, 3000, 2);
-        if (!reply || reply->status != KUMPPANI__V1__STATUS__STATUS_OK || !reply->replay) {
-            kp_warn ("subscriber: replay after %llu failed: %s", (unsigned long long) self->last_seq,
-                     reply && reply->error ? reply->error->code : "no answer");
-            if (reply)
-                kumppani__v1__reply__free_unpacked (reply, NULL);
+        Kumppani__V1__Reply *reply;
+        Kumppani__V1__ReplayReply *page = kp_stream_replay_page (
+            self->replay, self->last_seq, self->prefixes, self->prefix_count, KP_SUBSCRIBER_PAGE,
+            3000, 2, "subscriber", &reply);
+        if (!page)
             return -1;
-        }
-        for (size_t index = 0; index < reply->replay->n_events; index++) {
+        for (size_t index = 0; index < page->n_events; index++) {
             Kumppani__V1__Event *event = kumppani__v1__event__unpack (
-                NULL, reply->replay->events [index].len, reply->replay->events [index].data);
+                NULL, page->events [index].len, page->events [index].data);
             if (event && event->seq > self->last_seq)
                 zlistx_add_end (self->queue, event);
             else
             if (event)
                 kumppani__v1__event__free_unpacked (event, NULL);
         }
-        if (reply->replay->last_seq > self->last_seq)
-            self->last_seq = reply->replay->last_seq;
-        more = reply->replay->more;
+        if (page->last_seq > self->last_seq)
+            self->last_seq = page->last_seq;
+        more = page->more;
         kumppani__v1__reply__free_unpacked (reply, NULL);
     }
     return 0;

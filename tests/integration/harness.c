@@ -139,9 +139,7 @@ kpt_teardown (void)
             waitpid (s_services [index].pid, NULL, 0);
             s_services [index].pid = 0;
         }
-    if (s_admin)
-        PQfinish (s_admin);
-    s_admin = NULL;
+    kpt_admin_close ();
     if (*s_dir) {
         char command [320];
         snprintf (command, sizeof command, "rm -rf '%s'", s_dir);
@@ -323,6 +321,14 @@ kpt_admin (void)
         cr_assert_eq (PQstatus (s_admin), CONNECTION_OK, "%s", PQerrorMessage (s_admin));
     }
     return s_admin;
+}
+
+void
+kpt_admin_close (void)
+{
+    if (s_admin)
+        PQfinish (s_admin);
+    s_admin = NULL;
 }
 
 long long

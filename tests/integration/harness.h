@@ -46,6 +46,9 @@ void kpt_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
                   Kumppani__V1__Role role, bool mutating);
 
 PGconn *kpt_admin (void);
+//  Closes the cached administrator connection; call before fork (), since
+//  a libpq connection must never be shared by two processes.
+void kpt_admin_close (void);
 //  The first column of the first row of a query as an integer (-1 on error).
 long long kpt_scalar (const char *sql, const char *param);
 

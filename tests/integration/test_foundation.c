@@ -309,3 +309,30 @@ Test (foundation, sigterm_drains_the_request_in_flight)
     cr_assert_eq (kpt_service_stop ("reporting"), 0, "the service did not exit cleanly");
     kp_client_destroy (&client);
 }
+
+Test (foundation, lost_database_connection_is_reestablished)
+{
+    kpt_service_start ("reporting", NULL);
+    kp_client_t *client = kpt_client ("reporting", "muni-743");
+    Kumppani__V1__SubmitObservation body;
+    s_observation (&body, "reconnect_check");
+    Kumppani__V1__Reply *reply = s_submit (client, &body, NULL);
+    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  Cut the service's session from the server side, as a failover would.
+    long long killed = kpt_scalar ("SELECT count(*) FROM (SELECT pg_terminate_backend (pid)"
+                                   " FROM pg_stat_activity WHERE usename = 'reporting') AS cut", NULL);
+    cr_assert_geq (killed, 1);
+
+    body.clients_concerned = 3;
+    reply = s_submit (client, &body, NULL);
+    cr_assert_not_null (reply);
+    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK,
+                  "the service did not recover its database connection: %s",
+                  reply->error ? reply->error->code : "");
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM reporting.observations WHERE observation_id = $1",
+                              reply->observation->observation_id), 1);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    kp_client_destroy (&client);
+}

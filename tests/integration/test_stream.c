@@ -91,6 +91,7 @@ Test (stream, concurrent_writers_give_gap_free_commit_ordered_seqs)
 
     enum { WRITERS = 8, TRANSACTIONS = 40 };
     pid_t writers [WRITERS];
+    kpt_admin_close ();             //  the writers must not inherit it
     for (int writer = 0; writer < WRITERS; writer++) {
         writers [writer] = fork ();
         if (writers [writer] == 0) {
