@@ -8,6 +8,7 @@
 #include "kp_idem.h"
 #include "kp_ids.h"
 #include "kp_outbox.h"
+#include "kp_txn.h"
 
 #include <assert.h>
 #include <signal.h>
@@ -15,7 +16,8 @@
 #include <string.h>
 #include <time.h>
 
-#define KP_TXN_TRIES 3
+//  Most requests taken off the socket for one group commit.
+#define KP_SERVER_BATCH 64
 
 struct _kp_server_t {
     const kp_config_t *config;
@@ -174,109 +176,6 @@ kp_server_run (kp_server_t *self)
 }
 
 //  --------------------------------------------------------------------------
-//  Handler helpers
-
-//  Each block is chained to the call's arena and freed with the call.
-typedef struct s_block {
-    struct s_block *next;
-    max_align_t data [];
-} s_block_t;
-
-void *
-kp_call_alloc (kp_call_t *call, size_t size)
-{
-    s_block_t *block = calloc (1, sizeof (s_block_t) + size);
-    assert (block);             //  out of memory is not a request error
-    block->next = call->arena;
-    call->arena = block;
-    return block->data;
-}
-
-static void
-s_arena_free (kp_call_t *call)
-{
-    for (s_block_t *block = call->arena; block; ) {
-        s_block_t *next = block->next;
-        free (block);
-        block = next;
-    }
-    call->arena = NULL;
-}
-
-char *
-kp_call_strdup (kp_call_t *call, const char *text)
-{
-    size_t len = strlen (text);
-    char *copy = kp_call_alloc (call, len + 1);
-    if (copy)
-        memcpy (copy, text, len + 1);
-    return copy;
-}
-
-int
-kp_call_fail (kp_call_t *call, Kumppani__V1__Status status, const char *code,
-              const char *field, const char *message)
-{
-    Kumppani__V1__Error *error = kp_call_alloc (call, sizeof (Kumppani__V1__Error));
-    kumppani__v1__error__init (error);
-    error->code = kp_call_strdup (call, code ? code : "");
-    error->field = kp_call_strdup (call, field ? field : "");
-    error->message = kp_call_strdup (call, message ? message : "");
-    call->reply->status = status;
-    call->reply->error = error;
-    call->reply->body_case = KUMPPANI__V1__REPLY__BODY__NOT_SET;
-    return -1;
-}
-
-int
-kp_call_db_fail (kp_call_t *call)
-{
-    const char *state = kp_db_sqlstate (call->db);
-    kp_log (KP_LOG_WARN, &call->log, "database error %s: %s", state, kp_db_message (call->db));
-    return kp_call_fail (call, (Kumppani__V1__Status) kp_db_status_for (state), "db.error",
-                         NULL, "the request could not be completed; retry with the same key");
-}
-
-const char *
-kp_role_name (Kumppani__V1__Role role)
-{
-    const ProtobufCEnumValue *value =
-        protobuf_c_enum_descriptor_get_value (&kumppani__v1__role__descriptor, (int) role);
-    return value ? value->name : "ROLE_UNKNOWN";
-}
-
-int
-kp_call_audit (kp_call_t *call, const char *client_ref, const char *basis,
-               const char *recipient_org, const char *detail)
-{
-    const Kumppani__V1__Actor *actor = call->request->actor;
-    kp_audit_entry_t entry = {
-        .org_id = call->identity->org_id,
-        .person_id = actor ? actor->person_id : "",
-        .role = kp_role_name (actor ? actor->role : KUMPPANI__V1__ROLE__ROLE_UNSPECIFIED),
-        .action = call->operation,
-        .client_ref = client_ref, .basis = basis,
-        .recipient_org = recipient_org, .detail = detail
-    };
-    return kp_audit_append (call->db, &entry);
-}
-
-bool
-kp_org_type_in (const char *org_type, const char *list)
-{
-    size_t len = strlen (org_type);
-    for (const char *word = list; word && *word; ) {
-        while (*word == ' ')
-            word++;
-        size_t word_len = strcspn (word, " ");
-        if (word_len == len && len && strncmp (word, org_type, len) == 0)
-            return true;
-        word += word_len;
-    }
-    return false;
-}
-
-//  --------------------------------------------------------------------------
 //  Request handling
 
 static void
@@ -320,304 +219,203 @@ s_health (kp_call_t *call)
     return 0;
 }
 
-static bool
-s_is_domain_outcome (Kumppani__V1__Status status)
+//  What the checks decided about a call.
+typedef enum { S_ANSWERED, S_READ, S_WRITE } s_kind_t;
+
+//  Checks that need no database, in the order a caller would fix them:
+//  who you are, what you asked, who you act as, whether you may.
+static s_kind_t
+s_check (kp_server_t *self, kp_call_t *call)
 {
-    return status == KUMPPANI__V1__STATUS__STATUS_OK
-        || status == KUMPPANI__V1__STATUS__STATUS_INVALID
-        || status == KUMPPANI__V1__STATUS__STATUS_NOT_FOUND
-        || status == KUMPPANI__V1__STATUS__STATUS_CONFLICT
-        || status == KUMPPANI__V1__STATUS__STATUS_FORBIDDEN;
-}
-
-static void
-s_reset_reply (kp_call_t *call)
-{
-    kumppani__v1__reply__init (call->reply);
-    call->reply->correlation_id = (char *) call->request->correlation_id;
-    call->reply->status = KUMPPANI__V1__STATUS__STATUS_OK;
-}
-
-//  A stored reply for a retried key, re-packed with this request's
-//  correlation id. NULL if the stored bytes cannot be read.
-static uint8_t *
-s_repack_stored (const char *correlation_id, const uint8_t *stored, size_t size, size_t *out_size)
-{
-    Kumppani__V1__Reply *reply = kumppani__v1__reply__unpack (NULL, size, stored);
-    if (!reply)
-        return NULL;
-    char *original = reply->correlation_id;
-    reply->correlation_id = (char *) correlation_id;
-    uint8_t *packed = kp_codec_pack (&reply->base, out_size);
-    reply->correlation_id = original;
-    kumppani__v1__reply__free_unpacked (reply, NULL);
-    return packed;
-}
-
-//  One attempt at a mutating request in one transaction: look up the key,
-//  run the handler behind a savepoint, store the reply with the key,
-//  commit. A domain refusal (INVALID, CONFLICT, …) is stored too, with the
-//  handler's partial writes rolled back, so a retry sees the same answer.
-//  Returns 0 with *out set, or -1 with kp_db_class telling whether to retry.
-static int
-s_mutating_attempt (kp_call_t *call, const uint8_t *hash, uint8_t **out, size_t *out_size)
-{
-    kp_db_t *db = call->db;
-    const char *org = call->identity->org_id;
-    const char *key = call->request->idempotency_key;
-    *out = NULL;
-    s_reset_reply (call);
-    if (kp_db_begin (db))
-        return -1;
-
-    uint8_t *stored = NULL;
-    size_t stored_size = 0;
-    bool same_request = false;
-    int found = kp_idem_lookup (db, org, key, hash, &stored, &stored_size, &same_request);
-    if (found == -1)
-        goto failed;
-    if (found == 1) {
-        kp_db_rollback (db);
-        if (same_request)
-            *out = s_repack_stored (call->request->correlation_id, stored, stored_size, out_size);
-        free (stored);
-        if (!same_request)
-            kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "idempotency.key_reused",
-                          "idempotency_key", "this key was used for a different request");
-        else
-        if (!*out)
-            kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "idempotency.corrupt",
-                          NULL, "the stored reply cannot be read");
-        return 0;
-    }
-    if (kp_db_command (db, "SAVEPOINT handler"))
-        goto failed;
-    const kp_route_t *route = s_route_for (call->server, call->request->body_case);
-    if (route->handler (call) != 0 && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
-        kp_call_db_fail (call);
-    if (!s_is_domain_outcome (call->reply->status)) {
-        //  Unavailable or internal: nothing stored, the client may retry.
-        if (kp_db_class (db) == KP_DB_RETRY)
-            goto failed;
-        kp_db_rollback (db);
-        return 0;
-    }
-    if (call->reply->status != KUMPPANI__V1__STATUS__STATUS_OK
-    &&  kp_db_command (db, "ROLLBACK TO SAVEPOINT handler"))
-        goto failed;
-    uint8_t *packed = kp_codec_pack (&call->reply->base, out_size);
-    if (!packed
-    ||  kp_idem_store (db, org, key, call->operation, hash, packed, *out_size)
-    ||  kp_db_commit (db)) {
-        free (packed);
-        goto failed;
-    }
-    *out = packed;
-    return 0;
-
-failed:
-    kp_db_rollback (db);
-    return -1;
-}
-
-static void
-s_run_mutating (kp_call_t *call)
-{
-    uint8_t hash [KP_IDEM_HASH_BYTES];
-    kp_idem_request_hash (call->operation, kp_codec_request_body (call->request), hash);
-    for (int attempt = 1; attempt <= KP_TXN_TRIES; attempt++) {
-        uint8_t *out = NULL;
-        size_t out_size = 0;
-        if (s_mutating_attempt (call, hash, &out, &out_size) == 0) {
-            if (out) {
-                //  Already packed (stored or fresh): send these bytes.
-                call->packed = out;
-                call->packed_size = out_size;
-            }
-            return;
-        }
-        //  A twin request with the same key committed first: take its reply.
-        if (kp_db_class (call->db) != KP_DB_RETRY && kp_db_class (call->db) != KP_DB_DUPLICATE)
-            break;
-    }
-    s_reset_reply (call);
-    kp_call_db_fail (call);
-}
-
-//  A read (or any non-mutating call) runs in one transaction too, so its
-//  audit row commits with it; a refused read leaves nothing behind.
-static void
-s_run_reading (kp_call_t *call, const kp_route_t *route)
-{
-    for (int attempt = 1; attempt <= KP_TXN_TRIES; attempt++) {
-        s_reset_reply (call);
-        if (kp_db_begin (call->db) == 0) {
-            if (route->handler (call) != 0 && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
-                kp_call_db_fail (call);
-            if (call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK) {
-                if (kp_db_commit (call->db) == 0)
-                    return;
-            }
-            else {
-                kp_db_rollback (call->db);
-                if (kp_db_class (call->db) != KP_DB_RETRY)
-                    return;
-            }
-        }
-        if (kp_db_class (call->db) != KP_DB_RETRY)
-            break;
-    }
-    s_reset_reply (call);
-    kp_call_db_fail (call);
-}
-
-//  Checks that do not need the database, in the order a caller would fix
-//  them: who you are, what you asked, who you act as, whether you may.
-static void
-s_dispatch (kp_call_t *call)
-{
-    kp_server_t *self = call->server;
     const Kumppani__V1__Request *request = call->request;
     if (!*call->identity->org_id || !*call->identity->org_type) {
         kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_UNAUTHENTICATED, "auth.no_organisation",
                       NULL, "the client certificate names no organisation");
-        return;
+        return S_ANSWERED;
     }
     if (request->body_case == KUMPPANI__V1__REQUEST__BODY_HEALTH) {
         call->operation = "health";
         s_health (call);
-        return;
+        return S_ANSWERED;
     }
     const kp_route_t *route = s_route_for (self, request->body_case);
     if (!route) {
         kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "request.unsupported_operation",
                       "body", "this service does not handle that operation");
-        return;
+        return S_ANSWERED;
     }
+    call->route = route;
     call->operation = route->operation;
     call->log.operation = route->operation;
     if (!(route->flags & KP_ROUTE_NO_ACTOR)) {
         if (!request->actor || !*request->actor->person_id) {
             kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "request.actor_required",
                           "actor.person_id", "the person acting must be named");
-            return;
+            return S_ANSWERED;
         }
         if (request->actor->role == KUMPPANI__V1__ROLE__ROLE_UNSPECIFIED
         ||  !protobuf_c_enum_descriptor_get_value (&kumppani__v1__role__descriptor,
                                                    (int) request->actor->role)) {
             kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "request.actor_role",
                           "actor.role", "the actor's role is missing or unknown");
-            return;
+            return S_ANSWERED;
         }
     }
     if (route->org_types && !kp_org_type_in (call->identity->org_type, route->org_types)) {
         kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "auth.forbidden",
                       NULL, "your organisation may not use this operation");
-        return;
+        return S_ANSWERED;
     }
-    if (route->flags & KP_ROUTE_MUTATING) {
-        if (!*request->idempotency_key) {
-            kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "request.idempotency_key_required",
-                          "idempotency_key", "mutating requests need an idempotency key");
-            return;
-        }
-        s_run_mutating (call);
+    if (!(route->flags & KP_ROUTE_MUTATING))
+        return S_READ;
+    if (!*request->idempotency_key) {
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "request.idempotency_key_required",
+                      "idempotency_key", "mutating requests need an idempotency key");
+        return S_ANSWERED;
     }
-    else
-        s_run_reading (call, route);
+    return S_WRITE;
+}
+
+//  One received request and everything that lives until it is answered.
+typedef struct {
+    zframe_t *routing_id;
+    bool delimiter;                 //  a REQ client's empty frame, echoed back
+    zframe_t *body;
+    kp_identity_t identity;
+    Kumppani__V1__Request *request;
+    Kumppani__V1__Reply reply;
+    kp_call_t call;
+    bool decodable;
+} s_item_t;
+
+//  Splits [routing-id][""]?[body] and decodes the body. False when the
+//  message cannot even be answered (no routing id or odd framing).
+static bool
+s_receive (kp_server_t *self, zmsg_t *msg, s_item_t *item)
+{
+    size_t frames = zmsg_size (msg);
+    item->routing_id = zmsg_pop (msg);
+    item->delimiter = frames == 3 && zframe_size (zmsg_first (msg)) == 0;
+    if (item->delimiter) {
+        zframe_t *empty = zmsg_pop (msg);
+        zframe_destroy (&empty);
+    }
+    item->body = zmsg_pop (msg);
+    if (!item->routing_id || !item->body || zmsg_size (msg) > 0 || frames > 3) {
+        kp_warn ("dropping request with %zu frames", frames);
+        return false;
+    }
+    kumppani__v1__reply__init (&item->reply);
+    item->call = (kp_call_t) {
+        .server = self, .db = self->db, .service = self->service_ctx,
+        .identity = &item->identity, .reply = &item->reply
+    };
+    s_identity_from_frame (item->body, &item->identity);
+    item->call.log.organisation = item->identity.org_id;
+
+    kp_codec_error_t error;
+    if (kp_codec_request_decode (zframe_data (item->body), zframe_size (item->body),
+                                 self->config->max_msg_size, &item->request, &error)) {
+        kp_log (KP_LOG_WARN, &item->call.log, "refused request: %s %s", error.code, error.field);
+        //  No request to echo: the reply carries no correlation id.
+        static Kumppani__V1__Request empty = KUMPPANI__V1__REQUEST__INIT;
+        item->call.request = &empty;
+        kp_call_reset_reply (&item->call);
+        kp_call_fail (&item->call, KUMPPANI__V1__STATUS__STATUS_INVALID, error.code, error.field,
+                      "the request could not be decoded");
+        return true;
+    }
+    item->decodable = true;
+    item->call.request = item->request;
+    item->call.log.request_id = item->request->correlation_id;
+    kp_call_reset_reply (&item->call);
+    return true;
 }
 
 static void
-s_send (kp_server_t *self, zframe_t *routing_id, bool delimiter, const uint8_t *data, size_t size)
+s_send (kp_server_t *self, s_item_t *item)
 {
+    kp_call_t *call = &item->call;
+    size_t size = call->packed_size;
+    uint8_t *packed = call->packed;
+    if (!packed) {
+        packed = kp_codec_pack (&call->reply->base, &size);
+        call->packed = packed;
+        call->packed_size = size;
+    }
+    if (!packed)
+        return;
     zmsg_t *msg = zmsg_new ();
-    zmsg_append (msg, &routing_id);
-    if (delimiter)
+    zmsg_append (msg, &item->routing_id);
+    if (item->delimiter)
         zmsg_addmem (msg, NULL, 0);
-    zmsg_addmem (msg, data, size);
+    zmsg_addmem (msg, packed, size);
     if (zmsg_send (&msg, self->router) == -1) {
         //  ROUTER_MANDATORY: the peer is gone or full. The client retries.
-        kp_warn ("reply not delivered: %s", zmq_strerror (zmq_errno ()));
+        kp_log (KP_LOG_WARN, &call->log, "reply not delivered: %s", zmq_strerror (zmq_errno ()));
         zmsg_destroy (&msg);
     }
+    bool refused = call->reply->status != KUMPPANI__V1__STATUS__STATUS_OK && call->reply->error;
+    kp_log (refused ? KP_LOG_INFO : KP_LOG_DEBUG, &call->log, "%s -> %s",
+            call->operation ? call->operation : "?", refused ? call->reply->error->code : "ok");
 }
 
+static void
+s_item_free (s_item_t *item)
+{
+    kp_codec_request_free (&item->request);
+    free (item->call.packed);
+    kp_call_arena_free (&item->call);
+    zframe_destroy (&item->routing_id);
+    zframe_destroy (&item->body);
+}
+
+//  Takes every request already waiting (up to KP_SERVER_BATCH), so that
+//  concurrent writers share one commit; answers each only after it.
 static int
 s_on_request (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
     kp_server_t *self = arg;
-    zmsg_t *msg = zmsg_recv (reader);
-    if (!msg)
-        return 0;                   //  interrupted
-    //  [routing-id][body] from DEALER, [routing-id][""][body] from REQ.
-    size_t frames = zmsg_size (msg);
-    zframe_t *routing_id = zmsg_pop (msg);
-    bool delimiter = frames == 3 && zframe_size (zmsg_first (msg)) == 0;
-    if (delimiter) {
-        zframe_t *empty = zmsg_pop (msg);
-        zframe_destroy (&empty);
-    }
-    zframe_t *body = zmsg_pop (msg);
+    s_item_t *items = calloc (KP_SERVER_BATCH, sizeof (s_item_t));
+    kp_call_t *writes [KP_SERVER_BATCH];
+    size_t count = 0, write_count = 0;
+    assert (items);
+    do {
+        zmsg_t *msg = zmsg_recv (reader);
+        if (!msg)
+            break;                  //  interrupted
+        s_item_t *item = &items [count];
+        if (s_receive (self, msg, item))
+            count++;
+        else {
+            s_item_free (item);
+            memset (item, 0, sizeof *item);
+        }
+        zmsg_destroy (&msg);
+    } while (count < KP_SERVER_BATCH && (zsock_events (reader) & ZMQ_POLLIN));
 
-    Kumppani__V1__Reply reply = KUMPPANI__V1__REPLY__INIT;
-    kp_identity_t identity;
-    kp_call_t call = {
-        .server = self, .db = self->db, .service = self->service_ctx,
-        .identity = &identity, .reply = &reply
-    };
-    Kumppani__V1__Request *request = NULL;
-    kp_codec_error_t error;
-
-    if (!routing_id || !body || zmsg_size (msg) > 0 || frames > 3) {
-        //  Not addressable or not our framing: nothing sensible to answer.
-        kp_warn ("dropping request with %zu frames", frames);
-        goto cleanup;
+    for (size_t index = 0; index < count; index++) {
+        if (!items [index].decodable)
+            continue;
+        switch (s_check (self, &items [index].call)) {
+            case S_READ:
+                kp_txn_run_read (&items [index].call);
+                break;
+            case S_WRITE:
+                writes [write_count++] = &items [index].call;
+                break;
+            case S_ANSWERED:
+                break;
+        }
     }
-    s_identity_from_frame (body, &identity);
-    call.log.organisation = identity.org_id;
-    if (kp_codec_request_decode (zframe_data (body), zframe_size (body),
-                                 self->config->max_msg_size, &request, &error)) {
-        kp_log (KP_LOG_WARN, &call.log, "refused request: %s %s", error.code, error.field);
-        reply.status = KUMPPANI__V1__STATUS__STATUS_INVALID;
-        Kumppani__V1__Error body_error = KUMPPANI__V1__ERROR__INIT;
-        body_error.code = (char *) error.code;
-        body_error.field = error.field;
-        body_error.message = "the request could not be decoded";
-        reply.error = &body_error;
-        size_t size;
-        uint8_t *packed = kp_codec_pack (&reply.base, &size);
-        if (packed)
-            s_send (self, routing_id, delimiter, packed, size);
-        routing_id = NULL;
-        free (packed);
-        goto cleanup;
+    if (write_count > 1)
+        kp_debug ("group commit of %zu writes", write_count);
+    kp_txn_run_writes (writes, write_count);
+    for (size_t index = 0; index < count; index++) {
+        s_send (self, &items [index]);
+        s_item_free (&items [index]);
     }
-    call.request = request;
-    call.log.request_id = request->correlation_id;
-    s_reset_reply (&call);
-    s_dispatch (&call);
-
-    if (call.packed)
-        s_send (self, routing_id, delimiter, call.packed, call.packed_size);
-    else {
-        size_t size;
-        uint8_t *packed = kp_codec_pack (&reply.base, &size);
-        if (packed)
-            s_send (self, routing_id, delimiter, packed, size);
-        free (packed);
-    }
-    routing_id = NULL;
-    kp_log (reply.status == KUMPPANI__V1__STATUS__STATUS_OK || call.packed ? KP_LOG_DEBUG : KP_LOG_INFO,
-            &call.log, "%s -> %s", call.operation ? call.operation : "?",
-            reply.error ? reply.error->code : "ok");
-
-cleanup:
-    kp_codec_request_free (&request);
-    free (call.packed);
-    s_arena_free (&call);
-    zframe_destroy (&routing_id);
-    zframe_destroy (&body);
-    zmsg_destroy (&msg);
+    free (items);
     return 0;
 }

@@ -26,6 +26,7 @@ typedef struct {
 
 typedef struct _kp_server_t kp_server_t;
 typedef struct _kp_call_t kp_call_t;
+typedef struct _kp_route_t kp_route_t;
 
 //  What a handler sees. The reply is pre-set to STATUS_OK; a handler fills
 //  its body (memory from kp_call_alloc lives until the reply is sent) or
@@ -38,6 +39,7 @@ struct _kp_call_t {
     const Kumppani__V1__Request *request;
     Kumppani__V1__Reply *reply;
     const char *operation;
+    const kp_route_t *route;                //  set once the call is routed
     kp_log_ctx_t log;
     void *arena;                            //  kp_call_alloc blocks, freed after the reply
     uint8_t *packed;                        //  reply bytes ready to send, if set
@@ -52,13 +54,13 @@ typedef int (kp_handler_fn) (kp_call_t *call);
 //  One row of a service's dispatch table, ending with { 0 }. org_types is a
 //  space-separated list of organisation types allowed to call it; NULL
 //  admits every authenticated organisation (the handler then decides).
-typedef struct {
+struct _kp_route_t {
     int body_case;                  //  KUMPPANI__V1__REQUEST__BODY_*
     const char *operation;          //  "reporting.submit_observation"
     unsigned flags;
     const char *org_types;
     kp_handler_fn *handler;
-} kp_route_t;
+};
 
 //  statements: NULL-terminated list of statement tables to prepare.
 kp_server_t *kp_server_new (const kp_config_t *config, kp_service_t service,
@@ -77,8 +79,12 @@ void kp_server_set_health_hook (kp_server_t *self, kp_health_fn *hook);
 //  The service context handlers receive as call->service.
 void kp_server_set_context (kp_server_t *self, void *service_ctx);
 
-//  Handler helpers.
+//  Handler helpers (kp_call.c).
 void *kp_call_alloc (kp_call_t *call, size_t size);
+//  Frees everything kp_call_alloc gave this call (the server does this).
+void kp_call_arena_free (kp_call_t *call);
+//  Back to STATUS_OK with no body, keeping the correlation id.
+void kp_call_reset_reply (kp_call_t *call);
 char *kp_call_strdup (kp_call_t *call, const char *text);
 //  Sets the reply's status and error; returns -1 for `return kp_call_fail (…)`.
 int kp_call_fail (kp_call_t *call, Kumppani__V1__Status status, const char *code,

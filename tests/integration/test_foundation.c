@@ -8,7 +8,9 @@
 #include <criterion/criterion.h>
 #include <czmq.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 TestSuite (foundation, .init = kpt_setup, .fini = kpt_teardown, .timeout = 60);
 
@@ -209,7 +211,8 @@ Test (foundation, retried_request_gets_identical_reply_and_one_effect)
     long long audit_before = kpt_scalar (
         "SELECT count(*) FROM kp.audit_log WHERE action = 'reporting.submit_observation'", NULL);
 
-    char key [] = "retry-key-0001";
+    char key [48];
+    snprintf (key, sizeof key, "retry-key-%d-%lld", (int) getpid (), (long long) zclock_time ());
     Kumppani__V1__Reply *first = s_submit (client, &body, key);
     cr_assert_eq (first->status, KUMPPANI__V1__STATUS__STATUS_OK);
     Kumppani__V1__Reply *second = s_submit (client, &body, key);
@@ -335,4 +338,66 @@ Test (foundation, lost_database_connection_is_reestablished)
                               reply->observation->observation_id), 1);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     kp_client_destroy (&client);
+}
+
+//  Many clients pipelining writes at once: the server takes what is
+//  waiting as one group commit. Every request must still get its own
+//  answer, one effect each, and a key repeated inside the same batch must
+//  get the first answer back.
+Test (foundation, concurrent_pipelined_writes_each_get_one_effect)
+{
+    kpt_service_start ("reporting", NULL);
+    enum { CLIENTS = 8, EACH = 25 };
+    kp_client_t *clients [CLIENTS];
+    long long before = kpt_scalar ("SELECT count(*) FROM reporting.observations WHERE theme = 'batch_check'", NULL);
+    char keys [CLIENTS][EACH][32];
+    for (int client = 0; client < CLIENTS; client++) {
+        clients [client] = kpt_client ("reporting", client % 2 ? "muni-743" : "ngo-743");
+        for (int index = 0; index < EACH; index++) {
+            Kumppani__V1__SubmitObservation body;
+            s_observation (&body, "batch_check");
+            body.clients_concerned = (uint32_t) index;
+            Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+            Kumppani__V1__Actor actor;
+            kpt_request (&request, &actor, KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER, true);
+            //  The last request repeats the one before it, key and body.
+            snprintf (keys [client][index], sizeof keys [client][index], "batch-%d-%d-%d",
+                      (int) getpid (), client, index < EACH - 1 ? index : index - 1);
+            if (index == EACH - 1)
+                body.clients_concerned = (uint32_t) (index - 1);
+            request.idempotency_key = keys [client][index];
+            char correlation [32];
+            snprintf (correlation, sizeof correlation, "c-%d-%d", client, index);
+            request.correlation_id = correlation;
+            request.body_case = KUMPPANI__V1__REQUEST__BODY_SUBMIT_OBSERVATION;
+            request.submit_observation = &body;
+            size_t size;
+            uint8_t *packed = kp_codec_pack (&request.base, &size);
+            cr_assert_eq (kp_client_send_bytes (clients [client], packed, size), 0);
+            free (packed);
+        }
+    }
+    for (int client = 0; client < CLIENTS; client++) {
+        char *ids [EACH] = { NULL };
+        for (int index = 0; index < EACH; index++) {
+            Kumppani__V1__Reply *reply = kp_client_recv (clients [client], 10000);
+            cr_assert_not_null (reply, "client %d got %d of %d replies", client, index, EACH);
+            cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "%s",
+                          reply->error ? reply->error->code : "");
+            int number = -1;
+            cr_assert_eq (sscanf (reply->correlation_id, "c-%*d-%d", &number), 1);
+            ids [number] = strdup (reply->observation->observation_id);
+            kumppani__v1__reply__free_unpacked (reply, NULL);
+        }
+        cr_assert_str_eq (ids [EACH - 1], ids [EACH - 2], "a repeated key got a second effect");
+        for (int index = 0; index < EACH - 1; index++) {
+            cr_assert_eq (kpt_scalar ("SELECT count(*) FROM reporting.observations WHERE observation_id = $1",
+                                      ids [index]), 1);
+            free (ids [index]);
+        }
+        free (ids [EACH - 1]);
+        kp_client_destroy (&clients [client]);
+    }
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM reporting.observations WHERE theme = 'batch_check'", NULL),
+                  before + CLIENTS * (EACH - 1));
 }

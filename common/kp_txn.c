@@ -1,0 +1,167 @@
+/*  kp_txn — transactions for calls (see kp_txn.h). A domain refusal
+    (INVALID, CONFLICT, …) rolls back to the call's savepoint and is stored
+    with the key, so a retry sees the same answer; UNAVAILABLE and INTERNAL
+    are not stored, so a retry may succeed. When the batch itself fails in
+    a way worth retrying (deadlock, serialization, lost connection, a twin
+    request committed by another instance) the whole batch runs again. */
+#include "kp_txn.h"
+#include "kp_codec.h"
+#include "kp_idem.h"
+
+#include <stdlib.h>
+
+#define KP_TXN_TRIES 3
+
+static bool
+s_is_domain_outcome (Kumppani__V1__Status status)
+{
+    return status == KUMPPANI__V1__STATUS__STATUS_OK
+        || status == KUMPPANI__V1__STATUS__STATUS_INVALID
+        || status == KUMPPANI__V1__STATUS__STATUS_NOT_FOUND
+        || status == KUMPPANI__V1__STATUS__STATUS_CONFLICT
+        || status == KUMPPANI__V1__STATUS__STATUS_FORBIDDEN;
+}
+
+static bool
+s_worth_retrying (kp_db_t *db)
+{
+    kp_db_class_t class = kp_db_class (db);
+    return class == KP_DB_RETRY || class == KP_DB_DUPLICATE;
+}
+
+//  Runs the handler; a handler that failed without saying why failed in
+//  the database.
+static void
+s_handle (kp_call_t *call)
+{
+    if (call->route->handler (call) != 0 && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
+        kp_call_db_fail (call);
+}
+
+void
+kp_txn_run_read (kp_call_t *call)
+{
+    for (int attempt = 1; attempt <= KP_TXN_TRIES; attempt++) {
+        kp_call_reset_reply (call);
+        if (kp_db_begin (call->db) == 0) {
+            s_handle (call);
+            if (call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK) {
+                if (kp_db_commit (call->db) == 0)
+                    return;
+            }
+            else {
+                kp_db_rollback (call->db);
+                if (kp_db_class (call->db) != KP_DB_RETRY)
+                    return;
+            }
+        }
+        if (kp_db_class (call->db) != KP_DB_RETRY)
+            break;
+    }
+    kp_call_reset_reply (call);
+    kp_call_db_fail (call);
+}
+
+//  A stored reply, re-packed with this request's correlation id.
+static uint8_t *
+s_repack_stored (const char *correlation_id, const uint8_t *stored, size_t size, size_t *out_size)
+{
+    Kumppani__V1__Reply *reply = kumppani__v1__reply__unpack (NULL, size, stored);
+    if (!reply)
+        return NULL;
+    char *original = reply->correlation_id;
+    reply->correlation_id = (char *) correlation_id;
+    uint8_t *packed = kp_codec_pack (&reply->base, out_size);
+    reply->correlation_id = original;
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    return packed;
+}
+
+//  One call inside the batch transaction. 0 when the call has its answer
+//  (which may be a refusal), -1 when the whole batch must be abandoned.
+static int
+s_write_one (kp_call_t *call, const uint8_t *hash)
+{
+    kp_db_t *db = call->db;
+    const char *org = call->identity->org_id;
+    const char *key = call->request->idempotency_key;
+    if (kp_db_command (db, "SAVEPOINT call"))
+        return -1;
+    uint8_t *stored = NULL;
+    size_t stored_size = 0;
+    bool same_request = false;
+    int found = kp_idem_lookup (db, org, key, hash, &stored, &stored_size, &same_request);
+    if (found == -1)
+        return -1;
+    if (found == 1) {
+        if (same_request)
+            call->packed = s_repack_stored (call->request->correlation_id, stored, stored_size,
+                                            &call->packed_size);
+        free (stored);
+        if (!same_request)
+            kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "idempotency.key_reused",
+                          "idempotency_key", "this key was used for a different request");
+        else
+        if (!call->packed)
+            kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "idempotency.corrupt",
+                          NULL, "the stored reply cannot be read");
+        return kp_db_command (db, "RELEASE SAVEPOINT call");
+    }
+    s_handle (call);
+    if (!s_is_domain_outcome (call->reply->status)) {
+        //  Unavailable or internal: nothing stored, the client may retry.
+        if (kp_db_class (db) == KP_DB_RETRY)
+            return -1;
+        return kp_db_command (db, "ROLLBACK TO SAVEPOINT call");
+    }
+    if (call->reply->status != KUMPPANI__V1__STATUS__STATUS_OK
+    &&  kp_db_command (db, "ROLLBACK TO SAVEPOINT call"))
+        return -1;
+    uint8_t *packed = kp_codec_pack (&call->reply->base, &call->packed_size);
+    if (!packed || kp_idem_store (db, org, key, call->operation, hash, packed, call->packed_size)) {
+        free (packed);
+        return -1;
+    }
+    call->packed = packed;
+    return kp_db_command (db, "RELEASE SAVEPOINT call");
+}
+
+static void
+s_forget_answers (kp_call_t **calls, size_t count)
+{
+    for (size_t index = 0; index < count; index++) {
+        free (calls [index]->packed);
+        calls [index]->packed = NULL;
+        kp_call_reset_reply (calls [index]);
+    }
+}
+
+void
+kp_txn_run_writes (kp_call_t **calls, size_t count)
+{
+    if (count == 0)
+        return;
+    kp_db_t *db = calls [0]->db;
+    uint8_t (*hashes) [KP_IDEM_HASH_BYTES] = calloc (count, KP_IDEM_HASH_BYTES);
+    for (size_t index = 0; index < count; index++)
+        kp_idem_request_hash (calls [index]->operation, kp_codec_request_body (calls [index]->request),
+                              hashes [index]);
+    for (int attempt = 1; attempt <= KP_TXN_TRIES; attempt++) {
+        s_forget_answers (calls, count);
+        int rc = kp_db_begin (db);
+        for (size_t index = 0; index < count && rc == 0; index++)
+            rc = s_write_one (calls [index], hashes [index]);
+        if (rc == 0 && kp_db_commit (db) == 0) {
+            free (hashes);
+            return;
+        }
+        kp_db_rollback (db);
+        if (!s_worth_retrying (db))
+            break;
+    }
+    //  Nothing of this batch committed: every call may be retried.
+    s_forget_answers (calls, count);
+    for (size_t index = 0; index < count; index++)
+        kp_call_db_fail (calls [index]);
+    free (hashes);
+}
