@@ -43,10 +43,13 @@ INTEG_SRC   := $(wildcard tests/integration/test_*.c)
 INTEG_BIN   := $(patsubst tests/integration/%.c,$(BUILD)/tests/integration/%,$(INTEG_SRC))
 HARNESS_O   := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/integration/harness*.c))
 
-.PHONY: all deps up down test test-unit test-integration clean proto
+BENCH_SRC   := $(wildcard bench/*.c)
+BENCH_BIN   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+
+.PHONY: all deps up down test test-unit test-integration bench clean proto
 .SECONDARY:
 
-all: $(SERVICE_BIN) $(CLI_BIN) $(UNIT_BIN) $(INTEG_BIN)
+all: $(SERVICE_BIN) $(CLI_BIN) $(UNIT_BIN) $(INTEG_BIN) $(BENCH_BIN)
 
 deps:
 	@scripts/deps.sh
@@ -88,6 +91,14 @@ $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIBKP)
 $(BUILD)/tests/integration/%: $(BUILD)/obj/tests/integration/%.o $(HARNESS_O) $(LIBKP)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIBKP)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lpthread
+
+# Benchmarks run against the system `make up` started; they print figures.
+bench: all
+	@BUILD=$(BUILD) bench/run.sh
 
 up: deps
 	@$(MAKE) --no-print-directory all

@@ -1,0 +1,121 @@
+/*  bench_submit — N concurrent CURVE DEALER clients each submitting social
+    reporting observations, one at a time with a fresh idempotency key, for
+    a fixed time. Counts only acknowledged (committed) replies and prints
+    throughput and acknowledgement latency. Talks to a running system
+    (`make up`; `source var/kumppani.env`). Prints, never asserts. */
+#include "kp_client.h"
+#include "kp_config.h"
+#include "kp_ids.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *endpoint, *server_cert, *client_cert;
+    int seconds;
+    long acked, failed;
+    double *latencies;              //  ms, one per acknowledged request
+    size_t latency_count, latency_room;
+} worker_t;
+
+static void *
+s_worker (void *arg)
+{
+    worker_t *self = arg;
+    kp_client_t *client = kp_client_new (self->endpoint, self->server_cert, self->client_cert);
+    if (!client)
+        return NULL;
+    int64_t end = zclock_mono () + self->seconds * 1000;
+    while (zclock_mono () < end) {
+        Kumppani__V1__SubmitObservation body = KUMPPANI__V1__SUBMIT_OBSERVATION__INIT;
+        body.theme = "bench";
+        body.area = "743";
+        body.period_start = "2026-01-01";
+        body.period_end = "2026-03-31";
+        body.description = "Benchmark observation: rent arrears after benefit changes.";
+        body.clients_concerned = 4;
+        Kumppani__V1__Actor actor = KUMPPANI__V1__ACTOR__INIT;
+        actor.person_id = "bench-worker";
+        actor.role = KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER;
+        char key [KP_ID_LEN + 1];
+        kp_id_new (key);
+        Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+        request.idempotency_key = key;
+        request.actor = &actor;
+        request.body_case = KUMPPANI__V1__REQUEST__BODY_SUBMIT_OBSERVATION;
+        request.submit_observation = &body;
+        int64_t start = zclock_usecs ();
+        Kumppani__V1__Reply *reply = kp_client_call (client, &request, 5000, 2);
+        double ms = (double) (zclock_usecs () - start) / 1000.0;
+        if (reply && reply->status == KUMPPANI__V1__STATUS__STATUS_OK) {
+            self->acked++;
+            if (self->latency_count == self->latency_room) {
+                self->latency_room = self->latency_room ? self->latency_room * 2 : 4096;
+                self->latencies = realloc (self->latencies, self->latency_room * sizeof (double));
+            }
+            self->latencies [self->latency_count++] = ms;
+        }
+        else
+            self->failed++;
+        if (reply)
+            kumppani__v1__reply__free_unpacked (reply, NULL);
+    }
+    kp_client_destroy (&client);
+    return NULL;
+}
+
+static int
+s_compare (const void *a, const void *b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+    return x < y ? -1 : x > y;
+}
+
+int
+main (int argc, char **argv)
+{
+    int clients = argc > 1 ? atoi (argv [1]) : 8;
+    int seconds = argc > 2 ? atoi (argv [2]) : 5;
+    const char *org_cert = argc > 3 ? argv [3] : "var/certs/clients/muni-743.cert";
+    if (clients < 1 || seconds < 1) {
+        fprintf (stderr, "usage: bench_submit [CLIENTS] [SECONDS] [CLIENT_CERT]\n");
+        return 2;
+    }
+    zsys_init ();
+    kp_config_t *config = kp_config_load (NULL);
+    char *server_cert = kp_config_service_cert_path (config, KP_SERVICE_REPORTING);
+    worker_t *workers = calloc ((size_t) clients, sizeof (worker_t));
+    pthread_t *threads = calloc ((size_t) clients, sizeof (pthread_t));
+    for (int index = 0; index < clients; index++) {
+        workers [index] = (worker_t) { config->endpoints [KP_SERVICE_REPORTING], server_cert, org_cert, seconds };
+        pthread_create (&threads [index], NULL, s_worker, &workers [index]);
+    }
+    long acked = 0, failed = 0;
+    size_t total = 0;
+    for (int index = 0; index < clients; index++) {
+        pthread_join (threads [index], NULL);
+        acked += workers [index].acked;
+        failed += workers [index].failed;
+        total += workers [index].latency_count;
+    }
+    double *all = malloc ((total ? total : 1) * sizeof (double));
+    size_t used = 0;
+    for (int index = 0; index < clients; index++) {
+        memcpy (all + used, workers [index].latencies, workers [index].latency_count * sizeof (double));
+        used += workers [index].latency_count;
+        free (workers [index].latencies);
+    }
+    qsort (all, total, sizeof (double), s_compare);
+    double p50 = total ? all [total / 2] : 0, p99 = total ? all [(size_t) ((double) total * 0.99)] : 0;
+    double max = total ? all [total - 1] : 0;
+    printf ("BENCH submit n=%d seconds=%d acked=%ld failed=%ld kumppani_tps=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
+            clients, seconds, acked, failed, (double) acked / seconds, p50, p99, max);
+    free (all);
+    free (workers);
+    free (threads);
+    free (server_cert);
+    kp_config_destroy (&config);
+    return 0;
+}
