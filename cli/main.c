@@ -17,6 +17,7 @@ static const struct {
     { "migrate", cli_migrate, "apply database migrations (KUMPPANI_DB_ADMIN_CONNINFO)" },
     { "cert",    cli_cert,    "make a CURVE certificate for an organisation" },
     { "audit",   cli_audit,   "verify the audit log's hash chain" },
+    { "tail",    cli_tail,    "follow the event stream as JSON lines" },
     { NULL }
 };
 

@@ -1,0 +1,319 @@
+/*  The real `kumppani` binary against a real stream process: tail prints
+    the JSON lines integrators' scripts rely on and honours certificates,
+    health reports up and down by exit status, cert new refuses what it
+    must. The CLI runs as a child with only the KUMPPANI_* it documents. */
+#include "harness.h"
+#include "kp_codec.h"
+
+#include <criterion/criterion.h>
+#include <czmq.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+TestSuite (cli, .init = kpt_setup, .fini = kpt_teardown, .timeout = 120);
+
+//  Starts the CLI acting for org (NULL: no client certificate) with args
+//  (NULL-terminated); *out_fd reads its standard output.
+static pid_t
+s_spawn (const char *org, const char *const *args, int *out_fd)
+{
+    char binary [512];
+    snprintf (binary, sizeof binary, "%s/kumppani", getenv ("KUMPPANI_TEST_BIN_DIR"));
+    //  Copied now: kpt_* paths live in a small ring of static buffers.
+    char services [600], client [600], endpoint [64], pub_endpoint [64];
+    snprintf (services, sizeof services, "%s", kpt_cert_dir ("services"));
+    snprintf (client, sizeof client, "%s", org ? kpt_cert_path ("clients", org) : "");
+    snprintf (endpoint, sizeof endpoint, "%s", kpt_endpoint ("stream"));
+    snprintf (pub_endpoint, sizeof pub_endpoint, "%s", kpt_pub_endpoint ());
+    int pipe_fds [2];
+    cr_assert_eq (pipe (pipe_fds), 0);
+    fflush (stdout);
+    fflush (stderr);
+    pid_t pid = fork ();
+    cr_assert (pid >= 0);
+    if (pid == 0) {
+        prctl (PR_SET_PDEATHSIG, SIGKILL);
+        dup2 (pipe_fds [1], STDOUT_FILENO);
+        close (pipe_fds [0]);
+        close (pipe_fds [1]);
+        setenv ("KUMPPANI_SERVICE_CERTS_DIR", services, 1);
+        setenv ("KUMPPANI_STREAM_ENDPOINT", endpoint, 1);
+        setenv ("KUMPPANI_STREAM_PUB_ENDPOINT", pub_endpoint, 1);
+        if (org)
+            setenv ("KUMPPANI_CLIENT_CERT", client, 1);
+        else
+            unsetenv ("KUMPPANI_CLIENT_CERT");
+        const char *argv [16] = { binary };
+        for (int index = 0; args [index] && index < 14; index++)
+            argv [index + 1] = args [index];
+        execv (binary, (char *const *) argv);
+        _exit (127);
+    }
+    close (pipe_fds [1]);
+    *out_fd = pipe_fds [0];
+    return pid;
+}
+
+//  Collects the child's output until it exits (bounded: killed after
+//  timeout_ms). Returns its exit status, or -1 if it had to be killed.
+static int
+s_finish (pid_t pid, int fd, char *out, size_t size, int timeout_ms)
+{
+    size_t used = 0;
+    int64_t deadline = zclock_mono () + timeout_ms;
+    while (true) {
+        int64_t left = deadline - zclock_mono ();
+        struct pollfd item = { .fd = fd, .events = POLLIN };
+        if (left <= 0 || poll (&item, 1, (int) left) <= 0)
+            break;
+        char scratch [4096];
+        ssize_t got = read (fd, scratch, sizeof scratch);
+        if (got <= 0)
+            break;                                  //  EOF: the child is done
+        size_t keep = (size_t) got < size - 1 - used ? (size_t) got : size - 1 - used;
+        memcpy (out + used, scratch, keep);
+        used += keep;
+    }
+    out [used] = 0;
+    close (fd);
+    int status;
+    for (int waited = 0; waited < 500; waited++) {
+        if (waitpid (pid, &status, WNOHANG) == pid)
+            return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+        if (zclock_mono () < deadline)
+            zclock_sleep (10);
+        else
+            break;
+    }
+    kill (pid, SIGKILL);
+    waitpid (pid, &status, 0);
+    return -1;
+}
+
+static int
+s_run (const char *org, char *out, size_t size, const char *const *args)
+{
+    int fd;
+    pid_t pid = s_spawn (org, args, &fd);
+    return s_finish (pid, fd, out, size, 30000);
+}
+
+//  A connection as the reporting role: it may append reporting.* events.
+static PGconn *
+s_writer (void)
+{
+    char conninfo [1024];
+    snprintf (conninfo, sizeof conninfo, "%s user=reporting", getenv ("KUMPPANI_TEST_CONNINFO"));
+    PGconn *conn = PQconnectdb (conninfo);
+    cr_assert_eq (PQstatus (conn), CONNECTION_OK, "%s", PQerrorMessage (conn));
+    return conn;
+}
+
+#define S_OCCURRED_AT 1714555800123456LL        //  2024-05-01T09:30:00.123456Z
+
+//  Appends one event (from test_stream.c, with a chosen theme and a fixed
+//  occurred_at so the printed line can be compared exactly).
+static bool
+s_append (PGconn *conn, const char *topic, const char *aggregate, const char *municipality,
+          const char *recipient, const char *theme)
+{
+    Kumppani__V1__ObservationRecorded recorded = KUMPPANI__V1__OBSERVATION_RECORDED__INIT;
+    recorded.theme = (char *) theme;
+    recorded.observation_id = (char *) aggregate;
+    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+    event.topic = (char *) topic;
+    event.aggregate_id = (char *) aggregate;
+    event.occurred_at = S_OCCURRED_AT;
+    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_OBSERVATION_RECORDED;
+    event.observation_recorded = &recorded;
+    size_t size;
+    uint8_t *payload = kp_codec_pack (&event.base, &size);
+    const char *values [] = { topic, aggregate, municipality, recipient, (const char *) payload };
+    const int lengths [] = { 0, 0, 0, 0, (int) size };
+    const int formats [] = { 0, 0, 0, 0, 1 };
+    PGresult *result = PQexecParams (conn,
+        "SELECT kp.append_event ($1, $2, now (), $3, NULL, $4, $5)", 5, NULL, values, lengths, formats, 0);
+    bool ok = PQresultStatus (result) == PGRES_TUPLES_OK;
+    if (!ok)
+        cr_log_error ("append failed: %s", PQresultErrorMessage (result));
+    PQclear (result);
+    free (payload);
+    return ok;
+}
+
+static long long
+s_head (void)
+{
+    return kpt_scalar ("SELECT last_seq FROM kp.event_counter", NULL);
+}
+
+static int
+s_lines (const char *text)
+{
+    int lines = 0;
+    for (const char *c = text; *c; c++)
+        lines += *c == '\n';
+    return lines;
+}
+
+Test (cli, tail_prints_replayed_events_as_json_lines)
+{
+    kpt_service_start ("stream", NULL);
+    long long start = s_head ();
+    PGconn *conn = s_writer ();
+    PQclear (PQexec (conn, "BEGIN"));
+    cr_assert (s_append (conn, "reporting.cli_test", "cli-1", "743", NULL, "housing"));
+    cr_assert (s_append (conn, "reporting.other_test", "other-1", "743", NULL, "skipped"));
+    cr_assert (s_append (conn, "reporting.cli_test", "cli-2", "743", NULL, "say \"hi\"\n"));
+    cr_assert (s_append (conn, "reporting.cli_test", "cli-3", "743", NULL, "debt"));
+    PQclear (PQexec (conn, "COMMIT"));
+    PQfinish (conn);
+
+    char from [24], out [8192];
+    snprintf (from, sizeof from, "%lld", start);
+    const char *args [] = { "tail", "--from", from, "--topic", "reporting.cli_", "--count", "3", NULL };
+    cr_assert_eq (s_run ("operator", out, sizeof out, args), 0, "tail failed; it printed: %s", out);
+    //  seq in order, the other topic filtered out, the payload nested under
+    //  its field name, the theme's quote and newline escaped.
+    char expected [2048];
+    snprintf (expected, sizeof expected,
+        "{\"seq\":%lld,\"topic\":\"reporting.cli_test\",\"occurred_at\":\"2024-05-01T09:30:00.123456Z\","
+        "\"aggregate_id\":\"cli-1\",\"observation_recorded\":{\"observation_id\":\"cli-1\",\"theme\":\"housing\"}}\n"
+        "{\"seq\":%lld,\"topic\":\"reporting.cli_test\",\"occurred_at\":\"2024-05-01T09:30:00.123456Z\","
+        "\"aggregate_id\":\"cli-2\",\"observation_recorded\":{\"observation_id\":\"cli-2\","
+        "\"theme\":\"say \\\"hi\\\"\\n\"}}\n"
+        "{\"seq\":%lld,\"topic\":\"reporting.cli_test\",\"occurred_at\":\"2024-05-01T09:30:00.123456Z\","
+        "\"aggregate_id\":\"cli-3\",\"observation_recorded\":{\"observation_id\":\"cli-3\",\"theme\":\"debt\"}}\n",
+        start + 1, start + 3, start + 4);
+    cr_assert_str_eq (out, expected);
+}
+
+//  Without --from only events after the head at start-up are printed.
+//  When the tail has looked up the head is not observable from outside,
+//  so events are appended until it prints one (bounded), and the event
+//  that existed before it started must not be among them.
+Test (cli, tail_without_from_follows_only_new_events)
+{
+    kpt_service_start ("stream", NULL);
+    PGconn *conn = s_writer ();
+    cr_assert (s_append (conn, "reporting.cli_test", "before", "743", NULL, "old"));
+    long long before = s_head ();
+    const char *args [] = { "tail", "--count", "1", "--timeout", "20000", NULL };
+    int fd;
+    pid_t pid = s_spawn ("operator", args, &fd);
+    struct pollfd item = { .fd = fd, .events = POLLIN };
+    for (int attempt = 0; attempt < 100 && poll (&item, 1, 0) == 0; attempt++) {
+        char aggregate [32];
+        snprintf (aggregate, sizeof aggregate, "after-%d", attempt);
+        cr_assert (s_append (conn, "reporting.cli_test", aggregate, "743", NULL, "new"));
+        poll (&item, 1, 200);
+    }
+    PQfinish (conn);
+    char out [4096];
+    cr_assert_eq (s_finish (pid, fd, out, sizeof out, 20000), 0, "tail failed; it printed: %s", out);
+    cr_assert_eq (s_lines (out), 1, "%s", out);
+    long long seq = 0;
+    cr_assert_eq (sscanf (out, "{\"seq\":%lld,", &seq), 1, "%s", out);
+    cr_assert_gt (seq, before, "an event from before the start was printed: %s", out);
+    cr_assert (strstr (out, "\"aggregate_id\":\"after-"), "%s", out);
+}
+
+Test (cli, tail_prints_nothing_the_certificate_is_not_entitled_to)
+{
+    kpt_service_start ("stream", NULL);
+    long long start = s_head ();
+    PGconn *conn = s_writer ();
+    PQclear (PQexec (conn, "BEGIN"));
+    cr_assert (s_append (conn, "reporting.scope_test", "for-091-a", "091", "muni-091", "a"));
+    cr_assert (s_append (conn, "reporting.scope_test", "for-091-b", "091", NULL, "b"));
+    PQclear (PQexec (conn, "COMMIT"));
+    PQfinish (conn);
+    char from [24], out [8192];
+    snprintf (from, sizeof from, "%lld", start);
+
+    //  The NGO of 743 gets none of 091's events, replayed or live.
+    const char *quiet [] = { "tail", "--from", from, "--timeout", "2000", NULL };
+    cr_assert_eq (s_run ("ngo-743", out, sizeof out, quiet), 0, "%s", out);
+    cr_assert_str_eq (out, "", "ngo-743 saw events of 091");
+    //  The same command as the operator does see them: the silence above
+    //  was entitlement, not a broken tail.
+    cr_assert_eq (s_run ("operator", out, sizeof out, quiet), 0, "%s", out);
+    cr_assert_eq (s_lines (out), 2, "%s", out);
+    cr_assert (strstr (out, "for-091-a") && strstr (out, "for-091-b"), "%s", out);
+}
+
+Test (cli, tail_reports_errors_with_a_non_zero_status)
+{
+    char out [4096];
+    //  No stream running: the head lookup gets no answer.
+    const char *args [] = { "tail", "--from", "0", "--count", "1", NULL };
+    int rc = s_run ("operator", out, sizeof out, args);
+    cr_assert_neq (rc, 0);
+    cr_assert_neq (rc, -1, "tail hung instead of failing");
+    cr_assert_str_eq (out, "");
+    const char *bad [] = { "tail", "--count", "three", NULL };
+    cr_assert_eq (s_run ("operator", out, sizeof out, bad), 2);
+    const char *no_cert [] = { "tail", NULL };
+    cr_assert_eq (s_run (NULL, out, sizeof out, no_cert), 2);
+}
+
+Test (cli, health_exit_status_follows_the_service)
+{
+    kpt_service_start ("stream", NULL);
+    char out [4096];
+    const char *args [] = { "health", "--service", "stream", "--timeout", "1000", NULL };
+    cr_assert_eq (s_run ("operator", out, sizeof out, args), 0, "%s", out);
+    cr_assert (strstr (out, "stream") && strstr (out, "UP"), "%s", out);
+    cr_assert_eq (kpt_service_stop ("stream"), 0);
+    cr_assert_eq (s_run ("operator", out, sizeof out, args), 1, "%s", out);
+    cr_assert (strstr (out, "DOWN"), "%s", out);
+}
+
+//  The certificate files' bytes, or "" when missing; caller frees.
+static char *
+s_slurp (const char *path)
+{
+    char *text = calloc (1, 8192);
+    FILE *file = fopen (path, "r");
+    if (file) {
+        size_t used = fread (text, 1, 8191, file);
+        text [used] = 0;
+        fclose (file);
+    }
+    return text;
+}
+
+Test (cli, cert_new_refuses_unknown_type_and_overwriting)
+{
+    char dir [600], path [700], out [4096];
+    snprintf (dir, sizeof dir, "%s/new", kpt_cert_dir ("clients"));
+    snprintf (path, sizeof path, "%s/acme.cert", dir);
+
+    const char *unknown [] = { "cert", "new", "acme", "--type", "wizard", "--out", dir, NULL };
+    cr_assert_eq (s_run (NULL, out, sizeof out, unknown), 2);
+    cr_assert_not (zsys_file_exists (path), "a certificate was written for an unknown type");
+
+    const char *good [] = { "cert", "new", "acme", "--type", "ngo", "--municipality", "743",
+                            "--out", dir, NULL };
+    cr_assert_eq (s_run (NULL, out, sizeof out, good), 0, "%s", out);
+    cr_assert (zsys_file_exists (path));
+    char secret [720];
+    snprintf (secret, sizeof secret, "%s_secret", path);
+    char *public_before = s_slurp (path), *secret_before = s_slurp (secret);
+    cr_assert (strstr (public_before, "org_type = \"ngo\""), "%s", public_before);
+
+    //  A second run must not replace the key someone may already use.
+    cr_assert_eq (s_run (NULL, out, sizeof out, good), 1);
+    char *public_after = s_slurp (path), *secret_after = s_slurp (secret);
+    cr_assert_str_eq (public_after, public_before);
+    cr_assert_str_eq (secret_after, secret_before);
+    free (public_before);
+    free (secret_before);
+    free (public_after);
+    free (secret_after);
+}

@@ -1,0 +1,243 @@
+/*  Migrations and the audit log in a database of their own, made and
+    dropped per test: migrations apply once and refuse a changed file; the
+    audit chain verifies and pinpoints tampering; the database itself
+    keeps services to the append functions and their own topics. */
+#include "harness.h"
+#include "kp_audit.h"
+#include "kp_db.h"
+#include "kp_migrate.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char s_dbname [64];                  //  kpt_mig_<pid>
+static char s_admin_conninfo [1024];        //  superuser, in that database
+
+static void
+s_create_database (void)
+{
+    //  Criterion runs each test in its own process: the pid keeps names apart.
+    snprintf (s_dbname, sizeof s_dbname, "kpt_mig_%d", (int) getpid ());
+    //  An identifier cannot be a parameter; this one is digits we made.
+    char sql [128];
+    snprintf (sql, sizeof sql, "CREATE DATABASE %s", s_dbname);
+    PGresult *result = PQexec (kpt_admin (), sql);
+    cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK, "%s", PQresultErrorMessage (result));
+    PQclear (result);
+    //  libpq takes the last value of a repeated keyword: dbname is replaced.
+    snprintf (s_admin_conninfo, sizeof s_admin_conninfo, "%s dbname=%s",
+              getenv ("KUMPPANI_TEST_ADMIN_CONNINFO"), s_dbname);
+}
+
+static void
+s_drop_database (void)
+{
+    if (*s_dbname) {
+        char sql [128];
+        snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s_dbname);
+        PGresult *result = PQexec (kpt_admin (), sql);
+        if (PQresultStatus (result) != PGRES_COMMAND_OK)
+            cr_log_error ("could not drop %s: %s", s_dbname, PQresultErrorMessage (result));
+        PQclear (result);
+    }
+    kpt_teardown ();
+}
+
+TestSuite (migrate_audit, .init = s_create_database, .fini = s_drop_database, .timeout = 120);
+
+static const char *
+s_migrations_dir (void)
+{
+    const char *dir = getenv ("KUMPPANI_TEST_MIGRATIONS_DIR");
+    cr_assert (dir && *dir, "KUMPPANI_TEST_MIGRATIONS_DIR is not set: run through `make test`");
+    return dir;
+}
+
+//  The files kp_migrate would apply (same pattern).
+static int
+s_migration_files (const char *dir)
+{
+    DIR *handle = opendir (dir);
+    cr_assert_not_null (handle, "cannot read %s", dir);
+    regex_t pattern;
+    regcomp (&pattern, "^[0-9]{4}_[a-z0-9_]+\\.sql$", REG_EXTENDED | REG_NOSUB);
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir (handle)))
+        count += regexec (&pattern, entry->d_name, 0, NULL, 0) == 0;
+    regfree (&pattern);
+    closedir (handle);
+    return count;
+}
+
+//  A connection to the test database; user NULL means the superuser.
+static PGconn *
+s_connect (const char *user)
+{
+    char conninfo [1200];
+    if (user)
+        snprintf (conninfo, sizeof conninfo, "%s dbname=%s user=%s",
+                  getenv ("KUMPPANI_TEST_CONNINFO"), s_dbname, user);
+    else
+        snprintf (conninfo, sizeof conninfo, "%s", s_admin_conninfo);
+    PGconn *conn = PQconnectdb (conninfo);
+    cr_assert_eq (PQstatus (conn), CONNECTION_OK, "%s", PQerrorMessage (conn));
+    return conn;
+}
+
+static long long
+s_scalar (PGconn *conn, const char *sql)
+{
+    PGresult *result = PQexec (conn, sql);
+    cr_assert_eq (PQresultStatus (result), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage (result));
+    long long value = strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+    PQclear (result);
+    return value;
+}
+
+//  The SQLSTATE a statement fails with, "" if it succeeds.
+static const char *
+s_sqlstate (PGconn *conn, const char *sql)
+{
+    static char state [8];
+    PGresult *result = PQexec (conn, sql);
+    ExecStatusType status = PQresultStatus (result);
+    const char *field = PQresultErrorField (result, PG_DIAG_SQLSTATE);
+    snprintf (state, sizeof state, "%s",
+              status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ? "" : field ? field : "?????");
+    if (*state)
+        cr_log_info ("%s -> %s %s", sql, state, PQresultErrorMessage (result));
+    PQclear (result);
+    return state;
+}
+
+static void
+s_migrate (void)
+{
+    int applied = -1;
+    cr_assert_eq (kp_migrate_run (s_admin_conninfo, s_migrations_dir (), &applied), 0,
+                  "migrations fail on a fresh database (see the log above)");
+    cr_assert_eq (applied, s_migration_files (s_migrations_dir ()));
+}
+
+Test (migrate_audit, migrations_apply_once_and_refuse_a_changed_file)
+{
+    const char *dir = s_migrations_dir ();
+    int files = s_migration_files (dir);
+    cr_assert_gt (files, 0);
+    s_migrate ();
+    int applied = -1;
+    cr_assert_eq (kp_migrate_run (s_admin_conninfo, dir, &applied), 0);
+    cr_assert_eq (applied, 0, "a second run applied %d files again", applied);
+    PGconn *conn = s_connect (NULL);
+    cr_assert_eq (s_scalar (conn, "SELECT count(*) FROM public.schema_migrations"), files);
+
+    //  A copy where the first, long-applied file is edited and a new file
+    //  follows it: the run must stop at the edit and not apply the new one.
+    char copy [] = "/tmp/kpt-migrations-XXXXXX";
+    cr_assert_not_null (mkdtemp (copy));
+    char command [4096];
+    snprintf (command, sizeof command, "cp '%s'/*.sql '%s'/", dir, copy);
+    cr_assert_eq (system (command), 0);
+    char path [512];
+    snprintf (path, sizeof path, "%s/0001_roles_and_schemas.sql", copy);
+    FILE *file = fopen (path, "a");
+    cr_assert_not_null (file);
+    fputs ("\n-- an edit after the fact\n", file);
+    fclose (file);
+    snprintf (path, sizeof path, "%s/9999_after_the_edit.sql", copy);
+    file = fopen (path, "w");
+    cr_assert_not_null (file);
+    fputs ("CREATE TABLE public.after_the_edit (id int);\n", file);
+    fclose (file);
+
+    applied = -1;
+    int rc = kp_migrate_run (s_admin_conninfo, copy, &applied);
+    snprintf (command, sizeof command, "rm -rf '%s'", copy);
+    cr_assert_eq (system (command), 0);
+    cr_assert_eq (rc, -1, "a changed applied migration was accepted");
+    cr_assert_eq (applied, 0);
+    cr_assert_eq (s_scalar (conn, "SELECT count(*) FROM public.schema_migrations"), files);
+    cr_assert_eq (s_scalar (conn, "SELECT count(*) FROM pg_tables WHERE tablename = 'after_the_edit'"), 0);
+    PQfinish (conn);
+}
+
+Test (migrate_audit, audit_chain_verifies_and_names_the_tampered_row)
+{
+    s_migrate ();
+    kp_db_t *db = kp_db_new (s_admin_conninfo, 2000);
+    cr_assert_not_null (db);
+    cr_assert_eq (kp_db_register (db, kp_audit_statements), 0);
+    enum { ENTRIES = 5 };
+    for (int index = 0; index < ENTRIES; index++) {
+        char detail [32];
+        snprintf (detail, sizeof detail, "referral r-%d", index);
+        kp_audit_entry_t entry = {
+            .org_id = "muni-743", .person_id = "worker-1", .role = "ROLE_SOCIAL_WORKER",
+            .action = "referral.read", .client_ref = index % 2 ? "client-1" : NULL,
+            .basis = index == 2 ? "consent-9" : NULL, .recipient_org = NULL, .detail = detail
+        };
+        cr_assert_eq (kp_audit_append (db, &entry), 0, "%s", kp_db_message (db));
+    }
+    int64_t bad_seq = -1, rows = -1;
+    cr_assert_eq (kp_audit_verify (db, &bad_seq, &rows), 0);
+    cr_assert_eq (rows, ENTRIES);
+    cr_assert_eq (bad_seq, 0);
+
+    //  A superuser can switch the guard off; the chain still tells.
+    PGconn *conn = s_connect (NULL);
+    cr_assert_str_eq (s_sqlstate (conn, "ALTER TABLE kp.audit_log DISABLE TRIGGER audit_log_append_only"), "");
+    cr_assert_str_eq (s_sqlstate (conn, "UPDATE kp.audit_log SET detail = 'nothing to see' WHERE seq = 3"), "");
+    cr_assert_str_eq (s_sqlstate (conn, "ALTER TABLE kp.audit_log ENABLE TRIGGER audit_log_append_only"), "");
+    PQfinish (conn);
+    cr_assert_eq (kp_audit_verify (db, &bad_seq, &rows), 1, "an edited row went unnoticed");
+    cr_assert_eq (bad_seq, 3);
+    cr_assert_eq (rows, 2, "the rows before the edit are intact");
+    kp_db_destroy (&db);
+}
+
+Test (migrate_audit, audit_log_refuses_update_delete_and_truncate)
+{
+    s_migrate ();
+    PGconn *conn = s_connect (NULL);
+    PQclear (PQexec (conn, "SELECT kp.audit_append ('muni-743', 'worker-1', 'ROLE_SOCIAL_WORKER',"
+                           " 'referral.read', NULL, NULL, NULL, 'r-1')"));
+    cr_assert_eq (s_scalar (conn, "SELECT count(*) FROM kp.audit_log"), 1);
+    //  Even the superuser, while the trigger is on.
+    cr_assert_str_eq (s_sqlstate (conn, "UPDATE kp.audit_log SET detail = 'x'"), "42501");
+    cr_assert_str_eq (s_sqlstate (conn, "DELETE FROM kp.audit_log"), "42501");
+    cr_assert_str_eq (s_sqlstate (conn, "TRUNCATE kp.audit_log"), "42501");
+    cr_assert_eq (s_scalar (conn, "SELECT count(*) FROM kp.audit_log"), 1);
+    PQfinish (conn);
+}
+
+Test (migrate_audit, services_write_only_through_the_functions_and_their_own_topics)
+{
+    s_migrate ();
+    PGconn *conn = s_connect ("reporting");
+    //  Direct writes: no privilege at all.
+    cr_assert_str_eq (s_sqlstate (conn,
+        "INSERT INTO kp.audit_log VALUES (1, now (), 'reporting', 'o', 'p', 'r', 'a', '', '', '', '',"
+        " '\\x00'::bytea, '\\x00'::bytea)"), "42501");
+    cr_assert_str_eq (s_sqlstate (conn,
+        "INSERT INTO kp.events (seq, topic, aggregate_id, occurred_at, producer, payload)"
+        " VALUES (1000000, 'reporting.forged', 'a', now (), 'reporting', '\\x'::bytea)"), "42501");
+    cr_assert_str_eq (s_sqlstate (conn, "UPDATE kp.event_counter SET last_seq = 0"), "42501");
+    //  Through the functions: allowed, within the role's own topic prefix.
+    cr_assert_str_eq (s_sqlstate (conn, "SELECT kp.audit_append ('muni-743', 'worker-1', 'ROLE_COORDINATOR',"
+                                        " 'reporting.submit_observation', NULL, NULL, NULL, 'o-1')"), "");
+    cr_assert_str_eq (s_sqlstate (conn, "SELECT kp.append_event ('reporting.x', 'a-1', now (), '743',"
+                                        " NULL, NULL, '\\x'::bytea)"), "");
+    cr_assert_str_eq (s_sqlstate (conn, "SELECT kp.append_event ('referral.x', 'a-2', now (), '743',"
+                                        " NULL, NULL, '\\x'::bytea)"), "42501");
+    PQfinish (conn);
+    conn = s_connect (NULL);
+    cr_assert_eq (s_scalar (conn, "SELECT count(*) FROM kp.events"), 1);
+    cr_assert_eq (s_scalar (conn, "SELECT count(*) FROM kp.audit_log WHERE service = 'reporting'"), 1);
+    PQfinish (conn);
+}
