@@ -64,6 +64,12 @@ $(BUILD)/obj/gen/%.o: $(GEN)/%.c $(PROTO_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Wno-unused-parameter -c $< -o $@
 
+# Unit tests of a service module include its .c (they link only libkp),
+# so they depend on the services' sources too.
+$(BUILD)/obj/tests/unit/%.o: tests/unit/%.c $(PROTO_H) $(wildcard common/*.h services/*/*.[ch])
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
 $(BUILD)/obj/%.o: %.c $(PROTO_H) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@

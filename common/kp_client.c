@@ -105,6 +105,10 @@ kp_client_call (kp_client_t *self, Kumppani__V1__Request *request, int timeout_m
         }
     }
     free (packed);
+    //  Lazy Pirate: a socket whose request went unanswered is rebuilt, so
+    //  nothing stale is delivered when the peer comes back.
+    if (!reply)
+        s_connect (self);
     if (request->correlation_id == correlation_id)
         request->correlation_id = NULL;
     return reply;

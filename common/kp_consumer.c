@@ -13,6 +13,11 @@
 #include <string.h>
 
 #define KP_CONSUMER_PAGE 200
+//  The consumer shares its service's loop: while it waits for the stream,
+//  requests wait too. So it asks briefly, and backs off while the stream
+//  is away instead of blocking the loop on every tick.
+#define KP_CONSUMER_REPLAY_MS 1000
+#define KP_CONSUMER_BACKOFF_MAX_MS 30000
 #define KP_CONSUMER_MAX_PREFIXES 8
 
 const kp_stmt_t kp_consumer_statements [] = {
@@ -46,6 +51,8 @@ struct _kp_consumer_t {
     int64_t parked;
     int timer_id;
     int timeout_ms;
+    int backoff_ms;                 //  0 while the stream answers
+    int64_t next_try;               //  zclock_mono before which we do not ask
 };
 
 static int64_t
@@ -149,14 +156,22 @@ s_advance (kp_consumer_t *self, uint64_t seq)
 void
 kp_consumer_poll (kp_consumer_t *self)
 {
+    if (self->backoff_ms && zclock_mono () < self->next_try)
+        return;
     bool more = true;
     while (more) {
         Kumppani__V1__Reply *reply;
         Kumppani__V1__ReplayReply *page = kp_stream_replay_page (
             self->replay, self->cursor, self->prefixes, self->prefix_count, KP_CONSUMER_PAGE,
-            self->timeout_ms, 1, self->name, &reply);
-        if (!page)
-            return;                         //  the timer tries again
+            self->timeout_ms, 0, self->name, &reply);
+        if (!page) {
+            self->backoff_ms = self->backoff_ms ? self->backoff_ms * 2 : 250;
+            if (self->backoff_ms > KP_CONSUMER_BACKOFF_MAX_MS)
+                self->backoff_ms = KP_CONSUMER_BACKOFF_MAX_MS;
+            self->next_try = zclock_mono () + self->backoff_ms;
+            return;                         //  the timer tries again after the pause
+        }
+        self->backoff_ms = 0;
         bool stopped = false;
         for (size_t index = 0; index < page->n_events && !stopped; index++) {
             Kumppani__V1__Event *event = kumppani__v1__event__unpack (
@@ -213,7 +228,8 @@ kp_consumer_new (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
     self->loop = loop;
     self->handler = handler;
     self->arg = arg;
-    self->timeout_ms = config->request_timeout_ms;
+    self->timeout_ms = config->request_timeout_ms < KP_CONSUMER_REPLAY_MS
+                     ? config->request_timeout_ms : KP_CONSUMER_REPLAY_MS;
     for (const char *const *prefix = prefixes; prefix && *prefix
          && self->prefix_count < KP_CONSUMER_MAX_PREFIXES; prefix++)
         self->prefixes [self->prefix_count++] = strdup (*prefix);

@@ -1,0 +1,505 @@
+/*  intake_case — the client process's steps (SOS): open a case through a
+    channel with a named responsible worker (omatyöntekijä), start and
+    complete the service-need assessment with its initial survey, make and
+    review the client plan, close with a reason. Which step is legal when
+    is intake_case_fsm's table; this file does the writing and the events. */
+#include "intake_server.h"
+#include "intake_case_fsm.h"
+#include "kp_calendar.h"
+#include "kp_ids.h"
+#include "kp_outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TEXT_MAX        4000
+#define NAME_MAX_LEN    200
+#define REFERRALS_MAX   64
+
+//  --------------------------------------------------------------------------
+//  Events
+
+int
+intake_case_emit (kp_db_t *db, const char *case_id, const char *topic, const char *review_date)
+{
+    const char *values [] = { case_id };
+    PGresult *row = kp_db_exec (db, "case_get", 1, values);
+    PGresult *links = row ? kp_db_exec (db, "case_referral_ids", 1, values) : NULL;
+    int rc = -1;
+    if (!row || !links || PQntuples (row) == 0)
+        goto cleanup;
+    char *referral_ids [REFERRALS_MAX];
+    size_t count = 0;
+    for (int index = 0; index < PQntuples (links) && count < REFERRALS_MAX; index++)
+        referral_ids [count++] = PQgetvalue (links, index, 0);
+    Kumppani__V1__IntakeEvent payload = KUMPPANI__V1__INTAKE_EVENT__INIT;
+    payload.case_id = (char *) case_id;
+    payload.client_id = PQgetvalue (row, 0, 0);
+    payload.municipality = PQgetvalue (row, 0, 1);
+    payload.channel = intake_value_of (&kumppani__v1__case_channel__descriptor, PQgetvalue (row, 0, 2));
+    payload.state = PQgetvalue (row, 0, 4);
+    payload.closure_reason = PQgetvalue (row, 0, 7);
+    payload.review_date = (char *) (review_date ? review_date : PQgetvalue (row, 0, 8));
+    payload.referral_ids = referral_ids;
+    payload.n_referral_ids = count;
+    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+    event.topic = (char *) topic;
+    event.aggregate_id = (char *) case_id;
+    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_INTAKE;
+    event.intake = &payload;
+    kp_event_scope_t scope = { .municipality = payload.municipality };
+    rc = kp_outbox_append (db, &event, &scope) < 0 ? -1 : 0;
+cleanup:
+    PQclear (row);
+    PQclear (links);
+    return rc;
+}
+
+int
+intake_case_insert (kp_db_t *db, const char *case_id, const char *client_id,
+                    const char *municipality, const char *channel,
+                    const char *responsible_worker, const char *opened_by_org)
+{
+    const char *values [] = { case_id, client_id, municipality, channel, responsible_worker, opened_by_org };
+    PGresult *result = kp_db_exec (db, "case_insert", 6, values);
+    PQclear (result);
+    return result ? 0 : -1;
+}
+
+//  --------------------------------------------------------------------------
+//  The reply: the case as stored, with its survey, plan, ecomap, measures.
+
+static Kumppani__V1__Plan *
+s_plan_from (kp_call_t *call, PGresult *plan)
+{
+    Kumppani__V1__Plan *out = kp_call_alloc (call, sizeof *out);
+    kumppani__v1__plan__init (out);
+    out->version = atoi (PQgetvalue (plan, 0, 0));
+    out->goals = kp_call_strdup (call, PQgetvalue (plan, 0, 1));
+    out->situational_factors = kp_call_strdup (call, PQgetvalue (plan, 0, 2));
+    out->services = kp_call_strdup (call, PQgetvalue (plan, 0, 3));
+    out->methods = kp_call_strdup (call, PQgetvalue (plan, 0, 4));
+    char *participants = kp_call_strdup (call, PQgetvalue (plan, 0, 5));
+    size_t count = *participants ? 1 : 0;
+    for (char *c = participants; *c; c++)
+        count += *c == '\n';
+    out->participants = kp_call_alloc (call, (count + 1) * sizeof (char *));
+    for (char *next = participants; count && next; ) {
+        out->participants [out->n_participants++] = next;
+        next = strchr (next, '\n');
+        if (next)
+            *next++ = '\0';
+    }
+    out->evaluation_method = kp_call_strdup (call, PQgetvalue (plan, 0, 6));
+    out->next_review_date = kp_call_strdup (call, PQgetvalue (plan, 0, 7));
+    out->client_view = kp_call_strdup (call, PQgetvalue (plan, 0, 8));
+    out->worker_view = kp_call_strdup (call, PQgetvalue (plan, 0, 9));
+    return out;
+}
+
+int
+intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
+{
+    const char *values [] = { case_id };
+    PGresult *row = kp_db_exec (call->db, "case_get", 1, values);
+    PGresult *links = NULL, *survey = NULL, *plan = NULL, *ecomap = NULL, *measures = NULL;
+    int rc = -1;
+    if (!row
+    ||  !(links = kp_db_exec (call->db, "case_referral_ids", 1, values))
+    ||  !(survey = kp_db_exec (call->db, "assessment_domains_of", 1, values))
+    ||  !(plan = kp_db_exec (call->db, "plan_current", 1, values))
+    ||  !(ecomap = kp_db_exec (call->db, "ecomap_of", 1, values))
+    ||  !(measures = kp_db_exec (call->db, "measures_of", 1, values))) {
+        kp_call_db_fail (call);
+        goto cleanup;
+    }
+    if (PQntuples (row) == 0) {
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "intake.unknown_case", NULL, "no such case");
+        goto cleanup;
+    }
+    Kumppani__V1__CaseReply *reply = kp_call_alloc (call, sizeof *reply);
+    kumppani__v1__case_reply__init (reply);
+    reply->case_id = kp_call_strdup (call, case_id);
+    reply->client_id = kp_call_strdup (call, PQgetvalue (row, 0, 0));
+    reply->municipality = kp_call_strdup (call, PQgetvalue (row, 0, 1));
+    reply->channel = intake_value_of (&kumppani__v1__case_channel__descriptor, PQgetvalue (row, 0, 2));
+    reply->responsible_worker = kp_call_strdup (call, PQgetvalue (row, 0, 3));
+    reply->state = kp_call_strdup (call, PQgetvalue (row, 0, 4));
+    reply->opened_at = kp_call_strdup (call, PQgetvalue (row, 0, 5));
+    reply->closed_at = kp_call_strdup (call, PQgetvalue (row, 0, 6));
+    reply->closure_reason = kp_call_strdup (call, PQgetvalue (row, 0, 7));
+    reply->next_review_date = kp_call_strdup (call, PQgetvalue (row, 0, 8));
+    reply->created_id = kp_call_strdup (call, created_id ? created_id : "");
+
+    int count = PQntuples (links);
+    reply->referral_ids = kp_call_alloc (call, (size_t) (count + 1) * sizeof (char *));
+    for (int index = 0; index < count; index++)
+        reply->referral_ids [reply->n_referral_ids++] = kp_call_strdup (call, PQgetvalue (links, index, 0));
+
+    count = PQntuples (survey);
+    reply->survey = kp_call_alloc (call, (size_t) (count + 1) * sizeof (void *));
+    for (int index = 0; index < count; index++) {
+        Kumppani__V1__SurveyEntry *entry = kp_call_alloc (call, sizeof *entry);
+        kumppani__v1__survey_entry__init (entry);
+        entry->domain = intake_value_of (&kumppani__v1__survey_domain__descriptor, PQgetvalue (survey, index, 0));
+        entry->need = kp_call_strdup (call, PQgetvalue (survey, index, 1));
+        entry->strengths = kp_call_strdup (call, PQgetvalue (survey, index, 2));
+        reply->survey [reply->n_survey++] = entry;
+    }
+    if (PQntuples (plan) > 0)
+        reply->plan = s_plan_from (call, plan);
+
+    count = PQntuples (ecomap);
+    reply->ecomap = kp_call_alloc (call, (size_t) (count + 1) * sizeof (void *));
+    for (int index = 0; index < count; index++) {
+        Kumppani__V1__EcomapEntry *entry = kp_call_alloc (call, sizeof *entry);
+        kumppani__v1__ecomap_entry__init (entry);
+        entry->entry_id = kp_call_strdup (call, PQgetvalue (ecomap, index, 0));
+        entry->kind = intake_value_of (&kumppani__v1__ecomap_kind__descriptor, PQgetvalue (ecomap, index, 1));
+        entry->label = kp_call_strdup (call, PQgetvalue (ecomap, index, 2));
+        entry->direction = intake_value_of (&kumppani__v1__ecomap_direction__descriptor,
+                                            PQgetvalue (ecomap, index, 3));
+        entry->strength = atoi (PQgetvalue (ecomap, index, 4));
+        entry->role = intake_value_of (&kumppani__v1__ecomap_role__descriptor, PQgetvalue (ecomap, index, 5));
+        reply->ecomap [reply->n_ecomap++] = entry;
+    }
+    count = PQntuples (measures);
+    reply->measures = kp_call_alloc (call, (size_t) (count + 1) * sizeof (void *));
+    for (int index = 0; index < count; index++) {
+        Kumppani__V1__Measure *measure = kp_call_alloc (call, sizeof *measure);
+        kumppani__v1__measure__init (measure);
+        measure->measure_id = kp_call_strdup (call, PQgetvalue (measures, index, 0));
+        measure->kind = intake_value_of (&kumppani__v1__measure_kind__descriptor,
+                                         PQgetvalue (measures, index, 1));
+        measure->description = kp_call_strdup (call, PQgetvalue (measures, index, 2));
+        measure->responsible_person = kp_call_strdup (call, PQgetvalue (measures, index, 3));
+        measure->linked_ref = kp_call_strdup (call, PQgetvalue (measures, index, 4));
+        reply->measures [reply->n_measures++] = measure;
+    }
+    call->reply->body_case = KUMPPANI__V1__REPLY__BODY_INTAKE_CASE;
+    call->reply->intake_case = reply;
+    rc = 0;
+cleanup:
+    PQclear (row);
+    PQclear (links);
+    PQclear (survey);
+    PQclear (plan);
+    PQclear (ecomap);
+    PQclear (measures);
+    return rc;
+}
+
+//  --------------------------------------------------------------------------
+//  Locking a case and checking who may touch it.
+
+int
+intake_case_lock (kp_call_t *call, const char *case_id, const char *field, intake_access_t access,
+                  const char *detail, intake_case_row_t *row)
+{
+    if (!kp_id_valid (case_id))
+        return intake_invalid (call, "intake.case_id", field, "a case id");
+    const char *values [] = { case_id };
+    PGresult *result = kp_db_exec (call->db, access == INTAKE_READ ? "case_get" : "case_lock", 1, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    if (PQntuples (result) == 0) {
+        PQclear (result);
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "intake.unknown_case",
+                             NULL, "no such case");
+    }
+    snprintf (row->case_id, sizeof row->case_id, "%s", case_id);
+    snprintf (row->client_id, sizeof row->client_id, "%s", PQgetvalue (result, 0, 0));
+    snprintf (row->municipality, sizeof row->municipality, "%s", PQgetvalue (result, 0, 1));
+    snprintf (row->state, sizeof row->state, "%s",
+              PQgetvalue (result, 0, access == INTAKE_READ ? 4 : 2));
+    PQclear (result);
+    const char *basis, *recipient;
+    if (intake_access_check (call, row->client_id, row->municipality, access, "case", &basis, &recipient))
+        return -1;
+    char audit_detail [128];
+    snprintf (audit_detail, sizeof audit_detail, "case %s%s%s", case_id, detail ? " " : "", detail ? detail : "");
+    if (kp_call_audit (call, row->client_id, basis, recipient, audit_detail))
+        return kp_call_db_fail (call);
+    return 0;
+}
+
+//  Locks the case, checks access and that step is legal now; sets *next.
+static int
+s_step (kp_call_t *call, const char *case_id, const char *field, const char *step,
+        intake_case_row_t *row, const intake_case_transition_t **next)
+{
+    if (intake_case_lock (call, case_id, field, INTAKE_WRITE, step, row))
+        return -1;
+    *next = intake_case_fsm_find (row->state, step);
+    if (!*next) {
+        char message [160];
+        snprintf (message, sizeof message, "the case is %s: %s is not allowed now", row->state, step);
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "intake.illegal_transition",
+                             NULL, message);
+    }
+    return 0;
+}
+
+//  Moves the case to the transition's state and emits its event.
+static int
+s_finish (kp_call_t *call, const intake_case_row_t *row, const intake_case_transition_t *next)
+{
+    const char *values [] = { row->case_id, next->to };
+    PGresult *result = kp_db_exec (call->db, "case_set_state", 2, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    PQclear (result);
+    if (intake_case_emit (call->db, row->case_id, next->topic, NULL))
+        return kp_call_db_fail (call);
+    return intake_case_reply (call, row->case_id, NULL);
+}
+
+static bool
+s_text_ok (const char *text, size_t max)
+{
+    return strlen (text) <= max;
+}
+
+//  --------------------------------------------------------------------------
+//  Handlers
+
+int
+intake_case_open (kp_call_t *call)
+{
+    const Kumppani__V1__OpenCase *body = call->request->open_case;
+    char channel [INTAKE_CODE_MAX];
+    if (!kp_id_valid (body->client_id))
+        return intake_invalid (call, "intake.client_id", "open_case.client_id", "a client id");
+    if (!intake_code_of (&kumppani__v1__case_channel__descriptor, (int) body->channel, channel, sizeof channel))
+        return intake_invalid (call, "intake.channel", "open_case.channel", "how the case came in");
+    if (!*body->responsible_worker || !s_text_ok (body->responsible_worker, NAME_MAX_LEN))
+        return intake_invalid (call, "intake.responsible_worker", "open_case.responsible_worker",
+                               "the case needs a named responsible worker (omatyöntekijä)");
+    char municipality [16];
+    if (intake_client_municipality (call, body->client_id, municipality, sizeof municipality))
+        return -1;
+    const char *basis, *recipient;
+    if (intake_access_check (call, body->client_id, municipality, INTAKE_WRITE, NULL, &basis, &recipient))
+        return -1;
+    char case_id [KP_ID_LEN + 1];
+    kp_id_new (case_id);
+    char detail [64];
+    snprintf (detail, sizeof detail, "case %s opened", case_id);
+    if (intake_case_insert (call->db, case_id, body->client_id, municipality, channel,
+                            body->responsible_worker, call->identity->org_id)
+    ||  kp_call_audit (call, body->client_id, basis, recipient, detail)
+    ||  intake_case_emit (call->db, case_id, "intake.case_opened", NULL))
+        return kp_call_db_fail (call);
+    return intake_case_reply (call, case_id, NULL);
+}
+
+int
+intake_case_start_assessment (kp_call_t *call)
+{
+    const Kumppani__V1__StartAssessment *body = call->request->start_assessment;
+    intake_case_row_t row;
+    const intake_case_transition_t *next;
+    if (s_step (call, body->case_id, "start_assessment.case_id", "start_assessment", &row, &next))
+        return -1;
+    const char *values [] = { row.case_id };
+    PGresult *result = kp_db_exec (call->db, "assessment_start", 1, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    PQclear (result);
+    return s_finish (call, &row, next);
+}
+
+int
+intake_case_complete_assessment (kp_call_t *call)
+{
+    const Kumppani__V1__CompleteAssessment *body = call->request->complete_assessment;
+    char field [96], domain [INTAKE_CODE_MAX];
+    unsigned seen = 0;
+    for (size_t index = 0; index < body->n_survey; index++) {
+        const Kumppani__V1__SurveyEntry *entry = body->survey [index];
+        int value = (int) entry->domain;
+        if (!intake_code_of (&kumppani__v1__survey_domain__descriptor, value, domain, sizeof domain)
+        ||  (seen & (1u << value))) {
+            snprintf (field, sizeof field, "complete_assessment.survey[%zu].domain", index);
+            return intake_invalid (call, "intake.survey_domain", field, "a survey domain, each once");
+        }
+        seen |= 1u << value;
+        //  Resource-based (voimavaralähtöinen): a domain records the need,
+        //  the strengths, or both, never neither.
+        if ((!*entry->need && !*entry->strengths)
+        ||  !s_text_ok (entry->need, TEXT_MAX) || !s_text_ok (entry->strengths, TEXT_MAX)) {
+            snprintf (field, sizeof field, "complete_assessment.survey[%zu].strengths", index);
+            return intake_invalid (call, "intake.survey_text", field,
+                                   "a need or strengths description, up to 4000 bytes each");
+        }
+    }
+    if (!s_text_ok (body->summary, TEXT_MAX))
+        return intake_invalid (call, "intake.summary", "complete_assessment.summary", "up to 4000 bytes");
+    intake_case_row_t row;
+    const intake_case_transition_t *next;
+    if (s_step (call, body->case_id, "complete_assessment.case_id", "complete_assessment", &row, &next))
+        return -1;
+    for (size_t index = 0; index < body->n_survey; index++) {
+        const Kumppani__V1__SurveyEntry *entry = body->survey [index];
+        intake_code_of (&kumppani__v1__survey_domain__descriptor, (int) entry->domain, domain, sizeof domain);
+        const char *values [] = { row.case_id, domain, entry->need, entry->strengths };
+        PGresult *result = kp_db_exec (call->db, "assessment_domain_insert", 4, values);
+        if (!result)
+            return kp_call_db_fail (call);
+        PQclear (result);
+    }
+    const char *values [] = { row.case_id, body->summary };
+    PGresult *result = kp_db_exec (call->db, "assessment_complete", 2, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    PQclear (result);
+    return s_finish (call, &row, next);
+}
+
+//  The latest review date a plan may name: twelve months ahead (the SOS
+//  model reviews at least once a year); 29 February falls back to the 28th.
+static kp_date_t
+s_review_limit (void)
+{
+    int year, month, day;
+    kp_date_to_ymd (kp_date_today (), &year, &month, &day);
+    while (!kp_date_valid (year + 1, month, day))
+        day--;
+    return kp_date_from_ymd (year + 1, month, day);
+}
+
+//  Validates a plan; review_date gets its (defaulted) next review date and
+//  participants the names joined by newlines.
+static int
+s_plan (kp_call_t *call, const char *body_name, const Kumppani__V1__Plan *plan,
+        char *review_date, char **participants)
+{
+    char field [96];
+    if (!plan) {
+        snprintf (field, sizeof field, "%s.plan", body_name);
+        return intake_invalid (call, "intake.plan", field, "the plan is missing");
+    }
+    const char *texts [] = { plan->goals, plan->situational_factors, plan->services, plan->methods,
+                             plan->evaluation_method, plan->client_view, plan->worker_view };
+    const char *names [] = { "goals", "situational_factors", "services", "methods",
+                             "evaluation_method", "client_view", "worker_view" };
+    for (int index = 0; index < 7; index++)
+        if (!s_text_ok (texts [index], TEXT_MAX) || (index == 0 && !*texts [index])) {
+            snprintf (field, sizeof field, "%s.plan.%s", body_name, names [index]);
+            return intake_invalid (call, "intake.plan_text", field,
+                                   index == 0 ? "the plan needs goals" : "up to 4000 bytes");
+        }
+    size_t size = 1;
+    for (size_t index = 0; index < plan->n_participants; index++) {
+        const char *name = plan->participants [index];
+        if (!*name || !s_text_ok (name, NAME_MAX_LEN) || strchr (name, '\n')) {
+            snprintf (field, sizeof field, "%s.plan.participants[%zu]", body_name, index);
+            return intake_invalid (call, "intake.participant", field, "1-200 bytes on one line");
+        }
+        size += strlen (name) + 1;
+    }
+    *participants = kp_call_alloc (call, size);
+    for (size_t index = 0; index < plan->n_participants; index++) {
+        if (index)
+            strcat (*participants, "\n");
+        strcat (*participants, plan->participants [index]);
+    }
+    kp_date_t limit = s_review_limit (), date = limit;
+    if (*plan->next_review_date
+    &&  (kp_date_parse (plan->next_review_date, &date) || date < kp_date_today () || date > limit)) {
+        snprintf (field, sizeof field, "%s.plan.next_review_date", body_name);
+        return intake_invalid (call, "intake.review_date", field,
+                               "a date from today to at most 12 months ahead");
+    }
+    kp_date_format (date, review_date);
+    return 0;
+}
+
+static int
+s_store_plan (kp_call_t *call, const intake_case_row_t *row, const intake_case_transition_t *next,
+              const Kumppani__V1__Plan *plan, const char *review_date, const char *participants,
+              const char *evaluation)
+{
+    const char *values [] = {
+        row->case_id, plan->goals, plan->situational_factors, plan->services, plan->methods,
+        participants, plan->evaluation_method, review_date, plan->client_view, plan->worker_view,
+        evaluation, call->request->actor->person_id
+    };
+    PGresult *result = kp_db_exec (call->db, "plan_insert", 12, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    PQclear (result);
+    const char *state [] = { row->case_id, next->to, review_date };
+    result = kp_db_exec (call->db, "case_set_review", 3, state);
+    if (!result)
+        return kp_call_db_fail (call);
+    PQclear (result);
+    if (intake_case_emit (call->db, row->case_id, next->topic, review_date))
+        return kp_call_db_fail (call);
+    return intake_case_reply (call, row->case_id, NULL);
+}
+
+int
+intake_case_make_plan (kp_call_t *call)
+{
+    const Kumppani__V1__MakePlan *body = call->request->make_plan;
+    char review_date [11], *participants;
+    intake_case_row_t row;
+    const intake_case_transition_t *next;
+    if (s_plan (call, "make_plan", body->plan, review_date, &participants)
+    ||  s_step (call, body->case_id, "make_plan.case_id", "make_plan", &row, &next))
+        return -1;
+    return s_store_plan (call, &row, next, body->plan, review_date, participants, "");
+}
+
+int
+intake_case_review_plan (kp_call_t *call)
+{
+    const Kumppani__V1__ReviewPlan *body = call->request->review_plan;
+    char review_date [11], *participants;
+    if (!*body->evaluation || !s_text_ok (body->evaluation, TEXT_MAX))
+        return intake_invalid (call, "intake.evaluation", "review_plan.evaluation",
+                               "the joint evaluation against the goals, up to 4000 bytes");
+    intake_case_row_t row;
+    const intake_case_transition_t *next;
+    if (s_plan (call, "review_plan", body->plan, review_date, &participants)
+    ||  s_step (call, body->case_id, "review_plan.case_id", "review_plan", &row, &next))
+        return -1;
+    return s_store_plan (call, &row, next, body->plan, review_date, participants, body->evaluation);
+}
+
+int
+intake_case_close (kp_call_t *call)
+{
+    const Kumppani__V1__CloseCase *body = call->request->close_case;
+    char reason [INTAKE_CODE_MAX];
+    if (!intake_code_of (&kumppani__v1__closure_reason__descriptor, (int) body->reason, reason, sizeof reason)
+    ||  !intake_case_fsm_is_closure_reason (reason))
+        return intake_invalid (call, "intake.closure_reason", "close_case.reason", "why the case closes");
+    if (!s_text_ok (body->final_evaluation, TEXT_MAX))
+        return intake_invalid (call, "intake.final_evaluation", "close_case.final_evaluation",
+                               "up to 4000 bytes");
+    intake_case_row_t row;
+    const intake_case_transition_t *next;
+    if (s_step (call, body->case_id, "close_case.case_id", "close", &row, &next))
+        return -1;
+    const char *values [] = { row.case_id, reason, body->final_evaluation };
+    PGresult *result = kp_db_exec (call->db, "case_close", 3, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    PQclear (result);
+    if (intake_case_emit (call->db, row.case_id, next->topic, NULL))
+        return kp_call_db_fail (call);
+    return intake_case_reply (call, row.case_id, NULL);
+}
+
+int
+intake_case_get (kp_call_t *call)
+{
+    const Kumppani__V1__GetCase *body = call->request->get_case;
+    intake_case_row_t row;
+    if (intake_case_lock (call, body->case_id, "get_case.case_id", INTAKE_READ, NULL, &row))
+        return -1;
+    return intake_case_reply (call, row.case_id, NULL);
+}

@@ -1,0 +1,169 @@
+/*  intake_consent — consent to exchange information and cooperate (lupa
+    tietojen vaihtoon ja yhteistyöhön): per counterparty organisation and
+    scope, given and withdrawn; and disclosure bans, which outrank any
+    consent. Other services read the result through the view
+    intake.disclosure_permissions; intake_access_check reads it too. */
+#include "intake_server.h"
+#include "kp_calendar.h"
+#include "kp_ids.h"
+
+#include <string.h>
+
+#define ORG_MAX   64
+#define SCOPE_MAX 40
+
+static Kumppani__V1__Consent *
+s_consent (kp_call_t *call, const char *consent_id, const char *client_id, const char *org,
+           const char *scope, const char *given_at, const char *withdrawn_at)
+{
+    Kumppani__V1__Consent *consent = kp_call_alloc (call, sizeof *consent);
+    kumppani__v1__consent__init (consent);
+    consent->consent_id = kp_call_strdup (call, consent_id);
+    consent->client_id = kp_call_strdup (call, client_id);
+    consent->counterparty_org = kp_call_strdup (call, org);
+    consent->scope = kp_call_strdup (call, scope);
+    consent->given_at = kp_call_strdup (call, given_at);
+    consent->withdrawn_at = kp_call_strdup (call, withdrawn_at);
+    return consent;
+}
+
+static int
+s_reply (kp_call_t *call, Kumppani__V1__Consent *consent, const char *ban_id)
+{
+    Kumppani__V1__ConsentReply *reply = kp_call_alloc (call, sizeof *reply);
+    kumppani__v1__consent_reply__init (reply);
+    reply->consent = consent;
+    reply->ban_id = kp_call_strdup (call, ban_id ? ban_id : "");
+    call->reply->body_case = KUMPPANI__V1__REPLY__BODY_CONSENT;
+    call->reply->consent = reply;
+    return 0;
+}
+
+int
+intake_consent_record (kp_call_t *call)
+{
+    const Kumppani__V1__RecordConsent *body = call->request->record_consent;
+    kp_date_t given;
+    if (!kp_id_valid (body->client_id))
+        return intake_invalid (call, "intake.client_id", "record_consent.client_id", "a client id");
+    if (!intake_is_code (body->counterparty_org, ORG_MAX))
+        return intake_invalid (call, "intake.counterparty_org", "record_consent.counterparty_org",
+                               "the organisation id the consent is given to");
+    if (!intake_is_code (body->scope, SCOPE_MAX))
+        return intake_invalid (call, "intake.scope", "record_consent.scope",
+                               "what may be disclosed, e.g. client or case");
+    if (*body->given_at && (kp_date_parse (body->given_at, &given) || given > kp_date_today ()))
+        return intake_invalid (call, "intake.given_at", "record_consent.given_at",
+                               "the day consent was given, not in the future");
+    if (intake_access_audit (call, body->client_id, INTAKE_WRITE, NULL, body->counterparty_org))
+        return -1;
+    char consent_id [KP_ID_LEN + 1];
+    kp_id_new (consent_id);
+    const char *values [] = { consent_id, body->client_id, body->counterparty_org, body->scope,
+                              *body->given_at ? body->given_at : NULL, call->identity->org_id };
+    PGresult *result = kp_db_exec (call->db, "consent_insert", 6, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    Kumppani__V1__Consent *consent = s_consent (call, consent_id, body->client_id, body->counterparty_org,
+                                                body->scope, PQgetvalue (result, 0, 0), "");
+    PQclear (result);
+    return s_reply (call, consent, NULL);
+}
+
+int
+intake_consent_withdraw (kp_call_t *call)
+{
+    const Kumppani__V1__WithdrawConsent *body = call->request->withdraw_consent;
+    if (!kp_id_valid (body->consent_id))
+        return intake_invalid (call, "intake.consent_id", "withdraw_consent.consent_id", "a consent id");
+    const char *values [] = { body->consent_id };
+    PGresult *row = kp_db_exec (call->db, "consent_lock", 1, values);
+    if (!row)
+        return kp_call_db_fail (call);
+    if (PQntuples (row) == 0) {
+        PQclear (row);
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "intake.unknown_consent",
+                             NULL, "no such consent");
+    }
+    Kumppani__V1__Consent *consent = s_consent (call, body->consent_id, PQgetvalue (row, 0, 0),
+                                                PQgetvalue (row, 0, 1), PQgetvalue (row, 0, 2),
+                                                PQgetvalue (row, 0, 3), PQgetvalue (row, 0, 4));
+    PQclear (row);
+    if (intake_access_audit (call, consent->client_id, INTAKE_WRITE, NULL, consent->counterparty_org))
+        return -1;
+    if (*consent->withdrawn_at)
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "intake.consent_withdrawn",
+                             NULL, "the consent was already withdrawn");
+    PGresult *result = kp_db_exec (call->db, "consent_withdraw", 1, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    consent->withdrawn_at = kp_call_strdup (call, PQntuples (result) ? PQgetvalue (result, 0, 0) : "");
+    PQclear (result);
+    return s_reply (call, consent, NULL);
+}
+
+int
+intake_consent_list (kp_call_t *call)
+{
+    const Kumppani__V1__ListConsents *body = call->request->list_consents;
+    if (!kp_id_valid (body->client_id))
+        return intake_invalid (call, "intake.client_id", "list_consents.client_id", "a client id");
+    if (intake_access_audit (call, body->client_id, INTAKE_READ, NULL, "consents"))
+        return -1;
+    const char *values [] = { body->client_id };
+    PGresult *consents = kp_db_exec (call->db, "consent_list", 1, values);
+    PGresult *bans = consents ? kp_db_exec (call->db, "ban_list", 1, values) : NULL;
+    if (!consents || !bans) {
+        PQclear (consents);
+        return kp_call_db_fail (call);
+    }
+    Kumppani__V1__ConsentListReply *reply = kp_call_alloc (call, sizeof *reply);
+    kumppani__v1__consent_list_reply__init (reply);
+    int count = PQntuples (consents);
+    reply->consents = kp_call_alloc (call, (size_t) (count + 1) * sizeof (void *));
+    for (int index = 0; index < count; index++)
+        reply->consents [reply->n_consents++] = s_consent (
+            call, PQgetvalue (consents, index, 0), body->client_id, PQgetvalue (consents, index, 1),
+            PQgetvalue (consents, index, 2), PQgetvalue (consents, index, 3), PQgetvalue (consents, index, 4));
+    count = PQntuples (bans);
+    reply->bans = kp_call_alloc (call, (size_t) (count + 1) * sizeof (void *));
+    for (int index = 0; index < count; index++) {
+        Kumppani__V1__DisclosureBan *ban = kp_call_alloc (call, sizeof *ban);
+        kumppani__v1__disclosure_ban__init (ban);
+        ban->ban_id = kp_call_strdup (call, PQgetvalue (bans, index, 0));
+        ban->counterparty_org = kp_call_strdup (call, PQgetvalue (bans, index, 1));
+        ban->scope = kp_call_strdup (call, PQgetvalue (bans, index, 2));
+        ban->recorded_at = kp_call_strdup (call, PQgetvalue (bans, index, 3));
+        reply->bans [reply->n_bans++] = ban;
+    }
+    PQclear (consents);
+    PQclear (bans);
+    call->reply->body_case = KUMPPANI__V1__REPLY__BODY_CONSENT_LIST;
+    call->reply->consent_list = reply;
+    return 0;
+}
+
+int
+intake_consent_ban (kp_call_t *call)
+{
+    const Kumppani__V1__RecordDisclosureBan *body = call->request->record_disclosure_ban;
+    if (!kp_id_valid (body->client_id))
+        return intake_invalid (call, "intake.client_id", "record_disclosure_ban.client_id", "a client id");
+    if (*body->counterparty_org && !intake_is_code (body->counterparty_org, ORG_MAX))
+        return intake_invalid (call, "intake.counterparty_org", "record_disclosure_ban.counterparty_org",
+                               "an organisation id, or empty for everyone");
+    if (*body->scope && !intake_is_code (body->scope, SCOPE_MAX))
+        return intake_invalid (call, "intake.scope", "record_disclosure_ban.scope",
+                               "a scope, or empty for every scope");
+    if (intake_access_audit (call, body->client_id, INTAKE_WRITE, NULL, "disclosure ban"))
+        return -1;
+    char ban_id [KP_ID_LEN + 1];
+    kp_id_new (ban_id);
+    const char *values [] = { ban_id, body->client_id, body->counterparty_org, body->scope,
+                              call->identity->org_id };
+    PGresult *result = kp_db_exec (call->db, "ban_insert", 5, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    PQclear (result);
+    return s_reply (call, NULL, ban_id);
+}

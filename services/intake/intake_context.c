@@ -1,0 +1,63 @@
+/*  intake_context — what the intake process holds besides its server: the
+    henkilötunnus keys, the consumer that turns referrals into cases, and
+    the review-reminder timer. Made after the server, destroyed before it. */
+#include "intake_server.h"
+
+#include <stdlib.h>
+
+static void
+s_health (void *service, Kumppani__V1__HealthReply *health)
+{
+    intake_t *self = service;
+    if (self && self->referrals)
+        health->parked_events = kp_consumer_parked (self->referrals);
+}
+
+void *
+intake_new (kp_server_t *server, const kp_config_t *config)
+{
+    intake_t *self = calloc (1, sizeof (intake_t));
+    if (!self)
+        return NULL;
+    self->config = config;
+    self->db = kp_server_db (server);
+    self->loop = kp_server_loop (server);
+    self->keys = config->hetu_key_file ? kp_hetu_keys_load (config->hetu_key_file) : NULL;
+    if (!self->keys) {
+        kp_error ("cannot load henkilötunnus keys from %s",
+                  config->hetu_key_file ? config->hetu_key_file : "(KUMPPANI_HETU_KEY_FILE unset)");
+        goto failed;
+    }
+    //  The stream is read with intake's own certificate: the relay entitles
+    //  a service to every scope, so notices to any municipality arrive.
+    char *cert = kp_config_service_cert_path (config, KP_SERVICE_INTAKE);
+    const char *prefixes [] = { "referral.received", NULL };
+    self->referrals = cert ? kp_consumer_new (self->loop, self->db, config, "intake.referrals",
+                                              prefixes, cert, intake_referrals_handle, self) : NULL;
+    free (cert);
+    if (!self->referrals || intake_reminder_start (self))
+        goto failed;
+    kp_server_set_health_hook (server, s_health);
+    return self;
+
+failed:
+    {
+        void *context = self;
+        intake_destroy (&context);
+    }
+    return NULL;
+}
+
+void
+intake_destroy (void **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    intake_t *self = *self_p;
+    if (self->reminder_timer)
+        zloop_timer_end (self->loop, self->reminder_timer);
+    kp_consumer_destroy (&self->referrals);
+    kp_hetu_keys_destroy (&self->keys);
+    free (self);
+    *self_p = NULL;
+}

@@ -1,0 +1,168 @@
+/*  intake_outcome — outcome instruments (AVAIN, Kykyviisari) filled in for
+    a client at the start, interim and end of a measure or of the plan.
+    The items and their scales are data (intake.instrument_items); a score
+    outside its item's scale is refused naming the item. The change from
+    start to end per item is what reporting publishes. */
+#include "intake_server.h"
+#include "kp_ids.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+//  The measure must belong to the case ('' = the plan). 0, or -1 failed.
+static int
+s_measure_in_case (kp_call_t *call, const char *measure_id, const char *case_id, const char *field)
+{
+    if (!*measure_id)
+        return 0;
+    if (!kp_id_valid (measure_id))
+        return intake_invalid (call, "intake.measure_id", field, "a measure id, or empty for the plan");
+    const char *values [] = { measure_id, case_id };
+    PGresult *result = kp_db_exec (call->db, "measure_in_case", 2, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    bool found = PQntuples (result) > 0;
+    PQclear (result);
+    if (!found)
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "intake.unknown_measure",
+                             NULL, "no such measure in this case");
+    return 0;
+}
+
+static PGresult *
+s_items (kp_call_t *call, const char *instrument, const char *field)
+{
+    const char *values [] = { instrument };
+    PGresult *items = intake_is_code (instrument, 40) ? kp_db_exec (call->db, "instrument_items", 1, values)
+                                                     : NULL;
+    if (intake_is_code (instrument, 40) && !items) {
+        kp_call_db_fail (call);
+        return NULL;
+    }
+    if (!items || PQntuples (items) == 0) {
+        PQclear (items);
+        intake_invalid (call, "intake.unknown_instrument", field, "an instrument code: avain, kykyviisari");
+        return NULL;
+    }
+    return items;
+}
+
+int
+intake_outcome_record (kp_call_t *call)
+{
+    const Kumppani__V1__RecordMeasurement *body = call->request->record_measurement;
+    char timepoint [INTAKE_CODE_MAX], field [64], message [160];
+    if (!intake_code_of (&kumppani__v1__timepoint__descriptor, (int) body->timepoint, timepoint, sizeof timepoint))
+        return intake_invalid (call, "intake.timepoint", "record_measurement.timepoint",
+                               "start, interim or end");
+    if (body->n_scores == 0)
+        return intake_invalid (call, "intake.scores", "record_measurement.scores", "at least one score");
+    PGresult *items = s_items (call, body->instrument, "record_measurement.instrument");
+    if (!items)
+        return -1;
+    int rc = -1;
+    //  Each score against its item's scale; each item at most once.
+    for (size_t index = 0; index < body->n_scores; index++) {
+        const Kumppani__V1__ItemScore *score = body->scores [index];
+        snprintf (field, sizeof field, "record_measurement.scores[%zu]", index);
+        int row = -1;
+        for (int item = 0; item < PQntuples (items) && row < 0; item++)
+            if (strcmp (PQgetvalue (items, item, 1), score->item_code) == 0)
+                row = item;
+        for (size_t earlier = 0; earlier < index && row >= 0; earlier++)
+            if (strcmp (body->scores [earlier]->item_code, score->item_code) == 0)
+                row = -2;
+        if (row < 0) {
+            snprintf (message, sizeof message, "item %.40s is not an item of %s%s", score->item_code,
+                      body->instrument, row == -2 ? " or appears twice" : "");
+            intake_invalid (call, "intake.unknown_item", field, message);
+            goto cleanup;
+        }
+        int low = atoi (PQgetvalue (items, row, 2)), high = atoi (PQgetvalue (items, row, 3));
+        if (score->score < low || score->score > high) {
+            snprintf (message, sizeof message, "item %s is scored %d to %d", score->item_code, low, high);
+            intake_invalid (call, "intake.score_out_of_scale", field, message);
+            goto cleanup;
+        }
+    }
+    intake_case_row_t row;
+    if (intake_case_lock (call, body->case_id, "record_measurement.case_id", INTAKE_WRITE, "measurement", &row)
+    ||  s_measure_in_case (call, body->measure_id, row.case_id, "record_measurement.measure_id"))
+        goto cleanup;
+    char measurement_id [KP_ID_LEN + 1];
+    kp_id_new (measurement_id);
+    const char *version = PQgetvalue (items, 0, 0);
+    const char *values [] = { measurement_id, row.client_id, row.case_id, body->measure_id,
+                              body->instrument, version, timepoint, call->request->actor->person_id };
+    PGresult *result = kp_db_exec (call->db, "measurement_insert", 8, values);
+    if (!result) {
+        kp_call_db_fail (call);
+        goto cleanup;
+    }
+    PQclear (result);
+    for (size_t index = 0; index < body->n_scores; index++) {
+        char score [16];
+        snprintf (score, sizeof score, "%d", body->scores [index]->score);
+        const char *score_values [] = { measurement_id, body->instrument, version,
+                                        body->scores [index]->item_code, score };
+        result = kp_db_exec (call->db, "score_insert", 5, score_values);
+        if (!result) {
+            kp_call_db_fail (call);
+            goto cleanup;
+        }
+        PQclear (result);
+    }
+    Kumppani__V1__MeasurementReply *reply = kp_call_alloc (call, sizeof *reply);
+    kumppani__v1__measurement_reply__init (reply);
+    reply->measurement_id = kp_call_strdup (call, measurement_id);
+    reply->instrument = kp_call_strdup (call, body->instrument);
+    reply->instrument_version = atoi (version);
+    call->reply->body_case = KUMPPANI__V1__REPLY__BODY_MEASUREMENT;
+    call->reply->measurement = reply;
+    rc = 0;
+cleanup:
+    PQclear (items);
+    return rc;
+}
+
+int
+intake_outcome_change (kp_call_t *call)
+{
+    const Kumppani__V1__GetOutcomeChange *body = call->request->get_outcome_change;
+    PGresult *items = s_items (call, body->instrument, "get_outcome_change.instrument");
+    if (!items)
+        return -1;
+    PQclear (items);
+    intake_case_row_t row;
+    if (intake_case_lock (call, body->case_id, "get_outcome_change.case_id", INTAKE_READ, "outcome", &row)
+    ||  s_measure_in_case (call, body->measure_id, row.case_id, "get_outcome_change.measure_id"))
+        return -1;
+    const char *values [] = { row.case_id, body->measure_id, body->instrument };
+    PGresult *result = kp_db_exec (call->db, "outcome_change", 3, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    Kumppani__V1__OutcomeChangeReply *reply = kp_call_alloc (call, sizeof *reply);
+    kumppani__v1__outcome_change_reply__init (reply);
+    reply->case_id = kp_call_strdup (call, row.case_id);
+    reply->measure_id = kp_call_strdup (call, body->measure_id);
+    reply->instrument = kp_call_strdup (call, body->instrument);
+    int count = PQntuples (result);
+    reply->items = kp_call_alloc (call, (size_t) (count + 1) * sizeof (void *));
+    for (int index = 0; index < count; index++) {
+        Kumppani__V1__ItemChange *item = kp_call_alloc (call, sizeof *item);
+        kumppani__v1__item_change__init (item);
+        item->item_code = kp_call_strdup (call, PQgetvalue (result, index, 0));
+        item->has_start = !PQgetisnull (result, index, 1);
+        item->start = item->has_start ? atoi (PQgetvalue (result, index, 1)) : 0;
+        item->has_end = !PQgetisnull (result, index, 2);
+        item->end = item->has_end ? atoi (PQgetvalue (result, index, 2)) : 0;
+        item->change = item->has_start && item->has_end ? item->end - item->start : 0;
+        item->higher_is_better = strcmp (PQgetvalue (result, index, 3), "t") == 0;
+        reply->items [reply->n_items++] = item;
+    }
+    PQclear (result);
+    call->reply->body_case = KUMPPANI__V1__REPLY__BODY_OUTCOME_CHANGE;
+    call->reply->outcome_change = reply;
+    return 0;
+}

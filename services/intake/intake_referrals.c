@@ -1,0 +1,106 @@
+/*  intake_referrals — the closed loop from the referral service: a
+    referral.received addressed to a municipality opens the client's case
+    (or joins the open one) with channel Kela notice / authority notice and
+    the referral's id. The referral's client comes from the referral
+    service's view (via intake.referral_source); the henkilötunnus box and
+    hash are copied as they are, both services holding the same keys.
+    Idempotent: case_referrals.referral_id is unique, so a redelivered
+    event finds its case and does nothing. */
+#include "intake_server.h"
+#include "kp_audit.h"
+#include "kp_ids.h"
+
+#include <stdio.h>
+#include <string.h>
+
+//  First column of the first row into out ("" if none). 0, or -1 on error.
+static int
+s_text (kp_db_t *db, const char *statement, int nparams, const char *const *values,
+        char *out, size_t size)
+{
+    PGresult *result = kp_db_exec (db, statement, nparams, values);
+    if (!result)
+        return -1;
+    snprintf (out, size, "%s", PQntuples (result) ? PQgetvalue (result, 0, 0) : "");
+    PQclear (result);
+    return 0;
+}
+
+int
+intake_referrals_handle (kp_db_t *db, const Kumppani__V1__Event *event, void *arg,
+                         char *error, size_t error_size)
+{
+    (void) arg;
+    const Kumppani__V1__ReferralEvent *referral = event->referral;
+    if (strcmp (event->topic, "referral.received") != 0)
+        return 0;
+    if (event->payload_case != KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL || !referral || !*referral->referral_id) {
+        snprintf (error, error_size, "referral.received without a referral payload");
+        return -2;
+    }
+    if (strcmp (referral->recipient_type, "municipality") != 0)
+        return 0;                       //  addressed to a partner, not to social services
+
+    const char *id [] = { referral->referral_id };
+    char case_id [KP_ID_LEN + 1] = "";
+    if (s_text (db, "referral_case", 1, id, case_id, sizeof case_id))
+        return -1;
+    if (*case_id)
+        return 0;                       //  delivered before: its case exists
+
+    PGresult *source = kp_db_exec (db, "referral_source", 1, id);
+    if (!source)
+        return -1;
+    if (PQntuples (source) == 0) {
+        PQclear (source);
+        snprintf (error, error_size, "referral %s is not in referral.intake_referral_clients",
+                  referral->referral_id);
+        return -2;
+    }
+    char municipality [16], sender_type [32];
+    snprintf (municipality, sizeof municipality, "%s", PQgetvalue (source, 0, 0));
+    snprintf (sender_type, sizeof sender_type, "%s", PQgetvalue (source, 0, 2));
+    PQclear (source);
+    if (!intake_is_municipality_code (municipality)) {
+        snprintf (error, error_size, "referral %s names no municipality", referral->referral_id);
+        return -2;
+    }
+
+    char client_id [KP_ID_LEN + 1] = "";
+    if (s_text (db, "referral_client", 1, id, client_id, sizeof client_id))
+        return -1;
+    if (!*client_id) {
+        kp_id_new (client_id);
+        const char *values [] = { referral->referral_id, client_id };
+        char registered [16];
+        if (s_text (db, "referral_client_insert", 2, values, registered, sizeof registered)
+        ||  intake_client_emit_registered (db, client_id, municipality))
+            return -1;
+    }
+    const char *open [] = { client_id, municipality };
+    bool opened = false;
+    if (s_text (db, "case_open_of_client", 2, open, case_id, sizeof case_id))
+        return -1;
+    if (!*case_id) {
+        kp_id_new (case_id);
+        const char *channel = strcmp (sender_type, "kela") == 0 ? "kela_notice" : "authority_notice";
+        //  No omatyöntekijä yet: the municipality assigns one on acknowledgement.
+        if (intake_case_insert (db, case_id, client_id, municipality, channel, "",
+                                *referral->sender_org ? referral->sender_org : sender_type))
+            return -1;
+        opened = true;
+    }
+    const char *link [] = { case_id, referral->referral_id };
+    char linked [KP_ID_LEN + 1];
+    if (s_text (db, "case_link_referral", 2, link, linked, sizeof linked))
+        return -1;
+    kp_audit_entry_t entry = {
+        .org_id = "intake", .person_id = "intake.referrals", .role = "ROLE_SERVICE",
+        .action = "intake.referral_received", .client_ref = client_id, .basis = "referral",
+        .recipient_org = NULL, .detail = referral->referral_id
+    };
+    if (kp_audit_append (db, &entry)
+    ||  intake_case_emit (db, case_id, opened ? "intake.case_opened" : "intake.referral_linked", NULL))
+        return -1;
+    return 0;
+}

@@ -1,0 +1,78 @@
+/*  intake_server — operation → handler, and which organisation types may
+    call it: the first half of intake's authorisation matrix. The second
+    half (role, municipality, consent) is intake_access_check, because it
+    depends on the client. Reads admit every organisation here so that a
+    consent can disclose them; the access check refuses the rest. */
+#include "intake_server.h"
+
+#include <ctype.h>
+#include <string.h>
+
+//  Municipal social services (since 2023 the wellbeing services county).
+#define INTAKE_MUNICIPAL "municipality"
+//  Who staffs a talousneuvola session and may record an anonymous visit.
+#define INTAKE_TALOUSNEUVOLA "municipality debt_counselling parish ngo"
+
+#define MUTATING KP_ROUTE_MUTATING
+#define BODY(name) KUMPPANI__V1__REQUEST__BODY_ ## name
+
+static const kp_route_t s_routes [] = {
+    { BODY (REGISTER_CLIENT),        "intake.register_client",       MUTATING, INTAKE_MUNICIPAL, intake_client_register },
+    { BODY (UPDATE_CLIENT),          "intake.update_client",         MUTATING, INTAKE_MUNICIPAL, intake_client_update },
+    { BODY (GET_CLIENT),             "intake.get_client",            0,        NULL,             intake_client_get },
+    { BODY (FIND_CLIENT_BY_HETU),    "intake.find_client_by_hetu",   0,        INTAKE_MUNICIPAL, intake_client_find_by_hetu },
+    { BODY (RECORD_CONSENT),         "intake.record_consent",        MUTATING, INTAKE_MUNICIPAL, intake_consent_record },
+    { BODY (WITHDRAW_CONSENT),       "intake.withdraw_consent",      MUTATING, INTAKE_MUNICIPAL, intake_consent_withdraw },
+    { BODY (LIST_CONSENTS),          "intake.list_consents",         0,        INTAKE_MUNICIPAL, intake_consent_list },
+    { BODY (RECORD_DISCLOSURE_BAN),  "intake.record_disclosure_ban", MUTATING, INTAKE_MUNICIPAL, intake_consent_ban },
+    { BODY (OPEN_CASE),              "intake.open_case",             MUTATING, INTAKE_MUNICIPAL, intake_case_open },
+    { BODY (START_ASSESSMENT),       "intake.start_assessment",      MUTATING, INTAKE_MUNICIPAL, intake_case_start_assessment },
+    { BODY (COMPLETE_ASSESSMENT),    "intake.complete_assessment",   MUTATING, INTAKE_MUNICIPAL, intake_case_complete_assessment },
+    { BODY (MAKE_PLAN),              "intake.make_plan",             MUTATING, INTAKE_MUNICIPAL, intake_case_make_plan },
+    { BODY (REVIEW_PLAN),            "intake.review_plan",           MUTATING, INTAKE_MUNICIPAL, intake_case_review_plan },
+    { BODY (CLOSE_CASE),             "intake.close_case",            MUTATING, INTAKE_MUNICIPAL, intake_case_close },
+    { BODY (GET_CASE),               "intake.get_case",              0,        NULL,             intake_case_get },
+    { BODY (ADD_ECOMAP_ENTRY),       "intake.add_ecomap_entry",      MUTATING, INTAKE_MUNICIPAL, intake_ecomap_add },
+    { BODY (ADD_MEASURE),            "intake.add_measure",           MUTATING, INTAKE_MUNICIPAL, intake_measure_add },
+    { BODY (RECORD_MEASUREMENT),     "intake.record_measurement",    MUTATING, INTAKE_MUNICIPAL, intake_outcome_record },
+    { BODY (GET_OUTCOME_CHANGE),     "intake.get_outcome_change",    0,        INTAKE_MUNICIPAL, intake_outcome_change },
+    { BODY (RECORD_ANONYMOUS_CONTACT), "intake.record_anonymous_contact", MUTATING, INTAKE_TALOUSNEUVOLA, intake_anonymous_record },
+    { 0 }
+};
+
+static const kp_stmt_t *const s_statements [] = { intake_statements, NULL };
+
+const kp_service_def_t intake_service = {
+    .service = KP_SERVICE_INTAKE,
+    .routes = s_routes,
+    .statements = s_statements,
+    .context_new = intake_new,
+    .context_destroy = intake_destroy
+};
+
+//  Statistics Finland municipality codes are three digits.
+bool
+intake_is_municipality_code (const char *text)
+{
+    return text && strlen (text) == 3 && isdigit ((unsigned char) text [0])
+        && isdigit ((unsigned char) text [1]) && isdigit ((unsigned char) text [2]);
+}
+
+//  A machine code: 1..max of a-z, 0-9, _ and -.
+bool
+intake_is_code (const char *text, size_t max)
+{
+    size_t len = text ? strlen (text) : 0;
+    if (len == 0 || len > max)
+        return false;
+    for (const char *c = text; *c; c++)
+        if (!(islower ((unsigned char) *c) || isdigit ((unsigned char) *c) || *c == '_' || *c == '-'))
+            return false;
+    return true;
+}
+
+int
+intake_invalid (kp_call_t *call, const char *code, const char *field, const char *message)
+{
+    return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, code, field, message);
+}

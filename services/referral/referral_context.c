@@ -1,0 +1,72 @@
+/*  referral_context — what the referral service runs besides requests:
+    the henkilötunnus keys, the consumer of intake's events (the closed
+    loop) and the deadline watch on the server's loop. */
+#include "referral_server.h"
+
+#include <stdlib.h>
+
+static const char *const s_intake_topics [] = {
+    "intake.assessment_started", "intake.consent_withdrawn", NULL
+};
+
+static int
+s_on_clock (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    referral_context_t *self = arg;
+    referral_clock_tick (self->db);
+    return 0;
+}
+
+static void
+s_health (void *service, Kumppani__V1__HealthReply *health)
+{
+    referral_context_t *self = service;
+    if (self && self->consumer)
+        health->parked_events = kp_consumer_parked (self->consumer);
+}
+
+void *
+referral_context_new (kp_server_t *server, const kp_config_t *config)
+{
+    referral_context_t *self = calloc (1, sizeof (referral_context_t));
+    if (!self)
+        return NULL;
+    self->db = kp_server_db (server);
+    self->loop = kp_server_loop (server);
+    self->keys = kp_hetu_keys_load (config->hetu_key_file);
+    if (!self->keys) {
+        kp_error ("cannot load the henkilötunnus keys from %s", config->hetu_key_file);
+        goto failed;
+    }
+    //  The stream is read with the service's own certificate: it may see everything.
+    char *cert = kp_config_service_cert_path (config, KP_SERVICE_REFERRAL);
+    self->consumer = cert ? kp_consumer_new (self->loop, self->db, config, "referral.assessments",
+                                             s_intake_topics, cert, referral_intake_on_event, self)
+                          : NULL;
+    free (cert);
+    if (!self->consumer)
+        goto failed;
+    self->clock_timer = zloop_timer (self->loop, (size_t) config->poll_interval_ms, 0, s_on_clock, self);
+    kp_server_set_health_hook (server, s_health);
+    return self;
+
+failed:
+    referral_context_destroy ((void **) &self);
+    return NULL;
+}
+
+void
+referral_context_destroy (void **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    referral_context_t *self = *self_p;
+    if (self->clock_timer)
+        zloop_timer_end (self->loop, self->clock_timer);
+    kp_consumer_destroy (&self->consumer);
+    kp_hetu_keys_destroy (&self->keys);
+    free (self);
+    *self_p = NULL;
+}

@@ -1,0 +1,60 @@
+/*  referral_fsm — the referral lifecycle as one transition table: which
+    operation may move a referral of which kind from which state to which,
+    the event topic it emits, and which deadline clocks it stops. */
+#ifndef REFERRAL_FSM_H
+#define REFERRAL_FSM_H
+
+#include "kumppani/v1/referral.pb-c.h"
+
+#include <stdbool.h>
+
+typedef enum {
+    REFERRAL_OP_SUBMIT = 0,
+    REFERRAL_OP_ACKNOWLEDGE,
+    REFERRAL_OP_ASSIGN,
+    REFERRAL_OP_CONTACT,                //  UpdateReferralStatus: CLIENT_CONTACTED
+    REFERRAL_OP_BOOK_ASSESSMENT,
+    REFERRAL_OP_START_ASSESSMENT,       //  also intake.assessment_started
+    REFERRAL_OP_COMPLETE_ASSESSMENT,
+    REFERRAL_OP_UNREACHABLE,
+    REFERRAL_OP_NO_NEED,
+    REFERRAL_OP_TRANSFER,
+    REFERRAL_OP_ACCEPT,
+    REFERRAL_OP_DECLINE,
+    REFERRAL_OP_RECORD_OUTCOME,
+    REFERRAL_OP_GIVE_STATEMENT,
+    REFERRAL_OP_RECORD_DECISION,
+    REFERRAL_OP_COUNT
+} referral_op_t;
+
+//  Which running clock a transition stops.
+#define REFERRAL_STOPS_ASSESSMENT   1   //  assessment_start and personal_discussion clocks
+#define REFERRAL_STOPS_DECISION     2   //  the decision clock of a transferred application
+#define REFERRAL_STOPS_ALL          3   //  the matter has ended one way or another
+
+typedef struct {
+    referral_op_t op;
+    unsigned kinds;                     //  bit per ReferralKind; 0 = every kind
+    unsigned from;                      //  bit per ReferralState
+    Kumppani__V1__ReferralState to;     //  UNSPECIFIED: the state does not change
+    const char *topic;
+    unsigned stops;                     //  REFERRAL_STOPS_*
+} referral_transition_t;
+
+//  The row allowing op on a referral of kind in state, or NULL: illegal.
+const referral_transition_t *referral_fsm_find (referral_op_t op, Kumppani__V1__ReferralKind kind,
+                                                Kumppani__V1__ReferralState state);
+//  True if op applies to referrals of kind in some state.
+bool referral_fsm_kind_allows (referral_op_t op, Kumppani__V1__ReferralKind kind);
+//  The state after the transition.
+Kumppani__V1__ReferralState referral_fsm_target (const referral_transition_t *transition,
+                                                 Kumppani__V1__ReferralState state);
+//  True if the transition stops a running clock of deadline_kind.
+bool referral_fsm_stops_clock (const referral_transition_t *transition, const char *deadline_kind);
+//  "REFERRAL_STATE_ACKNOWLEDGED" → "acknowledged"; static, "unknown" if out of range.
+const char *referral_state_name (Kumppani__V1__ReferralState state);
+//  The operation for an UpdateReferralStatus target state, or -1 if that
+//  status cannot be set by an update.
+int referral_fsm_status_op (Kumppani__V1__ReferralState status);
+
+#endif

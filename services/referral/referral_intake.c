@@ -1,0 +1,109 @@
+/*  referral_intake — the closed loop's return path. intake.assessment_started
+    names the referrals behind the case: each moves to ASSESSMENT_STARTED
+    (its clock stops, Kela sees a status change). intake.consent_withdrawn
+    names the referrals resting on the withdrawn consent: they disclose
+    nothing more. Replays are harmless: a referral already past the step
+    is left as it is. */
+#include "referral_server.h"
+#include "kp_audit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const referral_actor_t s_intake = { "intake", "", "ROLE_SERVICE" };
+
+static bool
+s_assessment_begun (Kumppani__V1__ReferralState state)
+{
+    return state == KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_ASSESSMENT_STARTED
+        || state == KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_ASSESSMENT_COMPLETED
+        || state == KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_ACCEPTED
+        || state == KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_CLOSED;
+}
+
+static int
+s_audit (kp_db_t *db, const char *action, const referral_t *referral)
+{
+    kp_audit_entry_t entry = {
+        .org_id = s_intake.org, .person_id = "", .role = s_intake.role, .action = action,
+        .client_ref = referral->client_ref, .basis = referral_basis_name (referral->legal_basis),
+        .recipient_org = referral->sender_org, .detail = referral->id
+    };
+    return kp_audit_append (db, &entry);
+}
+
+//  Moves one referral; 0 also when there is nothing to do.
+static int
+s_assessment_started (kp_db_t *db, const char *id, referral_t *referral,
+                      const referral_transition_t **emit, Kumppani__V1__ReferralState *before)
+{
+    *emit = NULL;
+    int found = referral_record_load (db, id, true, referral);
+    if (found <= 0)
+        return found;               //  not ours (0) or a database error (-1)
+    if (s_assessment_begun (referral->state))
+        return 0;
+    const referral_transition_t *transition =
+        referral_fsm_find (REFERRAL_OP_START_ASSESSMENT, referral->kind, referral->state);
+    if (!transition) {
+        kp_warn ("referral %s is %s: intake's assessment start does not apply", id,
+                 referral_state_name (referral->state));
+        return 0;
+    }
+    *before = referral->state;
+    if (referral_record_transition (db, referral, transition, &s_intake,
+                                    "intake.assessment_started", "", "")
+    ||  s_audit (db, "referral.assessment_started_by_intake", referral))
+        return -1;
+    *emit = transition;
+    return 0;
+}
+
+int
+referral_intake_on_event (kp_db_t *db, const Kumppani__V1__Event *event, void *arg,
+                          char *error, size_t error_size)
+{
+    (void) arg;
+    if (event->payload_case != KUMPPANI__V1__EVENT__PAYLOAD_INTAKE || !event->intake) {
+        snprintf (error, error_size, "%s carries no IntakeEvent", event->topic);
+        return -2;
+    }
+    const Kumppani__V1__IntakeEvent *intake = event->intake;
+    bool started = strcmp (event->topic, "intake.assessment_started") == 0;
+    bool withdrawn = strcmp (event->topic, "intake.consent_withdrawn") == 0;
+    if (!started && !withdrawn)
+        return 0;
+    //  Events go out last (the outbox holds the counter lock to commit),
+    //  so the moves are done first and the events after.
+    enum { MAX_REFERRALS = 64 };
+    if (intake->n_referral_ids > MAX_REFERRALS) {
+        snprintf (error, error_size, "more than %d referrals in one event", MAX_REFERRALS);
+        return -2;
+    }
+    referral_t moved [MAX_REFERRALS];
+    Kumppani__V1__ReferralState previous [MAX_REFERRALS];
+    const referral_transition_t *steps [MAX_REFERRALS];
+    size_t count = 0;
+    for (size_t index = 0; index < intake->n_referral_ids; index++) {
+        const char *id = intake->referral_ids [index];
+        if (!kp_id_valid (id))
+            continue;               //  not a referral id: nothing of ours to move
+        if (withdrawn) {
+            const char *values [] = { id };
+            PGresult *result = kp_db_exec (db, "referral_consent_withdrawn", 1, values);
+            if (!result)
+                return -1;
+            PQclear (result);
+            continue;
+        }
+        if (s_assessment_started (db, id, &moved [count], &steps [count], &previous [count]))
+            return -1;
+        if (steps [count])
+            count++;
+    }
+    for (size_t index = 0; index < count; index++)
+        if (referral_record_emit (db, &moved [index], steps [index]->topic, previous [index],
+                                  "assessment_started_by_intake"))
+            return -1;
+    return 0;
+}

@@ -1,0 +1,133 @@
+/*  referral_record — a referral's row as the rules see it, and the three
+    things every change does to it: move the state (and maybe stop the
+    clock), append the history, emit the event. Handlers, the intake
+    consumer and the deadline clock all go through here. */
+#include "referral_server.h"
+#include "kp_outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+s_from_row (PGresult *result, referral_t *referral)
+{
+    memset (referral, 0, sizeof *referral);
+    snprintf (referral->id, sizeof referral->id, "%s", PQgetvalue (result, 0, 0));
+    referral->kind = (Kumppani__V1__ReferralKind) atoi (PQgetvalue (result, 0, 1));
+    referral->state = (Kumppani__V1__ReferralState) atoi (PQgetvalue (result, 0, 2));
+    snprintf (referral->sender_org, sizeof referral->sender_org, "%s", PQgetvalue (result, 0, 3));
+    snprintf (referral->sender_type, sizeof referral->sender_type, "%s", PQgetvalue (result, 0, 4));
+    snprintf (referral->recipient_org, sizeof referral->recipient_org, "%s", PQgetvalue (result, 0, 5));
+    snprintf (referral->recipient_type, sizeof referral->recipient_type, "%s", PQgetvalue (result, 0, 6));
+    snprintf (referral->municipality, sizeof referral->municipality, "%s", PQgetvalue (result, 0, 7));
+    referral->legal_basis = (Kumppani__V1__LegalBasis) atoi (PQgetvalue (result, 0, 8));
+    //  The audit names a client pseudonymously; without a client ref the
+    //  referral id stands for the client.
+    const char *client_ref = PQgetvalue (result, 0, 9);
+    snprintf (referral->client_ref, sizeof referral->client_ref, "%s", *client_ref ? client_ref : referral->id);
+    snprintf (referral->deadline, sizeof referral->deadline, "%s", PQgetvalue (result, 0, 10));
+    snprintf (referral->deadline_kind, sizeof referral->deadline_kind, "%s", PQgetvalue (result, 0, 11));
+    referral->urgent = *PQgetvalue (result, 0, 12) == 't';
+    referral->clock_running = *PQgetvalue (result, 0, 13) == 't';
+    referral->consent_withdrawn = *PQgetvalue (result, 0, 14) == 't';
+}
+
+int
+referral_record_load (kp_db_t *db, const char *id, bool lock, referral_t *referral)
+{
+    const char *values [] = { id };
+    PGresult *result = kp_db_exec (db, lock ? "referral_load_locked" : "referral_load", 1, values);
+    if (!result)
+        return -1;
+    int found = PQntuples (result) == 1;
+    if (found)
+        s_from_row (result, referral);
+    PQclear (result);
+    return found;
+}
+
+int
+referral_record_transition (kp_db_t *db, referral_t *referral,
+                            const referral_transition_t *transition,
+                            const referral_actor_t *actor, const char *operation,
+                            const char *reason_code, const char *note)
+{
+    Kumppani__V1__ReferralState from = referral->state;
+    Kumppani__V1__ReferralState to = referral_fsm_target (transition, from);
+    bool stop = referral->clock_running && referral_fsm_stops_clock (transition, referral->deadline_kind);
+    char today [11], from_text [8], to_text [8];
+    kp_date_format (kp_date_today (), today);
+    snprintf (from_text, sizeof from_text, "%d", (int) from);
+    snprintf (to_text, sizeof to_text, "%d", (int) to);
+    const char *move [] = { referral->id, to_text, stop ? "true" : "false", today };
+    PGresult *result = kp_db_exec (db, "referral_move", 4, move);
+    if (!result)
+        return -1;
+    PQclear (result);
+    const char *history [] = {
+        referral->id, operation, from_text, to_text, actor->org, actor->person, actor->role,
+        reason_code ? reason_code : "", note ? note : ""
+    };
+    result = kp_db_exec (db, "referral_history_insert", 9, history);
+    if (!result)
+        return -1;
+    PQclear (result);
+    referral->state = to;
+    if (stop)
+        referral->clock_running = false;
+    return 0;
+}
+
+int
+referral_record_emit (kp_db_t *db, const referral_t *referral, const char *topic,
+                      Kumppani__V1__ReferralState previous, const char *reason_code)
+{
+    Kumppani__V1__ReferralEvent payload = KUMPPANI__V1__REFERRAL_EVENT__INIT;
+    payload.referral_id = (char *) referral->id;
+    payload.kind = referral->kind;
+    payload.state = referral->state;
+    payload.previous_state = previous;
+    payload.municipality = (char *) referral->municipality;
+    payload.sender_org = (char *) referral->sender_org;
+    payload.sender_type = (char *) referral->sender_type;
+    payload.recipient_org = (char *) referral->recipient_org;
+    payload.recipient_type = (char *) referral->recipient_type;
+    payload.deadline = referral->clock_running ? (char *) referral->deadline : "";
+    payload.deadline_kind = referral->clock_running ? (char *) referral->deadline_kind : "";
+    payload.reason_code = (char *) (reason_code ? reason_code : "");
+    payload.urgent = referral->urgent;
+    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+    event.topic = (char *) topic;
+    event.aggregate_id = (char *) referral->id;
+    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL;
+    event.referral = &payload;
+    //  Kela (and any sender) sees its own referrals' events on the stream.
+    kp_event_scope_t scope = {
+        .municipality = referral->municipality,
+        .sender_org = referral->sender_org,
+        .recipient_org = referral->recipient_org
+    };
+    if (kp_outbox_append (db, &event, &scope) < 0)
+        return -1;
+    //  Closing is its own fact for subscribers that follow only closures.
+    if (referral->state == KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_CLOSED
+    &&  previous != referral->state && strcmp (topic, "referral.closed") != 0) {
+        event.topic = "referral.closed";
+        event.occurred_at = 0;
+        if (kp_outbox_append (db, &event, &scope) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+const char *
+referral_basis_name (Kumppani__V1__LegalBasis basis)
+{
+    switch (basis) {
+        case KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CONSENT:        return "consent";
+        case KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_SECTION_35:     return "social_welfare_act_35";
+        case KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST: return "client_request";
+        default:                                                    return "";
+    }
+}

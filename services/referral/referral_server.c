@@ -1,0 +1,46 @@
+/*  referral_server — operation → handler, and who may call it. This
+    table is the referral service's authorisation matrix by organisation
+    type; which referral an organisation may touch is referral_access's. */
+#include "referral_server.h"
+
+//  Organisations that send referrals (per-kind rules: referral_access).
+#define REFERRAL_SENDERS    "kela municipality debt_counselling enforcement police health_care" \
+                            " parish ngo te_office housing outreach social_credit"
+//  Sender and receiver follow the loop.
+#define REFERRAL_PARTIES    REFERRAL_SENDERS
+
+static const kp_route_t s_routes [] = {
+    { KUMPPANI__V1__REQUEST__BODY_SUBMIT_REFERRAL, "referral.submit_referral",
+      KP_ROUTE_MUTATING, REFERRAL_SENDERS, referral_submit },
+    { KUMPPANI__V1__REQUEST__BODY_ACKNOWLEDGE_REFERRAL, "referral.acknowledge_referral",
+      KP_ROUTE_MUTATING, REFERRAL_RECEIVERS, referral_acknowledge },
+    { KUMPPANI__V1__REQUEST__BODY_ASSIGN_REFERRAL, "referral.assign_referral",
+      KP_ROUTE_MUTATING, REFERRAL_RECEIVERS, referral_assign },
+    { KUMPPANI__V1__REQUEST__BODY_UPDATE_REFERRAL_STATUS, "referral.update_referral_status",
+      KP_ROUTE_MUTATING, REFERRAL_RECEIVERS, referral_update_status },
+    { KUMPPANI__V1__REQUEST__BODY_DECLINE_REFERRAL, "referral.decline_referral",
+      KP_ROUTE_MUTATING, REFERRAL_RECEIVERS, referral_decline },
+    { KUMPPANI__V1__REQUEST__BODY_ACCEPT_REFERRAL, "referral.accept_referral",
+      KP_ROUTE_MUTATING, REFERRAL_RECEIVERS, referral_accept },
+    { KUMPPANI__V1__REQUEST__BODY_RECORD_REFERRAL_OUTCOME, "referral.record_referral_outcome",
+      KP_ROUTE_MUTATING, REFERRAL_RECEIVERS, referral_record_outcome },
+    { KUMPPANI__V1__REQUEST__BODY_GIVE_STATEMENT, "referral.give_statement",
+      KP_ROUTE_MUTATING, "municipality", referral_give_statement },
+    { KUMPPANI__V1__REQUEST__BODY_RECORD_APPLICATION_DECISION, "referral.record_application_decision",
+      KP_ROUTE_MUTATING, "municipality", referral_record_decision },
+    { KUMPPANI__V1__REQUEST__BODY_GET_REFERRAL, "referral.get_referral",
+      0, REFERRAL_PARTIES, referral_get },
+    { KUMPPANI__V1__REQUEST__BODY_LIST_REFERRALS, "referral.list_referrals",
+      0, REFERRAL_PARTIES, referral_list },
+    { 0 }
+};
+
+static const kp_stmt_t *const s_statements [] = { referral_statements, NULL };
+
+const kp_service_def_t referral_service = {
+    .service = KP_SERVICE_REFERRAL,
+    .routes = s_routes,
+    .statements = s_statements,
+    .context_new = referral_context_new,
+    .context_destroy = referral_context_destroy
+};

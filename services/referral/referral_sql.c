@@ -1,0 +1,98 @@
+/*  referral_sql — every statement the referral service prepares. */
+#include "referral_server.h"
+
+//  What a view reads; $1 is today (Europe/Helsinki) for the deadline state.
+//  Column order is referral_read.c's s_view_from_row.
+#define REFERRAL_VIEW_COLUMNS \
+    "referral_id, kind, state, sender_org, sender_type, recipient_org, recipient_type," \
+    " municipality, reason_category, legal_basis, coalesce (consent_ref, '')," \
+    " consent_withdrawn_at IS NOT NULL, notifier_may_be_named, urgent, free_text, sender_contact," \
+    " coalesce (client_ref, ''), hetu_box, coalesce (kela_decision_id, '')," \
+    " coalesce (benefit_period_start::text, ''), coalesce (benefit_period_end::text, '')," \
+    " client_requested_transfer, coalesce (assistance_type, 0), coalesce (reduction_percent, 0)," \
+    " received_on::text, coalesce (deadline::text, ''), coalesce (deadline_kind, '')," \
+    " referral.deadline_state (deadline, warning_on, clock_stopped_at, deadline_met, $1::date)," \
+    " coalesce (assigned_worker, '')," \
+    " coalesce ((extract (epoch FROM assessment_started_at) * 1000000)::int8, 0)," \
+    " coalesce (outcome_code, ''), coalesce (statement, ''), coalesce (decision, 0)," \
+    " coalesce (decision_id, ''), (extract (epoch FROM created_at) * 1000000)::int8"
+
+//  What the rules need; column order is referral_record.c's s_from_row.
+#define REFERRAL_RULE_COLUMNS \
+    "referral_id, kind, state, sender_org, sender_type, recipient_org, recipient_type," \
+    " municipality, legal_basis, coalesce (client_ref, ''), coalesce (deadline::text, '')," \
+    " coalesce (deadline_kind, ''), urgent, clock_stopped_at IS NULL AND deadline IS NOT NULL," \
+    " consent_withdrawn_at IS NOT NULL"
+
+//  A running clock with a notice due and not yet sent; $1 today.
+#define REFERRAL_DUE(notice, condition) \
+    "SELECT referral_id FROM referral.referrals r" \
+    " WHERE clock_stopped_at IS NULL AND deadline IS NOT NULL AND " condition \
+    " AND NOT EXISTS (SELECT 1 FROM referral.deadline_notices n WHERE n.referral_id = r.referral_id" \
+    " AND n.deadline_kind = r.deadline_kind AND n.notice = '" notice "')" \
+    " ORDER BY deadline, referral_id LIMIT 1 FOR UPDATE SKIP LOCKED"
+
+const kp_stmt_t referral_statements [] = {
+    { "referral_municipality_exists",
+      "SELECT count(*) FROM kp.municipalities WHERE code = $1::text" },
+    { "referral_insert",
+      "INSERT INTO referral.referrals (referral_id, kind, state, sender_org, sender_type, sender_person,"
+      " recipient_org, recipient_type, municipality, reason_category, legal_basis, consent_ref,"
+      " notifier_may_be_named, urgent, free_text, sender_contact, hetu_hash, hetu_box, client_ref,"
+      " kela_decision_id, benefit_period_start, benefit_period_end, assistance_type, reduction_percent,"
+      " client_requested_transfer, received_on, deadline, deadline_kind, warning_on)"
+      " VALUES ($1::text, $2::int2, $3::int2, $4::text, $5::text, $6::text, $7::text, $8::text,"
+      " $9::text, $10::int2, $11::int2, $12::text, $13::bool, $14::bool, $15::text, $16::text,"
+      " $17::bytea, $18::bytea, $19::text, $20::text, $21::date, $22::date, $23::int2, $24::int2,"
+      " $25::bool, $26::date, $27::date, $28::text, $29::date)" },
+    { "referral_load",
+      "SELECT " REFERRAL_RULE_COLUMNS " FROM referral.referrals WHERE referral_id = $1::text" },
+    { "referral_load_locked",
+      "SELECT " REFERRAL_RULE_COLUMNS " FROM referral.referrals WHERE referral_id = $1::text FOR UPDATE" },
+    { "referral_move",
+      "UPDATE referral.referrals SET state = $2::int2,"
+      " clock_stopped_at = CASE WHEN $3::bool THEN now () ELSE clock_stopped_at END,"
+      " deadline_met = CASE WHEN $3::bool THEN deadline >= $4::date ELSE deadline_met END,"
+      " assessment_started_at = CASE WHEN $2::int2 = 6 AND assessment_started_at IS NULL"
+      "   THEN now () ELSE assessment_started_at END,"
+      " updated_at = now () WHERE referral_id = $1::text" },
+    { "referral_history_insert",
+      "INSERT INTO referral.referral_history (referral_id, operation, from_state, to_state,"
+      " actor_org, actor_person, actor_role, reason_code, note)"
+      " VALUES ($1::text, $2::text, $3::int2, $4::int2, $5::text, $6::text, $7::text, $8::text, $9::text)" },
+    { "referral_set_worker",
+      "UPDATE referral.referrals SET assigned_worker = $2::text WHERE referral_id = $1::text" },
+    { "referral_set_outcome",
+      "UPDATE referral.referrals SET outcome_code = $2::text WHERE referral_id = $1::text" },
+    { "referral_set_statement",
+      "UPDATE referral.referrals SET statement = $2::text WHERE referral_id = $1::text" },
+    { "referral_set_decision",
+      "UPDATE referral.referrals SET decision = $2::int2, decision_id = $3::text WHERE referral_id = $1::text" },
+    { "referral_consent_withdrawn",
+      "UPDATE referral.referrals SET consent_withdrawn_at = now (), updated_at = now ()"
+      " WHERE referral_id = $1::text AND legal_basis = 1 AND consent_withdrawn_at IS NULL" },
+    { "referral_view",
+      "SELECT " REFERRAL_VIEW_COLUMNS " FROM referral.referrals WHERE referral_id = $2::text" },
+    { "referral_history",
+      "SELECT operation, from_state, to_state, actor_org, actor_person, actor_role, reason_code, note,"
+      " (extract (epoch FROM at) * 1000000)::int8 FROM referral.referral_history"
+      " WHERE referral_id = $1::text ORDER BY entry_id" },
+    //  $2 the caller's organisation: it sees what it sent and what it received.
+    { "referral_list",
+      "SELECT " REFERRAL_VIEW_COLUMNS " FROM referral.referrals"
+      " WHERE (sender_org = $2::text OR recipient_org = $2::text)"
+      " AND ($3::int2 = 0 OR state = $3::int2)"
+      " AND ($4::text = '' OR municipality = $4::text)"
+      " AND ($5::int2 = 0 OR referral.deadline_state (deadline, warning_on, clock_stopped_at,"
+      "      deadline_met, $1::date) = $5::int2)"
+      " AND referral_id > $6::text ORDER BY referral_id LIMIT $7::int4" },
+    { "referral_due_breach",
+      REFERRAL_DUE ("breach", "deadline < $1::date") },
+    { "referral_due_warning",
+      REFERRAL_DUE ("warning", "warning_on <= $1::date AND deadline >= $1::date") },
+    { "referral_notice_insert",
+      "INSERT INTO referral.deadline_notices (referral_id, deadline_kind, notice, deadline)"
+      " SELECT referral_id, deadline_kind, $2::text, deadline FROM referral.referrals"
+      " WHERE referral_id = $1::text ON CONFLICT DO NOTHING RETURNING 1" },
+    { NULL }
+};

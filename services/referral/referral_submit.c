@@ -1,0 +1,240 @@
+/*  referral_submit — a new referral: Kela's four notices, §35 notices
+    and partner referrals. Validates everything a receiver relies on,
+    keeps the henkilötunnus only encrypted with a keyed lookup hash, starts
+    the statutory clock, and emits referral.received (no identity in it). */
+#include "referral_server.h"
+#include "referral_deadline.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KELA_DECISION_ID_MAX 64
+
+static int
+s_invalid (kp_call_t *call, const char *code, const char *field, const char *message)
+{
+    return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, code, field, message);
+}
+
+//  Organisation ids and pseudonymous refs: 1-64 of [A-Za-z0-9._-].
+static bool
+s_is_token (const char *text)
+{
+    size_t len = strlen (text);
+    if (len == 0 || len > 64)
+        return false;
+    for (const char *c = text; *c; c++)
+        if (!(isalnum ((unsigned char) *c) || *c == '.' || *c == '_' || *c == '-'))
+            return false;
+    return true;
+}
+
+static bool
+s_is_kela_kind (Kumppani__V1__ReferralKind kind)
+{
+    return kind >= KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_SOCIAL_WORK_NEED
+        && kind <= KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_BASIC_AMOUNT_REDUCTION;
+}
+
+//  The checks in the order a sender would fix them; 0 when all pass.
+static int
+s_validate (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
+{
+    if (body->kind <= KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_UNSPECIFIED
+    ||  body->kind > KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_SECTION_35_NOTICE)
+        return s_invalid (call, "referral.bad_kind", "submit_referral.kind", "a referral kind");
+    if (!referral_access_may_submit (call->identity->org_type, body->kind))
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "referral.forbidden",
+                             "submit_referral.kind", "your organisation may not send this kind of referral");
+    if (!s_is_token (body->recipient_org))
+        return s_invalid (call, "referral.bad_recipient", "submit_referral.recipient_org",
+                          "the receiving organisation's id");
+    if (strcmp (body->recipient_org, call->identity->org_id) == 0)
+        return s_invalid (call, "referral.self_referral", "submit_referral.recipient_org",
+                          "a referral goes to another organisation");
+    if (!kp_org_type_in (body->recipient_type, REFERRAL_RECEIVERS))
+        return s_invalid (call, "referral.bad_recipient_type", "submit_referral.recipient_type",
+                          "the receiving organisation's type (municipality, ngo, …)");
+    if ((s_is_kela_kind (body->kind)
+         || body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_SECTION_35_NOTICE)
+    &&  strcmp (body->recipient_type, "municipality") != 0)
+        return s_invalid (call, "referral.recipient_not_municipality", "submit_referral.recipient_type",
+                          "Kela's notices and §35 notices go to a municipality's social services");
+
+    //  The municipality must be a real one (the list is kp.municipalities).
+    size_t len = strlen (body->municipality);
+    bool digits = len == 3;
+    for (size_t index = 0; digits && index < len; index++)
+        digits = isdigit ((unsigned char) body->municipality [index]) != 0;
+    if (!digits)
+        return s_invalid (call, "referral.unknown_municipality", "submit_referral.municipality",
+                          "a three-digit municipality code");
+    const char *code [] = { body->municipality };
+    PGresult *result = kp_db_exec (call->db, "referral_municipality_exists", 1, code);
+    if (!result)
+        return kp_call_db_fail (call);
+    bool known = atoi (PQgetvalue (result, 0, 0)) > 0;
+    PQclear (result);
+    if (!known)
+        return s_invalid (call, "referral.unknown_municipality", "submit_referral.municipality",
+                          "no municipality has this code");
+
+    //  The client: a valid henkilötunnus, or a pseudonymous ref, or both.
+    if (!*body->hetu && !*body->client_ref)
+        return s_invalid (call, "referral.client_required", "submit_referral.hetu",
+                          "name the client by henkilötunnus or by a pseudonymous client_ref");
+    if (*body->hetu) {
+        kp_hetu_error_t error = kp_hetu_validate (body->hetu, NULL, NULL, NULL);
+        if (error != KP_HETU_OK)        //  the message never repeats the code itself
+            return s_invalid (call, kp_hetu_error_code (error), "submit_referral.hetu",
+                              "not a valid henkilötunnus");
+    }
+    if (*body->client_ref && !s_is_token (body->client_ref))
+        return s_invalid (call, "referral.bad_client_ref", "submit_referral.client_ref",
+                          "1-64 of A-Z a-z 0-9 . _ -");
+
+    if (body->reason_category <= KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_UNSPECIFIED
+    ||  body->reason_category > KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_OTHER)
+        return s_invalid (call, "referral.bad_reason_category", "submit_referral.reason_category",
+                          "a reason category");
+    if (body->legal_basis <= KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_UNSPECIFIED
+    ||  body->legal_basis > KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST)
+        return s_invalid (call, "referral.bad_legal_basis", "submit_referral.legal_basis",
+                          "consent, §35 without consent, or the client's own request");
+    if (body->legal_basis == KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CONSENT && !s_is_token (body->consent_ref))
+        return s_invalid (call, "referral.consent_required", "submit_referral.consent_ref",
+                          "a referral on consent names the consent record");
+    if (*body->consent_ref && !s_is_token (body->consent_ref))
+        return s_invalid (call, "referral.bad_consent_ref", "submit_referral.consent_ref",
+                          "1-64 of A-Z a-z 0-9 . _ -");
+
+    if (strlen (body->free_text) > REFERRAL_FREE_TEXT_MAX)
+        return s_invalid (call, "referral.free_text_too_long", "submit_referral.free_text",
+                          "at most 2000 bytes of free text");
+    if (strlen (body->sender_contact) > REFERRAL_CONTACT_MAX)
+        return s_invalid (call, "referral.contact_too_long", "submit_referral.sender_contact",
+                          "at most 200 bytes of contact details");
+
+    if (body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_APPLICATION_TRANSFER) {
+        //  Kela transfers an application only when the client asked for it.
+        if (!body->client_requested_transfer)
+            return s_invalid (call, "referral.transfer_not_requested",
+                              "submit_referral.client_requested_transfer",
+                              "an application is transferred only at the client's request");
+        if (!*body->kela_decision_id || strlen (body->kela_decision_id) > KELA_DECISION_ID_MAX
+        ||  !s_is_token (body->kela_decision_id))
+            return s_invalid (call, "referral.kela_decision_required", "submit_referral.kela_decision_id",
+                              "the basic assistance decision the application belongs to");
+        kp_date_t start, end;
+        if (kp_date_parse (body->benefit_period_start, &start))
+            return s_invalid (call, "referral.bad_benefit_period", "submit_referral.benefit_period_start",
+                              "a date as YYYY-MM-DD");
+        if (kp_date_parse (body->benefit_period_end, &end) || end < start)
+            return s_invalid (call, "referral.bad_benefit_period", "submit_referral.benefit_period_end",
+                              "a date as YYYY-MM-DD, not before the start");
+        if (body->assistance_type <= KUMPPANI__V1__ASSISTANCE_TYPE__ASSISTANCE_TYPE_UNSPECIFIED
+        ||  body->assistance_type > KUMPPANI__V1__ASSISTANCE_TYPE__ASSISTANCE_TYPE_PREVENTIVE)
+            return s_invalid (call, "referral.bad_assistance_type", "submit_referral.assistance_type",
+                              "supplementary or preventive assistance");
+    }
+    if (body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_BASIC_AMOUNT_REDUCTION
+    &&  body->reduction_percent != 20 && body->reduction_percent != 40)
+        return s_invalid (call, "referral.bad_reduction_percent", "submit_referral.reduction_percent",
+                          "the basic amount is reduced by 20 or 40 per cent");
+    return 0;
+}
+
+int
+referral_submit (kp_call_t *call)
+{
+    const Kumppani__V1__SubmitReferral *body = call->request->submit_referral;
+    referral_context_t *context = call->service;
+    if (s_validate (call, body))
+        return -1;
+
+    bool transfer = body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_APPLICATION_TRANSFER;
+    bool reduction = body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_BASIC_AMOUNT_REDUCTION;
+    kp_date_t today = kp_date_today ();
+    referral_deadline_t clock = referral_deadline_for (body->kind, body->urgent,
+                                                       strcmp (body->recipient_type, "municipality") == 0,
+                                                       today);
+    char id [KP_ID_LEN + 1], kind [8], reason [8], basis [8], assistance [8], percent [8];
+    char received [11], deadline [11], warning [11];
+    kp_id_new (id);
+    snprintf (kind, sizeof kind, "%d", (int) body->kind);
+    snprintf (reason, sizeof reason, "%d", (int) body->reason_category);
+    snprintf (basis, sizeof basis, "%d", (int) body->legal_basis);
+    snprintf (assistance, sizeof assistance, "%d", (int) body->assistance_type);
+    snprintf (percent, sizeof percent, "%u", body->reduction_percent);
+    kp_date_format (today, received);
+    if (clock.kind) {
+        kp_date_format (clock.deadline, deadline);
+        kp_date_format (clock.warning_on, warning);
+    }
+
+    uint8_t hash [KP_HETU_HASH_BYTES];
+    uint8_t *box = NULL;
+    size_t box_size = 0;
+    if (*body->hetu) {
+        kp_hetu_lookup_hash (context->keys, body->hetu, hash);
+        box = kp_hetu_encrypt (context->keys, body->hetu, &box_size);
+        if (!box)
+            return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "referral.encryption",
+                                 NULL, "the identity could not be protected");
+    }
+    char state [8];
+    snprintf (state, sizeof state, "%d", KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_RECEIVED);
+    const char *values [] = {
+        id, kind, state, call->identity->org_id, call->identity->org_type,
+        call->request->actor->person_id, body->recipient_org, body->recipient_type,
+        body->municipality, reason, basis, *body->consent_ref ? body->consent_ref : NULL,
+        body->notifier_may_be_named ? "true" : "false", body->urgent ? "true" : "false",
+        body->free_text, body->sender_contact,
+        box ? (const char *) hash : NULL, (const char *) box,
+        *body->client_ref ? body->client_ref : NULL,
+        transfer ? body->kela_decision_id : NULL,
+        transfer ? body->benefit_period_start : NULL, transfer ? body->benefit_period_end : NULL,
+        transfer ? assistance : NULL, reduction ? percent : NULL,
+        transfer ? "true" : "false", received,
+        clock.kind ? deadline : NULL, clock.kind, clock.kind ? warning : NULL
+    };
+    int lengths [29] = { 0 }, formats [29] = { 0 };
+    lengths [16] = KP_HETU_HASH_BYTES;
+    lengths [17] = (int) box_size;
+    formats [16] = formats [17] = 1;
+    PGresult *result = kp_db_exec_params (call->db, "referral_insert", 29, values, lengths, formats);
+    free (box);
+    if (!result)
+        return kp_call_db_fail (call);
+    PQclear (result);
+
+    referral_t referral;
+    if (referral_record_load (call->db, id, true, &referral) != 1)
+        return kp_call_db_fail (call);
+    //  The history starts with the receipt; the clock is already running.
+    const referral_transition_t *received_step = referral_fsm_find (
+        REFERRAL_OP_SUBMIT, body->kind, KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED);
+    referral_actor_t actor = {
+        call->identity->org_id, call->request->actor->person_id, kp_role_name (call->request->actor->role)
+    };
+    char from [8], to [8];
+    snprintf (from, sizeof from, "%d", KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED);
+    snprintf (to, sizeof to, "%d", (int) referral.state);
+    const char *history [] = { id, call->operation, from, to, actor.org, actor.person, actor.role, "", "" };
+    result = kp_db_exec (call->db, "referral_history_insert", 9, history);
+    if (!result)
+        return kp_call_db_fail (call);
+    PQclear (result);
+    //  Sending the referral discloses the client to the recipient.
+    if (kp_call_audit (call, referral.client_ref, referral_basis_name (body->legal_basis),
+                       body->recipient_org, id))
+        return kp_call_db_fail (call);
+    if (referral_read_view (call, &referral, false))
+        return -1;
+    if (referral_record_emit (call->db, &referral, received_step->topic,
+                              KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED, NULL))
+        return kp_call_db_fail (call);
+    return 0;
+}
