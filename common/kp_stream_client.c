@@ -2,6 +2,19 @@
 #include "kp_stream_client.h"
 #include "kp_log.h"
 
+#include <string.h>
+
+//  Sends one subscription upstream: XSUB's way of saying SUBSCRIBE.
+static void
+s_subscribe (zsock_t *xsub, const char *prefix)
+{
+    size_t len = strlen (prefix);
+    zframe_t *frame = zframe_new (NULL, len + 1);
+    zframe_data (frame) [0] = 1;
+    memcpy (zframe_data (frame) + 1, prefix, len);
+    zframe_send (&frame, xsub, 0);
+}
+
 zsock_t *
 kp_stream_sub_new (const char *pub_endpoint, const char *stream_cert_path,
                    const char *client_cert_path, char *const *prefixes, size_t prefix_count)
@@ -10,15 +23,19 @@ kp_stream_sub_new (const char *pub_endpoint, const char *stream_cert_path,
     zcert_t *own_cert = zcert_load (client_cert_path);
     zsock_t *sub = NULL;
     if (stream_cert && own_cert) {
-        sub = zsock_new (ZMQ_SUB);
+        //  XSUB, not SUB: the relay delivers "scope|topic" frames, entitled
+        //  per certificate, which a SUB socket's own prefix filter would
+        //  drop. XSUB filters nothing locally and resends its subscriptions
+        //  after a reconnect.
+        sub = zsock_new (ZMQ_XSUB);
         zsock_set_linger (sub, 0);
         zcert_apply (own_cert, sub);
         zsock_set_curve_serverkey (sub, zcert_public_txt (stream_cert));
-        for (size_t index = 0; index < prefix_count; index++)
-            zsock_set_subscribe (sub, prefixes [index]);
-        //  Heartbeats let an idle reader see that it missed something.
-        zsock_set_subscribe (sub, prefix_count ? "heartbeat" : "");
         zsock_connect (sub, "%s", pub_endpoint);
+        for (size_t index = 0; index < prefix_count; index++)
+            s_subscribe (sub, prefixes [index]);
+        //  Heartbeats let an idle reader see that it missed something.
+        s_subscribe (sub, prefix_count ? "heartbeat" : "");
     }
     zcert_destroy (&stream_cert);
     zcert_destroy (&own_cert);

@@ -10,9 +10,9 @@
 #include <czmq.h>
 #include <stdint.h>
 
-//  A SUB socket connected to pub_endpoint with CURVE, subscribed to each
-//  prefix (everything when there are none) and to heartbeats. NULL if a
-//  certificate cannot be loaded.
+//  An XSUB socket connected to pub_endpoint with CURVE, subscribed to each
+//  prefix (everything when there are none) and to heartbeats. Messages are
+//  [scope|topic][Event]. NULL if a certificate cannot be loaded.
 zsock_t *kp_stream_sub_new (const char *pub_endpoint, const char *stream_cert_path,
                             const char *client_cert_path, char *const *prefixes, size_t prefix_count);
 

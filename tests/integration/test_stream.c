@@ -5,6 +5,7 @@
 #include "harness.h"
 #include "kp_codec.h"
 #include "kp_consumer.h"
+#include "kp_stream_client.h"
 #include "kp_subscriber.h"
 
 #include <criterion/criterion.h>
@@ -346,4 +347,41 @@ Test (stream, poison_event_is_parked_and_the_consumer_continues)
     zloop_destroy (&loop);
     kp_config_destroy (&config);
     kp_db_destroy (&db);
+}
+
+//  The live path itself, not replay: a reader filtered by topic prefix gets
+//  the matching event on its socket, and not the others. (A plain SUB
+//  socket would drop the relay's "scope|topic" frames; readers use XSUB.)
+Test (stream, topic_filtered_reader_receives_matching_events_live)
+{
+    kpt_service_start ("stream", NULL);
+    char *prefixes [] = { "reporting.live_match" };
+    zsock_t *reader = kp_stream_sub_new (kpt_pub_endpoint (), kpt_cert_path ("services", "stream"),
+                                         kpt_cert_path ("clients", "operator"), prefixes, 1);
+    cr_assert_not_null (reader);
+    zsock_set_rcvtimeo (reader, 5000);
+    //  Wait (bounded) until the subscription is in place: heartbeats flow.
+    zmsg_t *msg = zmsg_recv (reader);
+    cr_assert_not_null (msg, "no heartbeat reached a filtered reader");
+    zmsg_destroy (&msg);
+
+    PGconn *conn = s_writer ();
+    PQclear (PQexec (conn, "BEGIN"));
+    cr_assert (s_append (conn, "reporting.live_other", "other-1", "743", NULL, 4));
+    cr_assert (s_append (conn, "reporting.live_match", "match-1", "743", NULL, 4));
+    PQclear (PQexec (conn, "COMMIT"));
+    PQfinish (conn);
+
+    bool matched = false;
+    while (!matched && (msg = zmsg_recv (reader))) {
+        zframe_t *body = zmsg_last (msg);
+        Kumppani__V1__Event *event = kumppani__v1__event__unpack (NULL, zframe_size (body), zframe_data (body));
+        cr_assert_not_null (event);
+        cr_assert_str_neq (event->topic, "reporting.live_other", "a filtered reader got another topic");
+        matched = strcmp (event->topic, "reporting.live_match") == 0;
+        kumppani__v1__event__free_unpacked (event, NULL);
+        zmsg_destroy (&msg);
+    }
+    cr_assert (matched, "the matching event never arrived live");
+    zsock_destroy (&reader);
 }

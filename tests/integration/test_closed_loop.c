@@ -1,0 +1,186 @@
+/*  The first vertical slice end to end, with the real stream, referral and
+    intake processes: a Kela notice opens the client's case in intake; the
+    municipality starts the service-need assessment in intake; the
+    referral's clock stops and Kela sees the status change on its own
+    stream, without ever seeing intake's events or the henkilötunnus. */
+#define _GNU_SOURCE             //  memmem
+#include "harness.h"
+#include "kp_subscriber.h"
+
+#include <criterion/criterion.h>
+#include <czmq.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+TestSuite (closed_loop, .init = kpt_setup, .fini = kpt_teardown, .timeout = 120);
+
+//  A valid henkilötunnus no other test uses: born 1.1.1990, an individual
+//  number from the pid, the check character by the mod-31 rule.
+static void
+s_unique_hetu (char *hetu)          //  16 bytes
+{
+    int number = 2 + (int) (getpid () % 897);
+    long long digits = 10190LL * 1000 + number;           //  010190NNN
+    snprintf (hetu, 16, "010190-%03d%c", number, "0123456789ABCDEFHJKLMNPRSTUVWXY" [digits % 31]);
+}
+
+static kp_subscriber_t *
+s_subscriber (const char *org, const char *prefix)
+{
+    const char *prefixes [] = { prefix, NULL };
+    long long head = kpt_scalar ("SELECT last_seq FROM kp.event_counter", NULL);
+    kp_subscriber_t *subscriber = kp_subscriber_new (kpt_endpoint ("stream"), kpt_pub_endpoint (),
+                                                     kpt_cert_path ("services", "stream"),
+                                                     kpt_cert_path ("clients", org), prefixes,
+                                                     (uint64_t) head);
+    cr_assert_not_null (subscriber);
+    return subscriber;
+}
+
+static Kumppani__V1__Reply *
+s_call (const char *service, const char *org, Kumppani__V1__Role role,
+        Kumppani__V1__Request__BodyCase body_case, void *body, bool mutating)
+{
+    kp_client_t *client = kpt_client (service, org);
+    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+    Kumppani__V1__Actor actor;
+    kpt_request (&request, &actor, role, mutating);
+    request.body_case = body_case;
+    request.submit_referral = body;         //  the body pointers share one union
+    Kumppani__V1__Reply *reply = kpt_call (client, &request);
+    kp_client_destroy (&client);
+    cr_assert_not_null (reply, "no reply from %s", service);
+    return reply;
+}
+
+static Kumppani__V1__ReferralView *
+s_kela_view (const char *referral_id, Kumppani__V1__Reply **reply_p)
+{
+    Kumppani__V1__GetReferral get = KUMPPANI__V1__GET_REFERRAL__INIT;
+    get.referral_id = (char *) referral_id;
+    *reply_p = s_call ("referral", "kela", KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER,
+                       KUMPPANI__V1__REQUEST__BODY_GET_REFERRAL, &get, false);
+    cr_assert_eq ((*reply_p)->status, KUMPPANI__V1__STATUS__STATUS_OK);
+    return (*reply_p)->referral->referral;
+}
+
+Test (closed_loop, kela_notice_opens_a_case_and_the_assessment_start_closes_kelas_loop)
+{
+    const char *fast [] = { "KUMPPANI_POLL_MS=100", NULL };
+    kpt_service_start ("stream", NULL);
+    kpt_service_start ("referral", fast);
+    kpt_service_start ("intake", fast);
+    kp_subscriber_t *kela = s_subscriber ("kela", "");
+    kp_subscriber_t *operator = s_subscriber ("operator", "intake.case_opened");
+
+    //  1. Kela's notice of need for social work to Seinäjoki.
+    char hetu [16];
+    s_unique_hetu (hetu);
+    Kumppani__V1__SubmitReferral notice = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
+    notice.kind = KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_SOCIAL_WORK_NEED;
+    notice.recipient_org = "muni-743";
+    notice.recipient_type = "municipality";
+    notice.municipality = "743";
+    notice.hetu = hetu;
+    notice.reason_category = KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_LIFE_MANAGEMENT;
+    notice.legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST;
+    notice.free_text = "The client asked for help with rent arrears.";
+    Kumppani__V1__Reply *reply = s_call ("referral", "kela", KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER,
+                                         KUMPPANI__V1__REQUEST__BODY_SUBMIT_REFERRAL, &notice, true);
+    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "%s",
+                  reply->error ? reply->error->code : "");
+    char referral_id [64];
+    snprintf (referral_id, sizeof referral_id, "%s", reply->referral->referral->referral_id);
+    cr_assert_str_not_empty (reply->referral->referral->deadline, "no assessment clock started");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  2. Intake opens the client's case from the stream, linked to the referral.
+    char case_id [64] = "";
+    for (int waited = 0; waited < 20 && !*case_id; waited++) {
+        Kumppani__V1__Event *event = kp_subscriber_next (operator, 500);
+        if (event && event->intake && event->intake->n_referral_ids == 1
+        &&  strcmp (event->intake->referral_ids [0], referral_id) == 0) {
+            cr_assert_eq (event->intake->channel, KUMPPANI__V1__CASE_CHANNEL__CASE_CHANNEL_KELA_NOTICE);
+            snprintf (case_id, sizeof case_id, "%s", event->intake->case_id);
+        }
+        if (event)
+            kumppani__v1__event__free_unpacked (event, NULL);
+    }
+    cr_assert_str_not_empty (case_id, "intake never opened a case for the referral (subscriber at %llu after %llu replays, head %lld)",
+        (unsigned long long) kp_subscriber_last_seq (operator), (unsigned long long) kp_subscriber_replays (operator),
+        kpt_scalar ("SELECT last_seq FROM kp.event_counter", NULL));
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.case_referrals WHERE referral_id = $1", referral_id), 1);
+
+    //  3. The municipality's social worker starts the service-need assessment.
+    Kumppani__V1__StartAssessment start = KUMPPANI__V1__START_ASSESSMENT__INIT;
+    start.case_id = case_id;
+    reply = s_call ("intake", "muni-743", KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER,
+                    KUMPPANI__V1__REQUEST__BODY_START_ASSESSMENT, &start, true);
+    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "%s",
+                  reply->error ? reply->error->code : "");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  4. Kela's view: the referral moves to ASSESSMENT_STARTED, clock met.
+    Kumppani__V1__ReferralView *view = NULL;
+    for (int waited = 0; waited < 50; waited++) {
+        view = s_kela_view (referral_id, &reply);
+        if (view->state == KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_ASSESSMENT_STARTED)
+            break;
+        kumppani__v1__reply__free_unpacked (reply, NULL);
+        view = NULL;
+        zclock_sleep (100);
+    }
+    cr_assert_not_null (view, "the assessment start never reached the referral");
+    cr_assert_gt (view->assessment_started_at, 0);
+    cr_assert_eq (view->deadline_state, KUMPPANI__V1__DEADLINE_STATE__DEADLINE_STATE_MET);
+    cr_assert_str_empty (view->hetu, "Kela, the sender, was shown the henkilötunnus");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  5. Kela's own stream: its notice's events, the status change among
+    //     them; nothing of intake's; never the henkilötunnus.
+    bool saw_received = false, saw_started = false;
+    Kumppani__V1__Event *event;
+    while ((event = kp_subscriber_next (kela, 1500))) {
+        cr_assert (strncmp (event->topic, "referral.", 9) == 0, "Kela saw %s", event->topic);
+        size_t size = protobuf_c_message_get_packed_size (&event->base);
+        uint8_t *bytes = malloc (size);
+        protobuf_c_message_pack (&event->base, bytes);
+        cr_assert_null (memmem (bytes, size, hetu, strlen (hetu)), "an event carried the henkilötunnus");
+        free (bytes);
+        if (event->referral && strcmp (event->referral->referral_id, referral_id) == 0) {
+            saw_received |= strcmp (event->topic, "referral.received") == 0;
+            saw_started |= strcmp (event->topic, "referral.status_changed") == 0
+                && event->referral->state == KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_ASSESSMENT_STARTED;
+        }
+        kumppani__v1__event__free_unpacked (event, NULL);
+    }
+    cr_assert (saw_received, "Kela did not see its notice received");
+    cr_assert (saw_started, "Kela did not see the assessment start");
+    kp_subscriber_destroy (&kela);
+    kp_subscriber_destroy (&operator);
+}
+
+//  A service's consumer must not starve its requests while the stream is
+//  away: every request still gets an answer within the client's timeout.
+Test (closed_loop, services_keep_answering_while_the_stream_is_down)
+{
+    const char *fast [] = { "KUMPPANI_POLL_MS=100", NULL };
+    kpt_service_start ("referral", fast);
+    kpt_service_start ("intake", fast);
+    const char *services [] = { "referral", "intake" };
+    for (int round = 0; round < 8; round++)
+        for (int index = 0; index < 2; index++) {
+            kp_client_t *client = kpt_client (services [index], "operator");
+            Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+            Kumppani__V1__HealthRequest health = KUMPPANI__V1__HEALTH_REQUEST__INIT;
+            request.body_case = KUMPPANI__V1__REQUEST__BODY_HEALTH;
+            request.health = &health;
+            Kumppani__V1__Reply *reply = kp_client_call (client, &request, 3000, 0);
+            cr_assert_not_null (reply, "%s stopped answering while the stream was down (round %d)",
+                                services [index], round);
+            kumppani__v1__reply__free_unpacked (reply, NULL);
+            kp_client_destroy (&client);
+            zclock_sleep (150);
+        }
+}
