@@ -260,25 +260,37 @@ kpt_service_signal (const char *service, int signum)
 }
 
 int
-kpt_service_stop (const char *service)
+kpt_service_wait (const char *service)
 {
     int index = s_index (service);
     pid_t pid = s_services [index].pid;
     if (pid <= 0)
         return -1;
-    kill (pid, SIGTERM);
     for (int waited = 0; waited < 1000; waited++) {
         int status;
         if (waitpid (pid, &status, WNOHANG) == pid) {
             s_services [index].pid = 0;
+            if (WIFSIGNALED (status))
+                cr_log_error ("%s died of signal %d", service, WTERMSIG (status));
             return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
         }
         zclock_sleep (10);
     }
+    cr_log_error ("%s did not exit within 10 s", service);
     kill (pid, SIGKILL);
     waitpid (pid, NULL, 0);
     s_services [index].pid = 0;
     return -1;
+}
+
+int
+kpt_service_stop (const char *service)
+{
+    int index = s_index (service);
+    if (s_services [index].pid <= 0)
+        return -1;
+    kill (s_services [index].pid, SIGTERM);
+    return kpt_service_wait (service);
 }
 
 kp_client_t *

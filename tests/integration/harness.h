@@ -26,6 +26,9 @@ void kpt_teardown (void);
 pid_t kpt_service_start (const char *service, const char *const *extra_env);
 //  SIGTERM, then waits (bounded); returns the exit status, or -1 on signal/timeout.
 int kpt_service_stop (const char *service);
+//  Waits (bounded) for a service that was already told to stop; returns
+//  its exit status, or -1 on signal/timeout.
+int kpt_service_wait (const char *service);
 //  Sends a signal without waiting.
 void kpt_service_signal (const char *service, int signum);
 const char *kpt_endpoint (const char *service);
