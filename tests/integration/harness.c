@@ -271,12 +271,12 @@ kpt_service_wait (const char *service)
         if (waitpid (pid, &status, WNOHANG) == pid) {
             s_services [index].pid = 0;
             if (WIFSIGNALED (status))
-                cr_log_error ("%s died of signal %d", service, WTERMSIG (status));
+                cr_log_warn ("%s died of signal %d", service, WTERMSIG (status));
             return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
         }
         zclock_sleep (10);
     }
-    cr_log_error ("%s did not exit within 10 s", service);
+    cr_log_warn ("%s did not exit within 10 s", service);
     kill (pid, SIGKILL);
     waitpid (pid, NULL, 0);
     s_services [index].pid = 0;
