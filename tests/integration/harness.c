@@ -271,12 +271,12 @@ kpt_service_wait (const char *service)
         if (waitpid (pid, &status, WNOHANG) == pid) {
             s_services [index].pid = 0;
             if (WIFSIGNALED (status))
-                cr_log_warn ("%s died of signal %d", service, WTERMSIG (status));
+                fprintf (stderr, "harness: %s died of signal %d\n", service, WTERMSIG (status));
             return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
         }
         zclock_sleep (10);
     }
-    cr_log_warn ("%s did not exit within 10 s", service);
+    fprintf (stderr, "harness: %s did not exit within 10 s\n", service);
     kill (pid, SIGKILL);
     waitpid (pid, NULL, 0);
     s_services [index].pid = 0;
