@@ -2,7 +2,9 @@
     CURVE keys, services are the built binaries, the database is the
     cluster made by scripts/test.sh. */
 #include "harness.h"
+#include "kp_codec.h"
 #include "kp_ids.h"
+#include "kp_outbox.h"
 
 #include <criterion/criterion.h>
 #include <ctype.h>
@@ -333,6 +335,41 @@ kpt_admin (void)
         cr_assert_eq (PQstatus (s_admin), CONNECTION_OK, "%s", PQerrorMessage (s_admin));
     }
     return s_admin;
+}
+
+PGconn *
+kpt_connect_as (const char *role)
+{
+    char conninfo [1024];
+    snprintf (conninfo, sizeof conninfo, "%s user=%s", s_required_env ("KUMPPANI_TEST_CONNINFO"), role);
+    PGconn *conn = PQconnectdb (conninfo);
+    cr_assert_eq (PQstatus (conn), CONNECTION_OK, "%s", PQerrorMessage (conn));
+    return conn;
+}
+
+long long
+kpt_append_event (PGconn *conn, Kumppani__V1__Event *event, const char *municipality,
+                  const char *sender_org, const char *recipient_org)
+{
+    if (event->occurred_at == 0)
+        event->occurred_at = kp_now_us ();
+    size_t size;
+    uint8_t *payload = kp_codec_pack (&event->base, &size);
+    char occurred [24];
+    snprintf (occurred, sizeof occurred, "%lld", (long long) event->occurred_at);
+    const char *values [] = { event->topic, event->aggregate_id, occurred, municipality,
+                              sender_org, recipient_org, (const char *) payload };
+    const int lengths [] = { 0, 0, 0, 0, 0, 0, (int) size };
+    const int formats [] = { 0, 0, 0, 0, 0, 0, 1 };
+    PGresult *result = PQexecParams (conn,
+        "SELECT kp.append_event ($1, $2, to_timestamp ($3::int8 / 1e6), $4, $5, $6, $7)",
+        7, NULL, values, lengths, formats, 0);
+    free (payload);
+    cr_assert_eq (PQresultStatus (result), PGRES_TUPLES_OK, "append failed: %s",
+                  PQresultErrorMessage (result));
+    long long seq = atoll (PQgetvalue (result, 0, 0));
+    PQclear (result);
+    return seq;
 }
 
 void

@@ -49,6 +49,13 @@ void kpt_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
                   Kumppani__V1__Role role, bool mutating);
 
 PGconn *kpt_admin (void);
+//  A connection logging in as a service's own role; caller PQfinish'es it.
+PGconn *kpt_connect_as (const char *role);
+//  Appends event (topic, aggregate_id, payload set; occurred_at defaults
+//  to now) through kp.append_event on conn, with the stream scope the
+//  services give theirs. Returns its seq; the test fails if it cannot.
+long long kpt_append_event (PGconn *conn, Kumppani__V1__Event *event, const char *municipality,
+                            const char *sender_org, const char *recipient_org);
 //  Closes the cached administrator connection; call before fork (), since
 //  a libpq connection must never be shared by two processes.
 void kpt_admin_close (void);

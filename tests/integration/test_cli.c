@@ -103,21 +103,10 @@ s_run (const char *org, char *out, size_t size, const char *const *args)
     return s_finish (pid, fd, out, size, 30000);
 }
 
-//  A connection as the reporting role: it may append reporting.* events.
-static PGconn *
-s_writer (void)
-{
-    char conninfo [1024];
-    snprintf (conninfo, sizeof conninfo, "%s user=reporting", getenv ("KUMPPANI_TEST_CONNINFO"));
-    PGconn *conn = PQconnectdb (conninfo);
-    cr_assert_eq (PQstatus (conn), CONNECTION_OK, "%s", PQerrorMessage (conn));
-    return conn;
-}
-
 #define S_OCCURRED_AT 1714555800123456LL        //  2024-05-01T09:30:00.123456Z
 
-//  Appends one event (from test_stream.c, with a chosen theme and a fixed
-//  occurred_at so the printed line can be compared exactly).
+//  Appends one observation event with a chosen theme and a fixed
+//  occurred_at, so the printed line can be compared exactly.
 static bool
 s_append (PGconn *conn, const char *topic, const char *aggregate, const char *municipality,
           const char *recipient, const char *theme)
@@ -131,19 +120,7 @@ s_append (PGconn *conn, const char *topic, const char *aggregate, const char *mu
     event.occurred_at = S_OCCURRED_AT;
     event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_OBSERVATION_RECORDED;
     event.observation_recorded = &recorded;
-    size_t size;
-    uint8_t *payload = kp_codec_pack (&event.base, &size);
-    const char *values [] = { topic, aggregate, municipality, recipient, (const char *) payload };
-    const int lengths [] = { 0, 0, 0, 0, (int) size };
-    const int formats [] = { 0, 0, 0, 0, 1 };
-    PGresult *result = PQexecParams (conn,
-        "SELECT kp.append_event ($1, $2, now (), $3, NULL, $4, $5)", 5, NULL, values, lengths, formats, 0);
-    bool ok = PQresultStatus (result) == PGRES_TUPLES_OK;
-    if (!ok)
-        cr_log_error ("append failed: %s", PQresultErrorMessage (result));
-    PQclear (result);
-    free (payload);
-    return ok;
+    return kpt_append_event (conn, &event, municipality, NULL, recipient) > 0;
 }
 
 static long long
@@ -165,7 +142,7 @@ Test (cli, tail_prints_replayed_events_as_json_lines)
 {
     kpt_service_start ("stream", NULL);
     long long start = s_head ();
-    PGconn *conn = s_writer ();
+    PGconn *conn = kpt_connect_as ("reporting");
     PQclear (PQexec (conn, "BEGIN"));
     cr_assert (s_append (conn, "reporting.cli_test", "cli-1", "743", NULL, "housing"));
     cr_assert (s_append (conn, "reporting.other_test", "other-1", "743", NULL, "skipped"));
@@ -200,7 +177,7 @@ Test (cli, tail_prints_replayed_events_as_json_lines)
 Test (cli, tail_without_from_follows_only_new_events)
 {
     kpt_service_start ("stream", NULL);
-    PGconn *conn = s_writer ();
+    PGconn *conn = kpt_connect_as ("reporting");
     cr_assert (s_append (conn, "reporting.cli_test", "before", "743", NULL, "old"));
     long long before = s_head ();
     const char *args [] = { "tail", "--count", "1", "--timeout", "20000", NULL };
@@ -227,7 +204,7 @@ Test (cli, tail_prints_nothing_the_certificate_is_not_entitled_to)
 {
     kpt_service_start ("stream", NULL);
     long long start = s_head ();
-    PGconn *conn = s_writer ();
+    PGconn *conn = kpt_connect_as ("reporting");
     PQclear (PQexec (conn, "BEGIN"));
     cr_assert (s_append (conn, "reporting.scope_test", "for-091-a", "091", "muni-091", "a"));
     cr_assert (s_append (conn, "reporting.scope_test", "for-091-b", "091", NULL, "b"));

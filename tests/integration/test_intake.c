@@ -557,19 +557,7 @@ s_append_received (const char *referral_id)
     event.aggregate_id = (char *) referral_id;
     event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL;
     event.referral = &referral;
-    size_t size;
-    uint8_t *payload = kp_codec_pack (&event.base, &size);
-    const char *values [] = { referral_id, (const char *) payload };
-    const int lengths [] = { 0, (int) size };
-    const int formats [] = { 0, 1 };
-    PGresult *result = PQexecParams (kpt_admin (),
-        "SELECT kp.append_event ('referral.received', $1, now (), '743', 'kela', 'muni-743', $2)",
-        2, NULL, values, lengths, formats, 0);
-    cr_assert_eq (PQresultStatus (result), PGRES_TUPLES_OK, "%s", PQresultErrorMessage (result));
-    long long seq = atoll (PQgetvalue (result, 0, 0));
-    PQclear (result);
-    free (payload);
-    return seq;
+    return kpt_append_event (kpt_admin (), &event, "743", "kela", "muni-743");
 }
 
 Test (intake, referral_opens_one_case_even_when_delivered_twice)

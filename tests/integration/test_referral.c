@@ -206,10 +206,7 @@ s_wait_for (const char *sql, const char *param, long long want)
 static void
 s_intake_event (const char *topic, const char *referral_id)
 {
-    char conninfo [1024];
-    snprintf (conninfo, sizeof conninfo, "%s user=intake", getenv ("KUMPPANI_TEST_CONNINFO"));
-    PGconn *conn = PQconnectdb (conninfo);
-    cr_assert_eq (PQstatus (conn), CONNECTION_OK, "%s", PQerrorMessage (conn));
+    PGconn *conn = kpt_connect_as ("intake");
     Kumppani__V1__IntakeEvent intake = KUMPPANI__V1__INTAKE_EVENT__INIT;
     char *ids [] = { (char *) referral_id };
     intake.case_id = "case-1";
@@ -221,16 +218,7 @@ s_intake_event (const char *topic, const char *referral_id)
     event.aggregate_id = "case-1";
     event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_INTAKE;
     event.intake = &intake;
-    size_t size;
-    uint8_t *payload = kp_codec_pack (&event.base, &size);
-    const char *values [] = { topic, "case-1", "743", (const char *) payload };
-    const int lengths [] = { 0, 0, 0, (int) size };
-    const int formats [] = { 0, 0, 0, 1 };
-    PGresult *result = PQexecParams (conn, "SELECT kp.append_event ($1, $2, now (), $3, NULL, NULL, $4)",
-                                     4, NULL, values, lengths, formats, 0);
-    cr_assert_eq (PQresultStatus (result), PGRES_TUPLES_OK, "%s", PQresultErrorMessage (result));
-    PQclear (result);
-    free (payload);
+    kpt_append_event (conn, &event, "743", NULL, NULL);
     PQfinish (conn);
 }
 

@@ -31,18 +31,8 @@ s_subscriber (const char *org, const char *const *prefixes, uint64_t after)
     return subscriber;
 }
 
-//  A connection as the reporting role: it may append reporting.* events.
-static PGconn *
-s_writer (void)
-{
-    char conninfo [1024];
-    snprintf (conninfo, sizeof conninfo, "%s user=reporting", getenv ("KUMPPANI_TEST_CONNINFO"));
-    PGconn *conn = PQconnectdb (conninfo);
-    cr_assert_eq (PQstatus (conn), CONNECTION_OK, "%s", PQerrorMessage (conn));
-    return conn;
-}
-
-//  Appends one event in the connection's current transaction.
+//  Appends one observation event (theme padded to size) in the
+//  connection's current transaction.
 static bool
 s_append (PGconn *conn, const char *topic, const char *aggregate, const char *municipality,
           const char *recipient, size_t padding)
@@ -57,20 +47,9 @@ s_append (PGconn *conn, const char *topic, const char *aggregate, const char *mu
     event.aggregate_id = (char *) aggregate;
     event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_OBSERVATION_RECORDED;
     event.observation_recorded = &recorded;
-    size_t size;
-    uint8_t *payload = kp_codec_pack (&event.base, &size);
+    long long seq = kpt_append_event (conn, &event, municipality, NULL, recipient);
     free (theme);
-    const char *values [] = { topic, aggregate, municipality, recipient, (const char *) payload };
-    const int lengths [] = { 0, 0, 0, 0, (int) size };
-    const int formats [] = { 0, 0, 0, 0, 1 };
-    PGresult *result = PQexecParams (conn,
-        "SELECT kp.append_event ($1, $2, now (), $3, NULL, $4, $5)", 5, NULL, values, lengths, formats, 0);
-    bool ok = PQresultStatus (result) == PGRES_TUPLES_OK;
-    if (!ok)
-        cr_log_error ("append failed: %s", PQresultErrorMessage (result));
-    PQclear (result);
-    free (payload);
-    return ok;
+    return seq > 0;
 }
 
 static long long
@@ -96,7 +75,7 @@ Test (stream, concurrent_writers_give_gap_free_commit_ordered_seqs)
     for (int writer = 0; writer < WRITERS; writer++) {
         writers [writer] = fork ();
         if (writers [writer] == 0) {
-            PGconn *conn = s_writer ();
+            PGconn *conn = kpt_connect_as ("reporting");
             srand ((unsigned) (getpid () * 7919));
             for (int txn = 0; txn < TRANSACTIONS; txn++) {
                 PQclear (PQexec (conn, "BEGIN"));
@@ -170,7 +149,7 @@ Test (stream, kill_9_mid_publish_then_replay_completes_the_sequence)
     long long start = s_head ();
     const char *everything [] = { NULL };
     kp_subscriber_t *subscriber = s_subscriber ("operator", everything, (uint64_t) start);
-    PGconn *conn = s_writer ();
+    PGconn *conn = kpt_connect_as ("reporting");
     //  A big batch is being published when the relay is killed.
     PQclear (PQexec (conn, "BEGIN"));
     for (int index = 0; index < 3000; index++) {
@@ -218,7 +197,7 @@ Test (stream, slow_subscriber_past_the_high_water_mark_recovers_by_replay)
     kp_subscriber_set_rcvhwm (subscriber, 50);
     //  Let the subscription reach the relay, and catch up to the head.
     cr_assert_null (kp_subscriber_next (subscriber, 1500));
-    PGconn *conn = s_writer ();
+    PGconn *conn = kpt_connect_as ("reporting");
     enum { EVENTS = 3000 };
     PQclear (PQexec (conn, "BEGIN"));
     for (int index = 0; index < EVENTS; index++) {
@@ -251,7 +230,7 @@ Test (stream, subscriber_sees_only_what_its_certificate_entitles)
     kp_subscriber_t *helsinki = s_subscriber ("integrator-743", everything, (uint64_t) start);
     cr_assert_null (kp_subscriber_next (ngo, 500));
 
-    PGconn *conn = s_writer ();
+    PGconn *conn = kpt_connect_as ("reporting");
     PQclear (PQexec (conn, "BEGIN"));
     cr_assert (s_append (conn, "reporting.scope_test", "for-ngo", "743", "ngo-743", 4));
     cr_assert (s_append (conn, "reporting.scope_test", "for-091", "091", "muni-091", 4));
@@ -306,7 +285,7 @@ Test (stream, poison_event_is_parked_and_the_consumer_continues)
     const char *cursor [] = { consumer_name, head_text };
     PQclear (PQexecParams (kpt_admin (), "INSERT INTO kp.consumer_cursors (consumer, service, last_seq)"
                            " VALUES ($1, 'reporting', $2::int8)", 2, NULL, cursor, NULL, NULL, 0));
-    PGconn *conn = s_writer ();
+    PGconn *conn = kpt_connect_as ("reporting");
     PQclear (PQexec (conn, "BEGIN"));
     cr_assert (s_append (conn, "reporting.poison_test", "good-1", "743", NULL, 4));
     cr_assert (s_append (conn, "reporting.poison_test", "poison-1", "743", NULL, 4));
@@ -365,7 +344,7 @@ Test (stream, topic_filtered_reader_receives_matching_events_live)
     cr_assert_not_null (msg, "no heartbeat reached a filtered reader");
     zmsg_destroy (&msg);
 
-    PGconn *conn = s_writer ();
+    PGconn *conn = kpt_connect_as ("reporting");
     PQclear (PQexec (conn, "BEGIN"));
     cr_assert (s_append (conn, "reporting.live_other", "other-1", "743", NULL, 4));
     cr_assert (s_append (conn, "reporting.live_match", "match-1", "743", NULL, 4));
