@@ -184,3 +184,59 @@ Test (closed_loop, services_keep_answering_while_the_stream_is_down)
             zclock_sleep (150);
         }
 }
+
+static int64_t
+s_parked (const char *service)
+{
+    kp_client_t *client = kpt_client (service, "operator");
+    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+    Kumppani__V1__HealthRequest health = KUMPPANI__V1__HEALTH_REQUEST__INIT;
+    request.body_case = KUMPPANI__V1__REQUEST__BODY_HEALTH;
+    request.health = &health;
+    Kumppani__V1__Reply *reply = kp_client_call (client, &request, 3000, 0);
+    cr_assert_not_null (reply);
+    int64_t parked = reply->health->parked_events;
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    kp_client_destroy (&client);
+    return parked;
+}
+
+//  An event intake cannot take (a referral the referral service never
+//  recorded) is parked with its reason, counted in intake's health, and
+//  passed over: the consumer's cursor moves beyond it.
+Test (closed_loop, poison_event_is_parked_and_shown_in_health)
+{
+    const char *fast [] = { "KUMPPANI_POLL_MS=100", NULL };
+    kpt_service_start ("stream", NULL);
+    kpt_service_start ("intake", fast);
+    int64_t parked_before = s_parked ("intake");
+
+    Kumppani__V1__ReferralEvent referral = KUMPPANI__V1__REFERRAL_EVENT__INIT;
+    char referral_id [48];
+    snprintf (referral_id, sizeof referral_id, "no-such-referral-%d", (int) getpid ());
+    referral.referral_id = referral_id;
+    referral.municipality = "743";
+    referral.recipient_org = "muni-743";
+    referral.recipient_type = "municipality";
+    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+    event.topic = "referral.received";
+    event.aggregate_id = referral_id;
+    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL;
+    event.referral = &referral;
+    PGconn *conn = kpt_connect_as ("referral");
+    long long seq = kpt_append_event (conn, &event, "743", "kela", "muni-743");
+    PQfinish (conn);
+
+    int64_t parked = parked_before;
+    for (int waited = 0; waited < 50 && parked == parked_before; waited++) {
+        zclock_sleep (100);
+        parked = s_parked ("intake");
+    }
+    cr_assert_eq (parked, parked_before + 1, "the poison event never showed in intake's health");
+    char seq_text [24];
+    snprintf (seq_text, sizeof seq_text, "%lld", seq);
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.parked_events WHERE consumer = 'intake.referrals'"
+                              " AND seq = $1::int8", seq_text), 1);
+    cr_assert_geq (kpt_scalar ("SELECT last_seq FROM kp.consumer_cursors WHERE consumer = 'intake.referrals'",
+                               NULL), seq, "the consumer did not move past the poison event");
+}
