@@ -567,6 +567,8 @@ Test (intake, referral_opens_one_case_even_when_delivered_twice)
     //  Other suites' referrals may have registered clients before this one.
     long long registered_by_referrals = kpt_scalar (
         "SELECT count(*) FROM intake.clients WHERE created_by_org = 'kela'", NULL);
+    long long parked_before = kpt_scalar (
+        "SELECT count(*) FROM kp.parked_events WHERE consumer = 'intake.referrals'", NULL);
     //  The person is already a client: the referral must find them by hash.
     //  The referral row goes straight into the referral service's table
     //  (its view referral.intake_referral_clients is what intake reads).
@@ -603,7 +605,8 @@ Test (intake, referral_opens_one_case_even_when_delivered_twice)
     cr_assert_geq (s_wait_for ("SELECT coalesce(max(last_seq), 0) FROM kp.consumer_cursors"
                                " WHERE consumer = 'intake.referrals' AND last_seq >= $1::int8",
                                second_text, second), second, "the consumer never got past the events");
-    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.parked_events WHERE consumer = 'intake.referrals'", NULL), 0);
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.parked_events WHERE consumer = 'intake.referrals'", NULL),
+                  parked_before, "handling the referral parked an event");
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.case_referrals WHERE referral_id = $1", referral_id), 1);
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.cases WHERE client_id = $1", client_id), 1,
                   "a second case was opened");
