@@ -4,6 +4,7 @@
     consent. Other services read the result through the view
     intake.disclosure_permissions; intake_access_check reads it too. */
 #include "intake_server.h"
+#include "kp_outbox.h"
 #include "kp_calendar.h"
 #include "kp_ids.h"
 
@@ -70,6 +71,38 @@ intake_consent_record (kp_call_t *call)
     return s_reply (call, consent, NULL);
 }
 
+//  intake.consent_withdrawn, naming the referrals the counterparty sent
+//  about this client: the referral service stops their further disclosure.
+static int
+s_emit_withdrawn (kp_call_t *call, const Kumppani__V1__Consent *consent)
+{
+    char municipality [16] = "";
+    if (intake_client_municipality (call, consent->client_id, municipality, sizeof municipality))
+        return -1;
+    const char *values [] = { consent->client_id, consent->counterparty_org };
+    PGresult *rows = kp_db_exec (call->db, "consent_referrals", 2, values);
+    if (!rows)
+        return -1;
+    char *referral_ids [64];
+    size_t count = 0;
+    for (int row = 0; row < PQntuples (rows) && count < 64; row++)
+        referral_ids [count++] = PQgetvalue (rows, row, 0);
+    Kumppani__V1__IntakeEvent payload = KUMPPANI__V1__INTAKE_EVENT__INIT;
+    payload.client_id = consent->client_id;
+    payload.municipality = municipality;
+    payload.referral_ids = referral_ids;
+    payload.n_referral_ids = count;
+    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+    event.topic = "intake.consent_withdrawn";
+    event.aggregate_id = consent->consent_id;
+    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_INTAKE;
+    event.intake = &payload;
+    kp_event_scope_t scope = { .municipality = municipality, .recipient_org = consent->counterparty_org };
+    int64_t seq = kp_outbox_append (call->db, &event, &scope);
+    PQclear (rows);
+    return seq < 0 ? -1 : 0;
+}
+
 int
 intake_consent_withdraw (kp_call_t *call)
 {
@@ -99,6 +132,8 @@ intake_consent_withdraw (kp_call_t *call)
         return kp_call_db_fail (call);
     consent->withdrawn_at = kp_call_strdup (call, PQntuples (result) ? PQgetvalue (result, 0, 0) : "");
     PQclear (result);
+    if (s_emit_withdrawn (call, consent))
+        return kp_call_db_fail (call);
     return s_reply (call, consent, NULL);
 }
 

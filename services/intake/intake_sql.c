@@ -41,6 +41,14 @@ const kp_stmt_t intake_statements [] = {
     { "consent_withdraw",
       "UPDATE intake.consents SET withdrawn_at = now() WHERE consent_id = $1::text AND withdrawn_at IS NULL"
       " RETURNING withdrawn_at::text" },
+    //  Referrals behind this client's cases that the consent's counterparty
+    //  sent: what a withdrawn consent stops them from disclosing further.
+    //  (Intake may read the referral service's view; see migration 0005.)
+    { "consent_referrals",
+      "SELECT cr.referral_id FROM intake.case_referrals cr"
+      " JOIN intake.cases c ON c.case_id = cr.case_id"
+      " JOIN referral.intake_referral_clients v ON v.referral_id = cr.referral_id"
+      " WHERE c.client_id = $1::text AND v.sender_org = $2::text ORDER BY cr.referral_id LIMIT 64" },
     { "consent_list",
       "SELECT consent_id, counterparty_org, scope, given_at::text, coalesce(withdrawn_at::text, '')"
       " FROM intake.consents WHERE client_id = $1::text ORDER BY recorded_at, consent_id" },

@@ -240,3 +240,98 @@ Test (closed_loop, poison_event_is_parked_and_shown_in_health)
     cr_assert_geq (kpt_scalar ("SELECT last_seq FROM kp.consumer_cursors WHERE consumer = 'intake.referrals'",
                                NULL), seq, "the consumer did not move past the poison event");
 }
+
+//  The client withdraws, in intake, the consent a Kela notice rested on:
+//  the referral service learns it from the stream and discloses nothing
+//  more about that referral (no henkilötunnus, no statement to Kela).
+Test (closed_loop, withdrawn_consent_stops_the_referrals_further_disclosure)
+{
+    const char *fast [] = { "KUMPPANI_POLL_MS=100", NULL };
+    kpt_service_start ("stream", NULL);
+    kpt_service_start ("referral", fast);
+    kpt_service_start ("intake", fast);
+    char hetu [16];
+    s_unique_hetu (hetu);
+    hetu [7] = hetu [7] == '8' ? '7' : '8';         //  not the first test's person
+    {
+        long long digits = 10190LL * 1000 + atoi (hetu + 7);
+        hetu [10] = "0123456789ABCDEFHJKLMNPRSTUVWXY" [digits % 31];
+    }
+    Kumppani__V1__SubmitReferral notice = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
+    notice.kind = KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_SOCIAL_WORK_NEED;
+    notice.recipient_org = "muni-743";
+    notice.recipient_type = "municipality";
+    notice.municipality = "743";
+    notice.hetu = hetu;
+    notice.reason_category = KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_INCOME;
+    notice.legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CONSENT;
+    notice.consent_ref = "kela-consent-17";
+    Kumppani__V1__Reply *reply = s_call ("referral", "kela", KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER,
+                                         KUMPPANI__V1__REQUEST__BODY_SUBMIT_REFERRAL, &notice, true);
+    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "%s", reply->error ? reply->error->code : "");
+    char referral_id [64];
+    snprintf (referral_id, sizeof referral_id, "%s", reply->referral->referral->referral_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  Intake has the client once its consumer opened the case.
+    char client_id [64] = "";
+    for (int waited = 0; waited < 50 && !*client_id; waited++) {
+        const char *values [] = { referral_id };
+        PGresult *row = PQexecParams (kpt_admin (), "SELECT c.client_id FROM intake.case_referrals cr"
+                                      " JOIN intake.cases c ON c.case_id = cr.case_id WHERE cr.referral_id = $1",
+                                      1, NULL, values, NULL, NULL, 0);
+        if (PQresultStatus (row) == PGRES_TUPLES_OK && PQntuples (row) == 1)
+            snprintf (client_id, sizeof client_id, "%s", PQgetvalue (row, 0, 0));
+        PQclear (row);
+        if (!*client_id)
+            zclock_sleep (100);
+    }
+    cr_assert_str_not_empty (client_id, "intake never took the client in");
+
+    //  The municipality records the client's consent towards Kela, then its withdrawal.
+    Kumppani__V1__RecordConsent record = KUMPPANI__V1__RECORD_CONSENT__INIT;
+    record.client_id = client_id;
+    record.counterparty_org = "kela";
+    record.scope = "case";
+    reply = s_call ("intake", "muni-743", KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER,
+                    KUMPPANI__V1__REQUEST__BODY_RECORD_CONSENT, &record, true);
+    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "%s", reply->error ? reply->error->code : "");
+    char consent_id [64];
+    snprintf (consent_id, sizeof consent_id, "%s", reply->consent->consent->consent_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    Kumppani__V1__WithdrawConsent withdraw = KUMPPANI__V1__WITHDRAW_CONSENT__INIT;
+    withdraw.consent_id = consent_id;
+    reply = s_call ("intake", "muni-743", KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER,
+                    KUMPPANI__V1__REQUEST__BODY_WITHDRAW_CONSENT, &withdraw, true);
+    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "%s", reply->error ? reply->error->code : "");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  The receiving municipality's view of the referral: withdrawn, and
+    //  the henkilötunnus no longer disclosed.
+    Kumppani__V1__GetReferral get = KUMPPANI__V1__GET_REFERRAL__INIT;
+    get.referral_id = referral_id;
+    bool withdrawn = false;
+    for (int waited = 0; waited < 50 && !withdrawn; waited++) {
+        reply = s_call ("referral", "muni-743", KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER,
+                        KUMPPANI__V1__REQUEST__BODY_GET_REFERRAL, &get, false);
+        cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK);
+        withdrawn = reply->referral->referral->consent_withdrawn;
+        if (withdrawn)
+            cr_assert_str_empty (reply->referral->referral->hetu,
+                                 "the henkilötunnus was disclosed after the consent was withdrawn");
+        kumppani__v1__reply__free_unpacked (reply, NULL);
+        if (!withdrawn)
+            zclock_sleep (100);
+    }
+    cr_assert (withdrawn, "the withdrawal never reached the referral");
+
+    //  …and no statement goes to Kela on it any more.
+    Kumppani__V1__GiveStatement statement = KUMPPANI__V1__GIVE_STATEMENT__INIT;
+    statement.referral_id = referral_id;
+    statement.statement = "The client has been assessed.";
+    reply = s_call ("referral", "muni-743", KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER,
+                    KUMPPANI__V1__REQUEST__BODY_GIVE_STATEMENT, &statement, true);
+    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN);
+    cr_assert_str_eq (reply->error->code, "referral.consent_withdrawn");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+}
