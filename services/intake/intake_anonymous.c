@@ -54,6 +54,16 @@ intake_anonymous_record (kp_call_t *call)
         ||  intake_access_check (call, body->client_id, municipality, INTAKE_WRITE, NULL, &basis, &recipient))
             return -1;
         kp_id_new (case_id);
+        //  The visitor's consent is kept like any other consent, so it can
+        //  be listed and withdrawn.
+        char consent_id [KP_ID_LEN + 1];
+        kp_id_new (consent_id);
+        const char *consent [] = { consent_id, body->client_id, call->identity->org_id,
+                                   "talousneuvola_case", NULL, call->identity->org_id };
+        PGresult *recorded = kp_db_exec (call->db, "consent_insert", 6, consent);
+        if (!recorded)
+            return kp_call_db_fail (call);
+        PQclear (recorded);
         if (intake_case_insert (call->db, case_id, body->client_id, municipality, "talousneuvola",
                                 body->responsible_worker, call->identity->org_id)
         ||  kp_call_audit (call, body->client_id, "consent", recipient, "converted anonymous contact"))

@@ -722,6 +722,9 @@ Test (intake, anonymous_contact_is_never_reachable_from_a_client_query)
     cr_assert (kp_id_valid (reply->anonymous_contact->converted_case_id));
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.cases WHERE client_id = $1"
                               " AND channel = 'talousneuvola'", client_id), 1);
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.consents WHERE client_id = $1"
+                              " AND scope = 'talousneuvola_case' AND withdrawn_at IS NULL", client_id), 1,
+                  "the consent to convert was not kept as a consent");
     kumppani__v1__reply__free_unpacked (reply, NULL);
     kp_client_destroy (&muni);
     kp_client_destroy (&debt);
