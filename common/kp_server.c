@@ -19,6 +19,18 @@
 //  Most requests taken off the socket for one group commit.
 #define KP_SERVER_BATCH 64
 
+//  One received request and everything that lives until it is answered.
+typedef struct s_item {
+    zframe_t *routing_id;
+    bool delimiter;                 //  a REQ client's empty frame, echoed back
+    zframe_t *body;
+    kp_identity_t identity;
+    Kumppani__V1__Request *request;
+    Kumppani__V1__Reply reply;
+    kp_call_t call;
+    bool decodable;
+} s_item_t;
+
 struct _kp_server_t {
     const kp_config_t *config;
     kp_service_t service;
@@ -31,6 +43,7 @@ struct _kp_server_t {
     zcert_t *cert;
     time_t started;
     kp_health_fn *health_hook;
+    s_item_t *items;                //  one batch of received requests, reused
 };
 
 static volatile sig_atomic_t s_reload_requested = 0;
@@ -103,6 +116,8 @@ kp_server_new (const kp_config_t *config, kp_service_t service,
         kp_error ("cannot bind %s: %s", config->endpoints [service], zmq_strerror (zmq_errno ()));
         goto failed;
     }
+    self->items = calloc (KP_SERVER_BATCH, sizeof (s_item_t));
+    assert (self->items);
     self->loop = zloop_new ();
     zloop_reader (self->loop, self->router, s_on_request, self);
     zloop_reader_set_tolerant (self->loop, self->router);
@@ -128,6 +143,7 @@ kp_server_destroy (kp_server_t **self_p)
     zactor_destroy (&self->auth);
     zcert_destroy (&self->cert);
     kp_db_destroy (&self->db);
+    free (self->items);
     free (self);
     *self_p = NULL;
 }
@@ -276,17 +292,6 @@ s_check (kp_server_t *self, kp_call_t *call)
     return S_WRITE;
 }
 
-//  One received request and everything that lives until it is answered.
-typedef struct {
-    zframe_t *routing_id;
-    bool delimiter;                 //  a REQ client's empty frame, echoed back
-    zframe_t *body;
-    kp_identity_t identity;
-    Kumppani__V1__Request *request;
-    Kumppani__V1__Reply reply;
-    kp_call_t call;
-    bool decodable;
-} s_item_t;
 
 //  Splits [routing-id][""]?[body] and decodes the body. False when the
 //  message cannot even be answered (no routing id or odd framing).
@@ -377,21 +382,19 @@ s_on_request (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
     kp_server_t *self = arg;
-    s_item_t *items = calloc (KP_SERVER_BATCH, sizeof (s_item_t));
+    s_item_t *items = self->items;
     kp_call_t *writes [KP_SERVER_BATCH];
     size_t count = 0, write_count = 0;
-    assert (items);
     do {
         zmsg_t *msg = zmsg_recv (reader);
         if (!msg)
             break;                  //  interrupted
         s_item_t *item = &items [count];
+        memset (item, 0, sizeof *item);
         if (s_receive (self, msg, item))
             count++;
-        else {
+        else
             s_item_free (item);
-            memset (item, 0, sizeof *item);
-        }
         zmsg_destroy (&msg);
     } while (count < KP_SERVER_BATCH && (zsock_events (reader) & ZMQ_POLLIN));
 
@@ -416,6 +419,5 @@ s_on_request (zloop_t *loop, zsock_t *reader, void *arg)
         s_send (self, &items [index]);
         s_item_free (&items [index]);
     }
-    free (items);
     return 0;
 }

@@ -54,6 +54,30 @@ s_call (const char *service, const char *org, Kumppani__V1__Role role,
     return reply;
 }
 
+//  Kela's notice of need for social work about hetu to Seinäjoki; the new
+//  referral's id goes to referral_id (64 bytes). The assessment clock runs.
+static void
+s_kela_notice (char *hetu, Kumppani__V1__LegalBasis basis, const char *consent_ref, char *referral_id)
+{
+    Kumppani__V1__SubmitReferral notice = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
+    notice.kind = KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_SOCIAL_WORK_NEED;
+    notice.recipient_org = "muni-743";
+    notice.recipient_type = "municipality";
+    notice.municipality = "743";
+    notice.hetu = hetu;
+    notice.reason_category = KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_LIFE_MANAGEMENT;
+    notice.legal_basis = basis;
+    notice.consent_ref = (char *) (consent_ref ? consent_ref : "");
+    notice.free_text = "The client asked for help with rent arrears.";
+    Kumppani__V1__Reply *reply = s_call ("referral", "kela", KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER,
+                                         KUMPPANI__V1__REQUEST__BODY_SUBMIT_REFERRAL, &notice, true);
+    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "%s",
+                  reply->error ? reply->error->code : "");
+    snprintf (referral_id, 64, "%s", reply->referral->referral->referral_id);
+    cr_assert_str_not_empty (reply->referral->referral->deadline, "no assessment clock started");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+}
+
 static Kumppani__V1__ReferralView *
 s_kela_view (const char *referral_id, Kumppani__V1__Reply **reply_p)
 {
@@ -77,23 +101,8 @@ Test (closed_loop, kela_notice_opens_a_case_and_the_assessment_start_closes_kela
     //  1. Kela's notice of need for social work to Seinäjoki.
     char hetu [16];
     s_unique_hetu (hetu, 0);
-    Kumppani__V1__SubmitReferral notice = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
-    notice.kind = KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_SOCIAL_WORK_NEED;
-    notice.recipient_org = "muni-743";
-    notice.recipient_type = "municipality";
-    notice.municipality = "743";
-    notice.hetu = hetu;
-    notice.reason_category = KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_LIFE_MANAGEMENT;
-    notice.legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST;
-    notice.free_text = "The client asked for help with rent arrears.";
-    Kumppani__V1__Reply *reply = s_call ("referral", "kela", KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER,
-                                         KUMPPANI__V1__REQUEST__BODY_SUBMIT_REFERRAL, &notice, true);
-    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "%s",
-                  reply->error ? reply->error->code : "");
     char referral_id [64];
-    snprintf (referral_id, sizeof referral_id, "%s", reply->referral->referral->referral_id);
-    cr_assert_str_not_empty (reply->referral->referral->deadline, "no assessment clock started");
-    kumppani__v1__reply__free_unpacked (reply, NULL);
+    s_kela_notice (hetu, KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST, NULL, referral_id);
 
     //  2. Intake opens the client's case from the stream, linked to the referral.
     char case_id [64] = "";
@@ -115,7 +124,7 @@ Test (closed_loop, kela_notice_opens_a_case_and_the_assessment_start_closes_kela
     //  3. The municipality's social worker starts the service-need assessment.
     Kumppani__V1__StartAssessment start = KUMPPANI__V1__START_ASSESSMENT__INIT;
     start.case_id = case_id;
-    reply = s_call ("intake", "muni-743", KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER,
+    Kumppani__V1__Reply *reply = s_call ("intake", "muni-743", KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER,
                     KUMPPANI__V1__REQUEST__BODY_START_ASSESSMENT, &start, true);
     cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "%s",
                   reply->error ? reply->error->code : "");
@@ -252,21 +261,9 @@ Test (closed_loop, withdrawn_consent_stops_the_referrals_further_disclosure)
     kpt_service_start ("intake", fast);
     char hetu [16];
     s_unique_hetu (hetu, 1);                        //  not the first test's person
-    Kumppani__V1__SubmitReferral notice = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
-    notice.kind = KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_SOCIAL_WORK_NEED;
-    notice.recipient_org = "muni-743";
-    notice.recipient_type = "municipality";
-    notice.municipality = "743";
-    notice.hetu = hetu;
-    notice.reason_category = KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_INCOME;
-    notice.legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CONSENT;
-    notice.consent_ref = "kela-consent-17";
-    Kumppani__V1__Reply *reply = s_call ("referral", "kela", KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER,
-                                         KUMPPANI__V1__REQUEST__BODY_SUBMIT_REFERRAL, &notice, true);
-    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "%s", reply->error ? reply->error->code : "");
     char referral_id [64];
-    snprintf (referral_id, sizeof referral_id, "%s", reply->referral->referral->referral_id);
-    kumppani__v1__reply__free_unpacked (reply, NULL);
+    s_kela_notice (hetu, KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CONSENT, "kela-consent-17", referral_id);
+    Kumppani__V1__Reply *reply;
 
     //  Intake has the client once its consumer opened the case.
     char client_id [64] = "";
