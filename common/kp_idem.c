@@ -9,7 +9,7 @@
 const kp_stmt_t kp_idem_statements [] = {
     { "kp_idem_lookup",
       "SELECT request_hash, reply FROM kp.idempotency"
-      " WHERE service = session_user AND org_id = $1::text AND key = $2::text" },
+      " WHERE org_id = $1::text AND key = $2::text AND service = session_user::text" },
     { "kp_idem_store",
       "INSERT INTO kp.idempotency (org_id, key, operation, request_hash, reply)"
       " VALUES ($1::text, $2::text, $3::text, $4::bytea, $5::bytea)" },
