@@ -10,6 +10,8 @@ int cli_health (int argc, char **argv, const kp_config_t *config);
 int cli_migrate (int argc, char **argv, const kp_config_t *config);
 int cli_cert (int argc, char **argv, const kp_config_t *config);
 int cli_audit (int argc, char **argv, const kp_config_t *config);
+int cli_call (int argc, char **argv, const kp_config_t *config);
+int cli_referral (int argc, char **argv, const kp_config_t *config);
 int cli_tail (int argc, char **argv, const kp_config_t *config);
 
 //  Value of "--name VALUE" in argv, or NULL.

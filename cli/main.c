@@ -17,6 +17,8 @@ static const struct {
     { "migrate", cli_migrate, "apply database migrations (KUMPPANI_DB_ADMIN_CONNINFO)" },
     { "cert",    cli_cert,    "make a CURVE certificate for an organisation" },
     { "audit",   cli_audit,   "verify the audit log's hash chain" },
+    { "call",    cli_call,    "send any operation with a JSON body, print the reply as JSON" },
+    { "referral", cli_referral, "submit, get, list, ack, status of referrals" },
     { "tail",    cli_tail,    "follow the event stream as JSON lines" },
     { NULL }
 };

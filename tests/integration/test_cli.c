@@ -17,6 +17,9 @@
 
 TestSuite (cli, .init = kpt_setup, .fini = kpt_teardown, .timeout = 120);
 
+//  When set, the CLI's standard error goes into the same pipe as its output.
+static bool s_merge_stderr;
+
 //  Starts the CLI acting for org (NULL: no client certificate) with args
 //  (NULL-terminated); *out_fd reads its standard output.
 static pid_t
@@ -39,10 +42,15 @@ s_spawn (const char *org, const char *const *args, int *out_fd)
     if (pid == 0) {
         prctl (PR_SET_PDEATHSIG, SIGKILL);
         dup2 (pipe_fds [1], STDOUT_FILENO);
+        if (s_merge_stderr)
+            dup2 (pipe_fds [1], STDERR_FILENO);
         close (pipe_fds [0]);
         close (pipe_fds [1]);
         setenv ("KUMPPANI_SERVICE_CERTS_DIR", services, 1);
         setenv ("KUMPPANI_STREAM_ENDPOINT", endpoint, 1);
+        setenv ("KUMPPANI_REPORTING_ENDPOINT", kpt_endpoint ("reporting"), 1);
+        setenv ("KUMPPANI_REFERRAL_ENDPOINT", kpt_endpoint ("referral"), 1);
+        setenv ("KUMPPANI_INTAKE_ENDPOINT", kpt_endpoint ("intake"), 1);
         setenv ("KUMPPANI_STREAM_PUB_ENDPOINT", pub_endpoint, 1);
         if (org)
             setenv ("KUMPPANI_CLIENT_CERT", client, 1);
@@ -293,4 +301,83 @@ Test (cli, cert_new_refuses_unknown_type_and_overwriting)
     free (secret_before);
     free (public_after);
     free (secret_after);
+}
+
+//  `kumppani call`: any operation with a JSON body; the reply as JSON; an
+//  error reply's status, code and field on stderr and in the exit status.
+Test (cli, call_sends_a_json_body_and_reports_errors_by_status_code_and_field)
+{
+    kpt_service_start ("reporting", NULL);
+    char out [8192];
+    const char *ok [] = { "call", "reporting", "submit_observation", "--person", "sw-7",
+                          "--role", "social_worker", "--body",
+                          "{\"theme\": \"housing\", \"area\": \"743\", \"period_start\": \"2026-01-01\","
+                          " \"period_end\": \"2026-03-31\", \"description\": \"Evictions rising.\","
+                          " \"clients_concerned\": 6}", NULL };
+    cr_assert_eq (s_run ("muni-743", out, sizeof out, ok), 0, "%s", out);
+    cr_assert (strstr (out, "\"status\":\"STATUS_OK\""), "%s", out);
+    char id [32] = "";
+    const char *at = strstr (out, "\"observation_id\":\"");
+    cr_assert_not_null (at, "%s", out);
+    sscanf (at + strlen ("\"observation_id\":\""), "%26[0-9A-Z]", id);
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM reporting.observations WHERE observation_id = $1"
+                              " AND person_id = 'sw-7'", id), 1);
+
+    //  A refusal: exit 1, and stderr says status, code and field.
+    s_merge_stderr = true;
+    const char *refused [] = { "call", "reporting", "submit_observation", "--role", "social_worker",
+                               "--body", "{\"theme\": \"Housing!\", \"area\": \"743\"}", NULL };
+    cr_assert_eq (s_run ("muni-743", out, sizeof out, refused), 1, "%s", out);
+    cr_assert (strstr (out, "STATUS_INVALID observation.theme at submit_observation.theme"), "%s", out);
+
+    //  Not a valid body: refused before anything is sent, exit 2.
+    const char *unknown [] = { "call", "reporting", "submit_observation", "--body", "{\"colour\": 1}", NULL };
+    cr_assert_eq (s_run ("muni-743", out, sizeof out, unknown), 2, "%s", out);
+    cr_assert (strstr (out, "json.unknown_field at 'colour'"), "%s", out);
+    const char *syntax [] = { "call", "reporting", "submit_observation", "--body", "{\"theme\": ", NULL };
+    cr_assert_eq (s_run ("muni-743", out, sizeof out, syntax), 2, "%s", out);
+    const char *operation [] = { "call", "reporting", "no_such_operation", NULL };
+    cr_assert_eq (s_run ("muni-743", out, sizeof out, operation), 2, "%s", out);
+    s_merge_stderr = false;
+}
+
+//  `kumppani referral …`: Kela submits from a JSON file, gets it back; the
+//  municipality acknowledges; Kela may not.
+Test (cli, referral_submit_get_ack_and_a_refusal)
+{
+    kpt_service_start ("stream", NULL);
+    kpt_service_start ("referral", NULL);
+    char path [] = "/tmp/kpt-referral-XXXXXX";
+    int fd = mkstemp (path);
+    cr_assert_geq (fd, 0);
+    const char *notice = "{\"kind\": \"REFERRAL_KIND_SOCIAL_WORK_NEED\", \"recipient_org\": \"muni-743\","
+        " \"recipient_type\": \"municipality\", \"municipality\": \"743\", \"client_ref\": \"client-cli-1\","
+        " \"reason_category\": \"REASON_CATEGORY_HOUSING\", \"legal_basis\": \"LEGAL_BASIS_CLIENT_REQUEST\"}";
+    cr_assert_eq (write (fd, notice, strlen (notice)), (ssize_t) strlen (notice));
+    close (fd);
+    char out [16384];
+    const char *submit [] = { "referral", "submit", "--json", path, "--role", "kela_officer", NULL };
+    int rc = s_run ("kela", out, sizeof out, submit);
+    unlink (path);
+    cr_assert_eq (rc, 0, "%s", out);
+    char id [32] = "";
+    const char *at = strstr (out, "\"referral_id\":\"");
+    cr_assert_not_null (at, "%s", out);
+    sscanf (at + strlen ("\"referral_id\":\""), "%26[0-9A-Z]", id);
+    cr_assert_eq (strlen (id), 26, "%s", out);
+
+    const char *get [] = { "referral", "get", id, "--role", "kela_officer", NULL };
+    cr_assert_eq (s_run ("kela", out, sizeof out, get), 0, "%s", out);
+    cr_assert (strstr (out, "REFERRAL_STATE_RECEIVED"), "%s", out);
+
+    const char *kela_ack [] = { "referral", "ack", id, "--role", "kela_officer", NULL };
+    cr_assert_eq (s_run ("kela", out, sizeof out, kela_ack), 1, "Kela acknowledged its own notice: %s", out);
+
+    const char *ack [] = { "referral", "ack", id, "--role", "social_worker", "--note", "Seen.", NULL };
+    cr_assert_eq (s_run ("muni-743", out, sizeof out, ack), 0, "%s", out);
+    cr_assert (strstr (out, "REFERRAL_STATE_ACKNOWLEDGED"), "%s", out);
+
+    const char *list [] = { "referral", "list", "--state", "REFERRAL_STATE_ACKNOWLEDGED", "--role", "social_worker", NULL };
+    cr_assert_eq (s_run ("muni-743", out, sizeof out, list), 0, "%s", out);
+    cr_assert (strstr (out, id), "the acknowledged referral is not listed: %s", out);
 }
