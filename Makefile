@@ -6,7 +6,7 @@
 #   make SANITIZE=1 test   the same under ASan + UBSan (separate build dir)
 
 SHELL       := /bin/bash
-PKGS        := libczmq libzmq libprotobuf-c libpq libsodium libcjson
+PKGS        := libczmq libzmq libprotobuf-c libpq libsodium libcjson libmicrohttpd
 CC          ?= cc
 BUILD       := build
 ifeq ($(SANITIZE),1)

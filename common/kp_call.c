@@ -3,6 +3,7 @@
     auditing, and the names of roles and organisation types. */
 #include "kp_server.h"
 #include "kp_audit.h"
+#include "kp_metrics.h"
 
 #include <assert.h>
 #include <stddef.h>
@@ -72,6 +73,7 @@ int
 kp_call_db_fail (kp_call_t *call)
 {
     const char *state = kp_db_sqlstate (call->db);
+    kp_metrics_db_error (kp_server_metrics (call->server));
     kp_log (KP_LOG_WARN, &call->log, "database error %s: %s", state, kp_db_message (call->db));
     return kp_call_fail (call, (Kumppani__V1__Status) kp_db_status_for (state), "db.error",
                          NULL, "the request could not be completed; retry with the same key");

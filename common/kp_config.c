@@ -83,12 +83,25 @@ kp_config_load (const char *service)
     self->log_level = s_env ("KUMPPANI_LOG_LEVEL", "info");
 
     //  Below a few hundred bytes the CURVE handshake itself is refused.
-    long max_msg_size, timeout, drain, poll, hwm;
+    long max_msg_size, timeout, drain, poll, hwm, metrics_port;
+    //  A port per service (they share one environment under make up),
+    //  else the common one.
+    char metrics_var [64] = "KUMPPANI_METRICS_PORT";
+    if (service) {
+        char specific [64];
+        snprintf (specific, sizeof specific, "KUMPPANI_%s_METRICS_PORT", service);
+        for (char *c = specific; *c; c++)
+            *c = (char) (*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+        if (getenv (specific))
+            snprintf (metrics_var, sizeof metrics_var, "%s", specific);
+    }
+    self->metrics_address = s_env ("KUMPPANI_METRICS_ADDRESS", "127.0.0.1");
     if (s_env_long ("KUMPPANI_MAX_MSG_SIZE", 1048576, 1024, 256L * 1048576, &max_msg_size)
     ||  s_env_long ("KUMPPANI_TIMEOUT_MS", 5000, 10, 600000, &timeout)
     ||  s_env_long ("KUMPPANI_DRAIN_MS", 2000, 0, 60000, &drain)
     ||  s_env_long ("KUMPPANI_POLL_MS", 1000, 10, 60000, &poll)
-    ||  s_env_long ("KUMPPANI_STREAM_HWM", 10000, 10, 10000000, &hwm)) {
+    ||  s_env_long ("KUMPPANI_STREAM_HWM", 10000, 10, 10000000, &hwm)
+    ||  s_env_long (metrics_var, 0, 0, 65535, &metrics_port)) {
         kp_config_destroy (&self);
         return NULL;
     }
@@ -97,6 +110,7 @@ kp_config_load (const char *service)
     self->drain_ms = (int) drain;
     self->poll_interval_ms = (int) poll;
     self->stream_hwm = (int) hwm;
+    self->metrics_port = (int) metrics_port;
     return self;
 }
 
@@ -116,6 +130,7 @@ kp_config_destroy (kp_config_t **self_p)
     free (self->hetu_key_file);
     free (self->client_cert);
     free (self->log_level);
+    free (self->metrics_address);
     free (self);
     *self_p = NULL;
 }

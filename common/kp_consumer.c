@@ -6,6 +6,7 @@
 #include "kp_consumer.h"
 #include "kp_stream_client.h"
 #include "kp_log.h"
+#include "kp_metrics.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -51,6 +52,7 @@ struct _kp_consumer_t {
     int64_t parked;
     int timer_id;
     int timeout_ms;
+    kp_metrics_t *metrics;          //  optional
     int backoff_ms;                 //  0 while the stream answers
     int64_t next_try;               //  zclock_mono before which we do not ask
 };
@@ -187,6 +189,8 @@ kp_consumer_poll (kp_consumer_t *self)
         if (!stopped)
             s_advance (self, page->last_seq);
         more = !stopped && page->more;
+        kp_metrics_consumer (self->metrics, self->name,
+                             (int64_t) page->head_seq - (int64_t) self->cursor, self->parked);
         kumppani__v1__reply__free_unpacked (reply, NULL);
     }
 }
@@ -281,6 +285,12 @@ kp_consumer_destroy (kp_consumer_t **self_p)
     free (self->name);
     free (self);
     *self_p = NULL;
+}
+
+void
+kp_consumer_set_metrics (kp_consumer_t *self, kp_metrics_t *metrics)
+{
+    self->metrics = metrics;
 }
 
 uint64_t

@@ -9,6 +9,7 @@
 
 #include "kp_config.h"
 #include "kp_db.h"
+#include "kp_metrics.h"
 #include "kumppani/v1/envelope.pb-c.h"
 
 #include <czmq.h>
@@ -33,6 +34,8 @@ void kp_consumer_destroy (kp_consumer_t **self_p);
 //  Catches up now (also runs on live events and on the timer).
 void kp_consumer_poll (kp_consumer_t *self);
 uint64_t kp_consumer_cursor (kp_consumer_t *self);
+//  Reports lag (head - cursor) and parked events to a service's metrics.
+void kp_consumer_set_metrics (kp_consumer_t *self, kp_metrics_t *metrics);
 int64_t kp_consumer_parked (kp_consumer_t *self);
 
 extern const kp_stmt_t kp_consumer_statements [];

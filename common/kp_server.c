@@ -7,6 +7,7 @@
 #include "kp_codec.h"
 #include "kp_idem.h"
 #include "kp_ids.h"
+#include "kp_metrics.h"
 #include "kp_outbox.h"
 #include "kp_txn.h"
 
@@ -29,6 +30,7 @@ typedef struct s_item {
     Kumppani__V1__Reply reply;
     kp_call_t call;
     bool decodable;
+    int64_t received_us;            //  for the latency histogram
 } s_item_t;
 
 struct _kp_server_t {
@@ -44,6 +46,7 @@ struct _kp_server_t {
     time_t started;
     kp_health_fn *health_hook;
     s_item_t *items;                //  one batch of received requests, reused
+    kp_metrics_t *metrics;
 };
 
 static volatile sig_atomic_t s_reload_requested = 0;
@@ -116,6 +119,12 @@ kp_server_new (const kp_config_t *config, kp_service_t service,
         kp_error ("cannot bind %s: %s", config->endpoints [service], zmq_strerror (zmq_errno ()));
         goto failed;
     }
+    self->metrics = kp_metrics_new (kp_service_name (service));
+    if (config->metrics_port
+    &&  kp_metrics_serve (self->metrics, config->metrics_address, config->metrics_port)) {
+        kp_error ("cannot serve metrics on %s:%d", config->metrics_address, config->metrics_port);
+        goto failed;
+    }
     self->items = calloc (KP_SERVER_BATCH, sizeof (s_item_t));
     assert (self->items);
     self->loop = zloop_new ();
@@ -144,6 +153,7 @@ kp_server_destroy (kp_server_t **self_p)
     zcert_destroy (&self->cert);
     kp_db_destroy (&self->db);
     free (self->items);
+    kp_metrics_destroy (&self->metrics);
     free (self);
     *self_p = NULL;
 }
@@ -158,6 +168,12 @@ kp_db_t *
 kp_server_db (kp_server_t *self)
 {
     return self->db;
+}
+
+kp_metrics_t *
+kp_server_metrics (kp_server_t *self)
+{
+    return self->metrics;
 }
 
 void
@@ -358,8 +374,12 @@ s_send (kp_server_t *self, s_item_t *item)
     if (zmsg_send (&msg, self->router) == -1) {
         //  ROUTER_MANDATORY: the peer is gone or full. The client retries.
         kp_log (KP_LOG_WARN, &call->log, "reply not delivered: %s", zmq_strerror (zmq_errno ()));
+        kp_metrics_reply_dropped (self->metrics);
         zmsg_destroy (&msg);
     }
+    //  (A reply replayed from the idempotency store carries its stored status.)
+    kp_metrics_request (self->metrics, call->operation ? call->operation : "undecodable",
+                        (int) call->reply->status, zclock_usecs () - item->received_us);
     bool refused = call->reply->status != KUMPPANI__V1__STATUS__STATUS_OK && call->reply->error;
     kp_log (refused ? KP_LOG_INFO : KP_LOG_DEBUG, &call->log, "%s -> %s",
             call->operation ? call->operation : "?", refused ? call->reply->error->code : "ok");
@@ -391,6 +411,7 @@ s_on_request (zloop_t *loop, zsock_t *reader, void *arg)
             break;                  //  interrupted
         s_item_t *item = &items [count];
         memset (item, 0, sizeof *item);
+        item->received_us = zclock_usecs ();
         if (s_receive (self, msg, item))
             count++;
         else

@@ -10,6 +10,7 @@
 #include "kp_config.h"
 #include "kp_db.h"
 #include "kp_log.h"
+#include "kp_metrics.h"
 #include "kumppani/v1/envelope.pb-c.h"
 
 #include <czmq.h>
@@ -70,6 +71,8 @@ void kp_server_destroy (kp_server_t **self_p);
 //  The loop, for services that add their own readers and timers.
 zloop_t *kp_server_loop (kp_server_t *self);
 kp_db_t *kp_server_db (kp_server_t *self);
+//  This process's metrics (counted always, served when a port is set).
+kp_metrics_t *kp_server_metrics (kp_server_t *self);
 //  Serves until SIGTERM / SIGINT, then drains: no new requests are read,
 //  the reply in hand is sent with linger. 0 on a clean stop.
 int kp_server_run (kp_server_t *self);

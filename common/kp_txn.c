@@ -62,13 +62,16 @@ kp_txn_run_read (kp_call_t *call)
     kp_call_db_fail (call);
 }
 
-//  A stored reply, re-packed with this request's correlation id.
+//  A stored reply, re-packed with this request's correlation id; *status
+//  gets the status it was stored with (for logs and metrics).
 static uint8_t *
-s_repack_stored (const char *correlation_id, const uint8_t *stored, size_t size, size_t *out_size)
+s_repack_stored (const char *correlation_id, const uint8_t *stored, size_t size, size_t *out_size,
+                 Kumppani__V1__Status *status)
 {
     Kumppani__V1__Reply *reply = kumppani__v1__reply__unpack (NULL, size, stored);
     if (!reply)
         return NULL;
+    *status = reply->status;
     char *original = reply->correlation_id;
     reply->correlation_id = (char *) correlation_id;
     uint8_t *packed = kp_codec_pack (&reply->base, out_size);
@@ -96,7 +99,7 @@ s_write_one (kp_call_t *call, const uint8_t *hash)
     if (found == 1) {
         if (same_request)
             call->packed = s_repack_stored (call->request->correlation_id, stored, stored_size,
-                                            &call->packed_size);
+                                            &call->packed_size, &call->reply->status);
         free (stored);
         if (!same_request)
             kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "idempotency.key_reused",

@@ -37,6 +37,7 @@ intake_new (kp_server_t *server, const kp_config_t *config)
     free (cert);
     if (!self->referrals || intake_reminder_start (self))
         goto failed;
+    kp_consumer_set_metrics (self->referrals, kp_server_metrics (server));
     kp_server_set_health_hook (server, s_health);
     return self;
 

@@ -48,6 +48,7 @@ referral_context_new (kp_server_t *server, const kp_config_t *config)
     free (cert);
     if (!self->consumer)
         goto failed;
+    kp_consumer_set_metrics (self->consumer, kp_server_metrics (server));
     self->clock_timer = zloop_timer (self->loop, (size_t) config->poll_interval_ms, 0, s_on_clock, self);
     kp_server_set_health_hook (server, s_health);
     return self;

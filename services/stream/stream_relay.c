@@ -9,6 +9,7 @@
     replays. Nothing is lost: the database is the log. */
 #include "stream_server.h"
 #include "stream_scope.h"
+#include "kp_metrics.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ struct _stream_relay_t {
     uint64_t published;             //  last seq sent live
     uint64_t head;
     int timer_id;
+    kp_metrics_t *metrics;
 };
 
 static int s_on_notify (zloop_t *loop, zmq_pollitem_t *item, void *arg);
@@ -93,6 +95,7 @@ s_publish_new (stream_relay_t *self)
             self->published = seq;
         }
         PQclear (rows);
+        kp_metrics_events_published (self->metrics, (uint64_t) count);
         if (self->published > self->head)
             self->head = self->published;
         if (count < RELAY_BATCH)
@@ -189,6 +192,7 @@ stream_relay_new (kp_server_t *server, const kp_config_t *config)
         return NULL;
     self->fd = -1;
     self->loop = kp_server_loop (server);
+    self->metrics = kp_server_metrics (server);
     char *conninfo = kp_config_db_conninfo (config);
     self->db = conninfo ? kp_db_new (conninfo, 10000) : NULL;
     free (conninfo);

@@ -72,8 +72,8 @@ s_make_cert (const char *dir, const char *name, const char *type, const char *mu
 }
 
 //  A free TCP port on loopback, found by binding port 0.
-static int
-s_free_port (void)
+int
+kpt_free_port (void)
 {
     int fd = socket (AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
@@ -101,9 +101,9 @@ kpt_setup (void)
         s_make_cert (services, s_service_names [index], "service", NULL, admitted);
         snprintf (s_services [index].name, sizeof s_services [index].name, "%s", s_service_names [index]);
         snprintf (s_services [index].endpoint, sizeof s_services [index].endpoint,
-                  "tcp://127.0.0.1:%d", s_free_port ());
+                  "tcp://127.0.0.1:%d", kpt_free_port ());
         snprintf (s_services [index].pub_endpoint, sizeof s_services [index].pub_endpoint,
-                  "tcp://127.0.0.1:%d", s_free_port ());
+                  "tcp://127.0.0.1:%d", kpt_free_port ());
         s_services [index].pid = 0;
     }
     for (int index = 0; s_orgs [index].org; index++)

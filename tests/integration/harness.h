@@ -32,6 +32,8 @@ int kpt_service_wait (const char *service);
 //  Sends a signal without waiting.
 void kpt_service_signal (const char *service, int signum);
 const char *kpt_endpoint (const char *service);
+//  A TCP port on loopback that was free a moment ago.
+int kpt_free_port (void);
 //  The stream's XPUB endpoint.
 const char *kpt_pub_endpoint (void);
 //  "DIR/kind" (kind: services, clients, admitted) and "DIR/kind/name.cert";

@@ -1,0 +1,30 @@
+/*  kp_metrics — Prometheus text metrics for one service process: requests
+    by operation and status, a latency histogram, database errors, replies
+    that could not be delivered, events published, consumer lag and parked
+    events. Counters are lock-free atomics written by the service's loop;
+    libmicrohttpd's own thread renders them on GET /metrics. Off unless a
+    port is configured, and bound to loopback by default. */
+#ifndef KP_METRICS_H
+#define KP_METRICS_H
+
+#include <stdint.h>
+
+typedef struct _kp_metrics_t kp_metrics_t;
+
+kp_metrics_t *kp_metrics_new (const char *service);
+void kp_metrics_destroy (kp_metrics_t **self_p);
+//  Serves GET /metrics on address:port; 0 or -1.
+int kp_metrics_serve (kp_metrics_t *self, const char *address, int port);
+
+//  operation is a static string (a route's name); status a reply status value.
+void kp_metrics_request (kp_metrics_t *self, const char *operation, int status, int64_t micros);
+void kp_metrics_db_error (kp_metrics_t *self);
+void kp_metrics_reply_dropped (kp_metrics_t *self);
+void kp_metrics_events_published (kp_metrics_t *self, uint64_t count);
+//  A consumer's figures: how far behind the stream head, and how many parked.
+void kp_metrics_consumer (kp_metrics_t *self, const char *consumer, int64_t lag, int64_t parked);
+
+//  The text a scrape returns; caller frees.
+char *kp_metrics_render (kp_metrics_t *self);
+
+#endif
