@@ -1,13 +1,23 @@
 /*  reporting_server — operation → handler, and who may call it. This
-    table is the reporting service's authorisation matrix. */
+    table is the reporting service's authorisation matrix by organisation
+    type; which data a caller sees is reporting_access's. */
 #include "reporting_server.h"
 
 //  Organisations whose workers observe local phenomena first hand.
 #define REPORTING_OBSERVERS "municipality ngo debt_counselling parish te_office housing"
+//  Who may ask for a report at all: municipalities, Kela (its referral
+//  SLA) and project coordinators. Integrators and the rest: never here.
+#define REPORTING_READERS   "kela " REPORTING_COORDINATING
 
 static const kp_route_t s_routes [] = {
     { KUMPPANI__V1__REQUEST__BODY_SUBMIT_OBSERVATION, "reporting.submit_observation",
       KP_ROUTE_MUTATING, REPORTING_OBSERVERS, reporting_observation_submit },
+    { KUMPPANI__V1__REQUEST__BODY_DEFINE_PROJECT, "reporting.define_project",
+      KP_ROUTE_MUTATING, REPORTING_COORDINATING, reporting_project_define },
+    { KUMPPANI__V1__REQUEST__BODY_LINK_TO_PROJECT, "reporting.link_to_project",
+      KP_ROUTE_MUTATING, REPORTING_COORDINATING, reporting_project_link },
+    { KUMPPANI__V1__REQUEST__BODY_RUN_REPORT, "reporting.run_report",
+      0, REPORTING_READERS, reporting_report_run },
     { 0 }
 };
 

@@ -1,13 +1,99 @@
-/*  reporting_server — the reporting service's dispatch table and the
-    handlers it names. */
+/*  reporting_server — the reporting service's parts: the dispatch table,
+    the scope a report runs in, the table builder, and the handlers and
+    report builders each concern file provides. */
 #ifndef REPORTING_SERVER_H
 #define REPORTING_SERVER_H
 
+#include "kp_calendar.h"
+#include "kp_ids.h"
 #include "kp_service.h"
 
 extern const kp_service_def_t reporting_service;
 extern const kp_stmt_t reporting_statements [];
 
+//  Organisation types that coordinate projects (a person with the
+//  COORDINATOR role acting for one). TASOS was run by a university.
+#define REPORTING_COORDINATING  "municipality ngo parish debt_counselling university"
+
+//  A project as the access rules need it.
+typedef struct {
+    char id [KP_ID_LEN + 1];
+    char owner_org [64];
+    char municipalities [256];      //  space-separated codes
+    int64_t planned_participants;
+} reporting_project_t;
+
+//  1 found, 0 not found, -1 database error.
+int reporting_project_load (kp_db_t *db, const char *id, reporting_project_t *project);
+bool reporting_project_has_municipality (const reporting_project_t *project, const char *code);
+
+//  What one report may see, resolved from who asks (reporting_access).
+//  Empty strings mean "no restriction".
+typedef struct {
+    const char *report;
+    char period_start [11];
+    char period_end [11];
+    char project_id [KP_ID_LEN + 1];
+    char municipality [16];
+    char sender_org [64];           //  Kela: its own notices only
+    int threshold;
+    const reporting_project_t *project;     //  NULL without one
+} reporting_scope_t;
+
+//  reporting_access: the rules, one function each. Each returns 0, or -1
+//  with the call failed (FORBIDDEN / NOT_FOUND / INVALID).
+int reporting_access_scope (kp_call_t *call, const reporting_project_t *project,
+                            reporting_scope_t *scope);
+int reporting_access_may_define (kp_call_t *call);
+//  May the caller link activities to the project (its coordinator or one of
+//  its municipalities)? Cases are checked one by one in reporting_project.
+int reporting_access_may_link (kp_call_t *call, const reporting_project_t *project);
+bool reporting_access_is_coordinator (kp_call_t *call, const reporting_project_t *project);
+
+//  reporting_table: a report under construction (see reporting_table.c).
+typedef struct _reporting_table_t reporting_table_t;
+
+reporting_table_t *reporting_table_new (const reporting_scope_t *scope, const char *const *columns);
+void reporting_table_destroy (reporting_table_t **self_p);
+//  Starts a row; the cells below fill it. Each returns 0 or -1 (memory).
+int reporting_table_row (reporting_table_t *self);
+int reporting_table_text (reporting_table_t *self, int column, const char *text);
+//  A figure that counts no people (a plan, a number of observations).
+int reporting_table_figure (reporting_table_t *self, int column, int64_t value);
+//  A count of people: goes through disclosure control. Returns its cell
+//  id for reporting_table_line, or -1.
+int reporting_table_count (reporting_table_t *self, int column, int64_t people);
+//  A count of people that is not published but from which a published
+//  one could be derived (n - improved); -1 on failure.
+int reporting_table_unpublished (reporting_table_t *self, int64_t people);
+//  A statistic over the people of the row's count in base (and base2, or
+//  -1): hidden whenever one of them is.
+int reporting_table_statistic (reporting_table_t *self, int column, const char *text,
+                               int base, int base2);
+//  Count cells that add up (a column with its total, a row with its total).
+int reporting_table_line (reporting_table_t *self, const int *cells, size_t count);
+//  The current row is hidden whole when people is under the threshold.
+int reporting_table_row_people (reporting_table_t *self, int64_t people);
+//  The cell id of a count in the current row's column, -1 if none.
+int reporting_table_cell_of (reporting_table_t *self, int row, int column);
+//  Applies disclosure control and sets the call's reply. 0 or -1.
+int reporting_table_reply (reporting_table_t *self, kp_call_t *call);
+
+//  The reports: each fills table for scope. 0, or -1 with the call failed.
+typedef int (reporting_report_fn) (kp_call_t *call, const reporting_scope_t *scope);
+int reporting_sla_report (kp_call_t *call, const reporting_scope_t *scope);
+int reporting_participants_report (kp_call_t *call, const reporting_scope_t *scope);
+int reporting_outcomes_report (kp_call_t *call, const reporting_scope_t *scope);
+int reporting_social_report (kp_call_t *call, const reporting_scope_t *scope);
+//  Scope parameters for the report statements, in this order:
+//  $1 period start, $2 period end, $3 municipality, $4 project, $5 sender.
+#define REPORTING_SCOPE_PARAMS 5
+void reporting_scope_params (const reporting_scope_t *scope, const char *values [REPORTING_SCOPE_PARAMS]);
+
+//  Handlers.
 int reporting_observation_submit (kp_call_t *call);
+int reporting_project_define (kp_call_t *call);
+int reporting_project_link (kp_call_t *call);
+int reporting_report_run (kp_call_t *call);
 
 #endif

@@ -1,5 +1,17 @@
-/*  reporting_sql — every statement the reporting service prepares. */
+/*  reporting_sql — every statement the reporting service prepares. The
+    report statements share their first parameters (reporting_scope_params):
+    $1 period start, $2 period end, $3 municipality, $4 project, $5 sender;
+    '' means no restriction. They return no identifier of a person. */
 #include "reporting_server.h"
+
+//  The cases a report may count: in the municipality, and linked to the
+//  project when one is given.
+#define REPORTING_CASE_SCOPE(alias) \
+    " ($3::text = '' OR " alias ".municipality = $3::text)" \
+    " AND ($4::text = '' OR " alias ".case_id IN" \
+    "   (SELECT pc.case_id FROM reporting.project_cases pc WHERE pc.project_id = $4::text))"
+
+#define REPORTING_HELSINKI_DATE(column) "((" column ") AT TIME ZONE 'Europe/Helsinki')::date"
 
 const kp_stmt_t reporting_statements [] = {
     { "observation_insert",
@@ -7,5 +19,104 @@ const kp_stmt_t reporting_statements [] = {
       " period_start, period_end, description, clients_concerned)"
       " VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::date, $7::date,"
       " $8::text, $9::int4)" },
+    { "municipality_exists",
+      "SELECT 1 FROM kp.municipalities WHERE code = $1::text" },
+    { "project_insert",
+      "INSERT INTO reporting.projects (project_id, owner_org, name, period_start, period_end,"
+      " planned_participants, created_by)"
+      " VALUES ($1::text, $2::text, $3::text, $4::date, $5::date, $6::int4, $7::text)" },
+    { "project_municipality_insert",
+      "INSERT INTO reporting.project_municipalities (project_id, municipality)"
+      " VALUES ($1::text, $2::text) ON CONFLICT DO NOTHING" },
+    { "project_target_insert",
+      "INSERT INTO reporting.project_targets (project_id, code, description, min_value, max_value)"
+      " VALUES ($1::text, $2::text, $3::text, $4::int8, $5::int8)" },
+    { "project_load",
+      "SELECT p.owner_org, p.planned_participants,"
+      " coalesce ((SELECT string_agg (m.municipality, ' ' ORDER BY m.municipality)"
+      "   FROM reporting.project_municipalities m WHERE m.project_id = p.project_id), '')"
+      " FROM reporting.projects p WHERE p.project_id = $1::text" },
+    { "case_municipality",
+      "SELECT municipality FROM intake.cases WHERE case_id = $1::text" },
+    { "project_case_insert",
+      "INSERT INTO reporting.project_cases (project_id, case_id, municipality, linked_by_org)"
+      " VALUES ($1::text, $2::text, $3::text, $4::text) ON CONFLICT DO NOTHING RETURNING 1" },
+    { "project_activity_insert",
+      "INSERT INTO reporting.project_activities (project_id, activity_id, linked_by_org)"
+      " VALUES ($1::text, $2::text, $3::text) ON CONFLICT DO NOTHING RETURNING 1" },
+
+    //  One row per notice to a municipality received in the period:
+    //  municipality, month, kind, received, the day the receiver first
+    //  answered it (left RECEIVED), the assessment start, and where its
+    //  clock stands on $6 (today). Working days are counted in C
+    //  (kp_calendar), which SQL does not know.
+    { "report_referral_sla",
+      "SELECT r.municipality, to_char (r.received_on, 'YYYY-MM'), r.kind, r.received_on::text,"
+      " coalesce ((SELECT " REPORTING_HELSINKI_DATE ("min (h.at)") "::text"
+      "   FROM referral.referral_history h"
+      "   WHERE h.referral_id = r.referral_id AND h.from_state = 1 AND h.to_state <> 1), ''),"
+      " coalesce (" REPORTING_HELSINKI_DATE ("r.assessment_started_at") "::text, ''),"
+      " referral.deadline_state (r.deadline, r.warning_on, r.clock_stopped_at, r.deadline_met, $6::date)"
+      " FROM referral.referrals r"
+      " WHERE r.recipient_type = 'municipality'"
+      " AND r.received_on BETWEEN $1::date AND $2::date"
+      " AND ($3::text = '' OR r.municipality = $3::text)"
+      " AND ($5::text = '' OR r.sender_org = $5::text)"
+      " AND ($4::text = '' OR r.referral_id IN (SELECT cr.referral_id FROM intake.case_referrals cr"
+      "   JOIN reporting.project_cases pc ON pc.case_id = cr.case_id WHERE pc.project_id = $4::text))"
+      " ORDER BY 1, 2, 3" },
+
+    //  One row per person with a case in scope opened in the period, from
+    //  the first such case: gender, age then (-1 unknown), labour market
+    //  status, education level, the case's municipality.
+    { "report_participants",
+      "SELECT DISTINCT ON (cl.client_id) coalesce (cl.gender::text, 'not_told'),"
+      " CASE WHEN cl.birth_date IS NOT NULL"
+      "   THEN extract (year FROM age (" REPORTING_HELSINKI_DATE ("k.opened_at") ", cl.birth_date))::int"
+      "   WHEN cl.birth_year IS NOT NULL"
+      "   THEN extract (year FROM " REPORTING_HELSINKI_DATE ("k.opened_at") ")::int - cl.birth_year"
+      "   ELSE -1 END,"
+      " coalesce (cl.labour_market_status::text, 'unknown'),"
+      " coalesce (cl.education_level::text, 'unknown'), k.municipality"
+      " FROM intake.cases k JOIN intake.clients cl ON cl.client_id = k.client_id"
+      " WHERE " REPORTING_HELSINKI_DATE ("k.opened_at") " BETWEEN $1::date AND $2::date"
+      " AND $5::text = '' AND" REPORTING_CASE_SCOPE ("k")
+      " ORDER BY cl.client_id, k.opened_at, k.case_id" },
+
+    //  Per instrument item: pairs, improved, sum of change (end - start).
+    { "report_outcomes",
+      "WITH m AS (SELECT m.measurement_id, m.case_id, coalesce (m.measure_id, '') AS measure,"
+      "   m.code, m.version, m.timepoint, m.recorded_at"
+      "   FROM intake.measurements m JOIN intake.cases k ON k.case_id = m.case_id"
+      "   WHERE $5::text = '' AND" REPORTING_CASE_SCOPE ("k") "),"
+      " s AS (SELECT DISTINCT ON (case_id, measure, code, version) * FROM m"
+      "   WHERE timepoint = 'start'"
+      "   ORDER BY case_id, measure, code, version, recorded_at, measurement_id),"
+      " e AS (SELECT DISTINCT ON (case_id, measure, code, version) * FROM m"
+      "   WHERE timepoint = 'end'"
+      "   AND " REPORTING_HELSINKI_DATE ("recorded_at") " BETWEEN $1::date AND $2::date"
+      "   ORDER BY case_id, measure, code, version, recorded_at DESC, measurement_id DESC)"
+      " SELECT i.code, i.item_code, count (*),"
+      " count (*) FILTER (WHERE CASE WHEN i.higher_is_better THEN es.score > ss.score"
+      "   ELSE es.score < ss.score END),"
+      " coalesce (sum (es.score - ss.score), 0)"
+      " FROM s JOIN e USING (case_id, measure, code, version)"
+      " JOIN intake.measurement_scores ss ON ss.measurement_id = s.measurement_id"
+      " JOIN intake.measurement_scores es ON es.measurement_id = e.measurement_id"
+      "   AND es.item_code = ss.item_code"
+      " JOIN intake.instrument_items i ON i.code = s.code AND i.version = s.version"
+      "   AND i.item_code = ss.item_code"
+      " GROUP BY i.code, i.item_code, i.position ORDER BY i.code, i.position" },
+
+    //  Observations whose period meets the report's, by theme and area; a
+    //  project's areas are its municipalities.
+    { "report_social",
+      "SELECT theme, area, count (*), coalesce (sum (clients_concerned), 0)"
+      " FROM reporting.observations"
+      " WHERE period_start <= $2::date AND period_end >= $1::date AND $5::text = ''"
+      " AND ($3::text = '' OR area = $3::text)"
+      " AND ($4::text = '' OR area IN (SELECT pm.municipality FROM reporting.project_municipalities pm"
+      "   WHERE pm.project_id = $4::text))"
+      " GROUP BY theme, area ORDER BY theme, area" },
     { NULL }
 };

@@ -1,0 +1,169 @@
+/*  reporting_participants — ESF participants: each person counted once
+    (per project when one is given), by gender and by age band, labour
+    market status, education level and municipality, with the plan beside
+    the actual figure. Attributes are the start snapshot: what intake holds,
+    age at the person's first case in scope. */
+#include "reporting_server.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+//  Columns: the gender breakdown is in every row (gender-sensitive
+//  reporting); rows are the other breakdowns, each a block adding up to
+//  the first row, "all".
+enum { COL_DIMENSION, COL_CATEGORY, COL_WOMAN, COL_MAN, COL_NON_BINARY, COL_NOT_TOLD, COL_TOTAL };
+#define GENDERS 4
+static const char *const s_columns [] = {
+    "dimension", "category", "woman", "man", "non_binary", "not_told", "total", NULL
+};
+static const char *const s_genders [] = { "woman", "man", "non_binary", "not_told", NULL };
+
+static const char *const s_age_bands [] = { "under_18", "18_29", "30_54", "55_plus", "unknown", NULL };
+static const char *const s_labour [] = {
+    "unemployed", "long_term_unemployed", "inactive", "inactive_not_in_education", "employed",
+    "student", "unknown", NULL
+};
+static const char *const s_education [] = { "isced_0_2", "isced_3_4", "isced_5_8", "unknown", NULL };
+
+#define MUNICIPALITIES_MAX 64
+
+static const char *
+s_age_band (int age)
+{
+    return age < 0 ? "unknown" : age < 18 ? "under_18" : age < 30 ? "18_29" : age < 55 ? "30_54" : "55_plus";
+}
+
+static int
+s_index (const char *const *names, const char *name)
+{
+    for (int index = 0; names [index]; index++)
+        if (strcmp (names [index], name) == 0)
+            return index;
+    return -1;
+}
+
+//  One block: its categories, and per category and gender a count.
+typedef struct {
+    const char *dimension;
+    const char *const *categories;
+    int64_t (*counts) [GENDERS];
+} s_block_t;
+
+//  Adds one block's rows, each a line with its total; returns how many.
+static int
+s_block (reporting_table_t *table, const s_block_t *block)
+{
+    int rows = 0;
+    for (int category = 0; block->categories [category]; category++, rows++) {
+        int64_t total = 0;
+        int cells [GENDERS + 1];
+        if (reporting_table_row (table)
+        ||  reporting_table_text (table, COL_DIMENSION, block->dimension)
+        ||  reporting_table_text (table, COL_CATEGORY, block->categories [category]))
+            return -1;
+        for (int gender = 0; gender < GENDERS; gender++) {
+            total += block->counts [category][gender];
+            if ((cells [gender] = reporting_table_count (table, COL_WOMAN + gender,
+                                                         block->counts [category][gender])) < 0)
+                return -1;
+        }
+        if ((cells [GENDERS] = reporting_table_count (table, COL_TOTAL, total)) < 0
+        ||  reporting_table_line (table, cells, GENDERS + 1)
+        ||  reporting_table_row_people (table, total))
+            return -1;
+    }
+    return rows;
+}
+
+int
+reporting_participants_report (kp_call_t *call, const reporting_scope_t *scope)
+{
+    const char *values [REPORTING_SCOPE_PARAMS];
+    reporting_scope_params (scope, values);
+    PGresult *result = kp_db_exec (call->db, "report_participants", REPORTING_SCOPE_PARAMS, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    int rc = -1;
+    reporting_table_t *table = reporting_table_new (scope, s_columns);
+    //  Municipalities: those of the project, else the scope's, else those seen.
+    const char *municipalities [MUNICIPALITIES_MAX + 1] = { NULL };
+    char project_codes [256];
+    int n_municipalities = 0;
+    if (scope->project && !*scope->municipality) {
+        snprintf (project_codes, sizeof project_codes, "%s", scope->project->municipalities);
+        for (char *save = NULL, *code = strtok_r (project_codes, " ", &save);
+             code && n_municipalities < MUNICIPALITIES_MAX; code = strtok_r (NULL, " ", &save))
+            municipalities [n_municipalities++] = code;
+    }
+    else
+    if (*scope->municipality)
+        municipalities [n_municipalities++] = scope->municipality;
+    int64_t all [GENDERS] = { 0 }, ages [5][GENDERS] = { { 0 } }, labour [7][GENDERS] = { { 0 } },
+            education [4][GENDERS] = { { 0 } }, places [MUNICIPALITIES_MAX][GENDERS] = { { 0 } };
+    if (!table)
+        goto cleanup;
+    for (int row = 0; row < PQntuples (result); row++) {
+        int gender = s_index (s_genders, PQgetvalue (result, row, 0));
+        int age = s_index (s_age_bands, s_age_band (atoi (PQgetvalue (result, row, 1))));
+        int status = s_index (s_labour, PQgetvalue (result, row, 2));
+        int level = s_index (s_education, PQgetvalue (result, row, 3));
+        const char *municipality = PQgetvalue (result, row, 4);
+        int place = -1;
+        for (int index = 0; index < n_municipalities && place < 0; index++)
+            if (strcmp (municipalities [index], municipality) == 0)
+                place = index;
+        if (place < 0 && n_municipalities < MUNICIPALITIES_MAX) {
+            place = n_municipalities;
+            municipalities [n_municipalities++] = PQgetvalue (result, row, 4);
+        }
+        if (gender < 0 || age < 0 || status < 0 || level < 0 || place < 0)
+            goto cleanup;       //  an enum value this report does not know: fail loudly
+        all [gender]++;
+        ages [age][gender]++;
+        labour [status][gender]++;
+        education [level][gender]++;
+        places [place][gender]++;
+    }
+    const char *const *all_names = (const char *const []) { "all", NULL };
+    s_block_t blocks [] = {
+        { "all", all_names, (int64_t (*) [GENDERS]) all },
+        { "age_band", s_age_bands, ages },
+        { "labour_market_status", s_labour, labour },
+        { "education_level", s_education, education },
+        { "municipality", municipalities, places }
+    };
+    //  Row 0 is "all"; each block's rows follow in order.
+    int block_first [5], block_rows [5], next = 0;
+    for (int index = 0; index < 5; index++) {
+        block_first [index] = next;
+        if ((block_rows [index] = s_block (table, &blocks [index])) < 0)
+            goto cleanup;
+        next += block_rows [index];
+    }
+    //  Each block's columns add up to the "all" row.
+    for (int index = 1; index < 5; index++)
+        for (int column = COL_WOMAN; column <= COL_TOTAL; column++) {
+            int cells [MUNICIPALITIES_MAX + 1], count = 0;
+            for (int row = 0; row < block_rows [index]; row++)
+                cells [count++] = reporting_table_cell_of (table, block_first [index] + row, column);
+            cells [count++] = reporting_table_cell_of (table, 0, column);
+            if (reporting_table_line (table, cells, (size_t) count))
+                goto cleanup;
+        }
+    if (scope->project) {
+        //  The plan is not a count of people: it is published as it is.
+        if (reporting_table_row (table)
+        ||  reporting_table_text (table, COL_DIMENSION, "plan")
+        ||  reporting_table_text (table, COL_CATEGORY, "planned_participants")
+        ||  reporting_table_figure (table, COL_TOTAL, scope->project->planned_participants))
+            goto cleanup;
+    }
+    rc = reporting_table_reply (table, call);
+
+cleanup:
+    if (rc && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "reporting.internal", NULL, "report failed");
+    reporting_table_destroy (&table);
+    PQclear (result);
+    return rc;
+}

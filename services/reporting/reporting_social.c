@@ -1,0 +1,55 @@
+/*  reporting_social — social reporting (sosiaalinen raportointi): the
+    workers' observations whose period meets the report's, by theme and
+    area: how many observations, how many clients they concern, and the
+    totals; the clients concerned are the count that is protected. */
+#include "reporting_server.h"
+
+#include <stdlib.h>
+
+enum { COL_THEME, COL_AREA, COL_OBSERVATIONS, COL_CLIENTS };
+static const char *const s_columns [] = { "theme", "area", "observations", "clients_concerned", NULL };
+
+int
+reporting_social_report (kp_call_t *call, const reporting_scope_t *scope)
+{
+    const char *values [REPORTING_SCOPE_PARAMS];
+    reporting_scope_params (scope, values);
+    PGresult *result = kp_db_exec (call->db, "report_social", REPORTING_SCOPE_PARAMS, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    int rc = -1, rows = PQntuples (result);
+    int *column = calloc ((size_t) rows + 1, sizeof (int));
+    reporting_table_t *table = reporting_table_new (scope, s_columns);
+    int64_t observations = 0, clients = 0;
+    if (!table || !column)
+        goto cleanup;
+    for (int row = 0; row < rows; row++) {
+        int64_t seen = strtoll (PQgetvalue (result, row, 2), NULL, 10);
+        int64_t concerned = strtoll (PQgetvalue (result, row, 3), NULL, 10);
+        observations += seen;
+        clients += concerned;
+        if (reporting_table_row (table)
+        ||  reporting_table_text (table, COL_THEME, PQgetvalue (result, row, 0))
+        ||  reporting_table_text (table, COL_AREA, PQgetvalue (result, row, 1))
+        ||  reporting_table_figure (table, COL_OBSERVATIONS, seen)
+        ||  (column [row] = reporting_table_count (table, COL_CLIENTS, concerned)) < 0)
+            goto cleanup;
+    }
+    //  The total is published, so the column is a line.
+    if (reporting_table_row (table)
+    ||  reporting_table_text (table, COL_THEME, "all")
+    ||  reporting_table_text (table, COL_AREA, "all")
+    ||  reporting_table_figure (table, COL_OBSERVATIONS, observations)
+    ||  (column [rows] = reporting_table_count (table, COL_CLIENTS, clients)) < 0
+    ||  reporting_table_line (table, column, (size_t) rows + 1))
+        goto cleanup;
+    rc = reporting_table_reply (table, call);
+
+cleanup:
+    if (rc && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "reporting.internal", NULL, "report failed");
+    reporting_table_destroy (&table);
+    free (column);
+    PQclear (result);
+    return rc;
+}

@@ -1,0 +1,585 @@
+/*  The reporting service through real CURVE sockets against the test
+    cluster: a seeded TASOS-like scenario (intake and referral rows put in
+    with the administrator connection) whose report figures are checked
+    against values computed here; disclosure control as the tables show
+    it, secondary suppression included; who is refused; bad requests. */
+#include "harness.h"
+#include "kp_calendar.h"
+#include "kp_ids.h"
+
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+TestSuite (reporting, .init = kpt_setup, .fini = kpt_teardown, .timeout = 90);
+
+#define ROLE(name) KUMPPANI__V1__ROLE__ROLE_ ## name
+#define STATUS(name) KUMPPANI__V1__STATUS__STATUS_ ## name
+#define BODY(name) KUMPPANI__V1__REQUEST__BODY_ ## name
+
+static Kumppani__V1__Reply *
+s_call (kp_client_t *client, Kumppani__V1__Role role, int body_case, void *body)
+{
+    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+    Kumppani__V1__Actor actor;
+    kpt_request (&request, &actor, role, body_case != BODY (RUN_REPORT));
+    request.body_case = body_case;
+    request.health = body;          //  every body is a pointer in one union
+    Kumppani__V1__Reply *reply = kpt_call (client, &request);
+    cr_assert_not_null (reply, "no reply to body %d", body_case);
+    return reply;
+}
+
+static void
+s_expect (Kumppani__V1__Reply *reply, Kumppani__V1__Status status, const char *code, const char *field)
+{
+    cr_assert_eq (reply->status, status, "status %d, expected %d (%s: %s)", reply->status, status,
+                  reply->error ? reply->error->code : "", reply->error ? reply->error->message : "");
+    if (code)
+        cr_assert_str_eq (reply->error->code, code);
+    if (field)
+        cr_assert_str_eq (reply->error->field, field);
+}
+
+static void
+s_sql (const char *format, ...)
+{
+    char sql [2048];
+    va_list args;
+    va_start (args, format);
+    vsnprintf (sql, sizeof sql, format, args);
+    va_end (args);
+    PGresult *result = PQexec (kpt_admin (), sql);
+    cr_assert (PQresultStatus (result) == PGRES_COMMAND_OK, "%s: %s", sql, PQresultErrorMessage (result));
+    PQclear (result);
+}
+
+static Kumppani__V1__Reply *
+s_report (kp_client_t *client, Kumppani__V1__Role role, const char *report, const char *start,
+          const char *end, const char *project, const char *municipality)
+{
+    Kumppani__V1__RunReport body = KUMPPANI__V1__RUN_REPORT__INIT;
+    body.report = (char *) report;
+    body.period_start = (char *) start;
+    body.period_end = (char *) end;
+    body.project_id = (char *) (project ? project : "");
+    body.municipality = (char *) (municipality ? municipality : "");
+    return s_call (client, role, BODY (RUN_REPORT), &body);
+}
+
+//  A cell by column name; "*" marks a suppressed cell.
+static const char *
+s_cell (const Kumppani__V1__ReportTable *table, size_t row, const char *column)
+{
+    cr_assert_lt (row, table->n_rows);
+    for (size_t index = 0; index < table->n_columns; index++)
+        if (strcmp (table->columns [index], column) == 0) {
+            const Kumppani__V1__ReportCell *cell = table->rows [row]->cells [index];
+            if (cell->suppressed) {
+                cr_assert_str_eq (cell->value, "", "a suppressed cell carries no value");
+                return "*";
+            }
+            return cell->value;
+        }
+    cr_assert_fail ("no column %s", column);
+    return NULL;
+}
+
+//  Row values, columns from `first` on, as "a|b|c".
+static void
+s_row_is (const Kumppani__V1__ReportTable *table, size_t row, const char *expected)
+{
+    char text [512] = "";
+    for (size_t index = 0; index < table->n_columns; index++) {
+        strcat (text, index ? "|" : "");
+        strcat (text, s_cell (table, row, table->columns [index]));
+    }
+    cr_assert_str_eq (text, expected, "row %zu: %s, expected %s", row, text, expected);
+}
+
+// ---------------------------------------------------------------------
+// Referral SLA. March 2024 has no holiday before Good Friday (29.3), so
+// working days from Monday 4.3 are: 5.3 = 1, 6.3 = 2, 7.3 = 3, 8.3 = 4,
+// 11.3 = 5, 12.3 = 6, 13.3 = 7 (the 7-working-day deadline), 14.3 = 8, 15.3 = 9.
+
+static void
+s_notice (const char *municipality, int kind, const char *sender, const char *sender_type,
+          const char *acked, const char *assessed, const char *met)
+{
+    char id [KP_ID_LEN + 1];
+    kp_id_new (id);
+    s_sql ("INSERT INTO referral.referrals (referral_id, kind, state, sender_org, sender_type,"
+           " sender_person, recipient_org, recipient_type, municipality, reason_category, legal_basis,"
+           " notifier_may_be_named, urgent, client_ref, received_on, deadline, deadline_kind, warning_on,"
+           " clock_stopped_at, deadline_met, assessment_started_at)"
+           " VALUES ('%s', %d, %d, '%s', '%s', 'p1', 'muni-%s', 'municipality', '%s', 1, 3, true, false,"
+           " 'ref-%s', '2024-03-04', '2024-03-13', 'assessment_start', '2024-03-12', %s, %s, %s)",
+           id, kind, *assessed ? 6 : *acked ? 2 : 1, sender, sender_type, municipality, municipality, id,
+           *assessed ? "'2024-03-20 10:00+02'" : "NULL", *assessed ? met : "NULL",
+           *assessed ? assessed : "NULL");
+    if (*acked)
+        s_sql ("INSERT INTO referral.referral_history (referral_id, operation, from_state, to_state,"
+               " actor_org, actor_person, actor_role, at) VALUES ('%s', 'referral.acknowledge_referral',"
+               " 1, 2, 'muni-%s', 'w1', 'social_worker', '%s 09:00+02')", id, municipality, acked);
+}
+
+Test (reporting, referral_sla_by_municipality_and_kela)
+{
+    kpt_service_start ("reporting", NULL);
+    //  743, Kela's need-for-social-work notices: acknowledged after 0-5
+    //  working days, five assessments started after 4, 6, 7, 8, 9 days
+    //  (met, met, met, missed, missed), one still running past 13.3.
+    const char *acked [] = { "2024-03-04", "2024-03-05", "2024-03-06", "2024-03-07", "2024-03-08", "2024-03-11" };
+    const char *assessed [] = { "'2024-03-08 12:00+02'", "'2024-03-12 12:00+02'", "'2024-03-13 12:00+02'",
+                                "'2024-03-14 12:00+02'", "'2024-03-15 12:00+02'", "" };
+    const char *met [] = { "true", "true", "true", "false", "false", "" };
+    for (int index = 0; index < 6; index++)
+        s_notice ("743", 1, "kela", "kela", acked [index], assessed [index], met [index]);
+    //  743, five §35 notices from the police: 1 day, 2 days, all met.
+    for (int index = 0; index < 5; index++)
+        s_notice ("743", 6, "police-743", "police", "2024-03-05", "'2024-03-06 12:00+02'", "true");
+    //  091, two Kela notices never answered (overdue).
+    for (int index = 0; index < 2; index++)
+        s_notice ("091", 1, "kela", "kela", "", "", "");
+
+    kp_client_t *muni = kpt_client ("reporting", "muni-743");
+    Kumppani__V1__Reply *reply = s_report (muni, ROLE (SOCIAL_WORKER), "referral_sla",
+                                           "2024-03-01", "2024-03-31", NULL, NULL);
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    const Kumppani__V1__ReportTable *table = reply->report_table;
+    cr_assert_eq (table->threshold, 5);
+    cr_assert_eq (table->n_rows, 3, "743's two kinds and the totals: %zu rows", table->n_rows);
+    //  Medians and p90 by nearest rank: acks 0,1,2,3,4,5 give 2 and 5;
+    //  assessments 4,6,7,8,9 give 7 and 9. Within 3 and breaches 3 are
+    //  under 5; the §35 row's within (5) is hidden as the complement in
+    //  its column (the total 8 would give it back), its breaches (0) are
+    //  small; the total of breaches (3) is small; shares go with them.
+    s_row_is (table, 0, "743|2024-03|social_work_need|6|6|2|5|5|7|9|*|*|*");
+    s_row_is (table, 1, "743|2024-03|section_35_notice|5|5|1|1|5|2|2|*|*|*");
+    //  Totals: acks 0,1,1,1,1,1,1,2,3,4,5 (median 1, p90 4); assessments
+    //  2,2,2,2,2,4,6,7,8,9 (median 2, p90 8); within 8.
+    s_row_is (table, 2, "all|all|all|11|11|1|4|10|2|8|8|*|*");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  Kela: its own notices only (not the police's), in every municipality.
+    kp_client_t *kela = kpt_client ("reporting", "kela");
+    reply = s_report (kela, ROLE (KELA_OFFICER), "referral_sla", "2024-03-01", "2024-03-31", NULL, NULL);
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    table = reply->report_table;
+    cr_assert_eq (table->n_rows, 3);
+    //  091 has 2 notices: the row goes whole; with two rows, each of its
+    //  hidden counts needs a complement in 743's row. The totals (8 = 6
+    //  + 2, no police notice) stay; only within (3) is small there.
+    s_row_is (table, 0, "091|2024-03|social_work_need|*|*|*|*|*|*|*|*|*|*");
+    s_row_is (table, 1, "743|2024-03|social_work_need|*|*|*|*|*|*|*|*|*|*");
+    s_row_is (table, 2, "all|all|all|8|6|2|5|5|7|9|*|5|*");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  Every run is audited with the report's name.
+    cr_assert_geq (kpt_scalar ("SELECT count(*) FROM kp.audit_log WHERE action = 'reporting.run_report'"
+                               " AND detail = $1", "referral_sla"), 2);
+    //  Kela asking for anything else, a municipality for another area:
+    reply = s_report (kela, ROLE (KELA_OFFICER), "participants", "2024-03-01", "2024-03-31", NULL, NULL);
+    s_expect (reply, STATUS (FORBIDDEN), "reporting.forbidden", NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_report (muni, ROLE (SOCIAL_WORKER), "referral_sla", "2024-03-01", "2024-03-31", NULL, "091");
+    s_expect (reply, STATUS (FORBIDDEN), "reporting.forbidden", NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    kp_client_destroy (&kela);
+    kp_client_destroy (&muni);
+}
+
+// ---------------------------------------------------------------------
+// A project (TASOS-like) across 743 and 091, defined by an NGO's
+// coordinator; each municipality links its own cases.
+
+typedef struct {
+    const char *municipality;
+    const char *gender;             //  NULL: not told
+    int age;                        //  at the case's opening (10.3.2024)
+    const char *labour;             //  NULL: unknown
+    const char *education;
+} s_person_t;
+
+static const s_person_t s_people [] = {
+    { "743", "woman", 25, "unemployed", "isced_3_4" },
+    { "743", "woman", 27, "unemployed", "isced_3_4" },
+    { "743", "woman", 22, "long_term_unemployed", "isced_0_2" },
+    { "743", "woman", 40, "long_term_unemployed", "isced_3_4" },
+    { "743", "woman", 45, "unemployed", "isced_3_4" },
+    { "743", "woman", 35, "inactive", "isced_0_2" },
+    { "743", "woman", 60, "unemployed", "isced_5_8" },
+    { "743", "man", 20, "unemployed", "isced_0_2" },
+    { "743", "man", 28, "long_term_unemployed", "isced_3_4" },
+    { "743", "man", 33, "unemployed", "isced_3_4" },
+    { "743", "man", 50, "unemployed", "isced_0_2" },
+    { "743", "man", 19, "student", "isced_3_4" },
+    { "743", "non_binary", 24, "unemployed", "isced_3_4" },
+    { "743", NULL, 17, NULL, NULL },
+    { "091", "woman", 30, "unemployed", "isced_3_4" },
+    { "091", "woman", 31, "unemployed", "isced_3_4" },
+    { "091", "man", 40, "employed", "isced_5_8" },
+};
+#define PEOPLE (sizeof s_people / sizeof s_people [0])
+
+static const char *
+s_band (int age)
+{
+    return age < 18 ? "under_18" : age < 30 ? "18_29" : age < 55 ? "30_54" : "55_plus";
+}
+
+//  Expected participants for a row and a gender column ("total": all),
+//  counted straight from the seed.
+static long
+s_expected (const char *dimension, const char *category, const char *gender, const char *only)
+{
+    long count = 0;
+    for (size_t index = 0; index < PEOPLE; index++) {
+        const s_person_t *person = &s_people [index];
+        if (only && strcmp (person->municipality, only) != 0)
+            continue;
+        const char *their = person->gender ? person->gender : "not_told";
+        if (strcmp (gender, "total") != 0 && strcmp (gender, their) != 0)
+            continue;
+        const char *value = strcmp (dimension, "all") == 0 ? "all"
+                          : strcmp (dimension, "age_band") == 0 ? s_band (person->age)
+                          : strcmp (dimension, "labour_market_status") == 0
+                            ? (person->labour ? person->labour : "unknown")
+                          : strcmp (dimension, "education_level") == 0
+                            ? (person->education ? person->education : "unknown")
+                          : person->municipality;
+        count += strcmp (value, category) == 0;
+    }
+    return count;
+}
+
+//  Every shown count equals the seed's; every count under the threshold
+//  is hidden; no row and no block column has exactly one hidden cell.
+static void
+s_check_participants (const Kumppani__V1__ReportTable *table, const char *only, size_t rows)
+{
+    static const char *genders [] = { "woman", "man", "non_binary", "not_told", "total" };
+    size_t checked = 0;
+    for (size_t row = 0; row < table->n_rows; row++) {
+        const char *dimension = s_cell (table, row, "dimension");
+        if (strcmp (dimension, "plan") == 0)
+            continue;
+        int hidden = 0;
+        for (int gender = 0; gender < 5; gender++) {
+            long want = s_expected (dimension, s_cell (table, row, "category"), genders [gender], only);
+            const char *got = s_cell (table, row, genders [gender]);
+            if (strcmp (got, "*") == 0)
+                hidden++;
+            else
+                cr_assert_eq (atol (got), want, "%s/%s/%s: %s, expected %ld", dimension,
+                              s_cell (table, row, "category"), genders [gender], got, want);
+            if (want < 5)
+                cr_assert_str_eq (got, "*", "%s/%s/%s: %ld shown", dimension,
+                                  s_cell (table, row, "category"), genders [gender], want);
+            checked++;
+        }
+        cr_assert_neq (hidden, 1, "row %zu recoverable from its total", row);
+    }
+    //  Columns of each block with the "all" row (row 0).
+    static const char *dimensions [] = { "age_band", "labour_market_status", "education_level", "municipality" };
+    for (int block = 0; block < 4; block++)
+        for (int gender = 0; gender < 5; gender++) {
+            int hidden = strcmp (s_cell (table, 0, genders [gender]), "*") == 0;
+            for (size_t row = 1; row < table->n_rows; row++)
+                if (strcmp (s_cell (table, row, "dimension"), dimensions [block]) == 0)
+                    hidden += strcmp (s_cell (table, row, genders [gender]), "*") == 0;
+            cr_assert_neq (hidden, 1, "%s/%s recoverable from the totals", dimensions [block], genders [gender]);
+        }
+    cr_assert_eq (checked, rows * 5, "%zu cells checked", checked);
+}
+
+//  Makes client and case rows; ids into cases (PEOPLE + 1: the first
+//  person has a second case, counted once).
+static void
+s_seed_people (char cases [][KP_ID_LEN + 1])
+{
+    for (size_t index = 0; index <= PEOPLE; index++) {
+        const s_person_t *person = &s_people [index < PEOPLE ? index : 0];
+        static char client [KP_ID_LEN + 1], first [KP_ID_LEN + 1];
+        if (index < PEOPLE) {
+            kp_id_new (client);
+            char gender [32], labour [48], education [32], birth [32];
+            snprintf (gender, sizeof gender, person->gender ? "'%s'" : "NULL", person->gender);
+            snprintf (labour, sizeof labour, person->labour ? "'%s'" : "NULL", person->labour);
+            snprintf (education, sizeof education, person->education ? "'%s'" : "NULL", person->education);
+            //  The last 743 person gives a birth year only.
+            if (person->labour)
+                snprintf (birth, sizeof birth, "'%d-01-01', NULL", 2024 - person->age);
+            else
+                snprintf (birth, sizeof birth, "NULL, %d", 2024 - person->age);
+            s_sql ("INSERT INTO intake.clients (client_id, municipality, birth_date, birth_year, gender,"
+                   " labour_market_status, education_level, created_by_org) VALUES ('%s', '%s', %s, %s, %s,"
+                   " %s, 'muni-%s')", client, person->municipality, birth, gender, labour, education,
+                   person->municipality);
+            if (index == 0)
+                strcpy (first, client);             //  for the second case
+        }
+        kp_id_new (cases [index]);
+        s_sql ("INSERT INTO intake.cases (case_id, client_id, municipality, channel, responsible_worker,"
+               " opened_at, opened_by_org) VALUES ('%s', '%s', '%s', 'own_contact', 'w1',"
+               " '2024-03-%02d 12:00+02', 'muni-%s')", cases [index],
+               index < PEOPLE ? client : first, person->municipality, index < PEOPLE ? 10 : 20,
+               person->municipality);
+    }
+}
+
+static Kumppani__V1__Reply *
+s_link (kp_client_t *client, const char *project, char **case_ids, size_t count)
+{
+    Kumppani__V1__LinkToProject body = KUMPPANI__V1__LINK_TO_PROJECT__INIT;
+    body.project_id = (char *) project;
+    body.case_ids = case_ids;
+    body.n_case_ids = count;
+    return s_call (client, ROLE (SOCIAL_WORKER), BODY (LINK_TO_PROJECT), &body);
+}
+
+//  One avain measurement of a case with scores for goals, services, methods.
+static void
+s_measure (const char *case_id, const char *timepoint, const char *day, int goals, int services, int methods)
+{
+    char id [KP_ID_LEN + 1];
+    kp_id_new (id);
+    s_sql ("INSERT INTO intake.measurements (measurement_id, client_id, case_id, code, version, timepoint,"
+           " recorded_by, recorded_at) SELECT '%s', client_id, case_id, 'avain', 1, '%s', 'w1', '%s 12:00+02'"
+           " FROM intake.cases WHERE case_id = '%s'", id, timepoint, day, case_id);
+    const struct { const char *item; int score; } scores [] = {
+        { "goals", goals }, { "services", services }, { "methods", methods }
+    };
+    for (int index = 0; index < 3; index++)
+        if (scores [index].score)
+            s_sql ("INSERT INTO intake.measurement_scores VALUES ('%s', 'avain', 1, '%s', %d)",
+                   id, scores [index].item, scores [index].score);
+}
+
+Test (reporting, project_participants_outcomes_and_suppression)
+{
+    kpt_service_start ("reporting", NULL);
+    char cases [PEOPLE + 1][KP_ID_LEN + 1];
+    s_seed_people (cases);
+
+    kp_client_t *ngo = kpt_client ("reporting", "ngo-743");
+    Kumppani__V1__ProjectTarget target = KUMPPANI__V1__PROJECT_TARGET__INIT;
+    target.code = "talousneuvola_processes";
+    target.description = "6-10 talousneuvola group processes";
+    target.min = 6;
+    target.max = 10;
+    Kumppani__V1__ProjectTarget *targets [] = { &target };
+    char *areas [] = { "743", "091" };
+    Kumppani__V1__DefineProject define = KUMPPANI__V1__DEFINE_PROJECT__INIT;
+    define.name = "TASOS";
+    define.period_start = "2020-09-01";
+    define.period_end = "2025-02-28";
+    define.municipalities = areas;
+    define.n_municipalities = 2;
+    define.planned_participants = 328;
+    define.targets = targets;
+    define.n_targets = 1;
+    //  An NGO worker who is not a coordinator may not define a project.
+    Kumppani__V1__Reply *reply = s_call (ngo, ROLE (NGO_WORKER), BODY (DEFINE_PROJECT), &define);
+    s_expect (reply, STATUS (FORBIDDEN), "reporting.forbidden", NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_call (ngo, ROLE (COORDINATOR), BODY (DEFINE_PROJECT), &define);
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    char project [KP_ID_LEN + 1];
+    snprintf (project, sizeof project, "%s", reply->project->project_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM reporting.project_targets WHERE project_id = $1"
+                              " AND min_value = 6 AND max_value = 10", project), 1);
+
+    //  Each municipality links its own cases; 091's case is not 743's to link.
+    kp_client_t *muni = kpt_client ("reporting", "muni-743");
+    kp_client_t *helsinki = kpt_client ("reporting", "muni-091");
+    char *ids [PEOPLE + 1];
+    size_t n_743 = 0, n_091 = 0;
+    char *ids_091 [PEOPLE];
+    for (size_t index = 0; index <= PEOPLE; index++) {
+        const s_person_t *person = &s_people [index < PEOPLE ? index : 0];
+        if (strcmp (person->municipality, "743") == 0)
+            ids [n_743++] = cases [index];
+        else
+            ids_091 [n_091++] = cases [index];
+    }
+    reply = s_link (muni, project, ids_091, 1);
+    s_expect (reply, STATUS (NOT_FOUND), "reporting.case_not_found", "link_to_project.case_ids[0]");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_link (muni, project, ids, n_743);
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    cr_assert_eq (reply->project->cases_linked, n_743);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_link (muni, project, ids, n_743);     //  again: nothing new
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    cr_assert_eq (reply->project->cases_linked, 0);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_link (helsinki, project, ids_091, n_091);
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  The coordinator sees the whole project: 17 people, once each.
+    reply = s_report (ngo, ROLE (COORDINATOR), "participants", "2024-01-01", "2024-12-31", project, NULL);
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    const Kumppani__V1__ReportTable *table = reply->report_table;
+    //  all, 5 age bands, 7 labour-market statuses, 4 education levels, 2 areas
+    s_check_participants (table, NULL, 19);
+    s_row_is (table, 0, "all|all|9|6|*|*|17");
+    //  The plan beside the actual figure.
+    s_row_is (table, table->n_rows - 1, "plan|planned_participants|||||328");
+    //  Secondary suppression, visible: 091 (3 people) goes whole, and as
+    //  the "all" row publishes each column's total, 743's row (7, 5, 1,
+    //  1, 14: two of them large) must go with it, or 091 = all - 743.
+    int found = 0;
+    for (size_t row = 0; row < table->n_rows; row++)
+        if (strcmp (s_cell (table, row, "dimension"), "municipality") == 0) {
+            s_row_is (table, row, strcmp (s_cell (table, row, "category"), "091") == 0
+                                  ? "municipality|091|*|*|*|*|*" : "municipality|743|*|*|*|*|*");
+            found++;
+        }
+    cr_assert_eq (found, 2);
+    //  18-29: 3 women, 3 men, 1 non-binary, no one not telling: every
+    //  gender cell small, the row's total 7 shown.
+    for (size_t row = 0; row < table->n_rows; row++)
+        if (strcmp (s_cell (table, row, "category"), "18_29") == 0)
+            s_row_is (table, row, "age_band|18_29|*|*|*|*|7");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  The municipality sees its own area of the project only.
+    reply = s_report (muni, ROLE (SOCIAL_WORKER), "participants", "2024-01-01", "2024-12-31", project, NULL);
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    s_check_participants (reply->report_table, "743", 18);
+    s_row_is (reply->report_table, 0, "all|all|7|5|*|*|14");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  Outcomes: twelve 743 cases measured at the start (10.3) and end
+    //  (10.6). goals: 7 of 12 from 2 to 4, 5 stay at 2: n 12, improved 7,
+    //  mean 14/12. services (cases 1-6): 5 from 2 to 3, one from 3 to 2:
+    //  n 6, mean 4/6, but 1 did not improve, so "improved" (5) would give
+    //  that 1 away: hidden, with its share. methods (cases 1-3): n 3,
+    //  the row goes whole.
+    for (int index = 0; index < 12; index++) {
+        s_measure (ids [index], "start", "2024-03-10", 2, index < 5 ? 2 : index == 5 ? 3 : 0, index < 3 ? 1 : 0);
+        s_measure (ids [index], "end", "2024-06-10", index < 7 ? 4 : 2,
+                   index < 5 ? 3 : index == 5 ? 2 : 0, index < 3 ? 5 : 0);
+    }
+    reply = s_report (ngo, ROLE (COORDINATOR), "outcomes", "2024-01-01", "2024-12-31", project, NULL);
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    table = reply->report_table;
+    cr_assert_eq (table->n_rows, 3);
+    s_row_is (table, 0, "avain|goals|12|7|1.17|0.58");
+    s_row_is (table, 1, "avain|services|6|*|0.67|*");
+    s_row_is (table, 2, "avain|methods|*|*|*|*");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  Social reporting, by theme and area: housing concerns 3 clients
+    //  (hidden), so debt's 12 is hidden with it, or the total 35 would
+    //  give the 3 back; loneliness (20) and the total stay.
+    const struct { const char *theme; unsigned clients; } observed [] = {
+        { "housing", 3 }, { "debt", 12 }, { "loneliness", 20 }
+    };
+    for (int index = 0; index < 3; index++) {
+        Kumppani__V1__SubmitObservation body = KUMPPANI__V1__SUBMIT_OBSERVATION__INIT;
+        body.theme = (char *) observed [index].theme;
+        body.area = "091";
+        body.period_start = "2024-04-01";
+        body.period_end = "2024-04-30";
+        body.description = "observed in the talousneuvola";
+        body.clients_concerned = observed [index].clients;
+        reply = s_call (helsinki, ROLE (SOCIAL_WORKER), BODY (SUBMIT_OBSERVATION), &body);
+        s_expect (reply, STATUS (OK), NULL, NULL);
+        kumppani__v1__reply__free_unpacked (reply, NULL);
+    }
+    reply = s_report (helsinki, ROLE (SOCIAL_WORKER), "social_reporting", "2024-01-01", "2024-12-31", NULL, NULL);
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    table = reply->report_table;
+    cr_assert_eq (table->n_rows, 4);
+    s_row_is (table, 0, "debt|091|1|*");
+    s_row_is (table, 1, "housing|091|1|*");
+    s_row_is (table, 2, "loneliness|091|1|20");
+    s_row_is (table, 3, "all|all|3|35");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    //  743 sees none of 091's observations.
+    reply = s_report (muni, ROLE (SOCIAL_WORKER), "social_reporting", "2024-01-01", "2024-12-31", NULL, NULL);
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    cr_assert_eq (reply->report_table->n_rows, 1);
+    s_row_is (reply->report_table, 0, "all|all|0|*");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  Nothing a report returns names a person: no case or client id.
+    reply = s_report (ngo, ROLE (COORDINATOR), "participants", "2024-01-01", "2024-12-31", project, NULL);
+    for (size_t row = 0; row < reply->report_table->n_rows; row++)
+        for (size_t col = 0; col < reply->report_table->n_columns; col++)
+            cr_assert (!kp_id_valid (reply->report_table->rows [row]->cells [col]->value));
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  Another coordinator's project is not there for this one.
+    kp_client_t *debt = kpt_client ("reporting", "debt-743");
+    reply = s_report (debt, ROLE (COORDINATOR), "participants", "2024-01-01", "2024-12-31", project, NULL);
+    s_expect (reply, STATUS (NOT_FOUND), "reporting.project_not_found", "run_report.project_id");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    kp_client_destroy (&debt);
+    kp_client_destroy (&helsinki);
+    kp_client_destroy (&muni);
+    kp_client_destroy (&ngo);
+}
+
+Test (reporting, refused_and_malformed)
+{
+    kpt_service_start ("reporting", NULL);
+    //  Integrators see nothing here; a partner without a project neither.
+    kp_client_t *integrator = kpt_client ("reporting", "integrator-743");
+    Kumppani__V1__Reply *reply = s_report (integrator, ROLE (INTEGRATOR), "referral_sla",
+                                           "2024-01-01", "2024-12-31", NULL, NULL);
+    s_expect (reply, STATUS (FORBIDDEN), "auth.forbidden", NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    kp_client_destroy (&integrator);
+    kp_client_t *debt = kpt_client ("reporting", "debt-743");
+    reply = s_report (debt, ROLE (DEBT_COUNSELLOR), "participants", "2024-01-01", "2024-12-31", NULL, NULL);
+    s_expect (reply, STATUS (FORBIDDEN), "reporting.forbidden", NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    kp_client_destroy (&debt);
+
+    kp_client_t *muni = kpt_client ("reporting", "muni-743");
+    const struct { const char *report, *start, *end, *project, *field, *code; } cases [] = {
+        { "everything", "2024-01-01", "2024-12-31", "", "run_report.report", "reporting.unknown_report" },
+        { "participants", "2024-12-31", "2024-01-01", "", "run_report.period_end", "reporting.bad_period" },
+        { "participants", "2024-02-30", "2024-12-31", "", "run_report.period_start", "reporting.bad_period" },
+        { "participants", "2024-01-01", "2024-12-31", "not-an-id", "run_report.project_id", "reporting.bad_id" },
+    };
+    for (size_t index = 0; index < sizeof cases / sizeof cases [0]; index++) {
+        reply = s_report (muni, ROLE (SOCIAL_WORKER), cases [index].report, cases [index].start,
+                          cases [index].end, cases [index].project, NULL);
+        s_expect (reply, STATUS (INVALID), cases [index].code, cases [index].field);
+        kumppani__v1__reply__free_unpacked (reply, NULL);
+    }
+    //  The threshold may be raised, never set below 3.
+    Kumppani__V1__RunReport body = KUMPPANI__V1__RUN_REPORT__INIT;
+    body.report = "participants";
+    body.period_start = "2024-01-01";
+    body.period_end = "2024-12-31";
+    body.threshold = 2;
+    reply = s_call (muni, ROLE (SOCIAL_WORKER), BODY (RUN_REPORT), &body);
+    s_expect (reply, STATUS (INVALID), "reporting.bad_threshold", "run_report.threshold");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    body.threshold = 10;
+    reply = s_call (muni, ROLE (SOCIAL_WORKER), BODY (RUN_REPORT), &body);
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    cr_assert_eq (reply->report_table->threshold, 10);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    //  A project define with a bad area names the element.
+    char *areas [] = { "743", "999" };
+    Kumppani__V1__DefineProject define = KUMPPANI__V1__DEFINE_PROJECT__INIT;
+    define.name = "x";
+    define.period_start = "2024-01-01";
+    define.period_end = "2024-12-31";
+    define.municipalities = areas;
+    define.n_municipalities = 2;
+    reply = s_call (muni, ROLE (SOCIAL_WORKER), BODY (DEFINE_PROJECT), &define);
+    s_expect (reply, STATUS (INVALID), "reporting.unknown_municipality", "define_project.municipalities[1]");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    kp_client_destroy (&muni);
+}
