@@ -3,6 +3,7 @@
 #define KP_CLI_H
 
 #include "kp_config.h"
+#include "kumppani/v1/envelope.pb-c.h"
 
 #include <stdbool.h>
 
@@ -11,8 +12,21 @@ int cli_migrate (int argc, char **argv, const kp_config_t *config);
 int cli_cert (int argc, char **argv, const kp_config_t *config);
 int cli_audit (int argc, char **argv, const kp_config_t *config);
 int cli_call (int argc, char **argv, const kp_config_t *config);
-int cli_referral (int argc, char **argv, const kp_config_t *config);
+//  referral, client, case, group: argv [0] is the noun (cli_verbs.c).
+int cli_verbs (int argc, char **argv, const kp_config_t *config);
+int cli_report (int argc, char **argv, const kp_config_t *config);
 int cli_tail (int argc, char **argv, const kp_config_t *config);
+
+//  Sends operation to service with a JSON body (NULL = {}); see cli_send.c.
+//  With reply_p NULL the reply is printed as JSON; otherwise an OK reply is
+//  handed over in *reply_p (the caller frees it). Returns the exit status:
+//  0 OK, 1 refused, 2 usage, 3 no answer or failed.
+int cli_send (const kp_config_t *config, const char *service, const char *operation,
+              const char *body_json, int argc, char **argv, Kumppani__V1__Reply **reply_p);
+int cli_exit_status (Kumppani__V1__Status status);
+//  The body from --json FILE (- for stdin) or --body TEXT into *text (NULL
+//  when neither is given); -1 if the file cannot be read.
+int cli_body (int argc, char **argv, char **text);
 
 //  Value of "--name VALUE" in argv, or NULL.
 const char *cli_option (int argc, char **argv, const char *name);

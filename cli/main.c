@@ -18,7 +18,10 @@ static const struct {
     { "cert",    cli_cert,    "make a CURVE certificate for an organisation" },
     { "audit",   cli_audit,   "verify the audit log's hash chain" },
     { "call",    cli_call,    "send any operation with a JSON body, print the reply as JSON" },
-    { "referral", cli_referral, "submit, get, list, ack, status of referrals" },
+    { "referral", cli_verbs,  "submit, get, list, ack, status of referrals" },
+    { "client",  cli_verbs,   "register, get, find, update, consents, consent" },
+    { "case",    cli_verbs,   "open, get, start-assessment, complete-assessment, plan, review, close, outcome" },
+    { "report",  cli_report,  "run a report as csv, json or html; rebuild the rollups" },
     { "tail",    cli_tail,    "follow the event stream as JSON lines" },
     { NULL }
 };

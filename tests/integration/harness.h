@@ -64,4 +64,16 @@ void kpt_admin_close (void);
 //  The first column of the first row of a query as an integer (-1 on error).
 long long kpt_scalar (const char *sql, const char *param);
 
+//  harness_cli: the real `kumppani` binary as a child acting for org (NULL:
+//  no client certificate), with only the KUMPPANI_* it documents pointing
+//  at this test's services. args is NULL-terminated; *out_fd reads its
+//  output (and its standard error too while kpt_cli_merge_stderr is set).
+extern bool kpt_cli_merge_stderr;
+pid_t kpt_cli_spawn (const char *org, const char *const *args, int *out_fd);
+//  Collects the output until the child exits (killed after timeout_ms).
+//  Returns its exit status, or -1 if it had to be killed.
+int kpt_cli_finish (pid_t pid, int fd, char *out, size_t size, int timeout_ms);
+//  Both, with a 30 s bound.
+int kpt_cli_run (const char *org, char *out, size_t size, const char *const *args);
+
 #endif

@@ -17,100 +17,6 @@
 
 TestSuite (cli, .init = kpt_setup, .fini = kpt_teardown, .timeout = 120);
 
-//  When set, the CLI's standard error goes into the same pipe as its output.
-static bool s_merge_stderr;
-
-//  Starts the CLI acting for org (NULL: no client certificate) with args
-//  (NULL-terminated); *out_fd reads its standard output.
-static pid_t
-s_spawn (const char *org, const char *const *args, int *out_fd)
-{
-    char binary [512];
-    snprintf (binary, sizeof binary, "%s/kumppani", getenv ("KUMPPANI_TEST_BIN_DIR"));
-    //  Copied now: kpt_* paths live in a small ring of static buffers.
-    char services [600], client [600], endpoint [64], pub_endpoint [64];
-    snprintf (services, sizeof services, "%s", kpt_cert_dir ("services"));
-    snprintf (client, sizeof client, "%s", org ? kpt_cert_path ("clients", org) : "");
-    snprintf (endpoint, sizeof endpoint, "%s", kpt_endpoint ("stream"));
-    snprintf (pub_endpoint, sizeof pub_endpoint, "%s", kpt_pub_endpoint ());
-    int pipe_fds [2];
-    cr_assert_eq (pipe (pipe_fds), 0);
-    fflush (stdout);
-    fflush (stderr);
-    pid_t pid = fork ();
-    cr_assert (pid >= 0);
-    if (pid == 0) {
-        prctl (PR_SET_PDEATHSIG, SIGKILL);
-        dup2 (pipe_fds [1], STDOUT_FILENO);
-        if (s_merge_stderr)
-            dup2 (pipe_fds [1], STDERR_FILENO);
-        close (pipe_fds [0]);
-        close (pipe_fds [1]);
-        setenv ("KUMPPANI_SERVICE_CERTS_DIR", services, 1);
-        setenv ("KUMPPANI_STREAM_ENDPOINT", endpoint, 1);
-        setenv ("KUMPPANI_REPORTING_ENDPOINT", kpt_endpoint ("reporting"), 1);
-        setenv ("KUMPPANI_REFERRAL_ENDPOINT", kpt_endpoint ("referral"), 1);
-        setenv ("KUMPPANI_INTAKE_ENDPOINT", kpt_endpoint ("intake"), 1);
-        setenv ("KUMPPANI_STREAM_PUB_ENDPOINT", pub_endpoint, 1);
-        if (org)
-            setenv ("KUMPPANI_CLIENT_CERT", client, 1);
-        else
-            unsetenv ("KUMPPANI_CLIENT_CERT");
-        const char *argv [16] = { binary };
-        for (int index = 0; args [index] && index < 14; index++)
-            argv [index + 1] = args [index];
-        execv (binary, (char *const *) argv);
-        _exit (127);
-    }
-    close (pipe_fds [1]);
-    *out_fd = pipe_fds [0];
-    return pid;
-}
-
-//  Collects the child's output until it exits (bounded: killed after
-//  timeout_ms). Returns its exit status, or -1 if it had to be killed.
-static int
-s_finish (pid_t pid, int fd, char *out, size_t size, int timeout_ms)
-{
-    size_t used = 0;
-    int64_t deadline = zclock_mono () + timeout_ms;
-    while (true) {
-        int64_t left = deadline - zclock_mono ();
-        struct pollfd item = { .fd = fd, .events = POLLIN };
-        if (left <= 0 || poll (&item, 1, (int) left) <= 0)
-            break;
-        char scratch [4096];
-        ssize_t got = read (fd, scratch, sizeof scratch);
-        if (got <= 0)
-            break;                                  //  EOF: the child is done
-        size_t keep = (size_t) got < size - 1 - used ? (size_t) got : size - 1 - used;
-        memcpy (out + used, scratch, keep);
-        used += keep;
-    }
-    out [used] = 0;
-    close (fd);
-    int status;
-    for (int waited = 0; waited < 500; waited++) {
-        if (waitpid (pid, &status, WNOHANG) == pid)
-            return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-        if (zclock_mono () < deadline)
-            zclock_sleep (10);
-        else
-            break;
-    }
-    kill (pid, SIGKILL);
-    waitpid (pid, &status, 0);
-    return -1;
-}
-
-static int
-s_run (const char *org, char *out, size_t size, const char *const *args)
-{
-    int fd;
-    pid_t pid = s_spawn (org, args, &fd);
-    return s_finish (pid, fd, out, size, 30000);
-}
-
 #define S_OCCURRED_AT 1714555800123456LL        //  2024-05-01T09:30:00.123456Z
 
 //  Appends one observation event with a chosen theme and a fixed
@@ -162,7 +68,7 @@ Test (cli, tail_prints_replayed_events_as_json_lines)
     char from [24], out [8192];
     snprintf (from, sizeof from, "%lld", start);
     const char *args [] = { "tail", "--from", from, "--topic", "reporting.cli_", "--count", "3", NULL };
-    cr_assert_eq (s_run ("operator", out, sizeof out, args), 0, "tail failed; it printed: %s", out);
+    cr_assert_eq (kpt_cli_run ("operator", out, sizeof out, args), 0, "tail failed; it printed: %s", out);
     //  seq in order, the other topic filtered out, the payload nested under
     //  its field name, the theme's quote and newline escaped.
     char expected [2048];
@@ -190,7 +96,7 @@ Test (cli, tail_without_from_follows_only_new_events)
     long long before = s_head ();
     const char *args [] = { "tail", "--count", "1", "--timeout", "20000", NULL };
     int fd;
-    pid_t pid = s_spawn ("operator", args, &fd);
+    pid_t pid = kpt_cli_spawn ("operator", args, &fd);
     struct pollfd item = { .fd = fd, .events = POLLIN };
     for (int attempt = 0; attempt < 100 && poll (&item, 1, 0) == 0; attempt++) {
         char aggregate [32];
@@ -200,7 +106,7 @@ Test (cli, tail_without_from_follows_only_new_events)
     }
     PQfinish (conn);
     char out [4096];
-    cr_assert_eq (s_finish (pid, fd, out, sizeof out, 20000), 0, "tail failed; it printed: %s", out);
+    cr_assert_eq (kpt_cli_finish (pid, fd, out, sizeof out, 20000), 0, "tail failed; it printed: %s", out);
     cr_assert_eq (s_lines (out), 1, "%s", out);
     long long seq = 0;
     cr_assert_eq (sscanf (out, "{\"seq\":%lld,", &seq), 1, "%s", out);
@@ -223,11 +129,11 @@ Test (cli, tail_prints_nothing_the_certificate_is_not_entitled_to)
 
     //  The NGO of 743 gets none of 091's events, replayed or live.
     const char *quiet [] = { "tail", "--from", from, "--timeout", "2000", NULL };
-    cr_assert_eq (s_run ("ngo-743", out, sizeof out, quiet), 0, "%s", out);
+    cr_assert_eq (kpt_cli_run ("ngo-743", out, sizeof out, quiet), 0, "%s", out);
     cr_assert_str_eq (out, "", "ngo-743 saw events of 091");
     //  The same command as the operator does see them: the silence above
     //  was entitlement, not a broken tail.
-    cr_assert_eq (s_run ("operator", out, sizeof out, quiet), 0, "%s", out);
+    cr_assert_eq (kpt_cli_run ("operator", out, sizeof out, quiet), 0, "%s", out);
     cr_assert_eq (s_lines (out), 2, "%s", out);
     cr_assert (strstr (out, "for-091-a") && strstr (out, "for-091-b"), "%s", out);
 }
@@ -237,14 +143,14 @@ Test (cli, tail_reports_errors_with_a_non_zero_status)
     char out [4096];
     //  No stream running: the head lookup gets no answer.
     const char *args [] = { "tail", "--from", "0", "--count", "1", NULL };
-    int rc = s_run ("operator", out, sizeof out, args);
+    int rc = kpt_cli_run ("operator", out, sizeof out, args);
     cr_assert_neq (rc, 0);
     cr_assert_neq (rc, -1, "tail hung instead of failing");
     cr_assert_str_eq (out, "");
     const char *bad [] = { "tail", "--count", "three", NULL };
-    cr_assert_eq (s_run ("operator", out, sizeof out, bad), 2);
+    cr_assert_eq (kpt_cli_run ("operator", out, sizeof out, bad), 2);
     const char *no_cert [] = { "tail", NULL };
-    cr_assert_eq (s_run (NULL, out, sizeof out, no_cert), 2);
+    cr_assert_eq (kpt_cli_run (NULL, out, sizeof out, no_cert), 2);
 }
 
 Test (cli, health_exit_status_follows_the_service)
@@ -252,10 +158,10 @@ Test (cli, health_exit_status_follows_the_service)
     kpt_service_start ("stream", NULL);
     char out [4096];
     const char *args [] = { "health", "--service", "stream", "--timeout", "1000", NULL };
-    cr_assert_eq (s_run ("operator", out, sizeof out, args), 0, "%s", out);
+    cr_assert_eq (kpt_cli_run ("operator", out, sizeof out, args), 0, "%s", out);
     cr_assert (strstr (out, "stream") && strstr (out, "UP"), "%s", out);
     cr_assert_eq (kpt_service_stop ("stream"), 0);
-    cr_assert_eq (s_run ("operator", out, sizeof out, args), 1, "%s", out);
+    cr_assert_eq (kpt_cli_run ("operator", out, sizeof out, args), 1, "%s", out);
     cr_assert (strstr (out, "DOWN"), "%s", out);
 }
 
@@ -280,12 +186,12 @@ Test (cli, cert_new_refuses_unknown_type_and_overwriting)
     snprintf (path, sizeof path, "%s/acme.cert", dir);
 
     const char *unknown [] = { "cert", "new", "acme", "--type", "wizard", "--out", dir, NULL };
-    cr_assert_eq (s_run (NULL, out, sizeof out, unknown), 2);
+    cr_assert_eq (kpt_cli_run (NULL, out, sizeof out, unknown), 2);
     cr_assert_not (zsys_file_exists (path), "a certificate was written for an unknown type");
 
     const char *good [] = { "cert", "new", "acme", "--type", "ngo", "--municipality", "743",
                             "--out", dir, NULL };
-    cr_assert_eq (s_run (NULL, out, sizeof out, good), 0, "%s", out);
+    cr_assert_eq (kpt_cli_run (NULL, out, sizeof out, good), 0, "%s", out);
     cr_assert (zsys_file_exists (path));
     char secret [720];
     snprintf (secret, sizeof secret, "%s_secret", path);
@@ -293,7 +199,7 @@ Test (cli, cert_new_refuses_unknown_type_and_overwriting)
     cr_assert (strstr (public_before, "org_type = \"ngo\""), "%s", public_before);
 
     //  A second run must not replace the key someone may already use.
-    cr_assert_eq (s_run (NULL, out, sizeof out, good), 1);
+    cr_assert_eq (kpt_cli_run (NULL, out, sizeof out, good), 1);
     char *public_after = s_slurp (path), *secret_after = s_slurp (secret);
     cr_assert_str_eq (public_after, public_before);
     cr_assert_str_eq (secret_after, secret_before);
@@ -314,7 +220,7 @@ Test (cli, call_sends_a_json_body_and_reports_errors_by_status_code_and_field)
                           "{\"theme\": \"housing\", \"area\": \"743\", \"period_start\": \"2026-01-01\","
                           " \"period_end\": \"2026-03-31\", \"description\": \"Evictions rising.\","
                           " \"clients_concerned\": 6}", NULL };
-    cr_assert_eq (s_run ("muni-743", out, sizeof out, ok), 0, "%s", out);
+    cr_assert_eq (kpt_cli_run ("muni-743", out, sizeof out, ok), 0, "%s", out);
     cr_assert (strstr (out, "\"status\":\"STATUS_OK\""), "%s", out);
     char id [32] = "";
     const char *at = strstr (out, "\"observation_id\":\"");
@@ -324,21 +230,21 @@ Test (cli, call_sends_a_json_body_and_reports_errors_by_status_code_and_field)
                               " AND person_id = 'sw-7'", id), 1);
 
     //  A refusal: exit 1, and stderr says status, code and field.
-    s_merge_stderr = true;
+    kpt_cli_merge_stderr = true;
     const char *refused [] = { "call", "reporting", "submit_observation", "--role", "social_worker",
                                "--body", "{\"theme\": \"Housing!\", \"area\": \"743\"}", NULL };
-    cr_assert_eq (s_run ("muni-743", out, sizeof out, refused), 1, "%s", out);
+    cr_assert_eq (kpt_cli_run ("muni-743", out, sizeof out, refused), 1, "%s", out);
     cr_assert (strstr (out, "STATUS_INVALID observation.theme at submit_observation.theme"), "%s", out);
 
     //  Not a valid body: refused before anything is sent, exit 2.
     const char *unknown [] = { "call", "reporting", "submit_observation", "--body", "{\"colour\": 1}", NULL };
-    cr_assert_eq (s_run ("muni-743", out, sizeof out, unknown), 2, "%s", out);
+    cr_assert_eq (kpt_cli_run ("muni-743", out, sizeof out, unknown), 2, "%s", out);
     cr_assert (strstr (out, "json.unknown_field at 'colour'"), "%s", out);
     const char *syntax [] = { "call", "reporting", "submit_observation", "--body", "{\"theme\": ", NULL };
-    cr_assert_eq (s_run ("muni-743", out, sizeof out, syntax), 2, "%s", out);
+    cr_assert_eq (kpt_cli_run ("muni-743", out, sizeof out, syntax), 2, "%s", out);
     const char *operation [] = { "call", "reporting", "no_such_operation", NULL };
-    cr_assert_eq (s_run ("muni-743", out, sizeof out, operation), 2, "%s", out);
-    s_merge_stderr = false;
+    cr_assert_eq (kpt_cli_run ("muni-743", out, sizeof out, operation), 2, "%s", out);
+    kpt_cli_merge_stderr = false;
 }
 
 //  `kumppani referral …`: Kela submits from a JSON file, gets it back; the
@@ -357,7 +263,7 @@ Test (cli, referral_submit_get_ack_and_a_refusal)
     close (fd);
     char out [16384];
     const char *submit [] = { "referral", "submit", "--json", path, "--role", "kela_officer", NULL };
-    int rc = s_run ("kela", out, sizeof out, submit);
+    int rc = kpt_cli_run ("kela", out, sizeof out, submit);
     unlink (path);
     cr_assert_eq (rc, 0, "%s", out);
     char id [32] = "";
@@ -367,17 +273,17 @@ Test (cli, referral_submit_get_ack_and_a_refusal)
     cr_assert_eq (strlen (id), 26, "%s", out);
 
     const char *get [] = { "referral", "get", id, "--role", "kela_officer", NULL };
-    cr_assert_eq (s_run ("kela", out, sizeof out, get), 0, "%s", out);
+    cr_assert_eq (kpt_cli_run ("kela", out, sizeof out, get), 0, "%s", out);
     cr_assert (strstr (out, "REFERRAL_STATE_RECEIVED"), "%s", out);
 
     const char *kela_ack [] = { "referral", "ack", id, "--role", "kela_officer", NULL };
-    cr_assert_eq (s_run ("kela", out, sizeof out, kela_ack), 1, "Kela acknowledged its own notice: %s", out);
+    cr_assert_eq (kpt_cli_run ("kela", out, sizeof out, kela_ack), 1, "Kela acknowledged its own notice: %s", out);
 
     const char *ack [] = { "referral", "ack", id, "--role", "social_worker", "--note", "Seen.", NULL };
-    cr_assert_eq (s_run ("muni-743", out, sizeof out, ack), 0, "%s", out);
+    cr_assert_eq (kpt_cli_run ("muni-743", out, sizeof out, ack), 0, "%s", out);
     cr_assert (strstr (out, "REFERRAL_STATE_ACKNOWLEDGED"), "%s", out);
 
     const char *list [] = { "referral", "list", "--state", "REFERRAL_STATE_ACKNOWLEDGED", "--role", "social_worker", NULL };
-    cr_assert_eq (s_run ("muni-743", out, sizeof out, list), 0, "%s", out);
+    cr_assert_eq (kpt_cli_run ("muni-743", out, sizeof out, list), 0, "%s", out);
     cr_assert (strstr (out, id), "the acknowledged referral is not listed: %s", out);
 }

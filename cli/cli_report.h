@@ -1,0 +1,22 @@
+/*  The report writers of `kumppani report`: a list of ReportTable replies
+    as CSV, JSON or one self-contained HTML page. Suppressed cells (the
+    disclosure control's) are written as ".." in CSV and HTML and as null in
+    JSON: never a value. */
+#ifndef CLI_REPORT_H
+#define CLI_REPORT_H
+
+#include "kumppani/v1/envelope.pb-c.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define CLI_SUPPRESSED_MARK ".."
+
+//  True if text is a plain decimal number (what JSON may carry unquoted).
+bool cli_report_is_number (const char *text);
+//  0, or -1 if writing failed.
+int cli_report_write_csv (FILE *out, const Kumppani__V1__ReportTable *table);
+int cli_report_write_json (FILE *out, Kumppani__V1__ReportTable *const *tables, size_t count);
+int cli_report_write_html (FILE *out, Kumppani__V1__ReportTable *const *tables, size_t count);
+
+#endif

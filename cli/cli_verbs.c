@@ -1,0 +1,194 @@
+/*  kumppani referral|client|case|group VERB … — the everyday operations by
+    name. Each verb is one row: the operation it sends, the body fields its
+    positional arguments and options fill. A --json FILE (or - for stdin)
+    body is the starting point and arguments are set on top, so anything
+    the shortcuts lack can still be given. A henkilötunnus is never an
+    argument (it would show in ps and in shell history): it goes in the
+    JSON body, e.g. `kumppani client find --json -`. */
+#include "cli.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *flag;
+    const char *field;
+    bool number;
+} cli_option_t;
+
+typedef struct {
+    const char *noun;
+    const char *verb;
+    const char *service;
+    const char *operation;
+    const char *arguments [3];      //  positional arguments → body fields
+    cli_option_t options [6];
+    bool needs_body;                //  the rest of the body from --json
+    const char *help;
+} cli_verb_t;
+
+static const cli_verb_t s_verbs [] = {
+    { "referral", "submit", "referral", "submit_referral", { NULL }, { { NULL } }, true,
+      "a SubmitReferral body (--json FILE|-)" },
+    { "referral", "get", "referral", "get_referral", { "referral_id" }, { { NULL } }, false,
+      "REFERRAL_ID" },
+    { "referral", "list", "referral", "list_referrals", { NULL },
+      { { "--state", "state" }, { "--municipality", "municipality" }, { "--deadline", "deadline_state" },
+        { "--page-size", "page_size", true }, { "--cursor", "cursor" } }, false,
+      "[--state S] [--municipality CODE] [--deadline D] [--page-size N] [--cursor C]" },
+    { "referral", "ack", "referral", "acknowledge_referral", { "referral_id" },
+      { { "--note", "note" } }, false, "REFERRAL_ID [--note TEXT]" },
+    { "referral", "status", "referral", "update_referral_status", { "referral_id", "status" },
+      { { "--reason", "reason_code" }, { "--note", "note" } }, false,
+      "REFERRAL_ID STATE [--reason CODE] [--note TEXT]   (STATE e.g. REFERRAL_STATE_CLIENT_CONTACTED)" },
+
+    { "client", "register", "intake", "register_client", { NULL }, { { NULL } }, true,
+      "a RegisterClient body (--json FILE|-; the henkilötunnus goes there)" },
+    { "client", "get", "intake", "get_client", { "client_id" }, { { NULL } }, false, "CLIENT_ID" },
+    { "client", "find", "intake", "find_client_by_hetu", { NULL }, { { NULL } }, true,
+      "--json -   with {\"hetu\": \"…\"} on stdin" },
+    { "client", "update", "intake", "update_client", { "client_id" }, { { NULL } }, true,
+      "CLIENT_ID --json FILE   (an UpdateClient body)" },
+    { "client", "consents", "intake", "list_consents", { "client_id" }, { { NULL } }, false,
+      "CLIENT_ID" },
+    { "client", "consent", "intake", "record_consent", { "client_id", "counterparty_org" },
+      { { "--scope", "scope" }, { "--given", "given_at" } }, false,
+      "CLIENT_ID ORG [--scope SCOPE] [--given YYYY-MM-DD]" },
+
+    { "case", "open", "intake", "open_case", { "client_id", "channel" },
+      { { "--worker", "responsible_worker" } }, false,
+      "CLIENT_ID CHANNEL [--worker ID]   (CHANNEL e.g. CASE_CHANNEL_OWN_CONTACT)" },
+    { "case", "get", "intake", "get_case", { "case_id" }, { { NULL } }, false, "CASE_ID" },
+    { "case", "start-assessment", "intake", "start_assessment", { "case_id" }, { { NULL } }, false,
+      "CASE_ID" },
+    { "case", "complete-assessment", "intake", "complete_assessment", { "case_id" }, { { NULL } },
+      true, "CASE_ID --json FILE   (survey entries and summary)" },
+    { "case", "plan", "intake", "make_plan", { "case_id" }, { { NULL } }, true,
+      "CASE_ID --json FILE   ({\"plan\": {…}}, the asiakassuunnitelma)" },
+    { "case", "review", "intake", "review_plan", { "case_id" }, { { NULL } }, true,
+      "CASE_ID --json FILE   ({\"plan\": {…}, \"evaluation\": …})" },
+    { "case", "close", "intake", "close_case", { "case_id", "reason" },
+      { { "--evaluation", "final_evaluation" } }, false,
+      "CASE_ID REASON [--evaluation TEXT]   (REASON e.g. CLOSURE_REASON_GOALS_REACHED)" },
+    { "case", "outcome", "intake", "get_outcome_change", { "case_id" },
+      { { "--measure", "measure_id" }, { "--instrument", "instrument" } }, false,
+      "CASE_ID [--measure ID] [--instrument avain|kykyviisari]" },
+    { NULL }
+};
+
+static int
+s_usage (const char *noun, FILE *out)
+{
+    for (const cli_verb_t *verb = s_verbs; verb->noun; verb++)
+        if (strcmp (verb->noun, noun) == 0)
+            fprintf (out, "%s kumppani %s %s %s\n", verb == s_verbs || strcmp (verb [-1].noun, noun)
+                     ? "usage:" : "      ", noun, verb->verb, verb->help);
+    fprintf (out, "Common options: --person ID --role ROLE --key IDEMPOTENCY_KEY (see `kumppani call --help`).\n"
+                  "The reply is printed as JSON; exit 0 OK, 1 refused, 2 usage, 3 no answer.\n");
+    return out == stdout ? 0 : 2;
+}
+
+//  The option flags every verb accepts besides its own.
+static bool
+s_is_common_flag (const char *arg)
+{
+    return strcmp (arg, "--json") == 0 || strcmp (arg, "--body") == 0 || strcmp (arg, "--person") == 0
+        || strcmp (arg, "--role") == 0 || strcmp (arg, "--key") == 0;
+}
+
+//  The body: --json/--body as the start, the verb's arguments on top.
+//  NULL (with a message) when something is missing or malformed.
+static char *
+s_build_body (const cli_verb_t *verb, int argc, char **argv)
+{
+    char *given;
+    if (cli_body (argc, argv, &given))
+        return NULL;
+    if (verb->needs_body && !given) {
+        fprintf (stderr, "kumppani %s %s: give the body with --json FILE (or - for stdin)\n",
+                 verb->noun, verb->verb);
+        return NULL;
+    }
+    cJSON *body = given ? cJSON_Parse (given) : cJSON_CreateObject ();
+    free (given);
+    if (!cJSON_IsObject (body)) {
+        fprintf (stderr, "kumppani %s %s: the body is not a JSON object\n", verb->noun, verb->verb);
+        cJSON_Delete (body);
+        return NULL;
+    }
+    //  argv [0] is the verb; positional arguments are what is not an option.
+    int position = 0;
+    for (int index = 1; index < argc; index++) {
+        const char *arg = argv [index];
+        if (strncmp (arg, "--", 2) == 0) {
+            const cli_option_t *option = NULL;
+            for (int known = 0; verb->options [known].flag; known++)
+                if (strcmp (verb->options [known].flag, arg) == 0)
+                    option = &verb->options [known];
+            if ((!option && !s_is_common_flag (arg)) || index + 1 >= argc) {
+                fprintf (stderr, "kumppani %s %s: unknown or incomplete option '%s'\n",
+                         verb->noun, verb->verb, arg);
+                cJSON_Delete (body);
+                return NULL;
+            }
+            const char *value = argv [++index];
+            if (option) {
+                char *end;
+                double number = strtod (value, &end);
+                cJSON_DeleteItemFromObject (body, option->field);
+                if (option->number && (*end || end == value)) {
+                    fprintf (stderr, "kumppani %s %s: %s takes a number\n", verb->noun, verb->verb, arg);
+                    cJSON_Delete (body);
+                    return NULL;
+                }
+                if (option->number)
+                    cJSON_AddNumberToObject (body, option->field, number);
+                else
+                    cJSON_AddStringToObject (body, option->field, value);
+            }
+        }
+        else
+        if (position < 3 && verb->arguments [position]) {
+            cJSON_DeleteItemFromObject (body, verb->arguments [position]);
+            cJSON_AddStringToObject (body, verb->arguments [position++], arg);
+        }
+        else {
+            fprintf (stderr, "kumppani %s %s: unexpected argument '%s'\n", verb->noun, verb->verb, arg);
+            cJSON_Delete (body);
+            return NULL;
+        }
+    }
+    if (position < 3 && verb->arguments [position]) {
+        fprintf (stderr, "kumppani %s %s: missing %s\n", verb->noun, verb->verb, verb->arguments [position]);
+        cJSON_Delete (body);
+        return NULL;
+    }
+    char *text = cJSON_PrintUnformatted (body);
+    cJSON_Delete (body);
+    return text;
+}
+
+int
+cli_verbs (int argc, char **argv, const kp_config_t *config)
+{
+    const char *noun = argv [0];
+    if (argc < 2 || strcmp (argv [1], "--help") == 0 || strcmp (argv [1], "-h") == 0)
+        return s_usage (noun, argc < 2 ? stderr : stdout);
+    const cli_verb_t *verb = s_verbs;
+    while (verb->noun && (strcmp (verb->noun, noun) || strcmp (verb->verb, argv [1])))
+        verb++;
+    if (!verb->noun) {
+        fprintf (stderr, "kumppani %s: unknown command '%s'\n", noun, argv [1]);
+        return s_usage (noun, stderr);
+    }
+    if (cli_flag (argc, argv, "--help"))
+        return s_usage (noun, stdout);
+    char *body = s_build_body (verb, argc - 1, argv + 1);
+    if (!body)
+        return 2;
+    int rc = cli_send (config, verb->service, verb->operation, body, argc, argv, NULL);
+    free (body);
+    return rc;
+}
