@@ -47,6 +47,10 @@ struct _kp_server_t {
     kp_health_fn *health_hook;
     s_item_t *items;                //  one batch of received requests, reused
     kp_metrics_t *metrics;
+    //  Public keys (Z85) of the admitted certificates as of the last
+    //  (re)load. ZAP checks a key once, at the handshake; this set lets a
+    //  SIGHUP revoke a certificate whose connection is already open.
+    zhashx_t *admitted;
 };
 
 static volatile sig_atomic_t s_reload_requested = 0;
@@ -59,6 +63,32 @@ s_on_sighup (int signum)
 }
 
 static int s_on_request (zloop_t *loop, zsock_t *reader, void *arg);
+
+//  Reads the public keys of every certificate in certs_dir, as zauth
+//  does, into a fresh set that replaces the old one. 0, or -1 if the
+//  directory cannot be read (the old set stays).
+static int
+s_load_admitted (kp_server_t *self)
+{
+    zdir_t *dir = zdir_new (self->config->certs_dir, "-");
+    if (!dir) {
+        kp_error ("cannot read the admitted certificates in %s", self->config->certs_dir);
+        return -1;
+    }
+    zhashx_t *admitted = zhashx_new ();
+    zfile_t **files = zdir_flatten (dir);
+    for (size_t index = 0; files [index]; index++) {
+        zcert_t *cert = zcert_load (zfile_filename (files [index], NULL));
+        if (cert)
+            zhashx_insert (admitted, zcert_public_txt (cert), (void *) 1);
+        zcert_destroy (&cert);
+    }
+    zdir_flatten_free (&files);
+    zdir_destroy (&dir);
+    zhashx_destroy (&self->admitted);
+    self->admitted = admitted;
+    return 0;
+}
 
 //  zauth admits only certificates in certs_dir. It must run before bind:
 //  CURVE without a ZAP handler admits any client that knows the server key.
@@ -105,7 +135,7 @@ kp_server_new (const kp_config_t *config, kp_service_t service,
         goto failed;
     }
     free (cert_path);
-    if (s_start_auth (self))
+    if (s_load_admitted (self) || s_start_auth (self))
         goto failed;
 
     self->router = zsock_new (ZMQ_ROUTER);
@@ -154,6 +184,7 @@ kp_server_destroy (kp_server_t **self_p)
     kp_db_destroy (&self->db);
     free (self->items);
     kp_metrics_destroy (&self->metrics);
+    zhashx_destroy (&self->admitted);
     free (self);
     *self_p = NULL;
 }
@@ -201,6 +232,7 @@ kp_server_run (kp_server_t *self)
             kp_info ("reloading certificates from %s", self->config->certs_dir);
             zstr_sendx (self->auth, "CURVE", self->config->certs_dir, NULL);
             zsock_wait (self->auth);
+            s_load_admitted (self);
         }
     }
     kp_info ("draining and stopping");
@@ -333,6 +365,11 @@ s_receive (kp_server_t *self, zmsg_t *msg, s_item_t *item)
     };
     s_identity_from_frame (item->body, &item->identity);
     item->call.log.organisation = item->identity.org_id;
+    if (!zhashx_lookup (self->admitted, item->identity.public_key)) {
+        //  Revoked since the handshake: as unknown as a key never admitted.
+        kp_log (KP_LOG_WARN, &item->call.log, "dropping a request from a revoked certificate");
+        return false;
+    }
 
     kp_codec_error_t error;
     if (kp_codec_request_decode (zframe_data (item->body), zframe_size (item->body),
