@@ -45,6 +45,8 @@ struct _kp_server_t {
     zcert_t *cert;
     time_t started;
     kp_health_fn *health_hook;
+    kp_reload_fn *reload_hook;
+    void *reload_arg;
     s_item_t *items;                //  one batch of received requests, reused
     kp_metrics_t *metrics;
     //  Public keys (Z85) of the admitted certificates as of the last
@@ -63,6 +65,17 @@ s_on_sighup (int signum)
 }
 
 static int s_on_request (zloop_t *loop, zsock_t *reader, void *arg);
+
+//  Ends the loop for kp_server_run to reload when a SIGHUP came in while
+//  no poll was waiting to be interrupted.
+static int
+s_on_reload_check (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    (void) arg;
+    return s_reload_requested ? -1 : 0;
+}
 
 //  Reads the public keys of every certificate in certs_dir, as zauth
 //  does, into a fresh set that replaces the old one. 0, or -1 if the
@@ -160,6 +173,7 @@ kp_server_new (const kp_config_t *config, kp_service_t service,
     self->loop = zloop_new ();
     zloop_reader (self->loop, self->router, s_on_request, self);
     zloop_reader_set_tolerant (self->loop, self->router);
+    zloop_timer (self->loop, 250, 0, s_on_reload_check, self);
     signal (SIGHUP, s_on_sighup);
     kp_info ("serving %s on %s", kp_service_name (service), config->endpoints [service]);
     return self;
@@ -219,13 +233,22 @@ kp_server_set_health_hook (kp_server_t *self, kp_health_fn *hook)
     self->health_hook = hook;
 }
 
+void
+kp_server_set_reload_hook (kp_server_t *self, kp_reload_fn *hook, void *arg)
+{
+    self->reload_hook = hook;
+    self->reload_arg = arg;
+}
+
 int
 kp_server_run (kp_server_t *self)
 {
     while (!zsys_interrupted) {
-        //  zloop returns on any signal; SIGHUP means reload the admitted
+        //  zloop returns on a signal that interrupts its poll; one that
+        //  lands while a handler runs is seen by s_on_reload_check, which
+        //  ends the loop the same way. SIGHUP means reload the admitted
         //  certificates (zcertstore can miss an overwritten file).
-        if (zloop_start (self->loop) == -1)
+        if (zloop_start (self->loop) == -1 && !s_reload_requested)
             return -1;
         if (s_reload_requested) {
             s_reload_requested = 0;
@@ -233,6 +256,8 @@ kp_server_run (kp_server_t *self)
             zstr_sendx (self->auth, "CURVE", self->config->certs_dir, NULL);
             zsock_wait (self->auth);
             s_load_admitted (self);
+            if (self->reload_hook)
+                self->reload_hook (self->reload_arg);
         }
     }
     kp_info ("draining and stopping");

@@ -79,6 +79,10 @@ int kp_server_run (kp_server_t *self);
 //  Extra figures for the health reply (parked events, head seq).
 typedef void (kp_health_fn) (void *service, Kumppani__V1__HealthReply *health);
 void kp_server_set_health_hook (kp_server_t *self, kp_health_fn *hook);
+//  Called after a SIGHUP has reloaded the admitted certificates, for
+//  sockets of the service's own that must forget revoked peers too.
+typedef void (kp_reload_fn) (void *arg);
+void kp_server_set_reload_hook (kp_server_t *self, kp_reload_fn *hook, void *arg);
 //  The service context handlers receive as call->service.
 void kp_server_set_context (kp_server_t *self, void *service_ctx);
 

@@ -27,6 +27,8 @@ struct _stream_relay_t {
     uint64_t head;
     int timer_id;
     kp_metrics_t *metrics;
+    zcert_t *cert;                  //  the stream's own, for rebinding
+    const kp_config_t *config;
 };
 
 static int s_on_notify (zloop_t *loop, zmq_pollitem_t *item, void *arg);
@@ -52,6 +54,8 @@ s_watch_socket (stream_relay_t *self)
 static void
 s_send (stream_relay_t *self, const char *scope, const char *topic, const uint8_t *data, size_t size)
 {
+    if (!self->xpub)
+        return;                     //  rebinding failed; replay covers it
     char scoped [STREAM_SCOPE_LEN + 80];
     snprintf (scoped, sizeof scoped, "%s|%s", scope, topic);
     zmq_send (zsock_resolve (self->xpub), scoped, strlen (scoped), ZMQ_SNDMORE | ZMQ_DONTWAIT);
@@ -184,6 +188,57 @@ s_on_subscription (zloop_t *loop, zsock_t *reader, void *arg)
     return 0;
 }
 
+//  Binds the XPUB socket and registers it with the loop. Binding may fail
+//  for a moment after the previous socket on the endpoint was closed (its
+//  listener goes away in the I/O thread), so it is retried briefly.
+static int
+s_open_xpub (stream_relay_t *self)
+{
+    self->xpub = zsock_new (ZMQ_XPUB);
+    if (!self->xpub)
+        return -1;
+    zsock_set_zap_domain (self->xpub, "kumppani");
+    zsock_set_curve_server (self->xpub, 1);
+    zcert_apply (self->cert, self->xpub);
+    zsock_set_maxmsgsize (self->xpub, 4096);        //  subscriptions are small
+    zsock_set_xpub_manual (self->xpub, 1);
+    zsock_set_sndhwm (self->xpub, self->config->stream_hwm);
+    int bound = -1;
+    for (int attempt = 0; attempt < 50 && bound == -1; attempt++) {
+        if (attempt)
+            zclock_sleep (20);
+        bound = zsock_bind (self->xpub, "%s", self->config->stream_pub_endpoint);
+    }
+    if (bound == -1) {
+        kp_error ("cannot bind %s: %s", self->config->stream_pub_endpoint, zmq_strerror (zmq_errno ()));
+        zsock_destroy (&self->xpub);
+        return -1;
+    }
+    zloop_reader (self->loop, self->xpub, s_on_subscription, self);
+    zloop_reader_set_tolerant (self->loop, self->xpub);
+    return 0;
+}
+
+//  After SIGHUP: a CURVE session is checked once, at its handshake, and
+//  XPUB cannot drop one peer, so the socket is made anew. Every subscriber
+//  reconnects through the reloaded certificates (a revoked one is refused)
+//  and resubscribes; what went by meanwhile it replays by seq, as after
+//  any gap.
+static void
+s_on_reload (void *arg)
+{
+    stream_relay_t *self = arg;
+    if (self->xpub) {
+        zloop_reader_end (self->loop, self->xpub);
+        zsock_unbind (self->xpub, "%s", self->config->stream_pub_endpoint);
+        zsock_destroy (&self->xpub);
+    }
+    if (s_open_xpub (self))
+        kp_error ("relay: the live side is down until the next SIGHUP or restart; replay still works");
+    else
+        kp_info ("relay: live side rebound after reloading certificates");
+}
+
 void *
 stream_relay_new (kp_server_t *server, const kp_config_t *config)
 {
@@ -206,24 +261,14 @@ stream_relay_new (kp_server_t *server, const kp_config_t *config)
     PQclear (head);
 
     char *cert_path = kp_config_service_cert_path (config, KP_SERVICE_STREAM);
-    zcert_t *cert = cert_path ? zcert_load (cert_path) : NULL;
+    self->cert = cert_path ? zcert_load (cert_path) : NULL;
     free (cert_path);
-    if (!cert)
+    if (!self->cert)
         goto failed;
-    self->xpub = zsock_new (ZMQ_XPUB);
-    zsock_set_zap_domain (self->xpub, "kumppani");
-    zsock_set_curve_server (self->xpub, 1);
-    zcert_apply (cert, self->xpub);
-    zcert_destroy (&cert);
-    zsock_set_maxmsgsize (self->xpub, 4096);        //  subscriptions are small
-    zsock_set_xpub_manual (self->xpub, 1);
-    zsock_set_sndhwm (self->xpub, config->stream_hwm);
-    if (zsock_bind (self->xpub, "%s", config->stream_pub_endpoint) == -1) {
-        kp_error ("cannot bind %s: %s", config->stream_pub_endpoint, zmq_strerror (zmq_errno ()));
+    self->config = config;
+    if (s_open_xpub (self))
         goto failed;
-    }
-    zloop_reader (self->loop, self->xpub, s_on_subscription, self);
-    zloop_reader_set_tolerant (self->loop, self->xpub);
+    kp_server_set_reload_hook (server, s_on_reload, self);
     s_watch_socket (self);
     self->timer_id = zloop_timer (self->loop, (size_t) config->poll_interval_ms, 0, s_on_timer, self);
     kp_server_set_health_hook (server, stream_relay_health);
@@ -250,6 +295,7 @@ stream_relay_destroy (void **self_p)
         zloop_poller_end (self->loop, &item);
     }
     zsock_destroy (&self->xpub);
+    zcert_destroy (&self->cert);
     kp_db_destroy (&self->db);
     free (self);
     *self_p = NULL;

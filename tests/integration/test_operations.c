@@ -3,11 +3,13 @@
     logs are JSON lines naming service, request, organisation and
     operation, never a henkilötunnus. */
 #include "harness.h"
+#include "kp_stream_client.h"
 
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <czmq.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +30,8 @@ s_health (kp_client_t *client)
     return kp_client_call (client, &request, 500, 0);
 }
 
-//  Whether org gets an OK health answer, asking again for up to 3 s while
-//  the service takes in a SIGHUP (signals are handled between messages).
+//  Whether client gets an OK health answer: asks until the answer is the
+//  expected one, for up to ~5 s while the service takes in a SIGHUP.
 static bool
 s_answered_ok (kp_client_t *client, bool expect)
 {
@@ -40,6 +42,7 @@ s_answered_ok (kp_client_t *client, bool expect)
             kumppani__v1__reply__free_unpacked (reply, NULL);
         if (ok == expect)
             return ok;
+        zclock_sleep (250);         //  the signal is taken in between requests
     }
     return !expect;
 }
@@ -139,4 +142,117 @@ Test (operations, logs_are_json_lines_with_request_organisation_and_operation)
     unlink (path);
     cr_assert_gt (lines, 0, "the service logged nothing");
     cr_assert_gt (with_request, 0, "no log line names the refused request's operation");
+}
+
+//  Appends one observation event in municipality 049 as reporting would;
+//  returns its seq.
+static long long
+s_append_049 (PGconn *conn)
+{
+    Kumppani__V1__ObservationRecorded recorded = KUMPPANI__V1__OBSERVATION_RECORDED__INIT;
+    recorded.observation_id = "ops";
+    recorded.theme = "housing";
+    recorded.area = "049";
+    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+    event.topic = "reporting.observation_recorded";
+    event.aggregate_id = "ops";
+    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_OBSERVATION_RECORDED;
+    event.observation_recorded = &recorded;
+    return kpt_append_event (conn, &event, "049", NULL, NULL);
+}
+
+//  The seq of the next non-heartbeat event on sub within timeout_ms, or 0.
+static long long
+s_next_seq (zsock_t *sub, int timeout_ms)
+{
+    int64_t deadline = zclock_mono () + timeout_ms;
+    zpoller_t *poller = zpoller_new (sub, NULL);
+    long long seq = 0;
+    while (!seq && zclock_mono () < deadline) {
+        if (!zpoller_wait (poller, (int) (deadline - zclock_mono ())))
+            break;
+        zmsg_t *msg = zmsg_recv (sub);
+        zframe_t *data = msg ? zmsg_last (msg) : NULL;
+        Kumppani__V1__Event *event = data
+            ? kumppani__v1__event__unpack (NULL, zframe_size (data), zframe_data (data)) : NULL;
+        if (event && event->payload_case != KUMPPANI__V1__EVENT__PAYLOAD_HEARTBEAT)
+            seq = (long long) event->seq;
+        if (event)
+            kumppani__v1__event__free_unpacked (event, NULL);
+        zmsg_destroy (&msg);
+    }
+    zpoller_destroy (&poller);
+    return seq;
+}
+
+//  Appends events until sub sees one appended now (subscriptions and
+//  reconnections take a moment); its seq, or 0 after 5 s.
+static long long
+s_until_seen (PGconn *conn, zsock_t *sub)
+{
+    for (int attempt = 0; attempt < 25; attempt++) {
+        long long appended = s_append_049 (conn);
+        long long seen;
+        while ((seen = s_next_seq (sub, 200)) && seen < appended)
+            ;
+        if (seen >= appended)
+            return seen;
+    }
+    return 0;
+}
+
+//  The live side forgets a revoked subscriber too: XPUB cannot drop one
+//  peer, so the relay rebinds; the others reconnect, the revoked one is
+//  refused at its handshake.
+Test (operations, sighup_cuts_a_revoked_subscriber_off_the_live_stream)
+{
+    char out [4096], admitted [600], command [1400];
+    const char *make [] = { "cert", "new", "watcher", "--type", "municipality", "--municipality", "049",
+                            "--out", kpt_cert_dir ("clients"), NULL };
+    cr_assert_eq (kpt_cli_run (NULL, out, sizeof out, make), 0, "%s", out);
+    snprintf (admitted, sizeof admitted, "%s/watcher.cert", kpt_cert_dir ("admitted"));
+    snprintf (command, sizeof command, "cp '%s' '%s'", kpt_cert_path ("clients", "watcher"), admitted);
+    cr_assert_eq (system (command), 0);
+    kpt_service_start ("stream", NULL);
+
+    char stream_cert [600];
+    snprintf (stream_cert, sizeof stream_cert, "%s", kpt_cert_path ("services", "stream"));
+    zsock_t *watcher = kp_stream_sub_new (kpt_pub_endpoint (), stream_cert,
+                                          kpt_cert_path ("clients", "watcher"), NULL, 0);
+    zsock_t *operator = kp_stream_sub_new (kpt_pub_endpoint (), stream_cert,
+                                           kpt_cert_path ("clients", "operator"), NULL, 0);
+    cr_assert (watcher && operator);
+    zactor_t *monitor = zactor_new (zmonitor, watcher);
+    zstr_sendx (monitor, "LISTEN", "DISCONNECTED", NULL);
+    zstr_send (monitor, "START");
+    zsock_wait (monitor);
+
+    PGconn *conn = kpt_connect_as ("reporting");
+    cr_assert_gt (s_until_seen (conn, watcher), 0, "the admitted watcher never saw an event");
+    cr_assert_gt (s_until_seen (conn, operator), 0);
+
+    cr_assert_eq (unlink (admitted), 0);
+    kpt_service_signal ("stream", SIGHUP);
+    //  The relay closed the old socket: the watcher's session is gone.
+    zpoller_t *poller = zpoller_new (monitor, NULL);
+    cr_assert_not_null (zpoller_wait (poller, 5000), "the watcher was never disconnected");
+    zpoller_destroy (&poller);
+    char *name = zstr_recv (monitor);
+    cr_assert_str_eq (name, "DISCONNECTED");
+    zstr_free (&name);
+    zmsg_t *rest = zmsg_recv (monitor);
+    zmsg_destroy (&rest);
+    //  Drained of what was sent before, then nothing new ever arrives.
+    while (s_next_seq (watcher, 100))
+        ;
+    long long after = s_until_seen (conn, operator);
+    cr_assert_gt (after, 0, "the operator did not get back on the live stream");
+    long long more = s_until_seen (conn, operator);
+    cr_assert_gt (more, after);
+    cr_assert_eq (s_next_seq (watcher, 1000), 0, "a revoked subscriber still gets live events");
+
+    zactor_destroy (&monitor);
+    zsock_destroy (&watcher);
+    zsock_destroy (&operator);
+    PQfinish (conn);
 }
