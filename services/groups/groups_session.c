@@ -321,9 +321,18 @@ groups_assign_facilitator (kp_call_t *call)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "groups.session_cancelled",
                              "assign_facilitator.session_id", "the session is cancelled");
 
+    //  Assigning the same person again changes nothing and tells nobody.
+    //  (A refusal below rolls the insert back with the call's savepoint.)
     Kumppani__V1__SessionListReply *reply = s_reply (call, 1);
     const char *values [] = { session.id, body->facilitator_id, org };
-    PGresult *result = kp_db_exec (call->db, "groups_facilitator_conflicts", 3, values);
+    PGresult *result = kp_db_exec (call->db, "groups_facilitator_insert", 3, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    bool assigned_now = PQntuples (result) == 1;
+    PQclear (result);
+    if (!assigned_now)
+        return s_add_session (call, reply, session.id);
+    result = kp_db_exec (call->db, "groups_facilitator_conflicts", 3, values);
     if (!result)
         return kp_call_db_fail (call);
     int rc = 0;
@@ -335,18 +344,9 @@ groups_assign_facilitator (kp_call_t *call)
                             body->facilitator_id);
     }
     PQclear (result);
-    if (rc)
+    if (rc || s_add_session (call, reply, session.id))
         return -1;
-    result = kp_db_exec (call->db, "groups_facilitator_insert", 3, values);
-    if (!result)
-        return kp_call_db_fail (call);
-    bool assigned_now = PQntuples (result) == 1;
-    PQclear (result);
-    if (s_add_session (call, reply, session.id))
-        return -1;
-    //  Assigning the same person again changes nothing and tells nobody.
-    return assigned_now ? s_emit (call, "groups.facilitator_assigned", &session.activity, session.id, session.date)
-                        : 0;
+    return s_emit (call, "groups.facilitator_assigned", &session.activity, session.id, session.date);
 }
 
 int

@@ -7,8 +7,8 @@
 
 //  Column order is groups_activity.c's s_from_row; $2 the caller's organisation.
 #define GROUPS_ACTIVITY_COLUMNS \
-    "activity_id, kind, organiser_org, municipality, venue, capacity, closed, compensation_cents," \
-    " enrolled_count, organiser_org = $2::text OR EXISTS (SELECT 1 FROM groups.activity_orgs o" \
+    "a.activity_id, a.kind, a.organiser_org, a.municipality, a.venue, a.capacity, a.closed," \
+    " a.compensation_cents, a.enrolled_count, a.organiser_org = $2::text OR EXISTS (SELECT 1 FROM groups.activity_orgs o" \
     " WHERE o.activity_id = a.activity_id AND o.org_id = $2::text)"
 
 //  Column order is groups_session.c's s_session_from_row.
