@@ -1,7 +1,8 @@
 /*  groups_reminder — placements' interim and final evaluations: two weeks
     before one is due (or as soon as a late placement is recorded) a
     groups.evaluation_due event goes out, once, however many instances
-    run the timer (the reminder row's key and SKIP LOCKED see to that). */
+    run the timer: the reminder row's key lets one transaction insert it,
+    and only the one that did emits. */
 #include "groups_server.h"
 #include "kp_log.h"
 

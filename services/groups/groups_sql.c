@@ -221,7 +221,7 @@ const kp_stmt_t groups_statements [] = {
       " ('final', p.final_evaluation)) AS k (step, due)"
       " WHERE k.due - 14 <= $1::date AND NOT EXISTS (SELECT 1 FROM groups.evaluation_reminders r"
       "  WHERE r.placement_id = p.placement_id AND r.step = k.step)"
-      " ORDER BY k.due, p.placement_id LIMIT 1 FOR UPDATE OF p SKIP LOCKED" },
+      " ORDER BY k.due, p.placement_id LIMIT 1" },
     { "groups_reminder_insert",
       "INSERT INTO groups.evaluation_reminders (placement_id, step, due) VALUES ($1::text, $2::text, $3::date)"
       " ON CONFLICT DO NOTHING RETURNING 1" },
