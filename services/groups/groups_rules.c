@@ -7,7 +7,7 @@ bool
 groups_rules_word_in (const char *word, const char *list)
 {
     size_t len = strlen (word);
-    if (len == 0)
+    if (len == 0 || strchr (word, ' '))
         return false;
     for (const char *at = list; (at = strstr (at, word)); at += len)
         if ((at == list || at [-1] == ' ') && (at [len] == ' ' || at [len] == 0))

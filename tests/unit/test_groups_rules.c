@@ -22,6 +22,7 @@ Test (groups_rules, words_are_whole_words)
     cr_assert_not (groups_rules_word_in ("wom", GROUPS_AUDIENCES));
     cr_assert_not (groups_rules_word_in ("", GROUPS_AUDIENCES));
     cr_assert_not (groups_rules_word_in ("men women", GROUPS_AUDIENCES));
+    cr_assert_not (groups_rules_word_in ("women men", GROUPS_AUDIENCES), "two words are not one");
     cr_assert_not (groups_rules_word_in ("peer", GROUPS_KINDS));
 }
 
