@@ -242,3 +242,77 @@ Test (groups_access, bad_input_named_by_field)
     kumppani__v1__reply__free_unpacked (first, NULL);
     kumppani__v1__reply__free_unpacked (again, NULL);
 }
+
+Test (groups_access, bad_input_on_sessions_named_by_field)
+{
+    const char *activity = gt_activity ("ngo-743", "peer_support", true, 10, 0);
+    char session [32], day [11];
+    kp_date_format (kp_date_today () - 1, day);
+    gt_one_session ("ngo-743", activity, day, "10:00", "11:00", session);
+    Kumppani__V1__GetActivity get = KUMPPANI__V1__GET_ACTIVITY__INIT;
+    get.activity_id = "short";
+    gt_done (gt_call ("ngo-743", KUMPPANI__V1__REQUEST__BODY_GET_ACTIVITY, &get, NULL), GT_INVALID,
+             "groups.bad_id", "get_activity.activity_id");
+    Kumppani__V1__ListSessions list = KUMPPANI__V1__LIST_SESSIONS__INIT;
+    list.activity_id = (char *) activity;
+    list.from_date = "yesterday";
+    gt_done (gt_call ("ngo-743", KUMPPANI__V1__REQUEST__BODY_LIST_SESSIONS, &list, NULL), GT_INVALID,
+             "groups.bad_date", "list_sessions.from_date");
+    Kumppani__V1__UpdateActivity update = KUMPPANI__V1__UPDATE_ACTIVITY__INIT;
+    update.activity_id = (char *) activity;
+    gt_done (gt_call ("ngo-743", KUMPPANI__V1__REQUEST__BODY_UPDATE_ACTIVITY, &update, NULL), GT_INVALID,
+             "groups.activity_required", "update_activity.activity");
+    Kumppani__V1__ActivityFields fields;
+    gt_fields (&fields, "exercise", true, 10, 0, "room-q");
+    update.activity = &fields;
+    gt_done (gt_call ("ngo-743", KUMPPANI__V1__REQUEST__BODY_UPDATE_ACTIVITY, &update, NULL), GT_INVALID,
+             "groups.kind_fixed", "update_activity.activity.kind");
+
+    gt_done (gt_change ("ngo-743", session, KUMPPANI__V1__SESSION_CHANGE__SESSION_CHANGE_UNSPECIFIED, false,
+                        "", "", "", GT_REFUSE), GT_INVALID, "groups.bad_change", "change_session.change");
+    gt_done (gt_change ("ngo-743", session, KUMPPANI__V1__SESSION_CHANGE__SESSION_CHANGE_MOVE, false,
+                        "2026-13-01", "", "", GT_REFUSE), GT_INVALID, "groups.bad_date", "change_session.new_date");
+    gt_done (gt_change ("ngo-743", session, KUMPPANI__V1__SESSION_CHANGE__SESSION_CHANGE_MOVE, false,
+                        "2026-12-01", "12:00", "", GT_REFUSE), GT_INVALID, "groups.bad_time_window",
+             "change_session.start_time");
+    gt_done (gt_assign ("ngo-743", session, "", "", GT_REFUSE), GT_INVALID, "groups.bad_facilitator",
+             "assign_facilitator.facilitator_id");
+
+    //  A session with attendance took place: it is not moved or cancelled afterwards.
+    const char *client = gt_client ("743");
+    gt_done (gt_enrol ("ngo-743", activity, client, "", GT_REFUSE), GT_OK, NULL, NULL);
+    gt_done (gt_attend ("ngo-743", session, client, "absent", 0, NULL), GT_OK, NULL, NULL);
+    gt_done (gt_change ("ngo-743", session, KUMPPANI__V1__SESSION_CHANGE__SESSION_CHANGE_CANCEL, false,
+                        "", "", "", GT_REFUSE), GT_CONFLICT, "groups.session_recorded", "change_session.session_id");
+
+    //  Staffing is the talousneuvola's; a headcount names each topic once.
+    Kumppani__V1__StaffCount social = KUMPPANI__V1__STAFF_COUNT__INIT;
+    social.org_type = "social_work";
+    social.count = 1;
+    Kumppani__V1__StaffCount *staff [] = { &social };
+    Kumppani__V1__RecordStaffing staffing = KUMPPANI__V1__RECORD_STAFFING__INIT;
+    staffing.session_id = session;
+    staffing.n_staff = 1;
+    staffing.staff = staff;
+    gt_done (gt_call ("ngo-743", KUMPPANI__V1__REQUEST__BODY_RECORD_STAFFING, &staffing, NULL), GT_INVALID,
+             "groups.not_talousneuvola", "record_staffing.session_id");
+    const char *cafe = gt_activity ("ngo-743", "discussion_cafe", false, 0, 0);
+    char cafe_session [32];
+    gt_one_session ("ngo-743", cafe, day, "10:00", "11:00", cafe_session);
+    Kumppani__V1__TopicTally debt = KUMPPANI__V1__TOPIC_TALLY__INIT;
+    debt.topic = "debt";
+    debt.count = 1;
+    Kumppani__V1__TopicTally *twice [] = { &debt, &debt };
+    Kumppani__V1__RecordHeadcount headcount = KUMPPANI__V1__RECORD_HEADCOUNT__INIT;
+    headcount.session_id = cafe_session;
+    headcount.headcount = 4;
+    headcount.n_topic_tallies = 2;
+    headcount.topic_tallies = twice;
+    gt_done (gt_call ("ngo-743", KUMPPANI__V1__REQUEST__BODY_RECORD_HEADCOUNT, &headcount, NULL), GT_INVALID,
+             "groups.duplicate_topic", "record_headcount.topic_tallies");
+    headcount.n_topic_tallies = 0;
+    headcount.follow_ups = 5;
+    gt_done (gt_call ("ngo-743", KUMPPANI__V1__REQUEST__BODY_RECORD_HEADCOUNT, &headcount, NULL), GT_INVALID,
+             "groups.bad_follow_ups", "record_headcount.follow_ups");
+    cr_assert_eq (gt_events (cafe, "groups.headcount_recorded"), 0);
+}
