@@ -249,8 +249,12 @@ groups_change_session (kp_call_t *call)
     if (!rows)
         return kp_call_db_fail (call);
     Kumppani__V1__SessionListReply *reply = s_reply (call, (size_t) PQntuples (rows));
-    int rc = 0;
-    for (int row = 0; row < PQntuples (rows) && rc == 0; row++) {
+    //  A series moved later is moved from its last session back, so that no
+    //  session lands on a slot its own series is about to leave.
+    bool backwards = move && new_date > old_date;
+    int rc = 0, total = PQntuples (rows);
+    for (int step = 0; step < total && rc == 0; step++) {
+        int row = backwards ? total - 1 - step : step;
         const char *id = PQgetvalue (rows, row, 0);
         if (!body->rest_of_series && strcmp (id, session.id) != 0)
             continue;
@@ -287,6 +291,12 @@ groups_change_session (kp_call_t *call)
                          &session.activity, id, date);
     }
     PQclear (rows);
+    //  The reply lists them in date order either way.
+    for (size_t index = 0; backwards && index < reply->n_sessions / 2; index++) {
+        Kumppani__V1__Session *swap = reply->sessions [index];
+        reply->sessions [index] = reply->sessions [reply->n_sessions - 1 - index];
+        reply->sessions [reply->n_sessions - 1 - index] = swap;
+    }
     return rc;
 }
 

@@ -223,6 +223,17 @@ Test (groups, move_and_cancel_the_rest_of_a_series)
     cr_assert_str_eq (reply->session_list->sessions [2]->start_time, "12:00");
     kumppani__v1__reply__free_unpacked (reply, NULL);
     cr_assert_eq (gt_events (activity, "groups.session_moved"), 3);
+    //  A week later: each lands where the next one was, and the series does not clash with itself.
+    reply = gt_change ("ngo-743", ids [1], KUMPPANI__V1__SESSION_CHANGE__SESSION_CHANGE_MOVE, true,
+                       "2026-09-16", "", "", GT_REFUSE);
+    gt_expect (reply, GT_OK, NULL, NULL);
+    cr_assert_eq (reply->session_list->n_sessions, 3);
+    cr_assert_str_eq (reply->session_list->sessions [0]->date, "2026-09-16");
+    cr_assert_str_eq (reply->session_list->sessions [0]->session_id, ids [1]);
+    cr_assert_str_eq (reply->session_list->sessions [2]->date, "2026-09-30");
+    cr_assert_str_eq (reply->session_list->sessions [2]->start_time, "12:00");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (gt_events (activity, "groups.session_moved"), 6);
 
     //  Cancel the last two.
     reply = gt_change ("ngo-743", ids [2], KUMPPANI__V1__SESSION_CHANGE__SESSION_CHANGE_CANCEL, true,
@@ -245,7 +256,7 @@ Test (groups, move_and_cancel_the_rest_of_a_series)
     gt_expect (reply, GT_OK, NULL, NULL);
     cr_assert_eq (reply->session_list->n_sessions, 2);
     cr_assert_str_eq (reply->session_list->sessions [0]->date, "2026-09-01");
-    cr_assert_str_eq (reply->session_list->sessions [1]->date, "2026-09-09");
+    cr_assert_str_eq (reply->session_list->sessions [1]->date, "2026-09-16");
     kumppani__v1__reply__free_unpacked (reply, NULL);
     list.include_cancelled = true;
     reply = gt_call ("ngo-743", KUMPPANI__V1__REQUEST__BODY_LIST_SESSIONS, &list, NULL);
