@@ -132,6 +132,18 @@ s_emit (kp_call_t *call, const char *topic, const groups_activity_t *activity, c
     return groups_event_emit (call->db, topic, activity, &payload) ? kp_call_db_fail (call) : 0;
 }
 
+//  One event per session of the reply (its date as it is now). Events go
+//  last: the outbox holds the stream's counter lock until commit.
+static int
+s_emit_all (kp_call_t *call, const char *topic, const groups_activity_t *activity,
+            const Kumppani__V1__SessionListReply *reply)
+{
+    for (size_t index = 0; index < reply->n_sessions; index++)
+        if (s_emit (call, topic, activity, reply->sessions [index]->session_id, reply->sessions [index]->date))
+            return -1;
+    return 0;
+}
+
 //  The recurrence of a ScheduleSessions body; 0 or -1 (call failed).
 static int
 s_rule (kp_call_t *call, const Kumppani__V1__ScheduleSessions *body, groups_recurrence_t *rule)
@@ -212,11 +224,10 @@ groups_schedule_sessions (kp_call_t *call)
         const char *values [] = { session_id, activity.id, series, date, body->start_time, body->end_time, venue };
         if (groups_exec (call->db, "groups_session_insert", 7, values))
             return kp_call_db_fail (call);
-        if (s_add_session (call, reply, session_id)
-        ||  s_emit (call, "groups.session_scheduled", &activity, session_id, date))
+        if (s_add_session (call, reply, session_id))
             return -1;
     }
-    return 0;
+    return s_emit_all (call, "groups.session_scheduled", &activity, reply);
 }
 
 int
@@ -286,9 +297,6 @@ groups_change_session (kp_call_t *call)
             rc = kp_call_db_fail (call);
         if (rc == 0)
             rc = s_add_session (call, reply, id);
-        if (rc == 0)
-            rc = s_emit (call, move ? "groups.session_moved" : "groups.session_cancelled",
-                         &session.activity, id, date);
     }
     PQclear (rows);
     //  The reply lists them in date order either way.
@@ -297,7 +305,8 @@ groups_change_session (kp_call_t *call)
         reply->sessions [index] = reply->sessions [reply->n_sessions - 1 - index];
         reply->sessions [reply->n_sessions - 1 - index] = swap;
     }
-    return rc;
+    return rc ? rc : s_emit_all (call, move ? "groups.session_moved" : "groups.session_cancelled",
+                                 &session.activity, reply);
 }
 
 int

@@ -39,7 +39,17 @@ Test (groups, recurrence_across_dst_and_holidays)
     cr_assert_eq (list->sessions [0]->starts_at, s_utc (2026, 3, 23, 15, 0));
     cr_assert_eq (list->sessions [1]->starts_at, s_utc (2026, 3, 30, 14, 0));
     cr_assert_eq (list->sessions [1]->ends_at, s_utc (2026, 3, 30, 16, 0));
-    cr_assert_eq (gt_events (spring, "groups.session_scheduled"), 4);
+    Kumppani__V1__Event *events [8];
+    int count = gt_event_list (spring, "groups.session_scheduled", events, 8);
+    cr_assert_eq (count, 4);
+    for (int index = 0; index < count; index++) {
+        cr_assert_str_eq (events [index]->groups->session_id, list->sessions [index]->session_id);
+        cr_assert_str_eq (events [index]->groups->session_date, dates [index]);
+        cr_assert_str_eq (events [index]->groups->activity_kind, "peer_support");
+        cr_assert_str_eq (events [index]->groups->municipality, "743");
+        cr_assert_str_eq (events [index]->groups->organiser_org, "ngo-743");
+    }
+    gt_events_free (events, count);
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  DST ends on 25 October 2026: back from 14:00 to 15:00 UTC.
@@ -233,7 +243,12 @@ Test (groups, move_and_cancel_the_rest_of_a_series)
     cr_assert_str_eq (reply->session_list->sessions [2]->date, "2026-09-30");
     cr_assert_str_eq (reply->session_list->sessions [2]->start_time, "12:00");
     kumppani__v1__reply__free_unpacked (reply, NULL);
-    cr_assert_eq (gt_events (activity, "groups.session_moved"), 6);
+    Kumppani__V1__Event *moved [8];
+    int count = gt_event_list (activity, "groups.session_moved", moved, 8);
+    cr_assert_eq (count, 6);
+    cr_assert_str_eq (moved [3]->groups->session_id, ids [1]);
+    cr_assert_str_eq (moved [3]->groups->session_date, "2026-09-16", "a moved session's event has its new date");
+    gt_events_free (moved, count);
 
     //  Cancel the last two.
     reply = gt_change ("ngo-743", ids [2], KUMPPANI__V1__SESSION_CHANGE__SESSION_CHANGE_CANCEL, true,
