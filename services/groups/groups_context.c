@@ -1,0 +1,39 @@
+/*  groups_context — what the groups service runs besides requests: the
+    evaluation reminder timer on the server's loop. */
+#include "groups_server.h"
+
+#include <stdlib.h>
+
+static int
+s_on_timer (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    groups_context_t *self = arg;
+    groups_reminder_tick (self->db);
+    return 0;
+}
+
+void *
+groups_context_new (kp_server_t *server, const kp_config_t *config)
+{
+    groups_context_t *self = calloc (1, sizeof (groups_context_t));
+    if (!self)
+        return NULL;
+    self->db = kp_server_db (server);
+    self->loop = kp_server_loop (server);
+    self->reminder_timer = zloop_timer (self->loop, (size_t) config->poll_interval_ms, 0, s_on_timer, self);
+    return self;
+}
+
+void
+groups_context_destroy (void **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    groups_context_t *self = *self_p;
+    if (self->reminder_timer)
+        zloop_timer_end (self->loop, self->reminder_timer);
+    free (self);
+    *self_p = NULL;
+}

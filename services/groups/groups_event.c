@@ -1,0 +1,37 @@
+/*  groups_event — every groups.* event goes out through here: the payload's
+    common fields (activity, kind, municipality, organiser) are set from the
+    record, never from the request, and the stream scope is the activity's
+    municipality and organiser. No names: ids only. */
+#include "groups_server.h"
+#include "kp_outbox.h"
+
+static int
+s_append (kp_db_t *db, const char *topic, const char *aggregate_id, const char *municipality,
+          const char *organiser_org, Kumppani__V1__GroupsEvent *payload)
+{
+    payload->municipality = (char *) municipality;
+    payload->organiser_org = (char *) organiser_org;
+    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+    event.topic = (char *) topic;
+    event.aggregate_id = (char *) aggregate_id;
+    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_GROUPS;
+    event.groups = payload;
+    kp_event_scope_t scope = { .municipality = municipality, .sender_org = organiser_org };
+    return kp_outbox_append (db, &event, &scope) < 0 ? -1 : 0;
+}
+
+int
+groups_event_emit (kp_db_t *db, const char *topic, const groups_activity_t *activity,
+                   Kumppani__V1__GroupsEvent *payload)
+{
+    payload->activity_id = (char *) activity->id;
+    payload->activity_kind = (char *) activity->kind;
+    return s_append (db, topic, activity->id, activity->municipality, activity->organiser_org, payload);
+}
+
+int
+groups_event_emit_placement (kp_db_t *db, const char *topic, const char *municipality,
+                             const char *organiser_org, Kumppani__V1__GroupsEvent *payload)
+{
+    return s_append (db, topic, payload->placement_id, municipality, organiser_org, payload);
+}

@@ -1,0 +1,61 @@
+/*  groups_reminder — placements' interim and final evaluations: two weeks
+    before one is due (or as soon as a late placement is recorded) a
+    groups.evaluation_due event goes out, once, however many instances
+    run the timer: the reminder row's key lets one transaction insert it,
+    and only the one that did emits. */
+#include "groups_server.h"
+#include "kp_log.h"
+
+#include <stdio.h>
+
+static int
+s_send_one (kp_db_t *db, void *arg)
+{
+    int *sent = arg;
+    char today [11];
+    kp_date_format (kp_date_today (), today);
+    const char *values [] = { today };
+    PGresult *result = kp_db_exec (db, "groups_reminder_due", 1, values);
+    if (!result)
+        return -1;
+    if (PQntuples (result) == 0) {
+        PQclear (result);
+        return 0;
+    }
+    Kumppani__V1__GroupsEvent payload = KUMPPANI__V1__GROUPS_EVENT__INIT;
+    payload.placement_id = PQgetvalue (result, 0, 0);
+    payload.step = PQgetvalue (result, 0, 1);
+    payload.session_date = PQgetvalue (result, 0, 2);
+    payload.client_id = PQgetvalue (result, 0, 3);
+    const char *insert [] = { payload.placement_id, payload.step, payload.session_date };
+    PGresult *inserted = kp_db_exec (db, "groups_reminder_insert", 3, insert);
+    int rc = inserted ? 0 : -1;
+    if (inserted && PQntuples (inserted) == 1) {
+        rc = groups_event_emit_placement (db, "groups.evaluation_due", PQgetvalue (result, 0, 4),
+                                          PQgetvalue (result, 0, 5), &payload);
+        if (rc == 0)
+            (*sent)++;
+    }
+    if (inserted)
+        PQclear (inserted);
+    PQclear (result);
+    return rc;
+}
+
+int
+groups_reminder_tick (kp_db_t *db)
+{
+    int total = 0;
+    //  One reminder per transaction, a bounded number per tick.
+    for (int round = 0; round < 100; round++) {
+        int sent = 0;
+        if (kp_db_transaction (db, s_send_one, &sent, 3) != 0) {
+            kp_warn ("groups: evaluation reminders failed: %s", kp_db_message (db));
+            break;
+        }
+        if (sent == 0)
+            break;
+        total += sent;
+    }
+    return total;
+}

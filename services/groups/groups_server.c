@@ -1,0 +1,56 @@
+/*  groups_server — operation → handler, and which organisation types may
+    call it. Which activity an organisation may touch is decided from the
+    activity's own organisations (groups_activity_load, groups_access). */
+#include "groups_server.h"
+
+//  Organisations that organise or facilitate groups, or staff them.
+#define GROUPS_PARTIES  "municipality ngo parish debt_counselling social_credit enforcement kela te_office"
+//  Organisations that run groups (groups_access_may_create has the detail).
+#define GROUPS_ORGANISERS "municipality ngo parish debt_counselling"
+
+static const kp_route_t s_routes [] = {
+    { KUMPPANI__V1__REQUEST__BODY_CREATE_ACTIVITY, "groups.create_activity",
+      KP_ROUTE_MUTATING, GROUPS_ORGANISERS, groups_create_activity },
+    { KUMPPANI__V1__REQUEST__BODY_UPDATE_ACTIVITY, "groups.update_activity",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_update_activity },
+    { KUMPPANI__V1__REQUEST__BODY_SCHEDULE_SESSIONS, "groups.schedule_sessions",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_schedule_sessions },
+    { KUMPPANI__V1__REQUEST__BODY_CHANGE_SESSION, "groups.change_session",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_change_session },
+    { KUMPPANI__V1__REQUEST__BODY_ENROL, "groups.enrol",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_enrol },
+    { KUMPPANI__V1__REQUEST__BODY_WITHDRAW_ENROLMENT, "groups.withdraw_enrolment",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_withdraw },
+    { KUMPPANI__V1__REQUEST__BODY_ASSIGN_FACILITATOR, "groups.assign_facilitator",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_assign_facilitator },
+    { KUMPPANI__V1__REQUEST__BODY_RECORD_STAFFING, "groups.record_staffing",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_staffing },
+    { KUMPPANI__V1__REQUEST__BODY_RECORD_ATTENDANCE, "groups.record_attendance",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_attendance },
+    { KUMPPANI__V1__REQUEST__BODY_RECORD_HEADCOUNT, "groups.record_headcount",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_headcount },
+    //  The municipality places its own client; the organiser keeps the days.
+    { KUMPPANI__V1__REQUEST__BODY_CREATE_PLACEMENT, "groups.create_placement",
+      KP_ROUTE_MUTATING, "municipality", groups_create_placement },
+    { KUMPPANI__V1__REQUEST__BODY_RECORD_PLACEMENT_DAY, "groups.record_placement_day",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_placement_day },
+    { KUMPPANI__V1__REQUEST__BODY_REPORT_ABSENCE, "groups.report_absence",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_report_absence },
+    { KUMPPANI__V1__REQUEST__BODY_GET_ACTIVITY, "groups.get_activity",
+      0, GROUPS_PARTIES, groups_get_activity },
+    { KUMPPANI__V1__REQUEST__BODY_LIST_SESSIONS, "groups.list_sessions",
+      0, GROUPS_PARTIES, groups_list_sessions },
+    { KUMPPANI__V1__REQUEST__BODY_GET_PARTICIPATION, "groups.get_participation",
+      0, "municipality", groups_get_participation },
+    { 0 }
+};
+
+static const kp_stmt_t *const s_statements [] = { groups_statements, NULL };
+
+const kp_service_def_t groups_service = {
+    .service = KP_SERVICE_GROUPS,
+    .routes = s_routes,
+    .statements = s_statements,
+    .context_new = groups_context_new,
+    .context_destroy = groups_context_destroy
+};
