@@ -45,24 +45,23 @@ const kp_stmt_t reporting_statements [] = {
       "INSERT INTO reporting.project_activities (project_id, activity_id, linked_by_org)"
       " VALUES ($1::text, $2::text, $3::text) ON CONFLICT DO NOTHING RETURNING 1" },
 
-    //  One row per notice to a municipality received in the period:
-    //  municipality, month, kind, received, the day the receiver first
-    //  answered it (left RECEIVED), the assessment start, and where its
-    //  clock stands on $6 (today). Working days are counted in C
-    //  (kp_calendar), which SQL does not know.
+    //  One row per notice to a municipality received in the period, from
+    //  the rollup: municipality, month, kind, received, the day the
+    //  receiver first answered it (left RECEIVED), the assessment start,
+    //  and where its clock stands on $6 (today) as a DeadlineState: 4 met,
+    //  5 missed, 3 overdue (running past the deadline), 1 running, 0 none.
+    //  Working days are counted in C (kp_calendar), which SQL does not know.
     { "report_referral_sla",
-      "SELECT r.municipality, to_char (r.received_on, 'YYYY-MM'), r.kind, r.received_on::text,"
-      " coalesce ((SELECT " REPORTING_HELSINKI_DATE ("min (h.at)") "::text"
-      "   FROM referral.referral_history h"
-      "   WHERE h.referral_id = r.referral_id AND h.from_state = 1 AND h.to_state <> 1), ''),"
-      " coalesce (" REPORTING_HELSINKI_DATE ("r.assessment_started_at") "::text, ''),"
-      " referral.deadline_state (r.deadline, r.warning_on, r.clock_stopped_at, r.deadline_met, $6::date)"
-      " FROM referral.referrals r"
-      " WHERE r.recipient_type = 'municipality'"
-      " AND r.received_on BETWEEN $1::date AND $2::date"
-      " AND ($3::text = '' OR r.municipality = $3::text)"
-      " AND ($5::text = '' OR r.sender_org = $5::text)"
-      " AND ($4::text = '' OR r.referral_id IN (SELECT cr.referral_id FROM intake.case_referrals cr"
+      "SELECT n.municipality, to_char (n.received_on, 'YYYY-MM'), n.kind, n.received_on::text,"
+      " coalesce (n.acknowledged_on::text, ''), coalesce (n.assessment_started_on::text, ''),"
+      " CASE WHEN n.deadline IS NULL THEN 0"
+      "   WHEN n.clock_stopped_on IS NOT NULL THEN CASE WHEN n.clock_stopped_on <= n.deadline THEN 4 ELSE 5 END"
+      "   WHEN n.breach_notified OR n.deadline < $6::date THEN 3 ELSE 1 END"
+      " FROM reporting.referral_notices n"
+      " WHERE n.copy = 'live' AND n.received_on BETWEEN $1::date AND $2::date"
+      " AND ($3::text = '' OR n.municipality = $3::text)"
+      " AND ($5::text = '' OR n.sender_org = $5::text)"
+      " AND ($4::text = '' OR n.referral_id IN (SELECT cr.referral_id FROM intake.case_referrals cr"
       "   JOIN reporting.project_cases pc ON pc.case_id = cr.case_id WHERE pc.project_id = $4::text))"
       " ORDER BY 1, 2, 3" },
 
