@@ -111,6 +111,10 @@ int reporting_social_report (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_groups_report (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_talousneuvola_report (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_targets_report (kp_call_t *call, const reporting_scope_t *scope);
+//  A metric reporting_targets knows how to compute ("" = none).
+bool reporting_targets_metric_known (const char *metric);
+//  "Groups meeting at least N times": N when not asked (TASOS: 8).
+#define REPORTING_MIN_MEETINGS_DEFAULT 8
 //  Scope parameters for the report statements, in this order:
 //  $1 period start, $2 period end, $3 municipality, $4 project, $5 sender.
 #define REPORTING_SCOPE_PARAMS 5
