@@ -178,6 +178,9 @@ s_expected (const char *dimension, const char *category, const char *gender, con
                             ? (person->labour ? person->labour : "unknown")
                           : strcmp (dimension, "education_level") == 0
                             ? (person->education ? person->education : "unknown")
+                          : strcmp (dimension, "target_group") == 0
+                            ? (strcmp (category, "under_25") == 0 ? (person->age < 25 ? category : "")
+                                                                  : (person->age < 34 ? category : ""))
                           : person->municipality;
         count += strcmp (value, category) == 0;
     }
@@ -326,8 +329,9 @@ Test (reporting, project_participants_outcomes_and_suppression)
     reply = s_report (ngo, ROLE (COORDINATOR), "participants", "2024-01-01", "2024-12-31", project, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
     const Kumppani__V1__ReportTable *table = reply->report_table;
-    //  all, 5 age bands, 7 labour-market statuses, 4 education levels, 2 areas
-    s_check_participants (table, NULL, 19);
+    //  all, 5 age bands, 7 labour-market statuses, 4 education levels, 2
+    //  areas, 2 target groups
+    s_check_participants (table, NULL, 21);
     s_row_is (table, 0, "all|all|9|6|*|*|17");
     //  The plan beside the actual figure.
     s_row_is (table, table->n_rows - 1, "plan|planned_participants|||||328");
@@ -347,12 +351,18 @@ Test (reporting, project_participants_outcomes_and_suppression)
     for (size_t row = 0; row < table->n_rows; row++)
         if (strcmp (s_cell (table, row, "category"), "18_29") == 0)
             s_row_is (table, row, "age_band|18_29|*|*|*|*|7");
+    //  Target groups: under 25, 5 people (each gender small); under 34, 11
+    //  (5 women). The 4 men and 25-33-year-old women (4) stay hidden.
+    for (size_t row = 0; row < table->n_rows; row++)
+        if (strcmp (s_cell (table, row, "dimension"), "target_group") == 0)
+            s_row_is (table, row, strcmp (s_cell (table, row, "category"), "under_25") == 0
+                                  ? "target_group|under_25|*|*|*|*|5" : "target_group|under_34|5|*|*|*|11");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  The municipality sees its own area of the project only.
     reply = s_report (muni, ROLE (SOCIAL_WORKER), "participants", "2024-01-01", "2024-12-31", project, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
-    s_check_participants (reply->report_table, "743", 18);
+    s_check_participants (reply->report_table, "743", 20);
     s_row_is (reply->report_table, 0, "all|all|7|5|*|*|14");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
