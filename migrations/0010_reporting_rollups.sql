@@ -99,3 +99,6 @@ ALTER TABLE reporting.project_targets
     ADD COLUMN metric text NOT NULL DEFAULT '' CHECK (metric ~ '^[a-z_]{0,64}$'),
     ADD COLUMN parameter bigint NOT NULL DEFAULT 0 CHECK (parameter >= 0),
     ADD COLUMN activity_kinds text NOT NULL DEFAULT '';     -- space-separated, '' = any
+
+-- outcomes per kind of measure: the kind only, never the description.
+GRANT SELECT (measure_id, kind) ON intake.measures TO reporting;

@@ -105,11 +105,14 @@ const kp_stmt_t reporting_statements [] = {
       " AND $5::text = '' AND" REPORTING_CASE_SCOPE ("k")
       " ORDER BY cl.client_id, k.opened_at, k.case_id" },
 
-    //  Per instrument item: pairs, improved, sum of change (end - start).
+    //  Per instrument item and kind of measure ("case" when the client was
+    //  measured for the case, not a measure): pairs, improved, sum of
+    //  change (end - start).
     { "report_outcomes",
       "WITH m AS (SELECT m.measurement_id, m.case_id, coalesce (m.measure_id, '') AS measure,"
-      "   m.code, m.version, m.timepoint, m.recorded_at"
+      "   coalesce (ms.kind, 'case') AS measure_kind, m.code, m.version, m.timepoint, m.recorded_at"
       "   FROM intake.measurements m JOIN intake.cases k ON k.case_id = m.case_id"
+      "   LEFT JOIN intake.measures ms ON ms.measure_id = m.measure_id"
       "   WHERE $5::text = '' AND" REPORTING_CASE_SCOPE ("k") "),"
       " s AS (SELECT DISTINCT ON (case_id, measure, code, version) * FROM m"
       "   WHERE timepoint = 'start'"
@@ -118,7 +121,7 @@ const kp_stmt_t reporting_statements [] = {
       "   WHERE timepoint = 'end'"
       "   AND " REPORTING_HELSINKI_DATE ("recorded_at") " BETWEEN $1::date AND $2::date"
       "   ORDER BY case_id, measure, code, version, recorded_at DESC, measurement_id DESC)"
-      " SELECT i.code, i.item_code, count (*),"
+      " SELECT i.code, i.item_code, s.measure_kind, count (*),"
       " count (*) FILTER (WHERE CASE WHEN i.higher_is_better THEN es.score > ss.score"
       "   ELSE es.score < ss.score END),"
       " coalesce (sum (es.score - ss.score), 0)"
@@ -128,7 +131,7 @@ const kp_stmt_t reporting_statements [] = {
       "   AND es.item_code = ss.item_code"
       " JOIN intake.instrument_items i ON i.code = s.code AND i.version = s.version"
       "   AND i.item_code = ss.item_code"
-      " GROUP BY i.code, i.item_code, i.position ORDER BY i.code, i.position" },
+      " GROUP BY i.code, i.item_code, i.position, s.measure_kind ORDER BY i.code, i.position, s.measure_kind" },
 
     //  Observations whose period meets the report's, by theme and area; a
     //  project's areas are its municipalities.

@@ -371,19 +371,37 @@ Test (reporting, project_participants_outcomes_and_suppression)
     //  mean 14/12. services (cases 1-6): 5 from 2 to 3, one from 3 to 2:
     //  n 6, mean 4/6, but 1 did not improve, so "improved" (5) would give
     //  that 1 away: hidden, with its share. methods (cases 1-3): n 3,
-    //  the row goes whole.
+    //  the row goes whole. Six of the cases also have a group measure
+    //  whose goals all went from 2 to 5.
     for (int index = 0; index < 12; index++) {
-        s_measure (ids [index], "start", "2024-03-10", 2, index < 5 ? 2 : index == 5 ? 3 : 0, index < 3 ? 1 : 0);
-        s_measure (ids [index], "end", "2024-06-10", index < 7 ? 4 : 2,
+        s_measure (ids [index], NULL, "start", "2024-03-10", 2, index < 5 ? 2 : index == 5 ? 3 : 0,
+                   index < 3 ? 1 : 0);
+        s_measure (ids [index], NULL, "end", "2024-06-10", index < 7 ? 4 : 2,
                    index < 5 ? 3 : index == 5 ? 2 : 0, index < 3 ? 5 : 0);
+        if (index < 6) {
+            char measure [KP_ID_LEN + 1];
+            kp_id_new (measure);
+            s_sql ("INSERT INTO intake.measures (measure_id, case_id, kind, description, responsible_person,"
+                   " linked_ref) VALUES ('%s', '%s', 'group', 'nature group', 'w1', '')", measure, ids [index]);
+            s_measure (ids [index], measure, "start", "2024-04-01", 2, 0, 0);
+            s_measure (ids [index], measure, "end", "2024-05-30", 5, 0, 0);
+        }
     }
     reply = s_report (ngo, ROLE (COORDINATOR), "outcomes", "2024-01-01", "2024-12-31", project, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
     table = reply->report_table;
-    cr_assert_eq (table->n_rows, 3);
-    s_row_is (table, 0, "avain|goals|12|7|1.17|0.58");
-    s_row_is (table, 1, "avain|services|6|*|0.67|*");
-    s_row_is (table, 2, "avain|methods|*|*|*|*");
+    cr_assert_eq (table->n_rows, 7);
+    //  goals over all: 18 pairs, 13 improved, mean (14 + 18) / 18. In the
+    //  group measure all 6 improved, so its "not improved" (0) is hidden
+    //  and "improved" with it; then the case measure's 7, or 13 - 7 would
+    //  give the group's 6 back.
+    s_row_is (table, 0, "avain|goals|case|12|*|1.17|*");
+    s_row_is (table, 1, "avain|goals|group|6|*|3.00|*");
+    s_row_is (table, 2, "avain|goals|all|18|13|1.78|0.72");
+    s_row_is (table, 3, "avain|services|case|6|*|0.67|*");
+    s_row_is (table, 4, "avain|services|all|6|*|0.67|*");
+    s_row_is (table, 5, "avain|methods|case|*|*|*|*");
+    s_row_is (table, 6, "avain|methods|all|*|*|*|*");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  Social reporting, by theme and area: housing concerns 3 clients

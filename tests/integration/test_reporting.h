@@ -145,15 +145,19 @@ s_link (kp_client_t *client, const char *project, char **case_ids, size_t count)
     return s_call (client, ROLE (SOCIAL_WORKER), BODY (LINK_TO_PROJECT), &body);
 }
 
-//  One avain measurement of a case with scores for goals, services, methods.
+//  One avain measurement of a case (for a measure, or NULL: the case's
+//  own) with scores for goals, services, methods (0: not filled in).
 static UNUSED void
-s_measure (const char *case_id, const char *timepoint, const char *day, int goals, int services, int methods)
+s_measure (const char *case_id, const char *measure, const char *timepoint, const char *day,
+           int goals, int services, int methods)
 {
-    char id [KP_ID_LEN + 1];
+    char id [KP_ID_LEN + 1], measure_id [KP_ID_LEN + 3] = "NULL";
     kp_id_new (id);
-    s_sql ("INSERT INTO intake.measurements (measurement_id, client_id, case_id, code, version, timepoint,"
-           " recorded_by, recorded_at) SELECT '%s', client_id, case_id, 'avain', 1, '%s', 'w1', '%s 12:00+02'"
-           " FROM intake.cases WHERE case_id = '%s'", id, timepoint, day, case_id);
+    if (measure)
+        snprintf (measure_id, sizeof measure_id, "'%s'", measure);
+    s_sql ("INSERT INTO intake.measurements (measurement_id, client_id, case_id, measure_id, code, version,"
+           " timepoint, recorded_by, recorded_at) SELECT '%s', client_id, case_id, %s, 'avain', 1, '%s', 'w1',"
+           " '%s 12:00+02' FROM intake.cases WHERE case_id = '%s'", id, measure_id, timepoint, day, case_id);
     const struct { const char *item; int score; } scores [] = {
         { "goals", goals }, { "services", services }, { "methods", methods }
     };
