@@ -389,19 +389,16 @@ Test (reporting, project_participants_outcomes_and_suppression)
     }
     reply = s_report (ngo, ROLE (COORDINATOR), "outcomes", "2024-01-01", "2024-12-31", project, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
-    table = reply->report_table;
-    cr_assert_eq (table->n_rows, 7);
     //  goals over all: 18 pairs, 13 improved, mean (14 + 18) / 18. In the
     //  group measure all 6 improved, so its "not improved" (0) is hidden
     //  and "improved" with it; then the case measure's 7, or 13 - 7 would
     //  give the group's 6 back.
-    s_row_is (table, 0, "avain|goals|case|12|*|1.17|*");
-    s_row_is (table, 1, "avain|goals|group|6|*|3.00|*");
-    s_row_is (table, 2, "avain|goals|all|18|13|1.78|0.72");
-    s_row_is (table, 3, "avain|services|case|6|*|0.67|*");
-    s_row_is (table, 4, "avain|services|all|6|*|0.67|*");
-    s_row_is (table, 5, "avain|methods|case|*|*|*|*");
-    s_row_is (table, 6, "avain|methods|all|*|*|*|*");
+    const char *outcomes [] = {
+        "avain|goals|case|12|*|1.17|*", "avain|goals|group|6|*|3.00|*", "avain|goals|all|18|13|1.78|0.72",
+        "avain|services|case|6|*|0.67|*", "avain|services|all|6|*|0.67|*",
+        "avain|methods|case|*|*|*|*", "avain|methods|all|*|*|*|*"
+    };
+    s_table_is (reply->report_table, outcomes, 7);
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  Social reporting, by theme and area: housing concerns 3 clients

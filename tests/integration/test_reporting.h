@@ -102,6 +102,15 @@ s_row_is (const Kumppani__V1__ReportTable *table, size_t row, const char *expect
     cr_assert_str_eq (text, expected, "row %zu: %s, expected %s", row, text, expected);
 }
 
+//  The whole table, row by row as s_row_is reads them.
+static UNUSED void
+s_table_is (const Kumppani__V1__ReportTable *table, const char *const *rows, size_t count)
+{
+    cr_assert_eq (table->n_rows, count, "%zu rows, expected %zu", table->n_rows, count);
+    for (size_t row = 0; row < count; row++)
+        s_row_is (table, row, rows [row]);
+}
+
 //  Microseconds of a Helsinki day at noon (10:00 UTC is noon in winter,
 //  13:00 in summer: the same day either way).
 static UNUSED int64_t
