@@ -12,29 +12,6 @@ TestSuite (reporting, .init = kpt_setup, .fini = kpt_teardown, .timeout = 90);
 // working days from Monday 4.3 are: 5.3 = 1, 6.3 = 2, 7.3 = 3, 8.3 = 4,
 // 11.3 = 5, 12.3 = 6, 13.3 = 7 (the 7-working-day deadline), 14.3 = 8, 15.3 = 9.
 
-//  A referral event as the referral service emits it, on day.
-static long long
-s_referral_event (const char *topic, const char *id, const char *municipality, int kind, const char *sender,
-                  int previous, int state, const char *deadline, const char *day)
-{
-    Kumppani__V1__ReferralEvent payload = KUMPPANI__V1__REFERRAL_EVENT__INIT;
-    payload.referral_id = (char *) id;
-    payload.kind = kind;
-    payload.previous_state = previous;
-    payload.state = state;
-    payload.municipality = (char *) municipality;
-    payload.sender_org = (char *) sender;
-    payload.recipient_type = "municipality";
-    payload.deadline = (char *) deadline;
-    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
-    event.topic = (char *) topic;
-    event.aggregate_id = (char *) id;
-    event.occurred_at = s_day_us (day);
-    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL;
-    event.referral = &payload;
-    return kpt_append_event (kpt_admin (), &event, municipality, sender, NULL);
-}
-
 //  A notice received on 4.3.2024 with the 7-working-day clock to 13.3:
 //  acknowledged on acked, assessment started on assessed ("" for not yet),
 //  which stops the clock. Returns the last event's seq.

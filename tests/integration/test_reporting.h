@@ -176,4 +176,27 @@ s_measure (const char *case_id, const char *measure, const char *timepoint, cons
                    id, scores [index].item, scores [index].score);
 }
 
+//  A referral event as the referral service emits it, on day.
+static UNUSED long long
+s_referral_event (const char *topic, const char *id, const char *municipality, int kind, const char *sender,
+                  int previous, int state, const char *deadline, const char *day)
+{
+    Kumppani__V1__ReferralEvent payload = KUMPPANI__V1__REFERRAL_EVENT__INIT;
+    payload.referral_id = (char *) id;
+    payload.kind = kind;
+    payload.previous_state = previous;
+    payload.state = state;
+    payload.municipality = (char *) municipality;
+    payload.sender_org = (char *) sender;
+    payload.recipient_type = "municipality";
+    payload.deadline = (char *) deadline;
+    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+    event.topic = (char *) topic;
+    event.aggregate_id = (char *) id;
+    event.occurred_at = s_day_us (day);
+    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL;
+    event.referral = &payload;
+    return kpt_append_event (kpt_admin (), &event, municipality, sender, NULL);
+}
+
 #endif
