@@ -18,7 +18,7 @@ static const char *const s_tables [] = {
     "referral_notices", "group_activities", "group_sessions", "group_session_topics",
     "group_session_staffing", "placement_days", NULL
 };
-#define REBUILD_TABLES 6
+#define REBUILD_TABLES (sizeof s_tables / sizeof s_tables [0] - 1)
 
 //  Runs "rollup_<verb>_<table>" for every table.
 static int
