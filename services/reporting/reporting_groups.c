@@ -4,8 +4,8 @@
     times (period rows), attendances and anonymous headcounts (the meeting
     place visitor curve), compensation paid. Rehabilitative work activity
     days come as the kind work_activity_placement. Attendances and
-    visitors count people; each block's months add up to its period row,
-    and the period rows to the grand total. */
+    headcounts (visitors) count people; each block's months add up to its
+    period row, and the period rows to the grand total. */
 #include "reporting_server.h"
 
 #include <inttypes.h>
@@ -19,7 +19,7 @@ enum {
 };
 static const char *const s_columns [] = {
     "municipality", "activity_kind", "month", "groups", "sessions_held", "meetings_per_group",
-    "groups_meeting_min_times", "attendances", "visitors", "compensation_eur", NULL
+    "groups_meeting_min_times", "attendances", "headcount", "compensation_eur", NULL
 };
 
 #define GROUPS_ROWS_MAX 4096

@@ -9,7 +9,7 @@
 
 enum { COL_DIMENSION, COL_CATEGORY, COL_MONTH, COL_SESSIONS, COL_VISITORS, COL_FOLLOW_UPS, COL_STAFF };
 static const char *const s_columns [] = {
-    "dimension", "category", "month", "sessions_held", "visitors", "follow_ups", "staff", NULL
+    "dimension", "category", "month", "sessions_held", "visits", "follow_ups", "staff", NULL
 };
 
 static PGresult *

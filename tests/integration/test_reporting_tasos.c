@@ -312,7 +312,7 @@ s_check_groups (const Kumppani__V1__ReportTable *table)
             cr_assert_eq (s_number (s_cell (table, row, "groups_meeting_min_times")), want.min_times, "%s", what);
         }
         s_check_count (s_cell (table, row, "attendances"), want.attendances, what);
-        s_check_count (s_cell (table, row, "visitors"), want.visitors, what);
+        s_check_count (s_cell (table, row, "headcount"), want.visitors, what);
         snprintf (text, sizeof text, "%ld.%02ld", want.cents / 100, want.cents % 100);
         if (strcmp (s_cell (table, row, "attendances"), "*") == 0)
             cr_assert_str_eq (s_cell (table, row, "compensation_eur"), "*", "%s compensation", what);
@@ -320,7 +320,7 @@ s_check_groups (const Kumppani__V1__ReportTable *table)
             cr_assert_str_eq (s_cell (table, row, "compensation_eur"), text, "%s compensation", what);
         //  A block's line: its rows up to the period row.
         if (strcmp (month, "all") == 0 && strcmp (municipality, "all") != 0) {
-            const char *columns [] = { "attendances", "visitors" };
+            const char *columns [] = { "attendances", "headcount" };
             for (int column = 0; column < 2; column++) {
                 int hidden = 0;
                 for (size_t other = 0; other < table->n_rows; other++)
@@ -332,7 +332,7 @@ s_check_groups (const Kumppani__V1__ReportTable *table)
         }
         rows++;
     }
-    const char *columns [] = { "attendances", "visitors" };
+    const char *columns [] = { "attendances", "headcount" };
     for (int column = 0; column < 2; column++) {
         int hidden = 0;
         for (size_t row = 0; row < table->n_rows; row++)
@@ -583,7 +583,7 @@ Test (reporting_tasos, groups_talousneuvola_targets_and_rebuild)
             cr_assert_str_eq (s_cell (table, row, "category"), areas [area]);
             cr_assert_str_eq (s_cell (table, row, "month"), month_text);
             cr_assert_eq (s_number (s_cell (table, row, "sessions_held")), sessions);
-            s_check_count (s_cell (table, row, "visitors"), visitors, "visitors");
+            s_check_count (s_cell (table, row, "visits"), visitors, "visitors");
             s_check_count (s_cell (table, row, "follow_ups"), follow_ups, "follow-ups");
             all_sessions += sessions;
             all_visitors += visitors;
@@ -600,7 +600,7 @@ Test (reporting_tasos, groups_talousneuvola_targets_and_rebuild)
             for (int session = 0; session < s_activities [talousneuvola [area]].sessions; session++)
                 visitors += s_topic (talousneuvola [area], session, s_topics [topic]);
         cr_assert_str_eq (s_cell (table, row, "category"), s_topics [topic]);
-        s_check_count (s_cell (table, row, "visitors"), visitors, s_topics [topic]);
+        s_check_count (s_cell (table, row, "visits"), visitors, s_topics [topic]);
     }
     s_row_is (table, row - 1, "topic|housing|all||*||");     //  2 + 2 visitors
     for (int type = 0; s_staff_types [type]; type++, row++) {
