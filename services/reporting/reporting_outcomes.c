@@ -1,17 +1,64 @@
 /*  reporting_outcomes — change in an outcome instrument (AVAIN,
-    Kykyviisari) from the start to the end measurement, per item: how many
-    pairs, how many improved (in the item's good direction), the mean
-    change. A pair is one case's (and measure's) first start and last end
-    filled in with the same instrument; the end falls in the period. */
+    Kykyviisari) from the start to the end measurement, per item and per
+    kind of measure (service, guidance, group, …; "case" for the case's
+    own measurements), then per item over all of them: how many pairs, how
+    many improved (in the item's good direction), the mean change. A pair
+    is one case's (and measure's) first start and last end filled in with
+    the same instrument; the end falls in the period. */
 #include "reporting_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-enum { COL_INSTRUMENT, COL_ITEM, COL_N, COL_IMPROVED, COL_MEAN_CHANGE, COL_SHARE_IMPROVED };
+enum { COL_INSTRUMENT, COL_ITEM, COL_MEASURE, COL_N, COL_IMPROVED, COL_MEAN_CHANGE, COL_SHARE_IMPROVED };
 static const char *const s_columns [] = {
-    "instrument", "item", "n", "improved", "mean_change", "share_improved", NULL
+    "instrument", "item", "measure", "n", "improved", "mean_change", "share_improved", NULL
 };
+
+//  Measure kinds of one item (intake's five and "case") and the item's row.
+#define OUTCOME_KINDS_MAX 8
+
+typedef struct {
+    int64_t pairs, improved, change;
+} s_change_t;
+
+//  The lines of one item: n, improved and the unpublished rest, each
+//  kind's cell and the item's total last.
+typedef struct {
+    int n [OUTCOME_KINDS_MAX], improved [OUTCOME_KINDS_MAX], rest [OUTCOME_KINDS_MAX];
+    size_t count;
+} s_item_lines_t;
+
+static int
+s_emit (reporting_table_t *table, const char *instrument, const char *item, const char *measure,
+        const s_change_t *change, s_item_lines_t *lines)
+{
+    char mean [32], share [32];
+    snprintf (mean, sizeof mean, "%.2f", change->pairs ? (double) change->change / (double) change->pairs : 0.0);
+    snprintf (share, sizeof share, "%.2f", change->pairs ? (double) change->improved / (double) change->pairs : 0.0);
+    if (lines->count == OUTCOME_KINDS_MAX
+    ||  reporting_table_row (table)
+    ||  reporting_table_text (table, COL_INSTRUMENT, instrument)
+    ||  reporting_table_text (table, COL_ITEM, item)
+    ||  reporting_table_text (table, COL_MEASURE, measure))
+        return -1;
+    int n = reporting_table_count (table, COL_N, change->pairs);
+    int up = reporting_table_count (table, COL_IMPROVED, change->improved);
+    //  n and improved give "not improved" away: it is a count too.
+    int rest = reporting_table_unpublished (table, change->pairs - change->improved);
+    int line [] = { up, rest, n };
+    if (n < 0 || up < 0 || rest < 0
+    ||  reporting_table_line (table, line, 3)
+    ||  reporting_table_statistic (table, COL_MEAN_CHANGE, mean, COL_N, -1)
+    ||  reporting_table_statistic (table, COL_SHARE_IMPROVED, share, COL_IMPROVED, -1)
+    ||  reporting_table_row_people (table, change->pairs))
+        return -1;
+    lines->n [lines->count] = n;
+    lines->improved [lines->count] = up;
+    lines->rest [lines->count++] = rest;
+    return 0;
+}
 
 int
 reporting_outcomes_report (kp_call_t *call, const reporting_scope_t *scope)
@@ -21,32 +68,36 @@ reporting_outcomes_report (kp_call_t *call, const reporting_scope_t *scope)
     PGresult *result = kp_db_exec (call->db, "report_outcomes", REPORTING_SCOPE_PARAMS, values);
     if (!result)
         return kp_call_db_fail (call);
-    int rc = -1;
+    int rc = -1, rows = PQntuples (result);
     reporting_table_t *table = reporting_table_new (scope, s_columns);
+    s_item_lines_t lines = { .count = 0 };
+    s_change_t item = { 0 };
     if (!table)
         goto cleanup;
-    for (int row = 0; row < PQntuples (result); row++) {
-        int64_t pairs = strtoll (PQgetvalue (result, row, 2), NULL, 10);
-        int64_t improved = strtoll (PQgetvalue (result, row, 3), NULL, 10);
-        int64_t change = strtoll (PQgetvalue (result, row, 4), NULL, 10);
-        char mean [32], share [32];
-        snprintf (mean, sizeof mean, "%.2f", pairs ? (double) change / (double) pairs : 0.0);
-        snprintf (share, sizeof share, "%.2f", pairs ? (double) improved / (double) pairs : 0.0);
-        if (reporting_table_row (table)
-        ||  reporting_table_text (table, COL_INSTRUMENT, PQgetvalue (result, row, 0))
-        ||  reporting_table_text (table, COL_ITEM, PQgetvalue (result, row, 1)))
+    for (int row = 0; row < rows; row++) {
+        const char *instrument = PQgetvalue (result, row, 0), *code = PQgetvalue (result, row, 1);
+        s_change_t change = {
+            strtoll (PQgetvalue (result, row, 3), NULL, 10), strtoll (PQgetvalue (result, row, 4), NULL, 10),
+            strtoll (PQgetvalue (result, row, 5), NULL, 10)
+        };
+        item.pairs += change.pairs;
+        item.improved += change.improved;
+        item.change += change.change;
+        if (s_emit (table, instrument, code, PQgetvalue (result, row, 2), &change, &lines))
             goto cleanup;
-        int n = reporting_table_count (table, COL_N, pairs);
-        int up = reporting_table_count (table, COL_IMPROVED, improved);
-        //  n and improved give "not improved" away: it is a count too.
-        int rest = reporting_table_unpublished (table, pairs - improved);
-        int line [] = { up, rest, n };
-        if (n < 0 || up < 0 || rest < 0
-        ||  reporting_table_line (table, line, 3)
-        ||  reporting_table_statistic (table, COL_MEAN_CHANGE, mean, COL_N, -1)
-        ||  reporting_table_statistic (table, COL_SHARE_IMPROVED, share, COL_IMPROVED, -1)
-        ||  reporting_table_row_people (table, pairs))
+        bool item_ends = row + 1 == rows;
+        for (int key = 0; key < 2 && !item_ends; key++)
+            item_ends = strcmp (PQgetvalue (result, row, key), PQgetvalue (result, row + 1, key)) != 0;
+        if (!item_ends)
+            continue;
+        //  The item over all measures; its kinds add up to it.
+        if (s_emit (table, instrument, code, "all", &item, &lines)
+        ||  reporting_table_line (table, lines.n, lines.count)
+        ||  reporting_table_line (table, lines.improved, lines.count)
+        ||  reporting_table_line (table, lines.rest, lines.count))
             goto cleanup;
+        memset (&item, 0, sizeof item);
+        lines.count = 0;
     }
     rc = reporting_table_reply (table, call);
 

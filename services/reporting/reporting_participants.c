@@ -1,8 +1,9 @@
 /*  reporting_participants — ESF participants: each person counted once
     (per project when one is given), by gender and by age band, labour
     market status, education level and municipality, with the plan beside
-    the actual figure. Attributes are the start snapshot: what intake holds,
-    age at the person's first case in scope. */
+    the actual figure; and TASOS's target groups, under 25 and under 34.
+    Attributes are the start snapshot: what intake holds, age at the
+    person's first case in scope. */
 #include "reporting_server.h"
 
 #include <stdlib.h>
@@ -27,6 +28,20 @@ static const char *const s_education [] = { "isced_0_2", "isced_3_4", "isced_5_8
 
 #define MUNICIPALITIES_MAX 64
 
+//  The target groups overlap the age bands: under 25 = under 18 + 18-24,
+//  under 34 = under 25 + 25-33. Ages are counted in these atoms so each
+//  difference a reader could take between published rows is a count too
+//  (unpublished, but protected: s_target_lines).
+static const char *const s_target_groups [] = { "under_25", "under_34", NULL };
+enum { ATOM_UNDER_18, ATOM_18_24, ATOM_25_29, ATOM_30_33, ATOM_34_54, ATOM_55_PLUS, ATOMS };
+
+static int
+s_age_atom (int age)
+{
+    return age < 0 ? -1 : age < 18 ? ATOM_UNDER_18 : age < 25 ? ATOM_18_24 : age < 30 ? ATOM_25_29
+         : age < 34 ? ATOM_30_33 : age < 55 ? ATOM_34_54 : ATOM_55_PLUS;
+}
+
 static const char *
 s_age_band (int age)
 {
@@ -48,6 +63,42 @@ typedef struct {
     const char *const *categories;
     int64_t (*counts) [GENDERS];
 } s_block_t;
+
+//  The lines that tie the target groups to the age bands, per column:
+//  under_18 + 18-24 = under_25; 18-24 + 25-29 = 18_29; under_25 + 25-33 =
+//  under_34; 25-29 + 30-33 = 25-33; 30-33 + 34-54 = 30_54. ages_row is the
+//  first age band row, target_row the under_25 row.
+static int
+s_target_lines (reporting_table_t *table, int64_t (*atoms) [GENDERS], int ages_row, int target_row)
+{
+    for (int column = COL_WOMAN; column <= COL_TOTAL; column++) {
+        int64_t count [ATOMS] = { 0 };
+        for (int atom = 0; atom < ATOMS; atom++)
+            for (int gender = 0; gender < GENDERS; gender++)
+                if (column == COL_TOTAL || column - COL_WOMAN == gender)
+                    count [atom] += atoms [atom][gender];
+        int a18_24 = reporting_table_unpublished (table, count [ATOM_18_24]);
+        int a25_29 = reporting_table_unpublished (table, count [ATOM_25_29]);
+        int a30_33 = reporting_table_unpublished (table, count [ATOM_30_33]);
+        int a25_33 = reporting_table_unpublished (table, count [ATOM_25_29] + count [ATOM_30_33]);
+        int a34_54 = reporting_table_unpublished (table, count [ATOM_34_54]);
+        int under_18 = reporting_table_cell_of (table, ages_row, column);
+        int band_18_29 = reporting_table_cell_of (table, ages_row + 1, column);
+        int band_30_54 = reporting_table_cell_of (table, ages_row + 2, column);
+        int under_25 = reporting_table_cell_of (table, target_row, column);
+        int under_34 = reporting_table_cell_of (table, target_row + 1, column);
+        const int lines [5][3] = {
+            { under_18, a18_24, under_25 }, { a18_24, a25_29, band_18_29 }, { under_25, a25_33, under_34 },
+            { a25_29, a30_33, a25_33 }, { a30_33, a34_54, band_30_54 }
+        };
+        if (a18_24 < 0 || a25_29 < 0 || a30_33 < 0 || a25_33 < 0 || a34_54 < 0)
+            return -1;
+        for (int line = 0; line < 5; line++)
+            if (reporting_table_line (table, lines [line], 3))
+                return -1;
+    }
+    return 0;
+}
 
 //  Adds one block's rows, each a line with its total; returns how many.
 static int
@@ -99,7 +150,8 @@ reporting_participants_report (kp_call_t *call, const reporting_scope_t *scope)
     if (*scope->municipality)
         municipalities [n_municipalities++] = scope->municipality;
     int64_t all [GENDERS] = { 0 }, ages [5][GENDERS] = { { 0 } }, labour [7][GENDERS] = { { 0 } },
-            education [4][GENDERS] = { { 0 } }, places [MUNICIPALITIES_MAX][GENDERS] = { { 0 } };
+            education [4][GENDERS] = { { 0 } }, places [MUNICIPALITIES_MAX][GENDERS] = { { 0 } },
+            atoms [ATOMS][GENDERS] = { { 0 } }, targets [2][GENDERS] = { { 0 } };
     if (!table)
         goto cleanup;
     for (int row = 0; row < PQntuples (result); row++) {
@@ -118,8 +170,14 @@ reporting_participants_report (kp_call_t *call, const reporting_scope_t *scope)
         }
         if (gender < 0 || age < 0 || status < 0 || level < 0 || place < 0)
             goto cleanup;       //  an enum value this report does not know: fail loudly
+        int atom = s_age_atom (atoi (PQgetvalue (result, row, 1)));
         all [gender]++;
         ages [age][gender]++;
+        if (atom >= 0) {
+            atoms [atom][gender]++;
+            targets [0][gender] += atom <= ATOM_18_24;
+            targets [1][gender] += atom <= ATOM_30_33;
+        }
         labour [status][gender]++;
         education [level][gender]++;
         places [place][gender]++;
@@ -130,17 +188,20 @@ reporting_participants_report (kp_call_t *call, const reporting_scope_t *scope)
         { "age_band", s_age_bands, ages },
         { "labour_market_status", s_labour, labour },
         { "education_level", s_education, education },
-        { "municipality", municipalities, places }
+        { "municipality", municipalities, places },
+        { "target_group", s_target_groups, targets }
     };
     //  Row 0 is "all"; each block's rows follow in order.
-    int block_first [5], block_rows [5], next = 0;
-    for (int index = 0; index < 5; index++) {
+    int block_first [6], block_rows [6], next = 0;
+    for (int index = 0; index < 6; index++) {
         block_first [index] = next;
         if ((block_rows [index] = s_block (table, &blocks [index])) < 0)
             goto cleanup;
         next += block_rows [index];
     }
-    //  Each block's columns add up to the "all" row.
+    if (s_target_lines (table, atoms, block_first [1], block_first [5]))
+        goto cleanup;
+    //  Each block but the target groups adds up to the "all" row.
     for (int index = 1; index < 5; index++)
         for (int column = COL_WOMAN; column <= COL_TOTAL; column++) {
             int cells [MUNICIPALITIES_MAX + 1], count = 0;

@@ -15,6 +15,7 @@
 #define TARGET_CODE_MAX          64
 #define TARGET_DESCRIPTION_MAX   400
 #define LINKS_MAX                500
+#define TARGET_KINDS_MAX         10
 
 int
 reporting_project_load (kp_db_t *db, const char *id, reporting_project_t *project)
@@ -97,7 +98,7 @@ s_validate (kp_call_t *call, const Kumppani__V1__DefineProject *body)
         return s_invalid (call, "reporting.bad_targets", "define_project.targets", "at most 32 targets");
     for (size_t index = 0; index < body->n_targets; index++) {
         const Kumppani__V1__ProjectTarget *target = body->targets [index];
-        char path [64];
+        char path [96];
         if (!s_is_code (target->code)) {
             snprintf (path, sizeof path, "define_project.targets[%zu].code", index);
             return s_invalid (call, "reporting.bad_target", kp_call_strdup (call, path), "1-64 of a-z 0-9 _");
@@ -111,6 +112,26 @@ s_validate (kp_call_t *call, const Kumppani__V1__DefineProject *body)
             return s_invalid (call, "reporting.bad_target", kp_call_strdup (call, path),
                               "min at least 0; max 0 (none) or at least min");
         }
+        if (!reporting_targets_metric_known (target->metric)) {
+            snprintf (path, sizeof path, "define_project.targets[%zu].metric", index);
+            return s_invalid (call, "reporting.unknown_metric", kp_call_strdup (call, path),
+                              "talousneuvola_processes, peer_support_networks, groups_meeting_min_times_per_area,"
+                              " clients_in_assessment, participants, or empty");
+        }
+        if (target->parameter > 1000) {
+            snprintf (path, sizeof path, "define_project.targets[%zu].parameter", index);
+            return s_invalid (call, "reporting.bad_target", kp_call_strdup (call, path), "at most 1000");
+        }
+        if (target->n_activity_kinds > TARGET_KINDS_MAX) {
+            snprintf (path, sizeof path, "define_project.targets[%zu].activity_kinds", index);
+            return s_invalid (call, "reporting.bad_target", kp_call_strdup (call, path), "at most 10 kinds");
+        }
+        for (size_t kind = 0; kind < target->n_activity_kinds; kind++)
+            if (!reporting_rollup_is_activity_kind (target->activity_kinds [kind])) {
+                snprintf (path, sizeof path, "define_project.targets[%zu].activity_kinds[%zu]", index, kind);
+                return s_invalid (call, "reporting.unknown_activity_kind", kp_call_strdup (call, path),
+                                  "an activity kind of the groups contract");
+            }
     }
     return 0;
 }
@@ -148,11 +169,18 @@ reporting_project_define (kp_call_t *call)
     }
     for (size_t index = 0; index < body->n_targets; index++) {
         const Kumppani__V1__ProjectTarget *target = body->targets [index];
-        char min [24], max [24];
+        char min [24], max [24], parameter [16], kinds [TARGET_KINDS_MAX * 32] = "";
         snprintf (min, sizeof min, "%" PRId64, target->min);
         snprintf (max, sizeof max, "%" PRId64, target->max);
-        const char *values [] = { id, target->code, target->description, min, target->max ? max : NULL };
-        if (s_exec (call, "project_target_insert", 5, values)) {
+        snprintf (parameter, sizeof parameter, "%u", target->parameter);
+        for (size_t kind = 0; kind < target->n_activity_kinds; kind++) {
+            strcat (kinds, kind ? " " : "");
+            strcat (kinds, target->activity_kinds [kind]);     //  known kinds, each under 32 bytes
+        }
+        const char *values [] = {
+            id, target->code, target->description, min, target->max ? max : NULL, target->metric, parameter, kinds
+        };
+        if (s_exec (call, "project_target_insert", 8, values)) {
             if (kp_db_class (call->db) == KP_DB_DUPLICATE)
                 return s_invalid (call, "reporting.duplicate_target", s_path (call, "define_project.targets", index),
                                   "a target code appears twice");

@@ -15,6 +15,9 @@ static const struct {
     { "participants",     reporting_participants_report },
     { "outcomes",         reporting_outcomes_report },
     { "social_reporting", reporting_social_report },
+    { "groups",           reporting_groups_report },
+    { "talousneuvola",    reporting_talousneuvola_report },
+    { "targets",          reporting_targets_report },
     { NULL, NULL }
 };
 
@@ -51,7 +54,8 @@ reporting_report_run (kp_call_t *call)
         }
     if (!build)
         return s_invalid (call, "reporting.unknown_report", "run_report.report",
-                          "one of referral_sla, participants, outcomes, social_reporting");
+                          "one of referral_sla, participants, outcomes, social_reporting, groups,"
+                          " talousneuvola, targets");
     kp_date_t start, end;
     if (kp_date_parse (body->period_start, &start))
         return s_invalid (call, "reporting.bad_period", "run_report.period_start", "a date as YYYY-MM-DD");
@@ -70,6 +74,8 @@ reporting_report_run (kp_call_t *call)
                           "0 for the default, else at least 3");
     if (body->threshold > 1000)
         return s_invalid (call, "reporting.bad_threshold", "run_report.threshold", "at most 1000");
+    if (body->min_meetings > 1000)
+        return s_invalid (call, "reporting.bad_min_meetings", "run_report.min_meetings", "at most 1000");
 
     reporting_project_t project;
     if (*body->project_id) {
@@ -85,6 +91,7 @@ reporting_report_run (kp_call_t *call)
     kp_date_format (start, scope.period_start);
     kp_date_format (end, scope.period_end);
     scope.threshold = (int) body->threshold;
+    scope.min_meetings = body->min_meetings ? (int) body->min_meetings : REPORTING_MIN_MEETINGS_DEFAULT;
     if (reporting_access_scope (call, scope.project, &scope))
         return -1;
     //  The run is audited before it is answered: a report read is a read.

@@ -18,13 +18,19 @@ static const kp_route_t s_routes [] = {
       KP_ROUTE_MUTATING, REPORTING_COORDINATING, reporting_project_link },
     { KUMPPANI__V1__REQUEST__BODY_RUN_REPORT, "reporting.run_report",
       0, REPORTING_READERS, reporting_report_run },
+    { KUMPPANI__V1__REQUEST__BODY_REBUILD_ROLLUPS, "reporting.rebuild_rollups",
+      KP_ROUTE_MUTATING, "operator", reporting_rebuild_run },
     { 0 }
 };
 
-static const kp_stmt_t *const s_statements [] = { reporting_statements, NULL };
+static const kp_stmt_t *const s_statements [] = {
+    reporting_statements, reporting_rollup_statements, NULL
+};
 
 const kp_service_def_t reporting_service = {
     .service = KP_SERVICE_REPORTING,
     .routes = s_routes,
-    .statements = s_statements
+    .statements = s_statements,
+    .context_new = reporting_new,
+    .context_destroy = reporting_destroy
 };

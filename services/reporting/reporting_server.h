@@ -10,6 +10,28 @@
 
 extern const kp_service_def_t reporting_service;
 extern const kp_stmt_t reporting_statements [];
+extern const kp_stmt_t reporting_rollup_statements [];
+
+//  reporting_context: the process's own parts (the rollup consumer).
+typedef struct _reporting_t reporting_t;
+void *reporting_new (kp_server_t *server, const kp_config_t *config);
+void reporting_destroy (void **self_p);
+
+//  reporting_rollup: the rollups the reports read, kept from the stream.
+//  Each rollup row is of one copy: the live one, or the one a rebuild
+//  makes in its transaction (reporting_rebuild).
+#define REPORTING_ROLLUP_CONSUMER  "reporting.rollups"
+#define REPORTING_ROLLUP_LIVE      "live"
+#define REPORTING_ROLLUP_REBUILT   "rebuilt"
+//  Folds one event into copy: 0 done (or nothing to count), -1 database
+//  error, -2 poison with error set (nothing written).
+int reporting_rollup_fold (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event,
+                           char *error, size_t error_size);
+//  The consumer's handler: folds into the live copy.
+int reporting_rollup_on_event (kp_db_t *db, const Kumppani__V1__Event *event, void *arg,
+                               char *error, size_t error_size);
+//  One of the activity kinds of the groups contract.
+bool reporting_rollup_is_activity_kind (const char *kind);
 
 //  Organisation types that coordinate projects (a person with the
 //  COORDINATOR role acting for one). TASOS was run by a university.
@@ -37,6 +59,7 @@ typedef struct {
     char municipality [16];
     char sender_org [64];           //  Kela: its own notices only
     int threshold;
+    int min_meetings;               //  groups: N of "groups meeting at least N times"
     const reporting_project_t *project;     //  NULL without one
 } reporting_scope_t;
 
@@ -85,6 +108,13 @@ int reporting_sla_report (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_participants_report (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_outcomes_report (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_social_report (kp_call_t *call, const reporting_scope_t *scope);
+int reporting_groups_report (kp_call_t *call, const reporting_scope_t *scope);
+int reporting_talousneuvola_report (kp_call_t *call, const reporting_scope_t *scope);
+int reporting_targets_report (kp_call_t *call, const reporting_scope_t *scope);
+//  A metric reporting_targets knows how to compute ("" = none).
+bool reporting_targets_metric_known (const char *metric);
+//  "Groups meeting at least N times": N when not asked (TASOS: 8).
+#define REPORTING_MIN_MEETINGS_DEFAULT 8
 //  Scope parameters for the report statements, in this order:
 //  $1 period start, $2 period end, $3 municipality, $4 project, $5 sender.
 #define REPORTING_SCOPE_PARAMS 5
@@ -95,5 +125,6 @@ int reporting_observation_submit (kp_call_t *call);
 int reporting_project_define (kp_call_t *call);
 int reporting_project_link (kp_call_t *call);
 int reporting_report_run (kp_call_t *call);
+int reporting_rebuild_run (kp_call_t *call);
 
 #endif

@@ -11,6 +11,25 @@
     " AND ($4::text = '' OR " alias ".case_id IN" \
     "   (SELECT pc.case_id FROM reporting.project_cases pc WHERE pc.project_id = $4::text))"
 
+//  The activities a report may count (groups rollups): in the
+//  municipality, and linked to the project when one is given.
+#define REPORTING_ACTIVITY_SCOPE(alias) \
+    " ($3::text = '' OR " alias ".municipality = $3::text)" \
+    " AND ($4::text = '' OR " alias ".activity_id IN" \
+    "   (SELECT pa.activity_id FROM reporting.project_activities pa WHERE pa.project_id = $4::text))"
+
+//  A session held (the groups contract): someone present, or a headcount.
+#define REPORTING_HELD(alias) "(" alias ".present > 0 OR " alias ".headcount_recorded)"
+
+//  Live sessions in the period of activities in scope, joined to their
+//  activity (and to what join adds).
+#define REPORTING_SESSIONS_IN_SCOPE_JOIN(join) \
+    " FROM reporting.group_sessions s JOIN reporting.group_activities a" \
+    "   ON a.copy = s.copy AND a.activity_id = s.activity_id" join \
+    " WHERE s.copy = 'live' AND s.session_date BETWEEN $1::date AND $2::date AND $5::text = ''" \
+    " AND" REPORTING_ACTIVITY_SCOPE ("a")
+#define REPORTING_SESSIONS_IN_SCOPE REPORTING_SESSIONS_IN_SCOPE_JOIN ("")
+
 #define REPORTING_HELSINKI_DATE(column) "((" column ") AT TIME ZONE 'Europe/Helsinki')::date"
 
 const kp_stmt_t reporting_statements [] = {
@@ -29,8 +48,12 @@ const kp_stmt_t reporting_statements [] = {
       "INSERT INTO reporting.project_municipalities (project_id, municipality)"
       " VALUES ($1::text, $2::text) ON CONFLICT DO NOTHING" },
     { "project_target_insert",
-      "INSERT INTO reporting.project_targets (project_id, code, description, min_value, max_value)"
-      " VALUES ($1::text, $2::text, $3::text, $4::int8, $5::int8)" },
+      "INSERT INTO reporting.project_targets (project_id, code, description, min_value, max_value,"
+      " metric, parameter, activity_kinds)"
+      " VALUES ($1::text, $2::text, $3::text, $4::int8, $5::int8, $6::text, $7::int8, $8::text)" },
+    { "project_targets",
+      "SELECT code, description, min_value, coalesce (max_value::text, ''), metric, parameter, activity_kinds"
+      " FROM reporting.project_targets WHERE project_id = $1::text ORDER BY code" },
     { "project_load",
       "SELECT p.owner_org, p.planned_participants,"
       " coalesce ((SELECT string_agg (m.municipality, ' ' ORDER BY m.municipality)"
@@ -45,24 +68,23 @@ const kp_stmt_t reporting_statements [] = {
       "INSERT INTO reporting.project_activities (project_id, activity_id, linked_by_org)"
       " VALUES ($1::text, $2::text, $3::text) ON CONFLICT DO NOTHING RETURNING 1" },
 
-    //  One row per notice to a municipality received in the period:
-    //  municipality, month, kind, received, the day the receiver first
-    //  answered it (left RECEIVED), the assessment start, and where its
-    //  clock stands on $6 (today). Working days are counted in C
-    //  (kp_calendar), which SQL does not know.
+    //  One row per notice to a municipality received in the period, from
+    //  the rollup: municipality, month, kind, received, the day the
+    //  receiver first answered it (left RECEIVED), the assessment start,
+    //  and where its clock stands on $6 (today) as a DeadlineState: 4 met,
+    //  5 missed, 3 overdue (running past the deadline), 1 running, 0 none.
+    //  Working days are counted in C (kp_calendar), which SQL does not know.
     { "report_referral_sla",
-      "SELECT r.municipality, to_char (r.received_on, 'YYYY-MM'), r.kind, r.received_on::text,"
-      " coalesce ((SELECT " REPORTING_HELSINKI_DATE ("min (h.at)") "::text"
-      "   FROM referral.referral_history h"
-      "   WHERE h.referral_id = r.referral_id AND h.from_state = 1 AND h.to_state <> 1), ''),"
-      " coalesce (" REPORTING_HELSINKI_DATE ("r.assessment_started_at") "::text, ''),"
-      " referral.deadline_state (r.deadline, r.warning_on, r.clock_stopped_at, r.deadline_met, $6::date)"
-      " FROM referral.referrals r"
-      " WHERE r.recipient_type = 'municipality'"
-      " AND r.received_on BETWEEN $1::date AND $2::date"
-      " AND ($3::text = '' OR r.municipality = $3::text)"
-      " AND ($5::text = '' OR r.sender_org = $5::text)"
-      " AND ($4::text = '' OR r.referral_id IN (SELECT cr.referral_id FROM intake.case_referrals cr"
+      "SELECT n.municipality, to_char (n.received_on, 'YYYY-MM'), n.kind, n.received_on::text,"
+      " coalesce (n.acknowledged_on::text, ''), coalesce (n.assessment_started_on::text, ''),"
+      " CASE WHEN n.deadline IS NULL THEN 0"
+      "   WHEN n.clock_stopped_on IS NOT NULL THEN CASE WHEN n.clock_stopped_on <= n.deadline THEN 4 ELSE 5 END"
+      "   WHEN n.breach_notified OR n.deadline < $6::date THEN 3 ELSE 1 END"
+      " FROM reporting.referral_notices n"
+      " WHERE n.copy = 'live' AND n.received_on BETWEEN $1::date AND $2::date"
+      " AND ($3::text = '' OR n.municipality = $3::text)"
+      " AND ($5::text = '' OR n.sender_org = $5::text)"
+      " AND ($4::text = '' OR n.referral_id IN (SELECT cr.referral_id FROM intake.case_referrals cr"
       "   JOIN reporting.project_cases pc ON pc.case_id = cr.case_id WHERE pc.project_id = $4::text))"
       " ORDER BY 1, 2, 3" },
 
@@ -83,11 +105,14 @@ const kp_stmt_t reporting_statements [] = {
       " AND $5::text = '' AND" REPORTING_CASE_SCOPE ("k")
       " ORDER BY cl.client_id, k.opened_at, k.case_id" },
 
-    //  Per instrument item: pairs, improved, sum of change (end - start).
+    //  Per instrument item and kind of measure ("case" when the client was
+    //  measured for the case, not a measure): pairs, improved, sum of
+    //  change (end - start).
     { "report_outcomes",
       "WITH m AS (SELECT m.measurement_id, m.case_id, coalesce (m.measure_id, '') AS measure,"
-      "   m.code, m.version, m.timepoint, m.recorded_at"
+      "   coalesce (ms.kind, 'case') AS measure_kind, m.code, m.version, m.timepoint, m.recorded_at"
       "   FROM intake.measurements m JOIN intake.cases k ON k.case_id = m.case_id"
+      "   LEFT JOIN intake.measures ms ON ms.measure_id = m.measure_id"
       "   WHERE $5::text = '' AND" REPORTING_CASE_SCOPE ("k") "),"
       " s AS (SELECT DISTINCT ON (case_id, measure, code, version) * FROM m"
       "   WHERE timepoint = 'start'"
@@ -96,7 +121,7 @@ const kp_stmt_t reporting_statements [] = {
       "   WHERE timepoint = 'end'"
       "   AND " REPORTING_HELSINKI_DATE ("recorded_at") " BETWEEN $1::date AND $2::date"
       "   ORDER BY case_id, measure, code, version, recorded_at DESC, measurement_id DESC)"
-      " SELECT i.code, i.item_code, count (*),"
+      " SELECT i.code, i.item_code, s.measure_kind, count (*),"
       " count (*) FILTER (WHERE CASE WHEN i.higher_is_better THEN es.score > ss.score"
       "   ELSE es.score < ss.score END),"
       " coalesce (sum (es.score - ss.score), 0)"
@@ -106,7 +131,7 @@ const kp_stmt_t reporting_statements [] = {
       "   AND es.item_code = ss.item_code"
       " JOIN intake.instrument_items i ON i.code = s.code AND i.version = s.version"
       "   AND i.item_code = ss.item_code"
-      " GROUP BY i.code, i.item_code, i.position ORDER BY i.code, i.position" },
+      " GROUP BY i.code, i.item_code, i.position, s.measure_kind ORDER BY i.code, i.position, s.measure_kind" },
 
     //  Observations whose period meets the report's, by theme and area; a
     //  project's areas are its municipalities.
@@ -118,5 +143,74 @@ const kp_stmt_t reporting_statements [] = {
       " AND ($4::text = '' OR area IN (SELECT pm.municipality FROM reporting.project_municipalities pm"
       "   WHERE pm.project_id = $4::text))"
       " GROUP BY theme, area ORDER BY theme, area" },
+
+    //  groups: per area, kind, month and activity: sessions held, present,
+    //  headcounts, compensation; then rehabilitative work activity days
+    //  (not sessions) by area and month, outside projects.
+    { "report_groups",
+      "SELECT a.municipality, a.activity_kind, to_char (s.session_date, 'YYYY-MM'), a.activity_id,"
+      " count (*) FILTER (WHERE" REPORTING_HELD ("s") "), sum (s.present), sum (s.headcount),"
+      " sum (s.compensation_cents)"
+      REPORTING_SESSIONS_IN_SCOPE
+      " GROUP BY 1, 2, 3, 4"
+      " UNION ALL"
+      " SELECT p.municipality, 'work_activity_placement', p.month, '', 0, sum (p.days), 0,"
+      " sum (p.compensation_cents)"
+      " FROM reporting.placement_days p"
+      " WHERE p.copy = 'live' AND p.month BETWEEN to_char ($1::date, 'YYYY-MM') AND to_char ($2::date, 'YYYY-MM')"
+      " AND $4::text = '' AND ($3::text = '' OR p.municipality = $3::text)"
+      " GROUP BY 1, 2, 3"
+      " ORDER BY 1, 2, 3, 4" },
+
+    //  talousneuvola: held sessions, visitors and follow-ups by area and
+    //  month; visitors per topic; staffing by organisation type.
+    { "report_talousneuvola_visits",
+      "SELECT a.municipality, to_char (s.session_date, 'YYYY-MM'), count (*), sum (s.headcount),"
+      " sum (s.follow_ups)"
+      REPORTING_SESSIONS_IN_SCOPE
+      " AND a.activity_kind = 'talousneuvola' AND" REPORTING_HELD ("s")
+      " GROUP BY 1, 2 ORDER BY 1, 2" },
+    { "report_talousneuvola_topics",
+      "SELECT t.topic, sum (t.visitors)"
+      REPORTING_SESSIONS_IN_SCOPE_JOIN (" JOIN reporting.group_session_topics t"
+                                        " ON t.copy = s.copy AND t.session_id = s.session_id")
+      " AND a.activity_kind = 'talousneuvola' AND" REPORTING_HELD ("s")
+      " GROUP BY 1 ORDER BY 1" },
+    { "report_talousneuvola_staffing",
+      "SELECT f.staff_org_type, count (*), sum (f.staff_count)"
+      REPORTING_SESSIONS_IN_SCOPE_JOIN (" JOIN reporting.group_session_staffing f"
+                                        " ON f.copy = s.copy AND f.session_id = s.session_id")
+      " AND a.activity_kind = 'talousneuvola' AND" REPORTING_HELD ("s")
+      " GROUP BY 1 ORDER BY 1" },
+
+    //  targets: one statement per metric, the scope then $6 the activity
+    //  kinds (space-separated, '' any) and $7 N where the metric has them.
+    { "target_activities_held",
+      "SELECT count (DISTINCT a.activity_id)"
+      REPORTING_SESSIONS_IN_SCOPE
+      " AND" REPORTING_HELD ("s") " AND a.activity_kind = ANY (string_to_array ($6::text, ' '))" },
+    //  The smallest, over the areas in scope, number of activities holding
+    //  at least N sessions in the period (an area with none counts 0).
+    { "target_groups_per_area",
+      "WITH g AS (SELECT a.municipality, a.activity_id"
+      REPORTING_SESSIONS_IN_SCOPE
+      "   AND" REPORTING_HELD ("s")
+      "   AND ($6::text = '' OR a.activity_kind = ANY (string_to_array ($6::text, ' ')))"
+      "   GROUP BY 1, 2 HAVING count (*) >= $7::int8)"
+      " SELECT coalesce (min (n), 0) FROM (SELECT pm.municipality, count (g.activity_id) AS n"
+      "   FROM reporting.project_municipalities pm LEFT JOIN g ON g.municipality = pm.municipality"
+      "   WHERE pm.project_id = $4::text AND ($3::text = '' OR pm.municipality = $3::text)"
+      "   GROUP BY 1) per_area" },
+    //  People (counted once) with a start measurement in the period: the
+    //  resource-based assessment measured at the start of each measure.
+    { "target_clients_in_assessment",
+      "SELECT count (DISTINCT k.client_id) FROM intake.measurements m JOIN intake.cases k ON k.case_id = m.case_id"
+      " WHERE m.timepoint = 'start'"
+      " AND " REPORTING_HELSINKI_DATE ("m.recorded_at") " BETWEEN $1::date AND $2::date"
+      " AND $5::text = '' AND" REPORTING_CASE_SCOPE ("k") },
+    { "target_participants",
+      "SELECT count (DISTINCT k.client_id) FROM intake.cases k"
+      " WHERE " REPORTING_HELSINKI_DATE ("k.opened_at") " BETWEEN $1::date AND $2::date"
+      " AND $5::text = '' AND" REPORTING_CASE_SCOPE ("k") },
     { NULL }
 };

@@ -1,148 +1,54 @@
 /*  The reporting service through real CURVE sockets against the test
-    cluster: a seeded TASOS-like scenario (intake and referral rows put in
-    with the administrator connection) whose report figures are checked
+    cluster: a seeded scenario (intake rows put in with the administrator
+    connection, referral events appended as the referral service would) whose report figures are checked
     against values computed here; disclosure control as the tables show
     it, secondary suppression included; who is refused; bad requests. */
-#include "harness.h"
-#include "kp_calendar.h"
-#include "kp_ids.h"
-
-#include <criterion/criterion.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "test_reporting.h"
 
 TestSuite (reporting, .init = kpt_setup, .fini = kpt_teardown, .timeout = 90);
-
-#define ROLE(name) KUMPPANI__V1__ROLE__ROLE_ ## name
-#define STATUS(name) KUMPPANI__V1__STATUS__STATUS_ ## name
-#define BODY(name) KUMPPANI__V1__REQUEST__BODY_ ## name
-
-static Kumppani__V1__Reply *
-s_call (kp_client_t *client, Kumppani__V1__Role role, int body_case, void *body)
-{
-    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
-    Kumppani__V1__Actor actor;
-    kpt_request (&request, &actor, role, body_case != BODY (RUN_REPORT));
-    request.body_case = body_case;
-    request.health = body;          //  every body is a pointer in one union
-    Kumppani__V1__Reply *reply = kpt_call (client, &request);
-    cr_assert_not_null (reply, "no reply to body %d", body_case);
-    return reply;
-}
-
-static void
-s_expect (Kumppani__V1__Reply *reply, Kumppani__V1__Status status, const char *code, const char *field)
-{
-    cr_assert_eq (reply->status, status, "status %d, expected %d (%s: %s)", reply->status, status,
-                  reply->error ? reply->error->code : "", reply->error ? reply->error->message : "");
-    if (code)
-        cr_assert_str_eq (reply->error->code, code);
-    if (field)
-        cr_assert_str_eq (reply->error->field, field);
-}
-
-static void
-s_sql (const char *format, ...)
-{
-    char sql [2048];
-    va_list args;
-    va_start (args, format);
-    vsnprintf (sql, sizeof sql, format, args);
-    va_end (args);
-    PGresult *result = PQexec (kpt_admin (), sql);
-    cr_assert (PQresultStatus (result) == PGRES_COMMAND_OK, "%s: %s", sql, PQresultErrorMessage (result));
-    PQclear (result);
-}
-
-static Kumppani__V1__Reply *
-s_report (kp_client_t *client, Kumppani__V1__Role role, const char *report, const char *start,
-          const char *end, const char *project, const char *municipality)
-{
-    Kumppani__V1__RunReport body = KUMPPANI__V1__RUN_REPORT__INIT;
-    body.report = (char *) report;
-    body.period_start = (char *) start;
-    body.period_end = (char *) end;
-    body.project_id = (char *) (project ? project : "");
-    body.municipality = (char *) (municipality ? municipality : "");
-    return s_call (client, role, BODY (RUN_REPORT), &body);
-}
-
-//  A cell by column name; "*" marks a suppressed cell.
-static const char *
-s_cell (const Kumppani__V1__ReportTable *table, size_t row, const char *column)
-{
-    cr_assert_lt (row, table->n_rows);
-    for (size_t index = 0; index < table->n_columns; index++)
-        if (strcmp (table->columns [index], column) == 0) {
-            const Kumppani__V1__ReportCell *cell = table->rows [row]->cells [index];
-            if (cell->suppressed) {
-                cr_assert_str_eq (cell->value, "", "a suppressed cell carries no value");
-                return "*";
-            }
-            return cell->value;
-        }
-    cr_assert_fail ("no column %s", column);
-    return NULL;
-}
-
-//  Row values, columns from `first` on, as "a|b|c".
-static void
-s_row_is (const Kumppani__V1__ReportTable *table, size_t row, const char *expected)
-{
-    char text [512] = "";
-    for (size_t index = 0; index < table->n_columns; index++) {
-        strcat (text, index ? "|" : "");
-        strcat (text, s_cell (table, row, table->columns [index]));
-    }
-    cr_assert_str_eq (text, expected, "row %zu: %s, expected %s", row, text, expected);
-}
 
 // ---------------------------------------------------------------------
 // Referral SLA. March 2024 has no holiday before Good Friday (29.3), so
 // working days from Monday 4.3 are: 5.3 = 1, 6.3 = 2, 7.3 = 3, 8.3 = 4,
 // 11.3 = 5, 12.3 = 6, 13.3 = 7 (the 7-working-day deadline), 14.3 = 8, 15.3 = 9.
 
-static void
-s_notice (const char *municipality, int kind, const char *sender, const char *sender_type,
-          const char *acked, const char *assessed, const char *met)
+//  A notice received on 4.3.2024 with the 7-working-day clock to 13.3:
+//  acknowledged on acked, assessment started on assessed ("" for not yet),
+//  which stops the clock. Returns the last event's seq.
+static long long
+s_notice (const char *municipality, int kind, const char *sender, const char *acked, const char *assessed)
 {
     char id [KP_ID_LEN + 1];
     kp_id_new (id);
-    s_sql ("INSERT INTO referral.referrals (referral_id, kind, state, sender_org, sender_type,"
-           " sender_person, recipient_org, recipient_type, municipality, reason_category, legal_basis,"
-           " notifier_may_be_named, urgent, client_ref, received_on, deadline, deadline_kind, warning_on,"
-           " clock_stopped_at, deadline_met, assessment_started_at)"
-           " VALUES ('%s', %d, %d, '%s', '%s', 'p1', 'muni-%s', 'municipality', '%s', 1, 3, true, false,"
-           " 'ref-%s', '2024-03-04', '2024-03-13', 'assessment_start', '2024-03-12', %s, %s, %s)",
-           id, kind, *assessed ? 6 : *acked ? 2 : 1, sender, sender_type, municipality, municipality, id,
-           *assessed ? "'2024-03-20 10:00+02'" : "NULL", *assessed ? met : "NULL",
-           *assessed ? assessed : "NULL");
+    long long seq = s_referral_event ("referral.received", id, municipality, kind, sender, 0, 1,
+                                      "2024-03-13", "2024-03-04");
     if (*acked)
-        s_sql ("INSERT INTO referral.referral_history (referral_id, operation, from_state, to_state,"
-               " actor_org, actor_person, actor_role, at) VALUES ('%s', 'referral.acknowledge_referral',"
-               " 1, 2, 'muni-%s', 'w1', 'social_worker', '%s 09:00+02')", id, municipality, acked);
+        seq = s_referral_event ("referral.acknowledged", id, municipality, kind, sender, 1, 2,
+                                "2024-03-13", acked);
+    if (*assessed)
+        seq = s_referral_event ("referral.status_changed", id, municipality, kind, sender, *acked ? 2 : 1, 6,
+                                "", assessed);
+    return seq;
 }
 
 Test (reporting, referral_sla_by_municipality_and_kela)
 {
-    kpt_service_start ("reporting", NULL);
+    s_start ();
     //  743, Kela's need-for-social-work notices: acknowledged after 0-5
     //  working days, five assessments started after 4, 6, 7, 8, 9 days
     //  (met, met, met, missed, missed), one still running past 13.3.
     const char *acked [] = { "2024-03-04", "2024-03-05", "2024-03-06", "2024-03-07", "2024-03-08", "2024-03-11" };
-    const char *assessed [] = { "'2024-03-08 12:00+02'", "'2024-03-12 12:00+02'", "'2024-03-13 12:00+02'",
-                                "'2024-03-14 12:00+02'", "'2024-03-15 12:00+02'", "" };
-    const char *met [] = { "true", "true", "true", "false", "false", "" };
+    const char *assessed [] = { "2024-03-08", "2024-03-12", "2024-03-13", "2024-03-14", "2024-03-15", "" };
+    long long seq = 0;
     for (int index = 0; index < 6; index++)
-        s_notice ("743", 1, "kela", "kela", acked [index], assessed [index], met [index]);
+        seq = s_notice ("743", 1, "kela", acked [index], assessed [index]);
     //  743, five §35 notices from the police: 1 day, 2 days, all met.
     for (int index = 0; index < 5; index++)
-        s_notice ("743", 6, "police-743", "police", "2024-03-05", "'2024-03-06 12:00+02'", "true");
+        seq = s_notice ("743", 6, "police-743", "2024-03-05", "2024-03-06");
     //  091, two Kela notices never answered (overdue).
     for (int index = 0; index < 2; index++)
-        s_notice ("091", 1, "kela", "kela", "", "", "");
+        seq = s_notice ("091", 1, "kela", "", "");
+    s_rolled_up (seq);
 
     kp_client_t *muni = kpt_client ("reporting", "muni-743");
     Kumppani__V1__Reply *reply = s_report (muni, ROLE (SOCIAL_WORKER), "referral_sla",
@@ -249,6 +155,9 @@ s_expected (const char *dimension, const char *category, const char *gender, con
                             ? (person->labour ? person->labour : "unknown")
                           : strcmp (dimension, "education_level") == 0
                             ? (person->education ? person->education : "unknown")
+                          : strcmp (dimension, "target_group") == 0
+                            ? (strcmp (category, "under_25") == 0 ? (person->age < 25 ? category : "")
+                                                                  : (person->age < 34 ? category : ""))
                           : person->municipality;
         count += strcmp (value, category) == 0;
     }
@@ -330,37 +239,9 @@ s_seed_people (char cases [][KP_ID_LEN + 1])
     }
 }
 
-static Kumppani__V1__Reply *
-s_link (kp_client_t *client, const char *project, char **case_ids, size_t count)
-{
-    Kumppani__V1__LinkToProject body = KUMPPANI__V1__LINK_TO_PROJECT__INIT;
-    body.project_id = (char *) project;
-    body.case_ids = case_ids;
-    body.n_case_ids = count;
-    return s_call (client, ROLE (SOCIAL_WORKER), BODY (LINK_TO_PROJECT), &body);
-}
-
-//  One avain measurement of a case with scores for goals, services, methods.
-static void
-s_measure (const char *case_id, const char *timepoint, const char *day, int goals, int services, int methods)
-{
-    char id [KP_ID_LEN + 1];
-    kp_id_new (id);
-    s_sql ("INSERT INTO intake.measurements (measurement_id, client_id, case_id, code, version, timepoint,"
-           " recorded_by, recorded_at) SELECT '%s', client_id, case_id, 'avain', 1, '%s', 'w1', '%s 12:00+02'"
-           " FROM intake.cases WHERE case_id = '%s'", id, timepoint, day, case_id);
-    const struct { const char *item; int score; } scores [] = {
-        { "goals", goals }, { "services", services }, { "methods", methods }
-    };
-    for (int index = 0; index < 3; index++)
-        if (scores [index].score)
-            s_sql ("INSERT INTO intake.measurement_scores VALUES ('%s', 'avain', 1, '%s', %d)",
-                   id, scores [index].item, scores [index].score);
-}
-
 Test (reporting, project_participants_outcomes_and_suppression)
 {
-    kpt_service_start ("reporting", NULL);
+    s_start ();
     char cases [PEOPLE + 1][KP_ID_LEN + 1];
     s_seed_people (cases);
 
@@ -425,8 +306,9 @@ Test (reporting, project_participants_outcomes_and_suppression)
     reply = s_report (ngo, ROLE (COORDINATOR), "participants", "2024-01-01", "2024-12-31", project, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
     const Kumppani__V1__ReportTable *table = reply->report_table;
-    //  all, 5 age bands, 7 labour-market statuses, 4 education levels, 2 areas
-    s_check_participants (table, NULL, 19);
+    //  all, 5 age bands, 7 labour-market statuses, 4 education levels, 2
+    //  areas, 2 target groups
+    s_check_participants (table, NULL, 21);
     s_row_is (table, 0, "all|all|9|6|*|*|17");
     //  The plan beside the actual figure.
     s_row_is (table, table->n_rows - 1, "plan|planned_participants|||||328");
@@ -446,12 +328,18 @@ Test (reporting, project_participants_outcomes_and_suppression)
     for (size_t row = 0; row < table->n_rows; row++)
         if (strcmp (s_cell (table, row, "category"), "18_29") == 0)
             s_row_is (table, row, "age_band|18_29|*|*|*|*|7");
+    //  Target groups: under 25, 5 people (each gender small); under 34, 11
+    //  (5 women). The 4 men and 25-33-year-old women (4) stay hidden.
+    for (size_t row = 0; row < table->n_rows; row++)
+        if (strcmp (s_cell (table, row, "dimension"), "target_group") == 0)
+            s_row_is (table, row, strcmp (s_cell (table, row, "category"), "under_25") == 0
+                                  ? "target_group|under_25|*|*|*|*|5" : "target_group|under_34|5|*|*|*|11");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  The municipality sees its own area of the project only.
     reply = s_report (muni, ROLE (SOCIAL_WORKER), "participants", "2024-01-01", "2024-12-31", project, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
-    s_check_participants (reply->report_table, "743", 18);
+    s_check_participants (reply->report_table, "743", 20);
     s_row_is (reply->report_table, 0, "all|all|7|5|*|*|14");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
@@ -460,19 +348,34 @@ Test (reporting, project_participants_outcomes_and_suppression)
     //  mean 14/12. services (cases 1-6): 5 from 2 to 3, one from 3 to 2:
     //  n 6, mean 4/6, but 1 did not improve, so "improved" (5) would give
     //  that 1 away: hidden, with its share. methods (cases 1-3): n 3,
-    //  the row goes whole.
+    //  the row goes whole. Six of the cases also have a group measure
+    //  whose goals all went from 2 to 5.
     for (int index = 0; index < 12; index++) {
-        s_measure (ids [index], "start", "2024-03-10", 2, index < 5 ? 2 : index == 5 ? 3 : 0, index < 3 ? 1 : 0);
-        s_measure (ids [index], "end", "2024-06-10", index < 7 ? 4 : 2,
+        s_measure (ids [index], NULL, "start", "2024-03-10", 2, index < 5 ? 2 : index == 5 ? 3 : 0,
+                   index < 3 ? 1 : 0);
+        s_measure (ids [index], NULL, "end", "2024-06-10", index < 7 ? 4 : 2,
                    index < 5 ? 3 : index == 5 ? 2 : 0, index < 3 ? 5 : 0);
+        if (index < 6) {
+            char measure [KP_ID_LEN + 1];
+            kp_id_new (measure);
+            s_sql ("INSERT INTO intake.measures (measure_id, case_id, kind, description, responsible_person,"
+                   " linked_ref) VALUES ('%s', '%s', 'group', 'nature group', 'w1', '')", measure, ids [index]);
+            s_measure (ids [index], measure, "start", "2024-04-01", 2, 0, 0);
+            s_measure (ids [index], measure, "end", "2024-05-30", 5, 0, 0);
+        }
     }
     reply = s_report (ngo, ROLE (COORDINATOR), "outcomes", "2024-01-01", "2024-12-31", project, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
-    table = reply->report_table;
-    cr_assert_eq (table->n_rows, 3);
-    s_row_is (table, 0, "avain|goals|12|7|1.17|0.58");
-    s_row_is (table, 1, "avain|services|6|*|0.67|*");
-    s_row_is (table, 2, "avain|methods|*|*|*|*");
+    //  goals over all: 18 pairs, 13 improved, mean (14 + 18) / 18. In the
+    //  group measure all 6 improved, so its "not improved" (0) is hidden
+    //  and "improved" with it; then the case measure's 7, or 13 - 7 would
+    //  give the group's 6 back.
+    const char *outcomes [] = {
+        "avain|goals|case|12|*|1.17|*", "avain|goals|group|6|*|3.00|*", "avain|goals|all|18|13|1.78|0.72",
+        "avain|services|case|6|*|0.67|*", "avain|services|all|6|*|0.67|*",
+        "avain|methods|case|*|*|*|*", "avain|methods|all|*|*|*|*"
+    };
+    s_table_is (reply->report_table, outcomes, 7);
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  Social reporting, by theme and area: housing concerns 3 clients
@@ -529,7 +432,7 @@ Test (reporting, project_participants_outcomes_and_suppression)
 
 Test (reporting, refused_and_malformed)
 {
-    kpt_service_start ("reporting", NULL);
+    s_start ();
     //  Integrators see nothing here; a partner without a project neither.
     kp_client_t *integrator = kpt_client ("reporting", "integrator-743");
     Kumppani__V1__Reply *reply = s_report (integrator, ROLE (INTEGRATOR), "referral_sla",

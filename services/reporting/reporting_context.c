@@ -1,0 +1,56 @@
+/*  reporting_context — what the reporting process runs besides requests:
+    the stream consumer that keeps the rollups. Made after the server,
+    destroyed before it. */
+#include "reporting_server.h"
+#include "kp_consumer.h"
+
+#include <stdlib.h>
+
+struct _reporting_t {
+    kp_consumer_t *rollups;         //  REPORTING_ROLLUP_CONSUMER on referral.* and groups.*
+};
+
+static const char *const s_topics [] = { "referral.", "groups.", NULL };
+
+static void
+s_health (void *service, Kumppani__V1__HealthReply *health)
+{
+    reporting_t *self = service;
+    if (self && self->rollups)
+        health->parked_events = kp_consumer_parked (self->rollups);
+}
+
+void *
+reporting_new (kp_server_t *server, const kp_config_t *config)
+{
+    reporting_t *self = calloc (1, sizeof (reporting_t));
+    if (!self)
+        return NULL;
+    //  The service's own certificate: the relay entitles it to every scope,
+    //  so every municipality's and every sender's events arrive.
+    char *cert = kp_config_service_cert_path (config, KP_SERVICE_REPORTING);
+    self->rollups = cert ? kp_consumer_new (kp_server_loop (server), kp_server_db (server), config,
+                                            REPORTING_ROLLUP_CONSUMER, s_topics, cert,
+                                            reporting_rollup_on_event, self) : NULL;
+    free (cert);
+    if (!self->rollups) {
+        kp_error ("reporting cannot follow the stream (service certificate, stream endpoint)");
+        void *context = self;
+        reporting_destroy (&context);
+        return NULL;
+    }
+    kp_consumer_set_metrics (self->rollups, kp_server_metrics (server));
+    kp_server_set_health_hook (server, s_health);
+    return self;
+}
+
+void
+reporting_destroy (void **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    reporting_t *self = *self_p;
+    kp_consumer_destroy (&self->rollups);
+    free (self);
+    *self_p = NULL;
+}

@@ -1,0 +1,290 @@
+/*  reporting_rollup — folds one referral.* or groups.* event into the
+    rollup tables (either copy). The stream consumer calls it for the live
+    copy, in the transaction that moves its cursor, so each event counts
+    exactly once; the rebuild calls it for every stored event again. An
+    event that breaks the groups contract is poison: refused before any
+    SQL, the same way in both, so live and rebuilt stay comparable. */
+#include "reporting_server.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define ROLLUP_TEXT_MAX 64
+
+static int
+s_exec (kp_db_t *db, const char *statement, int count, const char *const *values)
+{
+    PGresult *result = kp_db_exec (db, statement, count, values);
+    if (!result)
+        return -1;
+    PQclear (result);
+    return 0;
+}
+
+static int
+s_poison (const Kumppani__V1__Event *event, const char *why, char *error, size_t error_size)
+{
+    snprintf (error, error_size, "%s: %s", event->topic, why);
+    return -2;
+}
+
+// ---------------------------------------------------------------------
+// referral.*: only notices to a municipality's social services.
+
+static int
+s_referral (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, char *error, size_t error_size)
+{
+    const Kumppani__V1__ReferralEvent *referral = event->referral;
+    if (event->payload_case != KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL || !referral
+    ||  !*referral->referral_id || strlen (referral->referral_id) > ROLLUP_TEXT_MAX)
+        return s_poison (event, "no referral payload", error, error_size);
+    kp_date_t deadline;
+    if (*referral->deadline && kp_date_parse (referral->deadline, &deadline))
+        return s_poison (event, "deadline is not a date", error, error_size);
+    char occurred [24], kind [12], previous [12], state [12];
+    snprintf (occurred, sizeof occurred, "%" PRId64, event->occurred_at);
+    snprintf (kind, sizeof kind, "%d", (int) referral->kind);
+    snprintf (previous, sizeof previous, "%d", (int) referral->previous_state);
+    snprintf (state, sizeof state, "%d", (int) referral->state);
+    if (strcmp (event->topic, "referral.received") == 0) {
+        if (strcmp (referral->recipient_type, "municipality") != 0)
+            return 0;                   //  a partner's notice: no statutory clock here
+        if (!*referral->municipality || strlen (referral->municipality) > ROLLUP_TEXT_MAX
+        ||  strlen (referral->sender_org) > ROLLUP_TEXT_MAX)
+            return s_poison (event, "no municipality", error, error_size);
+        const char *values [] = {
+            copy, referral->referral_id, referral->municipality, kind, referral->sender_org,
+            occurred, referral->deadline
+        };
+        return s_exec (db, "rollup_notice_received", 7, values);
+    }
+    bool breach = strcmp (event->topic, "referral.deadline_breached") == 0;
+    const char *values [] = {
+        copy, referral->referral_id, previous, state, occurred, referral->deadline, breach ? "true" : "false"
+    };
+    return s_exec (db, "rollup_notice_moved", 7, values);
+}
+
+// ---------------------------------------------------------------------
+// groups.*: the contract in proto/kumppani/v1/groups.proto.
+
+static const char *const s_activity_kinds [] = {
+    "talousneuvola", "peer_support", "nature_based", "upcycling", "developer_clients",
+    "discussion_cafe", "meeting_place", "group_rehabilitative_work", "exercise", "other", NULL
+};
+
+bool
+reporting_rollup_is_activity_kind (const char *kind)
+{
+    for (int index = 0; s_activity_kinds [index]; index++)
+        if (strcmp (s_activity_kinds [index], kind) == 0)
+            return true;
+    return false;
+}
+
+//  A code the reports publish as it is: [a-z0-9_], bounded.
+static bool
+s_is_code (const char *text)
+{
+    size_t len = strlen (text);
+    if (len == 0 || len > ROLLUP_TEXT_MAX)
+        return false;
+    for (const char *c = text; *c; c++)
+        if (!(islower ((unsigned char) *c) || isdigit ((unsigned char) *c) || *c == '_'))
+            return false;
+    return true;
+}
+
+static bool
+s_is_id (const char *text)
+{
+    return *text && strlen (text) <= ROLLUP_TEXT_MAX;
+}
+
+//  What every groups event naming an activity must carry.
+static const char *
+s_activity_fault (const Kumppani__V1__GroupsEvent *groups)
+{
+    if (!s_is_id (groups->activity_id))
+        return "no activity_id";
+    if (!reporting_rollup_is_activity_kind (groups->activity_kind))
+        return "activity_kind is not one of the contract's";
+    if (!s_is_id (groups->municipality) || !s_is_id (groups->organiser_org))
+        return "no municipality or organiser_org";
+    return NULL;
+}
+
+static const char *
+s_session_fault (const Kumppani__V1__GroupsEvent *groups)
+{
+    kp_date_t date;
+    const char *fault = s_activity_fault (groups);
+    if (fault)
+        return fault;
+    if (!s_is_id (groups->session_id))
+        return "no session_id";
+    if (kp_date_parse (groups->session_date, &date))
+        return "session_date is not a date";
+    return NULL;
+}
+
+static int
+s_activity_seen (kp_db_t *db, const char *copy, const Kumppani__V1__GroupsEvent *groups, const char *statement)
+{
+    const char *values [] = {
+        copy, groups->activity_id, groups->activity_kind, groups->municipality, groups->organiser_org
+    };
+    return s_exec (db, statement, 5, values);
+}
+
+static int
+s_session (kp_db_t *db, const char *copy, const Kumppani__V1__GroupsEvent *groups, const char *statement)
+{
+    const char *values [] = { copy, groups->session_id, groups->activity_id, groups->session_date };
+    return s_activity_seen (db, copy, groups, "rollup_activity_seen")
+        || s_exec (db, statement, 4, values);
+}
+
+static int
+s_attendance (kp_db_t *db, const char *copy, const Kumppani__V1__GroupsEvent *groups)
+{
+    char minutes [16], cents [24];
+    snprintf (minutes, sizeof minutes, "%u", groups->minutes);
+    snprintf (cents, sizeof cents, "%" PRId64, groups->compensation_cents);
+    const char *values [] = {
+        copy, groups->session_id, groups->activity_id, groups->session_date, groups->attendance, minutes, cents
+    };
+    return s_activity_seen (db, copy, groups, "rollup_activity_seen")
+        || s_exec (db, "rollup_session_attendance", 7, values);
+}
+
+static int
+s_headcount (kp_db_t *db, const char *copy, const Kumppani__V1__GroupsEvent *groups)
+{
+    char headcount [16], follow_ups [16];
+    snprintf (headcount, sizeof headcount, "%u", groups->headcount);
+    snprintf (follow_ups, sizeof follow_ups, "%u", groups->follow_ups);
+    const char *values [] = {
+        copy, groups->session_id, groups->activity_id, groups->session_date, headcount, follow_ups
+    };
+    if (s_activity_seen (db, copy, groups, "rollup_activity_seen")
+    ||  s_exec (db, "rollup_session_headcount", 6, values))
+        return -1;
+    for (size_t index = 0; index < groups->n_topic_tallies; index++) {
+        char count [16];
+        snprintf (count, sizeof count, "%u", groups->topic_tallies [index]->count);
+        const char *topic [] = { copy, groups->session_id, groups->topic_tallies [index]->topic, count };
+        if (s_exec (db, "rollup_session_topic", 4, topic))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+s_staffing (kp_db_t *db, const char *copy, const Kumppani__V1__GroupsEvent *groups)
+{
+    char count [16];
+    snprintf (count, sizeof count, "%u", groups->staff_count);
+    const char *values [] = { copy, groups->session_id, groups->staff_org_type, count };
+    return s_session (db, copy, groups, "rollup_session_dated")
+        || s_exec (db, "rollup_session_staffing", 4, values);
+}
+
+static int
+s_placement_day (kp_db_t *db, const char *copy, const Kumppani__V1__GroupsEvent *groups)
+{
+    char minutes [16], cents [24];
+    snprintf (minutes, sizeof minutes, "%u", groups->minutes);
+    snprintf (cents, sizeof cents, "%" PRId64, groups->compensation_cents);
+    const char *values [] = {
+        copy, groups->municipality, groups->organiser_org, groups->session_date, minutes, cents
+    };
+    return s_exec (db, "rollup_placement_day", 6, values);
+}
+
+//  Checks the event's fields for its topic: NULL when it keeps the contract.
+static const char *
+s_groups_fault (const char *topic, const Kumppani__V1__GroupsEvent *groups)
+{
+    kp_date_t date;
+    if (strcmp (topic, "groups.activity_created") == 0 || strcmp (topic, "groups.activity_changed") == 0)
+        return s_activity_fault (groups);
+    if (strcmp (topic, "groups.attendance_recorded") == 0) {
+        const char *fault = s_session_fault (groups);
+        if (fault)
+            return fault;
+        if (strcmp (groups->attendance, "present") && strcmp (groups->attendance, "absent")
+        &&  strcmp (groups->attendance, "excused"))
+            return "attendance is not present, absent or excused";
+        return groups->compensation_cents < 0 ? "negative compensation" : NULL;
+    }
+    if (strcmp (topic, "groups.headcount_recorded") == 0) {
+        const char *fault = s_session_fault (groups);
+        for (size_t index = 0; !fault && index < groups->n_topic_tallies; index++)
+            if (!s_is_code (groups->topic_tallies [index]->topic))
+                fault = "a topic is not a code";
+        return fault;
+    }
+    if (strcmp (topic, "groups.staffing_recorded") == 0) {
+        const char *fault = s_session_fault (groups);
+        return fault ? fault : s_is_code (groups->staff_org_type) ? NULL : "staff_org_type is not a code";
+    }
+    if (strncmp (topic, "groups.session_", 15) == 0)
+        return s_session_fault (groups);
+    if (strcmp (topic, "groups.placement_day_recorded") == 0) {
+        if (!s_is_id (groups->municipality) || !s_is_id (groups->organiser_org))
+            return "no municipality or organiser_org";
+        if (kp_date_parse (groups->session_date, &date))
+            return "session_date is not a date";
+        return groups->compensation_cents < 0 ? "negative compensation" : NULL;
+    }
+    return NULL;
+}
+
+static int
+s_groups (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, char *error, size_t error_size)
+{
+    const Kumppani__V1__GroupsEvent *groups = event->groups;
+    if (event->payload_case != KUMPPANI__V1__EVENT__PAYLOAD_GROUPS || !groups)
+        return s_poison (event, "no groups payload", error, error_size);
+    const char *fault = s_groups_fault (event->topic, groups);
+    if (fault)
+        return s_poison (event, fault, error, error_size);
+    const char *topic = event->topic;
+    if (strcmp (topic, "groups.activity_created") == 0 || strcmp (topic, "groups.activity_changed") == 0)
+        return s_activity_seen (db, copy, groups, "rollup_activity_set");
+    if (strcmp (topic, "groups.session_scheduled") == 0 || strcmp (topic, "groups.session_moved") == 0)
+        return s_session (db, copy, groups, "rollup_session_dated");
+    if (strcmp (topic, "groups.session_cancelled") == 0)
+        return s_session (db, copy, groups, "rollup_session_cancelled");
+    if (strcmp (topic, "groups.attendance_recorded") == 0)
+        return s_attendance (db, copy, groups);
+    if (strcmp (topic, "groups.headcount_recorded") == 0)
+        return s_headcount (db, copy, groups);
+    if (strcmp (topic, "groups.staffing_recorded") == 0)
+        return s_staffing (db, copy, groups);
+    if (strcmp (topic, "groups.placement_day_recorded") == 0)
+        return s_placement_day (db, copy, groups);
+    return 0;       //  enrolment, placements, absences, evaluations: no rollup counts them
+}
+
+int
+reporting_rollup_fold (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event,
+                       char *error, size_t error_size)
+{
+    if (strncmp (event->topic, "referral.", 9) == 0)
+        return s_referral (db, copy, event, error, error_size);
+    if (strncmp (event->topic, "groups.", 7) == 0)
+        return s_groups (db, copy, event, error, error_size);
+    return 0;
+}
+
+int
+reporting_rollup_on_event (kp_db_t *db, const Kumppani__V1__Event *event, void *arg,
+                           char *error, size_t error_size)
+{
+    (void) arg;
+    return reporting_rollup_fold (db, REPORTING_ROLLUP_LIVE, event, error, error_size);
+}

@@ -1,0 +1,101 @@
+/*  reporting_talousneuvola — the walk-in financial clinic from the groups
+    rollups: sessions held, visitors and follow-ups agreed by area and
+    month with their total; visitors per topic (a visit may touch several
+    topics, so these do not add up); staffing by organisation type (staff
+    are workers, not clients: published as they are). */
+#include "reporting_server.h"
+
+#include <stdlib.h>
+
+enum { COL_DIMENSION, COL_CATEGORY, COL_MONTH, COL_SESSIONS, COL_VISITORS, COL_FOLLOW_UPS, COL_STAFF };
+static const char *const s_columns [] = {
+    "dimension", "category", "month", "sessions_held", "visits", "follow_ups", "staff", NULL
+};
+
+static PGresult *
+s_query (kp_call_t *call, const reporting_scope_t *scope, const char *statement)
+{
+    const char *values [REPORTING_SCOPE_PARAMS];
+    reporting_scope_params (scope, values);
+    return kp_db_exec (call->db, statement, REPORTING_SCOPE_PARAMS, values);
+}
+
+static int
+s_label (reporting_table_t *table, const char *dimension, const char *category, const char *month)
+{
+    return reporting_table_row (table)
+        || reporting_table_text (table, COL_DIMENSION, dimension)
+        || reporting_table_text (table, COL_CATEGORY, category)
+        || reporting_table_text (table, COL_MONTH, month);
+}
+
+//  Visits by area and month, then their total; each count column a line.
+static int
+s_visits (reporting_table_t *table, PGresult *visits)
+{
+    int rows = PQntuples (visits);
+    int *visitors = calloc ((size_t) rows + 1, sizeof (int)), *follow_ups = calloc ((size_t) rows + 1, sizeof (int));
+    int64_t sessions = 0, people = 0, agreed = 0;
+    int rc = -1;
+    if (!visitors || !follow_ups)
+        goto cleanup;
+    for (int row = 0; row <= rows; row++) {
+        bool total = row == rows;
+        int64_t held = total ? sessions : strtoll (PQgetvalue (visits, row, 2), NULL, 10);
+        int64_t came = total ? people : strtoll (PQgetvalue (visits, row, 3), NULL, 10);
+        int64_t followed = total ? agreed : strtoll (PQgetvalue (visits, row, 4), NULL, 10);
+        sessions += total ? 0 : held;
+        people += total ? 0 : came;
+        agreed += total ? 0 : followed;
+        if (s_label (table, "visits", total ? "all" : PQgetvalue (visits, row, 0),
+                     total ? "all" : PQgetvalue (visits, row, 1))
+        ||  reporting_table_figure (table, COL_SESSIONS, held)
+        ||  (visitors [row] = reporting_table_count (table, COL_VISITORS, came)) < 0
+        ||  (follow_ups [row] = reporting_table_count (table, COL_FOLLOW_UPS, followed)) < 0
+        ||  reporting_table_row_people (table, came))
+            goto cleanup;
+    }
+    rc = reporting_table_line (table, visitors, (size_t) rows + 1)
+      || reporting_table_line (table, follow_ups, (size_t) rows + 1) ? -1 : 0;
+
+cleanup:
+    free (visitors);
+    free (follow_ups);
+    return rc;
+}
+
+int
+reporting_talousneuvola_report (kp_call_t *call, const reporting_scope_t *scope)
+{
+    PGresult *visits = s_query (call, scope, "report_talousneuvola_visits");
+    PGresult *topics = visits ? s_query (call, scope, "report_talousneuvola_topics") : NULL;
+    PGresult *staffing = topics ? s_query (call, scope, "report_talousneuvola_staffing") : NULL;
+    if (!staffing) {
+        PQclear (visits);
+        PQclear (topics);
+        return kp_call_db_fail (call);
+    }
+    int rc = -1;
+    reporting_table_t *table = reporting_table_new (scope, s_columns);
+    if (!table || s_visits (table, visits))
+        goto cleanup;
+    for (int row = 0; row < PQntuples (topics); row++)
+        if (s_label (table, "topic", PQgetvalue (topics, row, 0), "all")
+        ||  reporting_table_count (table, COL_VISITORS, strtoll (PQgetvalue (topics, row, 1), NULL, 10)) < 0)
+            goto cleanup;
+    for (int row = 0; row < PQntuples (staffing); row++)
+        if (s_label (table, "staffing", PQgetvalue (staffing, row, 0), "all")
+        ||  reporting_table_figure (table, COL_SESSIONS, strtoll (PQgetvalue (staffing, row, 1), NULL, 10))
+        ||  reporting_table_figure (table, COL_STAFF, strtoll (PQgetvalue (staffing, row, 2), NULL, 10)))
+            goto cleanup;
+    rc = reporting_table_reply (table, call);
+
+cleanup:
+    if (rc && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "reporting.internal", NULL, "report failed");
+    reporting_table_destroy (&table);
+    PQclear (visits);
+    PQclear (topics);
+    PQclear (staffing);
+    return rc;
+}
