@@ -9,7 +9,8 @@
 #include <time.h>
 
 //  What to chart for a report: the rows where filter_column has
-//  filter_value (any row when NULL), labelled by the label columns, one
+//  filter_value ("!value": does not have it; any row when NULL),
+//  labelled by the label columns, one
 //  stacked bar segment per series column. Reports not listed get a bar of
 //  their first numeric column.
 typedef struct {
@@ -26,11 +27,11 @@ static const s_spec_t s_specs [] = {
     { "participants", "Participants (ESF)", "Participants by gender and age band",
       "dimension", "age_band", { "category" }, { "woman", "man", "non_binary", "not_told" } },
     { "referral_sla", "Referral SLA", "Referral SLA by month: within the deadline and breaches",
-      "kind", "all", { "municipality", "month" }, { "within_deadline", "breaches" } },
-    { "groups", "Group activities", "Visitors by month",
-      NULL, NULL, { "municipality", "month" }, { "attendances", "headcount" } },
+      NULL, NULL, { "municipality", "month", "kind" }, { "within_deadline", "breaches" } },
+    { "groups", "Group activities", "Visitors by month: attendances and anonymous headcounts",
+      "month", "!all", { "municipality", "activity_kind", "month" }, { "attendances", "headcount" } },
     { "talousneuvola", "Talousneuvola (financial counselling clinic)", "Visits by month",
-      NULL, NULL, { "municipality", "month" }, { "visits" } },
+      "dimension", "visits", { "category", "month" }, { "visits" } },
     { "outcomes", "Outcomes", "Clients improved per item",
       NULL, NULL, { "instrument", "item" }, { "improved" } },
     { "social_reporting", "Social reporting (sosiaalinen raportointi)", "Clients concerned by theme and area",
@@ -104,7 +105,7 @@ s_chart_fallback (const Kumppani__V1__ReportTable *table, s_chart_t *chart)
     chart->filter = -1;
     for (size_t column = 0; column < table->n_columns && table->n_rows; column++) {
         const Kumppani__V1__ReportCell *cell = s_cell (table, 0, (int) column);
-        bool number = cell && (cell->suppressed || cli_report_is_number (cell->value));
+        bool number = cell && (cell->suppressed || (!cell->label && cli_report_is_number (cell->value)));
         if (number && column > 0) {
             chart->series [chart->n_series++] = (int) column;
             break;
@@ -157,7 +158,11 @@ s_chart_row (const Kumppani__V1__ReportTable *table, const s_chart_t *chart, siz
     if (chart->filter < 0)
         return true;
     const Kumppani__V1__ReportCell *cell = s_cell (table, row, chart->filter);
-    return cell && !cell->suppressed && strcmp (cell->value, chart->filter_value) == 0;
+    if (!cell || cell->suppressed)
+        return false;
+    if (chart->filter_value [0] == '!')
+        return strcmp (cell->value, chart->filter_value + 1) != 0;
+    return strcmp (cell->value, chart->filter_value) == 0;
 }
 
 static double
@@ -250,7 +255,7 @@ s_write_table (FILE *out, const Kumppani__V1__ReportTable *table)
                 fputs ("<td class=\"suppressed\" title=\"suppressed by disclosure control\">"
                        CLI_SUPPRESSED_MARK "</td>", out);
             else {
-                fputs (cli_report_is_number (cell->value) ? "<td class=\"number\">" : "<td>", out);
+                fputs (!cell->label && cli_report_is_number (cell->value) ? "<td class=\"number\">" : "<td>", out);
                 s_escape (out, cell->value);
                 fputs ("</td>", out);
             }

@@ -97,7 +97,7 @@ s_json_table (FILE *out, const Kumppani__V1__ReportTable *table)
                 suppressed++;
             }
             else
-            if (cli_report_is_number (cell->value))
+            if (!cell->label && cli_report_is_number (cell->value))
                 fputs (cell->value, out);
             else
                 kp_json_write_string (out, cell->value);

@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+typedef enum { CLI_TEXT, CLI_NUMBER, CLI_SWITCH } cli_kind_t;
+
 typedef struct {
     const char *flag;
     const char *field;
-    bool number;
+    cli_kind_t kind;                //  a switch takes no value: it sets true
 } cli_option_t;
 
 typedef struct {
@@ -27,6 +29,7 @@ typedef struct {
     cli_option_t options [6];
     bool needs_body;                //  the rest of the body from --json
     const char *help;
+    const char *fixed;              //  JSON fields the verb always sets
 } cli_verb_t;
 
 static const cli_verb_t s_verbs [] = {
@@ -36,7 +39,7 @@ static const cli_verb_t s_verbs [] = {
       "REFERRAL_ID" },
     { "referral", "list", "referral", "list_referrals", { NULL },
       { { "--state", "state" }, { "--municipality", "municipality" }, { "--deadline", "deadline_state" },
-        { "--page-size", "page_size", true }, { "--cursor", "cursor" } }, false,
+        { "--page-size", "page_size", CLI_NUMBER }, { "--cursor", "cursor" } }, false,
       "[--state S] [--municipality CODE] [--deadline D] [--page-size N] [--cursor C]" },
     { "referral", "ack", "referral", "acknowledge_referral", { "referral_id" },
       { { "--note", "note" } }, false, "REFERRAL_ID [--note TEXT]" },
@@ -75,6 +78,40 @@ static const cli_verb_t s_verbs [] = {
     { "case", "outcome", "intake", "get_outcome_change", { "case_id" },
       { { "--measure", "measure_id" }, { "--instrument", "instrument" } }, false,
       "CASE_ID [--measure ID] [--instrument avain|kykyviisari]" },
+
+    { "group", "create", "groups", "create_activity", { NULL }, { { NULL } }, true,
+      "--json FILE   ({\"activity\": {\"kind\": …, \"title\": …, \"capacity\": …}})" },
+    { "group", "get", "groups", "get_activity", { "activity_id" }, { { NULL } }, false, "ACTIVITY_ID" },
+    { "group", "update", "groups", "update_activity", { "activity_id" }, { { NULL } }, true,
+      "ACTIVITY_ID --json FILE   ({\"activity\": {…}}, the whole new description)" },
+    { "group", "schedule", "groups", "schedule_sessions", { "activity_id", "first_date" },
+      { { "--start", "start_time" }, { "--end", "end_time" }, { "--every-weeks", "every_weeks", CLI_NUMBER },
+        { "--until", "until_date" }, { "--count", "count", CLI_NUMBER }, { "--report-conflicts", "on_conflict", CLI_SWITCH } },
+      false, "ACTIVITY_ID FIRST_DATE --start HH:MM --end HH:MM [--every-weeks N] [--until DATE|--count N]\n"
+             "                               [--report-conflicts]   (weekdays, holidays: --json)" },
+    { "group", "sessions", "groups", "list_sessions", { "activity_id" },
+      { { "--from", "from_date" }, { "--to", "to_date" }, { "--cancelled", "include_cancelled", CLI_SWITCH } },
+      false, "ACTIVITY_ID [--from DATE] [--to DATE] [--cancelled]" },
+    { "group", "cancel", "groups", "change_session", { "session_id" },
+      { { "--rest-of-series", "rest_of_series", CLI_SWITCH } }, false,
+      "SESSION_ID [--rest-of-series]", "{\"change\": \"SESSION_CHANGE_CANCEL\"}" },
+    { "group", "move", "groups", "change_session", { "session_id", "new_date" },
+      { { "--start", "start_time" }, { "--end", "end_time" }, { "--rest-of-series", "rest_of_series", CLI_SWITCH } },
+      false, "SESSION_ID NEW_DATE [--start HH:MM] [--end HH:MM] [--rest-of-series]",
+      "{\"change\": \"SESSION_CHANGE_MOVE\"}" },
+    { "group", "enrol", "groups", "enrol", { "activity_id", "client_id" },
+      { { "--name", "display_name" } }, false,
+      "ACTIVITY_ID CLIENT_ID [--name FIRST_NAME_OR_PSEUDONYM]" },
+    { "group", "withdraw", "groups", "withdraw_enrolment", { "activity_id", "client_id" }, { { NULL } },
+      false, "ACTIVITY_ID CLIENT_ID" },
+    { "group", "attend", "groups", "record_attendance", { "session_id", "client_id", "attendance" },
+      { { "--minutes", "minutes", CLI_NUMBER } }, false,
+      "SESSION_ID CLIENT_ID present|absent|excused [--minutes N]" },
+    { "group", "headcount", "groups", "record_headcount", { "session_id" },
+      { { "--count", "headcount", CLI_NUMBER }, { "--follow-ups", "follow_ups", CLI_NUMBER } }, false,
+      "SESSION_ID --count N [--follow-ups N]   (topic tallies: --json)" },
+    { "group", "participation", "groups", "get_participation", { "client_id" }, { { NULL } }, false,
+      "CLIENT_ID   (your own clients' groups)" },
     { NULL }
 };
 
@@ -118,6 +155,12 @@ s_build_body (const cli_verb_t *verb, int argc, char **argv)
         cJSON_Delete (body);
         return NULL;
     }
+    cJSON *fixed = verb->fixed ? cJSON_Parse (verb->fixed) : NULL;
+    for (cJSON *field = fixed ? fixed->child : NULL; field; field = field->next) {
+        cJSON_DeleteItemFromObject (body, field->string);
+        cJSON_AddItemToObject (body, field->string, cJSON_Duplicate (field, true));
+    }
+    cJSON_Delete (fixed);
     //  argv [0] is the verb; positional arguments are what is not an option.
     int position = 0;
     for (int index = 1; index < argc; index++) {
@@ -127,6 +170,15 @@ s_build_body (const cli_verb_t *verb, int argc, char **argv)
             for (int known = 0; verb->options [known].flag; known++)
                 if (strcmp (verb->options [known].flag, arg) == 0)
                     option = &verb->options [known];
+            if (option && option->kind == CLI_SWITCH) {
+                cJSON_DeleteItemFromObject (body, option->field);
+                //  on_conflict is an enum: its switch picks the non-default value.
+                if (strcmp (option->field, "on_conflict") == 0)
+                    cJSON_AddStringToObject (body, option->field, "CONFLICT_POLICY_REPORT");
+                else
+                    cJSON_AddTrueToObject (body, option->field);
+                continue;
+            }
             if ((!option && !s_is_common_flag (arg)) || index + 1 >= argc) {
                 fprintf (stderr, "kumppani %s %s: unknown or incomplete option '%s'\n",
                          verb->noun, verb->verb, arg);
@@ -138,12 +190,12 @@ s_build_body (const cli_verb_t *verb, int argc, char **argv)
                 char *end;
                 double number = strtod (value, &end);
                 cJSON_DeleteItemFromObject (body, option->field);
-                if (option->number && (*end || end == value)) {
+                if (option->kind == CLI_NUMBER && (*end || end == value)) {
                     fprintf (stderr, "kumppani %s %s: %s takes a number\n", verb->noun, verb->verb, arg);
                     cJSON_Delete (body);
                     return NULL;
                 }
-                if (option->number)
+                if (option->kind == CLI_NUMBER)
                     cJSON_AddNumberToObject (body, option->field, number);
                 else
                     cJSON_AddStringToObject (body, option->field, value);

@@ -37,11 +37,54 @@ s_set_error (kp_db_t *self, const PGresult *result)
     const char *state = result ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
     //  No SQLSTATE means libpq never got an answer: treat as connection loss.
     snprintf (self->sqlstate, sizeof self->sqlstate, "%s", state ? state : "08006");
-    const char *text = result ? PQresultErrorMessage (result) : PQerrorMessage (self->conn);
-    snprintf (self->message, sizeof self->message, "%s", text && *text ? text : "no answer");
+    //  Without a result the text is libpq's own (connection trouble), no data.
+    const char *text = result ? PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY)
+                              : PQerrorMessage (self->conn);
+    if (result) {
+        const char *names [] = {
+            PQresultErrorField (result, PG_DIAG_SCHEMA_NAME),
+            PQresultErrorField (result, PG_DIAG_TABLE_NAME),
+            PQresultErrorField (result, PG_DIAG_COLUMN_NAME),
+            PQresultErrorField (result, PG_DIAG_CONSTRAINT_NAME),
+            PQresultErrorField (result, PG_DIAG_DATATYPE_NAME)
+        };
+        //  A name the server did not give ends the list early: compact it.
+        const char *given [6];
+        size_t count = 0;
+        for (size_t index = 0; index < 5; index++)
+            if (names [index])
+                given [count++] = names [index];
+        given [count] = NULL;
+        kp_db_redact (text ? text : "no message", given, self->message, sizeof self->message);
+    }
+    else
+        snprintf (self->message, sizeof self->message, "%s", text && *text ? text : "no answer");
     size_t len = strlen (self->message);
     while (len && (self->message [len - 1] == '\n'))
         self->message [--len] = 0;
+}
+
+void
+kp_db_redact (const char *message, const char *const *names, char *out, size_t size)
+{
+    size_t used = 0;
+    const char *cursor = message;
+    while (*cursor && used + 1 < size) {
+        const char *close = *cursor == '"' ? strchr (cursor + 1, '"') : NULL;
+        if (!close) {
+            out [used++] = *cursor++;
+            continue;
+        }
+        size_t length = (size_t) (close - cursor - 1);
+        bool name = false;
+        for (const char *const *known = names; known && *known && !name; known++)
+            name = strlen (*known) == length && strncmp (*known, cursor + 1, length) == 0;
+        int wrote = name ? snprintf (out + used, size - used, "\"%.*s\"", (int) length, cursor + 1)
+                         : snprintf (out + used, size - used, "\"…\"");
+        used = wrote < 0 || (size_t) wrote >= size - used ? size - 1 : used + (size_t) wrote;
+        cursor = close + 1;
+    }
+    out [used < size ? used : size - 1] = 0;
 }
 
 static int

@@ -56,7 +56,16 @@ int kp_db_rollback (kp_db_t *self);
 
 //  The last error of this connection.
 const char *kp_db_sqlstate (kp_db_t *self);
+//  The last error's primary message with every quoted value not a name
+//  of the failing object left out (see kp_db_redact): loggable. DETAIL,
+//  HINT and CONTEXT, which quote row values, are never kept.
 const char *kp_db_message (kp_db_t *self);
+//  Copies a server message into out with each "quoted" segment replaced by
+//  "…" unless it is one of names (NULL-terminated; the schema, table,
+//  column, constraint and type the error names). Server messages quote
+//  both identifiers and data ('invalid input syntax for type date:
+//  "131052-308T"'); only the identifiers may reach a log.
+void kp_db_redact (const char *message, const char *const *names, char *out, size_t size);
 kp_db_class_t kp_db_class (kp_db_t *self);
 //  Classifies a SQLSTATE; NULL (no server answer) means connection loss.
 kp_db_class_t kp_db_classify (const char *sqlstate);

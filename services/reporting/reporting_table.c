@@ -15,6 +15,7 @@ typedef struct {
     char *text;                     //  the value as published (NULL: empty)
     int count;                      //  reporting_suppress cell, or -1
     int base, base2;                //  a statistic's count columns, or -1
+    bool figure;                    //  a number, not a label such as a code
 } s_cell_t;
 
 struct _reporting_table_t {
@@ -89,6 +90,7 @@ reporting_table_text (reporting_table_t *self, int column, const char *text)
     s_cell_t *cell = s_cell (self, column);
     free (cell->text);
     cell->text = strdup (text);
+    cell->figure = false;
     return cell->text ? 0 : -1;
 }
 
@@ -97,7 +99,10 @@ reporting_table_figure (reporting_table_t *self, int column, int64_t value)
 {
     char text [24];
     snprintf (text, sizeof text, "%" PRId64, value);
-    return reporting_table_text (self, column, text);
+    if (reporting_table_text (self, column, text))
+        return -1;
+    s_cell (self, column)->figure = true;
+    return 0;
 }
 
 int
@@ -124,6 +129,7 @@ reporting_table_statistic (reporting_table_t *self, int column, const char *text
     s_cell_t *cell = s_cell (self, column);
     cell->base = base;
     cell->base2 = base2;
+    cell->figure = true;
     return 0;
 }
 
@@ -190,6 +196,7 @@ reporting_table_reply (reporting_table_t *self, kp_call_t *call)
                              || s_base_hidden (self, row, cell->base)
                              || s_base_hidden (self, row, cell->base2);
             value->value = value->suppressed || !cell->text ? "" : kp_call_strdup (call, cell->text);
+            value->label = cell->text && !cell->figure;
             out->cells [column] = value;
         }
         table->rows [row] = out;

@@ -6,6 +6,7 @@
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <string.h>
 
 TestSuite (db);
 
@@ -48,4 +49,26 @@ Test (db, unreachable_server_gives_null_not_a_crash)
 {
     kp_db_t *db = kp_db_new ("host=/nonexistent/socket/dir dbname=none connect_timeout=1", 100);
     cr_assert_null (db);
+}
+
+//  Server messages quote data as well as names: only the names stay.
+Test (db, redact_keeps_names_and_drops_values)
+{
+    char out [256];
+    const char *names [] = { "referral", "referrals", "referrals_kind_check", NULL };
+    kp_db_redact ("new row for relation \"referrals\" violates check constraint \"referrals_kind_check\"",
+                  names, out, sizeof out);
+    cr_assert_str_eq (out, "new row for relation \"referrals\" violates check constraint \"referrals_kind_check\"");
+    kp_db_redact ("invalid input syntax for type date: \"131052-308T\"", names, out, sizeof out);
+    cr_assert_str_eq (out, "invalid input syntax for type date: \"…\"");
+    const char *none [] = { NULL };
+    kp_db_redact ("value \"Maija\" and \"Meikäläinen\" here", none, out, sizeof out);
+    cr_assert_str_eq (out, "value \"…\" and \"…\" here");
+    //  An unmatched quote is kept as it is; a short buffer truncates safely.
+    kp_db_redact ("oddly \"unterminated", none, out, sizeof out);
+    cr_assert_str_eq (out, "oddly \"unterminated");
+    char small [12];
+    kp_db_redact ("value \"131052-308T\" is bad", none, small, sizeof small);
+    cr_assert_lt (strlen (small), sizeof small);
+    cr_assert_null (strstr (small, "131052"));
 }
