@@ -213,10 +213,38 @@ run_compose () {
     rm -rf "$dir"
 }
 
+# True when KUMPPANI_TEST_ONLY is unset or its pattern matches the stage.
+stage_selected () {
+    # shellcheck disable=SC2053  # the pattern is meant to match
+    [[ -z ${KUMPPANI_TEST_ONLY:-} || $1 == ${KUMPPANI_TEST_ONLY} ]]
+}
+
+# A short libFuzzer run of every target (clang build: make fuzz-build);
+# each target that ran without a crash counts as one test passed.
+run_fuzz () {
+    stage_selected fuzz || return 0
+    echo "== fuzz (${KUMPPANI_FUZZ_SECONDS:-10} s per target)"
+    if ! make --no-print-directory fuzz-build > "$logs/fuzz-build.log" 2>&1; then
+        tail -n 20 "$logs/fuzz-build.log" | sed 's/^/   | /'
+        echo "   the fuzz targets did not build (clang, libclang-rt-14-dev: make deps)"
+        failed=$(( failed + 1 ))
+        return 0
+    fi
+    local line
+    while read -r line; do
+        echo "   $line"
+        case $line in
+            "FUZZ "*": ok "*) passed=$(( passed + 1 )) ;;
+            "FUZZ "*)         failed=$(( failed + 1 )) ;;
+        esac
+    done < <(FUZZ_SECONDS=${KUMPPANI_FUZZ_SECONDS:-10} fuzz/run.sh envelope intake referral reporting stream || true)
+}
+
+mkdir -p "$logs"
 case $mode in
     unit)        run_unit ;;
     integration) run_integration ;;
-    all)         run_unit; run_compose; run_integration ;;
+    all)         run_unit; run_compose; run_integration; run_fuzz ;;
 esac
 
 echo "make test: $passed passed, $failed failed"
