@@ -144,7 +144,7 @@ FUZZ_BIN     := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 fuzz_service_objects = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(filter-out services/$(1)/main.c,$(wildcard services/$(1)/*.c)))
 FUZZ_SECONDS ?= 60
 
-.PHONY: fuzz fuzz-build chaos
+.PHONY: fuzz fuzz-build chaos chaos-build
 
 $(FUZZ_DIR)/obj/gen/%.o: $(GEN)/%.c $(PROTO_H)
 	@mkdir -p $(dir $@)
@@ -166,3 +166,19 @@ fuzz-build: $(FUZZ_BIN) $(FUZZ_DIR)/fuzz_seeds
 # land in build/fuzz/artifacts/NAME and fail the run.
 fuzz: fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh $(FUZZ_TARGETS)
+
+# --------------------------------------------------------------------------
+# The chaos run: chaos/run.sh starts its own cluster and services, kills
+# them for CHAOS_SECONDS (default 60) and prints the CHAOS line.
+
+CHAOS_BIN     := $(BUILD)/chaos/chaos
+CHAOS_SECONDS ?= 60
+
+$(CHAOS_BIN): $(BUILD)/obj/chaos/chaos.o $(LIBKP)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+chaos-build: $(SERVICE_BIN) $(CLI_BIN) $(CHAOS_BIN)
+
+chaos: chaos-build
+	@CHAOS_SECONDS=$(CHAOS_SECONDS) BUILD=$(BUILD) chaos/run.sh
