@@ -48,6 +48,13 @@ s_round_trip (const Kumppani__V1__Request *request)
     free (packed);
 }
 
+kp_hetu_keys_t *
+fuzz_call_hetu_keys (void)
+{
+    return kp_hetu_keys_new ("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+                             "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f");
+}
+
 void
 fuzz_call_one (const kp_service_def_t *def, void *context, const uint8_t *data, size_t size)
 {

@@ -7,6 +7,7 @@
 #ifndef FUZZ_CALL_H
 #define FUZZ_CALL_H
 
+#include "kp_hetu.h"
 #include "kp_service.h"
 
 #include <stddef.h>
@@ -18,6 +19,9 @@
 //  Runs one input against def's routes with context as the service's
 //  context (NULL for the envelope alone). Aborts if a reply cannot be
 //  packed or a decoded request does not survive a pack/decode round trip.
+//  Fixed keys for the handlers that hash and encrypt a henkilötunnus.
+kp_hetu_keys_t *fuzz_call_hetu_keys (void);
+
 void fuzz_call_one (const kp_service_def_t *def, void *context, const uint8_t *data, size_t size);
 
 #endif

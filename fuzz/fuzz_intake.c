@@ -9,10 +9,7 @@ int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
     (void) argc; (void) argv;
-    //  Fixed test keys: the handlers hash and encrypt a valid henkilötunnus.
-    s_intake.keys = kp_hetu_keys_new (
-        "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
-        "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f");
+    s_intake.keys = fuzz_call_hetu_keys ();
     return s_intake.keys ? 0 : -1;
 }
 

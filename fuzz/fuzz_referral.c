@@ -9,9 +9,7 @@ int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
     (void) argc; (void) argv;
-    s_referral.keys = kp_hetu_keys_new (
-        "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
-        "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f");
+    s_referral.keys = fuzz_call_hetu_keys ();
     return s_referral.keys ? 0 : -1;
 }
 

@@ -84,6 +84,21 @@ s_observation (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
     request->submit_observation = body;
 }
 
+//  A valid anonymous client registration; tests change one attribute.
+static void
+s_registration (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
+                Kumppani__V1__RegisterClient *body, Kumppani__V1__ClientAttributes *attributes)
+{
+    s_request (request, actor, KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER);
+    kumppani__v1__client_attributes__init (attributes);
+    attributes->gender = KUMPPANI__V1__GENDER__GENDER_NOT_TOLD;
+    attributes->language = "fi";
+    kumppani__v1__register_client__init (body);
+    body->attributes = attributes;
+    request->body_case = KUMPPANI__V1__REQUEST__BODY_REGISTER_CLIENT;
+    request->register_client = body;
+}
+
 Test (bad_input, truncated_protobuf_is_malformed)
 {
     Kumppani__V1__Request request;
@@ -194,15 +209,10 @@ Test (bad_input, future_birth_date_names_the_field)
 {
     Kumppani__V1__Request request;
     Kumppani__V1__Actor actor;
-    s_request (&request, &actor, KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER);
-    Kumppani__V1__ClientAttributes attributes = KUMPPANI__V1__CLIENT_ATTRIBUTES__INIT;
+    Kumppani__V1__RegisterClient body;
+    Kumppani__V1__ClientAttributes attributes;
+    s_registration (&request, &actor, &body, &attributes);
     attributes.birth_date = "2999-01-01";
-    attributes.gender = KUMPPANI__V1__GENDER__GENDER_NOT_TOLD;
-    attributes.language = "fi";
-    Kumppani__V1__RegisterClient body = KUMPPANI__V1__REGISTER_CLIENT__INIT;
-    body.attributes = &attributes;
-    request.body_case = KUMPPANI__V1__REQUEST__BODY_REGISTER_CLIENT;
-    request.register_client = &body;
     s_expect_invalid ("intake", "muni-743", &request, "intake.birth_date", "register_client.attributes.birth_date");
 }
 
@@ -232,14 +242,10 @@ Test (bad_input, negative_birth_year_names_the_field)
 {
     Kumppani__V1__Request request;
     Kumppani__V1__Actor actor;
-    s_request (&request, &actor, KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER);
-    Kumppani__V1__ClientAttributes attributes = KUMPPANI__V1__CLIENT_ATTRIBUTES__INIT;
+    Kumppani__V1__RegisterClient body;
+    Kumppani__V1__ClientAttributes attributes;
+    s_registration (&request, &actor, &body, &attributes);
     attributes.birth_year = -1985;
-    attributes.gender = KUMPPANI__V1__GENDER__GENDER_NOT_TOLD;
-    Kumppani__V1__RegisterClient body = KUMPPANI__V1__REGISTER_CLIENT__INIT;
-    body.attributes = &attributes;
-    request.body_case = KUMPPANI__V1__REQUEST__BODY_REGISTER_CLIENT;
-    request.register_client = &body;
     s_expect_invalid ("intake", "muni-743", &request, "intake.birth_year", "register_client.attributes.birth_year");
 }
 
