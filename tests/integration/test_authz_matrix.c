@@ -23,14 +23,18 @@ s_verdict_name (kpt_verdict_t verdict)
     switch (verdict) {
         case ALLOW:  return "ALLOW";
         case FORB:   return "FORBIDDEN";
+        case HIDDEN: return "NOT_FOUND";
         case UNAUTH: return "UNAUTHENTICATED";
         case DENY:   return "no answer";
+        case KPT_OTHER: return "another error";
     }
     return "?";
 }
 
+//  In a row that targets something that exists, NOT_FOUND is HIDDEN and
+//  ALLOW means OK; with an empty body any other answer is "let in".
 static kpt_verdict_t
-s_verdict_of (const Kumppani__V1__Reply *reply)
+s_verdict_of (const Kumppani__V1__Reply *reply, const kpt_authz_row_t *row)
 {
     if (!reply)
         return DENY;
@@ -38,16 +42,20 @@ s_verdict_of (const Kumppani__V1__Reply *reply)
         return FORB;
     if (reply->status == KUMPPANI__V1__STATUS__STATUS_UNAUTHENTICATED)
         return UNAUTH;
-    return ALLOW;
+    if (row->target == EMPTY_BODY || reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
+        return ALLOW;
+    if (reply->status == KUMPPANI__V1__STATUS__STATUS_NOT_FOUND)
+        return HIDDEN;
+    return KPT_OTHER;
 }
 
 //  A request for operation: the body is an empty message of the oneof
 //  field's own type, found through the descriptor so that the table names
-//  operations as the proto does. client_id, if given, goes into the body's
-//  client_id field. The body is the caller's to free.
+//  operations as the proto does. If id_field is given, id goes into the
+//  body's field of that name. The body is the caller's to free.
 static ProtobufCMessage *
-s_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
-           const char *operation, Kumppani__V1__Role role, const char *client_id)
+s_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor, const char *operation,
+           Kumppani__V1__Role role, const char *id_field, const char *id)
 {
     kumppani__v1__request__init (request);
     kpt_request (request, actor, role, true);
@@ -63,10 +71,10 @@ s_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
     const ProtobufCMessageDescriptor *type = field->descriptor;
     ProtobufCMessage *body = calloc (1, type->sizeof_message);
     protobuf_c_message_init (type, body);
-    if (client_id) {
-        const ProtobufCFieldDescriptor *id = protobuf_c_message_descriptor_get_field_by_name (type, "client_id");
-        cr_assert_not_null (id, "%s has no client_id to target", operation);
-        *(const char **) ((char *) body + id->offset) = client_id;
+    if (id_field) {
+        const ProtobufCFieldDescriptor *target = protobuf_c_message_descriptor_get_field_by_name (type, id_field);
+        cr_assert_not_null (target, "%s has no %s to target", operation, id_field);
+        *(const char **) ((char *) body + target->offset) = id;
     }
     *(ProtobufCMessage **) ((char *) request + field->offset) = body;
     request->body_case = (Kumppani__V1__Request__BodyCase) field->id;
@@ -80,7 +88,7 @@ s_register_own_client (void)
     kp_client_t *client = kpt_client ("intake", "muni-743");
     Kumppani__V1__Request request;
     Kumppani__V1__Actor actor;
-    ProtobufCMessage *body = s_request (&request, &actor, "register_client", WORKER, NULL);
+    ProtobufCMessage *body = s_request (&request, &actor, "register_client", WORKER, NULL, NULL);
     Kumppani__V1__ClientAttributes attributes = KUMPPANI__V1__CLIENT_ATTRIBUTES__INIT;
     attributes.gender = KUMPPANI__V1__GENDER__GENDER_NOT_TOLD;
     attributes.language = "fi";
@@ -109,8 +117,9 @@ s_mismatch (char *report, size_t size, const kpt_authz_row_t *row, int column,
 }
 
 //  Every row of one service, every column; returns the number of cells.
+//  own: the id the service's targeted rows name (a client, a referral).
 static int
-s_check_service (const char *service, const char *own_client)
+s_check_service (const char *service, const char *own)
 {
     char report [8192] = "";
     int cells = 0, mismatches = 0;
@@ -122,13 +131,15 @@ s_check_service (const char *service, const char *own_client)
                 continue;
             Kumppani__V1__Request request;
             Kumppani__V1__Actor actor;
-            ProtobufCMessage *body = s_request (&request, &actor, row->operation, row->role,
-                                                row->target == OWN_CLIENT ? own_client : NULL);
+            ProtobufCMessage *body =
+                row->target == OWN_CLIENT ? s_request (&request, &actor, row->operation, row->role, "client_id", own)
+              : row->target == OWN_REFERRAL ? s_request (&request, &actor, row->operation, row->role, "referral_id", own)
+              : s_request (&request, &actor, row->operation, row->role, NULL, NULL);
             //  A refused key never gets a reply: wait briefly, then move on
             //  (the whole column is checked again at the end, see below).
             int timeout = row->cells [column] == DENY ? 100 : 5000;
             Kumppani__V1__Reply *reply = kp_client_call (client, &request, timeout, 0);
-            kpt_verdict_t got = s_verdict_of (reply);
+            kpt_verdict_t got = s_verdict_of (reply, row);
             if (got != row->cells [column]) {
                 s_mismatch (report, sizeof report, row, column, got, reply);
                 mismatches++;
@@ -158,10 +169,40 @@ Test (authz_matrix, intake)
     free (own_client);
 }
 
+//  Kela's notice to muni-743 about a client named by a pseudonymous ref.
+static char *
+s_submit_own_referral (void)
+{
+    kp_client_t *client = kpt_client ("referral", "kela");
+    Kumppani__V1__Request request;
+    Kumppani__V1__Actor actor;
+    ProtobufCMessage *body = s_request (&request, &actor, "submit_referral",
+                                        KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER, NULL, NULL);
+    Kumppani__V1__SubmitReferral *notice = (Kumppani__V1__SubmitReferral *) body;
+    notice->kind = KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_SOCIAL_WORK_NEED;
+    notice->recipient_org = "muni-743";
+    notice->recipient_type = "municipality";
+    notice->municipality = "743";
+    notice->client_ref = "authz-client";
+    notice->reason_category = KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_INCOME;
+    notice->legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST;
+    Kumppani__V1__Reply *reply = kpt_call (client, &request);
+    cr_assert_not_null (reply);
+    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "submit_referral: %s",
+                  reply->error ? reply->error->code : "?");
+    char *referral_id = strdup (reply->referral->referral->referral_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    free (body);
+    kp_client_destroy (&client);
+    return referral_id;
+}
+
 Test (authz_matrix, referral)
 {
     kpt_service_start ("referral", NULL);
-    cr_log_info ("referral: %d cells", s_check_service ("referral", NULL));
+    char *own_referral = s_submit_own_referral ();
+    cr_log_info ("referral: %d cells", s_check_service ("referral", own_referral));
+    free (own_referral);
 }
 
 Test (authz_matrix, reporting)
