@@ -35,8 +35,9 @@ typedef enum { ALLOW = 1, FORB, HIDDEN, UNAUTH, DENY,
                KPT_OTHER                    //  (only ever an outcome: a targeted call failed otherwise)
              } kpt_verdict_t;
 
-//  Columns, in this order. "stranger" holds a key outside the admitted
-//  set; "nometa" is admitted but names no organisation.
+//  Columns, in this order (the table's header abbreviates them).
+//  "stranger" holds a key outside the admitted set; "nometa" is admitted
+//  but names no organisation.
 #define KPT_IDENTITIES 9
 static const char *const kpt_identities [KPT_IDENTITIES] = {
     "kela", "muni-743", "muni-091", "debt-743", "ngo-743", "integrator-743", "operator",
@@ -59,7 +60,7 @@ typedef struct {
 } kpt_authz_row_t;
 
 static const kpt_authz_row_t kpt_authz_matrix [] = {
-//    service     operation                       target        role      kela    muni-743muni-091debt    ngo     integr. operatorstrangernometa
+//    service     operation                       target        role      kela    muni743 muni091 debt    ngo     integr  oper    unknown nometa
     { "intake",   "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
     { "intake",   "register_client",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "update_client",                EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
