@@ -156,6 +156,8 @@ s_drive (const char *what, int seconds, const char *acks_path)
             reply = kp_client_call (client, &request, CHAOS_TIMEOUT_MS, 0);
             if (!s_retryable (reply) || zclock_mono () > give_up_at || zsys_interrupted)
                 break;
+            fprintf (stderr, "chaos: %s %s attempt %d: %s\n", what, key, attempt + 1,
+                     reply && reply->error ? reply->error->code : "no answer");
             if (reply)
                 kumppani__v1__reply__free_unpacked (reply, NULL);
             reply = NULL;
