@@ -191,4 +191,15 @@ if "$bin/kumppani" audit verify > "$dir/log/audit.log" 2>&1; then audit=ok; else
 say "$(cat "$dir/log/audit.log")"
 grep -h '^# totals' "$dir"/acks.* | sed 's/^# totals/chaos: client:/'
 (( driver_rc == 0 )) || say "a client got a refusal: see $dir/log/driver-*.log"
+tail -n 1 "$dir/log/subscriber.log"
+
+# The control: the same check over a record with one event taken out must
+# fail, or the figures below would prove nothing.
+if [[ -s $dir/record ]]; then
+    sed "$(( 1 + RANDOM % $(wc -l < "$dir/record") ))d" "$dir/record" > "$dir/record.control"
+    if "$chaos" verify "$dir/record.control" "$audit" "$dir"/acks.* > "$dir/log/control.log" 2>&1; then
+        say "the verifier missed an event taken out of the record: see $dir/log/control.log"
+        exit 1
+    fi
+fi
 CHAOS_KILLS=$kills "$chaos" verify "$dir/record" "$audit" "$dir"/acks.*

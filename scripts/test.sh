@@ -252,7 +252,7 @@ run_chaos () {
         return 0
     fi
     CHAOS_SECONDS=$seconds BUILD=$build chaos/run.sh > "$logs/chaos.log" 2>&1 || rc=$?
-    grep -E '^(CHAOS |chaos: (client|PostgreSQL|audit|[0-9]+ kills))' "$logs/chaos.log" | sed 's/^/   /' || true
+    grep -E '^(CHAOS |chaos: (client|PostgreSQL|audit|subscriber|[0-9]+ kills))' "$logs/chaos.log" | sed 's/^/   /' || true
     if (( rc == 0 )); then
         passed=$(( passed + 1 ))
     else
