@@ -135,7 +135,7 @@ FUZZ_CC      := clang
 FUZZ_DIR     := build/fuzz
 FUZZ_TARGETS := envelope intake referral reporting stream
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_CFLAGS  := -std=gnu11 -g -O1 -I$(GEN) -Icommon -Ifuzz $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-parameter -I$(GEN) -Icommon -Ifuzz $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I$(PG_INC)
 FUZZ_COMMON  := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(filter-out common/kp_db.c,$(COMMON_SRC)) \
                   fuzz/fuzz_call.c fuzz/fuzz_db.c) \

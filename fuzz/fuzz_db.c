@@ -1,11 +1,15 @@
 /*  fuzz_db — stands in for common/kp_db.c in the fuzz builds: a
-    database that is always just gone. Every query fails as a lost connection (SQLSTATE 08006), so a
-    handler validates its input up to its first query, then answers
-    UNAVAILABLE; nothing here can hide a crash in the code under test. */
+    database that is always just gone. Every query fails as a lost
+    connection (SQLSTATE 08006), so a handler validates its input up to its
+    first query, then answers UNAVAILABLE. The existence checks in the
+    middle of a validation (is this a real municipality?) answer yes, so
+    that the checks after them are fuzzed too. Nothing here can hide a
+    crash in the code under test. */
 #include "kp_db.h"
 #include "kumppani/v1/envelope.pb-c.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #define FUZZ_DB_GONE "08006"
 
@@ -13,11 +17,29 @@ kp_db_t *kp_db_new (const char *conninfo, int max_wait_ms) { (void) conninfo; (v
 void kp_db_destroy (kp_db_t **self_p) { if (self_p) *self_p = NULL; }
 int kp_db_register (kp_db_t *self, const kp_stmt_t *table) { (void) self; (void) table; return -1; }
 
+//  Statements that validations use as a yes/no check: one row, one column.
+static const char *const s_existence_checks [] = {
+    "referral_municipality_exists",     //  count: "1"
+    "municipality_exists",              //  reporting: one row means yes
+    NULL
+};
+
 PGresult *
 kp_db_exec_params (kp_db_t *self, const char *name, int nparams,
                    const char *const *values, const int *lengths, const int *formats)
 {
-    (void) self; (void) name; (void) nparams; (void) values; (void) lengths; (void) formats;
+    (void) self; (void) nparams; (void) values; (void) lengths; (void) formats;
+    for (const char *const *check = s_existence_checks; *check; check++) {
+        if (strcmp (name, *check) != 0)
+            continue;
+        PGresult *result = PQmakeEmptyPGresult (NULL, PGRES_TUPLES_OK);
+        PGresAttDesc column = { .name = "exists", .format = 0, .typid = 20, .typlen = 8, .atttypmod = -1 };
+        if (!result || !PQsetResultAttrs (result, 1, &column) || !PQsetvalue (result, 0, 0, "1", 1)) {
+            PQclear (result);
+            return NULL;
+        }
+        return result;
+    }
     return NULL;
 }
 
