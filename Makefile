@@ -182,3 +182,8 @@ chaos-build: $(SERVICE_BIN) $(CLI_BIN) $(CHAOS_BIN)
 
 chaos: chaos-build
 	@CHAOS_SECONDS=$(CHAOS_SECONDS) BUILD=$(BUILD) chaos/run.sh
+
+# The integration suites include their own headers (harness.h, the
+# authorisation matrix): an edit to one must rebuild them.
+$(patsubst tests/integration/%.c,$(BUILD)/obj/tests/integration/%.o,$(INTEG_SRC) $(wildcard tests/integration/harness*.c)): \
+    $(wildcard tests/integration/*.h)

@@ -223,21 +223,61 @@ Test (authz_matrix, groups_health)
     cr_log_info ("groups: %d cells", s_check_service ("groups", NULL));
 }
 
-//  Each operation the services route appears in the matrix once, so a new
-//  route without a row is noticed (groups and rebuild_rollups excepted
-//  until they land, see authz_matrix.h).
-Test (authz_matrix, every_row_names_a_real_operation_once)
+//  The envelope's operation numbers say whose they are (stream 1xx,
+//  referral 2xx, intake 3xx, groups 4xx, reporting 5xx).
+static const char *
+s_service_of (unsigned field_id)
 {
-    int rows = 0;
-    for (const kpt_authz_row_t *row = kpt_authz_matrix; row->service; row++, rows++) {
-        if (strcmp (row->operation, "health") != 0)
-            cr_assert_not_null (protobuf_c_message_descriptor_get_field_by_name (
-                                    &kumppani__v1__request__descriptor, row->operation),
-                                "%s is no operation", row->operation);
-        for (const kpt_authz_row_t *other = row + 1; other->service; other++)
-            cr_assert (strcmp (row->service, other->service) || strcmp (row->operation, other->operation),
-                       "%s.%s appears twice", row->service, row->operation);
+    static const char *const owners [] = { NULL, "stream", "referral", "intake", "groups", "reporting" };
+    unsigned hundred = field_id / 100;
+    return hundred < sizeof owners / sizeof owners [0] ? owners [hundred] : NULL;
+}
+
+//  Not in the matrix yet: being written on other branches (authz_matrix.h).
+static bool
+s_not_yet_covered (const ProtobufCFieldDescriptor *field)
+{
+    return strcmp (s_service_of (field->id), "groups") == 0 || strcmp (field->name, "rebuild_rollups") == 0;
+}
+
+static const kpt_authz_row_t *
+s_row_for (const char *service, const char *operation)
+{
+    for (const kpt_authz_row_t *row = kpt_authz_matrix; row->service; row++)
+        if (strcmp (row->service, service) == 0 && strcmp (row->operation, operation) == 0)
+            return row;
+    return NULL;
+}
+
+//  Every operation in the envelope has its row (so a new operation without
+//  one fails here), each row once, for the service that owns it.
+Test (authz_matrix, every_operation_has_exactly_one_row)
+{
+    const ProtobufCMessageDescriptor *envelope = &kumppani__v1__request__descriptor;
+    int operations = 0;
+    for (unsigned index = 0; index < envelope->n_fields; index++) {
+        const ProtobufCFieldDescriptor *field = &envelope->fields [index];
+        if (!(field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) || !s_service_of (field->id) || s_not_yet_covered (field))
+            continue;
+        operations++;
+        cr_expect_not_null (s_row_for (s_service_of (field->id), field->name),
+                            "%s.%s has no row in authz_matrix.h", s_service_of (field->id), field->name);
     }
-    //  intake 20 + referral 11 + reporting 4 + stream 1, and health on all five.
-    cr_assert_eq (rows, 20 + 11 + 4 + 1 + 5);
+    int rows = 0, health = 0;
+    for (const kpt_authz_row_t *row = kpt_authz_matrix; row->service; row++, rows++) {
+        cr_assert_eq (s_row_for (row->service, row->operation), row, "%s.%s appears twice",
+                      row->service, row->operation);
+        if (strcmp (row->operation, "health") == 0) {
+            health++;
+            continue;
+        }
+        const ProtobufCFieldDescriptor *field =
+            protobuf_c_message_descriptor_get_field_by_name (envelope, row->operation);
+        cr_assert_not_null (field, "%s is no operation", row->operation);
+        cr_assert_str_eq (row->service, s_service_of (field->id), "%s belongs to %s", row->operation,
+                          s_service_of (field->id));
+    }
+    cr_assert_eq (health, 5, "health on all five services");
+    cr_assert_eq (rows, operations + health);
+    cr_log_info ("the matrix: %d rows x %d identities = %d cells", rows, KPT_IDENTITIES, rows * KPT_IDENTITIES);
 }
