@@ -20,7 +20,10 @@
     Rows marked OWN_CLIENT carry the id of a client that muni-743 (the
     client's own municipality) registered: there the second half of the
     rule, per client, answers (intake_access.c): another municipality,
-    Kela or an NGO without a consent is FORBIDDEN. Rows marked
+    Kela or an NGO without a consent is FORBIDDEN. (Only the operations
+    that check access before the rest of the body can be targeted this
+    way; record_consent and open_case validate their body first, so an
+    empty one is INVALID for everybody the route lets in.) Rows marked
     OWN_REFERRAL carry the id of Kela's notice to muni-743: only those two
     parties learn that it exists.
 
@@ -63,13 +66,13 @@ static const kpt_authz_row_t kpt_authz_matrix [] = {
 //    service     operation                       target        role      kela    muni743 muni091 debt    ngo     integr  oper    unknown nometa
     { "intake",   "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
     { "intake",   "register_client",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "update_client",                EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "update_client",                OWN_CLIENT,   WORKER, { FORB,   ALLOW,  FORB,   FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "get_client",                   OWN_CLIENT,   WORKER, { FORB,   ALLOW,  FORB,   FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "find_client_by_hetu",          EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "record_consent",               EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "withdraw_consent",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "list_consents",                OWN_CLIENT,   WORKER, { FORB,   ALLOW,  FORB,   FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "record_disclosure_ban",        EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "record_disclosure_ban",        OWN_CLIENT,   WORKER, { FORB,   ALLOW,  FORB,   FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "open_case",                    EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "start_assessment",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "complete_assessment",          EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
