@@ -125,3 +125,65 @@ test-integration: all
 
 clean:
 	rm -rf build
+
+# --------------------------------------------------------------------------
+# Fuzzing (clang + libFuzzer, separate from the gcc build). Each target in
+# fuzz/fuzz_NAME.c links the common library, with fuzz/fuzz_db.c in place
+# of kp_db.c, and for a service every .c of services/NAME but main.c.
+
+FUZZ_CC      := clang
+FUZZ_DIR     := build/fuzz
+FUZZ_TARGETS := envelope intake referral reporting stream
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-parameter -I$(GEN) -Icommon -Ifuzz $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+                $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I$(PG_INC)
+FUZZ_COMMON  := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(filter-out common/kp_db.c,$(COMMON_SRC)) \
+                  fuzz/fuzz_call.c fuzz/fuzz_db.c) \
+                $(patsubst $(GEN)/%.c,$(FUZZ_DIR)/obj/gen/%.o,$(PROTO_C))
+FUZZ_BIN     := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
+fuzz_service_objects = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(filter-out services/$(1)/main.c,$(wildcard services/$(1)/*.c)))
+FUZZ_SECONDS ?= 60
+
+.PHONY: fuzz fuzz-build chaos chaos-build
+
+$(FUZZ_DIR)/obj/gen/%.o: $(GEN)/%.c $(PROTO_H)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/obj/%.o: %.c $(PROTO_H) $(wildcard common/*.h fuzz/*.h services/*/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_seeds: $(FUZZ_DIR)/obj/fuzz/fuzz_seeds.o $(FUZZ_COMMON)
+	$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ $(LDLIBS)
+
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/fuzz/fuzz_%.o $$(call fuzz_service_objects,$$*) $(FUZZ_COMMON)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN) $(FUZZ_DIR)/fuzz_seeds
+
+# Every target for FUZZ_SECONDS (default 60) from the seed corpus; crashes
+# land in build/fuzz/artifacts/NAME and fail the run.
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh $(FUZZ_TARGETS)
+
+# --------------------------------------------------------------------------
+# The chaos run: chaos/run.sh starts its own cluster and services, kills
+# them for CHAOS_SECONDS (default 60) and prints the CHAOS line.
+
+CHAOS_BIN     := $(BUILD)/chaos/chaos
+CHAOS_SECONDS ?= 60
+
+$(CHAOS_BIN): $(BUILD)/obj/chaos/chaos.o $(LIBKP)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+chaos-build: $(SERVICE_BIN) $(CLI_BIN) $(CHAOS_BIN)
+
+chaos: chaos-build
+	@CHAOS_SECONDS=$(CHAOS_SECONDS) BUILD=$(BUILD) chaos/run.sh
+
+# The integration suites include their own headers (harness.h, the
+# authorisation matrix): an edit to one must rebuild them.
+$(patsubst tests/integration/%.c,$(BUILD)/obj/tests/integration/%.o,$(INTEG_SRC) $(wildcard tests/integration/harness*.c)): \
+    $(wildcard tests/integration/*.h)

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(libzmq3-dev libczmq-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev
           postgresql libcriterion-dev libsodium-dev libcjson-dev libmicrohttpd-dev pkg-config
           docker-compose      # only to validate compose/ in make test: no engine here
-          chromium)           # only to render the HTML report in make test
+          chromium            # only to render the HTML report in make test
+          clang libclang-rt-14-dev)   # the fuzz targets: libFuzzer and the sanitizer runtimes
 command -v make >/dev/null 2>&1 || packages+=(make)
 command -v "${CC:-cc}" >/dev/null 2>&1 || packages+=(gcc libc6-dev)
 

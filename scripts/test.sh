@@ -213,10 +213,60 @@ run_compose () {
     rm -rf "$dir"
 }
 
+# True when KUMPPANI_TEST_ONLY is unset or its pattern matches the stage.
+stage_selected () {
+    # shellcheck disable=SC2053  # the pattern is meant to match
+    [[ -z ${KUMPPANI_TEST_ONLY:-} || $1 == ${KUMPPANI_TEST_ONLY} ]]
+}
+
+# A short libFuzzer run of every target (clang build: make fuzz-build);
+# each target that ran without a crash counts as one test passed.
+run_fuzz () {
+    stage_selected fuzz || return 0
+    echo "== fuzz (${KUMPPANI_FUZZ_SECONDS:-10} s per target)"
+    if ! make --no-print-directory fuzz-build > "$logs/fuzz-build.log" 2>&1; then
+        tail -n 20 "$logs/fuzz-build.log" | sed 's/^/   | /'
+        echo "   the fuzz targets did not build (clang, libclang-rt-14-dev: make deps)"
+        failed=$(( failed + 1 ))
+        return 0
+    fi
+    local line
+    while read -r line; do
+        echo "   $line"
+        case $line in
+            "FUZZ "*": ok "*) passed=$(( passed + 1 )) ;;
+            "FUZZ "*)         failed=$(( failed + 1 )) ;;
+        esac
+    done < <(FUZZ_SECONDS=${KUMPPANI_FUZZ_SECONDS:-10} fuzz/run.sh envelope intake referral reporting stream || true)
+}
+
+# A short chaos run (its own cluster and services): passes when nothing
+# was lost, doubled or missed and the audit chain verifies.
+run_chaos () {
+    stage_selected chaos || return 0
+    local seconds=${KUMPPANI_CHAOS_SECONDS:-15} rc=0
+    echo "== chaos (${seconds} s)"
+    if ! make --no-print-directory BUILD="$build" chaos-build > "$logs/chaos-build.log" 2>&1; then
+        tail -n 20 "$logs/chaos-build.log" | sed 's/^/   | /'
+        failed=$(( failed + 1 ))
+        return 0
+    fi
+    CHAOS_SECONDS=$seconds BUILD=$build chaos/run.sh > "$logs/chaos.log" 2>&1 || rc=$?
+    grep -E '^(CHAOS |chaos: (client|PostgreSQL|audit|subscriber|[0-9]+ kills))' "$logs/chaos.log" | sed 's/^/   /' || true
+    if (( rc == 0 )); then
+        passed=$(( passed + 1 ))
+    else
+        echo "   chaos run failed (status $rc); full output: ${logs#"$root"/}/chaos.log"
+        tail -n 15 "$logs/chaos.log" | sed 's/^/   | /'
+        failed=$(( failed + 1 ))
+    fi
+}
+
+mkdir -p "$logs"
 case $mode in
     unit)        run_unit ;;
     integration) run_integration ;;
-    all)         run_unit; run_compose; run_integration ;;
+    all)         run_unit; run_compose; run_integration; run_fuzz; run_chaos ;;
 esac
 
 echo "make test: $passed passed, $failed failed"

@@ -1,0 +1,122 @@
+/*  authz_matrix — who may call what, as one table a reviewer reads whole.
+    Rows are operations (the Request body's oneof field name, or "health"),
+    columns are the calling identities the harness makes certificates for.
+    test_authz_matrix.c sends every cell through real CURVE sockets to the
+    real services and checks the verdict.
+
+      ALLOW  the service did not refuse the caller: any reply but FORBIDDEN
+             or UNAUTHENTICATED (in a row with a target, OK itself). Most rows send an EMPTY body, so an allowed
+             caller usually gets INVALID (a required field is missing) or
+             NOT_FOUND; that is still "let in". The operation's own
+             validation is tested in each service's suite.
+      FORB   FORBIDDEN: authenticated, but this organisation may not.
+      HIDDEN NOT_FOUND for something that exists: the caller is no party
+             to it and is not even told it exists (referral_access.c).
+      UNAUTH UNAUTHENTICATED: admitted key whose certificate names no
+             organisation.
+      DENY   no answer at all: the key is not admitted, the CURVE handshake
+             fails before a request is read.
+
+    Rows marked OWN_CLIENT carry the id of a client that muni-743 (the
+    client's own municipality) registered: there the second half of the
+    rule, per client, answers (intake_access.c): another municipality,
+    Kela or an NGO without a consent is FORBIDDEN. (Only the operations
+    that check access before the rest of the body can be targeted this
+    way; record_consent and open_case validate their body first, so an
+    empty one is INVALID for everybody the route lets in.) Rows marked
+    OWN_REFERRAL carry the id of Kela's notice to muni-743: only those two
+    parties learn that it exists.
+
+    The groups service (ops 400–414) and reporting's rebuild_rollups are
+    not here yet: add their rows when those services land. */
+#ifndef KPT_AUTHZ_MATRIX_H
+#define KPT_AUTHZ_MATRIX_H
+
+#include "kumppani/v1/envelope.pb-c.h"
+
+typedef enum { ALLOW = 1, FORB, HIDDEN, UNAUTH, DENY,
+               KPT_OTHER                    //  (only ever an outcome: a targeted call failed otherwise)
+             } kpt_verdict_t;
+
+//  Columns, in this order (the table's header abbreviates them).
+//  "stranger" holds a key outside the admitted set; "nometa" is admitted
+//  but names no organisation.
+#define KPT_IDENTITIES 9
+static const char *const kpt_identities [KPT_IDENTITIES] = {
+    "kela", "muni-743", "muni-091", "debt-743", "ngo-743", "integrator-743", "operator",
+    "stranger", "nometa"
+};
+
+typedef enum { EMPTY_BODY = 0, OWN_CLIENT, OWN_REFERRAL } kpt_target_t;
+
+//  The actor's role in every call of a row: a social worker, or a project
+//  coordinator where reporting decides by that role (reporting_access.c).
+#define WORKER KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER
+#define COORD  KUMPPANI__V1__ROLE__ROLE_COORDINATOR
+
+typedef struct {
+    const char *service;
+    const char *operation;          //  Request oneof field name, or "health"
+    kpt_target_t target;
+    Kumppani__V1__Role role;
+    kpt_verdict_t cells [KPT_IDENTITIES];
+} kpt_authz_row_t;
+
+static const kpt_authz_row_t kpt_authz_matrix [] = {
+//    service     operation                       target        role      kela    muni743 muni091 debt    ngo     integr  oper    unknown nometa
+    { "intake",   "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
+    { "intake",   "register_client",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "update_client",                OWN_CLIENT,   WORKER, { FORB,   ALLOW,  FORB,   FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "get_client",                   OWN_CLIENT,   WORKER, { FORB,   ALLOW,  FORB,   FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "find_client_by_hetu",          EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "record_consent",               EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "withdraw_consent",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "list_consents",                OWN_CLIENT,   WORKER, { FORB,   ALLOW,  FORB,   FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "record_disclosure_ban",        OWN_CLIENT,   WORKER, { FORB,   ALLOW,  FORB,   FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "open_case",                    EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "start_assessment",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "complete_assessment",          EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "make_plan",                    EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "review_plan",                  EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "close_case",                   EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    //  Route open to all: the per-client check decides (empty id: INVALID).
+    { "intake",   "get_case",                     EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
+    { "intake",   "add_ecomap_entry",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "add_measure",                  EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "record_measurement",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "get_outcome_change",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    //  Talousneuvola staff: municipality, debt counselling, parish, NGO.
+    { "intake",   "record_anonymous_contact",     EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+
+    { "referral", "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
+    //  Senders; which kind each may send is referral_access.c's (Kela only
+    //  for its four notice kinds, §35 from authorities, partner from any).
+    { "referral", "submit_referral",              EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "referral", "acknowledge_referral",         OWN_REFERRAL, WORKER, { FORB,   ALLOW,  HIDDEN, HIDDEN, HIDDEN, FORB,   FORB,   DENY,   UNAUTH } },
+    { "referral", "assign_referral",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "referral", "update_referral_status",       EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "referral", "decline_referral",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "referral", "accept_referral",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "referral", "record_referral_outcome",      EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "referral", "give_statement",               EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "referral", "record_application_decision",  EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    //  Parties only: sender and recipient.
+    { "referral", "get_referral",                 OWN_REFERRAL, WORKER, { ALLOW,  ALLOW,  HIDDEN, HIDDEN, HIDDEN, FORB,   FORB,   DENY,   UNAUTH } },
+    { "referral", "list_referrals",               EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+
+    { "reporting", "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
+    { "reporting", "submit_observation",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "reporting", "define_project",               EMPTY_BODY,   COORD,  { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "reporting", "link_to_project",              EMPTY_BODY,   COORD,  { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    //  Kela for its referral SLA, plus the coordinating organisations.
+    { "reporting", "run_report",                   EMPTY_BODY,   COORD,  { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+
+    { "groups",   "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
+
+    { "stream",   "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
+    //  Open to every organisation; what each gets back is stream_scope.c's.
+    { "stream",   "replay",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
+    { NULL }
+};
+
+#endif

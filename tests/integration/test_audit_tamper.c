@@ -1,0 +1,170 @@
+/*  Tampering with the audit log behind the services' back, and
+    `kumppani audit verify` catching it: an altered row, a deleted row, a
+    deleted tail, two rows swapped, a forged row slipped in. Each test has
+    a database of its own (the shared one's chain must stay intact for the
+    other suites) holding a chain of five rows made by kp.audit_append. The
+    superuser switches the append-only trigger off to tamper, as an
+    attacker with database access could; only the hash chain is left to
+    tell. */
+#include "harness.h"
+#include "kp_migrate.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CHAIN_ROWS 5
+
+static char s_dbname [64];                  //  kpt_tamper_<pid>
+static char s_conninfo [1024];              //  superuser, in that database
+
+static void
+s_exec (PGconn *conn, const char *sql)
+{
+    PGresult *result = PQexec (conn, sql);
+    cr_assert (PQresultStatus (result) == PGRES_COMMAND_OK || PQresultStatus (result) == PGRES_TUPLES_OK,
+               "%s: %s", sql, PQresultErrorMessage (result));
+    PQclear (result);
+}
+
+//  A migrated database of this test's own with an intact chain.
+static void
+s_setup (void)
+{
+    kpt_setup ();
+    snprintf (s_dbname, sizeof s_dbname, "kpt_tamper_%d", (int) getpid ());
+    char sql [128];
+    snprintf (sql, sizeof sql, "CREATE DATABASE %s", s_dbname);     //  digits we made
+    s_exec (kpt_admin (), sql);
+    snprintf (s_conninfo, sizeof s_conninfo, "%s dbname=%s",
+              getenv ("KUMPPANI_TEST_ADMIN_CONNINFO"), s_dbname);
+    int applied = 0;
+    cr_assert_eq (kp_migrate_run (s_conninfo, getenv ("KUMPPANI_TEST_MIGRATIONS_DIR"), &applied), 0);
+    PGconn *conn = PQconnectdb (s_conninfo);
+    for (int row = 1; row <= CHAIN_ROWS; row++) {
+        snprintf (sql, sizeof sql, "SELECT kp.audit_append ('muni-743', 'worker-1', 'ROLE_SOCIAL_WORKER',"
+                                   " 'intake.get_client', 'client-%d', NULL, NULL, 'read %d')", row, row);
+        s_exec (conn, sql);
+    }
+    PQfinish (conn);
+}
+
+static void
+s_teardown (void)
+{
+    char sql [128];
+    snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s_dbname);
+    s_exec (kpt_admin (), sql);
+    kpt_teardown ();
+}
+
+TestSuite (audit_tamper, .init = s_setup, .fini = s_teardown, .timeout = 60);
+
+//  Runs the statements with the append-only trigger off, as one change.
+static void
+s_tamper (const char *const *statements)
+{
+    PGconn *conn = PQconnectdb (s_conninfo);
+    s_exec (conn, "BEGIN");
+    s_exec (conn, "ALTER TABLE kp.audit_log DISABLE TRIGGER audit_log_append_only");
+    for (; *statements; statements++)
+        s_exec (conn, *statements);
+    s_exec (conn, "ALTER TABLE kp.audit_log ENABLE TRIGGER audit_log_append_only");
+    s_exec (conn, "COMMIT");
+    PQfinish (conn);
+}
+
+//  `kumppani audit verify` on this test's database: its exit status, and
+//  its first line of output in line.
+static int
+s_verify (char *line, size_t size)
+{
+    char command [2048];
+    snprintf (command, sizeof command, "KUMPPANI_DB_ADMIN_CONNINFO='%s' '%s/kumppani' audit verify 2>&1",
+              s_conninfo, getenv ("KUMPPANI_TEST_BIN_DIR"));
+    FILE *output = popen (command, "r");
+    cr_assert_not_null (output);
+    *line = 0;
+    if (!fgets (line, (int) size, output))
+        *line = 0;
+    line [strcspn (line, "\n")] = 0;
+    int status = pclose (output);
+    return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static void
+s_expect_broken_at (int seq)
+{
+    char line [256], expected [64];
+    cr_assert_eq (s_verify (line, sizeof line), 1, "tampering went unnoticed: %s", line);
+    snprintf (expected, sizeof expected, "audit log BROKEN at seq %d ", seq);
+    cr_assert (strncmp (line, expected, strlen (expected)) == 0, "expected \"%s…\", got \"%s\"", expected, line);
+}
+
+Test (audit_tamper, intact_chain_verifies)
+{
+    char line [256];
+    cr_assert_eq (s_verify (line, sizeof line), 0, "%s", line);
+    cr_assert_str_eq (line, "audit log intact: 5 rows");
+}
+
+Test (audit_tamper, altered_row_is_found)
+{
+    s_tamper ((const char *[]) { "UPDATE kp.audit_log SET client_ref = 'client-9' WHERE seq = 4", NULL });
+    s_expect_broken_at (4);
+}
+
+Test (audit_tamper, altered_timestamp_is_found)
+{
+    s_tamper ((const char *[]) { "UPDATE kp.audit_log SET at = at - interval '1 day' WHERE seq = 2", NULL });
+    s_expect_broken_at (2);
+}
+
+Test (audit_tamper, deleted_row_is_found)
+{
+    s_tamper ((const char *[]) { "DELETE FROM kp.audit_log WHERE seq = 3", NULL });
+    s_expect_broken_at (3);
+}
+
+Test (audit_tamper, deleted_tail_is_found)
+{
+    //  The head still names seq 5 and its hash: the chain ends short of it.
+    s_tamper ((const char *[]) { "DELETE FROM kp.audit_log WHERE seq >= 4", NULL });
+    s_expect_broken_at (4);
+}
+
+Test (audit_tamper, swapped_rows_are_found)
+{
+    //  Rows 2 and 3 trade places, hashes and all.
+    s_tamper ((const char *[]) {
+        "UPDATE kp.audit_log SET seq = -2 WHERE seq = 2",
+        "UPDATE kp.audit_log SET seq = 2 WHERE seq = 3",
+        "UPDATE kp.audit_log SET seq = 3 WHERE seq = -2",
+        NULL });
+    s_expect_broken_at (2);
+}
+
+Test (audit_tamper, renumbered_rows_are_found)
+{
+    //  Row 3 removed and the later rows moved down to close the gap.
+    s_tamper ((const char *[]) {
+        "DELETE FROM kp.audit_log WHERE seq = 3",
+        "UPDATE kp.audit_log SET seq = seq - 1 WHERE seq > 3",
+        "UPDATE kp.audit_head SET last_seq = 4",
+        NULL });
+    s_expect_broken_at (3);
+}
+
+Test (audit_tamper, forged_row_is_found)
+{
+    //  A row copied from seq 2 with a new detail, appended with the head moved.
+    s_tamper ((const char *[]) {
+        "INSERT INTO kp.audit_log SELECT 6, at, service, actor_org, actor_person, actor_role, action,"
+        " client_ref, basis, recipient_org, 'a read that never happened', prev_hash, hash"
+        " FROM kp.audit_log WHERE seq = 2",
+        "UPDATE kp.audit_head SET last_seq = 6, last_hash = (SELECT hash FROM kp.audit_log WHERE seq = 6)",
+        NULL });
+    s_expect_broken_at (6);
+}
