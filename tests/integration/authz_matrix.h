@@ -27,8 +27,10 @@
     OWN_REFERRAL carry the id of Kela's notice to muni-743: only those two
     parties learn that it exists.
 
-    The groups service (ops 400–414) and reporting's rebuild_rollups are
-    not here yet: add their rows when those services land. */
+    Groups rows check the route (groups_server.c): organisers create,
+    the parties of group work manage and read, a municipality places its
+    own clients and reads their participation; per activity, groups'
+    own suite (test_groups_access.c) checks who sees which. */
 #ifndef KPT_AUTHZ_MATRIX_H
 #define KPT_AUTHZ_MATRIX_H
 
@@ -53,6 +55,7 @@ typedef enum { EMPTY_BODY = 0, OWN_CLIENT, OWN_REFERRAL } kpt_target_t;
 //  coordinator where reporting decides by that role (reporting_access.c).
 #define WORKER KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER
 #define COORD  KUMPPANI__V1__ROLE__ROLE_COORDINATOR
+#define OPER   KUMPPANI__V1__ROLE__ROLE_OPERATOR
 
 typedef struct {
     const char *service;
@@ -110,8 +113,31 @@ static const kpt_authz_row_t kpt_authz_matrix [] = {
     { "reporting", "link_to_project",              EMPTY_BODY,   COORD,  { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
     //  Kela for its referral SLA, plus the coordinating organisations.
     { "reporting", "run_report",                   EMPTY_BODY,   COORD,  { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    //  Recomputes the rollups and compares: the operator only.
+    { "reporting", "rebuild_rollups",              EMPTY_BODY,   OPER,   { FORB,   FORB,   FORB,   FORB,   FORB,   FORB,   ALLOW,  DENY,   UNAUTH } },
 
     { "groups",   "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
+    //  Organisers: municipality, NGO, parish, debt counselling.
+    { "groups",   "create_activity",               EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    //  The parties of group work (Kela too: it staffs talousneuvola sessions);
+    //  which activity each may touch is groups_access.c's.
+    { "groups",   "update_activity",               EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "schedule_sessions",             EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "change_session",                EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "enrol",                         EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "withdraw_enrolment",            EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "assign_facilitator",            EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "record_staffing",               EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "record_attendance",             EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "record_headcount",              EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    //  A municipality places its own client in rehabilitative work activity.
+    { "groups",   "create_placement",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "record_placement_day",          EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "report_absence",                EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "get_activity",                  EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "list_sessions",                 EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    //  A municipality reads its own clients' participation.
+    { "groups",   "get_participation",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
 
     { "stream",   "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
     //  Open to every organisation; what each gets back is stream_scope.c's.
