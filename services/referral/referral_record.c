@@ -9,28 +9,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-s_from_row (PGresult *result, referral_t *referral)
+void
+referral_record_from_row (PGresult *result, int first, referral_t *referral)
 {
     memset (referral, 0, sizeof *referral);
-    snprintf (referral->id, sizeof referral->id, "%s", PQgetvalue (result, 0, 0));
-    referral->kind = (Kumppani__V1__ReferralKind) atoi (PQgetvalue (result, 0, 1));
-    referral->state = (Kumppani__V1__ReferralState) atoi (PQgetvalue (result, 0, 2));
-    snprintf (referral->sender_org, sizeof referral->sender_org, "%s", PQgetvalue (result, 0, 3));
-    snprintf (referral->sender_type, sizeof referral->sender_type, "%s", PQgetvalue (result, 0, 4));
-    snprintf (referral->recipient_org, sizeof referral->recipient_org, "%s", PQgetvalue (result, 0, 5));
-    snprintf (referral->recipient_type, sizeof referral->recipient_type, "%s", PQgetvalue (result, 0, 6));
-    snprintf (referral->municipality, sizeof referral->municipality, "%s", PQgetvalue (result, 0, 7));
-    referral->legal_basis = (Kumppani__V1__LegalBasis) atoi (PQgetvalue (result, 0, 8));
+    snprintf (referral->id, sizeof referral->id, "%s", PQgetvalue (result, 0, first + 0));
+    referral->kind = (Kumppani__V1__ReferralKind) atoi (PQgetvalue (result, 0, first + 1));
+    referral->state = (Kumppani__V1__ReferralState) atoi (PQgetvalue (result, 0, first + 2));
+    snprintf (referral->sender_org, sizeof referral->sender_org, "%s", PQgetvalue (result, 0, first + 3));
+    snprintf (referral->sender_type, sizeof referral->sender_type, "%s", PQgetvalue (result, 0, first + 4));
+    snprintf (referral->recipient_org, sizeof referral->recipient_org, "%s", PQgetvalue (result, 0, first + 5));
+    snprintf (referral->recipient_type, sizeof referral->recipient_type, "%s", PQgetvalue (result, 0, first + 6));
+    snprintf (referral->municipality, sizeof referral->municipality, "%s", PQgetvalue (result, 0, first + 7));
+    referral->legal_basis = (Kumppani__V1__LegalBasis) atoi (PQgetvalue (result, 0, first + 8));
     //  The audit names a client pseudonymously; without a client ref the
     //  referral id stands for the client.
-    const char *client_ref = PQgetvalue (result, 0, 9);
+    const char *client_ref = PQgetvalue (result, 0, first + 9);
     snprintf (referral->client_ref, sizeof referral->client_ref, "%s", *client_ref ? client_ref : referral->id);
-    snprintf (referral->deadline, sizeof referral->deadline, "%s", PQgetvalue (result, 0, 10));
-    snprintf (referral->deadline_kind, sizeof referral->deadline_kind, "%s", PQgetvalue (result, 0, 11));
-    referral->urgent = *PQgetvalue (result, 0, 12) == 't';
-    referral->clock_running = *PQgetvalue (result, 0, 13) == 't';
-    referral->consent_withdrawn = *PQgetvalue (result, 0, 14) == 't';
+    snprintf (referral->deadline, sizeof referral->deadline, "%s", PQgetvalue (result, 0, first + 10));
+    snprintf (referral->deadline_kind, sizeof referral->deadline_kind, "%s", PQgetvalue (result, 0, first + 11));
+    referral->urgent = *PQgetvalue (result, 0, first + 12) == 't';
+    referral->clock_running = *PQgetvalue (result, 0, first + 13) == 't';
+    referral->consent_withdrawn = *PQgetvalue (result, 0, first + 14) == 't';
 }
 
 int
@@ -42,7 +42,7 @@ referral_record_load (kp_db_t *db, const char *id, bool lock, referral_t *referr
         return -1;
     int found = PQntuples (result) == 1;
     if (found)
-        s_from_row (result, referral);
+        referral_record_from_row (result, 0, referral);
     PQclear (result);
     return found;
 }

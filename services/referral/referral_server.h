@@ -67,6 +67,11 @@ typedef struct {
 //  referral_record: load, transition, history, events.
 //  1 found (row locked for update when lock), 0 not found, -1 database error.
 int referral_record_load (kp_db_t *db, const char *id, bool lock, referral_t *referral);
+//  How many columns REFERRAL_VIEW_COLUMNS (referral_sql.c) has: a result
+//  with the view first has the rule columns from here on.
+#define REFERRAL_VIEW_COLUMN_COUNT 35
+//  Row 0 of a result holding REFERRAL_RULE_COLUMNS from column first on.
+void referral_record_from_row (PGresult *result, int first, referral_t *referral);
 //  Applies transition (already found legal): state, clock, history. 0 or -1.
 int referral_record_transition (kp_db_t *db, referral_t *referral,
                                 const referral_transition_t *transition,
@@ -89,6 +94,9 @@ bool referral_access_disclosure_allowed (const referral_t *referral);
 //  referral_read: the view a caller may see (hetu only when entitled).
 //  0, or -1 with the call failed.
 int referral_read_view (kp_call_t *call, const referral_t *referral, bool with_history);
+//  The same from row 0 of a result that starts with REFERRAL_VIEW_COLUMNS
+//  (without history); the caller keeps the result.
+int referral_read_view_of_row (kp_call_t *call, const referral_t *referral, PGresult *result);
 
 //  Handlers.
 int referral_submit (kp_call_t *call);
