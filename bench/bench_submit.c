@@ -16,21 +16,26 @@
 typedef struct {
     const char *endpoint, *server_cert, *client_cert;
     int index;                      //  which worker: makes its henkilötunnus series its own
+    long first_serial;              //  where this run's series starts (BENCH_SUBMIT_SERIAL)
     int seconds;
     long acked, failed;
     double *latencies;              //  ms, one per acknowledged request
     size_t latency_count, latency_room;
 } worker_t;
 
-//  A valid henkilötunnus (temporary number range 900-999, born 1.1.1990 +
-//  day) so each notice names a client; never printed.
+//  A valid henkilötunnus for notice number serial: temporary individual
+//  numbers 900-999 on birth dates 1.1.1950-28.12.1999, so 1.68 million
+//  clients before one repeats (each notice about a new client, as in life
+//  mostly). Never printed.
 static void
 s_bench_hetu (long serial, char *hetu)
 {
-    int day = 1 + (int) (serial / 100 % 28);
     int number = 900 + (int) (serial % 100);
-    long long digits = (long long) day * 10000000LL + 190LL * 1000 + number;   //  DD0190NNN
-    snprintf (hetu, 16, "%02d0190-%03d%c", day, number,
+    int day = 1 + (int) (serial / 100 % 28);
+    int month = 1 + (int) (serial / 2800 % 12);
+    int year = 50 + (int) (serial / 33600 % 50);
+    long long digits = ((long long) day * 10000 + month * 100 + year) * 1000 + number;   //  DDMMYYNNN
+    snprintf (hetu, 16, "%02d%02d%02d-%03d%c", day, month, year, number,
               "0123456789ABCDEFHJKLMNPRSTUVWXY" [digits % 31]);
 }
 
@@ -56,7 +61,7 @@ s_worker (void *arg)
         return NULL;
     }
     int64_t end = zclock_mono () + self->seconds * 1000;
-    for (long serial = (long) self->index * 1000000; zclock_mono () < end; serial++) {
+    for (long serial = (long) self->index * 50000 + self->first_serial; zclock_mono () < end; serial++) {
         char hetu [16];
         s_bench_hetu (serial, hetu);
         Kumppani__V1__SubmitReferral notice = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
@@ -121,11 +126,14 @@ main (int argc, char **argv)
         return 1;
     }
     char *server_cert = kp_config_service_cert_path (config, KP_SERVICE_REFERRAL);
+    //  A different series each run (and each N), unless one is asked for.
+    long first_serial = getenv ("BENCH_SUBMIT_SERIAL") ? atol (getenv ("BENCH_SUBMIT_SERIAL"))
+                                                       : (long) (zclock_time () / 1000 % 1000) * 1600;
     worker_t *workers = calloc ((size_t) clients, sizeof (worker_t));
     pthread_t *threads = calloc ((size_t) clients, sizeof (pthread_t));
     for (int index = 0; index < clients; index++) {
         workers [index] = (worker_t) {
-            config->endpoints [KP_SERVICE_REFERRAL], server_cert, kela_cert, index, seconds
+            config->endpoints [KP_SERVICE_REFERRAL], server_cert, kela_cert, index, first_serial, seconds
         };
         pthread_create (&threads [index], NULL, s_worker, &workers [index]);
     }
