@@ -6,6 +6,7 @@
     running system (`make up`); prints, never asserts.
 
         bench_report CLIENTS     (CLIENTS only labels the output line) */
+#include "bench_samples.h"
 #include "kp_client.h"
 #include "kp_config.h"
 #include "kp_db.h"
@@ -58,13 +59,6 @@ static const kp_stmt_t s_statements [] = {
     { NULL }
 };
 
-static int
-s_compare (const void *a, const void *b)
-{
-    double x = *(const double *) a, y = *(const double *) b;
-    return x < y ? -1 : x > y;
-}
-
 //  ms for one RunReport; -1 if it was not answered OK.
 static double
 s_run_report (kp_client_t *client, const char *report)
@@ -107,11 +101,14 @@ s_run_sql (kp_db_t *db, const char *statement)
     return result ? ms : -1;
 }
 
+//  The median of the runs, or -1 if any failed.
 static double
-s_median (double *runs, int count)
+s_median (bench_samples_t *runs)
 {
-    qsort (runs, (size_t) count, sizeof (double), s_compare);
-    return runs [0] < 0 ? -1 : runs [count / 2];
+    bool failed = bench_samples_percentile (runs, 0.0) < 0;
+    double median = bench_samples_percentile (runs, 0.5);
+    bench_samples_free (runs);
+    return failed ? -1 : median;
 }
 
 int
@@ -142,12 +139,12 @@ main (int argc, char **argv)
     };
     int rc = 0;
     for (size_t index = 0; index < sizeof reports / sizeof reports [0]; index++) {
-        double kumppani [100], sql [100];
+        bench_samples_t kumppani = { 0 }, sql = { 0 };
         for (int run = 0; run < count; run++) {
-            kumppani [run] = s_run_report (client, reports [index].report);
-            sql [run] = s_run_sql (db, reports [index].statement);
+            bench_samples_add (&kumppani, s_run_report (client, reports [index].report));
+            bench_samples_add (&sql, s_run_sql (db, reports [index].statement));
         }
-        double kumppani_ms = s_median (kumppani, count), sql_ms = s_median (sql, count);
+        double kumppani_ms = s_median (&kumppani), sql_ms = s_median (&sql);
         if (kumppani_ms < 0 || sql_ms < 0)
             rc = 1;
         printf ("BENCH report report=%s clients=%ld kumppani_ms=%.1f sql_ms=%.1f ratio=%.2f\n",

@@ -10,6 +10,7 @@
     BENCH_STREAM_EVENTS (default 1000000), BENCH_STREAM_SUBSCRIBERS (50),
     BENCH_STREAM_WRITERS (4), BENCH_STREAM_BATCH (events per transaction,
     100). */
+#include "bench_samples.h"
 #include "kp_codec.h"
 #include "kp_config.h"
 #include "kp_db.h"
@@ -67,8 +68,7 @@ typedef struct {
     int index;
     uint8_t *seen;                  //  bitmap over seqs after head
     long received, duplicated, reordered, foreign, replays;
-    double *lags;                   //  ms, a sample: every subscribers-th seq
-    size_t lag_count, lag_room;
+    bench_samples_t lags;           //  ms, a sample: every subscribers-th seq
     int64_t last_us;                //  when it received its last bench event
 } subscriber_t;
 
@@ -157,18 +157,6 @@ s_writer (void *arg)
     return NULL;
 }
 
-static void
-s_record_lag (subscriber_t *self, double ms)
-{
-    if (self->lag_count == self->lag_room) {
-        self->lag_room = self->lag_room ? self->lag_room * 2 : 4096;
-        self->lags = realloc (self->lags, self->lag_room * sizeof (double));
-        if (!self->lags)
-            abort ();
-    }
-    self->lags [self->lag_count++] = ms;
-}
-
 static void *
 s_subscriber (void *arg)
 {
@@ -214,7 +202,7 @@ s_subscriber (void *arg)
                     self->reordered++;
             }
             if (seq % (uint64_t) bench->subscribers == (uint64_t) self->index)
-                s_record_lag (self, (double) (now - event->occurred_at) / 1000.0);
+                bench_samples_add (&self->lags, (double) (now - event->occurred_at) / 1000.0);
             self->last_us = now;
         }
         if (seq > last)
@@ -224,13 +212,6 @@ s_subscriber (void *arg)
     self->replays = (long) kp_subscriber_replays (subscriber);
     kp_subscriber_destroy (&subscriber);
     return NULL;
-}
-
-static int
-s_compare (const void *a, const void *b)
-{
-    double x = *(const double *) a, y = *(const double *) b;
-    return x < y ? -1 : x > y;
 }
 
 static uint64_t
@@ -303,7 +284,7 @@ main (int argc, char **argv)
     }
     long appended = atomic_load (&bench.appended);
     long lost = 0, duplicated = 0, reordered = 0, foreign = 0, replays = 0;
-    size_t lag_total = 0;
+    bench_samples_t lags = { 0 };
     int64_t delivered_us = written_us;
     for (int index = 0; index < bench.subscribers; index++) {
         subscriber_t *subscriber = &subscribers [index];
@@ -316,21 +297,12 @@ main (int argc, char **argv)
         reordered += subscriber->reordered;
         foreign += subscriber->foreign;
         replays += subscriber->replays;
-        lag_total += subscriber->lag_count;
+        bench_samples_take (&lags, &subscriber->lags);
+        free (subscriber->seen);
         if (subscriber->last_us > delivered_us)
             delivered_us = subscriber->last_us;
     }
-    double *lags = malloc ((lag_total ? lag_total : 1) * sizeof (double));
-    size_t used = 0;
-    for (int index = 0; index < bench.subscribers; index++) {
-        memcpy (lags + used, subscribers [index].lags, subscribers [index].lag_count * sizeof (double));
-        used += subscribers [index].lag_count;
-        free (subscribers [index].lags);
-        free (subscribers [index].seen);
-    }
-    qsort (lags, lag_total, sizeof (double), s_compare);
-    double p50 = lag_total ? lags [lag_total / 2] : 0;
-    double p99 = lag_total ? lags [(size_t) ((double) lag_total * 0.99)] : 0;
+    double p50 = bench_samples_percentile (&lags, 0.50), p99 = bench_samples_percentile (&lags, 0.99);
     double write_seconds = (double) (written_us - bench.started_us) / 1e6;
     double deliver_seconds = (double) (delivered_us - bench.started_us) / 1e6;
     printf ("BENCH stream subscribers=%d writers=%d events=%ld appended=%ld write_eps=%.0f"
@@ -340,7 +312,7 @@ main (int argc, char **argv)
             write_seconds > 0 ? (double) appended / write_seconds : 0,
             deliver_seconds > 0 ? (double) appended / deliver_seconds : 0,
             lost, duplicated, reordered, p50, p99, replays, foreign);
-    free (lags);
+    bench_samples_free (&lags);
     free (subscribers);
     free (subscriber_threads);
     free (writers);

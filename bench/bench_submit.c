@@ -4,6 +4,7 @@
     acknowledged (committed) replies and prints throughput and
     acknowledgement latency. Talks to a running system (`make up`;
     `source var/kumppani.env`). Prints, never asserts. */
+#include "bench_samples.h"
 #include "kp_client.h"
 #include "kp_config.h"
 #include "kp_ids.h"
@@ -19,8 +20,7 @@ typedef struct {
     long first_serial;              //  where this run's series starts (BENCH_SUBMIT_SERIAL)
     int seconds;
     long acked, failed;
-    double *latencies;              //  ms, one per acknowledged request
-    size_t latency_count, latency_room;
+    bench_samples_t latencies;      //  ms, one per acknowledged request
 } worker_t;
 
 //  A valid henkilötunnus for notice number serial: temporary individual
@@ -37,18 +37,6 @@ s_bench_hetu (long serial, char *hetu)
     long long digits = ((long long) day * 10000 + month * 100 + year) * 1000 + number;   //  DDMMYYNNN
     snprintf (hetu, 16, "%02d%02d%02d-%03d%c", day, month, year, number,
               "0123456789ABCDEFHJKLMNPRSTUVWXY" [digits % 31]);
-}
-
-static void
-s_record_latency (worker_t *self, double ms)
-{
-    if (self->latency_count == self->latency_room) {
-        self->latency_room = self->latency_room ? self->latency_room * 2 : 4096;
-        self->latencies = realloc (self->latencies, self->latency_room * sizeof (double));
-        if (!self->latencies)
-            abort ();
-    }
-    self->latencies [self->latency_count++] = ms;
 }
 
 static void *
@@ -88,7 +76,7 @@ s_worker (void *arg)
         double ms = (double) (zclock_usecs () - start) / 1000.0;
         if (reply && reply->status == KUMPPANI__V1__STATUS__STATUS_OK) {
             self->acked++;
-            s_record_latency (self, ms);
+            bench_samples_add (&self->latencies, ms);
         }
         else {
             if (self->failed++ == 0)
@@ -100,13 +88,6 @@ s_worker (void *arg)
     }
     kp_client_destroy (&client);
     return NULL;
-}
-
-static int
-s_compare (const void *a, const void *b)
-{
-    double x = *(const double *) a, y = *(const double *) b;
-    return x < y ? -1 : x > y;
 }
 
 int
@@ -138,26 +119,18 @@ main (int argc, char **argv)
         pthread_create (&threads [index], NULL, s_worker, &workers [index]);
     }
     long acked = 0, failed = 0;
-    size_t total = 0;
+    bench_samples_t all = { 0 };
     for (int index = 0; index < clients; index++) {
         pthread_join (threads [index], NULL);
         acked += workers [index].acked;
         failed += workers [index].failed;
-        total += workers [index].latency_count;
+        bench_samples_take (&all, &workers [index].latencies);
     }
-    double *all = malloc ((total ? total : 1) * sizeof (double));
-    size_t used = 0;
-    for (int index = 0; index < clients; index++) {
-        memcpy (all + used, workers [index].latencies, workers [index].latency_count * sizeof (double));
-        used += workers [index].latency_count;
-        free (workers [index].latencies);
-    }
-    qsort (all, total, sizeof (double), s_compare);
-    double p50 = total ? all [total / 2] : 0, p99 = total ? all [(size_t) ((double) total * 0.99)] : 0;
-    double max = total ? all [total - 1] : 0;
+    double p50 = bench_samples_percentile (&all, 0.50), p99 = bench_samples_percentile (&all, 0.99);
+    double max = bench_samples_percentile (&all, 1.0);
     printf ("BENCH submit n=%d seconds=%d acked=%ld failed=%ld kumppani_tps=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
             clients, seconds, acked, failed, (double) acked / seconds, p50, p99, max);
-    free (all);
+    bench_samples_free (&all);
     free (workers);
     free (threads);
     free (server_cert);
