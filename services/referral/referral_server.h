@@ -8,6 +8,7 @@
 #include "kp_consumer.h"
 #include "kp_hetu.h"
 #include "kp_ids.h"
+#include "kp_outbox.h"
 #include "kp_service.h"
 #include "referral_fsm.h"
 
@@ -77,6 +78,18 @@ int referral_record_transition (kp_db_t *db, referral_t *referral,
                                 const referral_transition_t *transition,
                                 const referral_actor_t *actor, const char *operation,
                                 const char *reason_code, const char *note);
+//  The referral's client_ref for the audit: client_ref, or the id when empty.
+void referral_record_set_client_ref (referral_t *referral, const char *client_ref);
+//  An event about a referral, ready for kp_outbox (it points into the
+//  referral, which must outlive it).
+typedef struct {
+    Kumppani__V1__Event event;
+    Kumppani__V1__ReferralEvent payload;
+    kp_event_scope_t scope;
+} referral_event_t;
+void referral_record_event (const referral_t *referral, const char *topic,
+                            Kumppani__V1__ReferralState previous, const char *reason_code,
+                            referral_event_t *out);
 //  Emits topic for the referral as it is now; previous is the state before.
 //  Call last before commit (the outbox holds the counter lock). 0 or -1.
 int referral_record_emit (kp_db_t *db, const referral_t *referral, const char *topic,

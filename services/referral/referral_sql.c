@@ -35,7 +35,9 @@
 const kp_stmt_t referral_statements [] = {
     //  A submission in one round trip: the row (only if the municipality
     //  is a known one: no row back means it is not), its first history
-    //  entry, and the view and rule columns read back. $1 is today.
+    //  entry, the audit row and the event (last, as kp_outbox asks: its
+    //  counter lock is held to commit), and the view and rule columns read
+    //  back. $1 is today.
     { "referral_submit",
       "WITH inserted AS ("
       " INSERT INTO referral.referrals (referral_id, kind, state, sender_org, sender_type, sender_person,"
@@ -52,7 +54,12 @@ const kp_stmt_t referral_statements [] = {
       " history AS (INSERT INTO referral.referral_history (referral_id, operation, from_state, to_state,"
       " actor_org, actor_person, actor_role)"
       " SELECT referral_id, $30::text, 0, state, sender_org, sender_person, $31::text FROM inserted)"
-      " SELECT " REFERRAL_VIEW_COLUMNS ", " REFERRAL_RULE_COLUMNS " FROM inserted" },
+      " SELECT " REFERRAL_VIEW_COLUMNS ", " REFERRAL_RULE_COLUMNS ","
+      " kp.audit_append ($32::text, $33::text, $34::text, $35::text, $36::text, $37::text,"
+      "   $38::text, $39::text),"
+      " kp.append_event ($40::text, $41::text, to_timestamp ($42::int8 / 1e6), $43::text, $44::text,"
+      "   $45::text, $46::bytea)"
+      " FROM inserted" },
     { "referral_load",
       "SELECT " REFERRAL_RULE_COLUMNS " FROM referral.referrals WHERE referral_id = $1::text" },
     { "referral_load_locked",
