@@ -9,7 +9,9 @@
 
     BENCH_STREAM_EVENTS (default 1000000), BENCH_STREAM_SUBSCRIBERS (50),
     BENCH_STREAM_WRITERS (4), BENCH_STREAM_BATCH (events per transaction,
-    100). */
+    100), BENCH_STREAM_RATE (events per second in all, 0 = as fast as the
+    writers can: then the lag measures the backlog of subscribers that
+    cannot keep up; with a rate they can sustain, it measures the relay). */
 #include "bench_samples.h"
 #include "kp_codec.h"
 #include "kp_config.h"
@@ -47,6 +49,7 @@ typedef struct {
     const char *client_cert;
     long events;                    //  to write, in all
     int writers, subscribers, batch;
+    long rate;                      //  events/s in all, 0 = unlimited
     uint64_t head;                  //  last seq before the run
     uint8_t *written;               //  one byte per seq after head: 1 if a writer got it
     size_t room;                    //  bytes in written (seqs beyond are foreign)
@@ -101,7 +104,16 @@ s_writer (void *arg)
     uint8_t **payloads = calloc ((size_t) batch, sizeof (uint8_t *));
     PGresult **results = calloc ((size_t) batch, sizeof (PGresult *));
     const int formats [] = { 0, 0, 1 };
+    int64_t started_us = kp_now_us ();
     for (long done = 0; done < self->share && !self->failed; ) {
+        if (bench->rate > 0) {
+            //  Keep this writer's share of the rate: wait until it is due.
+            double per_writer = (double) bench->rate / bench->writers;
+            int64_t due_us = started_us + (int64_t) ((double) done * 1e6 / per_writer);
+            int64_t early_us = due_us - kp_now_us ();
+            if (early_us > 0)
+                zclock_sleep ((int) (early_us / 1000));
+        }
         int count = (int) (self->share - done < batch ? self->share - done : batch);
         for (int row = 0; row < count; row++) {
             Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
@@ -241,7 +253,8 @@ main (int argc, char **argv)
         .events = s_env_long ("BENCH_STREAM_EVENTS", 1000000),
         .subscribers = (int) s_env_long ("BENCH_STREAM_SUBSCRIBERS", 50),
         .writers = (int) s_env_long ("BENCH_STREAM_WRITERS", 4),
-        .batch = (int) s_env_long ("BENCH_STREAM_BATCH", 100)
+        .batch = (int) s_env_long ("BENCH_STREAM_BATCH", 100),
+        .rate = getenv ("BENCH_STREAM_RATE") ? atol (getenv ("BENCH_STREAM_RATE")) : 0
     };
     kp_config_t *config = kp_config_load (NULL);
     if (!config || !bench.admin_conninfo) {
@@ -305,10 +318,10 @@ main (int argc, char **argv)
     double p50 = bench_samples_percentile (&lags, 0.50), p99 = bench_samples_percentile (&lags, 0.99);
     double write_seconds = (double) (written_us - bench.started_us) / 1e6;
     double deliver_seconds = (double) (delivered_us - bench.started_us) / 1e6;
-    printf ("BENCH stream subscribers=%d writers=%d events=%ld appended=%ld write_eps=%.0f"
+    printf ("BENCH stream subscribers=%d writers=%d rate=%ld events=%ld appended=%ld write_eps=%.0f"
             " delivered_eps=%.0f lost=%ld duplicated=%ld reordered=%ld lag_p50_ms=%.1f lag_p99_ms=%.1f"
             " replays=%ld other_events=%ld\n",
-            bench.subscribers, bench.writers, bench.events, appended,
+            bench.subscribers, bench.writers, bench.rate, bench.events, appended,
             write_seconds > 0 ? (double) appended / write_seconds : 0,
             deliver_seconds > 0 ? (double) appended / deliver_seconds : 0,
             lost, duplicated, reordered, p50, p99, replays, foreign);

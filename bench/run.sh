@@ -6,6 +6,7 @@
 #   BENCH_SECONDS=5            length of each submission run
 #   BENCH_CLIENTS="1 8 32"     concurrent submitters
 #   BENCH_STREAM_EVENTS=1000000, BENCH_STREAM_SUBSCRIBERS=50 (see bench_stream.c)
+#   BENCH_STREAM_PACED_RATE=4000   events/s of the second, paced stream run
 #   BENCH_REPORT_SIZES="10000 100000 1000000"   clients generated for the reports
 #   BENCH_ONLY="submit memory stream report"    which parts to run
 set -euo pipefail
@@ -62,7 +63,12 @@ if wants memory; then
 fi
 
 if wants stream; then
+    # As fast as the writers go (throughput; the lag is then the backlog of
+    # subscribers that cannot keep up), then paced at a rate they can
+    # sustain for 20 s (the lag of the relay itself).
     emit "$("$build/bench/bench_stream")"
+    paced=${BENCH_STREAM_PACED_RATE:-4000}
+    emit "$(BENCH_STREAM_RATE=$paced BENCH_STREAM_EVENTS=$(( paced * 20 )) "$build/bench/bench_stream")"
 fi
 
 if wants report; then
