@@ -102,7 +102,8 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIBKP)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lpthread
 
-# Benchmarks run against the system `make up` started; they print figures.
+# Benchmarks run against the system `make up` started; they print figures
+# (BENCH lines and a table) and write bench/results/*.json.
 bench: all
 	@BUILD=$(BUILD) bench/run.sh
 

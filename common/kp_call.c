@@ -87,12 +87,12 @@ kp_role_name (Kumppani__V1__Role role)
     return value ? value->name : "ROLE_UNKNOWN";
 }
 
-int
-kp_call_audit (kp_call_t *call, const char *client_ref, const char *basis,
-               const char *recipient_org, const char *detail)
+void
+kp_call_audit_entry (kp_call_t *call, const char *client_ref, const char *basis,
+                     const char *recipient_org, const char *detail, kp_audit_entry_t *entry)
 {
     const Kumppani__V1__Actor *actor = call->request->actor;
-    kp_audit_entry_t entry = {
+    *entry = (kp_audit_entry_t) {
         .org_id = call->identity->org_id,
         .person_id = actor ? actor->person_id : "",
         .role = kp_role_name (actor ? actor->role : KUMPPANI__V1__ROLE__ROLE_UNSPECIFIED),
@@ -100,6 +100,14 @@ kp_call_audit (kp_call_t *call, const char *client_ref, const char *basis,
         .client_ref = client_ref, .basis = basis,
         .recipient_org = recipient_org, .detail = detail
     };
+}
+
+int
+kp_call_audit (kp_call_t *call, const char *client_ref, const char *basis,
+               const char *recipient_org, const char *detail)
+{
+    kp_audit_entry_t entry;
+    kp_call_audit_entry (call, client_ref, basis, recipient_org, detail, &entry);
     return kp_audit_append (call->db, &entry);
 }
 

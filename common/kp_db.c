@@ -5,6 +5,7 @@
 #include "kp_log.h"
 #include "kumppani/v1/envelope.pb-c.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,106 @@ PGresult *
 kp_db_exec (kp_db_t *self, const char *name, int nparams, const char *const *values)
 {
     return kp_db_exec_params (self, name, nparams, values, NULL, NULL);
+}
+
+//  A pipeline we could not finish leaves the connection in an unknown
+//  state: drop it, so the caller's retry reconnects (class KP_DB_RETRY).
+static void
+s_drop_connection (kp_db_t *self)
+{
+    s_set_error (self, NULL);
+    snprintf (self->sqlstate, sizeof self->sqlstate, "08006");
+    PQfinish (self->conn);
+    self->conn = NULL;
+}
+
+//  Sends what libpq buffered. Non-blocking, so that a full socket buffer
+//  cannot deadlock us against a server that is writing results we do not
+//  read yet (the libpq manual's warning about pipelines); 0 or -1.
+static int
+s_flush_pipeline (PGconn *conn)
+{
+    int pending;
+    while ((pending = PQflush (conn)) == 1) {
+        struct pollfd socket = { PQsocket (conn), POLLIN | POLLOUT, 0 };
+        if (poll (&socket, 1, -1) == -1)
+            return -1;
+        if ((socket.revents & POLLIN) && !PQconsumeInput (conn))
+            return -1;
+    }
+    return pending;
+}
+
+//  Reads row i's results up to its terminating NULL; keeps the first
+//  success in *kept. 1 on success, 0 on a statement error (recorded when
+//  first), -1 when the connection gave nothing.
+static int
+s_read_pipelined (kp_db_t *self, PGresult **kept, bool first_error)
+{
+    PGresult *result;
+    int outcome = -1;
+    while ((result = PQgetResult (self->conn))) {
+        ExecStatusType status = PQresultStatus (result);
+        if ((status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) && outcome == -1) {
+            *kept = result;
+            outcome = 1;
+            continue;
+        }
+        if (status != PGRES_PIPELINE_ABORTED && first_error)
+            s_set_error (self, result);
+        outcome = 0;
+        PQclear (result);
+    }
+    return outcome;
+}
+
+int
+kp_db_exec_pipelined (kp_db_t *self, const char *name, int count, int nparams,
+                      const char *const *values, const int *lengths, const int *formats,
+                      PGresult **results)
+{
+    for (int index = 0; index < count; index++)
+        results [index] = NULL;
+    if (count == 0)
+        return 0;
+    if (!self->in_transaction && kp_db_ensure (self))
+        return -1;
+    PGconn *conn = self->conn;
+    if (!PQenterPipelineMode (conn) || PQsetnonblocking (conn, 1)) {
+        s_drop_connection (self);
+        return -1;
+    }
+    bool sent = true;
+    for (int index = 0; index < count && sent; index++)
+        sent = PQsendQueryPrepared (conn, name, nparams, values + (size_t) index * (size_t) nparams,
+                                    lengths ? lengths + (size_t) index * (size_t) nparams : NULL,
+                                    formats, 0) == 1;
+    sent = sent && PQpipelineSync (conn) == 1 && s_flush_pipeline (conn) == 0;
+    if (!sent || PQsetnonblocking (conn, 0)) {
+        s_drop_connection (self);
+        return -1;
+    }
+    int rc = 0;
+    bool connected = true;
+    for (int index = 0; index < count && connected; index++) {
+        int outcome = s_read_pipelined (self, &results [index], rc == 0);
+        connected = outcome != -1;
+        if (outcome != 1)
+            rc = -1;
+    }
+    PGresult *sync = connected ? PQgetResult (conn) : NULL;
+    connected = sync && PQresultStatus (sync) == PGRES_PIPELINE_SYNC;
+    PQclear (sync);
+    if (!connected || !PQexitPipelineMode (conn)) {
+        rc = -1;
+        s_drop_connection (self);
+    }
+    if (rc)
+        for (int index = 0; index < count; index++) {
+            PQclear (results [index]);
+            results [index] = NULL;
+        }
+    return rc;
 }
 
 int

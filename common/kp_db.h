@@ -41,6 +41,16 @@ PGresult *kp_db_exec (kp_db_t *self, const char *name, int nparams, const char *
 //  Same with per-parameter lengths and formats (1 = binary, for bytea).
 PGresult *kp_db_exec_params (kp_db_t *self, const char *name, int nparams,
                              const char *const *values, const int *lengths, const int *formats);
+//  Runs one prepared statement `count` times in a single round trip (libpq
+//  pipeline mode): row i's parameters are values [i * nparams …] and
+//  lengths [i * nparams …] (NULL: all text); formats (nparams, NULL = all
+//  text) is shared by every row. results [i] gets
+//  row i's result (caller PQclear's each); 0 if all succeeded, else -1
+//  with the first error recorded and every results [i] NULL. Inside a
+//  transaction a failure aborts it, like any failed statement.
+int kp_db_exec_pipelined (kp_db_t *self, const char *name, int count, int nparams,
+                          const char *const *values, const int *lengths, const int *formats,
+                          PGresult **results);
 //  Runs plain SQL without parameters (BEGIN, COMMIT, LISTEN, migrations). 0 or -1.
 int kp_db_command (kp_db_t *self, const char *sql);
 

@@ -27,4 +27,22 @@ int kp_idem_lookup (kp_db_t *db, const char *org_id, const char *key, const uint
 int kp_idem_store (kp_db_t *db, const char *org_id, const char *key, const char *operation,
                    const uint8_t *hash, const uint8_t *reply, size_t reply_size);
 
+//  The same for a whole group commit, one round trip each (pipelined).
+typedef struct {
+    const char *org_id;
+    const char *key;
+    const uint8_t *hash;            //  KP_IDEM_HASH_BYTES
+    //  kp_idem_lookup_batch fills these:
+    bool found;
+    bool same_request;
+    uint8_t *reply;                 //  malloc'd when found
+    size_t reply_size;
+} kp_idem_entry_t;
+//  0 (each entry's found / reply set), or -1 on a database error.
+int kp_idem_lookup_batch (kp_db_t *db, kp_idem_entry_t *entries, size_t count);
+//  Stores replies [i] (sizes [i] bytes) for entries [i] under operations [i];
+//  0, or -1 (KP_DB_DUPLICATE when a key was taken meanwhile).
+int kp_idem_store_batch (kp_db_t *db, const kp_idem_entry_t *entries, const char *const *operations,
+                         const uint8_t *const *replies, const size_t *sizes, size_t count);
+
 #endif

@@ -22,14 +22,20 @@ kp_now_us (void)
     return (int64_t) now.tv_sec * 1000000 + now.tv_usec;
 }
 
-int64_t
-kp_outbox_append (kp_db_t *db, Kumppani__V1__Event *event, const kp_event_scope_t *scope)
+uint8_t *
+kp_outbox_pack (Kumppani__V1__Event *event, size_t *size)
 {
     if (event->occurred_at == 0)
         event->occurred_at = kp_now_us ();
     event->seq = 0;                 //  the relay sets it from the row
+    return kp_codec_pack (&event->base, size);
+}
+
+int64_t
+kp_outbox_append (kp_db_t *db, Kumppani__V1__Event *event, const kp_event_scope_t *scope)
+{
     size_t size;
-    uint8_t *payload = kp_codec_pack (&event->base, &size);
+    uint8_t *payload = kp_outbox_pack (event, &size);
     if (!payload)
         return -1;
     char occurred [24];

@@ -7,6 +7,7 @@
 #ifndef KP_SERVER_H
 #define KP_SERVER_H
 
+#include "kp_audit.h"
 #include "kp_config.h"
 #include "kp_db.h"
 #include "kp_log.h"
@@ -101,6 +102,10 @@ int kp_call_db_fail (kp_call_t *call);
 //  Audits this call in its transaction (action = the operation).
 int kp_call_audit (kp_call_t *call, const char *client_ref, const char *basis,
                    const char *recipient_org, const char *detail);
+//  The audit entry kp_call_audit appends, for a handler that appends it in
+//  a statement of its own through kp.audit_append.
+void kp_call_audit_entry (kp_call_t *call, const char *client_ref, const char *basis,
+                          const char *recipient_org, const char *detail, kp_audit_entry_t *entry);
 const char *kp_role_name (Kumppani__V1__Role role);
 //  True if org_type is a word of the space-separated list.
 bool kp_org_type_in (const char *org_type, const char *list);

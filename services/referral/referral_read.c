@@ -104,20 +104,9 @@ s_history (kp_call_t *call, const char *id, bool private, Kumppani__V1__Referral
 }
 
 int
-referral_read_view (kp_call_t *call, const referral_t *referral, bool with_history)
+referral_read_view_of_row (kp_call_t *call, const referral_t *referral, PGresult *result)
 {
     referral_context_t *context = call->service;
-    char today [11];
-    kp_date_format (kp_date_today (), today);
-    const char *values [] = { today, referral->id };
-    PGresult *result = kp_db_exec (call->db, "referral_view", 2, values);
-    if (!result)
-        return kp_call_db_fail (call);
-    if (PQntuples (result) != 1) {
-        PQclear (result);
-        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "referral.not_found",
-                             NULL, "no such referral");
-    }
     bool private = referral_access_is_recipient (call->identity, referral);
     Kumppani__V1__ReferralReply *reply = kp_call_alloc (call, sizeof *reply);
     kumppani__v1__referral_reply__init (reply);
@@ -134,11 +123,30 @@ referral_read_view (kp_call_t *call, const referral_t *referral, bool with_histo
         else
             kp_log (KP_LOG_ERROR, &call->log, "referral %s: identity box does not open", referral->id);
     }
-    PQclear (result);
-    if (with_history && s_history (call, referral->id, private, reply))
-        return -1;
     call->reply->body_case = KUMPPANI__V1__REPLY__BODY_REFERRAL;
     call->reply->referral = reply;
+    return 0;
+}
+
+int
+referral_read_view (kp_call_t *call, const referral_t *referral, bool with_history)
+{
+    char today [11];
+    kp_date_format (kp_date_today (), today);
+    const char *values [] = { today, referral->id };
+    PGresult *result = kp_db_exec (call->db, "referral_view", 2, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    if (PQntuples (result) != 1) {
+        PQclear (result);
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "referral.not_found",
+                             NULL, "no such referral");
+    }
+    referral_read_view_of_row (call, referral, result);
+    PQclear (result);
+    if (with_history && s_history (call, referral->id, referral_access_is_recipient (call->identity, referral),
+                                   call->reply->referral))
+        return -1;
     return 0;
 }
 

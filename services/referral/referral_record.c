@@ -9,28 +9,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-s_from_row (PGresult *result, referral_t *referral)
+void
+referral_record_set_client_ref (referral_t *referral, const char *client_ref)
 {
-    memset (referral, 0, sizeof *referral);
-    snprintf (referral->id, sizeof referral->id, "%s", PQgetvalue (result, 0, 0));
-    referral->kind = (Kumppani__V1__ReferralKind) atoi (PQgetvalue (result, 0, 1));
-    referral->state = (Kumppani__V1__ReferralState) atoi (PQgetvalue (result, 0, 2));
-    snprintf (referral->sender_org, sizeof referral->sender_org, "%s", PQgetvalue (result, 0, 3));
-    snprintf (referral->sender_type, sizeof referral->sender_type, "%s", PQgetvalue (result, 0, 4));
-    snprintf (referral->recipient_org, sizeof referral->recipient_org, "%s", PQgetvalue (result, 0, 5));
-    snprintf (referral->recipient_type, sizeof referral->recipient_type, "%s", PQgetvalue (result, 0, 6));
-    snprintf (referral->municipality, sizeof referral->municipality, "%s", PQgetvalue (result, 0, 7));
-    referral->legal_basis = (Kumppani__V1__LegalBasis) atoi (PQgetvalue (result, 0, 8));
     //  The audit names a client pseudonymously; without a client ref the
     //  referral id stands for the client.
-    const char *client_ref = PQgetvalue (result, 0, 9);
     snprintf (referral->client_ref, sizeof referral->client_ref, "%s", *client_ref ? client_ref : referral->id);
-    snprintf (referral->deadline, sizeof referral->deadline, "%s", PQgetvalue (result, 0, 10));
-    snprintf (referral->deadline_kind, sizeof referral->deadline_kind, "%s", PQgetvalue (result, 0, 11));
-    referral->urgent = *PQgetvalue (result, 0, 12) == 't';
-    referral->clock_running = *PQgetvalue (result, 0, 13) == 't';
-    referral->consent_withdrawn = *PQgetvalue (result, 0, 14) == 't';
+}
+
+void
+referral_record_from_row (PGresult *result, int first, referral_t *referral)
+{
+    memset (referral, 0, sizeof *referral);
+    snprintf (referral->id, sizeof referral->id, "%s", PQgetvalue (result, 0, first + 0));
+    referral->kind = (Kumppani__V1__ReferralKind) atoi (PQgetvalue (result, 0, first + 1));
+    referral->state = (Kumppani__V1__ReferralState) atoi (PQgetvalue (result, 0, first + 2));
+    snprintf (referral->sender_org, sizeof referral->sender_org, "%s", PQgetvalue (result, 0, first + 3));
+    snprintf (referral->sender_type, sizeof referral->sender_type, "%s", PQgetvalue (result, 0, first + 4));
+    snprintf (referral->recipient_org, sizeof referral->recipient_org, "%s", PQgetvalue (result, 0, first + 5));
+    snprintf (referral->recipient_type, sizeof referral->recipient_type, "%s", PQgetvalue (result, 0, first + 6));
+    snprintf (referral->municipality, sizeof referral->municipality, "%s", PQgetvalue (result, 0, first + 7));
+    referral->legal_basis = (Kumppani__V1__LegalBasis) atoi (PQgetvalue (result, 0, first + 8));
+    referral_record_set_client_ref (referral, PQgetvalue (result, 0, first + 9));
+    snprintf (referral->deadline, sizeof referral->deadline, "%s", PQgetvalue (result, 0, first + 10));
+    snprintf (referral->deadline_kind, sizeof referral->deadline_kind, "%s", PQgetvalue (result, 0, first + 11));
+    referral->urgent = *PQgetvalue (result, 0, first + 12) == 't';
+    referral->clock_running = *PQgetvalue (result, 0, first + 13) == 't';
+    referral->consent_withdrawn = *PQgetvalue (result, 0, first + 14) == 't';
 }
 
 int
@@ -42,7 +47,7 @@ referral_record_load (kp_db_t *db, const char *id, bool lock, referral_t *referr
         return -1;
     int found = PQntuples (result) == 1;
     if (found)
-        s_from_row (result, referral);
+        referral_record_from_row (result, 0, referral);
     PQclear (result);
     return found;
 }
@@ -79,43 +84,53 @@ referral_record_transition (kp_db_t *db, referral_t *referral,
     return 0;
 }
 
-int
-referral_record_emit (kp_db_t *db, const referral_t *referral, const char *topic,
-                      Kumppani__V1__ReferralState previous, const char *reason_code)
+void
+referral_record_event (const referral_t *referral, const char *topic,
+                       Kumppani__V1__ReferralState previous, const char *reason_code,
+                       referral_event_t *out)
 {
-    Kumppani__V1__ReferralEvent payload = KUMPPANI__V1__REFERRAL_EVENT__INIT;
-    payload.referral_id = (char *) referral->id;
-    payload.kind = referral->kind;
-    payload.state = referral->state;
-    payload.previous_state = previous;
-    payload.municipality = (char *) referral->municipality;
-    payload.sender_org = (char *) referral->sender_org;
-    payload.sender_type = (char *) referral->sender_type;
-    payload.recipient_org = (char *) referral->recipient_org;
-    payload.recipient_type = (char *) referral->recipient_type;
-    payload.deadline = referral->clock_running ? (char *) referral->deadline : "";
-    payload.deadline_kind = referral->clock_running ? (char *) referral->deadline_kind : "";
-    payload.reason_code = (char *) (reason_code ? reason_code : "");
-    payload.urgent = referral->urgent;
-    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
-    event.topic = (char *) topic;
-    event.aggregate_id = (char *) referral->id;
-    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL;
-    event.referral = &payload;
+    Kumppani__V1__ReferralEvent *payload = &out->payload;
+    kumppani__v1__referral_event__init (payload);
+    payload->referral_id = (char *) referral->id;
+    payload->kind = referral->kind;
+    payload->state = referral->state;
+    payload->previous_state = previous;
+    payload->municipality = (char *) referral->municipality;
+    payload->sender_org = (char *) referral->sender_org;
+    payload->sender_type = (char *) referral->sender_type;
+    payload->recipient_org = (char *) referral->recipient_org;
+    payload->recipient_type = (char *) referral->recipient_type;
+    payload->deadline = referral->clock_running ? (char *) referral->deadline : "";
+    payload->deadline_kind = referral->clock_running ? (char *) referral->deadline_kind : "";
+    payload->reason_code = (char *) (reason_code ? reason_code : "");
+    payload->urgent = referral->urgent;
+    kumppani__v1__event__init (&out->event);
+    out->event.topic = (char *) topic;
+    out->event.aggregate_id = (char *) referral->id;
+    out->event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL;
+    out->event.referral = payload;
     //  Kela (and any sender) sees its own referrals' events on the stream.
-    kp_event_scope_t scope = {
+    out->scope = (kp_event_scope_t) {
         .municipality = referral->municipality,
         .sender_org = referral->sender_org,
         .recipient_org = referral->recipient_org
     };
-    if (kp_outbox_append (db, &event, &scope) < 0)
+}
+
+int
+referral_record_emit (kp_db_t *db, const referral_t *referral, const char *topic,
+                      Kumppani__V1__ReferralState previous, const char *reason_code)
+{
+    referral_event_t emitted;
+    referral_record_event (referral, topic, previous, reason_code, &emitted);
+    if (kp_outbox_append (db, &emitted.event, &emitted.scope) < 0)
         return -1;
     //  Closing is its own fact for subscribers that follow only closures.
     if (referral->state == KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_CLOSED
     &&  previous != referral->state && strcmp (topic, "referral.closed") != 0) {
-        event.topic = "referral.closed";
-        event.occurred_at = 0;
-        if (kp_outbox_append (db, &event, &scope) < 0)
+        emitted.event.topic = "referral.closed";
+        emitted.event.occurred_at = 0;
+        if (kp_outbox_append (db, &emitted.event, &emitted.scope) < 0)
             return -1;
     }
     return 0;

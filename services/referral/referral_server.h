@@ -8,6 +8,7 @@
 #include "kp_consumer.h"
 #include "kp_hetu.h"
 #include "kp_ids.h"
+#include "kp_outbox.h"
 #include "kp_service.h"
 #include "referral_fsm.h"
 
@@ -67,11 +68,28 @@ typedef struct {
 //  referral_record: load, transition, history, events.
 //  1 found (row locked for update when lock), 0 not found, -1 database error.
 int referral_record_load (kp_db_t *db, const char *id, bool lock, referral_t *referral);
+//  How many columns REFERRAL_VIEW_COLUMNS (referral_sql.c) has: a result
+//  with the view first has the rule columns from here on.
+#define REFERRAL_VIEW_COLUMN_COUNT 35
+//  Row 0 of a result holding REFERRAL_RULE_COLUMNS from column first on.
+void referral_record_from_row (PGresult *result, int first, referral_t *referral);
 //  Applies transition (already found legal): state, clock, history. 0 or -1.
 int referral_record_transition (kp_db_t *db, referral_t *referral,
                                 const referral_transition_t *transition,
                                 const referral_actor_t *actor, const char *operation,
                                 const char *reason_code, const char *note);
+//  The referral's client_ref for the audit: client_ref, or the id when empty.
+void referral_record_set_client_ref (referral_t *referral, const char *client_ref);
+//  An event about a referral, ready for kp_outbox (it points into the
+//  referral, which must outlive it).
+typedef struct {
+    Kumppani__V1__Event event;
+    Kumppani__V1__ReferralEvent payload;
+    kp_event_scope_t scope;
+} referral_event_t;
+void referral_record_event (const referral_t *referral, const char *topic,
+                            Kumppani__V1__ReferralState previous, const char *reason_code,
+                            referral_event_t *out);
 //  Emits topic for the referral as it is now; previous is the state before.
 //  Call last before commit (the outbox holds the counter lock). 0 or -1.
 int referral_record_emit (kp_db_t *db, const referral_t *referral, const char *topic,
@@ -89,6 +107,9 @@ bool referral_access_disclosure_allowed (const referral_t *referral);
 //  referral_read: the view a caller may see (hetu only when entitled).
 //  0, or -1 with the call failed.
 int referral_read_view (kp_call_t *call, const referral_t *referral, bool with_history);
+//  The same from row 0 of a result that starts with REFERRAL_VIEW_COLUMNS
+//  (without history); the caller keeps the result.
+int referral_read_view_of_row (kp_call_t *call, const referral_t *referral, PGresult *result);
 
 //  Handlers.
 int referral_submit (kp_call_t *call);

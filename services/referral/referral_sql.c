@@ -33,18 +33,33 @@
     " ORDER BY deadline, referral_id LIMIT 1 FOR UPDATE SKIP LOCKED"
 
 const kp_stmt_t referral_statements [] = {
-    { "referral_municipality_exists",
-      "SELECT count(*) FROM kp.municipalities WHERE code = $1::text" },
-    { "referral_insert",
-      "INSERT INTO referral.referrals (referral_id, kind, state, sender_org, sender_type, sender_person,"
+    //  A submission in one round trip: the row (only if the municipality
+    //  is a known one: no row back means it is not), its first history
+    //  entry, the audit row and the event (last, as kp_outbox asks: its
+    //  counter lock is held to commit), and the view and rule columns read
+    //  back. $1 is today.
+    { "referral_submit",
+      "WITH inserted AS ("
+      " INSERT INTO referral.referrals (referral_id, kind, state, sender_org, sender_type, sender_person,"
       " recipient_org, recipient_type, municipality, reason_category, legal_basis, consent_ref,"
       " notifier_may_be_named, urgent, free_text, sender_contact, hetu_hash, hetu_box, client_ref,"
       " kela_decision_id, benefit_period_start, benefit_period_end, assistance_type, reduction_percent,"
       " client_requested_transfer, received_on, deadline, deadline_kind, warning_on)"
-      " VALUES ($1::text, $2::int2, $3::int2, $4::text, $5::text, $6::text, $7::text, $8::text,"
-      " $9::text, $10::int2, $11::int2, $12::text, $13::bool, $14::bool, $15::text, $16::text,"
-      " $17::bytea, $18::bytea, $19::text, $20::text, $21::date, $22::date, $23::int2, $24::int2,"
-      " $25::bool, $26::date, $27::date, $28::text, $29::date)" },
+      " SELECT $2::text, $3::int2, $4::int2, $5::text, $6::text, $7::text, $8::text, $9::text,"
+      " $10::text, $11::int2, $12::int2, $13::text, $14::bool, $15::bool, $16::text, $17::text,"
+      " $18::bytea, $19::bytea, $20::text, $21::text, $22::date, $23::date, $24::int2, $25::int2,"
+      " $26::bool, $1::date, $27::date, $28::text, $29::date"
+      " WHERE EXISTS (SELECT 1 FROM kp.municipalities WHERE code = $10::text)"
+      " RETURNING *),"
+      " history AS (INSERT INTO referral.referral_history (referral_id, operation, from_state, to_state,"
+      " actor_org, actor_person, actor_role)"
+      " SELECT referral_id, $30::text, 0, state, sender_org, sender_person, $31::text FROM inserted)"
+      " SELECT " REFERRAL_VIEW_COLUMNS ", " REFERRAL_RULE_COLUMNS ","
+      " kp.audit_append ($32::text, $33::text, $34::text, $35::text, $36::text, $37::text,"
+      "   $38::text, $39::text),"
+      " kp.append_event ($40::text, $41::text, to_timestamp ($42::int8 / 1e6), $43::text, $44::text,"
+      "   $45::text, $46::bytea)"
+      " FROM inserted" },
     { "referral_load",
       "SELECT " REFERRAL_RULE_COLUMNS " FROM referral.referrals WHERE referral_id = $1::text" },
     { "referral_load_locked",

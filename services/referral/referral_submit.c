@@ -71,15 +71,7 @@ s_validate (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
     if (!digits)
         return s_invalid (call, "referral.unknown_municipality", "submit_referral.municipality",
                           "a three-digit municipality code");
-    const char *code [] = { body->municipality };
-    PGresult *result = kp_db_exec (call->db, "referral_municipality_exists", 1, code);
-    if (!result)
-        return kp_call_db_fail (call);
-    bool known = atoi (PQgetvalue (result, 0, 0)) > 0;
-    PQclear (result);
-    if (!known)
-        return s_invalid (call, "referral.unknown_municipality", "submit_referral.municipality",
-                          "no municipality has this code");
+    //  Whether it is a known one, the insert itself checks (referral_submit).
 
     //  The client: a valid henkilötunnus, or a pseudonymous ref, or both.
     if (!*body->hetu && !*body->client_ref)
@@ -184,10 +176,43 @@ referral_submit (kp_call_t *call)
             return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "referral.encryption",
                                  NULL, "the identity could not be protected");
     }
-    char state [8];
+    //  The referral as the insert will make it, for the audit and the event.
+    referral_t referral = {
+        .kind = body->kind, .state = KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_RECEIVED,
+        .legal_basis = body->legal_basis, .urgent = body->urgent, .clock_running = clock.kind != NULL
+    };
+    snprintf (referral.id, sizeof referral.id, "%s", id);
+    snprintf (referral.sender_org, sizeof referral.sender_org, "%s", call->identity->org_id);
+    snprintf (referral.sender_type, sizeof referral.sender_type, "%s", call->identity->org_type);
+    snprintf (referral.recipient_org, sizeof referral.recipient_org, "%s", body->recipient_org);
+    snprintf (referral.recipient_type, sizeof referral.recipient_type, "%s", body->recipient_type);
+    snprintf (referral.municipality, sizeof referral.municipality, "%s", body->municipality);
+    snprintf (referral.deadline, sizeof referral.deadline, "%s", clock.kind ? deadline : "");
+    snprintf (referral.deadline_kind, sizeof referral.deadline_kind, "%s", clock.kind ? clock.kind : "");
+    referral_record_set_client_ref (&referral, body->client_ref);
+    //  Sending the referral discloses the client to the recipient.
+    kp_audit_entry_t audit;
+    kp_call_audit_entry (call, referral.client_ref, referral_basis_name (body->legal_basis),
+                         body->recipient_org, id, &audit);
+    const referral_transition_t *received_step = referral_fsm_find (
+        REFERRAL_OP_SUBMIT, body->kind, KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED);
+    referral_event_t received_event;
+    referral_record_event (&referral, received_step->topic,
+                           KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED, NULL, &received_event);
+    size_t event_size = 0;
+    uint8_t *event = kp_outbox_pack (&received_event.event, &event_size);
+    if (!event) {
+        free (box);
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "referral.event",
+                             NULL, "the event could not be encoded");
+    }
+    char occurred [24], state [8];
+    snprintf (occurred, sizeof occurred, "%lld", (long long) received_event.event.occurred_at);
     snprintf (state, sizeof state, "%d", KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_RECEIVED);
+    //  One round trip: the row and its first history entry (the receipt;
+    //  the clock is already running), the audit row, the event, the view.
     const char *values [] = {
-        id, kind, state, call->identity->org_id, call->identity->org_type,
+        received, id, kind, state, call->identity->org_id, call->identity->org_type,
         call->request->actor->person_id, body->recipient_org, body->recipient_type,
         body->municipality, reason, basis, *body->consent_ref ? body->consent_ref : NULL,
         body->notifier_may_be_named ? "true" : "false", body->urgent ? "true" : "false",
@@ -197,44 +222,33 @@ referral_submit (kp_call_t *call)
         transfer ? body->kela_decision_id : NULL,
         transfer ? body->benefit_period_start : NULL, transfer ? body->benefit_period_end : NULL,
         transfer ? assistance : NULL, reduction ? percent : NULL,
-        transfer ? "true" : "false", received,
-        clock.kind ? deadline : NULL, clock.kind, clock.kind ? warning : NULL
+        transfer ? "true" : "false",
+        clock.kind ? deadline : NULL, clock.kind, clock.kind ? warning : NULL,
+        call->operation, kp_role_name (call->request->actor->role),
+        audit.org_id, audit.person_id, audit.role, audit.action, audit.client_ref, audit.basis,
+        audit.recipient_org, audit.detail,
+        received_event.event.topic, received_event.event.aggregate_id, occurred,
+        received_event.scope.municipality, received_event.scope.sender_org,
+        received_event.scope.recipient_org, (const char *) event
     };
-    int lengths [29] = { 0 }, formats [29] = { 0 };
-    lengths [16] = KP_HETU_HASH_BYTES;
-    lengths [17] = (int) box_size;
-    formats [16] = formats [17] = 1;
-    PGresult *result = kp_db_exec_params (call->db, "referral_insert", 29, values, lengths, formats);
+    enum { PARAMS = sizeof values / sizeof values [0] };
+    int lengths [PARAMS] = { 0 }, formats [PARAMS] = { 0 };
+    lengths [17] = KP_HETU_HASH_BYTES;
+    lengths [18] = (int) box_size;
+    lengths [PARAMS - 1] = (int) event_size;
+    formats [17] = formats [18] = formats [PARAMS - 1] = 1;
+    PGresult *result = kp_db_exec_params (call->db, "referral_submit", PARAMS, values, lengths, formats);
     free (box);
+    free (event);
     if (!result)
         return kp_call_db_fail (call);
+    if (PQntuples (result) != 1) {
+        PQclear (result);
+        return s_invalid (call, "referral.unknown_municipality", "submit_referral.municipality",
+                          "no municipality has this code");
+    }
+    referral_record_from_row (result, REFERRAL_VIEW_COLUMN_COUNT, &referral);
+    referral_read_view_of_row (call, &referral, result);
     PQclear (result);
-
-    referral_t referral;
-    if (referral_record_load (call->db, id, true, &referral) != 1)
-        return kp_call_db_fail (call);
-    //  The history starts with the receipt; the clock is already running.
-    const referral_transition_t *received_step = referral_fsm_find (
-        REFERRAL_OP_SUBMIT, body->kind, KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED);
-    referral_actor_t actor = {
-        call->identity->org_id, call->request->actor->person_id, kp_role_name (call->request->actor->role)
-    };
-    char from [8], to [8];
-    snprintf (from, sizeof from, "%d", KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED);
-    snprintf (to, sizeof to, "%d", (int) referral.state);
-    const char *history [] = { id, call->operation, from, to, actor.org, actor.person, actor.role, "", "" };
-    result = kp_db_exec (call->db, "referral_history_insert", 9, history);
-    if (!result)
-        return kp_call_db_fail (call);
-    PQclear (result);
-    //  Sending the referral discloses the client to the recipient.
-    if (kp_call_audit (call, referral.client_ref, referral_basis_name (body->legal_basis),
-                       body->recipient_org, id))
-        return kp_call_db_fail (call);
-    if (referral_read_view (call, &referral, false))
-        return -1;
-    if (referral_record_emit (call->db, &referral, received_step->topic,
-                              KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED, NULL))
-        return kp_call_db_fail (call);
     return 0;
 }
