@@ -134,7 +134,7 @@ clean:
 
 FUZZ_CC      := clang
 FUZZ_DIR     := build/fuzz
-FUZZ_TARGETS := envelope intake referral reporting stream
+FUZZ_TARGETS := envelope intake referral groups reporting stream
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-parameter -I$(GEN) -Icommon -Ifuzz $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I$(PG_INC)

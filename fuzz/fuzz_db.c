@@ -52,6 +52,17 @@ kp_db_exec (kp_db_t *self, const char *name, int nparams, const char *const *val
 int kp_db_command (kp_db_t *self, const char *sql) { (void) self; (void) sql; return -1; }
 
 int
+kp_db_exec_pipelined (kp_db_t *self, const char *name, int count, int nparams,
+                      const char *const *values, const int *lengths, const int *formats,
+                      PGresult **results)
+{
+    (void) self; (void) name; (void) nparams; (void) values; (void) lengths; (void) formats;
+    for (int index = 0; index < count; index++)
+        results [index] = NULL;
+    return -1;
+}
+
+int
 kp_db_transaction (kp_db_t *self, kp_db_txn_fn *fn, void *arg, int max_tries)
 {
     (void) self; (void) fn; (void) arg; (void) max_tries;

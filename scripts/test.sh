@@ -237,7 +237,7 @@ run_fuzz () {
             "FUZZ "*": ok "*) passed=$(( passed + 1 )) ;;
             "FUZZ "*)         failed=$(( failed + 1 )) ;;
         esac
-    done < <(FUZZ_SECONDS=${KUMPPANI_FUZZ_SECONDS:-10} fuzz/run.sh envelope intake referral reporting stream || true)
+    done < <(FUZZ_SECONDS=${KUMPPANI_FUZZ_SECONDS:-10} fuzz/run.sh envelope intake referral groups reporting stream || true)
 }
 
 # A short chaos run (its own cluster and services): passes when nothing
