@@ -20,7 +20,7 @@ struct _kp_db_t {
     int table_count;
     bool in_transaction;
     char *on_connect;               //  SQL repeated after every reconnect
-    int max_wait_ms;                //  how long a reconnect may back off
+    int max_wait_ms;                //  how long the first connect may back off
     char sqlstate [6];
     char message [256];
 };
@@ -104,9 +104,16 @@ s_prepare_table (kp_db_t *self, const kp_stmt_t *table)
     return 0;
 }
 
-//  (Re)connects with exponential backoff and prepares every table.
+//  How long a reconnect inside a request may take. A service that lost
+//  its database answers UNAVAILABLE within this, well inside a client's
+//  timeout, and the client retries with the same key; waiting the full
+//  start-up budget would leave callers with no answer at all.
+#define KP_DB_RECONNECT_MS 500
+
+//  (Re)connects with exponential backoff up to max_wait_ms and prepares
+//  every table.
 static int
-s_connect (kp_db_t *self)
+s_connect (kp_db_t *self, int max_wait_ms)
 {
     int waited = 0, pause = 50;
     while (true) {
@@ -131,7 +138,7 @@ s_connect (kp_db_t *self)
             snprintf (self->sqlstate, sizeof self->sqlstate, "08006");
             snprintf (self->message, sizeof self->message, "%s", PQerrorMessage (self->conn));
         }
-        if (waited >= self->max_wait_ms) {
+        if (waited >= max_wait_ms) {
             kp_error ("db: cannot connect: %s", self->message);
             return -1;
         }
@@ -149,7 +156,7 @@ kp_db_new (const char *conninfo, int max_wait_ms)
         return NULL;
     self->conninfo = strdup (conninfo);
     self->max_wait_ms = max_wait_ms;
-    if (!self->conninfo || s_connect (self)) {
+    if (!self->conninfo || s_connect (self, self->max_wait_ms)) {
         kp_db_destroy (&self);
         return NULL;
     }
@@ -198,7 +205,7 @@ kp_db_ensure (kp_db_t *self)
         return 0;
     kp_warn ("db: connection lost, reconnecting");
     self->in_transaction = false;
-    return s_connect (self);
+    return s_connect (self, self->max_wait_ms < KP_DB_RECONNECT_MS ? self->max_wait_ms : KP_DB_RECONNECT_MS);
 }
 
 PGresult *

@@ -26,6 +26,8 @@ typedef enum {
 } kp_db_class_t;
 
 //  Connects (with backoff, up to max_wait_ms); NULL if it never succeeds.
+//  Reconnects later (kp_db_ensure) back off for at most half a second, so
+//  a request during an outage fails fast (UNAVAILABLE) instead of hanging.
 kp_db_t *kp_db_new (const char *conninfo, int max_wait_ms);
 void kp_db_destroy (kp_db_t **self_p);
 

@@ -429,6 +429,11 @@ s_send (kp_server_t *self, s_item_t *item)
     }
     if (!packed)
         return;
+    //  Counted before it leaves: whoever got the reply must find it in
+    //  the metrics. (A reply replayed from the idempotency store carries
+    //  its stored status.)
+    kp_metrics_request (self->metrics, call->operation ? call->operation : "undecodable",
+                        (int) call->reply->status, zclock_usecs () - item->received_us);
     zmsg_t *msg = zmsg_new ();
     zmsg_append (msg, &item->routing_id);
     if (item->delimiter)
@@ -440,9 +445,6 @@ s_send (kp_server_t *self, s_item_t *item)
         kp_metrics_reply_dropped (self->metrics);
         zmsg_destroy (&msg);
     }
-    //  (A reply replayed from the idempotency store carries its stored status.)
-    kp_metrics_request (self->metrics, call->operation ? call->operation : "undecodable",
-                        (int) call->reply->status, zclock_usecs () - item->received_us);
     bool refused = call->reply->status != KUMPPANI__V1__STATUS__STATUS_OK && call->reply->error;
     kp_log (refused ? KP_LOG_INFO : KP_LOG_DEBUG, &call->log, "%s -> %s",
             call->operation ? call->operation : "?", refused ? call->reply->error->code : "ok");

@@ -10,8 +10,11 @@
 
 //  Municipal social services (since 2023 the wellbeing services county).
 #define INTAKE_MUNICIPAL "municipality"
-//  Who staffs a talousneuvola session and may record an anonymous visit.
-#define INTAKE_TALOUSNEUVOLA "municipality debt_counselling parish ngo"
+//  Who staffs a talousneuvola session and may record an anonymous visit
+//  (DOMAIN.md): social work, debt counselling,
+//  enforcement, diaconia, social credit, NGO peer experts. Kela is a
+//  partner at the sessions but records no visits.
+#define INTAKE_TALOUSNEUVOLA "municipality debt_counselling enforcement parish social_credit ngo"
 
 #define MUTATING KP_ROUTE_MUTATING
 #define BODY(name) KUMPPANI__V1__REQUEST__BODY_ ## name

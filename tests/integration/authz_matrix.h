@@ -88,7 +88,7 @@ static const kpt_authz_row_t kpt_authz_matrix [] = {
     { "intake",   "add_measure",                  EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "record_measurement",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "get_outcome_change",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    //  Talousneuvola staff: municipality, debt counselling, parish, NGO.
+    //  Talousneuvola staff: municipality, debt counselling, enforcement, parish, social credit, NGO.
     { "intake",   "record_anonymous_contact",     EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
 
     { "referral", "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },

@@ -168,3 +168,50 @@ Test (audit_tamper, forged_row_is_found)
         NULL });
     s_expect_broken_at (6);
 }
+
+//  `kumppani audit ARGS` on this test's database, like s_verify.
+static int
+s_audit (const char *args, char *line, size_t size)
+{
+    char command [2048];
+    snprintf (command, sizeof command, "KUMPPANI_DB_ADMIN_CONNINFO='%s' '%s/kumppani' audit %s 2>&1",
+              s_conninfo, getenv ("KUMPPANI_TEST_BIN_DIR"), args);
+    FILE *output = popen (command, "r");
+    cr_assert_not_null (output);
+    *line = 0;
+    if (!fgets (line, (int) size, output))
+        *line = 0;
+    line [strcspn (line, "\n")] = 0;
+    int status = pclose (output);
+    return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+//  What the chain alone cannot catch: a row rewritten and every later hash
+//  and the head recomputed. An anchor kept outside the database can.
+Test (audit_tamper, rewritten_and_rehashed_chain_is_found_by_an_anchor)
+{
+    char anchor [256], line [512], args [400];
+    cr_assert_eq (s_audit ("head", anchor, sizeof anchor), 0, "%s", anchor);
+    cr_assert (strncmp (anchor, "5:", 2) == 0 && strlen (anchor) == 2 + 64, "head: %s", anchor);
+    snprintf (args, sizeof args, "verify --anchor %s", anchor);
+    cr_assert_eq (s_audit (args, line, sizeof line), 0, "%s", line);
+
+    s_tamper ((const char *[]) {
+        "UPDATE kp.audit_log SET client_ref = 'client-9' WHERE seq = 3",
+        "DO $$ DECLARE r record; prev bytea; BEGIN"
+        "  SELECT hash INTO prev FROM kp.audit_log WHERE seq = 2;"
+        "  FOR r IN SELECT * FROM kp.audit_log WHERE seq >= 3 ORDER BY seq LOOP"
+        "    UPDATE kp.audit_log SET prev_hash = prev, hash = sha256 (prev || convert_to (kp.audit_canonical ("
+        "      r.seq, r.at, r.service, r.actor_org, r.actor_person, r.actor_role, r.action, r.client_ref,"
+        "      r.basis, r.recipient_org, r.detail), 'UTF8')) WHERE seq = r.seq RETURNING hash INTO prev;"
+        "  END LOOP;"
+        "  UPDATE kp.audit_head SET last_hash = prev WHERE id = 1;"
+        "END $$",
+        NULL });
+    //  The recomputed chain holds together by itself …
+    cr_assert_eq (s_verify (line, sizeof line), 0, "the rehash did not reproduce the writer's hash: %s", line);
+    //  … but no longer passes through the anchor taken before.
+    cr_assert_eq (s_audit (args, line, sizeof line), 1, "%s", line);
+    cr_assert_str_eq (line, "audit log BROKEN at anchor seq 5: the chain was rewritten since the anchor was taken");
+    cr_assert_eq (s_audit ("verify --anchor 5:nothex", line, sizeof line), 2, "%s", line);
+}

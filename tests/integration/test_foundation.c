@@ -341,6 +341,48 @@ Test (foundation, lost_database_connection_is_reestablished)
     kp_client_destroy (&client);
 }
 
+//  The database out of reach (the service's login refused, its session
+//  cut): a request gets UNAVAILABLE with a retryable code, not silence,
+//  and the service serves again once the database is back. The role is
+//  let back in even when the test fails half-way.
+static void
+s_login_back (void)
+{
+    PQclear (PQexec (kpt_admin (), "ALTER ROLE reporting LOGIN"));
+}
+
+static void
+s_login_back_and_teardown (void)
+{
+    s_login_back ();
+    kpt_teardown ();
+}
+
+Test (foundation, database_outage_is_answered_unavailable, .fini = s_login_back_and_teardown)
+{
+    kpt_service_start ("reporting", NULL);
+    kp_client_t *client = kpt_client ("reporting", "muni-743");
+    Kumppani__V1__SubmitObservation body;
+    s_observation (&body, "outage_check");
+    PQclear (PQexec (kpt_admin (), "ALTER ROLE reporting NOLOGIN"));
+    kpt_scalar ("SELECT count(*) FROM (SELECT pg_terminate_backend (pid)"
+                " FROM pg_stat_activity WHERE usename = 'reporting') AS cut", NULL);
+
+    Kumppani__V1__Reply *reply = s_submit (client, &body, NULL);
+    s_login_back ();
+    cr_assert_not_null (reply, "no answer while the database was unreachable");
+    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_UNAVAILABLE, "status %d", reply->status);
+    cr_assert_str_eq (reply->error->code, "db.error");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  Back: the same request (a fresh key) goes through.
+    reply = s_submit (client, &body, NULL);
+    cr_assert_not_null (reply);
+    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "%s", reply->error ? reply->error->code : "");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    kp_client_destroy (&client);
+}
+
 //  Many clients pipelining writes at once: the server takes what is
 //  waiting as one group commit. Every request must still get its own
 //  answer, one effect each, and a key repeated inside the same batch must
