@@ -393,3 +393,18 @@ kpt_scalar (const char *sql, const char *param)
     PQclear (result);
     return value;
 }
+
+void
+kpt_hetu (char *out, const char *ddmmyy, char sign, int number)
+{
+    char digits [16];
+    snprintf (digits, sizeof digits, "%.6s%03d", ddmmyy, (number % 1000 + 1000) % 1000);
+    number = (number % 1000 + 1000) % 1000;
+    memcpy (out, ddmmyy, 6);
+    out [6] = sign;
+    out [7] = (char) ('0' + number / 100);
+    out [8] = (char) ('0' + number / 10 % 10);
+    out [9] = (char) ('0' + number % 10);
+    out [10] = "0123456789ABCDEFHJKLMNPRSTUVWXY" [strtol (digits, NULL, 10) % 31];
+    out [11] = 0;
+}

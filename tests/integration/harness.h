@@ -64,6 +64,10 @@ void kpt_admin_close (void);
 //  The first column of the first row of a query as an integer (-1 on error).
 long long kpt_scalar (const char *sql, const char *param);
 
+//  A valid (synthetic) henkilötunnus into out (12 bytes): DDMMYY, the
+//  century sign, a three-digit individual number, the check character.
+void kpt_hetu (char *out, const char *ddmmyy, char sign, int number);
+
 //  harness_cli: the real `kumppani` binary as a child acting for org (NULL:
 //  no client certificate), with only the KUMPPANI_* it documents pointing
 //  at this test's services. args is NULL-terminated; *out_fd reads its

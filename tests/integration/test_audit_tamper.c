@@ -76,14 +76,14 @@ s_tamper (const char *const *statements)
     PQfinish (conn);
 }
 
-//  `kumppani audit verify` on this test's database: its exit status, and
+//  `kumppani audit ARGS` on this test's database: its exit status, and
 //  its first line of output in line.
 static int
-s_verify (char *line, size_t size)
+s_audit (const char *args, char *line, size_t size)
 {
     char command [2048];
-    snprintf (command, sizeof command, "KUMPPANI_DB_ADMIN_CONNINFO='%s' '%s/kumppani' audit verify 2>&1",
-              s_conninfo, getenv ("KUMPPANI_TEST_BIN_DIR"));
+    snprintf (command, sizeof command, "KUMPPANI_DB_ADMIN_CONNINFO='%s' '%s/kumppani' audit %s 2>&1",
+              s_conninfo, getenv ("KUMPPANI_TEST_BIN_DIR"), args);
     FILE *output = popen (command, "r");
     cr_assert_not_null (output);
     *line = 0;
@@ -92,6 +92,12 @@ s_verify (char *line, size_t size)
     line [strcspn (line, "\n")] = 0;
     int status = pclose (output);
     return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static int
+s_verify (char *line, size_t size)
+{
+    return s_audit ("verify", line, size);
 }
 
 static void
@@ -167,23 +173,6 @@ Test (audit_tamper, forged_row_is_found)
         "UPDATE kp.audit_head SET last_seq = 6, last_hash = (SELECT hash FROM kp.audit_log WHERE seq = 6)",
         NULL });
     s_expect_broken_at (6);
-}
-
-//  `kumppani audit ARGS` on this test's database, like s_verify.
-static int
-s_audit (const char *args, char *line, size_t size)
-{
-    char command [2048];
-    snprintf (command, sizeof command, "KUMPPANI_DB_ADMIN_CONNINFO='%s' '%s/kumppani' audit %s 2>&1",
-              s_conninfo, getenv ("KUMPPANI_TEST_BIN_DIR"), args);
-    FILE *output = popen (command, "r");
-    cr_assert_not_null (output);
-    *line = 0;
-    if (!fgets (line, (int) size, output))
-        *line = 0;
-    line [strcspn (line, "\n")] = 0;
-    int status = pclose (output);
-    return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
 //  What the chain alone cannot catch: a row rewritten and every later hash

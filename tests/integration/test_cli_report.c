@@ -195,16 +195,6 @@ Test (cli_report, bad_requests_are_refused_with_the_reason)
     kpt_cli_merge_stderr = false;
 }
 
-//  A valid henkilötunnus: DDMMYY, sign, NNN, check character.
-static void
-s_hetu (char *out, const char *date, int number)
-{
-    char digits [16];
-    snprintf (digits, sizeof digits, "%s%03d", date, number);
-    snprintf (out, 16, "%s-%03d%c", date, number,
-              "0123456789ABCDEFHJKLMNPRSTUVWXY" [strtol (digits, NULL, 10) % 31]);
-}
-
 //  The value of "key":"…" in a JSON reply, into value.
 static void
 s_field (const char *json, const char *key, char *value, size_t size)
@@ -224,7 +214,7 @@ Test (cli_report, client_and_case_shortcuts)
 {
     kpt_service_start ("intake", NULL);
     char out [8192], client [40], case_id [40], hetu [16], path [] = "/tmp/kp-client.XXXXXX";
-    s_hetu (hetu, "240479", 100 + getpid () % 800);
+    kpt_hetu (hetu, "240479", '-', 100 + getpid () % 800);
     int fd = mkstemp (path);
     cr_assert (fd >= 0);
     dprintf (fd, "{\"hetu\": \"%s\", \"attributes\": {\"birth_date\": \"1979-04-24\","

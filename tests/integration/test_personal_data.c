@@ -19,16 +19,6 @@
 
 TestSuite (personal_data, .init = kpt_setup, .fini = kpt_teardown, .timeout = 90);
 
-//  Check characters of the henkilötunnus, by remainder mod 31.
-static void
-s_hetu (char *out, const char *date, char sign, int number)
-{
-    char digits [10];
-    snprintf (digits, sizeof digits, "%s%03d", date, number);
-    snprintf (out, 12, "%s%c%03d%c", date, sign, number,
-              "0123456789ABCDEFHJKLMNPRSTUVWXY" [strtol (digits, NULL, 10) % 31]);
-}
-
 static char s_registered [12], s_referred [12], s_refused [12];
 #define NAME_FIRST "Aino"
 #define NAME_LAST "Virtasalmi"
@@ -105,8 +95,8 @@ s_report_has_no_leak (const char *report)
 
 Test (personal_data, no_henkilotunnus_or_name_in_logs_events_audit_or_reports)
 {
-    s_hetu (s_registered, "150372", '-', 241);
-    s_hetu (s_referred, "030895", 'A', 118);
+    kpt_hetu (s_registered, "150372", '-', 241);
+    kpt_hetu (s_referred, "030895", 'A', 118);
     snprintf (s_refused, sizeof s_refused, "%s", s_registered);
     s_refused [10] = s_refused [10] == 'X' ? 'Y' : 'X';     //  wrong check character
     char log_path [] = "/tmp/kpt-personal-log-XXXXXX";
