@@ -14,6 +14,11 @@
 #include <string.h>
 
 #define KP_CONSUMER_PAGE 200
+//  Events handled in one transaction when none of them fails: one commit
+//  (one WAL flush) for the lot instead of one each. Bounded, because the
+//  transaction holds what its handlers lock (the audit head, the event
+//  counter) until it commits.
+#define KP_CONSUMER_BATCH 50
 //  The consumer shares its service's loop: while it waits for the stream,
 //  requests wait too. So it asks briefly, and backs off while the stream
 //  is away instead of blocking the loop on every tick.
@@ -139,6 +144,58 @@ s_handle (kp_consumer_t *self, const Kumppani__V1__Event *event)
     return s_park (self, event->seq, event->topic, error);
 }
 
+//  Handles events [0, count) in one transaction with one cursor move, no
+//  savepoints. 0 when committed; -1 when anything failed, with nothing
+//  kept: the caller then goes one event at a time (s_handle), which
+//  retries and parks precisely. Handlers only touch the database, so
+//  running one again after a rollback is safe.
+static int
+s_handle_batch (kp_consumer_t *self, Kumppani__V1__Event *const *events, size_t count)
+{
+    uint64_t last = events [count - 1]->seq;
+    char seq_text [24], error [256] = "";
+    snprintf (seq_text, sizeof seq_text, "%" PRIu64, last);
+    const char *lock [] = { self->name };
+    const char *move [] = { self->name, seq_text };
+    if (kp_db_begin (self->db))
+        return -1;
+    int64_t stored = s_scalar (self->db, "kp_consumer_lock", 1, lock);
+    int outcome = stored >= 0 ? 0 : -1;
+    for (size_t index = 0; index < count && outcome == 0; index++)
+        if ((uint64_t) stored < events [index]->seq)
+            outcome = self->handler (self->db, events [index], self->arg, error, sizeof error);
+    if (outcome == 0 && (uint64_t) stored < last) {
+        PGresult *moved = kp_db_exec (self->db, "kp_consumer_move", 2, move);
+        outcome = moved ? 0 : -1;
+        PQclear (moved);
+    }
+    if (outcome == 0 && kp_db_commit (self->db) == 0) {
+        if (self->cursor < last)
+            self->cursor = last;
+        self->failures = 0;
+        return 0;
+    }
+    kp_db_rollback (self->db);
+    return -1;
+}
+
+//  Handles a page's decoded events in order: in batches while they go
+//  through, one by one from a batch that did not. 0, or -1 when an event
+//  is still failing (the consumer stops there and tries again later).
+static int
+s_handle_page (kp_consumer_t *self, Kumppani__V1__Event *const *events, size_t count)
+{
+    for (size_t start = 0; start < count; start += KP_CONSUMER_BATCH) {
+        size_t size = count - start < KP_CONSUMER_BATCH ? count - start : KP_CONSUMER_BATCH;
+        if (s_handle_batch (self, events + start, size) == 0)
+            continue;
+        for (size_t index = start; index < start + size; index++)
+            if (events [index]->seq > self->cursor && s_handle (self, events [index]) != 0)
+                return -1;
+    }
+    return 0;
+}
+
 //  Moves the stored cursor over a page whose matching events were handled
 //  (the rest of the page were other topics or other organisations' events).
 static void
@@ -174,17 +231,30 @@ kp_consumer_poll (kp_consumer_t *self)
             return;                         //  the timer tries again after the pause
         }
         self->backoff_ms = 0;
-        bool stopped = false;
-        for (size_t index = 0; index < page->n_events && !stopped; index++) {
-            Kumppani__V1__Event *event = kumppani__v1__event__unpack (
-                NULL, page->events [index].len, page->events [index].data);
-            if (!event)
-                stopped = s_park (self, self->cursor + 1, "unknown", "event cannot be decoded") != 0;
-            else {
-                if (event->seq > self->cursor)
-                    stopped = s_handle (self, event) != 0;
-                kumppani__v1__event__free_unpacked (event, NULL);
+        //  Decoded up to the first event that cannot be: those before it
+        //  are handled, then it is parked, and the rest is read afresh
+        //  from the new cursor on the next poll.
+        Kumppani__V1__Event *events [KP_CONSUMER_PAGE];
+        size_t count = 0;
+        bool undecodable = false;
+        for (size_t index = 0; index < page->n_events && count < KP_CONSUMER_PAGE; index++) {
+            Kumppani__V1__Event *event = kumppani__v1__event__unpack (NULL, page->events [index].len,
+                                                                      page->events [index].data);
+            if (!event) {
+                undecodable = true;
+                break;
             }
+            if (event->seq > self->cursor)
+                events [count++] = event;
+            else
+                kumppani__v1__event__free_unpacked (event, NULL);
+        }
+        bool stopped = s_handle_page (self, events, count) != 0;
+        for (size_t index = 0; index < count; index++)
+            kumppani__v1__event__free_unpacked (events [index], NULL);
+        if (!stopped && undecodable) {
+            s_park (self, self->cursor + 1, "unknown", "event cannot be decoded");
+            stopped = true;
         }
         if (!stopped)
             s_advance (self, page->last_seq);

@@ -1,7 +1,9 @@
 /*  kp_consumer — how a service consumes the stream: replay from its stored
-    cursor, then follow live. Each event is handled in one transaction
-    together with the cursor move, so a crash replays at most the event in
-    hand and handlers must be idempotent. An event that fails KP_CONSUMER_TRIES
+    cursor, then follow live. Events are handled in a transaction together
+    with the cursor move, up to KP_CONSUMER_BATCH (50) in one while they go
+    through, one at a time after a failure; so a crash replays at most the
+    events in hand, and handlers must be idempotent and touch nothing but
+    the database (a batch that fails is rolled back and run again). An event that fails KP_CONSUMER_TRIES
     times, or that the handler calls poison, is parked with its error and
     counted in health; the consumer moves on. */
 #ifndef KP_CONSUMER_H

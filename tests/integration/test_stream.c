@@ -261,16 +261,30 @@ Test (stream, subscriber_sees_only_what_its_certificate_entitles)
     kp_subscriber_destroy (&helsinki);
 }
 
+//  What the poison test's handler saw. A handler may run again for the
+//  same event when the batch it was in is rolled back (kp_consumer.h), so
+//  what counts is the distinct events handled, and the calls made.
+typedef struct {
+    uint64_t seqs [16];
+    int distinct;
+    int calls;
+} s_seen_t;
+
 static int
 s_poison_handler (kp_db_t *db, const Kumppani__V1__Event *event, void *arg, char *error, size_t size)
 {
     (void) db;
-    int *handled = arg;
+    s_seen_t *seen = arg;
+    seen->calls++;
     if (strstr (event->aggregate_id, "poison")) {
         snprintf (error, size, "cannot handle %s", event->aggregate_id);
         return -2;
     }
-    (*handled)++;
+    for (int index = 0; index < seen->distinct; index++)
+        if (seen->seqs [index] == event->seq)
+            return 0;
+    if (seen->distinct < 16)
+        seen->seqs [seen->distinct++] = event->seq;
     return 0;
 }
 
@@ -303,14 +317,14 @@ Test (stream, poison_event_is_parked_and_the_consumer_continues)
     setenv ("KUMPPANI_STREAM_PUB_ENDPOINT", kpt_pub_endpoint (), 1);
     kp_config_t *config = kp_config_load ("reporting");
     zloop_t *loop = zloop_new ();
-    int handled = 0;
+    s_seen_t seen = { { 0 } };
     const char *prefixes [] = { "reporting.poison_test", NULL };
     kp_consumer_t *consumer = kp_consumer_new (loop, db, config, consumer_name, prefixes,
                                                kpt_cert_path ("services", "reporting"),
-                                               s_poison_handler, &handled);
+                                               s_poison_handler, &seen);
     cr_assert_not_null (consumer);
     kp_consumer_poll (consumer);
-    cr_assert_eq (handled, 2, "the consumer stopped at the poison event");
+    cr_assert_eq (seen.distinct, 2, "the consumer stopped at the poison event");
     cr_assert_eq (kp_consumer_parked (consumer), 1);
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.parked_events WHERE consumer = $1", consumer_name), 1);
     cr_assert_eq (kpt_scalar ("SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1", consumer_name),
@@ -318,10 +332,11 @@ Test (stream, poison_event_is_parked_and_the_consumer_continues)
     //  Handled events are not handled again after a restart of the consumer.
     kp_consumer_destroy (&consumer);
     consumer = kp_consumer_new (loop, db, config, consumer_name, prefixes,
-                                kpt_cert_path ("services", "reporting"), s_poison_handler, &handled);
+                                kpt_cert_path ("services", "reporting"), s_poison_handler, &seen);
     cr_assert_not_null (consumer);
+    int calls = seen.calls;
     kp_consumer_poll (consumer);
-    cr_assert_eq (handled, 2);
+    cr_assert_eq (seen.calls, calls, "handled events were handed to the handler again");
     kp_consumer_destroy (&consumer);
     zloop_destroy (&loop);
     kp_config_destroy (&config);
