@@ -31,7 +31,8 @@ CREATE FUNCTION intake.take_participant_snapshot (p_case_id text, p_kind intake.
 RETURNS integer
 LANGUAGE sql VOLATILE AS $$
     WITH c AS (
-        SELECT k.case_id, cl.*,
+        SELECT k.case_id, cl.birth_date, cl.birth_year, cl.gender, cl.labour_market_status,
+               cl.education_level, cl.municipality,
                CASE p_kind WHEN 'start' THEN k.opened_at ELSE k.closed_at END AS at
           FROM intake.cases k JOIN intake.clients cl ON cl.client_id = k.client_id
          WHERE k.case_id = p_case_id),
