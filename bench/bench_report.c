@@ -26,18 +26,15 @@
 static const kp_stmt_t s_statements [] = {
     { "bench_participants",
       "WITH person AS ("
-      " SELECT DISTINCT ON (cl.client_id) coalesce (cl.gender::text, 'not_told') AS gender,"
-      "  CASE WHEN cl.birth_year IS NULL THEN 'unknown'"
-      "   WHEN extract (year FROM k.opened_at)::int - cl.birth_year < 18 THEN 'under_18'"
-      "   WHEN extract (year FROM k.opened_at)::int - cl.birth_year < 30 THEN '18_29'"
-      "   WHEN extract (year FROM k.opened_at)::int - cl.birth_year < 55 THEN '30_54'"
-      "   ELSE '55_plus' END AS age_band,"
-      "  coalesce (cl.labour_market_status::text, 'unknown') AS labour,"
-      "  coalesce (cl.education_level::text, 'unknown') AS education, k.municipality"
-      " FROM intake.cases k JOIN intake.clients cl ON cl.client_id = k.client_id"
+      " SELECT DISTINCT ON (k.client_id) coalesce (s.gender::text, 'not_told') AS gender,"
+      "  CASE WHEN s.age IS NULL THEN 'unknown' WHEN s.age < 18 THEN 'under_18'"
+      "   WHEN s.age < 30 THEN '18_29' WHEN s.age < 55 THEN '30_54' ELSE '55_plus' END AS age_band,"
+      "  coalesce (s.labour_market_status::text, 'unknown') AS labour,"
+      "  coalesce (s.education_level::text, 'unknown') AS education, s.municipality"
+      " FROM intake.cases k JOIN intake.participant_snapshots s ON s.case_id = k.case_id AND s.kind = 'start'"
       " WHERE (k.opened_at AT TIME ZONE 'Europe/Helsinki')::date BETWEEN $1::date AND $2::date"
       " AND k.municipality = $3::text"
-      " ORDER BY cl.client_id, k.opened_at, k.case_id)"
+      " ORDER BY k.client_id, k.opened_at, k.case_id)"
       " SELECT gender, age_band, labour, education, municipality, count (*) FROM person"
       //  One grouping: every breakdown of the report is a sum over it.
       " GROUP BY gender, age_band, labour, education, municipality" },

@@ -3,6 +3,7 @@
 \set ON_ERROR_STOP on
 BEGIN;
 DELETE FROM intake.case_referrals WHERE case_id LIKE 'bench%';
+DELETE FROM intake.participant_snapshots WHERE case_id LIKE 'bench%';
 DELETE FROM intake.cases WHERE case_id LIKE 'bench%';
 DELETE FROM intake.clients WHERE client_id LIKE 'bench%';
 DELETE FROM referral.deadline_notices WHERE referral_id LIKE 'bench%';

@@ -35,6 +35,9 @@ INSERT INTO intake.cases (case_id, client_id, municipality, channel, responsible
                           opened_at, opened_by_org)
 SELECT case_id, client_id, '743', 'kela_notice', '', opened, 'intake' FROM bench_client;
 
+-- The start snapshot intake takes when it opens a case (migration 0012).
+SELECT count (intake.take_participant_snapshot (case_id, 'start')) FROM bench_client;
+
 -- Kind 1 (social work need): the assessment must start within 7 days.
 INSERT INTO referral.referrals (referral_id, kind, state, sender_org, sender_type, sender_person,
     recipient_org, recipient_type, municipality, reason_category, legal_basis,
@@ -62,4 +65,4 @@ SELECT referral_id, 'referral.acknowledge_referral', 1, 2, 'muni-743', 'bench-wo
 INSERT INTO intake.case_referrals (case_id, referral_id, linked_at)
 SELECT case_id, referral_id, opened FROM bench_client;
 COMMIT;
-ANALYZE intake.clients, intake.cases, intake.case_referrals, referral.referrals, referral.referral_history;
+ANALYZE intake.clients, intake.cases, intake.participant_snapshots, intake.case_referrals, referral.referrals, referral.referral_history;

@@ -64,7 +64,9 @@ intake_case_insert (kp_db_t *db, const char *case_id, const char *client_id,
     const char *values [] = { case_id, client_id, municipality, channel, responsible_worker, opened_by_org };
     PGresult *result = kp_db_exec (db, "case_insert", 6, values);
     PQclear (result);
-    return result ? 0 : -1;
+    //  Every way a case opens comes through here, so every case has its
+    //  start snapshot.
+    return result ? intake_snapshot_take (db, case_id, "start") : -1;
 }
 
 //  --------------------------------------------------------------------------
@@ -489,7 +491,8 @@ intake_case_close (kp_call_t *call)
     if (!result)
         return kp_call_db_fail (call);
     PQclear (result);
-    if (intake_case_emit (call->db, row.case_id, next->topic, NULL))
+    if (intake_snapshot_take (call->db, row.case_id, "exit")
+    ||  intake_case_emit (call->db, row.case_id, next->topic, NULL))
         return kp_call_db_fail (call);
     return intake_case_reply (call, row.case_id, NULL);
 }

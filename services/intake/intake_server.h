@@ -64,10 +64,15 @@ int intake_case_reply (kp_call_t *call, const char *case_id, const char *created
 //  Appends topic for case_id with the case as it is now (state, channel,
 //  linked referral ids) in the caller's transaction. 0 or -1.
 int intake_case_emit (kp_db_t *db, const char *case_id, const char *topic, const char *review_date);
-//  Inserts a case in the caller's transaction; the caller emits. 0 or -1.
+//  Inserts a case and its start snapshot in the caller's transaction; the
+//  caller emits. 0 or -1.
 int intake_case_insert (kp_db_t *db, const char *case_id, const char *client_id,
                         const char *municipality, const char *channel,
                         const char *responsible_worker, const char *opened_by_org);
+//  Stores the client's ESF attributes as the case's participant snapshot
+//  of kind "start" (at opening) or "exit" (after the close), in the
+//  caller's transaction. 0 or -1 (database error, or nothing to snapshot).
+int intake_snapshot_take (kp_db_t *db, const char *case_id, const char *kind);
 //  Emits intake.client_registered.
 int intake_client_emit_registered (kp_db_t *db, const char *client_id, const char *municipality);
 

@@ -67,6 +67,9 @@ const kp_stmt_t intake_statements [] = {
     { "case_insert",
       "INSERT INTO intake.cases (case_id, client_id, municipality, channel, responsible_worker, opened_by_org)"
       " VALUES ($1::text, $2::text, $3::text, $4::intake.case_channel, $5::text, $6::text)" },
+    //  ESF participant snapshot of a case (migration 0012): 1 row written.
+    { "snapshot_take",
+      "SELECT intake.take_participant_snapshot ($1::text, $2::intake.snapshot_kind)" },
     { "case_lock",
       "SELECT client_id, municipality, state::text FROM intake.cases WHERE case_id = $1::text FOR UPDATE" },
     { "case_set_state",

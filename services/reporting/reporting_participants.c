@@ -2,21 +2,27 @@
     (per project when one is given), by gender and by age band, labour
     market status, education level and municipality, with the plan beside
     the actual figure; and TASOS's target groups, under 25 and under 34.
-    Attributes are the start snapshot: what intake holds, age at the
-    person's first case in scope. */
+    Twice: at start (the snapshot intake took when the person's first case
+    in scope opened) and at exit (the one taken when their last case
+    closed), so a change during the project shows as one. */
 #include "reporting_server.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 //  Columns: the gender breakdown is in every row (gender-sensitive
 //  reporting); rows are the other breakdowns, each a block adding up to
-//  the first row, "all".
-enum { COL_DIMENSION, COL_CATEGORY, COL_WOMAN, COL_MAN, COL_NON_BINARY, COL_NOT_TOLD, COL_TOTAL };
+//  its snapshot's first row, "all". The start rows come first, then the
+//  same rows for exit, then the plan.
+enum { COL_SNAPSHOT, COL_DIMENSION, COL_CATEGORY, COL_WOMAN, COL_MAN, COL_NON_BINARY, COL_NOT_TOLD,
+       COL_TOTAL };
 #define GENDERS 4
 static const char *const s_columns [] = {
-    "dimension", "category", "woman", "man", "non_binary", "not_told", "total", NULL
+    "snapshot", "dimension", "category", "woman", "man", "non_binary", "not_told", "total", NULL
 };
+static const char *const s_snapshots [] = { "start", "exit", NULL };
+#define SNAPSHOTS 2
 static const char *const s_genders [] = { "woman", "man", "non_binary", "not_told", NULL };
 
 static const char *const s_age_bands [] = { "under_18", "18_29", "30_54", "55_plus", "unknown", NULL };
@@ -57,8 +63,20 @@ s_index (const char *const *names, const char *name)
     return -1;
 }
 
+//  One snapshot's counts, per category and gender.
+typedef struct {
+    int64_t all [1][GENDERS];
+    int64_t ages [5][GENDERS];
+    int64_t labour [7][GENDERS];
+    int64_t education [4][GENDERS];
+    int64_t places [MUNICIPALITIES_MAX][GENDERS];
+    int64_t atoms [ATOMS][GENDERS];
+    int64_t targets [2][GENDERS];
+} s_counts_t;
+
 //  One block: its categories, and per category and gender a count.
 typedef struct {
+    const char *snapshot;
     const char *dimension;
     const char *const *categories;
     int64_t (*counts) [GENDERS];
@@ -109,6 +127,7 @@ s_block (reporting_table_t *table, const s_block_t *block)
         int64_t total = 0;
         int cells [GENDERS + 1];
         if (reporting_table_row (table)
+        ||  reporting_table_text (table, COL_SNAPSHOT, block->snapshot)
         ||  reporting_table_text (table, COL_DIMENSION, block->dimension)
         ||  reporting_table_text (table, COL_CATEGORY, block->categories [category]))
             return -1;
@@ -126,6 +145,70 @@ s_block (reporting_table_t *table, const s_block_t *block)
     return rows;
 }
 
+//  Counts one person's snapshot row; -1 on a value this report does not
+//  know (fail loudly rather than drop a person).
+static int
+s_count (s_counts_t *counts, PGresult *result, int row, int place)
+{
+    int gender = s_index (s_genders, PQgetvalue (result, row, 1));
+    int age = atoi (PQgetvalue (result, row, 2));
+    int band = s_index (s_age_bands, s_age_band (age));
+    int status = s_index (s_labour, PQgetvalue (result, row, 3));
+    int level = s_index (s_education, PQgetvalue (result, row, 4));
+    if (gender < 0 || band < 0 || status < 0 || level < 0 || place < 0)
+        return -1;
+    int atom = s_age_atom (age);
+    counts->all [0][gender]++;
+    counts->ages [band][gender]++;
+    if (atom >= 0) {
+        counts->atoms [atom][gender]++;
+        counts->targets [0][gender] += atom <= ATOM_18_24;
+        counts->targets [1][gender] += atom <= ATOM_30_33;
+    }
+    counts->labour [status][gender]++;
+    counts->education [level][gender]++;
+    counts->places [place][gender]++;
+    return 0;
+}
+
+//  Adds one snapshot's blocks, from row *next on, and the lines that tie
+//  them together; moves *next past them.
+static int
+s_snapshot (reporting_table_t *table, const char *snapshot, s_counts_t *counts,
+            const char *const *municipalities, int *next)
+{
+    const char *const *all_names = (const char *const []) { "all", NULL };
+    s_block_t blocks [] = {
+        { snapshot, "all", all_names, counts->all },
+        { snapshot, "age_band", s_age_bands, counts->ages },
+        { snapshot, "labour_market_status", s_labour, counts->labour },
+        { snapshot, "education_level", s_education, counts->education },
+        { snapshot, "municipality", municipalities, counts->places },
+        { snapshot, "target_group", s_target_groups, counts->targets }
+    };
+    //  The snapshot's "all" row first; each block's rows follow in order.
+    int block_first [6], block_rows [6];
+    for (int index = 0; index < 6; index++) {
+        block_first [index] = *next;
+        if ((block_rows [index] = s_block (table, &blocks [index])) < 0)
+            return -1;
+        *next += block_rows [index];
+    }
+    if (s_target_lines (table, counts->atoms, block_first [1], block_first [5]))
+        return -1;
+    //  Each block but the target groups adds up to the "all" row.
+    for (int index = 1; index < 5; index++)
+        for (int column = COL_WOMAN; column <= COL_TOTAL; column++) {
+            int cells [MUNICIPALITIES_MAX + 1], count = 0;
+            for (int row = 0; row < block_rows [index]; row++)
+                cells [count++] = reporting_table_cell_of (table, block_first [index] + row, column);
+            cells [count++] = reporting_table_cell_of (table, block_first [0], column);
+            if (reporting_table_line (table, cells, (size_t) count))
+                return -1;
+        }
+    return 0;
+}
+
 int
 reporting_participants_report (kp_call_t *call, const reporting_scope_t *scope)
 {
@@ -136,7 +219,8 @@ reporting_participants_report (kp_call_t *call, const reporting_scope_t *scope)
         return kp_call_db_fail (call);
     int rc = -1;
     reporting_table_t *table = reporting_table_new (scope, s_columns);
-    //  Municipalities: those of the project, else the scope's, else those seen.
+    //  Municipalities: those of the project, else the scope's, else those
+    //  seen; one list for both snapshots, so their blocks have the same rows.
     const char *municipalities [MUNICIPALITIES_MAX + 1] = { NULL };
     char project_codes [256];
     int n_municipalities = 0;
@@ -149,68 +233,27 @@ reporting_participants_report (kp_call_t *call, const reporting_scope_t *scope)
     else
     if (*scope->municipality)
         municipalities [n_municipalities++] = scope->municipality;
-    int64_t all [GENDERS] = { 0 }, ages [5][GENDERS] = { { 0 } }, labour [7][GENDERS] = { { 0 } },
-            education [4][GENDERS] = { { 0 } }, places [MUNICIPALITIES_MAX][GENDERS] = { { 0 } },
-            atoms [ATOMS][GENDERS] = { { 0 } }, targets [2][GENDERS] = { { 0 } };
-    if (!table)
+    s_counts_t *counts = calloc (SNAPSHOTS, sizeof (s_counts_t));
+    if (!table || !counts)
         goto cleanup;
     for (int row = 0; row < PQntuples (result); row++) {
-        int gender = s_index (s_genders, PQgetvalue (result, row, 0));
-        int age = s_index (s_age_bands, s_age_band (atoi (PQgetvalue (result, row, 1))));
-        int status = s_index (s_labour, PQgetvalue (result, row, 2));
-        int level = s_index (s_education, PQgetvalue (result, row, 3));
-        const char *municipality = PQgetvalue (result, row, 4);
+        int snapshot = s_index (s_snapshots, PQgetvalue (result, row, 0));
+        const char *municipality = PQgetvalue (result, row, 5);
         int place = -1;
         for (int index = 0; index < n_municipalities && place < 0; index++)
             if (strcmp (municipalities [index], municipality) == 0)
                 place = index;
         if (place < 0 && n_municipalities < MUNICIPALITIES_MAX) {
             place = n_municipalities;
-            municipalities [n_municipalities++] = PQgetvalue (result, row, 4);
+            municipalities [n_municipalities++] = municipality;
         }
-        if (gender < 0 || age < 0 || status < 0 || level < 0 || place < 0)
-            goto cleanup;       //  an enum value this report does not know: fail loudly
-        int atom = s_age_atom (atoi (PQgetvalue (result, row, 1)));
-        all [gender]++;
-        ages [age][gender]++;
-        if (atom >= 0) {
-            atoms [atom][gender]++;
-            targets [0][gender] += atom <= ATOM_18_24;
-            targets [1][gender] += atom <= ATOM_30_33;
-        }
-        labour [status][gender]++;
-        education [level][gender]++;
-        places [place][gender]++;
+        if (snapshot < 0 || s_count (&counts [snapshot], result, row, place))
+            goto cleanup;       //  a value this report does not know: fail loudly
     }
-    const char *const *all_names = (const char *const []) { "all", NULL };
-    s_block_t blocks [] = {
-        { "all", all_names, (int64_t (*) [GENDERS]) all },
-        { "age_band", s_age_bands, ages },
-        { "labour_market_status", s_labour, labour },
-        { "education_level", s_education, education },
-        { "municipality", municipalities, places },
-        { "target_group", s_target_groups, targets }
-    };
-    //  Row 0 is "all"; each block's rows follow in order.
-    int block_first [6], block_rows [6], next = 0;
-    for (int index = 0; index < 6; index++) {
-        block_first [index] = next;
-        if ((block_rows [index] = s_block (table, &blocks [index])) < 0)
+    int next_row = 0;
+    for (int snapshot = 0; snapshot < SNAPSHOTS; snapshot++)
+        if (s_snapshot (table, s_snapshots [snapshot], &counts [snapshot], municipalities, &next_row))
             goto cleanup;
-        next += block_rows [index];
-    }
-    if (s_target_lines (table, atoms, block_first [1], block_first [5]))
-        goto cleanup;
-    //  Each block but the target groups adds up to the "all" row.
-    for (int index = 1; index < 5; index++)
-        for (int column = COL_WOMAN; column <= COL_TOTAL; column++) {
-            int cells [MUNICIPALITIES_MAX + 1], count = 0;
-            for (int row = 0; row < block_rows [index]; row++)
-                cells [count++] = reporting_table_cell_of (table, block_first [index] + row, column);
-            cells [count++] = reporting_table_cell_of (table, 0, column);
-            if (reporting_table_line (table, cells, (size_t) count))
-                goto cleanup;
-        }
     if (scope->project) {
         //  The plan is not a count of people: it is published as it is.
         if (reporting_table_row (table)
@@ -225,6 +268,7 @@ cleanup:
     if (rc && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
         kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "reporting.internal", NULL, "report failed");
     reporting_table_destroy (&table);
+    free (counts);
     PQclear (result);
     return rc;
 }

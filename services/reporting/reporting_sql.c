@@ -88,22 +88,32 @@ const kp_stmt_t reporting_statements [] = {
       "   JOIN reporting.project_cases pc ON pc.case_id = cr.case_id WHERE pc.project_id = $4::text))"
       " ORDER BY 1, 2, 3" },
 
-    //  One row per person with a case in scope opened in the period, from
-    //  the first such case: gender, age then (-1 unknown), labour market
-    //  status, education level, the case's municipality.
+    //  ESF participants from intake's snapshots (migration 0012), one row
+    //  per person and snapshot kind, start rows first: kind, gender, age
+    //  then (-1 unknown), labour market status, education level,
+    //  municipality of residence then. Start: the person's first case in
+    //  scope opened in the period. Exit: the person's cases in scope opened
+    //  by the period's end were all closed by then, the last of them in the
+    //  period; its exit snapshot (none for a case closed before 0012).
     { "report_participants",
-      "SELECT DISTINCT ON (cl.client_id) coalesce (cl.gender::text, 'not_told'),"
-      " CASE WHEN cl.birth_date IS NOT NULL"
-      "   THEN extract (year FROM age (" REPORTING_HELSINKI_DATE ("k.opened_at") ", cl.birth_date))::int"
-      "   WHEN cl.birth_year IS NOT NULL"
-      "   THEN extract (year FROM " REPORTING_HELSINKI_DATE ("k.opened_at") ")::int - cl.birth_year"
-      "   ELSE -1 END,"
-      " coalesce (cl.labour_market_status::text, 'unknown'),"
-      " coalesce (cl.education_level::text, 'unknown'), k.municipality"
-      " FROM intake.cases k JOIN intake.clients cl ON cl.client_id = k.client_id"
-      " WHERE " REPORTING_HELSINKI_DATE ("k.opened_at") " BETWEEN $1::date AND $2::date"
-      " AND $5::text = '' AND" REPORTING_CASE_SCOPE ("k")
-      " ORDER BY cl.client_id, k.opened_at, k.case_id" },
+      "WITH k AS (SELECT k.case_id, k.client_id, k.opened_at,"
+      "   CASE WHEN " REPORTING_HELSINKI_DATE ("k.closed_at") " <= $2::date THEN k.closed_at END AS closed_at"
+      "   FROM intake.cases k"
+      "   WHERE " REPORTING_HELSINKI_DATE ("k.opened_at") " <= $2::date"
+      "   AND $5::text = '' AND" REPORTING_CASE_SCOPE ("k") "),"
+      " first_case AS (SELECT DISTINCT ON (client_id) case_id FROM k"
+      "   WHERE " REPORTING_HELSINKI_DATE ("opened_at") " >= $1::date"
+      "   ORDER BY client_id, opened_at, case_id),"
+      " last_case AS (SELECT DISTINCT ON (client_id) case_id, closed_at FROM k"
+      "   ORDER BY client_id, closed_at DESC NULLS FIRST, case_id DESC)"
+      " SELECT s.kind::text, coalesce (s.gender::text, 'not_told'), coalesce (s.age, -1),"
+      " coalesce (s.labour_market_status::text, 'unknown'),"
+      " coalesce (s.education_level::text, 'unknown'), s.municipality"
+      " FROM intake.participant_snapshots s"
+      " WHERE (s.kind = 'start' AND s.case_id IN (SELECT case_id FROM first_case))"
+      " OR (s.kind = 'exit' AND s.case_id IN (SELECT case_id FROM last_case"
+      "   WHERE " REPORTING_HELSINKI_DATE ("closed_at") " >= $1::date))"
+      " ORDER BY s.kind" },
 
     //  Per instrument item and kind of measure ("case" when the client was
     //  measured for the case, not a measure): pairs, improved, sum of

@@ -622,6 +622,11 @@ Test (intake, referral_opens_one_case_even_when_delivered_twice)
     cr_assert_str_eq (PQgetvalue (row, 0, 1), "kela_notice");
     PQclear (row);
     cr_assert_eq (s_count_events ("intake.case_opened", case_id), 1);
+    //  A case a referral opened has its ESF start snapshot, once, and no exit.
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.participant_snapshots WHERE case_id = $1"
+                              " AND kind = 'start'", case_id), 1);
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.participant_snapshots WHERE case_id = $1"
+                              " AND kind = 'exit'", case_id), 0);
 
     //  Starting the assessment names the referral: it stops Kela's clock.
     Kumppani__V1__Reply *reply = s_case_step (muni, BODY (START_ASSESSMENT), case_id);
@@ -722,6 +727,9 @@ Test (intake, anonymous_contact_is_never_reachable_from_a_client_query)
     cr_assert (kp_id_valid (reply->anonymous_contact->converted_case_id));
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.cases WHERE client_id = $1"
                               " AND channel = 'talousneuvola'", client_id), 1);
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.participant_snapshots WHERE case_id = $1"
+                              " AND kind = 'start'", reply->anonymous_contact->converted_case_id), 1,
+                  "a converted contact's case has its start snapshot");
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.consents WHERE client_id = $1"
                               " AND scope = 'talousneuvola_case' AND withdrawn_at IS NULL", client_id), 1,
                   "the consent to convert was not kept as a consent");

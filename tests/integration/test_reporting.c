@@ -164,20 +164,25 @@ s_expected (const char *dimension, const char *category, const char *gender, con
     return count;
 }
 
-//  Every shown count equals the seed's; every count under the threshold
-//  is hidden; no row and no block column has exactly one hidden cell.
+//  Every shown count equals the seed's (start rows; no case has closed,
+//  so every exit count is 0); every count under the threshold is hidden;
+//  no row and no block column has exactly one hidden cell.
 static void
 s_check_participants (const Kumppani__V1__ReportTable *table, const char *only, size_t rows)
 {
     static const char *genders [] = { "woman", "man", "non_binary", "not_told", "total" };
-    size_t checked = 0;
+    size_t checked = 0, all_rows [2] = { 0, 0 }, snapshots = 0;
     for (size_t row = 0; row < table->n_rows; row++) {
         const char *dimension = s_cell (table, row, "dimension");
         if (strcmp (dimension, "plan") == 0)
             continue;
+        bool exit = strcmp (s_cell (table, row, "snapshot"), "exit") == 0;
+        cr_assert (exit || strcmp (s_cell (table, row, "snapshot"), "start") == 0);
+        if (strcmp (dimension, "all") == 0)
+            all_rows [snapshots++] = row;
         int hidden = 0;
         for (int gender = 0; gender < 5; gender++) {
-            long want = s_expected (dimension, s_cell (table, row, "category"), genders [gender], only);
+            long want = exit ? 0 : s_expected (dimension, s_cell (table, row, "category"), genders [gender], only);
             const char *got = s_cell (table, row, genders [gender]);
             if (strcmp (got, "*") == 0)
                 hidden++;
@@ -191,17 +196,22 @@ s_check_participants (const Kumppani__V1__ReportTable *table, const char *only, 
         }
         cr_assert_neq (hidden, 1, "row %zu recoverable from its total", row);
     }
-    //  Columns of each block with the "all" row (row 0).
+    cr_assert_eq (snapshots, 2, "a start and an exit block");
+    //  Columns of each block with its snapshot's "all" row.
     static const char *dimensions [] = { "age_band", "labour_market_status", "education_level", "municipality" };
-    for (int block = 0; block < 4; block++)
-        for (int gender = 0; gender < 5; gender++) {
-            int hidden = strcmp (s_cell (table, 0, genders [gender]), "*") == 0;
-            for (size_t row = 1; row < table->n_rows; row++)
-                if (strcmp (s_cell (table, row, "dimension"), dimensions [block]) == 0)
-                    hidden += strcmp (s_cell (table, row, genders [gender]), "*") == 0;
-            cr_assert_neq (hidden, 1, "%s/%s recoverable from the totals", dimensions [block], genders [gender]);
-        }
-    cr_assert_eq (checked, rows * 5, "%zu cells checked", checked);
+    for (size_t snapshot = 0; snapshot < 2; snapshot++)
+        for (int block = 0; block < 4; block++)
+            for (int gender = 0; gender < 5; gender++) {
+                size_t all = all_rows [snapshot];
+                int hidden = strcmp (s_cell (table, all, genders [gender]), "*") == 0;
+                for (size_t row = all + 1; row < table->n_rows; row++)
+                    if (strcmp (s_cell (table, row, "snapshot"), s_cell (table, all, "snapshot")) == 0
+                    &&  strcmp (s_cell (table, row, "dimension"), dimensions [block]) == 0)
+                        hidden += strcmp (s_cell (table, row, genders [gender]), "*") == 0;
+                cr_assert_neq (hidden, 1, "%s/%s recoverable from the totals", dimensions [block],
+                               genders [gender]);
+            }
+    cr_assert_eq (checked, 2 * rows * 5, "%zu cells checked", checked);
 }
 
 //  Makes client and case rows; ids into cases (PEOPLE + 1: the first
@@ -236,6 +246,8 @@ s_seed_people (char cases [][KP_ID_LEN + 1])
                " '2024-03-%02d 12:00+02', 'muni-%s')", cases [index],
                index < PEOPLE ? client : first, person->municipality, index < PEOPLE ? 10 : 20,
                person->municipality);
+        //  The start snapshot intake takes when it opens a case itself.
+        cr_assert_eq (kpt_scalar ("SELECT intake.take_participant_snapshot ($1, 'start')", cases [index]), 1);
     }
 }
 
@@ -302,45 +314,51 @@ Test (reporting, project_participants_outcomes_and_suppression)
     s_expect (reply, STATUS (OK), NULL, NULL);
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
-    //  The coordinator sees the whole project: 17 people, once each.
+    //  The coordinator sees the whole project: 17 people, once each, at
+    //  start; none has left, so the exit rows are all hidden zeros.
     reply = s_report (ngo, ROLE (COORDINATOR), "participants", "2024-01-01", "2024-12-31", project, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
     const Kumppani__V1__ReportTable *table = reply->report_table;
     //  all, 5 age bands, 7 labour-market statuses, 4 education levels, 2
     //  areas, 2 target groups
     s_check_participants (table, NULL, 21);
-    s_row_is (table, 0, "all|all|9|6|*|*|17");
+    s_row_is (table, 0, "start|all|all|9|6|*|*|17");
+    s_row_is (table, 21, "exit|all|all|*|*|*|*|*");
+    cr_assert_eq (table->n_rows, 2 * 21 + 1);
     //  The plan beside the actual figure.
-    s_row_is (table, table->n_rows - 1, "plan|planned_participants|||||328");
+    s_row_is (table, table->n_rows - 1, "|plan|planned_participants|||||328");
     //  Secondary suppression, visible: 091 (3 people) goes whole, and as
     //  the "all" row publishes each column's total, 743's row (7, 5, 1,
     //  1, 14: two of them large) must go with it, or 091 = all - 743.
     int found = 0;
     for (size_t row = 0; row < table->n_rows; row++)
         if (strcmp (s_cell (table, row, "dimension"), "municipality") == 0) {
-            s_row_is (table, row, strcmp (s_cell (table, row, "category"), "091") == 0
-                                  ? "municipality|091|*|*|*|*|*" : "municipality|743|*|*|*|*|*");
+            char expected [64];
+            snprintf (expected, sizeof expected, "%s|municipality|%s|*|*|*|*|*", s_cell (table, row, "snapshot"),
+                      strcmp (s_cell (table, row, "category"), "091") == 0 ? "091" : "743");
+            s_row_is (table, row, expected);
             found++;
         }
-    cr_assert_eq (found, 2);
+    cr_assert_eq (found, 4);
     //  18-29: 3 women, 3 men, 1 non-binary, no one not telling: every
     //  gender cell small, the row's total 7 shown.
-    for (size_t row = 0; row < table->n_rows; row++)
+    for (size_t row = 0; row < 21; row++)
         if (strcmp (s_cell (table, row, "category"), "18_29") == 0)
-            s_row_is (table, row, "age_band|18_29|*|*|*|*|7");
+            s_row_is (table, row, "start|age_band|18_29|*|*|*|*|7");
     //  Target groups: under 25, 5 people (each gender small); under 34, 11
     //  (5 women). The 4 men and 25-33-year-old women (4) stay hidden.
-    for (size_t row = 0; row < table->n_rows; row++)
+    for (size_t row = 0; row < 21; row++)
         if (strcmp (s_cell (table, row, "dimension"), "target_group") == 0)
             s_row_is (table, row, strcmp (s_cell (table, row, "category"), "under_25") == 0
-                                  ? "target_group|under_25|*|*|*|*|5" : "target_group|under_34|5|*|*|*|11");
+                                  ? "start|target_group|under_25|*|*|*|*|5"
+                                  : "start|target_group|under_34|5|*|*|*|11");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  The municipality sees its own area of the project only.
     reply = s_report (muni, ROLE (SOCIAL_WORKER), "participants", "2024-01-01", "2024-12-31", project, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
     s_check_participants (reply->report_table, "743", 20);
-    s_row_is (reply->report_table, 0, "all|all|7|5|*|*|14");
+    s_row_is (reply->report_table, 0, "start|all|all|7|5|*|*|14");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  Outcomes: twelve 743 cases measured at the start (10.3) and end
