@@ -1,6 +1,11 @@
--- bench/report_clean.sql — removes what bench/report_data.sql made (ids
--- starting with "bench"), children first.
+-- bench/report_clean.sql — removes what the report benchmark made (ids
+-- starting with "bench"), children first: the rows of report_data.sql,
+-- the events bench_report_events appended and what the consumers made of
+-- them (the reporting rollup rows; parked events, if any), so a later
+-- RebuildRollups finds live and rebuilt equal. Then an empty
+-- bench.calendar for bench_calendar's rows.
 \set ON_ERROR_STOP on
+SET client_min_messages = warning;
 BEGIN;
 DELETE FROM intake.case_referrals WHERE case_id LIKE 'bench%';
 DELETE FROM intake.participant_snapshots WHERE case_id LIKE 'bench%';
@@ -9,4 +14,13 @@ DELETE FROM intake.clients WHERE client_id LIKE 'bench%';
 DELETE FROM referral.deadline_notices WHERE referral_id LIKE 'bench%';
 DELETE FROM referral.referral_history WHERE referral_id LIKE 'bench%';
 DELETE FROM referral.referrals WHERE referral_id LIKE 'bench%';
+DELETE FROM reporting.referral_notices WHERE referral_id LIKE 'bench%';
+DELETE FROM kp.parked_events p USING kp.events e
+ WHERE e.seq = p.seq AND e.topic LIKE 'referral.%' AND e.aggregate_id LIKE 'bench%';
+DELETE FROM kp.events WHERE topic LIKE 'referral.%' AND aggregate_id LIKE 'bench%';
+DROP SCHEMA IF EXISTS bench CASCADE;
+CREATE SCHEMA bench;
+-- day, and working days from the calendar's first day up to and including it
+CREATE TABLE bench.calendar (day date PRIMARY KEY, working int NOT NULL);
+CREATE INDEX calendar_working ON bench.calendar (working, day);
 COMMIT;

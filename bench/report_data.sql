@@ -1,17 +1,27 @@
 -- bench/report_data.sql — synthetic clients numbered :first to :last for
--- the report benchmark, run by bench/run.sh as the administrator:
+-- the report benchmark, run by bench/run.sh as the administrator after
+-- bench.calendar is loaded (bench_calendar):
 --     psql -v first=1 -v last=10000 -f bench/report_data.sql
 -- Per client: the intake client (municipality 743, attributes cycling
 -- through every category), one case opened in 2025 from a Kela notice,
--- the notice itself in referral.referrals with its history (receipt, and
--- for nine in ten an acknowledgement 0-4 days later and an assessment
--- start 0-11 days later, some past the 7-day deadline; the tenth declined
--- after the deadline), and the link. Every clock is stopped, so the
--- deadline watch sends no notices about them.
+-- the notice itself in referral.referrals with the history the referral
+-- service would have written, and the link. The notice's clock is the
+-- service's: the assessment must start by the 7th working day after
+-- receipt (warning on the working day before). Nine in ten get an
+-- acknowledgement 0-4 days after receipt (unless the assessment starts
+-- first: intake may start it on a RECEIVED notice) and the assessment
+-- start 0-11 days after receipt, some past the deadline; the tenth is
+-- declined 14 days after receipt, nearly always past it. A clock still
+-- running on the warning day got the deadline watch's warning (07:00),
+-- one running past the deadline its breach notice the next morning: the
+-- notice row and the history entry. Every clock is stopped, so the watch
+-- sends nothing now. bench_report_events appends the events of this
+-- history, one per history row, as the service would have (no audit
+-- rows: the reports do not read them).
 -- Ids start with "bench" so a run can remove what an earlier one made.
--- Raw rows only: no events, so no consumer reacts and nothing is relayed
--- (a rollup-fed reporting service needs the matching events too).
 \set ON_ERROR_STOP on
+-- The services' days are Europe/Helsinki days.
+SET TIME ZONE 'Europe/Helsinki';
 BEGIN;
 CREATE TEMP TABLE bench_client ON COMMIT DROP AS
 SELECT i,
@@ -21,6 +31,29 @@ SELECT i,
        i % 10 <> 0 AS answered,
        (i % 5) AS ack_days, (i % 12) AS assess_days
   FROM generate_series (:first::int, :last::int) AS i;
+
+-- The statutory clock of a notice received on each day of 2025.
+CREATE TEMP TABLE bench_clock ON COMMIT DROP AS
+SELECT c.day AS received_on,
+       (SELECT min (d.day) FROM bench.calendar d WHERE d.working = c.working + 7) AS deadline,
+       (SELECT min (d.day) FROM bench.calendar d WHERE d.working = c.working + 6) AS warning_on
+  FROM bench.calendar c WHERE c.day BETWEEN date '2025-01-01' AND date '2025-12-31';
+
+-- What happened to each notice, and when.
+CREATE TEMP TABLE bench_notice ON COMMIT DROP AS
+SELECT n.*, n.stopped::date <= n.deadline AS met,
+       n.stopped::date >= n.warning_on AS warned,
+       n.stopped::date > n.deadline AS breached,
+       (n.warning_on + time '07:00') AT TIME ZONE 'Europe/Helsinki' AS warned_at,
+       (n.deadline + 1 + time '07:00') AT TIME ZONE 'Europe/Helsinki' AS breached_at,
+       -- the state the deadline watch found it in
+       CASE WHEN n.acknowledged THEN 2 ELSE 1 END AS waiting_state
+  FROM (SELECT b.*, k.deadline, k.warning_on,
+               b.answered AND b.ack_days <= b.assess_days AS acknowledged,
+               b.opened + b.ack_days * interval '1 day' + interval '1 hour' AS acknowledged_at,
+               CASE WHEN b.answered THEN b.opened + b.assess_days * interval '1 day' + interval '2 hours'
+                    ELSE b.opened + interval '14 days' END AS stopped
+          FROM bench_client b JOIN bench_clock k ON k.received_on = b.opened::date) n;
 
 INSERT INTO intake.clients (client_id, municipality, birth_year, gender, labour_market_status,
                             education_level, created_by_org, created_at)
@@ -38,29 +71,48 @@ SELECT case_id, client_id, '743', 'kela_notice', '', opened, 'intake' FROM bench
 -- The start snapshot intake takes when it opens a case (migration 0012).
 SELECT count (intake.take_participant_snapshot (case_id, 'start')) FROM bench_client;
 
--- Kind 1 (social work need): the assessment must start within 7 days.
+-- Kind 1 (social work need), states 6 ASSESSMENT_STARTED and 9 DECLINED.
 INSERT INTO referral.referrals (referral_id, kind, state, sender_org, sender_type, sender_person,
     recipient_org, recipient_type, municipality, reason_category, legal_basis,
     notifier_may_be_named, urgent, client_ref, received_on, deadline, deadline_kind, warning_on,
     clock_stopped_at, deadline_met, assessment_started_at, created_at, updated_at)
 SELECT referral_id, 1, CASE WHEN answered THEN 6 ELSE 9 END, 'kela', 'kela', 'bench-kela-officer',
-       'muni-743', 'municipality', '743', 1 + i % 8, 3, false, false, client_id,
-       opened::date, opened::date + 7, 'assessment_start', opened::date + 6,
-       opened + CASE WHEN answered THEN assess_days ELSE 10 END * interval '1 day',
-       answered AND assess_days <= 7,
-       CASE WHEN answered THEN opened + assess_days * interval '1 day' END,
-       opened, opened
-  FROM bench_client;
+       'muni-743', 'municipality', '743', 1 + i % 7, 3, false, false, client_id,
+       opened::date, deadline, 'assessment_start', warning_on, stopped, met,
+       CASE WHEN answered THEN stopped END, opened, stopped
+  FROM bench_notice;
 
+-- The history as the service writes it: each row is one event.
 INSERT INTO referral.referral_history (referral_id, operation, from_state, to_state,
-                                       actor_org, actor_person, actor_role, at)
+                                       actor_org, actor_person, actor_role, reason_code, at)
 SELECT referral_id, 'referral.submit_referral', 0, 1, 'kela', 'bench-kela-officer',
-       'ROLE_KELA_OFFICER', opened
-  FROM bench_client
+       'ROLE_KELA_OFFICER', '', opened
+  FROM bench_notice
 UNION ALL
 SELECT referral_id, 'referral.acknowledge_referral', 1, 2, 'muni-743', 'bench-worker',
-       'ROLE_SOCIAL_WORKER', opened + ack_days * interval '1 day'
-  FROM bench_client WHERE answered;
+       'ROLE_SOCIAL_WORKER', '', acknowledged_at
+  FROM bench_notice WHERE acknowledged
+UNION ALL
+SELECT referral_id, 'referral.deadline_warning', waiting_state, waiting_state, 'referral', '',
+       'ROLE_SERVICE', 'assessment_start', warned_at
+  FROM bench_notice WHERE warned
+UNION ALL
+SELECT referral_id, 'referral.deadline_breached', waiting_state, waiting_state, 'referral', '',
+       'ROLE_SERVICE', 'assessment_start', breached_at
+  FROM bench_notice WHERE breached
+UNION ALL
+SELECT referral_id, 'intake.assessment_started', waiting_state, 6, 'intake', '',
+       'ROLE_SERVICE', '', stopped
+  FROM bench_notice WHERE answered
+UNION ALL
+SELECT referral_id, 'referral.decline_referral', 1, 9, 'muni-743', 'bench-worker',
+       'ROLE_SOCIAL_WORKER', 'no_resources', stopped
+  FROM bench_notice WHERE NOT answered;
+
+INSERT INTO referral.deadline_notices (referral_id, deadline_kind, notice, deadline, sent_at)
+SELECT referral_id, 'assessment_start', 'warning', deadline, warned_at FROM bench_notice WHERE warned
+UNION ALL
+SELECT referral_id, 'assessment_start', 'breach', deadline, breached_at FROM bench_notice WHERE breached;
 
 INSERT INTO intake.case_referrals (case_id, referral_id, linked_at)
 SELECT case_id, referral_id, opened FROM bench_client;

@@ -8,6 +8,8 @@
 #   BENCH_STREAM_EVENTS=1000000, BENCH_STREAM_SUBSCRIBERS=50 (see bench_stream.c)
 #   BENCH_STREAM_PACED_RATE=4000   events/s of the second, paced stream run
 #   BENCH_REPORT_SIZES="10000 100000 1000000"   clients generated for the reports
+#   BENCH_REPORT_FOLD_MAX=100000   up to this many clients the notices' events are
+#                              appended and folded and the SLA report is timed
 #   BENCH_ONLY="submit memory stream report"    which parts to run
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,18 +74,37 @@ if wants stream; then
 fi
 
 if wants report; then
+    # The notices' events are appended as the referral service would have
+    # (bench_report_events), and the SLA report reads what the reporting
+    # consumer folded from them; past BENCH_REPORT_FOLD_MAX clients only
+    # the rows are made, and only the participants report (which reads
+    # intake's tables) is timed.
+    fold_max=${BENCH_REPORT_FOLD_MAX:-100000}
     say "report: removing earlier generated clients, then generating up to each size"
     "$psql" -q "$KUMPPANI_DB_ADMIN_CONNINFO" -f bench/report_clean.sql >/dev/null
+    # Working days by the services' own calendar (bench.calendar).
+    "$build/bench/bench_calendar" 2024-01-01 2027-12-31 \
+        | "$psql" -q "$KUMPPANI_DB_ADMIN_CONNINFO" -c '\copy bench.calendar FROM pstdin'
     made=0
+    folded=1
     for size in ${BENCH_REPORT_SIZES:-10000 100000 1000000}; do
         if (( size > made )); then
             "$psql" -q "$KUMPPANI_DB_ADMIN_CONNINFO" -v first=$(( made + 1 )) -v last="$size" \
                 -f bench/report_data.sql >/dev/null
+            if (( folded && size <= fold_max )); then
+                say "report: appending the events of notices $(( made + 1 ))-$size, waiting for the consumers"
+                emit "$("$build/bench/bench_report_events" $(( made + 1 )) "$size")"
+            elif (( folded )); then
+                folded=0
+                say "report: $size clients is past BENCH_REPORT_FOLD_MAX=$fold_max: no events, participants only"
+            fi
             made=$size
         fi
+        reports=()
+        (( folded )) || reports=(participants)
         while read -r line; do
             emit "$line"
-        done < <("$build/bench/bench_report" "$size")
+        done < <("$build/bench/bench_report" "$size" "${reports[@]}")
     done
 fi
 
