@@ -151,29 +151,48 @@ s_differ (const char *report, size_t row, size_t column, const char *published, 
     return false;
 }
 
-//  Participants: the report's first row is everyone ("all"), by gender
-//  and in total; the statement's groups add up to it.
+//  A column's index by name, -1 if the table has none.
+static int
+s_column (const Kumppani__V1__ReportTable *table, const char *name)
+{
+    for (size_t column = 0; column < table->n_columns; column++)
+        if (strcmp (table->columns [column], name) == 0)
+            return (int) column;
+    return -1;
+}
+
+//  Participants: the start block's row of everyone (dimension "all"), by
+//  gender and in total; the statement's groups add up to it.
 static bool
 s_participants_agree (const Kumppani__V1__ReportTable *table, PGresult *sql)
 {
-    static const char *const genders [] = { "woman", "man", "non_binary", "not_told" };
-    enum { FIRST_GENDER_COLUMN = 2, GENDERS = 4 };
+    static const char *const columns [] = { "woman", "man", "non_binary", "not_told", "total" };
+    enum { GENDERS = 4 };
     long long expected [GENDERS + 1] = { 0 };           //  per gender, then the total
     for (int row = 0; row < PQntuples (sql); row++) {
         long long people = atoll (PQgetvalue (sql, row, 5));
         for (int gender = 0; gender < GENDERS; gender++)
-            if (strcmp (PQgetvalue (sql, row, 0), genders [gender]) == 0)
+            if (strcmp (PQgetvalue (sql, row, 0), columns [gender]) == 0)
                 expected [gender] += people;
         expected [GENDERS] += people;
     }
-    if (table->n_rows == 0 || table->rows [0]->n_cells < FIRST_GENDER_COLUMN + GENDERS + 1)
-        return s_differ ("participants", 0, 0, NULL, "a row of everyone");
-    for (size_t column = 0; column <= GENDERS; column++) {
-        const char *published = s_cell (table, 0, FIRST_GENDER_COLUMN + column);
+    int dimension = s_column (table, "dimension"), snapshot = s_column (table, "snapshot");
+    size_t everyone = table->n_rows;
+    for (size_t row = 0; row < table->n_rows && everyone == table->n_rows && dimension >= 0; row++) {
+        const char *kind = s_cell (table, row, (size_t) dimension);
+        const char *block = snapshot >= 0 ? s_cell (table, row, (size_t) snapshot) : "start";
+        if (kind && block && strcmp (kind, "all") == 0 && strcmp (block, "start") == 0)
+            everyone = row;
+    }
+    if (everyone == table->n_rows)
+        return s_differ ("participants", 0, 0, NULL, "a start row of everyone");
+    for (size_t index = 0; index <= GENDERS; index++) {
+        int column = s_column (table, columns [index]);
+        const char *published = column >= 0 ? s_cell (table, everyone, (size_t) column) : NULL;
         char computed [24];
-        snprintf (computed, sizeof computed, "%lld", expected [column]);
+        snprintf (computed, sizeof computed, "%lld", expected [index]);
         if (published && strcmp (published, computed))
-            return s_differ ("participants", 0, FIRST_GENDER_COLUMN + column, published, computed);
+            return s_differ ("participants", everyone, (size_t) column, published, computed);
     }
     return true;
 }

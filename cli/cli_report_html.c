@@ -25,7 +25,7 @@ typedef struct {
 
 static const s_spec_t s_specs [] = {
     { "participants", "Participants (ESF)", "Participants by gender and age band",
-      "dimension", "age_band", { "category" }, { "woman", "man", "non_binary", "not_told" } },
+      "dimension", "age_band", { "snapshot", "category" }, { "woman", "man", "non_binary", "not_told" } },
     { "referral_sla", "Referral SLA", "Referral SLA by month: within the deadline and breaches",
       NULL, NULL, { "municipality", "month", "kind" }, { "within_deadline", "breaches" } },
     { "groups", "Group activities", "Visitors by month: attendances and anonymous headcounts",
