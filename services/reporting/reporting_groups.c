@@ -128,11 +128,9 @@ s_period (const s_activities_t *activities, int min_meetings, s_figures_t *perio
 int
 reporting_groups_report (kp_call_t *call, const reporting_scope_t *scope)
 {
-    const char *values [REPORTING_SCOPE_PARAMS];
-    reporting_scope_params (scope, values);
-    PGresult *result = kp_db_exec (call->db, "report_groups", REPORTING_SCOPE_PARAMS, values);
+    PGresult *result = reporting_scope_query (call, scope, "report_groups");
     if (!result)
-        return kp_call_db_fail (call);
+        return -1;
     int rc = -1, rows = PQntuples (result);
     reporting_table_t *table = reporting_table_new (scope, s_columns);
     s_line_t *block = calloc (1, sizeof (s_line_t)), *totals = calloc (1, sizeof (s_line_t));
@@ -187,8 +185,6 @@ reporting_groups_report (kp_call_t *call, const reporting_scope_t *scope)
     rc = reporting_table_reply (table, call);
 
 cleanup:
-    if (rc && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
-        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "reporting.internal", NULL, "report failed");
     reporting_table_destroy (&table);
     free (block);
     free (totals);

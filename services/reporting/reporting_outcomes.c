@@ -63,11 +63,9 @@ s_emit (reporting_table_t *table, const char *instrument, const char *item, cons
 int
 reporting_outcomes_report (kp_call_t *call, const reporting_scope_t *scope)
 {
-    const char *values [REPORTING_SCOPE_PARAMS];
-    reporting_scope_params (scope, values);
-    PGresult *result = kp_db_exec (call->db, "report_outcomes", REPORTING_SCOPE_PARAMS, values);
+    PGresult *result = reporting_scope_query (call, scope, "report_outcomes");
     if (!result)
-        return kp_call_db_fail (call);
+        return -1;
     int rc = -1, rows = PQntuples (result);
     reporting_table_t *table = reporting_table_new (scope, s_columns);
     s_item_lines_t lines = { .count = 0 };
@@ -102,8 +100,6 @@ reporting_outcomes_report (kp_call_t *call, const reporting_scope_t *scope)
     rc = reporting_table_reply (table, call);
 
 cleanup:
-    if (rc && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
-        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "reporting.internal", NULL, "report failed");
     reporting_table_destroy (&table);
     PQclear (result);
     return rc;

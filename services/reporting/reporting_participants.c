@@ -212,11 +212,9 @@ s_snapshot (reporting_table_t *table, const char *snapshot, s_counts_t *counts,
 int
 reporting_participants_report (kp_call_t *call, const reporting_scope_t *scope)
 {
-    const char *values [REPORTING_SCOPE_PARAMS];
-    reporting_scope_params (scope, values);
-    PGresult *result = kp_db_exec (call->db, "report_participants", REPORTING_SCOPE_PARAMS, values);
+    PGresult *result = reporting_scope_query (call, scope, "report_participants");
     if (!result)
-        return kp_call_db_fail (call);
+        return -1;
     int rc = -1;
     reporting_table_t *table = reporting_table_new (scope, s_columns);
     //  Municipalities: those of the project, else the scope's, else those
@@ -265,8 +263,6 @@ reporting_participants_report (kp_call_t *call, const reporting_scope_t *scope)
     rc = reporting_table_reply (table, call);
 
 cleanup:
-    if (rc && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
-        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "reporting.internal", NULL, "report failed");
     reporting_table_destroy (&table);
     free (counts);
     PQclear (result);

@@ -35,6 +35,17 @@ reporting_scope_params (const reporting_scope_t *scope, const char *values [REPO
     values [4] = scope->sender_org;
 }
 
+PGresult *
+reporting_scope_query (kp_call_t *call, const reporting_scope_t *scope, const char *statement)
+{
+    const char *values [REPORTING_SCOPE_PARAMS];
+    reporting_scope_params (scope, values);
+    PGresult *result = kp_db_exec (call->db, statement, REPORTING_SCOPE_PARAMS, values);
+    if (!result)
+        kp_call_db_fail (call);
+    return result;
+}
+
 static int
 s_invalid (kp_call_t *call, const char *code, const char *field, const char *message)
 {
@@ -97,5 +108,8 @@ reporting_report_run (kp_call_t *call)
     //  The run is audited before it is answered: a report read is a read.
     if (kp_call_audit (call, NULL, NULL, NULL, scope.report))
         return kp_call_db_fail (call);
-    return build (call, &scope);
+    //  A builder that failed without saying why ran out of memory or met
+    //  data it cannot tabulate: one answer for all of them.
+    int rc = build (call, &scope);
+    return rc;
 }

@@ -119,6 +119,9 @@ bool reporting_targets_metric_known (const char *metric);
 //  $1 period start, $2 period end, $3 municipality, $4 project, $5 sender.
 #define REPORTING_SCOPE_PARAMS 5
 void reporting_scope_params (const reporting_scope_t *scope, const char *values [REPORTING_SCOPE_PARAMS]);
+//  Runs a report statement that takes just the scope parameters; NULL with
+//  the call failed (db.error) when the database did.
+PGresult *reporting_scope_query (kp_call_t *call, const reporting_scope_t *scope, const char *statement);
 
 //  Handlers.
 int reporting_observation_submit (kp_call_t *call);

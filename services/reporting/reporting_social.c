@@ -12,11 +12,9 @@ static const char *const s_columns [] = { "theme", "area", "observations", "clie
 int
 reporting_social_report (kp_call_t *call, const reporting_scope_t *scope)
 {
-    const char *values [REPORTING_SCOPE_PARAMS];
-    reporting_scope_params (scope, values);
-    PGresult *result = kp_db_exec (call->db, "report_social", REPORTING_SCOPE_PARAMS, values);
+    PGresult *result = reporting_scope_query (call, scope, "report_social");
     if (!result)
-        return kp_call_db_fail (call);
+        return -1;
     int rc = -1, rows = PQntuples (result);
     int *column = calloc ((size_t) rows + 1, sizeof (int));
     reporting_table_t *table = reporting_table_new (scope, s_columns);
@@ -46,8 +44,6 @@ reporting_social_report (kp_call_t *call, const reporting_scope_t *scope)
     rc = reporting_table_reply (table, call);
 
 cleanup:
-    if (rc && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
-        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "reporting.internal", NULL, "report failed");
     reporting_table_destroy (&table);
     free (column);
     PQclear (result);

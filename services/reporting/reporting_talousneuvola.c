@@ -12,14 +12,6 @@ static const char *const s_columns [] = {
     "dimension", "category", "month", "sessions_held", "visits", "follow_ups", "staff", NULL
 };
 
-static PGresult *
-s_query (kp_call_t *call, const reporting_scope_t *scope, const char *statement)
-{
-    const char *values [REPORTING_SCOPE_PARAMS];
-    reporting_scope_params (scope, values);
-    return kp_db_exec (call->db, statement, REPORTING_SCOPE_PARAMS, values);
-}
-
 static int
 s_label (reporting_table_t *table, const char *dimension, const char *category, const char *month)
 {
@@ -67,13 +59,13 @@ cleanup:
 int
 reporting_talousneuvola_report (kp_call_t *call, const reporting_scope_t *scope)
 {
-    PGresult *visits = s_query (call, scope, "report_talousneuvola_visits");
-    PGresult *topics = visits ? s_query (call, scope, "report_talousneuvola_topics") : NULL;
-    PGresult *staffing = topics ? s_query (call, scope, "report_talousneuvola_staffing") : NULL;
+    PGresult *visits = reporting_scope_query (call, scope, "report_talousneuvola_visits");
+    PGresult *topics = visits ? reporting_scope_query (call, scope, "report_talousneuvola_topics") : NULL;
+    PGresult *staffing = topics ? reporting_scope_query (call, scope, "report_talousneuvola_staffing") : NULL;
     if (!staffing) {
         PQclear (visits);
         PQclear (topics);
-        return kp_call_db_fail (call);
+        return -1;
     }
     int rc = -1;
     reporting_table_t *table = reporting_table_new (scope, s_columns);
@@ -91,8 +83,6 @@ reporting_talousneuvola_report (kp_call_t *call, const reporting_scope_t *scope)
     rc = reporting_table_reply (table, call);
 
 cleanup:
-    if (rc && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
-        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "reporting.internal", NULL, "report failed");
     reporting_table_destroy (&table);
     PQclear (visits);
     PQclear (topics);

@@ -117,8 +117,6 @@ reporting_targets_report (kp_call_t *call, const reporting_scope_t *scope)
     rc = reporting_table_reply (table, call);
 
 cleanup:
-    if (rc && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
-        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "reporting.internal", NULL, "report failed");
     reporting_table_destroy (&table);
     PQclear (targets);
     return rc;
