@@ -1,5 +1,5 @@
 /*  intake_access — who may read or write a client's data, in one function.
-      municipality of the client's municipality:
+      the organiser of the client's municipality (kp_organiser_of):
           social worker, social instructor     read and write
           benefit processor                    read only
           (identifying by henkilötunnus: social workers and instructors only)
@@ -8,9 +8,13 @@
                                                consent for that organisation
                                                and scope discloses it and no
                                                ban forbids it; never a write
+    What a caller may not even read it is not told exists: the refusal is
+    the very reply an unknown id gets (intake_not_found). Only a caller who
+    may read the client but not do this hears FORBIDDEN.
     Every allowed read or write is audited with the client's pseudonymous id,
     and a disclosure names its basis and recipient (Act 703/2023). */
 #include "intake_server.h"
+#include "kp_organiser.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,8 +27,26 @@ s_forbidden (kp_call_t *call)
 }
 
 int
+intake_not_found (kp_call_t *call, intake_object_t object)
+{
+    switch (object) {
+        case INTAKE_CASE:
+            return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "intake.unknown_case",
+                                 NULL, "no such case");
+        case INTAKE_CONSENT:
+            return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "intake.unknown_consent",
+                                 NULL, "no such consent");
+        case INTAKE_CLIENT:
+            return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "intake.unknown_client",
+                                 NULL, "no such client");
+        default:
+            return s_forbidden (call);
+    }
+}
+
+int
 intake_access_check (kp_call_t *call, const char *client_id, const char *client_municipality,
-                     intake_access_t access, const char *scope,
+                     intake_access_t access, const char *scope, intake_object_t object,
                      const char **basis, const char **recipient)
 {
     const kp_identity_t *identity = call->identity;
@@ -32,31 +54,33 @@ intake_access_check (kp_call_t *call, const char *client_id, const char *client_
                                                    : KUMPPANI__V1__ROLE__ROLE_UNSPECIFIED;
     *basis = NULL;
     *recipient = NULL;
-    bool own_municipality = strcmp (identity->org_type, "municipality") == 0
-                         && *identity->municipality
-                         && strcmp (identity->municipality, client_municipality) == 0;
-    if (own_municipality) {
+    if (kp_organiser_of (identity, client_municipality)) {
         if (role == KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER
         ||  role == KUMPPANI__V1__ROLE__ROLE_SOCIAL_INSTRUCTOR)
             return 0;
-        if (role == KUMPPANI__V1__ROLE__ROLE_BENEFIT_PROCESSOR && access == INTAKE_READ)
-            return 0;
-        return s_forbidden (call);
+        if (role == KUMPPANI__V1__ROLE__ROLE_BENEFIT_PROCESSOR) {
+            if (access == INTAKE_READ)
+                return 0;
+            //  They may read this client: refusing the rest tells nothing.
+            return s_forbidden (call);
+        }
+        return intake_not_found (call, object);
     }
-    if (access != INTAKE_READ || !scope)
-        return s_forbidden (call);
-    //  A disclosure to another organisation: consent and no ban.
-    const char *values [] = { client_id, identity->org_id, scope };
-    PGresult *result = kp_db_exec (call->db, "disclosure_permitted", 3, values);
-    if (!result)
-        return kp_call_db_fail (call);
-    bool permitted = PQntuples (result) > 0;
-    PQclear (result);
-    if (!permitted)
-        return s_forbidden (call);
-    *basis = "consent";
-    *recipient = identity->org_id;
-    return 0;
+    if (access == INTAKE_READ && scope && client_id) {
+        //  A disclosure to another organisation: consent and no ban.
+        const char *values [] = { client_id, identity->org_id, scope };
+        PGresult *result = kp_db_exec (call->db, "disclosure_permitted", 3, values);
+        if (!result)
+            return kp_call_db_fail (call);
+        bool permitted = PQntuples (result) > 0;
+        PQclear (result);
+        if (permitted) {
+            *basis = "consent";
+            *recipient = identity->org_id;
+            return 0;
+        }
+    }
+    return intake_not_found (call, object);
 }
 
 int
@@ -73,8 +97,7 @@ intake_client_municipality (kp_call_t *call, const char *client_id, char *munici
         snprintf (municipality, size, "%s", PQgetvalue (result, 0, 0));
     PQclear (result);
     if (!found) {
-        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "intake.unknown_client",
-                      NULL, "no such client");
+        intake_not_found (call, INTAKE_CLIENT);
         return 1;
     }
     return 0;
@@ -82,13 +105,14 @@ intake_client_municipality (kp_call_t *call, const char *client_id, char *munici
 
 int
 intake_access_audit (kp_call_t *call, const char *client_id, intake_access_t access,
-                     const char *scope, const char *detail)
+                     const char *scope, intake_object_t object, const char *detail)
 {
     char municipality [16];
-    if (intake_client_municipality (call, client_id, municipality, sizeof municipality))
-        return -1;
+    int unknown = intake_client_municipality (call, client_id, municipality, sizeof municipality);
+    if (unknown)
+        return unknown < 0 || object == INTAKE_CLIENT ? -1 : intake_not_found (call, object);
     const char *basis, *recipient;
-    if (intake_access_check (call, client_id, municipality, access, scope, &basis, &recipient))
+    if (intake_access_check (call, client_id, municipality, access, scope, object, &basis, &recipient))
         return -1;
     if (kp_call_audit (call, client_id, basis, recipient, detail))
         return kp_call_db_fail (call);

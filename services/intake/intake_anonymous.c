@@ -44,15 +44,16 @@ intake_anonymous_record (kp_call_t *call)
         if (!kp_id_valid (body->client_id))
             return intake_invalid (call, "intake.client_id", "record_anonymous_contact.client_id",
                                    "the registered client the case is opened for");
+        char municipality [16];
+        const char *basis, *recipient;
+        if (intake_client_municipality (call, body->client_id, municipality, sizeof municipality)
+        ||  intake_access_check (call, body->client_id, municipality, INTAKE_WRITE, NULL, INTAKE_CLIENT,
+                                 &basis, &recipient))
+            return -1;
         if (!*body->responsible_worker || strlen (body->responsible_worker) > 200)
             return intake_invalid (call, "intake.responsible_worker",
                                    "record_anonymous_contact.responsible_worker",
                                    "the case needs a named responsible worker");
-        char municipality [16];
-        const char *basis, *recipient;
-        if (intake_client_municipality (call, body->client_id, municipality, sizeof municipality)
-        ||  intake_access_check (call, body->client_id, municipality, INTAKE_WRITE, NULL, &basis, &recipient))
-            return -1;
         kp_id_new (case_id);
         //  The visitor's consent is kept like any other consent, so it can
         //  be listed and withdrawn.

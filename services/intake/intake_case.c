@@ -207,8 +207,7 @@ intake_case_lock (kp_call_t *call, const char *case_id, const char *field, intak
         return kp_call_db_fail (call);
     if (PQntuples (result) == 0) {
         PQclear (result);
-        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "intake.unknown_case",
-                             NULL, "no such case");
+        return intake_not_found (call, INTAKE_CASE);
     }
     snprintf (row->case_id, sizeof row->case_id, "%s", case_id);
     snprintf (row->client_id, sizeof row->client_id, "%s", PQgetvalue (result, 0, 0));
@@ -217,7 +216,8 @@ intake_case_lock (kp_call_t *call, const char *case_id, const char *field, intak
               PQgetvalue (result, 0, access == INTAKE_READ ? 4 : 2));
     PQclear (result);
     const char *basis, *recipient;
-    if (intake_access_check (call, row->client_id, row->municipality, access, "case", &basis, &recipient))
+    if (intake_access_check (call, row->client_id, row->municipality, access, "case", INTAKE_CASE,
+                             &basis, &recipient))
         return -1;
     char audit_detail [128];
     snprintf (audit_detail, sizeof audit_detail, "case %s%s%s", case_id, detail ? " " : "", detail ? detail : "");
@@ -273,17 +273,20 @@ intake_case_open (kp_call_t *call)
     char channel [INTAKE_CODE_MAX];
     if (!kp_id_valid (body->client_id))
         return intake_invalid (call, "intake.client_id", "open_case.client_id", "a client id");
+    //  Whose client it is first: the rest of the body is checked only for
+    //  a caller who may see the client (the others learn nothing).
+    char municipality [16];
+    if (intake_client_municipality (call, body->client_id, municipality, sizeof municipality))
+        return -1;
+    const char *basis, *recipient;
+    if (intake_access_check (call, body->client_id, municipality, INTAKE_WRITE, NULL, INTAKE_CLIENT,
+                             &basis, &recipient))
+        return -1;
     if (!intake_code_of (&kumppani__v1__case_channel__descriptor, (int) body->channel, channel, sizeof channel))
         return intake_invalid (call, "intake.channel", "open_case.channel", "how the case came in");
     if (!*body->responsible_worker || !s_text_ok (body->responsible_worker, NAME_MAX_LEN))
         return intake_invalid (call, "intake.responsible_worker", "open_case.responsible_worker",
                                "the case needs a named responsible worker (omatyöntekijä)");
-    char municipality [16];
-    if (intake_client_municipality (call, body->client_id, municipality, sizeof municipality))
-        return -1;
-    const char *basis, *recipient;
-    if (intake_access_check (call, body->client_id, municipality, INTAKE_WRITE, NULL, &basis, &recipient))
-        return -1;
     char case_id [KP_ID_LEN + 1];
     kp_id_new (case_id);
     char detail [64];
@@ -318,6 +321,10 @@ intake_case_complete_assessment (kp_call_t *call)
     const Kumppani__V1__CompleteAssessment *body = call->request->complete_assessment;
     char field [96], domain [INTAKE_CODE_MAX];
     unsigned seen = 0;
+    intake_case_row_t row;
+    const intake_case_transition_t *next;
+    if (s_step (call, body->case_id, "complete_assessment.case_id", "complete_assessment", &row, &next))
+        return -1;
     for (size_t index = 0; index < body->n_survey; index++) {
         const Kumppani__V1__SurveyEntry *entry = body->survey [index];
         int value = (int) entry->domain;
@@ -338,10 +345,6 @@ intake_case_complete_assessment (kp_call_t *call)
     }
     if (!s_text_ok (body->summary, TEXT_MAX))
         return intake_invalid (call, "intake.summary", "complete_assessment.summary", "up to 4000 bytes");
-    intake_case_row_t row;
-    const intake_case_transition_t *next;
-    if (s_step (call, body->case_id, "complete_assessment.case_id", "complete_assessment", &row, &next))
-        return -1;
     for (size_t index = 0; index < body->n_survey; index++) {
         const Kumppani__V1__SurveyEntry *entry = body->survey [index];
         intake_code_of (&kumppani__v1__survey_domain__descriptor, (int) entry->domain, domain, sizeof domain);
@@ -449,8 +452,8 @@ intake_case_make_plan (kp_call_t *call)
     char review_date [11], *participants;
     intake_case_row_t row;
     const intake_case_transition_t *next;
-    if (s_plan (call, "make_plan", body->plan, review_date, &participants)
-    ||  s_step (call, body->case_id, "make_plan.case_id", "make_plan", &row, &next))
+    if (s_step (call, body->case_id, "make_plan.case_id", "make_plan", &row, &next)
+    ||  s_plan (call, "make_plan", body->plan, review_date, &participants))
         return -1;
     return s_store_plan (call, &row, next, body->plan, review_date, participants, "");
 }
@@ -460,13 +463,14 @@ intake_case_review_plan (kp_call_t *call)
 {
     const Kumppani__V1__ReviewPlan *body = call->request->review_plan;
     char review_date [11], *participants;
+    intake_case_row_t row;
+    const intake_case_transition_t *next;
+    if (s_step (call, body->case_id, "review_plan.case_id", "review_plan", &row, &next))
+        return -1;
     if (!*body->evaluation || !s_text_ok (body->evaluation, TEXT_MAX))
         return intake_invalid (call, "intake.evaluation", "review_plan.evaluation",
                                "the joint evaluation against the goals, up to 4000 bytes");
-    intake_case_row_t row;
-    const intake_case_transition_t *next;
-    if (s_plan (call, "review_plan", body->plan, review_date, &participants)
-    ||  s_step (call, body->case_id, "review_plan.case_id", "review_plan", &row, &next))
+    if (s_plan (call, "review_plan", body->plan, review_date, &participants))
         return -1;
     return s_store_plan (call, &row, next, body->plan, review_date, participants, body->evaluation);
 }
@@ -476,16 +480,16 @@ intake_case_close (kp_call_t *call)
 {
     const Kumppani__V1__CloseCase *body = call->request->close_case;
     char reason [INTAKE_CODE_MAX];
+    intake_case_row_t row;
+    const intake_case_transition_t *next;
+    if (s_step (call, body->case_id, "close_case.case_id", "close", &row, &next))
+        return -1;
     if (!intake_code_of (&kumppani__v1__closure_reason__descriptor, (int) body->reason, reason, sizeof reason)
     ||  !intake_case_fsm_is_closure_reason (reason))
         return intake_invalid (call, "intake.closure_reason", "close_case.reason", "why the case closes");
     if (!s_text_ok (body->final_evaluation, TEXT_MAX))
         return intake_invalid (call, "intake.final_evaluation", "close_case.final_evaluation",
                                "up to 4000 bytes");
-    intake_case_row_t row;
-    const intake_case_transition_t *next;
-    if (s_step (call, body->case_id, "close_case.case_id", "close", &row, &next))
-        return -1;
     const char *values [] = { row.case_id, reason, body->final_evaluation };
     PGresult *result = kp_db_exec (call->db, "case_close", 3, values);
     if (!result)

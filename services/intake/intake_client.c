@@ -1,11 +1,12 @@
 /*  intake_client — clients (asiakas): registration with an optional
     henkilötunnus (validated, stored only encrypted and as a keyed lookup
-    hash, so the same person registers once), attributes the work and ESF
+    hash, so the same person registers once with each organiser), attributes the work and ESF
     reporting need, lookup by pseudonymous id or, for entitled roles, by
     henkilötunnus. */
 #include "intake_server.h"
 #include "kp_calendar.h"
 #include "kp_ids.h"
+#include "kp_organiser.h"
 #include "kp_outbox.h"
 
 #include <ctype.h>
@@ -160,8 +161,10 @@ s_reply (kp_call_t *call, const char *client_id, bool existing)
     return 0;
 }
 
-//  The client with this henkilötunnus hash: 1 found (id and municipality
-//  set), 0 not found, -1 database error (call failed).
+//  The caller's own client with this henkilötunnus hash: 1 found (id and
+//  municipality set), 0 not found, -1 database error (call failed). The
+//  same person may be a client of several organisers (moved, or served by
+//  two): each has its own record, and the others' are never looked at.
 static int
 s_find_by_hash (kp_call_t *call, const uint8_t *hash, char *client_id, char *municipality)
 {
@@ -171,11 +174,13 @@ s_find_by_hash (kp_call_t *call, const uint8_t *hash, char *client_id, char *mun
     PGresult *result = kp_db_exec_params (call->db, "client_by_hash", 1, values, lengths, formats);
     if (!result)
         return kp_call_db_fail (call);
-    int found = PQntuples (result) > 0;
-    if (found) {
-        snprintf (client_id, KP_ID_LEN + 1, "%s", PQgetvalue (result, 0, 0));
-        snprintf (municipality, 16, "%s", PQgetvalue (result, 0, 1));
-    }
+    int found = 0;
+    for (int row = 0; row < PQntuples (result) && !found; row++)
+        if (kp_organiser_of (call->identity, PQgetvalue (result, row, 1))) {
+            snprintf (client_id, KP_ID_LEN + 1, "%s", PQgetvalue (result, row, 0));
+            snprintf (municipality, 16, "%s", PQgetvalue (result, row, 1));
+            found = 1;
+        }
     PQclear (result);
     return found;
 }
@@ -220,7 +225,12 @@ intake_client_register (kp_call_t *call)
     s_attributes_t attributes;
     if (s_attributes (call, "register_client", body->attributes, has_hetu ? date : NULL, &attributes))
         return -1;
+    //  Whether the caller may register here at all, before any lookup, so
+    //  that no answer depends on who else knows the person.
     const char *basis, *recipient;
+    if (intake_access_check (call, NULL, attributes.municipality, INTAKE_WRITE, NULL, INTAKE_NO_OBJECT,
+                             &basis, &recipient))
+        return -1;
     char client_id [KP_ID_LEN + 1], municipality [16];
     uint8_t hash [KP_HETU_HASH_BYTES];
     if (has_hetu) {
@@ -230,15 +240,16 @@ intake_client_register (kp_call_t *call)
             return -1;
         if (found) {
             //  The same person again: the existing client, not a duplicate.
-            if (intake_access_check (call, client_id, municipality, INTAKE_WRITE, NULL, &basis, &recipient))
+            if (intake_access_check (call, client_id, municipality, INTAKE_WRITE, NULL, INTAKE_CLIENT,
+                                     &basis, &recipient))
                 return -1;
             if (kp_call_audit (call, client_id, basis, recipient, "already registered"))
                 return kp_call_db_fail (call);
             return s_reply (call, client_id, true);
         }
+        //  Another organiser's client, or nobody's: a new record of the
+        //  caller's own, exactly as for a person never seen.
     }
-    if (intake_access_check (call, NULL, attributes.municipality, INTAKE_WRITE, NULL, &basis, &recipient))
-        return -1;
 
     kp_id_new (client_id);
     size_t box_size = 0;
@@ -274,7 +285,7 @@ intake_client_update (kp_call_t *call)
     const Kumppani__V1__UpdateClient *body = call->request->update_client;
     if (!kp_id_valid (body->client_id))
         return intake_invalid (call, "intake.client_id", "update_client.client_id", "a client id");
-    if (intake_access_audit (call, body->client_id, INTAKE_WRITE, NULL, "attributes"))
+    if (intake_access_audit (call, body->client_id, INTAKE_WRITE, NULL, INTAKE_CLIENT, "attributes"))
         return -1;
     s_attributes_t attributes;
     if (s_attributes (call, "update_client", body->attributes, NULL, &attributes))
@@ -283,7 +294,7 @@ intake_client_update (kp_call_t *call)
     //  the caller must be entitled in the new one too.
     const char *basis, *recipient;
     if (intake_access_check (call, body->client_id, attributes.municipality, INTAKE_WRITE, NULL,
-                             &basis, &recipient))
+                             INTAKE_NO_OBJECT, &basis, &recipient))
         return -1;
     const char *values [1 + ATTRIBUTE_COUNT] = { body->client_id };
     for (int index = 0; index < ATTRIBUTE_COUNT; index++)
@@ -301,7 +312,7 @@ intake_client_get (kp_call_t *call)
     const Kumppani__V1__GetClient *body = call->request->get_client;
     if (!kp_id_valid (body->client_id))
         return intake_invalid (call, "intake.client_id", "get_client.client_id", "a client id");
-    if (intake_access_audit (call, body->client_id, INTAKE_READ, "client", NULL))
+    if (intake_access_audit (call, body->client_id, INTAKE_READ, "client", INTAKE_CLIENT, NULL))
         return -1;
     return s_reply (call, body->client_id, true);
 }
@@ -315,7 +326,7 @@ intake_client_find_by_hetu (kp_call_t *call)
     const char *basis, *recipient;
     //  Whether this caller may identify anyone at all, before we look.
     if (intake_access_check (call, NULL, call->identity->municipality, INTAKE_IDENTIFY, NULL,
-                             &basis, &recipient)
+                             INTAKE_NO_OBJECT, &basis, &recipient)
     ||  s_hetu (call, body->hetu, "find_client_by_hetu.hetu", date))
         return -1;
     uint8_t hash [KP_HETU_HASH_BYTES];
@@ -324,10 +335,11 @@ intake_client_find_by_hetu (kp_call_t *call)
     if (found < 0)
         return -1;
     //  Someone registered elsewhere is not revealed: not found either way.
-    if (!found || strcmp (municipality, call->identity->municipality) != 0)
+    if (!found)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "intake.unknown_client",
                              NULL, "no client with that henkilötunnus");
-    if (intake_access_check (call, client_id, municipality, INTAKE_IDENTIFY, NULL, &basis, &recipient)
+    if (intake_access_check (call, client_id, municipality, INTAKE_IDENTIFY, NULL, INTAKE_CLIENT,
+                             &basis, &recipient)
     ||  kp_call_audit (call, client_id, basis, recipient, "found by henkilötunnus"))
         return call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK ? kp_call_db_fail (call) : -1;
     return s_reply (call, client_id, true);

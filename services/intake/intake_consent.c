@@ -47,6 +47,14 @@ intake_consent_record (kp_call_t *call)
     kp_date_t given;
     if (!kp_id_valid (body->client_id))
         return intake_invalid (call, "intake.client_id", "record_consent.client_id", "a client id");
+    //  Audited with the counterparty once the body is known good: the
+    //  access check comes first so a stranger learns nothing of the client.
+    char municipality [16];
+    const char *basis, *recipient;
+    if (intake_client_municipality (call, body->client_id, municipality, sizeof municipality)
+    ||  intake_access_check (call, body->client_id, municipality, INTAKE_WRITE, NULL, INTAKE_CLIENT,
+                             &basis, &recipient))
+        return -1;
     if (!intake_is_code (body->counterparty_org, ORG_MAX))
         return intake_invalid (call, "intake.counterparty_org", "record_consent.counterparty_org",
                                "the organisation id the consent is given to");
@@ -56,8 +64,8 @@ intake_consent_record (kp_call_t *call)
     if (*body->given_at && (kp_date_parse (body->given_at, &given) || given > kp_date_today ()))
         return intake_invalid (call, "intake.given_at", "record_consent.given_at",
                                "the day consent was given, not in the future");
-    if (intake_access_audit (call, body->client_id, INTAKE_WRITE, NULL, body->counterparty_org))
-        return -1;
+    if (kp_call_audit (call, body->client_id, basis, recipient, body->counterparty_org))
+        return kp_call_db_fail (call);
     char consent_id [KP_ID_LEN + 1];
     kp_id_new (consent_id);
     const char *values [] = { consent_id, body->client_id, body->counterparty_org, body->scope,
@@ -115,14 +123,14 @@ intake_consent_withdraw (kp_call_t *call)
         return kp_call_db_fail (call);
     if (PQntuples (row) == 0) {
         PQclear (row);
-        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "intake.unknown_consent",
-                             NULL, "no such consent");
+        return intake_not_found (call, INTAKE_CONSENT);
     }
     Kumppani__V1__Consent *consent = s_consent (call, body->consent_id, PQgetvalue (row, 0, 0),
                                                 PQgetvalue (row, 0, 1), PQgetvalue (row, 0, 2),
                                                 PQgetvalue (row, 0, 3), PQgetvalue (row, 0, 4));
     PQclear (row);
-    if (intake_access_audit (call, consent->client_id, INTAKE_WRITE, NULL, consent->counterparty_org))
+    if (intake_access_audit (call, consent->client_id, INTAKE_WRITE, NULL, INTAKE_CONSENT,
+                             consent->counterparty_org))
         return -1;
     if (*consent->withdrawn_at)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "intake.consent_withdrawn",
@@ -143,7 +151,7 @@ intake_consent_list (kp_call_t *call)
     const Kumppani__V1__ListConsents *body = call->request->list_consents;
     if (!kp_id_valid (body->client_id))
         return intake_invalid (call, "intake.client_id", "list_consents.client_id", "a client id");
-    if (intake_access_audit (call, body->client_id, INTAKE_READ, NULL, "consents"))
+    if (intake_access_audit (call, body->client_id, INTAKE_READ, NULL, INTAKE_CLIENT, "consents"))
         return -1;
     const char *values [] = { body->client_id };
     PGresult *consents = kp_db_exec (call->db, "consent_list", 1, values);
@@ -184,14 +192,14 @@ intake_consent_ban (kp_call_t *call)
     const Kumppani__V1__RecordDisclosureBan *body = call->request->record_disclosure_ban;
     if (!kp_id_valid (body->client_id))
         return intake_invalid (call, "intake.client_id", "record_disclosure_ban.client_id", "a client id");
+    if (intake_access_audit (call, body->client_id, INTAKE_WRITE, NULL, INTAKE_CLIENT, "disclosure ban"))
+        return -1;
     if (*body->counterparty_org && !intake_is_code (body->counterparty_org, ORG_MAX))
         return intake_invalid (call, "intake.counterparty_org", "record_disclosure_ban.counterparty_org",
                                "an organisation id, or empty for everyone");
     if (*body->scope && !intake_is_code (body->scope, SCOPE_MAX))
         return intake_invalid (call, "intake.scope", "record_disclosure_ban.scope",
                                "a scope, or empty for every scope");
-    if (intake_access_audit (call, body->client_id, INTAKE_WRITE, NULL, "disclosure ban"))
-        return -1;
     char ban_id [KP_ID_LEN + 1];
     kp_id_new (ban_id);
     const char *values [] = { ban_id, body->client_id, body->counterparty_org, body->scope,

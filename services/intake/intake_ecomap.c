@@ -15,6 +15,9 @@ intake_ecomap_add (kp_call_t *call)
     const Kumppani__V1__AddEcomapEntry *body = call->request->add_ecomap_entry;
     const Kumppani__V1__EcomapEntry *entry = body->entry;
     char kind [INTAKE_CODE_MAX], direction [INTAKE_CODE_MAX], role [INTAKE_CODE_MAX], strength [8];
+    intake_case_row_t row;
+    if (intake_case_lock (call, body->case_id, "add_ecomap_entry.case_id", INTAKE_WRITE, "ecomap", &row))
+        return -1;
     if (!entry)
         return intake_invalid (call, "intake.ecomap_entry", "add_ecomap_entry.entry", "the entry is missing");
     if (!intake_code_of (&kumppani__v1__ecomap_kind__descriptor, (int) entry->kind, kind, sizeof kind))
@@ -33,9 +36,6 @@ intake_ecomap_add (kp_call_t *call)
     if (!intake_code_of (&kumppani__v1__ecomap_role__descriptor, (int) entry->role, role, sizeof role))
         return intake_invalid (call, "intake.ecomap_role", "add_ecomap_entry.entry.role",
                                "a resource or a stressor");
-    intake_case_row_t row;
-    if (intake_case_lock (call, body->case_id, "add_ecomap_entry.case_id", INTAKE_WRITE, "ecomap", &row))
-        return -1;
     if (strcmp (row.state, "closed") == 0)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "intake.case_closed",
                              NULL, "the case is closed");

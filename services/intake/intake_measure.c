@@ -16,6 +16,9 @@ intake_measure_add (kp_call_t *call)
     const Kumppani__V1__AddMeasure *body = call->request->add_measure;
     const Kumppani__V1__Measure *measure = body->measure;
     char kind [INTAKE_CODE_MAX];
+    intake_case_row_t row;
+    if (intake_case_lock (call, body->case_id, "add_measure.case_id", INTAKE_WRITE, "measure", &row))
+        return -1;
     if (!measure)
         return intake_invalid (call, "intake.measure", "add_measure.measure", "the measure is missing");
     if (!intake_code_of (&kumppani__v1__measure_kind__descriptor, (int) measure->kind, kind, sizeof kind))
@@ -28,9 +31,6 @@ intake_measure_add (kp_call_t *call)
                                "each measure names its responsible person");
     if (strlen (measure->linked_ref) > 64)
         return intake_invalid (call, "intake.linked_ref", "add_measure.measure.linked_ref", "an id");
-    intake_case_row_t row;
-    if (intake_case_lock (call, body->case_id, "add_measure.case_id", INTAKE_WRITE, "measure", &row))
-        return -1;
     //  Measures belong to a plan: none before it, none after closure.
     if (strcmp (row.state, "plan_made") != 0 && strcmp (row.state, "reviewed") != 0)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "intake.no_plan",

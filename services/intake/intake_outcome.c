@@ -53,6 +53,10 @@ intake_outcome_record (kp_call_t *call)
 {
     const Kumppani__V1__RecordMeasurement *body = call->request->record_measurement;
     char timepoint [INTAKE_CODE_MAX], field [64], message [160];
+    //  The case first: only a caller who may see it hears about the body.
+    intake_case_row_t row;
+    if (intake_case_lock (call, body->case_id, "record_measurement.case_id", INTAKE_WRITE, "measurement", &row))
+        return -1;
     if (!intake_code_of (&kumppani__v1__timepoint__descriptor, (int) body->timepoint, timepoint, sizeof timepoint))
         return intake_invalid (call, "intake.timepoint", "record_measurement.timepoint",
                                "start, interim or end");
@@ -86,9 +90,7 @@ intake_outcome_record (kp_call_t *call)
             goto cleanup;
         }
     }
-    intake_case_row_t row;
-    if (intake_case_lock (call, body->case_id, "record_measurement.case_id", INTAKE_WRITE, "measurement", &row)
-    ||  s_measure_in_case (call, body->measure_id, row.case_id, "record_measurement.measure_id"))
+    if (s_measure_in_case (call, body->measure_id, row.case_id, "record_measurement.measure_id"))
         goto cleanup;
     char measurement_id [KP_ID_LEN + 1];
     kp_id_new (measurement_id);
@@ -130,13 +132,14 @@ int
 intake_outcome_change (kp_call_t *call)
 {
     const Kumppani__V1__GetOutcomeChange *body = call->request->get_outcome_change;
+    intake_case_row_t row;
+    if (intake_case_lock (call, body->case_id, "get_outcome_change.case_id", INTAKE_READ, "outcome", &row))
+        return -1;
     PGresult *items = s_items (call, body->instrument, "get_outcome_change.instrument");
     if (!items)
         return -1;
     PQclear (items);
-    intake_case_row_t row;
-    if (intake_case_lock (call, body->case_id, "get_outcome_change.case_id", INTAKE_READ, "outcome", &row)
-    ||  s_measure_in_case (call, body->measure_id, row.case_id, "get_outcome_change.measure_id"))
+    if (s_measure_in_case (call, body->measure_id, row.case_id, "get_outcome_change.measure_id"))
         return -1;
     const char *values [] = { row.case_id, body->measure_id, body->instrument };
     PGresult *result = kp_db_exec (call->db, "outcome_change", 3, values);

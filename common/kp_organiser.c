@@ -1,0 +1,15 @@
+/*  kp_organiser — see kp_organiser.h. One municipality per organiser until
+    counties come: the organisation is a municipality's social services and
+    its certificate names that municipality. */
+#include "kp_organiser.h"
+
+#include <string.h>
+
+bool
+kp_organiser_of (const kp_identity_t *org, const char *municipality)
+{
+    return org && municipality && *municipality
+        && strcmp (org->org_type, "municipality") == 0
+        && *org->municipality
+        && strcmp (org->municipality, municipality) == 0;
+}
