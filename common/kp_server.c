@@ -49,10 +49,11 @@ struct _kp_server_t {
     void *reload_arg;
     s_item_t *items;                //  one batch of received requests, reused
     kp_metrics_t *metrics;
-    //  Public keys (Z85) of the admitted certificates as of the last
-    //  (re)load. ZAP checks a key once, at the handshake; this set lets a
-    //  SIGHUP revoke a certificate whose connection is already open.
-    zhashx_t *admitted;
+    //  The admitted certificates as of the last (re)load, by public key:
+    //  every request's identity is looked up here. ZAP checks a key once,
+    //  at the handshake; this record also lets a SIGHUP revoke a
+    //  certificate whose connection is already open.
+    kp_admitted_t *admitted;
 };
 
 static volatile sig_atomic_t s_reload_requested = 0;
@@ -77,28 +78,15 @@ s_on_reload_check (zloop_t *loop, int timer_id, void *arg)
     return s_reload_requested ? -1 : 0;
 }
 
-//  Reads the public keys of every certificate in certs_dir, as zauth
-//  does, into a fresh set that replaces the old one. 0, or -1 if the
-//  directory cannot be read (the old set stays).
+//  Reads the admitted certificates into a fresh record that replaces the
+//  old one. 0, or -1 if the directory cannot be read (the old one stays).
 static int
 s_load_admitted (kp_server_t *self)
 {
-    zdir_t *dir = zdir_new (self->config->certs_dir, "-");
-    if (!dir) {
-        kp_error ("cannot read the admitted certificates in %s", self->config->certs_dir);
+    kp_admitted_t *admitted = kp_admitted_load (self->config->certs_dir);
+    if (!admitted)
         return -1;
-    }
-    zhashx_t *admitted = zhashx_new ();
-    zfile_t **files = zdir_flatten (dir);
-    for (size_t index = 0; files [index]; index++) {
-        zcert_t *cert = zcert_load (zfile_filename (files [index], NULL));
-        if (cert)
-            zhashx_insert (admitted, zcert_public_txt (cert), (void *) 1);
-        zcert_destroy (&cert);
-    }
-    zdir_flatten_free (&files);
-    zdir_destroy (&dir);
-    zhashx_destroy (&self->admitted);
+    kp_admitted_destroy (&self->admitted);
     self->admitted = admitted;
     return 0;
 }
@@ -198,7 +186,7 @@ kp_server_destroy (kp_server_t **self_p)
     kp_db_destroy (&self->db);
     free (self->items);
     kp_metrics_destroy (&self->metrics);
-    zhashx_destroy (&self->admitted);
+    kp_admitted_destroy (&self->admitted);
     free (self);
     *self_p = NULL;
 }
@@ -213,6 +201,12 @@ kp_db_t *
 kp_server_db (kp_server_t *self)
 {
     return self->db;
+}
+
+kp_admitted_t *
+kp_server_admitted (kp_server_t *self)
+{
+    return self ? self->admitted : NULL;
 }
 
 kp_metrics_t *
@@ -268,19 +262,20 @@ kp_server_run (kp_server_t *self)
 //  --------------------------------------------------------------------------
 //  Request handling
 
-static void
-s_identity_from_frame (zframe_t *frame, kp_identity_t *identity)
+//  The caller's identity: the server's record of the certificate whose
+//  key the handshake proved. User-Id is set by the ZAP reply, which libzmq
+//  lets no peer-sent property override; every other property may come
+//  from the peer and is never read. False for a key not (or no longer)
+//  admitted.
+static bool
+s_identity_of (kp_server_t *self, zframe_t *frame, kp_identity_t *identity)
 {
     memset (identity, 0, sizeof *identity);
-    const char *value;
-    if ((value = zframe_meta (frame, "org_id")))
-        snprintf (identity->org_id, sizeof identity->org_id, "%s", value);
-    if ((value = zframe_meta (frame, "org_type")))
-        snprintf (identity->org_type, sizeof identity->org_type, "%s", value);
-    if ((value = zframe_meta (frame, "municipality")))
-        snprintf (identity->municipality, sizeof identity->municipality, "%s", value);
-    if ((value = zframe_meta (frame, "User-Id")))
-        snprintf (identity->public_key, sizeof identity->public_key, "%s", value);
+    const kp_identity_t *admitted = kp_admitted_lookup (self->admitted, zframe_meta (frame, "User-Id"));
+    if (!admitted)
+        return false;
+    *identity = *admitted;
+    return true;
 }
 
 static const kp_route_t *
@@ -389,9 +384,9 @@ s_receive (kp_server_t *self, zmsg_t *msg, s_item_t *item)
         .server = self, .db = self->db, .service = self->service_ctx,
         .identity = &item->identity, .reply = &item->reply
     };
-    s_identity_from_frame (item->body, &item->identity);
+    bool admitted = s_identity_of (self, item->body, &item->identity);
     item->call.log.organisation = item->identity.org_id;
-    if (!zhashx_lookup (self->admitted, item->identity.public_key)) {
+    if (!admitted) {
         //  Revoked since the handshake: as unknown as a key never admitted.
         kp_log (KP_LOG_WARN, &item->call.log, "dropping a request from a revoked certificate");
         return false;

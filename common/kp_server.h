@@ -7,6 +7,7 @@
 #ifndef KP_SERVER_H
 #define KP_SERVER_H
 
+#include "kp_admitted.h"
 #include "kp_audit.h"
 #include "kp_config.h"
 #include "kp_db.h"
@@ -17,14 +18,6 @@
 #include <czmq.h>
 
 #define KP_VERSION_STRING "0.1.0"
-
-//  Who is calling, from the certificate admitted by zauth, never from the body.
-typedef struct {
-    char org_id [64];
-    char org_type [32];             //  kela, municipality, ngo, debt_counselling, …
-    char municipality [16];         //  municipality code, "" if not bound to one
-    char public_key [48];           //  Z85 CURVE key
-} kp_identity_t;
 
 typedef struct _kp_server_t kp_server_t;
 typedef struct _kp_call_t kp_call_t;
@@ -72,6 +65,8 @@ void kp_server_destroy (kp_server_t **self_p);
 //  The loop, for services that add their own readers and timers.
 zloop_t *kp_server_loop (kp_server_t *self);
 kp_db_t *kp_server_db (kp_server_t *self);
+//  The admitted certificates as of the last (re)load: who each key is.
+kp_admitted_t *kp_server_admitted (kp_server_t *self);
 //  This process's metrics (counted always, served when a port is set).
 kp_metrics_t *kp_server_metrics (kp_server_t *self);
 //  Serves until SIGTERM / SIGINT, then drains: no new requests are read,

@@ -29,6 +29,7 @@ struct _stream_relay_t {
     kp_metrics_t *metrics;
     zcert_t *cert;                  //  the stream's own, for rebinding
     const kp_config_t *config;
+    kp_server_t *server;            //  whose record of admitted certificates names subscribers
 };
 
 static int s_on_notify (zloop_t *loop, zmq_pollitem_t *item, void *arg);
@@ -164,14 +165,13 @@ s_on_subscription (zloop_t *loop, zsock_t *reader, void *arg)
     size_t size = zframe_size (frame);
     const char *data = (const char *) zframe_data (frame);
     if (size >= 1 && (data [0] == 0 || data [0] == 1) && size - 1 <= 64) {
+        //  Who subscribes is the server's record of the proven key, never
+        //  a property the peer could have sent in its handshake.
         kp_identity_t identity = { { 0 } };
-        const char *value;
-        if ((value = zframe_meta (frame, "org_id")))
-            snprintf (identity.org_id, sizeof identity.org_id, "%s", value);
-        if ((value = zframe_meta (frame, "org_type")))
-            snprintf (identity.org_type, sizeof identity.org_type, "%s", value);
-        if ((value = zframe_meta (frame, "municipality")))
-            snprintf (identity.municipality, sizeof identity.municipality, "%s", value);
+        const kp_identity_t *admitted = kp_admitted_lookup (kp_server_admitted (self->server),
+                                                            zframe_meta (frame, "User-Id"));
+        if (admitted)
+            identity = *admitted;
         stream_scopes_t scopes;
         int count = stream_scope_of_subscriber (&identity, scopes);
         snprintf (scopes [count++], STREAM_SCOPE_LEN, "%s", STREAM_SCOPE_PUBLIC);
@@ -246,6 +246,7 @@ stream_relay_new (kp_server_t *server, const kp_config_t *config)
     if (!self)
         return NULL;
     self->fd = -1;
+    self->server = server;
     self->loop = kp_server_loop (server);
     self->metrics = kp_server_metrics (server);
     char *conninfo = kp_config_db_conninfo (config);
