@@ -13,3 +13,10 @@ kp_organiser_of (const kp_identity_t *org, const char *municipality)
         && *org->municipality
         && strcmp (org->municipality, municipality) == 0;
 }
+
+bool
+kp_organiser_is (kp_admitted_t *admitted, const char *org_id, const char *municipality)
+{
+    return admitted && org_id && *org_id
+        && kp_organiser_of (kp_admitted_find_org (admitted, org_id), municipality);
+}

@@ -20,6 +20,7 @@ intake_new (kp_server_t *server, const kp_config_t *config)
     if (!self)
         return NULL;
     self->config = config;
+    self->server = server;
     self->db = kp_server_db (server);
     self->loop = kp_server_loop (server);
     self->keys = config->hetu_key_file ? kp_hetu_keys_load (config->hetu_key_file) : NULL;

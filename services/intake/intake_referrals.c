@@ -5,10 +5,16 @@
     service's view (via intake.referral_source); the henkilötunnus box and
     hash are copied as they are, both services holding the same keys.
     Idempotent: case_referrals.referral_id is unique, so a redelivered
-    event finds its case and does nothing. */
+    event finds its case and does nothing.
+    The recipient must organise the referral's municipality (the referral
+    service refuses other notices; this holds for older ones too), and
+    only a client of the recipient's own is linked: the same person known
+    to another organiser gets a new record here, and the case never shows
+    that the other record exists. */
 #include "intake_server.h"
 #include "kp_audit.h"
 #include "kp_ids.h"
+#include "kp_organiser.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -30,7 +36,7 @@ int
 intake_referrals_handle (kp_db_t *db, const Kumppani__V1__Event *event, void *arg,
                          char *error, size_t error_size)
 {
-    (void) arg;
+    intake_t *self = arg;
     const Kumppani__V1__ReferralEvent *referral = event->referral;
     if (strcmp (event->topic, "referral.received") != 0)
         return 0;
@@ -65,10 +71,25 @@ intake_referrals_handle (kp_db_t *db, const Kumppani__V1__Event *event, void *ar
         snprintf (error, error_size, "referral %s names no municipality", referral->referral_id);
         return -2;
     }
+    //  Looked up now, not cached: a SIGHUP may have reloaded the set.
+    const kp_identity_t *recipient = kp_admitted_find_org (kp_server_admitted (self->server),
+                                                           referral->recipient_org);
+    if (!kp_organiser_of (recipient, municipality)) {
+        snprintf (error, error_size, "referral %s: %.64s does not organise municipality %s",
+                  referral->referral_id, referral->recipient_org, municipality);
+        return -2;
+    }
 
+    //  The recipient's own client by henkilötunnus (or by client ref);
+    //  another organiser's is passed over as if it were not there.
     char client_id [KP_ID_LEN + 1] = "";
-    if (s_text (db, "referral_client", 1, id, client_id, sizeof client_id))
+    PGresult *candidates = kp_db_exec (db, "referral_client", 1, id);
+    if (!candidates)
         return -1;
+    for (int row = 0; row < PQntuples (candidates) && !*client_id; row++)
+        if (kp_organiser_of (recipient, PQgetvalue (candidates, row, 1)))
+            snprintf (client_id, sizeof client_id, "%s", PQgetvalue (candidates, row, 0));
+    PQclear (candidates);
     if (!*client_id) {
         kp_id_new (client_id);
         const char *values [] = { referral->referral_id, client_id };

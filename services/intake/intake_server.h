@@ -16,6 +16,7 @@ extern const kp_stmt_t intake_statements [];
 //  review timer share. One loop, so no locking.
 typedef struct {
     const kp_config_t *config;
+    kp_server_t *server;            //  for the admitted certificates (kp_organiser)
     kp_db_t *db;                    //  the server's connection
     zloop_t *loop;
     kp_hetu_keys_t *keys;           //  henkilötunnus encryption and lookup hash

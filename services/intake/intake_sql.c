@@ -11,7 +11,8 @@
 const kp_stmt_t intake_statements [] = {
     //  Clients
     { "client_by_hash",
-      "SELECT client_id, municipality FROM intake.clients WHERE hetu_hash = $1::bytea" },
+      "SELECT client_id, municipality FROM intake.clients WHERE hetu_hash = $1::bytea"
+      " ORDER BY created_at, client_id" },
     { "client_insert",
       "INSERT INTO intake.clients (client_id, hetu_hash, hetu_box, municipality, birth_date, birth_year,"
       " gender, language, labour_market_status, education_level, living_alone, foreign_background,"
@@ -19,7 +20,7 @@ const kp_stmt_t intake_statements [] = {
       " VALUES ($1::text, $2::bytea, $3::bytea, $4::text, $5::date, $6::int4, $7::intake.gender, $8::text,"
       " $9::intake.labour_market_status, $10::intake.education_level, $11::intake.answer,"
       " $12::intake.answer, $13::intake.answer, $14::intake.answer, $15::intake.answer, $16::text)"
-      " ON CONFLICT (hetu_hash) DO NOTHING RETURNING client_id" },
+      " ON CONFLICT (municipality, hetu_hash) DO NOTHING RETURNING client_id" },
     { "client_update",
       "UPDATE intake.clients SET municipality = $2::text, birth_date = $3::date, birth_year = $4::int4,"
       " gender = $5::intake.gender, language = $6::text, labour_market_status = $7::intake.labour_market_status,"
@@ -171,10 +172,12 @@ const kp_stmt_t intake_statements [] = {
     { "referral_source",
       "SELECT municipality, coalesce(client_ref, ''), coalesce(sender_type, ''), hetu_hash IS NOT NULL"
       " FROM intake.referral_source ($1::text)" },
+    //  Every client the referral could mean, best match first; the
+    //  consumer takes the first the recipient organises (kp_organiser).
     { "referral_client",
-      "SELECT c.client_id FROM intake.referral_source ($1::text) r JOIN intake.clients c"
+      "SELECT c.client_id, c.municipality FROM intake.referral_source ($1::text) r JOIN intake.clients c"
       " ON c.hetu_hash = r.hetu_hash OR c.client_id = r.client_ref"
-      " ORDER BY (c.hetu_hash = r.hetu_hash) DESC NULLS LAST LIMIT 1" },
+      " ORDER BY (c.hetu_hash = r.hetu_hash) DESC NULLS LAST, c.created_at, c.client_id LIMIT 64" },
     { "referral_client_insert",
       "INSERT INTO intake.clients (client_id, hetu_hash, hetu_box, municipality, created_by_org)"
       " SELECT $2::text, r.hetu_hash, r.hetu_box, r.municipality, coalesce(r.sender_org, '')"

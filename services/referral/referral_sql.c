@@ -60,6 +60,8 @@ const kp_stmt_t referral_statements [] = {
       " kp.append_event ($40::text, $41::text, to_timestamp ($42::int8 / 1e6), $43::text, $44::text,"
       "   $45::text, $46::bytea)"
       " FROM inserted" },
+    //  Only on a refusal: whether the code names a municipality at all.
+    { "referral_municipality_known", "SELECT 1 FROM kp.municipalities WHERE code = $1::text" },
     { "referral_load",
       "SELECT " REFERRAL_RULE_COLUMNS " FROM referral.referrals WHERE referral_id = $1::text" },
     { "referral_load_locked",

@@ -4,6 +4,7 @@
     the statutory clock, and emits referral.received (no identity in it). */
 #include "referral_server.h"
 #include "referral_deadline.h"
+#include "kp_organiser.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -138,12 +139,36 @@ s_validate (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
     return 0;
 }
 
+//  A referral to social services goes to the organiser of the client's
+//  municipality, as the server's own record of admitted certificates
+//  knows it; anything else would open a case, and publish, in a
+//  municipality the recipient does not serve. 0 when it does.
+static int
+s_check_organiser (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
+{
+    if (strcmp (body->recipient_type, "municipality") != 0
+    ||  kp_organiser_is (kp_server_admitted (call->server), body->recipient_org, body->municipality))
+        return 0;
+    //  An unknown code is the sender's first mistake: say that one.
+    const char *values [] = { body->municipality };
+    PGresult *result = kp_db_exec (call->db, "referral_municipality_known", 1, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    bool known = PQntuples (result) > 0;
+    PQclear (result);
+    if (!known)
+        return s_invalid (call, "referral.unknown_municipality", "submit_referral.municipality",
+                          "no municipality has this code");
+    return s_invalid (call, "referral.recipient_not_organiser", "submit_referral.recipient_org",
+                      "the recipient does not organise social services in this municipality");
+}
+
 int
 referral_submit (kp_call_t *call)
 {
     const Kumppani__V1__SubmitReferral *body = call->request->submit_referral;
     referral_context_t *context = call->service;
-    if (s_validate (call, body))
+    if (s_validate (call, body) || s_check_organiser (call, body))
         return -1;
 
     bool transfer = body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_APPLICATION_TRANSFER;
