@@ -4,6 +4,7 @@
     activity (its organiser, co-organisers and facilitating organisations)
     is decided by groups_activity_load from the activity's own rows. */
 #include "groups_server.h"
+#include "kp_organiser.h"
 
 #include <string.h>
 
@@ -17,7 +18,7 @@ groups_access_may_create (const kp_identity_t *who, const char *municipality)
 {
     if (!kp_org_type_in (who->org_type, GROUPS_ORGANISERS))
         return false;
-    return strcmp (who->org_type, "municipality") != 0 || strcmp (who->municipality, municipality) == 0;
+    return strcmp (who->org_type, "municipality") != 0 || kp_organiser_of (who, municipality);
 }
 
 //  Its own organisations see an activity; so does the municipality it
@@ -26,9 +27,7 @@ groups_access_may_create (const kp_identity_t *who, const char *municipality)
 bool
 groups_access_may_see (const kp_identity_t *who, const groups_activity_t *activity)
 {
-    return activity->caller_manages
-        || (strcmp (who->org_type, "municipality") == 0
-            && strcmp (who->municipality, activity->municipality) == 0);
+    return activity->caller_manages || kp_organiser_of (who, activity->municipality);
 }
 
 //  A municipality's social workers see the participation of the clients
@@ -36,6 +35,5 @@ groups_access_may_see (const kp_identity_t *who, const groups_activity_t *activi
 bool
 groups_access_sees_client (const kp_identity_t *who, const char *client_municipality)
 {
-    return strcmp (who->org_type, "municipality") == 0
-        && *who->municipality && strcmp (who->municipality, client_municipality) == 0;
+    return kp_organiser_of (who, client_municipality);
 }

@@ -21,6 +21,9 @@ typedef struct {
     const char *statement;
     int nvalues;
     const char *values [3];
+    //  what the handler found wrong with the rest of its body, told only
+    //  to a caller who may see the referral (code NULL: nothing wrong)
+    const char *invalid_code, *invalid_field, *invalid_message;
 } s_step_t;
 
 static char *
@@ -44,19 +47,23 @@ s_is_code (const char *text)
     return true;
 }
 
+//  Notes what is wrong with the body for s_step to tell, after access.
+static void
+s_invalid (s_step_t *step, const char *code, const char *field, const char *message)
+{
+    step->invalid_code = code;
+    step->invalid_field = field;
+    step->invalid_message = message;
+}
+
+//  The referral first, then the body: who may not see the referral gets
+//  the reply an unknown id gets, whatever else the body holds.
 static int
 s_step (kp_call_t *call, const s_step_t *step)
 {
     if (!kp_id_valid (step->referral_id))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.bad_id",
                              s_path (call, step->body, "referral_id"), "a referral id (26 characters)");
-    if ((step->reason_required || *step->reason_code) && !s_is_code (step->reason_code))
-        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.bad_reason_code",
-                             s_path (call, step->body, "reason_code"), "1-64 of a-z 0-9 _");
-    if (strlen (step->note) > REFERRAL_NOTE_MAX)
-        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.note_too_long",
-                             s_path (call, step->body, "note"), "at most 2000 bytes of note");
-
     referral_t referral;
     int found = referral_record_load (call->db, step->referral_id, true, &referral);
     if (found < 0)
@@ -68,6 +75,15 @@ s_step (kp_call_t *call, const s_step_t *step)
     if (!referral_access_is_recipient (call->identity, &referral))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "referral.forbidden",
                              NULL, "only the receiving organisation may do this");
+    if (step->invalid_code)
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, step->invalid_code,
+                             step->invalid_field, step->invalid_message);
+    if ((step->reason_required || *step->reason_code) && !s_is_code (step->reason_code))
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.bad_reason_code",
+                             s_path (call, step->body, "reason_code"), "1-64 of a-z 0-9 _");
+    if (strlen (step->note) > REFERRAL_NOTE_MAX)
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.note_too_long",
+                             s_path (call, step->body, "note"), "at most 2000 bytes of note");
     if (step->discloses && !referral_access_disclosure_allowed (&referral))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "referral.consent_withdrawn",
                              NULL, "the client withdrew the consent this referral rests on");
@@ -121,11 +137,11 @@ referral_assign (kp_call_t *call)
 {
     const Kumppani__V1__AssignReferral *body = call->request->assign_referral;
     size_t len = strlen (body->worker_id);
-    if (len == 0 || len > 64)
-        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.worker_required",
-                             "assign_referral.worker_id", "the responsible worker's id (1-64 bytes)");
     s_step_t step = { "assign_referral", body->referral_id, REFERRAL_OP_ASSIGN, "", false, body->note,
                       false, "referral_set_worker", 1, { body->worker_id } };
+    if (len == 0 || len > 64)
+        s_invalid (&step, "referral.worker_required", "assign_referral.worker_id",
+                   "the responsible worker's id (1-64 bytes)");
     return s_step (call, &step);
 }
 
@@ -134,13 +150,12 @@ referral_update_status (kp_call_t *call)
 {
     const Kumppani__V1__UpdateReferralStatus *body = call->request->update_referral_status;
     int op = referral_fsm_status_op (body->status);
-    if (op < 0)
-        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.bad_status",
-                             "update_referral_status.status",
-                             "client contacted, assessment booked / started / completed, unreachable,"
-                             " no need or transferred");
     s_step_t step = { "update_referral_status", body->referral_id, (referral_op_t) op,
                       body->reason_code, false, body->note };
+    if (op < 0)
+        s_invalid (&step, "referral.bad_status", "update_referral_status.status",
+                   "client contacted, assessment booked / started / completed, unreachable,"
+                   " no need or transferred");
     return s_step (call, &step);
 }
 
@@ -165,12 +180,12 @@ int
 referral_record_outcome (kp_call_t *call)
 {
     const Kumppani__V1__RecordReferralOutcome *body = call->request->record_referral_outcome;
-    if (!s_is_code (body->outcome_code))
-        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.bad_outcome_code",
-                             "record_referral_outcome.outcome_code", "1-64 of a-z 0-9 _");
     s_step_t step = { "record_referral_outcome", body->referral_id, REFERRAL_OP_RECORD_OUTCOME,
                       body->outcome_code, false, body->note, true,
                       "referral_set_outcome", 1, { body->outcome_code } };
+    if (!s_is_code (body->outcome_code))
+        s_invalid (&step, "referral.bad_outcome_code", "record_referral_outcome.outcome_code",
+                   "1-64 of a-z 0-9 _");
     return s_step (call, &step);
 }
 
@@ -179,11 +194,10 @@ referral_give_statement (kp_call_t *call)
 {
     const Kumppani__V1__GiveStatement *body = call->request->give_statement;
     size_t len = strlen (body->statement);
-    if (len == 0 || len > REFERRAL_STATEMENT_MAX)
-        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.bad_statement",
-                             "give_statement.statement", "1-4000 bytes of statement");
     s_step_t step = { "give_statement", body->referral_id, REFERRAL_OP_GIVE_STATEMENT, "", false, "",
                       true, "referral_set_statement", 1, { body->statement } };
+    if (len == 0 || len > REFERRAL_STATEMENT_MAX)
+        s_invalid (&step, "referral.bad_statement", "give_statement.statement", "1-4000 bytes of statement");
     return s_step (call, &step);
 }
 
@@ -191,18 +205,19 @@ int
 referral_record_decision (kp_call_t *call)
 {
     const Kumppani__V1__RecordApplicationDecision *body = call->request->record_application_decision;
-    if (body->decision <= KUMPPANI__V1__APPLICATION_DECISION__APPLICATION_DECISION_UNSPECIFIED
-    ||  body->decision > KUMPPANI__V1__APPLICATION_DECISION__APPLICATION_DECISION_REJECTED)
-        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.bad_decision",
-                             "record_application_decision.decision", "granted, partly granted or rejected");
-    size_t len = strlen (body->decision_id);
-    if (len == 0 || len > 64)
-        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.decision_id_required",
-                             "record_application_decision.decision_id", "the decision's id (1-64 bytes)");
     char decision [8];
     snprintf (decision, sizeof decision, "%d", (int) body->decision);
     s_step_t step = { "record_application_decision", body->referral_id, REFERRAL_OP_RECORD_DECISION,
                       "", false, body->note, true,
                       "referral_set_decision", 2, { decision, body->decision_id } };
+    size_t len = strlen (body->decision_id);
+    if (body->decision <= KUMPPANI__V1__APPLICATION_DECISION__APPLICATION_DECISION_UNSPECIFIED
+    ||  body->decision > KUMPPANI__V1__APPLICATION_DECISION__APPLICATION_DECISION_REJECTED)
+        s_invalid (&step, "referral.bad_decision", "record_application_decision.decision",
+                   "granted, partly granted or rejected");
+    else
+    if (len == 0 || len > 64)
+        s_invalid (&step, "referral.decision_id_required", "record_application_decision.decision_id",
+                   "the decision's id (1-64 bytes)");
     return s_step (call, &step);
 }
