@@ -11,7 +11,8 @@
              validation is tested in each service's suite.
       FORB   FORBIDDEN: authenticated, but this organisation may not.
       HIDDEN NOT_FOUND for something that exists: the caller is no party
-             to it and is not even told it exists (referral_access.c).
+             to it and is not even told it exists (referral_access.c,
+             intake_access.c).
       UNAUTH UNAUTHENTICATED: admitted key whose certificate names no
              organisation.
       DENY   no answer at all: the key is not admitted, the CURVE handshake
@@ -20,10 +21,12 @@
     Rows marked OWN_CLIENT carry the id of a client that muni-743 (the
     client's own municipality) registered: there the second half of the
     rule, per client, answers (intake_access.c): another municipality,
-    Kela or an NGO without a consent is FORBIDDEN. (Only the operations
-    that check access before the rest of the body can be targeted this
-    way; record_consent and open_case validate their body first, so an
-    empty one is INVALID for everybody the route lets in.) Rows marked
+    Kela or an NGO without a consent is not told the client exists
+    (HIDDEN, the very reply an unknown id gets). (Only operations whose
+    empty body is complete can be targeted this way; record_consent and
+    open_case check access first too, but an empty body is INVALID for
+    the client's own municipality; test_trust_boundary.c covers them.)
+    Rows marked
     OWN_REFERRAL carry the id of Kela's notice to muni-743: only those two
     parties learn that it exists.
 
@@ -69,13 +72,14 @@ static const kpt_authz_row_t kpt_authz_matrix [] = {
 //    service     operation                       target        role      kela    muni743 muni091 debt    ngo     integr  oper    unknown nometa
     { "intake",   "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
     { "intake",   "register_client",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "update_client",                OWN_CLIENT,   WORKER, { FORB,   ALLOW,  FORB,   FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "get_client",                   OWN_CLIENT,   WORKER, { FORB,   ALLOW,  FORB,   FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "update_client",                OWN_CLIENT,   WORKER, { FORB,   ALLOW,  HIDDEN, FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    //  Route open to all: without a consent the client does not exist for them.
+    { "intake",   "get_client",                   OWN_CLIENT,   WORKER, { HIDDEN, ALLOW,  HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DENY,   UNAUTH } },
     { "intake",   "find_client_by_hetu",          EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "record_consent",               EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "withdraw_consent",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "list_consents",                OWN_CLIENT,   WORKER, { FORB,   ALLOW,  FORB,   FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "record_disclosure_ban",        OWN_CLIENT,   WORKER, { FORB,   ALLOW,  FORB,   FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "list_consents",                OWN_CLIENT,   WORKER, { FORB,   ALLOW,  HIDDEN, FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "record_disclosure_ban",        OWN_CLIENT,   WORKER, { FORB,   ALLOW,  HIDDEN, FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "open_case",                    EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "start_assessment",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     { "intake",   "complete_assessment",          EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
