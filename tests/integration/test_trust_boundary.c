@@ -35,7 +35,8 @@ static Kumppani__V1__Role
 s_role (const char *org)
 {
     return strcmp (org, "kela") == 0 ? KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER
-         : strncmp (org, "ngo-", 4) == 0 ? KUMPPANI__V1__ROLE__ROLE_NGO_WORKER : WORKER;
+         : strncmp (org, "ngo-", 4) == 0 ? KUMPPANI__V1__ROLE__ROLE_NGO_WORKER
+         : strncmp (org, "debt-", 5) == 0 ? KUMPPANI__V1__ROLE__ROLE_DEBT_COUNSELLOR : WORKER;
 }
 
 //  Sets body's field name from text: strings as they are, enums, bools
@@ -122,10 +123,11 @@ typedef struct {
 } s_probe_t;
 
 static const s_probe_t s_probes [] = {
-    //  intake: a client of 743, its case and its consent, asked for by 091
+    //  intake: a client of 743, its case and its consent (to ngo-743, who
+    //  may therefore read it), asked for by 091 and by others without one
     { "intake", "muni-091", "get_client",            "client_id",  "client",  "" },
     { "intake", "kela",     "get_client",            "client_id",  "client",  "" },
-    { "intake", "ngo-743",  "get_client",            "client_id",  "client",  "" },
+    { "intake", "debt-743", "get_client",            "client_id",  "client",  "" },
     { "intake", "muni-091", "update_client",         "client_id",  "client",  "" },
     { "intake", "muni-091", "list_consents",         "client_id",  "client",  "" },
     { "intake", "muni-091", "record_disclosure_ban", "client_id",  "client",  "" },
