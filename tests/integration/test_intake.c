@@ -807,7 +807,8 @@ Test (intake, every_other_organisation_is_refused)
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.audit_log WHERE client_ref = $1 AND actor_org = 'ngo-743'"
                               " AND basis = 'consent' AND recipient_org = 'ngo-743'", client_id), 1);
     reply = s_call (ngo, ROLE (NGO_WORKER), BODY (GET_CASE), &get_case);
-    s_expect (reply, STATUS (FORBIDDEN), NULL, NULL);        //  the consent's scope is the client only
+    //  The consent's scope is the client only: the case is not there for it.
+    s_expect (reply, STATUS (NOT_FOUND), "intake.unknown_case", NULL);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.disclosure_permissions WHERE client_id = $1"
                               " AND counterparty_org = 'ngo-743' AND active AND NOT banned", client_id), 1);
@@ -817,7 +818,7 @@ Test (intake, every_other_organisation_is_refused)
     s_expect (reply, STATUS (OK), NULL, NULL);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     reply = s_call (ngo, ROLE (NGO_WORKER), BODY (GET_CLIENT), &get);
-    s_expect (reply, STATUS (FORBIDDEN), NULL, NULL);
+    s_expect (reply, STATUS (NOT_FOUND), "intake.unknown_client", NULL);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     kp_client_destroy (&ngo);
     kp_client_destroy (&muni);
