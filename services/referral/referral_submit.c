@@ -1,6 +1,7 @@
 /*  referral_submit — a new referral: Kela's four notices, §35 notices
-    and partner referrals. Validates everything a receiver relies on,
-    keeps the henkilötunnus only encrypted with a keyed lookup hash, starts
+    and partner referrals. Validates everything a receiver relies on
+    (one addressed to social services goes to the organiser of the
+    municipality it names: kp_organiser), keeps the henkilötunnus only encrypted with a keyed lookup hash, starts
     the statutory clock, and emits referral.received (no identity in it). */
 #include "referral_server.h"
 #include "referral_deadline.h"
