@@ -26,6 +26,7 @@ struct _kp_db_t {
     int64_t retry_at;
     int backoff_ms;
     bool down;                      //  lost and not yet back (logged once)
+    bool was_up;                    //  connected before (a clone starts without)
     char sqlstate [6];
     char message [256];
 };
@@ -225,6 +226,7 @@ kp_db_new (const char *conninfo, int max_wait_ms)
         kp_db_destroy (&self);
         return NULL;
     }
+    self->was_up = true;
     return self;
 }
 
@@ -292,11 +294,13 @@ kp_db_ensure (kp_db_t *self)
         snprintf (self->sqlstate, sizeof self->sqlstate, "08006");
         return -1;
     }
-    if (!self->down)
+    if (!self->down && self->was_up)
         kp_warn ("db: connection lost, reconnecting");
     self->down = true;
     if (s_connect_once (self, KP_DB_CONNECT_MS) == 0) {
-        kp_info ("db: connected again");
+        if (self->was_up)
+            kp_info ("db: connected again");
+        self->was_up = true;
         self->down = false;
         self->backoff_ms = 0;
         self->retry_at = 0;
