@@ -33,8 +33,13 @@
 const kp_stmt_t kp_consumer_statements [] = {
     { "kp_consumer_init",
       "INSERT INTO kp.consumer_cursors (consumer) VALUES ($1::text) ON CONFLICT (consumer) DO NOTHING" },
+    //  NOWAIT: whoever holds the cursor (another instance of this
+    //  consumer, a rollup rebuild running beside the loop) has it for a
+    //  while; waiting would stall every request of this process, so the
+    //  consumer steps back and tries on its next poll (s_held).
     { "kp_consumer_lock",
-      "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text FOR UPDATE" },
+      "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text FOR UPDATE NOWAIT" },
+    { "kp_consumer_cursor", "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text" },
     { "kp_consumer_move",
       "UPDATE kp.consumer_cursors SET last_seq = $2::int8, updated_at = now()"
       " WHERE consumer = $1::text AND last_seq < $2::int8" },
@@ -105,6 +110,15 @@ s_park (kp_consumer_t *self, uint64_t seq, const char *topic, const char *error)
     return rc;
 }
 
+//  True when the last failure was not the event's: the database is away,
+//  or someone else holds the cursor (55P03 from NOWAIT). Such a failure
+//  is not counted towards parking; the next poll tries again.
+static bool
+s_not_the_event (kp_consumer_t *self)
+{
+    return !kp_db_connected (self->db) || strcmp (kp_db_sqlstate (self->db), "55P03") == 0;
+}
+
 //  Handles one event in one transaction. 0 when the cursor moved past it.
 static int
 s_handle (kp_consumer_t *self, const Kumppani__V1__Event *event)
@@ -136,6 +150,11 @@ s_handle (kp_consumer_t *self, const Kumppani__V1__Event *event)
         return 0;
     }
     kp_db_rollback (self->db);
+    if (outcome != -2 && s_not_the_event (self)) {
+        kp_debug ("consumer %s: event %" PRIu64 " waits: %s", self->name, event->seq,
+                  kp_db_message (self->db));
+        return -1;
+    }
     if (outcome != -2) {
         snprintf (error, sizeof error, "%s", kp_db_message (self->db));
         self->failures = self->failing_seq == event->seq ? self->failures + 1 : 1;
@@ -223,6 +242,11 @@ void
 kp_consumer_poll (kp_consumer_t *self)
 {
     if (self->backoff_ms && zclock_mono () < self->next_try)
+        return;
+    //  Without our database there is nothing to do with a page: do not
+    //  keep the loop waiting on the stream for one (kp_db_ensure answers
+    //  at once while the database is known to be away).
+    if (kp_db_ensure (self->db))
         return;
     bool more = true;
     while (more) {
@@ -322,7 +346,7 @@ kp_consumer_new (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
     ||  !(created = kp_db_exec (db, "kp_consumer_init", 1, init)))
         goto failed;
     PQclear (created);
-    int64_t cursor = s_scalar (db, "kp_consumer_lock", 1, init);
+    int64_t cursor = s_scalar (db, "kp_consumer_cursor", 1, init);
     self->parked = s_scalar (db, "kp_consumer_parked", 1, init);
     if (cursor < 0 || self->parked < 0)
         goto failed;

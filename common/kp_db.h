@@ -26,10 +26,15 @@ typedef enum {
 } kp_db_class_t;
 
 //  Connects (with backoff, up to max_wait_ms); NULL if it never succeeds.
-//  Reconnects later (kp_db_ensure) back off for at most half a second, so
-//  a request during an outage fails fast (UNAVAILABLE) instead of hanging.
+//  Later, once the connection is lost, every use first calls kp_db_ensure:
+//  see there why an outage costs a request nothing but its refusal.
 kp_db_t *kp_db_new (const char *conninfo, int max_wait_ms);
 void kp_db_destroy (kp_db_t **self_p);
+//  A second connection like self (conninfo, statement tables; no
+//  on-connect SQL), not connected yet: its first use connects. For a
+//  worker thread, since a connection is never shared between threads;
+//  made on the loop's thread, used only on the worker's.
+kp_db_t *kp_db_clone (kp_db_t *self);
 
 //  Adds a statement table; prepared now and after every reconnect. The
 //  table must outlive the connection (tables are static const arrays).
@@ -91,7 +96,14 @@ PGconn *kp_db_conn (kp_db_t *self);
 //  SQL run after every (re)connect, e.g. "LISTEN kp_events" (LISTEN is
 //  per session, so a reconnect must repeat it). 0, or -1 if it fails now.
 int kp_db_set_on_connect (kp_db_t *self, const char *sql);
-//  Makes sure the connection is up, reconnecting with backoff; 0 or -1.
+//  Makes sure the connection is up; 0 or -1 (sqlstate 08006, class
+//  KP_DB_RETRY: the caller answers UNAVAILABLE). A lost connection is
+//  tried again at once, one attempt bounded by half a second; after a
+//  failed attempt no other is made for a pause (0.1 s doubling to 2 s),
+//  and until then every call fails at once. Everything that uses the
+//  connection (requests, consumers, timers, LISTEN) gets this for free.
 int kp_db_ensure (kp_db_t *self);
+//  True while the connection is up as far as we know (no attempt made).
+bool kp_db_connected (kp_db_t *self);
 
 #endif

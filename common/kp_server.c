@@ -10,6 +10,7 @@
 #include "kp_metrics.h"
 #include "kp_outbox.h"
 #include "kp_txn.h"
+#include "kp_worker.h"
 
 #include <assert.h>
 #include <signal.h>
@@ -30,8 +31,11 @@ typedef struct s_item {
     Kumppani__V1__Reply reply;
     kp_call_t call;
     bool decodable;
+    bool deferred;                  //  handed to a worker (KP_ROUTE_BACKGROUND)
     int64_t received_us;            //  for the latency histogram
 } s_item_t;
+
+typedef struct s_background s_background_t;
 
 struct _kp_server_t {
     const kp_config_t *config;
@@ -54,6 +58,7 @@ struct _kp_server_t {
     //  at the handshake; this record also lets a SIGHUP revoke a
     //  certificate whose connection is already open.
     kp_admitted_t *admitted;
+    s_background_t *background;     //  calls running on workers
 };
 
 static volatile sig_atomic_t s_reload_requested = 0;
@@ -66,6 +71,8 @@ s_on_sighup (int signum)
 }
 
 static int s_on_request (zloop_t *loop, zsock_t *reader, void *arg);
+static bool s_background_start (kp_server_t *self, s_item_t *item, bool write);
+static void s_background_drain (kp_server_t *self);
 
 //  Ends the loop for kp_server_run to reload when a SIGHUP came in while
 //  no poll was waiting to be interrupted.
@@ -177,6 +184,7 @@ kp_server_destroy (kp_server_t **self_p)
     if (!self_p || !*self_p)
         return;
     kp_server_t *self = *self_p;
+    s_background_drain (self);
     zloop_destroy (&self->loop);
     if (self->router)
         zsock_set_linger (self->router, self->config->drain_ms);
@@ -256,6 +264,8 @@ kp_server_run (kp_server_t *self)
         }
     }
     kp_info ("draining and stopping");
+    //  Before the service context goes (kp_service_main destroys it next).
+    s_background_drain (self);
     return 0;
 }
 
@@ -482,7 +492,12 @@ s_on_request (zloop_t *loop, zsock_t *reader, void *arg)
     for (size_t index = 0; index < count; index++) {
         if (!items [index].decodable)
             continue;
-        switch (s_check (self, &items [index].call)) {
+        s_kind_t kind = s_check (self, &items [index].call);
+        if (kind != S_ANSWERED && (items [index].call.route->flags & KP_ROUTE_BACKGROUND)) {
+            items [index].deferred = s_background_start (self, &items [index], kind == S_WRITE);
+            continue;
+        }
+        switch (kind) {
             case S_READ:
                 kp_txn_run_read (&items [index].call);
                 break;
@@ -497,8 +512,119 @@ s_on_request (zloop_t *loop, zsock_t *reader, void *arg)
         kp_debug ("group commit of %zu writes", write_count);
     kp_txn_run_writes (writes, write_count);
     for (size_t index = 0; index < count; index++) {
+        if (items [index].deferred)
+            continue;               //  the worker's now; answered when it is done
         s_send (self, &items [index]);
         s_item_free (&items [index]);
     }
     return 0;
+}
+
+//  --------------------------------------------------------------------------
+//  Background calls (KP_ROUTE_BACKGROUND): the checks ran on the loop; the
+//  call moves whole into a job the worker owns until it says it is done,
+//  and the loop then sends its reply like any other.
+
+struct s_background {
+    kp_server_t *server;
+    s_item_t item;
+    bool write;
+    kp_worker_t *worker;
+    s_background_t *next;
+};
+
+//  On the worker's thread: the same transactions as on the loop, so the
+//  idempotency key, the audit entry and the refusals work as everywhere.
+static void
+s_background_run (kp_db_t *db, void *arg)
+{
+    s_background_t *job = arg;
+    kp_call_t *call = &job->item.call;
+    call->db = db;
+    if (job->write)
+        kp_txn_run_writes (&call, 1);
+    else
+        kp_txn_run_read (call);
+    call->db = NULL;                //  destroyed with the thread
+}
+
+static void
+s_background_finish (kp_server_t *self, s_background_t *job)
+{
+    zloop_reader_end (self->loop, kp_worker_sock (job->worker));
+    kp_worker_destroy (&job->worker);
+    s_send (self, &job->item);
+    s_item_free (&job->item);
+    for (s_background_t **link = &self->background; *link; link = &(*link)->next)
+        if (*link == job) {
+            *link = job->next;
+            break;
+        }
+    free (job);
+}
+
+static int
+s_on_background_done (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    (void) reader;
+    s_background_t *job = arg;
+    s_background_finish (job->server, job);
+    return 0;
+}
+
+//  True when the call moved to a worker; false when it was answered here
+//  (one of its route is running, or no worker could start).
+static bool
+s_background_start (kp_server_t *self, s_item_t *item, bool write)
+{
+    kp_call_t *call = &item->call;
+    for (s_background_t *job = self->background; job; job = job->next)
+        if (job->item.call.route == call->route) {
+            //  Not stored with the key: once it is done, a retry runs (or
+            //  replays) as usual.
+            kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT,
+                          call->route->busy_code ? call->route->busy_code : "request.busy", NULL,
+                          "this operation is already running; retry when it has finished");
+            return false;
+        }
+    s_background_t *job = calloc (1, sizeof (s_background_t));
+    kp_db_t *db = job ? kp_db_clone (self->db) : NULL;
+    if (!db) {
+        free (job);
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_UNAVAILABLE, "request.no_worker", NULL,
+                      "no worker could take this call; retry");
+        return false;
+    }
+    job->server = self;
+    job->write = write;
+    //  The item moves: what pointed into it points into the copy.
+    job->item = *item;
+    job->item.call.identity = &job->item.identity;
+    job->item.call.reply = &job->item.reply;
+    job->item.call.log.organisation = job->item.identity.org_id;
+    job->worker = kp_worker_new (&db, s_background_run, job);
+    if (!job->worker) {
+        free (job);
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_UNAVAILABLE, "request.no_worker", NULL,
+                      "no worker could take this call; retry");
+        return false;
+    }
+    zloop_reader (self->loop, kp_worker_sock (job->worker), s_on_background_done, job);
+    job->next = self->background;
+    self->background = job;
+    kp_log (KP_LOG_DEBUG, &job->item.call.log, "%s runs in the background", call->operation);
+    return true;
+}
+
+//  At shutdown: a background call is a request in hand; it finishes and
+//  its reply goes out, as drain promises for every request.
+static void
+s_background_drain (kp_server_t *self)
+{
+    while (self->background) {
+        kp_log (KP_LOG_INFO, &self->background->item.call.log, "waiting for %s to finish",
+                self->background->item.call.operation);
+        s_background_finish (self, self->background);
+    }
 }

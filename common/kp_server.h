@@ -45,6 +45,13 @@ typedef int (kp_handler_fn) (kp_call_t *call);
 
 #define KP_ROUTE_MUTATING   1       //  needs an idempotency key; runs in one transaction
 #define KP_ROUTE_NO_ACTOR   2       //  no person behind it (health)
+//  A long operation: checked on the loop like any other, then run on a
+//  worker thread with a connection of its own (kp_worker) while the loop
+//  serves on; the reply leaves when the worker is done. One at a time per
+//  route: another call meanwhile is refused CONFLICT with busy_code. The
+//  handler sees its call and call->db only; it must not touch the loop's
+//  things (the service context, the server's connection or sockets).
+#define KP_ROUTE_BACKGROUND 4
 
 //  One row of a service's dispatch table, ending with { 0 }. org_types is a
 //  space-separated list of organisation types allowed to call it; NULL
@@ -55,6 +62,7 @@ struct _kp_route_t {
     unsigned flags;
     const char *org_types;
     kp_handler_fn *handler;
+    const char *busy_code;          //  KP_ROUTE_BACKGROUND: CONFLICT code while one runs
 };
 
 //  statements: NULL-terminated list of statement tables to prepare.

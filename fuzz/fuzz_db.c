@@ -81,3 +81,5 @@ bool kp_db_ping (kp_db_t *self) { (void) self; return false; }
 PGconn *kp_db_conn (kp_db_t *self) { (void) self; return NULL; }
 int kp_db_set_on_connect (kp_db_t *self, const char *sql) { (void) self; (void) sql; return -1; }
 int kp_db_ensure (kp_db_t *self) { (void) self; return -1; }
+bool kp_db_connected (kp_db_t *self) { (void) self; return false; }
+kp_db_t *kp_db_clone (kp_db_t *self) { (void) self; return NULL; }

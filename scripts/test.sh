@@ -173,6 +173,9 @@ run_integration () {
     export KUMPPANI_TEST_CONNINFO="$conninfo"
     export KUMPPANI_TEST_BIN_DIR="$build/bin"
     export KUMPPANI_TEST_MIGRATIONS_DIR="$root/migrations"
+    # For the suites that stop and start PostgreSQL (kpt_pg_stop / kpt_pg_start).
+    export KUMPPANI_TEST_PG_DIR="$cluster/pg"
+    export KUMPPANI_TEST_PG_SH="$root/scripts/pg.sh"
     if ! KUMPPANI_DB_ADMIN_CONNINFO="$KUMPPANI_TEST_ADMIN_CONNINFO" \
             "$build/bin/kumppani" migrate --dir "$KUMPPANI_TEST_MIGRATIONS_DIR" > "$cluster/migrate.log" 2>&1; then
         cat "$cluster/migrate.log" >&2

@@ -4,7 +4,13 @@
     each rollup table with the live copy, and then either drops the
     rebuilt rows or (replace) makes them the live ones. A difference means
     the live copy drifted: an event parked after retries, a row edited by
-    hand, a fold that was not deterministic. Operators only. */
+    hand, a fold that was not deterministic. Operators only.
+
+    It runs on a worker thread with its own connection (KP_ROUTE_BACKGROUND),
+    so it touches nothing but its call and call->db. While it holds the
+    cursor the live consumer steps back (its lock is NOWAIT) instead of
+    stalling the loop. A second rebuild meanwhile gets CONFLICT
+    reporting.rebuild_running: two would only fold the same log twice. */
 #include "reporting_server.h"
 
 #include <inttypes.h>

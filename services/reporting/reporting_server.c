@@ -18,8 +18,11 @@ static const kp_route_t s_routes [] = {
       KP_ROUTE_MUTATING, REPORTING_COORDINATING, reporting_project_link },
     { KUMPPANI__V1__REQUEST__BODY_RUN_REPORT, "reporting.run_report",
       0, REPORTING_READERS, reporting_report_run },
+    //  Seconds over a long event log: on a worker, so health and reports
+    //  are answered meanwhile; one at a time (reporting_rebuild.c).
     { KUMPPANI__V1__REQUEST__BODY_REBUILD_ROLLUPS, "reporting.rebuild_rollups",
-      KP_ROUTE_MUTATING, "operator", reporting_rebuild_run },
+      KP_ROUTE_MUTATING | KP_ROUTE_BACKGROUND, "operator", reporting_rebuild_run,
+      "reporting.rebuild_running" },
     { 0 }
 };
 

@@ -408,3 +408,31 @@ kpt_hetu (char *out, const char *ddmmyy, char sign, int number)
     out [10] = "0123456789ABCDEFHJKLMNPRSTUVWXY" [strtol (digits, NULL, 10) % 31];
     out [11] = 0;
 }
+
+//  pg.sh, which knows how to run as the cluster's owner. The server it
+//  starts must outlive this binary like the one scripts/test.sh started:
+//  its own session, and without the marker by which test.sh ends what a
+//  test binary left running.
+static int
+s_pg (const char *verb)
+{
+    char command [1024];
+    snprintf (command, sizeof command, "env -u KUMPPANI_TEST_RUN setsid '%s' %s '%s' > /dev/null 2>&1",
+              s_required_env ("KUMPPANI_TEST_PG_SH"), verb, s_required_env ("KUMPPANI_TEST_PG_DIR"));
+    kpt_admin_close ();
+    fflush (stdout);
+    fflush (stderr);
+    return system (command);
+}
+
+void
+kpt_pg_stop (void)
+{
+    cr_assert_eq (s_pg ("stop"), 0, "PostgreSQL did not stop");
+}
+
+void
+kpt_pg_start (void)
+{
+    cr_assert_eq (s_pg ("start"), 0, "PostgreSQL did not start");
+}

@@ -64,6 +64,13 @@ void kpt_admin_close (void);
 //  The first column of the first row of a query as an integer (-1 on error).
 long long kpt_scalar (const char *sql, const char *param);
 
+//  Stops (fast shutdown: sessions cut) and starts the throwaway cluster's
+//  PostgreSQL through scripts/pg.sh; the test fails if either does not.
+//  Both close the cached administrator connection first. A suite that
+//  stops it must start it again in its .fini, even when the test failed.
+void kpt_pg_stop (void);
+void kpt_pg_start (void);
+
 //  A valid (synthetic) henkilötunnus into out (12 bytes): DDMMYY, the
 //  century sign, a three-digit individual number, the check character.
 void kpt_hetu (char *out, const char *ddmmyy, char sign, int number);
