@@ -1,12 +1,12 @@
 /*  stream_relay — publishes the outbox live. Wakes on NOTIFY kp_events
     (a hint only: delivered at commit, may be folded) and on a timer as the
-    safety net, reads rows after the last published seq in order, and sends
-    [scope|topic][Event] on XPUB for each audience scope. Subscriptions are
-    rewritten per subscriber (XPUB_MANUAL) to the scopes its certificate
-    entitles it to, so nobody can subscribe past their entitlement. The
-    relay starts at the current head: a subscriber that missed anything
-    (restart, high-water mark) sees a seq gap or a heartbeat ahead of it and
-    replays. Nothing is lost: the database is the log. */
+    safety net, reads rows after the last published seq in order, and hands
+    each to stream_live, which sends it to every subscriber entitled to it,
+    once. The relay starts at the current head: a subscriber that missed
+    anything (restart, high-water mark) sees a seq gap or a heartbeat ahead
+    of it and replays. Nothing is lost: the database is the log. While the
+    database is away the relay backs off instead of reconnecting on every
+    tick, so the loop it shares with replay and health stays free. */
 #include "stream_server.h"
 #include "stream_scope.h"
 #include "kp_metrics.h"
@@ -17,19 +17,23 @@
 #include <string.h>
 
 #define RELAY_BATCH 500
+//  After a failed read the relay leaves the database alone this long,
+//  doubling up to the maximum: each attempt may block the loop for a
+//  reconnect, and replay must meanwhile answer UNAVAILABLE promptly.
+#define RELAY_BACKOFF_MIN_MS 250
+#define RELAY_BACKOFF_MAX_MS 4000
 
 struct _stream_relay_t {
     kp_db_t *db;                    //  own connection: it LISTENs
-    zsock_t *xpub;
+    stream_live_t *live;
     zloop_t *loop;
     int fd;                         //  the PQsocket registered with the loop
     uint64_t published;             //  last seq sent live
     uint64_t head;
     int timer_id;
     kp_metrics_t *metrics;
-    zcert_t *cert;                  //  the stream's own, for rebinding
-    const kp_config_t *config;
-    kp_server_t *server;            //  whose record of admitted certificates names subscribers
+    int backoff_ms;                 //  0 while the database answers
+    int64_t retry_at;               //  zclock_mono before which we do not ask it
 };
 
 static int s_on_notify (zloop_t *loop, zmq_pollitem_t *item, void *arg);
@@ -52,21 +56,12 @@ s_watch_socket (stream_relay_t *self)
     }
 }
 
-static void
-s_send (stream_relay_t *self, const char *scope, const char *topic, const uint8_t *data, size_t size)
-{
-    if (!self->xpub)
-        return;                     //  rebinding failed; replay covers it
-    char scoped [STREAM_SCOPE_LEN + 80];
-    snprintf (scoped, sizeof scoped, "%s|%s", scope, topic);
-    zmq_send (zsock_resolve (self->xpub), scoped, strlen (scoped), ZMQ_SNDMORE | ZMQ_DONTWAIT);
-    zmq_send (zsock_resolve (self->xpub), data, size, ZMQ_DONTWAIT);
-}
-
 //  Publishes every row after self->published, in seq order.
 static void
 s_publish_new (stream_relay_t *self)
 {
+    if (self->backoff_ms && zclock_mono () < self->retry_at)
+        return;
     while (true) {
         char after [24], limit [16];
         snprintf (after, sizeof after, "%" PRIu64, self->published);
@@ -75,9 +70,17 @@ s_publish_new (stream_relay_t *self)
         PGresult *rows = kp_db_exec (self->db, "stream_after", 2, values);
         s_watch_socket (self);
         if (!rows) {
-            kp_warn ("relay: cannot read events: %s", kp_db_message (self->db));
+            if (!self->backoff_ms)
+                kp_warn ("relay: cannot read events (backing off): %s", kp_db_message (self->db));
+            self->backoff_ms = self->backoff_ms ? self->backoff_ms * 2 : RELAY_BACKOFF_MIN_MS;
+            if (self->backoff_ms > RELAY_BACKOFF_MAX_MS)
+                self->backoff_ms = RELAY_BACKOFF_MAX_MS;
+            self->retry_at = zclock_mono () + self->backoff_ms;
             return;
         }
+        if (self->backoff_ms)
+            kp_info ("relay: reading events again after %" PRIu64, self->published);
+        self->backoff_ms = 0;
         int count = PQntuples (rows);
         for (int row = 0; row < count; row++) {
             uint64_t seq = strtoull (PQgetvalue (rows, row, 0), NULL, 10);
@@ -87,12 +90,9 @@ s_publish_new (stream_relay_t *self)
             uint8_t *event = payload ? stream_event_bytes (seq, payload, payload_size, &event_size) : NULL;
             PQfreemem (payload);
             if (event) {
-                stream_scopes_t scopes;
-                int scope_count = stream_scope_of_event (PQgetvalue (rows, row, 2),
-                                                         PQgetvalue (rows, row, 3),
-                                                         PQgetvalue (rows, row, 4), scopes);
-                for (int scope = 0; scope < scope_count; scope++)
-                    s_send (self, scopes [scope], PQgetvalue (rows, row, 1), event, event_size);
+                stream_live_publish (self->live, PQgetvalue (rows, row, 1), PQgetvalue (rows, row, 2),
+                                     PQgetvalue (rows, row, 3), PQgetvalue (rows, row, 4),
+                                     event, event_size);
                 free (event);
             }
             else
@@ -121,7 +121,7 @@ s_heartbeat (stream_relay_t *self)
     event.heartbeat = &heartbeat;
     uint8_t buffer [128];
     size_t size = protobuf_c_message_pack (&event.base, buffer);
-    s_send (self, STREAM_SCOPE_PUBLIC, "heartbeat", buffer, size);
+    stream_live_heartbeat (self->live, buffer, size);
 }
 
 static int
@@ -151,92 +151,13 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
     return 0;
 }
 
-//  A subscriber's [1|0][prefix]: subscribe it to prefix under each of
-//  its scopes and the public one. XPUB_MANUAL applies the option to the
-//  pipe that sent this message, so one subscriber cannot widen another.
-static int
-s_on_subscription (zloop_t *loop, zsock_t *reader, void *arg)
-{
-    (void) loop;
-    stream_relay_t *self = arg;
-    zframe_t *frame = zframe_recv (reader);
-    if (!frame)
-        return 0;
-    size_t size = zframe_size (frame);
-    const char *data = (const char *) zframe_data (frame);
-    if (size >= 1 && (data [0] == 0 || data [0] == 1) && size - 1 <= 64) {
-        //  Who subscribes is the server's record of the proven key, never
-        //  a property the peer could have sent in its handshake.
-        kp_identity_t identity = { { 0 } };
-        const kp_identity_t *admitted = kp_admitted_lookup (kp_server_admitted (self->server),
-                                                            zframe_meta (frame, "User-Id"));
-        if (admitted)
-            identity = *admitted;
-        stream_scopes_t scopes;
-        int count = stream_scope_of_subscriber (&identity, scopes);
-        snprintf (scopes [count++], STREAM_SCOPE_LEN, "%s", STREAM_SCOPE_PUBLIC);
-        int option = data [0] == 1 ? ZMQ_SUBSCRIBE : ZMQ_UNSUBSCRIBE;
-        for (int scope = 0; scope < count; scope++) {
-            char scoped [STREAM_SCOPE_LEN + 80];
-            int len = snprintf (scoped, sizeof scoped, "%s|%.*s", scopes [scope], (int) (size - 1), data + 1);
-            zmq_setsockopt (zsock_resolve (self->xpub), option, scoped, (size_t) len);
-        }
-        kp_debug ("relay: %s %s to '%.*s'", identity.org_id, option == ZMQ_SUBSCRIBE ? "subscribed" : "unsubscribed",
-                  (int) (size - 1), data + 1);
-    }
-    zframe_destroy (&frame);
-    return 0;
-}
-
-//  Binds the XPUB socket and registers it with the loop. Binding may fail
-//  for a moment after the previous socket on the endpoint was closed (its
-//  listener goes away in the I/O thread), so it is retried briefly.
-static int
-s_open_xpub (stream_relay_t *self)
-{
-    self->xpub = zsock_new (ZMQ_XPUB);
-    if (!self->xpub)
-        return -1;
-    zsock_set_zap_domain (self->xpub, "kumppani");
-    zsock_set_curve_server (self->xpub, 1);
-    zcert_apply (self->cert, self->xpub);
-    zsock_set_maxmsgsize (self->xpub, 4096);        //  subscriptions are small
-    zsock_set_xpub_manual (self->xpub, 1);
-    zsock_set_sndhwm (self->xpub, self->config->stream_hwm);
-    int bound = -1;
-    for (int attempt = 0; attempt < 50 && bound == -1; attempt++) {
-        if (attempt)
-            zclock_sleep (20);
-        bound = zsock_bind (self->xpub, "%s", self->config->stream_pub_endpoint);
-    }
-    if (bound == -1) {
-        kp_error ("cannot bind %s: %s", self->config->stream_pub_endpoint, zmq_strerror (zmq_errno ()));
-        zsock_destroy (&self->xpub);
-        return -1;
-    }
-    zloop_reader (self->loop, self->xpub, s_on_subscription, self);
-    zloop_reader_set_tolerant (self->loop, self->xpub);
-    return 0;
-}
-
-//  After SIGHUP: a CURVE session is checked once, at its handshake, and
-//  XPUB cannot drop one peer, so the socket is made anew. Every subscriber
-//  reconnects through the reloaded certificates (a revoked one is refused)
-//  and resubscribes; what went by meanwhile it replays by seq, as after
-//  any gap.
+//  After SIGHUP: the live side stops sending to keys no longer admitted.
+//  The ROUTER knows each connection apart, so nobody else is disturbed.
 static void
 s_on_reload (void *arg)
 {
     stream_relay_t *self = arg;
-    if (self->xpub) {
-        zloop_reader_end (self->loop, self->xpub);
-        zsock_unbind (self->xpub, "%s", self->config->stream_pub_endpoint);
-        zsock_destroy (&self->xpub);
-    }
-    if (s_open_xpub (self))
-        kp_error ("relay: the live side is down until the next SIGHUP or restart; replay still works");
-    else
-        kp_info ("relay: live side rebound after reloading certificates");
+    stream_live_reload (self->live);
 }
 
 void *
@@ -246,7 +167,6 @@ stream_relay_new (kp_server_t *server, const kp_config_t *config)
     if (!self)
         return NULL;
     self->fd = -1;
-    self->server = server;
     self->loop = kp_server_loop (server);
     self->metrics = kp_server_metrics (server);
     char *conninfo = kp_config_db_conninfo (config);
@@ -262,12 +182,11 @@ stream_relay_new (kp_server_t *server, const kp_config_t *config)
     PQclear (head);
 
     char *cert_path = kp_config_service_cert_path (config, KP_SERVICE_STREAM);
-    self->cert = cert_path ? zcert_load (cert_path) : NULL;
+    zcert_t *cert = cert_path ? zcert_load (cert_path) : NULL;
     free (cert_path);
-    if (!self->cert)
-        goto failed;
-    self->config = config;
-    if (s_open_xpub (self))
+    self->live = cert ? stream_live_new (server, config, cert) : NULL;
+    zcert_destroy (&cert);
+    if (!self->live)
         goto failed;
     kp_server_set_reload_hook (server, s_on_reload, self);
     s_watch_socket (self);
@@ -287,16 +206,13 @@ stream_relay_destroy (void **self_p)
     if (!self_p || !*self_p)
         return;
     stream_relay_t *self = *self_p;
-    if (self->loop && self->xpub)
-        zloop_reader_end (self->loop, self->xpub);
     if (self->loop && self->timer_id)
         zloop_timer_end (self->loop, self->timer_id);
     if (self->loop && self->fd >= 0) {
         zmq_pollitem_t item = { NULL, self->fd, ZMQ_POLLIN, 0 };
         zloop_poller_end (self->loop, &item);
     }
-    zsock_destroy (&self->xpub);
-    zcert_destroy (&self->cert);
+    stream_live_destroy (&self->live);
     kp_db_destroy (&self->db);
     free (self);
     *self_p = NULL;
