@@ -173,6 +173,9 @@ run_integration () {
     export KUMPPANI_TEST_CONNINFO="$conninfo"
     export KUMPPANI_TEST_BIN_DIR="$build/bin"
     export KUMPPANI_TEST_MIGRATIONS_DIR="$root/migrations"
+    # For suites that stop and start the cluster (scripts/pg.sh stop|start DIR).
+    export KUMPPANI_TEST_PG_DIR="$cluster/pg"
+    export KUMPPANI_TEST_PG_SCRIPT="$root/scripts/pg.sh"
     if ! KUMPPANI_DB_ADMIN_CONNINFO="$KUMPPANI_TEST_ADMIN_CONNINFO" \
             "$build/bin/kumppani" migrate --dir "$KUMPPANI_TEST_MIGRATIONS_DIR" > "$cluster/migrate.log" 2>&1; then
         cat "$cluster/migrate.log" >&2

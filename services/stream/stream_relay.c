@@ -6,7 +6,9 @@
     anything (restart, high-water mark) sees a seq gap or a heartbeat ahead
     of it and replays. Nothing is lost: the database is the log. While the
     database is away the relay backs off instead of reconnecting on every
-    tick, so the loop it shares with replay and health stays free. */
+    tick: it tries a non-blocking connection of its own and lets kp_db
+    reconnect only once that succeeded, so the loop it shares with replay
+    and health never waits on a database that is not there. */
 #include "stream_server.h"
 #include "stream_scope.h"
 #include "kp_metrics.h"
@@ -17,11 +19,10 @@
 #include <string.h>
 
 #define RELAY_BATCH 500
-//  After a failed read the relay leaves the database alone this long,
-//  doubling up to the maximum: each attempt may block the loop for a
-//  reconnect, and replay must meanwhile answer UNAVAILABLE promptly.
+//  While the database is away, connection attempts this far apart,
+//  doubling up to the maximum (how soon live delivery resumes after it).
 #define RELAY_BACKOFF_MIN_MS 250
-#define RELAY_BACKOFF_MAX_MS 4000
+#define RELAY_BACKOFF_MAX_MS 2000
 
 struct _stream_relay_t {
     kp_db_t *db;                    //  own connection: it LISTENs
@@ -32,11 +33,16 @@ struct _stream_relay_t {
     uint64_t head;
     int timer_id;
     kp_metrics_t *metrics;
+    char *conninfo;                 //  for the probe
+    PGconn *probe;                  //  a non-blocking connection attempt, while the database is away
+    int probe_fd;                   //  its socket as registered with the loop, or -1
+    PostgresPollingStatusType probe_state;
     int backoff_ms;                 //  0 while the database answers
-    int64_t retry_at;               //  zclock_mono before which we do not ask it
+    int64_t retry_at;               //  zclock_mono before which no new attempt starts
 };
 
 static int s_on_notify (zloop_t *loop, zmq_pollitem_t *item, void *arg);
+static void s_publish_new (stream_relay_t *self);
 
 static void
 s_watch_socket (stream_relay_t *self)
@@ -56,11 +62,102 @@ s_watch_socket (stream_relay_t *self)
     }
 }
 
+static void
+s_probe_unwatch (stream_relay_t *self)
+{
+    if (self->probe_fd >= 0) {
+        zmq_pollitem_t old = { NULL, self->probe_fd, 0, 0 };
+        zloop_poller_end (self->loop, &old);
+    }
+    self->probe_fd = -1;
+}
+
+static void
+s_probe_end (stream_relay_t *self, bool failed)
+{
+    s_probe_unwatch (self);
+    if (self->probe)
+        PQfinish (self->probe);
+    self->probe = NULL;
+    if (failed) {
+        self->backoff_ms = self->backoff_ms ? self->backoff_ms * 2 : RELAY_BACKOFF_MIN_MS;
+        if (self->backoff_ms > RELAY_BACKOFF_MAX_MS)
+            self->backoff_ms = RELAY_BACKOFF_MAX_MS;
+        self->retry_at = zclock_mono () + self->backoff_ms;
+    }
+}
+
+static int s_on_probe (zloop_t *loop, zmq_pollitem_t *item, void *arg);
+
+//  One step of the connection attempt, taken when its socket is ready
+//  (libpq's non-blocking connect: PQconnectPoll says which way to wait).
+static void
+s_probe_step (stream_relay_t *self)
+{
+    self->probe_state = PQconnectPoll (self->probe);
+    if (self->probe_state == PGRES_POLLING_FAILED) {
+        s_probe_end (self, true);
+        return;
+    }
+    if (self->probe_state == PGRES_POLLING_OK) {
+        //  The database answers again: now kp_db's own reconnect (with
+        //  the statements and LISTEN) is quick.
+        s_probe_end (self, false);
+        if (kp_db_ensure (self->db) == 0) {
+            kp_info ("relay: database back; publishing after seq %" PRIu64, self->published);
+            self->backoff_ms = 0;
+            s_publish_new (self);
+        }
+        else
+            s_probe_end (self, true);
+        return;
+    }
+    s_probe_unwatch (self);
+    self->probe_fd = PQsocket (self->probe);
+    zmq_pollitem_t item = { NULL, self->probe_fd,
+                            self->probe_state == PGRES_POLLING_READING ? ZMQ_POLLIN : ZMQ_POLLOUT, 0 };
+    zloop_poller (self->loop, &item, s_on_probe, self);
+    zloop_poller_set_tolerant (self->loop, &item);
+}
+
+static int
+s_on_probe (zloop_t *loop, zmq_pollitem_t *item, void *arg)
+{
+    (void) loop;
+    (void) item;
+    stream_relay_t *self = arg;
+    if (self->probe)
+        s_probe_step (self);
+    return 0;
+}
+
+//  Whether the relay's connection is up. While it is not, a connection
+//  attempt runs beside the loop instead of kp_db's reconnect, which would
+//  wait; false meanwhile.
+static bool
+s_database_ready (stream_relay_t *self)
+{
+    if (PQstatus (kp_db_conn (self->db)) == CONNECTION_OK)
+        return true;
+    if (self->probe || zclock_mono () < self->retry_at)
+        return false;
+    if (!self->backoff_ms)
+        kp_warn ("relay: database connection lost; live delivery resumes when it is back");
+    self->probe = PQconnectStart (self->conninfo);
+    if (!self->probe || PQstatus (self->probe) == CONNECTION_BAD)
+        s_probe_end (self, true);
+    else {
+        self->probe_state = PGRES_POLLING_WRITING;
+        s_probe_step (self);
+    }
+    return false;
+}
+
 //  Publishes every row after self->published, in seq order.
 static void
 s_publish_new (stream_relay_t *self)
 {
-    if (self->backoff_ms && zclock_mono () < self->retry_at)
+    if (!s_database_ready (self))
         return;
     while (true) {
         char after [24], limit [16];
@@ -70,17 +167,11 @@ s_publish_new (stream_relay_t *self)
         PGresult *rows = kp_db_exec (self->db, "stream_after", 2, values);
         s_watch_socket (self);
         if (!rows) {
-            if (!self->backoff_ms)
-                kp_warn ("relay: cannot read events (backing off): %s", kp_db_message (self->db));
-            self->backoff_ms = self->backoff_ms ? self->backoff_ms * 2 : RELAY_BACKOFF_MIN_MS;
-            if (self->backoff_ms > RELAY_BACKOFF_MAX_MS)
-                self->backoff_ms = RELAY_BACKOFF_MAX_MS;
-            self->retry_at = zclock_mono () + self->backoff_ms;
+            //  A lost connection is retried by the probe; anything else
+            //  on the next wake-up.
+            kp_warn ("relay: cannot read events: %s", kp_db_message (self->db));
             return;
         }
-        if (self->backoff_ms)
-            kp_info ("relay: reading events again after %" PRIu64, self->published);
-        self->backoff_ms = 0;
         int count = PQntuples (rows);
         for (int row = 0; row < count; row++) {
             uint64_t seq = strtoull (PQgetvalue (rows, row, 0), NULL, 10);
@@ -136,6 +227,7 @@ s_on_notify (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     PGnotify *notify;
     while ((notify = PQnotifies (conn)))
         PQfreemem (notify);
+    s_watch_socket (self);          //  a closed connection leaves the loop
     s_publish_new (self);
     return 0;
 }
@@ -167,11 +259,11 @@ stream_relay_new (kp_server_t *server, const kp_config_t *config)
     if (!self)
         return NULL;
     self->fd = -1;
+    self->probe_fd = -1;
     self->loop = kp_server_loop (server);
     self->metrics = kp_server_metrics (server);
-    char *conninfo = kp_config_db_conninfo (config);
-    self->db = conninfo ? kp_db_new (conninfo, 10000) : NULL;
-    free (conninfo);
+    self->conninfo = kp_config_db_conninfo (config);
+    self->db = self->conninfo ? kp_db_new (self->conninfo, 10000) : NULL;
     if (!self->db || kp_db_register (self->db, stream_statements)
     ||  kp_db_set_on_connect (self->db, "LISTEN kp_events"))
         goto failed;
@@ -212,6 +304,11 @@ stream_relay_destroy (void **self_p)
         zmq_pollitem_t item = { NULL, self->fd, ZMQ_POLLIN, 0 };
         zloop_poller_end (self->loop, &item);
     }
+    if (self->loop)
+        s_probe_unwatch (self);
+    if (self->probe)
+        PQfinish (self->probe);
+    free (self->conninfo);
     stream_live_destroy (&self->live);
     kp_db_destroy (&self->db);
     free (self);
