@@ -232,8 +232,8 @@ s_subscribe (const char *record_path, const char *head_path)
             break;
     }
     //  How much came live says whether the DEALER kept its subscriptions
-    //  through the stream's restarts (a subscriber the relay forgot would
-    //  still see everything, through replay only).
+    //  through the stream's restarts (one the relay forgot would catch up
+    //  only by replay, after each silence).
     fprintf (stderr, "chaos: subscriber reached seq %" PRIu64 " after %" PRIu64 " replays; %" PRIu64
              " events live, subscriptions sent %" PRIu64 " times\n",
              kp_subscriber_last_seq (subscriber), kp_subscriber_replays (subscriber),
