@@ -451,7 +451,7 @@ Test (stream_boundary, a_subscriber_that_never_reads_slows_nobody)
     memset (theme, 'x', 4096);
     recorded.theme = theme;
     recorded.observation_id = "slow";
-    long long first = 0, last = 0;
+    long long last = 0;
     for (int index = 0; index < EVENTS; index++) {
         Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
         event.topic = "reporting.boundary_slow";
@@ -459,8 +459,6 @@ Test (stream_boundary, a_subscriber_that_never_reads_slows_nobody)
         event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_OBSERVATION_RECORDED;
         event.observation_recorded = &recorded;
         last = kpt_append_event (conn, &event, "743", NULL, NULL);
-        if (!first)
-            first = last;
     }
     PQclear (PQexec (conn, "COMMIT"));
     PQfinish (conn);
