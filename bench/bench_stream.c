@@ -1,7 +1,7 @@
 /*  bench_stream — stream fan-out: concurrent writers append events through
     kp.append_event (each its own connection and transactions of a batch,
     as a service writes), 50 subscribers read them through kp_subscriber
-    (live XSUB + replay, what integrators use) with the operator's
+    (live DEALER + replay, what integrators use) with the operator's
     certificate. Each subscriber checks that it saw every seq the writers
     were given exactly once and in order; relay lag is receive time minus
     the event's occurred_at. Talks to a running system (`make up`); prints,

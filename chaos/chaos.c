@@ -231,8 +231,13 @@ s_subscribe (const char *record_path, const char *head_path)
         if (head > 0 && kp_subscriber_last_seq (subscriber) >= head)
             break;
     }
-    fprintf (stderr, "chaos: subscriber reached seq %" PRIu64 " after %" PRIu64 " replays\n",
-             kp_subscriber_last_seq (subscriber), kp_subscriber_replays (subscriber));
+    //  How much came live says whether the DEALER kept its subscriptions
+    //  through the stream's restarts (one the relay forgot would catch up
+    //  only by replay, after each silence).
+    fprintf (stderr, "chaos: subscriber reached seq %" PRIu64 " after %" PRIu64 " replays; %" PRIu64
+             " events live, subscriptions sent %" PRIu64 " times\n",
+             kp_subscriber_last_seq (subscriber), kp_subscriber_replays (subscriber),
+             kp_subscriber_live (subscriber), kp_subscriber_subscriptions (subscriber));
     kp_subscriber_destroy (&subscriber);
     fclose (record);
     return rc;

@@ -1,4 +1,4 @@
-/*  kp_consumer — the live SUB socket is only a wake-up: every event is
+/*  kp_consumer — the live socket is only a wake-up: every event is
     read through the stream's replay, in seq order, from the stored cursor.
     That keeps one code path for catch-up and live, makes filtered
     subscriptions gap-proof (a seq jump may just be other topics), and
@@ -54,7 +54,7 @@ struct _kp_consumer_t {
     char *name;
     kp_db_t *db;
     zloop_t *loop;
-    zsock_t *sub;
+    kp_stream_live_t *live;
     kp_client_t *replay;
     kp_consumer_fn *handler;
     void *arg;
@@ -296,18 +296,22 @@ kp_consumer_poll (kp_consumer_t *self)
     }
 }
 
+//  The DEALER or its monitor is readable: drain whatever arrived (one
+//  catch-up covers it all; a reconnection resubscribes inside).
 static int
 s_on_live (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
-    zmsg_t *msg = zmsg_recv (reader);
-    zmsg_destroy (&msg);
-    //  Drain whatever else arrived: one catch-up covers it all.
-    while (zsock_events (reader) & ZMQ_POLLIN) {
-        msg = zmsg_recv (reader);
+    (void) reader;
+    kp_consumer_t *self = arg;
+    zmsg_t *msg;
+    bool woken = false;
+    while ((msg = kp_stream_live_recv (self->live, 0))) {
         zmsg_destroy (&msg);
+        woken = true;
     }
-    kp_consumer_poll ((kp_consumer_t *) arg);
+    if (woken)
+        kp_consumer_poll (self);
     return 0;
 }
 
@@ -316,7 +320,9 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
 {
     (void) loop;
     (void) timer_id;
-    kp_consumer_poll ((kp_consumer_t *) arg);
+    kp_consumer_t *self = arg;
+    kp_stream_live_tick (self->live);
+    kp_consumer_poll (self);
     return 0;
 }
 
@@ -354,13 +360,15 @@ kp_consumer_new (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
 
     char *stream_cert_path = kp_config_service_cert_path (config, KP_SERVICE_STREAM);
     self->replay = kp_client_new (config->endpoints [KP_SERVICE_STREAM], stream_cert_path, client_cert);
-    self->sub = kp_stream_sub_new (config->stream_pub_endpoint, stream_cert_path, client_cert,
-                                   self->prefixes, self->prefix_count);
+    self->live = kp_stream_live_new (config->stream_pub_endpoint, stream_cert_path, client_cert,
+                                     self->prefixes, self->prefix_count);
     free (stream_cert_path);
-    if (!self->replay || !self->sub)
+    if (!self->replay || !self->live)
         goto failed;
-    zloop_reader (loop, self->sub, s_on_live, self);
-    zloop_reader_set_tolerant (loop, self->sub);
+    zloop_reader (loop, kp_stream_live_socket (self->live), s_on_live, self);
+    zloop_reader_set_tolerant (loop, kp_stream_live_socket (self->live));
+    zloop_reader (loop, kp_stream_live_monitor (self->live), s_on_live, self);
+    zloop_reader_set_tolerant (loop, kp_stream_live_monitor (self->live));
     self->timer_id = zloop_timer (loop, (size_t) config->poll_interval_ms, 0, s_on_timer, self);
     return self;
 
@@ -376,11 +384,13 @@ kp_consumer_destroy (kp_consumer_t **self_p)
     if (!self_p || !*self_p)
         return;
     kp_consumer_t *self = *self_p;
-    if (self->loop && self->sub)
-        zloop_reader_end (self->loop, self->sub);
+    if (self->loop && self->live) {
+        zloop_reader_end (self->loop, kp_stream_live_socket (self->live));
+        zloop_reader_end (self->loop, kp_stream_live_monitor (self->live));
+    }
     if (self->loop && self->timer_id)
         zloop_timer_end (self->loop, self->timer_id);
-    zsock_destroy (&self->sub);
+    kp_stream_live_destroy (&self->live);
     kp_client_destroy (&self->replay);
     for (size_t index = 0; index < self->prefix_count; index++)
         free (self->prefixes [index]);

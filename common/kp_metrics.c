@@ -44,6 +44,9 @@ struct _kp_metrics_t {
     _Atomic uint64_t db_errors;
     _Atomic uint64_t replies_dropped;
     _Atomic uint64_t events_published;
+    _Atomic uint64_t live_dropped;
+    _Atomic uint64_t live_ignored;
+    _Atomic int64_t live_subscribers;
     struct MHD_Daemon *daemon;
 };
 
@@ -120,6 +123,27 @@ kp_metrics_events_published (kp_metrics_t *self, uint64_t count)
 {
     if (self)
         atomic_fetch_add (&self->events_published, count);
+}
+
+void
+kp_metrics_live_dropped (kp_metrics_t *self)
+{
+    if (self)
+        atomic_fetch_add (&self->live_dropped, 1);
+}
+
+void
+kp_metrics_live_ignored (kp_metrics_t *self)
+{
+    if (self)
+        atomic_fetch_add (&self->live_ignored, 1);
+}
+
+void
+kp_metrics_live_subscribers (kp_metrics_t *self, int64_t count)
+{
+    if (self)
+        atomic_store (&self->live_subscribers, count);
 }
 
 void
@@ -200,6 +224,19 @@ kp_metrics_render (kp_metrics_t *self)
              service, (unsigned long long) atomic_load (&self->db_errors),
              service, (unsigned long long) atomic_load (&self->replies_dropped),
              service, (unsigned long long) atomic_load (&self->events_published));
+    if (strcmp (service, "stream") == 0)
+        fprintf (out, "# HELP kumppani_events_dropped_total Live messages not sent because a subscriber's queue was full.\n"
+                      "# TYPE kumppani_events_dropped_total counter\n"
+                      "kumppani_events_dropped_total{service=\"%s\"} %llu\n"
+                      "# HELP kumppani_stream_frames_ignored_total Frames from subscribers that were not a valid subscription.\n"
+                      "# TYPE kumppani_stream_frames_ignored_total counter\n"
+                      "kumppani_stream_frames_ignored_total{service=\"%s\"} %llu\n"
+                      "# HELP kumppani_stream_subscribers Live subscribers the relay sends to.\n"
+                      "# TYPE kumppani_stream_subscribers gauge\n"
+                      "kumppani_stream_subscribers{service=\"%s\"} %lld\n",
+                 service, (unsigned long long) atomic_load (&self->live_dropped),
+                 service, (unsigned long long) atomic_load (&self->live_ignored),
+                 service, (long long) atomic_load (&self->live_subscribers));
     fprintf (out, "# HELP kumppani_consumer_lag Events between a consumer's cursor and the stream head.\n"
                   "# TYPE kumppani_consumer_lag gauge\n");
     for (int index = 0; index < KP_METRICS_CONSUMERS; index++)

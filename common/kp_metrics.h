@@ -21,6 +21,12 @@ void kp_metrics_request (kp_metrics_t *self, const char *operation, int status, 
 void kp_metrics_db_error (kp_metrics_t *self);
 void kp_metrics_reply_dropped (kp_metrics_t *self);
 void kp_metrics_events_published (kp_metrics_t *self, uint64_t count);
+//  The stream's live side: messages dropped because a subscriber's queue
+//  was full (it replays the gap by seq), frames that were not a valid
+//  subscription (ignored), and the subscribers it is sending to now.
+void kp_metrics_live_dropped (kp_metrics_t *self);
+void kp_metrics_live_ignored (kp_metrics_t *self);
+void kp_metrics_live_subscribers (kp_metrics_t *self, int64_t count);
 //  A consumer's figures: how far behind the stream head, and how many parked.
 void kp_metrics_consumer (kp_metrics_t *self, const char *consumer, int64_t lag, int64_t parked);
 

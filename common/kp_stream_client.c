@@ -4,42 +4,159 @@
 
 #include <string.h>
 
-//  Sends one subscription upstream: XSUB's way of saying SUBSCRIBE.
-static void
-s_subscribe (zsock_t *xsub, const char *prefix)
+#define KP_STREAM_LIVE_PREFIXES 16
+
+struct _kp_stream_live_t {
+    zsock_t *dealer;
+    zsock_t *monitor;               //  PAIR: the DEALER's handshakes
+    zpoller_t *poller;
+    char *prefixes [KP_STREAM_LIVE_PREFIXES];
+    size_t prefix_count;            //  0: everything
+    int64_t heard_at;               //  zclock_mono of the last message or subscription
+    uint64_t subscriptions;
+};
+
+void
+kp_stream_live_subscribe (kp_stream_live_t *self)
 {
-    size_t len = strlen (prefix);
-    zframe_t *frame = zframe_new (NULL, len + 1);
-    zframe_data (frame) [0] = 1;
-    memcpy (zframe_data (frame) + 1, prefix, len);
-    zframe_send (&frame, xsub, 0);
+    //  Never waiting: while disconnected these queue, up to the HWM.
+    for (size_t index = 0; index < (self->prefix_count ? self->prefix_count : 1); index++) {
+        const char *prefix = self->prefix_count ? self->prefixes [index] : "";
+        char frame [1 + 256];
+        size_t len = strlen (prefix);
+        if (len > 255)
+            len = 255;
+        frame [0] = 1;
+        memcpy (frame + 1, prefix, len);
+        zmq_send (zsock_resolve (self->dealer), frame, len + 1, ZMQ_DONTWAIT);
+    }
+    self->subscriptions++;
+    self->heard_at = zclock_mono ();
 }
 
-zsock_t *
-kp_stream_sub_new (const char *pub_endpoint, const char *stream_cert_path,
-                   const char *client_cert_path, char *const *prefixes, size_t prefix_count)
+kp_stream_live_t *
+kp_stream_live_new (const char *pub_endpoint, const char *stream_cert_path,
+                    const char *client_cert_path, char *const *prefixes, size_t prefix_count)
 {
     zcert_t *stream_cert = zcert_load (stream_cert_path);
     zcert_t *own_cert = zcert_load (client_cert_path);
-    zsock_t *sub = NULL;
-    if (stream_cert && own_cert) {
-        //  XSUB, not SUB: the relay delivers "scope|topic" frames, entitled
-        //  per certificate, which a SUB socket's own prefix filter would
-        //  drop. XSUB filters nothing locally and resends its subscriptions
-        //  after a reconnect.
-        sub = zsock_new (ZMQ_XSUB);
-        zsock_set_linger (sub, 0);
-        zcert_apply (own_cert, sub);
-        zsock_set_curve_serverkey (sub, zcert_public_txt (stream_cert));
-        zsock_connect (sub, "%s", pub_endpoint);
-        for (size_t index = 0; index < prefix_count; index++)
-            s_subscribe (sub, prefixes [index]);
-        //  Heartbeats let an idle reader see that it missed something.
-        s_subscribe (sub, prefix_count ? "heartbeat" : "");
+    kp_stream_live_t *self = stream_cert && own_cert ? calloc (1, sizeof *self) : NULL;
+    if (self) {
+        for (size_t index = 0; index < prefix_count && index < KP_STREAM_LIVE_PREFIXES; index++)
+            self->prefixes [self->prefix_count++] = strdup (prefixes [index]);
+        self->dealer = zsock_new (ZMQ_DEALER);
+        self->monitor = zsock_new (ZMQ_PAIR);
+    }
+    if (self && self->dealer && self->monitor) {
+        zsock_set_linger (self->dealer, 0);
+        zcert_apply (own_cert, self->dealer);
+        zsock_set_curve_serverkey (self->dealer, zcert_public_txt (stream_cert));
+        //  The monitor is in place before the first connection, so no
+        //  handshake goes unseen.
+        char endpoint [64];
+        snprintf (endpoint, sizeof endpoint, "inproc://kp-stream-live-%p", (void *) self);
+        if (zmq_socket_monitor (zsock_resolve (self->dealer), endpoint, ZMQ_EVENT_HANDSHAKE_SUCCEEDED) == 0
+        &&  zsock_connect (self->monitor, "%s", endpoint) == 0
+        &&  zsock_connect (self->dealer, "%s", pub_endpoint) == 0)
+            self->poller = zpoller_new (self->dealer, self->monitor, NULL);
     }
     zcert_destroy (&stream_cert);
     zcert_destroy (&own_cert);
-    return sub;
+    if (self && !self->poller)
+        kp_stream_live_destroy (&self);
+    if (self)
+        kp_stream_live_subscribe (self);
+    return self;
+}
+
+void
+kp_stream_live_destroy (kp_stream_live_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    kp_stream_live_t *self = *self_p;
+    zpoller_destroy (&self->poller);
+    if (self->dealer)
+        zmq_socket_monitor (zsock_resolve (self->dealer), NULL, 0);
+    zsock_destroy (&self->monitor);
+    zsock_destroy (&self->dealer);
+    for (size_t index = 0; index < self->prefix_count; index++)
+        free (self->prefixes [index]);
+    free (self);
+    *self_p = NULL;
+}
+
+zsock_t *
+kp_stream_live_socket (kp_stream_live_t *self)
+{
+    return self->dealer;
+}
+
+zsock_t *
+kp_stream_live_monitor (kp_stream_live_t *self)
+{
+    return self->monitor;
+}
+
+uint64_t
+kp_stream_live_subscriptions (kp_stream_live_t *self)
+{
+    return self->subscriptions;
+}
+
+void
+kp_stream_live_tick (kp_stream_live_t *self)
+{
+    if (zclock_mono () - self->heard_at >= KP_STREAM_LIVE_SILENCE_MS)
+        kp_stream_live_subscribe (self);
+}
+
+//  Every monitor event waiting; resubscribes once if any was a handshake.
+static void
+s_on_monitor (kp_stream_live_t *self)
+{
+    bool handshake = false;
+    while (zsock_events (self->monitor) & ZMQ_POLLIN) {
+        zmsg_t *event = zmsg_recv (self->monitor);
+        zframe_t *head = event ? zmsg_first (event) : NULL;
+        uint16_t number = 0;
+        if (head && zframe_size (head) >= 2)
+            memcpy (&number, zframe_data (head), 2);
+        handshake = handshake || number == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
+        zmsg_destroy (&event);
+    }
+    if (handshake)
+        kp_stream_live_subscribe (self);
+}
+
+zmsg_t *
+kp_stream_live_recv (kp_stream_live_t *self, int timeout_ms)
+{
+    int64_t deadline = zclock_mono () + timeout_ms;
+    while (true) {
+        if (zsock_events (self->monitor) & ZMQ_POLLIN)
+            s_on_monitor (self);
+        if (zsock_events (self->dealer) & ZMQ_POLLIN) {
+            zmsg_t *msg = zmsg_recv (self->dealer);
+            if (msg) {
+                self->heard_at = zclock_mono ();
+                return msg;
+            }
+        }
+        kp_stream_live_tick (self);
+        int64_t now = zclock_mono ();
+        if (now >= deadline)
+            return NULL;
+        //  Wake for the silence check too, so that a long wait still
+        //  notices a relay that forgot us.
+        int64_t wait = deadline - now;
+        int64_t silence = self->heard_at + KP_STREAM_LIVE_SILENCE_MS - now;
+        if (silence > 0 && silence < wait)
+            wait = silence;
+        zpoller_wait (self->poller, (int) (wait > 0 ? wait : 1));
+        if (zpoller_terminated (self->poller))
+            return NULL;
+    }
 }
 
 Kumppani__V1__ReplayReply *

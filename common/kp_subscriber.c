@@ -1,6 +1,8 @@
 /*  kp_subscriber — see kp_subscriber.h. With topic prefixes a seq jump may
     only mean other topics, so a filtered subscriber replays on every jump;
-    replay's last_seq (the last row scanned) then says where we stand. */
+    replay's last_seq (the last row scanned) then says where we stand.
+    kp_stream_live keeps the live subscriptions in place across
+    reconnections of the DEALER. */
 #include "kp_subscriber.h"
 #include "kp_stream_client.h"
 #include "kp_log.h"
@@ -13,13 +15,13 @@
 
 struct _kp_subscriber_t {
     kp_client_t *replay;
-    zsock_t *sub;
-    zpoller_t *poller;
+    kp_stream_live_t *live;
     zlistx_t *queue;                //  replayed events not yet returned
     char *prefixes [KP_SUBSCRIBER_MAX_PREFIXES];
     size_t prefix_count;
     uint64_t last_seq;              //  everything up to here was returned or is queued
     uint64_t replays;
+    uint64_t live_events;           //  returned as they came live, not replayed
 };
 
 static void
@@ -46,13 +48,10 @@ kp_subscriber_new (const char *replay_endpoint, const char *pub_endpoint,
         if (**prefix)
             self->prefixes [self->prefix_count++] = strdup (*prefix);
     self->replay = kp_client_new (replay_endpoint, stream_cert_path, client_cert_path);
-    self->sub = kp_stream_sub_new (pub_endpoint, stream_cert_path, client_cert_path,
-                                   self->prefixes, self->prefix_count);
-    if (!self->replay || !self->sub) {
+    self->live = kp_stream_live_new (pub_endpoint, stream_cert_path, client_cert_path,
+                                     self->prefixes, self->prefix_count);
+    if (!self->replay || !self->live)
         kp_subscriber_destroy (&self);
-        return NULL;
-    }
-    self->poller = zpoller_new (self->sub, NULL);
     return self;
 }
 
@@ -62,8 +61,7 @@ kp_subscriber_destroy (kp_subscriber_t **self_p)
     if (!self_p || !*self_p)
         return;
     kp_subscriber_t *self = *self_p;
-    zpoller_destroy (&self->poller);
-    zsock_destroy (&self->sub);
+    kp_stream_live_destroy (&self->live);
     kp_client_destroy (&self->replay);
     zlistx_destroy (&self->queue);
     for (size_t index = 0; index < self->prefix_count; index++)
@@ -75,7 +73,7 @@ kp_subscriber_destroy (kp_subscriber_t **self_p)
 void
 kp_subscriber_set_rcvhwm (kp_subscriber_t *self, int hwm)
 {
-    zsock_set_rcvhwm (self->sub, hwm);
+    zsock_set_rcvhwm (kp_stream_live_socket (self->live), hwm);
 }
 
 uint64_t
@@ -88,6 +86,18 @@ uint64_t
 kp_subscriber_replays (kp_subscriber_t *self)
 {
     return self->replays;
+}
+
+uint64_t
+kp_subscriber_live (kp_subscriber_t *self)
+{
+    return self->live_events;
+}
+
+uint64_t
+kp_subscriber_subscriptions (kp_subscriber_t *self)
+{
+    return kp_stream_live_subscriptions (self->live);
 }
 
 //  Queues every event after last_seq up to the head; -1 if the stream
@@ -137,9 +147,9 @@ kp_subscriber_next (kp_subscriber_t *self, int timeout_ms)
         int64_t left = deadline - zclock_mono ();
         if (left <= 0)
             return NULL;
-        if (zpoller_wait (self->poller, (int) left) != self->sub)
+        zmsg_t *msg = kp_stream_live_recv (self->live, (int) left);
+        if (!msg)
             continue;
-        zmsg_t *msg = zmsg_recv (self->sub);
         zframe_t *body = msg && zmsg_size (msg) == 2 ? zmsg_last (msg) : NULL;
         Kumppani__V1__Event *event = body
             ? kumppani__v1__event__unpack (NULL, zframe_size (body), zframe_data (body)) : NULL;
@@ -159,6 +169,7 @@ kp_subscriber_next (kp_subscriber_t *self, int timeout_ms)
         }
         if (event->seq == self->last_seq + 1) {
             self->last_seq = event->seq;
+            self->live_events++;
             return event;
         }
         //  A gap (or, when filtered, maybe other topics): replay settles it.

@@ -18,7 +18,7 @@ kp_subscriber_t *kp_subscriber_new (const char *replay_endpoint, const char *pub
                                     const char *stream_cert_path, const char *client_cert_path,
                                     const char *const *prefixes, uint64_t after_seq);
 void kp_subscriber_destroy (kp_subscriber_t **self_p);
-//  For tests of slow consumers: the SUB receive high-water mark.
+//  For tests of slow consumers: the live DEALER's receive high-water mark.
 void kp_subscriber_set_rcvhwm (kp_subscriber_t *self, int hwm);
 //  Next event in seq order, or NULL after timeout_ms with nothing new.
 //  Free with kumppani__v1__event__free_unpacked.
@@ -26,5 +26,10 @@ Kumppani__V1__Event *kp_subscriber_next (kp_subscriber_t *self, int timeout_ms);
 uint64_t kp_subscriber_last_seq (kp_subscriber_t *self);
 //  How many times a gap sent it to replay (for tests and metrics).
 uint64_t kp_subscriber_replays (kp_subscriber_t *self);
+//  How many events came live (in order, not through replay).
+uint64_t kp_subscriber_live (kp_subscriber_t *self);
+//  How many times the live subscriptions were sent: once at the start and
+//  again after every reconnection or silence (for tests).
+uint64_t kp_subscriber_subscriptions (kp_subscriber_t *self);
 
 #endif

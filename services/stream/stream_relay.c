@@ -1,12 +1,14 @@
 /*  stream_relay — publishes the outbox live. Wakes on NOTIFY kp_events
     (a hint only: delivered at commit, may be folded) and on a timer as the
-    safety net, reads rows after the last published seq in order, and sends
-    [scope|topic][Event] on XPUB for each audience scope. Subscriptions are
-    rewritten per subscriber (XPUB_MANUAL) to the scopes its certificate
-    entitles it to, so nobody can subscribe past their entitlement. The
-    relay starts at the current head: a subscriber that missed anything
-    (restart, high-water mark) sees a seq gap or a heartbeat ahead of it and
-    replays. Nothing is lost: the database is the log. */
+    safety net, reads rows after the last published seq in order, and hands
+    each to stream_live, which sends it to every subscriber entitled to it,
+    once. The relay starts at the current head: a subscriber that missed
+    anything (restart, high-water mark) sees a seq gap or a heartbeat ahead
+    of it and replays. Nothing is lost: the database is the log. While the
+    database is away the relay backs off instead of reconnecting on every
+    tick: it tries a non-blocking connection of its own and lets kp_db
+    reconnect only once that succeeded, so the loop it shares with replay
+    and health never waits on a database that is not there. */
 #include "stream_server.h"
 #include "stream_scope.h"
 #include "kp_metrics.h"
@@ -17,22 +19,30 @@
 #include <string.h>
 
 #define RELAY_BATCH 500
+//  While the database is away, connection attempts this far apart,
+//  doubling up to the maximum (how soon live delivery resumes after it).
+#define RELAY_BACKOFF_MIN_MS 250
+#define RELAY_BACKOFF_MAX_MS 2000
 
 struct _stream_relay_t {
     kp_db_t *db;                    //  own connection: it LISTENs
-    zsock_t *xpub;
+    stream_live_t *live;
     zloop_t *loop;
     int fd;                         //  the PQsocket registered with the loop
     uint64_t published;             //  last seq sent live
     uint64_t head;
     int timer_id;
     kp_metrics_t *metrics;
-    zcert_t *cert;                  //  the stream's own, for rebinding
-    const kp_config_t *config;
-    kp_server_t *server;            //  whose record of admitted certificates names subscribers
+    char *conninfo;                 //  for the probe
+    PGconn *probe;                  //  a non-blocking connection attempt, while the database is away
+    int probe_fd;                   //  its socket as registered with the loop, or -1
+    PostgresPollingStatusType probe_state;
+    int backoff_ms;                 //  0 while the database answers
+    int64_t retry_at;               //  zclock_mono before which no new attempt starts
 };
 
 static int s_on_notify (zloop_t *loop, zmq_pollitem_t *item, void *arg);
+static void s_publish_new (stream_relay_t *self);
 
 static void
 s_watch_socket (stream_relay_t *self)
@@ -53,20 +63,102 @@ s_watch_socket (stream_relay_t *self)
 }
 
 static void
-s_send (stream_relay_t *self, const char *scope, const char *topic, const uint8_t *data, size_t size)
+s_probe_unwatch (stream_relay_t *self)
 {
-    if (!self->xpub)
-        return;                     //  rebinding failed; replay covers it
-    char scoped [STREAM_SCOPE_LEN + 80];
-    snprintf (scoped, sizeof scoped, "%s|%s", scope, topic);
-    zmq_send (zsock_resolve (self->xpub), scoped, strlen (scoped), ZMQ_SNDMORE | ZMQ_DONTWAIT);
-    zmq_send (zsock_resolve (self->xpub), data, size, ZMQ_DONTWAIT);
+    if (self->probe_fd >= 0) {
+        zmq_pollitem_t old = { NULL, self->probe_fd, 0, 0 };
+        zloop_poller_end (self->loop, &old);
+    }
+    self->probe_fd = -1;
+}
+
+static void
+s_probe_end (stream_relay_t *self, bool failed)
+{
+    s_probe_unwatch (self);
+    if (self->probe)
+        PQfinish (self->probe);
+    self->probe = NULL;
+    if (failed) {
+        self->backoff_ms = self->backoff_ms ? self->backoff_ms * 2 : RELAY_BACKOFF_MIN_MS;
+        if (self->backoff_ms > RELAY_BACKOFF_MAX_MS)
+            self->backoff_ms = RELAY_BACKOFF_MAX_MS;
+        self->retry_at = zclock_mono () + self->backoff_ms;
+    }
+}
+
+static int s_on_probe (zloop_t *loop, zmq_pollitem_t *item, void *arg);
+
+//  One step of the connection attempt, taken when its socket is ready
+//  (libpq's non-blocking connect: PQconnectPoll says which way to wait).
+static void
+s_probe_step (stream_relay_t *self)
+{
+    self->probe_state = PQconnectPoll (self->probe);
+    if (self->probe_state == PGRES_POLLING_FAILED) {
+        s_probe_end (self, true);
+        return;
+    }
+    if (self->probe_state == PGRES_POLLING_OK) {
+        //  The database answers again: now kp_db's own reconnect (with
+        //  the statements and LISTEN) is quick.
+        s_probe_end (self, false);
+        if (kp_db_ensure (self->db) == 0) {
+            kp_info ("relay: database back; publishing after seq %" PRIu64, self->published);
+            self->backoff_ms = 0;
+            s_publish_new (self);
+        }
+        else
+            s_probe_end (self, true);
+        return;
+    }
+    s_probe_unwatch (self);
+    self->probe_fd = PQsocket (self->probe);
+    zmq_pollitem_t item = { NULL, self->probe_fd,
+                            self->probe_state == PGRES_POLLING_READING ? ZMQ_POLLIN : ZMQ_POLLOUT, 0 };
+    zloop_poller (self->loop, &item, s_on_probe, self);
+    zloop_poller_set_tolerant (self->loop, &item);
+}
+
+static int
+s_on_probe (zloop_t *loop, zmq_pollitem_t *item, void *arg)
+{
+    (void) loop;
+    (void) item;
+    stream_relay_t *self = arg;
+    if (self->probe)
+        s_probe_step (self);
+    return 0;
+}
+
+//  Whether the relay's connection is up. While it is not, a connection
+//  attempt runs beside the loop instead of kp_db's reconnect, which would
+//  wait; false meanwhile.
+static bool
+s_database_ready (stream_relay_t *self)
+{
+    if (PQstatus (kp_db_conn (self->db)) == CONNECTION_OK)
+        return true;
+    if (self->probe || zclock_mono () < self->retry_at)
+        return false;
+    if (!self->backoff_ms)
+        kp_warn ("relay: database connection lost; live delivery resumes when it is back");
+    self->probe = PQconnectStart (self->conninfo);
+    if (!self->probe || PQstatus (self->probe) == CONNECTION_BAD)
+        s_probe_end (self, true);
+    else {
+        self->probe_state = PGRES_POLLING_WRITING;
+        s_probe_step (self);
+    }
+    return false;
 }
 
 //  Publishes every row after self->published, in seq order.
 static void
 s_publish_new (stream_relay_t *self)
 {
+    if (!s_database_ready (self))
+        return;
     while (true) {
         char after [24], limit [16];
         snprintf (after, sizeof after, "%" PRIu64, self->published);
@@ -75,6 +167,8 @@ s_publish_new (stream_relay_t *self)
         PGresult *rows = kp_db_exec (self->db, "stream_after", 2, values);
         s_watch_socket (self);
         if (!rows) {
+            //  A lost connection is retried by the probe; anything else
+            //  on the next wake-up.
             kp_warn ("relay: cannot read events: %s", kp_db_message (self->db));
             return;
         }
@@ -87,12 +181,9 @@ s_publish_new (stream_relay_t *self)
             uint8_t *event = payload ? stream_event_bytes (seq, payload, payload_size, &event_size) : NULL;
             PQfreemem (payload);
             if (event) {
-                stream_scopes_t scopes;
-                int scope_count = stream_scope_of_event (PQgetvalue (rows, row, 2),
-                                                         PQgetvalue (rows, row, 3),
-                                                         PQgetvalue (rows, row, 4), scopes);
-                for (int scope = 0; scope < scope_count; scope++)
-                    s_send (self, scopes [scope], PQgetvalue (rows, row, 1), event, event_size);
+                stream_live_publish (self->live, PQgetvalue (rows, row, 1), PQgetvalue (rows, row, 2),
+                                     PQgetvalue (rows, row, 3), PQgetvalue (rows, row, 4),
+                                     event, event_size);
                 free (event);
             }
             else
@@ -121,7 +212,7 @@ s_heartbeat (stream_relay_t *self)
     event.heartbeat = &heartbeat;
     uint8_t buffer [128];
     size_t size = protobuf_c_message_pack (&event.base, buffer);
-    s_send (self, STREAM_SCOPE_PUBLIC, "heartbeat", buffer, size);
+    stream_live_heartbeat (self->live, buffer, size);
 }
 
 static int
@@ -136,6 +227,7 @@ s_on_notify (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     PGnotify *notify;
     while ((notify = PQnotifies (conn)))
         PQfreemem (notify);
+    s_watch_socket (self);          //  a closed connection leaves the loop
     s_publish_new (self);
     return 0;
 }
@@ -151,92 +243,13 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
     return 0;
 }
 
-//  A subscriber's [1|0][prefix]: subscribe it to prefix under each of
-//  its scopes and the public one. XPUB_MANUAL applies the option to the
-//  pipe that sent this message, so one subscriber cannot widen another.
-static int
-s_on_subscription (zloop_t *loop, zsock_t *reader, void *arg)
-{
-    (void) loop;
-    stream_relay_t *self = arg;
-    zframe_t *frame = zframe_recv (reader);
-    if (!frame)
-        return 0;
-    size_t size = zframe_size (frame);
-    const char *data = (const char *) zframe_data (frame);
-    if (size >= 1 && (data [0] == 0 || data [0] == 1) && size - 1 <= 64) {
-        //  Who subscribes is the server's record of the proven key, never
-        //  a property the peer could have sent in its handshake.
-        kp_identity_t identity = { { 0 } };
-        const kp_identity_t *admitted = kp_admitted_lookup (kp_server_admitted (self->server),
-                                                            zframe_meta (frame, "User-Id"));
-        if (admitted)
-            identity = *admitted;
-        stream_scopes_t scopes;
-        int count = stream_scope_of_subscriber (&identity, scopes);
-        snprintf (scopes [count++], STREAM_SCOPE_LEN, "%s", STREAM_SCOPE_PUBLIC);
-        int option = data [0] == 1 ? ZMQ_SUBSCRIBE : ZMQ_UNSUBSCRIBE;
-        for (int scope = 0; scope < count; scope++) {
-            char scoped [STREAM_SCOPE_LEN + 80];
-            int len = snprintf (scoped, sizeof scoped, "%s|%.*s", scopes [scope], (int) (size - 1), data + 1);
-            zmq_setsockopt (zsock_resolve (self->xpub), option, scoped, (size_t) len);
-        }
-        kp_debug ("relay: %s %s to '%.*s'", identity.org_id, option == ZMQ_SUBSCRIBE ? "subscribed" : "unsubscribed",
-                  (int) (size - 1), data + 1);
-    }
-    zframe_destroy (&frame);
-    return 0;
-}
-
-//  Binds the XPUB socket and registers it with the loop. Binding may fail
-//  for a moment after the previous socket on the endpoint was closed (its
-//  listener goes away in the I/O thread), so it is retried briefly.
-static int
-s_open_xpub (stream_relay_t *self)
-{
-    self->xpub = zsock_new (ZMQ_XPUB);
-    if (!self->xpub)
-        return -1;
-    zsock_set_zap_domain (self->xpub, "kumppani");
-    zsock_set_curve_server (self->xpub, 1);
-    zcert_apply (self->cert, self->xpub);
-    zsock_set_maxmsgsize (self->xpub, 4096);        //  subscriptions are small
-    zsock_set_xpub_manual (self->xpub, 1);
-    zsock_set_sndhwm (self->xpub, self->config->stream_hwm);
-    int bound = -1;
-    for (int attempt = 0; attempt < 50 && bound == -1; attempt++) {
-        if (attempt)
-            zclock_sleep (20);
-        bound = zsock_bind (self->xpub, "%s", self->config->stream_pub_endpoint);
-    }
-    if (bound == -1) {
-        kp_error ("cannot bind %s: %s", self->config->stream_pub_endpoint, zmq_strerror (zmq_errno ()));
-        zsock_destroy (&self->xpub);
-        return -1;
-    }
-    zloop_reader (self->loop, self->xpub, s_on_subscription, self);
-    zloop_reader_set_tolerant (self->loop, self->xpub);
-    return 0;
-}
-
-//  After SIGHUP: a CURVE session is checked once, at its handshake, and
-//  XPUB cannot drop one peer, so the socket is made anew. Every subscriber
-//  reconnects through the reloaded certificates (a revoked one is refused)
-//  and resubscribes; what went by meanwhile it replays by seq, as after
-//  any gap.
+//  After SIGHUP: the live side stops sending to keys no longer admitted.
+//  The ROUTER knows each connection apart, so nobody else is disturbed.
 static void
 s_on_reload (void *arg)
 {
     stream_relay_t *self = arg;
-    if (self->xpub) {
-        zloop_reader_end (self->loop, self->xpub);
-        zsock_unbind (self->xpub, "%s", self->config->stream_pub_endpoint);
-        zsock_destroy (&self->xpub);
-    }
-    if (s_open_xpub (self))
-        kp_error ("relay: the live side is down until the next SIGHUP or restart; replay still works");
-    else
-        kp_info ("relay: live side rebound after reloading certificates");
+    stream_live_reload (self->live);
 }
 
 void *
@@ -246,12 +259,11 @@ stream_relay_new (kp_server_t *server, const kp_config_t *config)
     if (!self)
         return NULL;
     self->fd = -1;
-    self->server = server;
+    self->probe_fd = -1;
     self->loop = kp_server_loop (server);
     self->metrics = kp_server_metrics (server);
-    char *conninfo = kp_config_db_conninfo (config);
-    self->db = conninfo ? kp_db_new (conninfo, 10000) : NULL;
-    free (conninfo);
+    self->conninfo = kp_config_db_conninfo (config);
+    self->db = self->conninfo ? kp_db_new (self->conninfo, 10000) : NULL;
     if (!self->db || kp_db_register (self->db, stream_statements)
     ||  kp_db_set_on_connect (self->db, "LISTEN kp_events"))
         goto failed;
@@ -262,12 +274,11 @@ stream_relay_new (kp_server_t *server, const kp_config_t *config)
     PQclear (head);
 
     char *cert_path = kp_config_service_cert_path (config, KP_SERVICE_STREAM);
-    self->cert = cert_path ? zcert_load (cert_path) : NULL;
+    zcert_t *cert = cert_path ? zcert_load (cert_path) : NULL;
     free (cert_path);
-    if (!self->cert)
-        goto failed;
-    self->config = config;
-    if (s_open_xpub (self))
+    self->live = cert ? stream_live_new (server, config, cert) : NULL;
+    zcert_destroy (&cert);
+    if (!self->live)
         goto failed;
     kp_server_set_reload_hook (server, s_on_reload, self);
     s_watch_socket (self);
@@ -287,16 +298,18 @@ stream_relay_destroy (void **self_p)
     if (!self_p || !*self_p)
         return;
     stream_relay_t *self = *self_p;
-    if (self->loop && self->xpub)
-        zloop_reader_end (self->loop, self->xpub);
     if (self->loop && self->timer_id)
         zloop_timer_end (self->loop, self->timer_id);
     if (self->loop && self->fd >= 0) {
         zmq_pollitem_t item = { NULL, self->fd, ZMQ_POLLIN, 0 };
         zloop_poller_end (self->loop, &item);
     }
-    zsock_destroy (&self->xpub);
-    zcert_destroy (&self->cert);
+    if (self->loop)
+        s_probe_unwatch (self);
+    if (self->probe)
+        PQfinish (self->probe);
+    free (self->conninfo);
+    stream_live_destroy (&self->live);
     kp_db_destroy (&self->db);
     free (self);
     *self_p = NULL;

@@ -40,6 +40,17 @@ stream_scope_of_subscriber (const kp_identity_t *identity, stream_scopes_t scope
     return count;
 }
 
+const char *
+stream_scope_shared (const stream_scopes_t mine, int my_count,
+                     const stream_scopes_t theirs, int their_count)
+{
+    for (int b = 0; b < their_count; b++)
+        for (int a = 0; a < my_count; a++)
+            if (strcmp (mine [a], theirs [b]) == 0)
+                return theirs [b];
+    return NULL;
+}
+
 bool
 stream_scope_entitled (const kp_identity_t *identity, const char *municipality,
                        const char *sender_org, const char *recipient_org)
@@ -47,9 +58,5 @@ stream_scope_entitled (const kp_identity_t *identity, const char *municipality,
     stream_scopes_t mine, theirs;
     int my_count = stream_scope_of_subscriber (identity, mine);
     int their_count = stream_scope_of_event (municipality, sender_org, recipient_org, theirs);
-    for (int a = 0; a < my_count; a++)
-        for (int b = 0; b < their_count; b++)
-            if (strcmp (mine [a], theirs [b]) == 0)
-                return true;
-    return false;
+    return stream_scope_shared (mine, my_count, theirs, their_count) != NULL;
 }

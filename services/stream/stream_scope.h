@@ -2,8 +2,8 @@
     in one place. An event is addressed to audience scopes ("*" for all,
     "m:743" for a municipality, "o:kela" for an organisation); a subscriber
     holds the scopes its certificate entitles it to, and sees an event when
-    they share one. Live delivery prefixes the topic frame with the scope,
-    so XPUB's own prefix matching does the filtering. */
+    they share one. Live and replay both ask this module, per subscriber
+    and per event, with the subscriber's own identity. */
 #ifndef STREAM_SCOPE_H
 #define STREAM_SCOPE_H
 
@@ -21,6 +21,10 @@ int stream_scope_of_event (const char *municipality, const char *sender_org,
                            const char *recipient_org, stream_scopes_t scopes);
 //  The scopes a subscriber may read; returns how many (0: nothing).
 int stream_scope_of_subscriber (const kp_identity_t *identity, stream_scopes_t scopes);
+//  The first of an event's scopes that a subscriber holds, or NULL: the
+//  one rule both of the functions below and the relay apply.
+const char *stream_scope_shared (const stream_scopes_t mine, int my_count,
+                                 const stream_scopes_t theirs, int their_count);
 //  The same rule for one event, for replay.
 bool stream_scope_entitled (const kp_identity_t *identity, const char *municipality,
                             const char *sender_org, const char *recipient_org);

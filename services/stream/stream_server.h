@@ -16,6 +16,22 @@ int stream_replay (kp_call_t *call);
 //  A stored payload (Event packed without seq) with its seq set; malloc'd.
 uint8_t *stream_event_bytes (uint64_t seq, const uint8_t *payload, size_t size, size_t *out_size);
 
+//  The live side (stream_live.c): a ROUTER that sends each subscriber,
+//  by its routing id, what its own certificate entitles it to.
+typedef struct _stream_live_t stream_live_t;
+stream_live_t *stream_live_new (kp_server_t *server, const kp_config_t *config, zcert_t *cert);
+void stream_live_destroy (stream_live_t **self_p);
+//  One event to every subscriber entitled to it (by the event's stream
+//  scope) whose prefixes match its topic, once each.
+void stream_live_publish (stream_live_t *self, const char *topic, const char *municipality,
+                          const char *sender_org, const char *recipient_org,
+                          const uint8_t *event, size_t size);
+//  A heartbeat to every subscriber, whatever its prefixes.
+void stream_live_heartbeat (stream_live_t *self, const uint8_t *event, size_t size);
+//  After SIGHUP: subscribers whose key is no longer admitted are dropped.
+void stream_live_reload (stream_live_t *self);
+size_t stream_live_size (stream_live_t *self);
+
 typedef struct _stream_relay_t stream_relay_t;
 void *stream_relay_new (kp_server_t *server, const kp_config_t *config);
 void stream_relay_destroy (void **self_p);

@@ -34,7 +34,7 @@ void kpt_service_signal (const char *service, int signum);
 const char *kpt_endpoint (const char *service);
 //  A TCP port on loopback that was free a moment ago.
 int kpt_free_port (void);
-//  The stream's XPUB endpoint.
+//  The stream's live (ROUTER) endpoint, for subscribers' DEALERs.
 const char *kpt_pub_endpoint (void);
 //  "DIR/kind" (kind: services, clients, admitted) and "DIR/kind/name.cert";
 //  each call returns a new static buffer of a small ring.

@@ -363,18 +363,17 @@ Test (stream, poison_event_in_a_batch_is_parked_and_the_rest_handled)
 }
 
 //  The live path itself, not replay: a reader filtered by topic prefix gets
-//  the matching event on its socket, and not the others. (A plain SUB
-//  socket would drop the relay's "scope|topic" frames; readers use XSUB.)
+//  the matching event on its DEALER, and not the others; heartbeats reach
+//  it whatever its prefixes.
 Test (stream, topic_filtered_reader_receives_matching_events_live)
 {
     kpt_service_start ("stream", NULL);
     char *prefixes [] = { "reporting.live_match" };
-    zsock_t *reader = kp_stream_sub_new (kpt_pub_endpoint (), kpt_cert_path ("services", "stream"),
-                                         kpt_cert_path ("clients", "operator"), prefixes, 1);
+    kp_stream_live_t *reader = kp_stream_live_new (kpt_pub_endpoint (), kpt_cert_path ("services", "stream"),
+                                                   kpt_cert_path ("clients", "operator"), prefixes, 1);
     cr_assert_not_null (reader);
-    zsock_set_rcvtimeo (reader, 5000);
     //  Wait (bounded) until the subscription is in place: heartbeats flow.
-    zmsg_t *msg = zmsg_recv (reader);
+    zmsg_t *msg = kp_stream_live_recv (reader, 5000);
     cr_assert_not_null (msg, "no heartbeat reached a filtered reader");
     zmsg_destroy (&msg);
 
@@ -386,15 +385,21 @@ Test (stream, topic_filtered_reader_receives_matching_events_live)
     PQfinish (conn);
 
     bool matched = false;
-    while (!matched && (msg = zmsg_recv (reader))) {
+    while (!matched && (msg = kp_stream_live_recv (reader, 5000))) {
+        cr_assert_eq (zmsg_size (msg), 2);
         zframe_t *body = zmsg_last (msg);
         Kumppani__V1__Event *event = kumppani__v1__event__unpack (NULL, zframe_size (body), zframe_data (body));
         cr_assert_not_null (event);
         cr_assert_str_neq (event->topic, "reporting.live_other", "a filtered reader got another topic");
         matched = strcmp (event->topic, "reporting.live_match") == 0;
+        if (matched) {
+            char *scoped = zframe_strdup (zmsg_first (msg));
+            cr_assert_str_eq (scoped, "*|reporting.live_match");
+            free (scoped);
+        }
         kumppani__v1__event__free_unpacked (event, NULL);
         zmsg_destroy (&msg);
     }
     cr_assert (matched, "the matching event never arrived live");
-    zsock_destroy (&reader);
+    kp_stream_live_destroy (&reader);
 }

@@ -1,0 +1,351 @@
+/*  stream_live — the relay's live side: a CURVE ROUTER that knows each
+    connection by its routing id. A subscriber's DEALER sends what an XSUB
+    would (\x01prefix subscribes, \x00prefix unsubscribes); the relay keeps,
+    per routing id, who proved that key (the server's kp_admitted record,
+    by ZAP User-Id), its scopes and its prefixes, and for every event asks
+    per subscriber whether it is entitled and interested, then sends to
+    that routing id alone, once. Nothing one connection sends can change
+    what another receives: there is no shared subscription state. Sends
+    never wait: a full queue drops the message (counted; the subscriber
+    replays the gap by seq), a vanished peer is forgotten. */
+#include "stream_server.h"
+#include "stream_scope.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+//  As replay's limits: a subscriber holds at most this many prefixes.
+#define LIVE_PREFIX_MAX     16
+#define LIVE_PREFIX_LEN     64
+//  A table entry is ~2 KB; connections past this are not served live
+//  (they still replay) rather than growing the relay without bound.
+#define LIVE_SUBSCRIBERS_MAX 10000
+
+typedef struct {
+    uint8_t id [256];               //  the ROUTER's routing id for the connection
+    size_t id_size;
+    kp_identity_t identity;         //  from the admitted record, by proven key
+    stream_scopes_t scopes;         //  what that identity may read
+    int scope_count;
+    char prefixes [LIVE_PREFIX_MAX][LIVE_PREFIX_LEN + 1];   //  "" is everything
+    int prefix_count;
+} s_subscriber_t;
+
+struct _stream_live_t {
+    zsock_t *router;
+    kp_server_t *server;            //  its admitted record says who a key is
+    kp_metrics_t *metrics;
+    zhashx_t *subscribers;          //  hex of routing id → s_subscriber_t
+    zlistx_t *gone;                 //  keys to forget once an iteration is over
+};
+
+static void
+s_subscriber_free (void **item_p)
+{
+    free (*item_p);
+    *item_p = NULL;
+}
+
+//  Routing ids are binary; the table's keys are their hex.
+static void
+s_key (const uint8_t *id, size_t size, char *key)
+{
+    static const char digits [] = "0123456789abcdef";
+    for (size_t index = 0; index < size; index++) {
+        key [index * 2] = digits [id [index] >> 4];
+        key [index * 2 + 1] = digits [id [index] & 15];
+    }
+    key [size * 2] = 0;
+}
+
+static void
+s_set_identity (s_subscriber_t *subscriber, const kp_identity_t *identity)
+{
+    subscriber->identity = *identity;
+    subscriber->scope_count = stream_scope_of_subscriber (identity, subscriber->scopes);
+}
+
+static bool
+s_has_prefix (s_subscriber_t *subscriber, const char *prefix, size_t len)
+{
+    for (int index = 0; index < subscriber->prefix_count; index++)
+        if (strlen (subscriber->prefixes [index]) == len
+        &&  memcmp (subscriber->prefixes [index], prefix, len) == 0)
+            return true;
+    return false;
+}
+
+static void
+s_ignored (stream_live_t *self)
+{
+    kp_metrics_live_ignored (self->metrics);
+}
+
+//  One message from a subscriber. Only [routing id][\x01 or \x00, then
+//  ≤ 64 bytes of prefix] from an admitted key counts; anything else is
+//  ignored and counted, and changes nothing for anyone.
+static void
+s_on_message (stream_live_t *self, zmsg_t *msg)
+{
+    zframe_t *id = zmsg_first (msg);
+    zframe_t *body = zmsg_next (msg);
+    if (zmsg_size (msg) != 2 || zframe_size (id) == 0 || zframe_size (id) > 255) {
+        s_ignored (self);
+        return;
+    }
+    size_t size = zframe_size (body);
+    const char *data = (const char *) zframe_data (body);
+    if (size < 1 || (data [0] != 0 && data [0] != 1) || size - 1 > LIVE_PREFIX_LEN
+    ||  memchr (data + 1, 0, size - 1)) {
+        s_ignored (self);
+        return;
+    }
+    //  Who sent it is the server's record of the key the handshake proved,
+    //  read off this very frame: never a property the peer could set.
+    const kp_identity_t *identity = kp_admitted_lookup (kp_server_admitted (self->server),
+                                                        zframe_meta (body, "User-Id"));
+    if (!identity) {
+        s_ignored (self);
+        return;
+    }
+    char key [512];
+    s_key (zframe_data (id), zframe_size (id), key);
+    s_subscriber_t *subscriber = zhashx_lookup (self->subscribers, key);
+    if (subscriber && strcmp (subscriber->identity.public_key, identity->public_key) != 0) {
+        //  A routing id we remember from a connection now gone, taken by a
+        //  peer that named itself so: it starts afresh, as itself.
+        zhashx_delete (self->subscribers, key);
+        subscriber = NULL;
+    }
+    bool subscribe = data [0] == 1;
+    const char *prefix = data + 1;
+    size_t len = size - 1;
+    if (!subscriber) {
+        if (!subscribe)
+            return;                 //  unsubscribing from nothing
+        if (zhashx_size (self->subscribers) >= LIVE_SUBSCRIBERS_MAX) {
+            kp_warn ("relay: %d live subscribers already; %s is served by replay only",
+                     LIVE_SUBSCRIBERS_MAX, identity->org_id);
+            s_ignored (self);
+            return;
+        }
+        subscriber = calloc (1, sizeof *subscriber);
+        if (!subscriber)
+            return;
+        memcpy (subscriber->id, zframe_data (id), zframe_size (id));
+        subscriber->id_size = zframe_size (id);
+        s_set_identity (subscriber, identity);
+        zhashx_insert (self->subscribers, key, subscriber);
+        kp_metrics_live_subscribers (self->metrics, (int64_t) zhashx_size (self->subscribers));
+    }
+    if (subscribe) {
+        if (s_has_prefix (subscriber, prefix, len))
+            return;                 //  a set: resubscribing is harmless
+        if (subscriber->prefix_count == LIVE_PREFIX_MAX) {
+            s_ignored (self);
+            return;
+        }
+        memcpy (subscriber->prefixes [subscriber->prefix_count], prefix, len);
+        subscriber->prefixes [subscriber->prefix_count++][len] = 0;
+    }
+    else
+        for (int index = 0; index < subscriber->prefix_count; index++)
+            if (strlen (subscriber->prefixes [index]) == len
+            &&  memcmp (subscriber->prefixes [index], prefix, len) == 0) {
+                memcpy (subscriber->prefixes [index], subscriber->prefixes [--subscriber->prefix_count],
+                        sizeof subscriber->prefixes [index]);
+                break;
+            }
+    kp_debug ("relay: %s %s '%.*s'", identity->org_id, subscribe ? "subscribed to" : "unsubscribed from",
+              (int) len, prefix);
+}
+
+//  A bounded batch per wake-up, so that a connection sending junk as fast
+//  as it can does not keep the loop from publishing.
+static int
+s_on_readable (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    stream_live_t *self = arg;
+    for (int count = 0; count < 100 && (zsock_events (reader) & ZMQ_POLLIN); count++) {
+        zmsg_t *msg = zmsg_recv (reader);
+        if (!msg)
+            break;
+        s_on_message (self, msg);
+        zmsg_destroy (&msg);
+    }
+    return 0;
+}
+
+stream_live_t *
+stream_live_new (kp_server_t *server, const kp_config_t *config, zcert_t *cert)
+{
+    stream_live_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->server = server;
+    self->metrics = kp_server_metrics (server);
+    self->subscribers = zhashx_new ();
+    self->gone = zlistx_new ();
+    self->router = zsock_new (ZMQ_ROUTER);
+    if (!self->subscribers || !self->gone || !self->router) {
+        stream_live_destroy (&self);
+        return NULL;
+    }
+    zhashx_set_destructor (self->subscribers, s_subscriber_free);
+    zlistx_set_destructor (self->gone, (czmq_destructor *) zstr_free);
+    zlistx_set_duplicator (self->gone, (czmq_duplicator *) strdup);
+    zsock_set_zap_domain (self->router, "kumppani");
+    zsock_set_curve_server (self->router, 1);
+    zcert_apply (cert, self->router);
+    zsock_set_maxmsgsize (self->router, 4096);          //  subscriptions are small
+    zsock_set_sndhwm (self->router, config->stream_hwm);
+    //  A send to a full or vanished peer fails at once instead of
+    //  waiting (full) or vanishing silently (gone).
+    zsock_set_router_mandatory (self->router, 1);
+    if (zsock_bind (self->router, "%s", config->stream_pub_endpoint) == -1) {
+        kp_error ("cannot bind %s: %s", config->stream_pub_endpoint, zmq_strerror (zmq_errno ()));
+        stream_live_destroy (&self);
+        return NULL;
+    }
+    zloop_reader (kp_server_loop (server), self->router, s_on_readable, self);
+    zloop_reader_set_tolerant (kp_server_loop (server), self->router);
+    return self;
+}
+
+void
+stream_live_destroy (stream_live_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    stream_live_t *self = *self_p;
+    if (self->router && self->server)
+        zloop_reader_end (kp_server_loop (self->server), self->router);
+    zsock_destroy (&self->router);
+    zhashx_destroy (&self->subscribers);
+    zlistx_destroy (&self->gone);
+    free (self);
+    *self_p = NULL;
+}
+
+//  One message to one subscriber, never waiting. The frames are copies
+//  of the caller's (zmq_msg_copy shares the bytes, as a PUB socket does).
+static void
+s_send (stream_live_t *self, s_subscriber_t *subscriber, const char *key,
+        zmq_msg_t *topic, zmq_msg_t *event)
+{
+    void *router = zsock_resolve (self->router);
+    if (zmq_send (router, subscriber->id, subscriber->id_size, ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1) {
+        if (zmq_errno () == EAGAIN)
+            kp_metrics_live_dropped (self->metrics);
+        else
+            zlistx_add_end (self->gone, (void *) key);
+        return;
+    }
+    //  With the routing frame taken, the rest of the message goes too.
+    zmq_msg_t part;
+    zmq_msg_init (&part);
+    zmq_msg_copy (&part, topic);
+    zmq_msg_send (&part, router, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+    zmq_msg_init (&part);
+    zmq_msg_copy (&part, event);
+    zmq_msg_send (&part, router, ZMQ_DONTWAIT);
+}
+
+static void
+s_forget_gone (stream_live_t *self)
+{
+    if (zlistx_size (self->gone) == 0)
+        return;
+    for (const char *key = zlistx_first (self->gone); key; key = zlistx_next (self->gone))
+        zhashx_delete (self->subscribers, key);
+    zlistx_purge (self->gone);
+    kp_metrics_live_subscribers (self->metrics, (int64_t) zhashx_size (self->subscribers));
+}
+
+static bool
+s_interested (const s_subscriber_t *subscriber, const char *topic)
+{
+    for (int index = 0; index < subscriber->prefix_count; index++)
+        if (strncmp (topic, subscriber->prefixes [index], strlen (subscriber->prefixes [index])) == 0)
+            return true;
+    return false;
+}
+
+static void
+s_msg_of (zmq_msg_t *msg, const void *data, size_t size)
+{
+    zmq_msg_init_size (msg, size);
+    memcpy (zmq_msg_data (msg), data, size);
+}
+
+void
+stream_live_publish (stream_live_t *self, const char *topic, const char *municipality,
+                     const char *sender_org, const char *recipient_org,
+                     const uint8_t *event, size_t size)
+{
+    stream_scopes_t theirs;
+    int their_count = stream_scope_of_event (municipality, sender_org, recipient_org, theirs);
+    zmq_msg_t body;
+    s_msg_of (&body, event, size);
+    for (s_subscriber_t *subscriber = zhashx_first (self->subscribers); subscriber;
+         subscriber = zhashx_next (self->subscribers)) {
+        //  Each subscriber's own scopes against this event's: the
+        //  entitlement check runs per connection for every message.
+        const char *scope = stream_scope_shared (subscriber->scopes, subscriber->scope_count,
+                                                 theirs, their_count);
+        if (!scope || !s_interested (subscriber, topic))
+            continue;
+        char scoped [STREAM_SCOPE_LEN + 256];
+        int len = snprintf (scoped, sizeof scoped, "%s|%s", scope, topic);
+        zmq_msg_t frame;
+        s_msg_of (&frame, scoped, len < (int) sizeof scoped ? (size_t) len : sizeof scoped - 1);
+        s_send (self, subscriber, zhashx_cursor (self->subscribers), &frame, &body);
+        zmq_msg_close (&frame);
+    }
+    zmq_msg_close (&body);
+    s_forget_gone (self);
+}
+
+void
+stream_live_heartbeat (stream_live_t *self, const uint8_t *event, size_t size)
+{
+    zmq_msg_t topic, body;
+    s_msg_of (&topic, STREAM_SCOPE_PUBLIC "|heartbeat", strlen (STREAM_SCOPE_PUBLIC "|heartbeat"));
+    s_msg_of (&body, event, size);
+    //  To every subscriber, whatever its prefixes: an idle filtered one
+    //  learns the head, and a peer that has gone fails here and is forgotten.
+    for (s_subscriber_t *subscriber = zhashx_first (self->subscribers); subscriber;
+         subscriber = zhashx_next (self->subscribers))
+        s_send (self, subscriber, zhashx_cursor (self->subscribers), &topic, &body);
+    zmq_msg_close (&topic);
+    zmq_msg_close (&body);
+    s_forget_gone (self);
+}
+
+void
+stream_live_reload (stream_live_t *self)
+{
+    kp_admitted_t *admitted = kp_server_admitted (self->server);
+    size_t revoked = 0;
+    for (s_subscriber_t *subscriber = zhashx_first (self->subscribers); subscriber;
+         subscriber = zhashx_next (self->subscribers)) {
+        const kp_identity_t *identity = kp_admitted_lookup (admitted, subscriber->identity.public_key);
+        if (identity)
+            s_set_identity (subscriber, identity);
+        else {
+            zlistx_add_end (self->gone, (void *) zhashx_cursor (self->subscribers));
+            revoked++;
+        }
+    }
+    s_forget_gone (self);
+    kp_info ("relay: certificates reloaded; %zu live subscribers cut off, %zu remain",
+             revoked, zhashx_size (self->subscribers));
+}
+
+size_t
+stream_live_size (stream_live_t *self)
+{
+    return zhashx_size (self->subscribers);
+}
