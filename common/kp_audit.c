@@ -55,6 +55,10 @@ static const char *s_column_names [COLUMNS] = {
     "seq", "at", "format", "service", "actor_org", "actor_person", "actor_role", "action",
     "client_ref", "basis", "recipient_org", "detail", "prev_hash", "hash"
 };
+//  Their type OIDs (pg_type.h): int8 20, timestamptz 1184, int2 21, text
+//  25, bytea 17. A column retyped behind our back (bytea could carry a
+//  NUL that would end a C string early) is refused, not read.
+static const Oid s_column_types [COLUMNS] = { 20, 1184, 21, 25, 25, 25, 25, 25, 25, 25, 25, 25, 17, 17 };
 
 static bool
 s_int (const PGresult *result, int row, int column, int width, int64_t *value)
@@ -85,7 +89,10 @@ s_hash (const PGresult *result, int row, int column, uint8_t *out)
 static const char *
 s_text (const PGresult *result, int row, int column)
 {
-    return column < 0 || PQgetisnull (result, row, column) ? NULL : PQgetvalue (result, row, column);
+    if (column < 0 || PQgetisnull (result, row, column))
+        return NULL;
+    const char *text = PQgetvalue (result, row, column);
+    return strlen (text) == (size_t) PQgetlength (result, row, column) ? text : NULL;
 }
 
 //  Row `row` of the audit log as kp_audit_canon takes it, its stored
@@ -149,8 +156,13 @@ kp_audit_verify (kp_db_t *db, int64_t *bad_seq, int64_t *rows)
         goto cleanup;
     }
     int column [COLUMNS];
-    for (int index = 0; index < COLUMNS; index++)
+    for (int index = 0; index < COLUMNS; index++) {
         column [index] = PQfnumber (result, s_column_names [index]);
+        if (column [index] < 0 || PQftype (result, column [index]) != s_column_types [index]) {
+            kp_error ("audit verify: kp.audit_log.%s is not of the type the writer made", s_column_names [index]);
+            goto cleanup;
+        }
+    }
 
     uint8_t expected_prev [KP_AUDIT_HASH_SIZE] = { 0 };
     int64_t expected_seq = 1;

@@ -2,7 +2,8 @@
     `kumppani audit verify` catching it: an altered row, a deleted row, a
     deleted tail, two rows swapped, a forged row slipped in, a row edited
     and the database's canonical function replaced to cover it, a 0x1f
-    moved from one field to the next. Each test has
+    moved from one field to the next, a column retyped to smuggle a NUL
+    byte. Each test has
     a database of its own (the shared one's chain must stay intact for the
     other suites) holding a chain of five rows made by kp.audit_append. The
     superuser switches the append-only trigger off to tamper, as an
@@ -92,6 +93,10 @@ s_audit (const char *args, char *line, size_t size)
     if (!fgets (line, (int) size, output))
         *line = 0;
     line [strcspn (line, "\n")] = 0;
+    //  The rest is read too, or a second line would die of SIGPIPE.
+    char rest [512];
+    while (fgets (rest, sizeof rest, output))
+        ;
     int status = pclose (output);
     return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
@@ -258,4 +263,19 @@ Test (audit_tamper, a_separator_moved_between_fields_is_found)
         " actor_role = 'ROLE_OPERATOR' || chr (31) || 'ROLE_SOCIAL_WORKER' WHERE seq = 6",
         NULL });
     s_expect_broken_at (6);
+}
+
+//  The verifier reads text columns as C strings; a column retyped to bytea
+//  could hide a change after a NUL byte. It is refused, not read.
+Test (audit_tamper, a_retyped_column_is_refused)
+{
+    s_tamper ((const char *[]) {
+        "ALTER TABLE kp.audit_log ALTER COLUMN detail TYPE bytea USING convert_to (detail, 'UTF8')",
+        "UPDATE kp.audit_log SET detail = detail || '\\x00'::bytea || convert_to ('a read that never happened', 'UTF8')"
+        " WHERE seq = 3",
+        NULL });
+    char line [512];
+    int status = s_verify (line, sizeof line);
+    cr_assert_eq (status, 1, "exit %d: %s", status, line);
+    cr_assert (strstr (line, "intact") == NULL, "%s", line);
 }
