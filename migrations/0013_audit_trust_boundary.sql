@@ -25,7 +25,7 @@
 --    no choice of contents makes two rows alike, and nothing depends on
 --    DateStyle or TimeZone. common/kp_audit_canon.c is the definition
 --    `kumppani audit verify` uses; this function must match it byte for
---    byte (test_audit_canon.c checks). Rows already written keep format 1
+--    byte (test_audit_canon_sql.c checks). Rows already written keep format 1
 --    and their hashes: history is not rewritten.
 ALTER TABLE kp.audit_log ADD COLUMN format smallint NOT NULL DEFAULT 1 CHECK (format IN (1, 2));
 ALTER TABLE kp.audit_log ALTER COLUMN format SET DEFAULT 2;
