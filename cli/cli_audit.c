@@ -1,5 +1,6 @@
 /*  kumppani audit verify|head — the audit log's hash chain. verify
-    recomputes every row's hash; that catches any change but one: someone
+    recomputes every row's hash in C from the raw columns, trusting no
+    function of the database; that catches any change but one: someone
     with database access who rewrites rows and recomputes every later hash
     and the head. Against that, `head` prints the chain's head as an anchor
     ("SEQ:HASH") to keep outside the database (a ticket, another system, a
@@ -19,7 +20,7 @@ s_usage (FILE *out)
     fprintf (out,
         "usage: kumppani audit verify [--anchor SEQ:HASH]…\n"
         "       kumppani audit head\n"
-        "verify recomputes every row's hash (KUMPPANI_DB_ADMIN_CONNINFO); exit 1 if the\n"
+        "verify recomputes every row's hash itself (KUMPPANI_DB_ADMIN_CONNINFO); exit 1 if the\n"
         "chain is broken, naming the first row that fails, or if it no longer passes\n"
         "through an anchor. head prints the current head as SEQ:HASH: keep it outside\n"
         "the database, so a rewrite with recomputed hashes is found later.\n");

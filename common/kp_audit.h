@@ -24,8 +24,9 @@ extern const kp_stmt_t kp_audit_statements [];
 
 //  Appends in the current transaction; 0 or -1.
 int kp_audit_append (kp_db_t *db, const kp_audit_entry_t *entry);
-//  Recomputes the whole chain. 0 if intact, 1 if broken (*bad_seq is the
-//  first row that fails), -1 on a database error. *rows gets the count.
+//  Recomputes the whole chain in C from the rows' raw values (both
+//  formats, see kp_audit_canon.h). 0 if intact, 1 if broken (*bad_seq is
+//  the first row that fails), -1 on a database error. *rows gets the count.
 int kp_audit_verify (kp_db_t *db, int64_t *bad_seq, int64_t *rows);
 
 #endif

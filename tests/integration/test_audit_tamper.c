@@ -1,6 +1,9 @@
 /*  Tampering with the audit log behind the services' back, and
     `kumppani audit verify` catching it: an altered row, a deleted row, a
-    deleted tail, two rows swapped, a forged row slipped in. Each test has
+    deleted tail, two rows swapped, a forged row slipped in, a row edited
+    and the database's canonical function replaced to cover it, a 0x1f
+    moved from one field to the next, a column retyped to smuggle a NUL
+    byte. Each test has
     a database of its own (the shared one's chain must stay intact for the
     other suites) holding a chain of five rows made by kp.audit_append. The
     superuser switches the append-only trigger off to tamper, as an
@@ -90,6 +93,10 @@ s_audit (const char *args, char *line, size_t size)
     if (!fgets (line, (int) size, output))
         *line = 0;
     line [strcspn (line, "\n")] = 0;
+    //  The rest is read too, or a second line would die of SIGPIPE.
+    char rest [512];
+    while (fgets (rest, sizeof rest, output))
+        ;
     int status = pclose (output);
     return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
@@ -190,9 +197,9 @@ Test (audit_tamper, rewritten_and_rehashed_chain_is_found_by_an_anchor)
         "DO $$ DECLARE r record; prev bytea; BEGIN"
         "  SELECT hash INTO prev FROM kp.audit_log WHERE seq = 2;"
         "  FOR r IN SELECT * FROM kp.audit_log WHERE seq >= 3 ORDER BY seq LOOP"
-        "    UPDATE kp.audit_log SET prev_hash = prev, hash = sha256 (prev || convert_to (kp.audit_canonical ("
+        "    UPDATE kp.audit_log SET prev_hash = prev, hash = sha256 (prev || kp.audit_canonical_v2 ("
         "      r.seq, r.at, r.service, r.actor_org, r.actor_person, r.actor_role, r.action, r.client_ref,"
-        "      r.basis, r.recipient_org, r.detail), 'UTF8')) WHERE seq = r.seq RETURNING hash INTO prev;"
+        "      r.basis, r.recipient_org, r.detail)) WHERE seq = r.seq RETURNING hash INTO prev;"
         "  END LOOP;"
         "  UPDATE kp.audit_head SET last_hash = prev WHERE id = 1;"
         "END $$",
@@ -203,4 +210,72 @@ Test (audit_tamper, rewritten_and_rehashed_chain_is_found_by_an_anchor)
     cr_assert_eq (s_audit (args, line, sizeof line), 1, "%s", line);
     cr_assert_str_eq (line, "audit log BROKEN at anchor seq 5: the chain was rewritten since the anchor was taken");
     cr_assert_eq (s_audit ("verify --anchor 5:nothex", line, sizeof line), 2, "%s", line);
+}
+
+//  Whoever can edit rows can also replace functions. Row 3 is edited and
+//  kp.audit_canonical (and kp.audit_canonical_v2 where it exists) made to
+//  return every row's text from before the edit, so a verifier that asked
+//  the database for canonical forms would see an intact chain. The
+//  verifier computes them itself; the anchor, taken before and untouched,
+//  passes, and the chain still breaks at 3.
+Test (audit_tamper, edited_row_behind_a_replaced_canonical_function_is_found)
+{
+    char anchor [256], line [512], args [400];
+    cr_assert_eq (s_audit ("head", anchor, sizeof anchor), 0, "%s", anchor);
+    snprintf (args, sizeof args, "verify --anchor %s", anchor);
+    s_tamper ((const char *[]) {
+        "CREATE TABLE public.honest_v1 AS SELECT seq, kp.audit_canonical (seq, at, service, actor_org,"
+        " actor_person, actor_role, action, client_ref, basis, recipient_org, detail) AS canonical"
+        " FROM kp.audit_log",
+        "DO $$ BEGIN IF to_regproc ('kp.audit_canonical_v2') IS NOT NULL THEN"
+        "  EXECUTE 'CREATE TABLE public.honest_v2 AS SELECT seq, kp.audit_canonical_v2 (seq, at, service,"
+        "   actor_org, actor_person, actor_role, action, client_ref, basis, recipient_org, detail) AS canonical"
+        "   FROM kp.audit_log';"
+        "  EXECUTE 'CREATE OR REPLACE FUNCTION kp.audit_canonical_v2 (p_seq bigint, p_at timestamptz,"
+        "   p_service text, p_org text, p_person text, p_role text, p_action text, p_client text,"
+        "   p_basis text, p_recipient text, p_detail text) RETURNS bytea LANGUAGE sql STABLE AS"
+        "   ''SELECT canonical FROM public.honest_v2 WHERE seq = p_seq''';"
+        " END IF; END $$",
+        "CREATE OR REPLACE FUNCTION kp.audit_canonical (p_seq bigint, p_at timestamptz, p_service text,"
+        " p_org text, p_person text, p_role text, p_action text, p_client text, p_basis text,"
+        " p_recipient text, p_detail text) RETURNS text LANGUAGE sql STABLE AS"
+        " 'SELECT canonical FROM public.honest_v1 WHERE seq = p_seq'",
+        "UPDATE kp.audit_log SET client_ref = 'client-9' WHERE seq = 3",
+        NULL });
+    s_expect_broken_at (3);
+    cr_assert_eq (s_audit (args, line, sizeof line), 1, "%s", line);
+    cr_assert (strncmp (line, "audit log BROKEN at seq 3 ", 26) == 0, "with --anchor: %s", line);
+}
+
+//  Format 1 joined fields with 0x1f, so ("alice␟ROLE_OPERATOR",
+//  "ROLE_SOCIAL_WORKER") as person and role hashed the same as ("alice",
+//  "ROLE_OPERATOR␟ROLE_SOCIAL_WORKER"): the edit below went unseen.
+Test (audit_tamper, a_separator_moved_between_fields_is_found)
+{
+    PGconn *conn = PQconnectdb (s_conninfo);
+    s_exec (conn, "SELECT kp.audit_append ('muni-743', 'alice' || chr (31) || 'ROLE_OPERATOR',"
+                  " 'ROLE_SOCIAL_WORKER', 'intake.get_client', 'client-6', NULL, NULL, 'read 6')");
+    PQfinish (conn);
+    char line [256];
+    cr_assert_eq (s_verify (line, sizeof line), 0, "%s", line);
+    s_tamper ((const char *[]) {
+        "UPDATE kp.audit_log SET actor_person = 'alice',"
+        " actor_role = 'ROLE_OPERATOR' || chr (31) || 'ROLE_SOCIAL_WORKER' WHERE seq = 6",
+        NULL });
+    s_expect_broken_at (6);
+}
+
+//  The verifier reads text columns as C strings; a column retyped to bytea
+//  could hide a change after a NUL byte. It is refused, not read.
+Test (audit_tamper, a_retyped_column_is_refused)
+{
+    s_tamper ((const char *[]) {
+        "ALTER TABLE kp.audit_log ALTER COLUMN detail TYPE bytea USING convert_to (detail, 'UTF8')",
+        "UPDATE kp.audit_log SET detail = detail || '\\x00'::bytea || convert_to ('a read that never happened', 'UTF8')"
+        " WHERE seq = 3",
+        NULL });
+    char line [512];
+    int status = s_verify (line, sizeof line);
+    cr_assert_eq (status, 1, "exit %d: %s", status, line);
+    cr_assert (strstr (line, "intact") == NULL, "%s", line);
 }

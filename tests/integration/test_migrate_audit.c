@@ -241,3 +241,162 @@ Test (migrate_audit, services_write_only_through_the_functions_and_their_own_top
     cr_assert_eq (s_scalar (conn, "SELECT count(*) FROM kp.audit_log WHERE service = 'reporting'"), 1);
     PQfinish (conn);
 }
+
+//  The service roles' audit forgery attempts: another service's action,
+//  an action with no service or a malformed one, and the parts of a row
+//  that are not the caller's to choose (service, seq and hashes, the role
+//  it logs in as). Each fails; each role's own append still works and is
+//  recorded in its own name.
+Test (migrate_audit, services_audit_only_their_own_operations)
+{
+    s_migrate ();
+    static const char *roles [] = { "intake", "referral", "groups", "reporting", "stream", NULL };
+    for (int index = 0; roles [index]; index++) {
+        const char *role = roles [index], *other = roles [(index + 1) % 5];
+        PGconn *conn = s_connect (role);
+        char sql [512];
+        snprintf (sql, sizeof sql, "SELECT kp.audit_append ('muni-743', 'worker-1', 'ROLE_SOCIAL_WORKER',"
+                                   " '%s.get_thing', 'client-1', NULL, NULL, 'legitimate')", role);
+        cr_assert_str_eq (s_sqlstate (conn, sql), "", "%s could not audit its own operation", role);
+        const char *forged [] = { "%s.get_client", "%s", "", "get_client", "%sx.get", "%s.Get", "%s.a.b",
+                                  "%s.get\x1f", NULL };
+        for (int attempt = 0; forged [attempt]; attempt++) {
+            char action [64];
+            //  Every pattern names the other service, or none, or this one malformed.
+            snprintf (action, sizeof action, forged [attempt], attempt == 0 ? other : role);
+            snprintf (sql, sizeof sql, "SELECT kp.audit_append ('muni-743', 'worker-1', 'ROLE_SOCIAL_WORKER',"
+                                       " '%s', 'client-1', NULL, NULL, 'forged')", action);
+            cr_assert_str_eq (s_sqlstate (conn, sql), "42501", "%s audited '%s'", role, action);
+        }
+        cr_assert_str_eq (s_sqlstate (conn, "SELECT kp.audit_append ('muni-743', 'worker-1', 'ROLE_SOCIAL_WORKER',"
+                                            " NULL, 'client-1', NULL, NULL, 'forged')"), "42501");
+        //  The service column is session_user: no parameter names it, no
+        //  write reaches the table or the head, and the login role stays.
+        cr_assert_str_eq (s_sqlstate (conn, "SELECT kp.audit_append ('intake', 'muni-743', 'worker-1',"
+                                            " 'ROLE_SOCIAL_WORKER', 'intake.get_client', 'client-1', NULL, NULL, 'x')"),
+                          "42883");
+        snprintf (sql, sizeof sql, "INSERT INTO kp.audit_log (seq, at, service, actor_org, actor_person,"
+                                   " actor_role, action, client_ref, basis, recipient_org, detail, prev_hash, hash)"
+                                   " VALUES (99, now (), '%s', 'o', 'p', 'r', '%s.x', '', '', '', '',"
+                                   " '\\x00'::bytea, '\\x00'::bytea)", other, other);
+        cr_assert_str_eq (s_sqlstate (conn, sql), "42501");
+        cr_assert_str_eq (s_sqlstate (conn, "UPDATE kp.audit_head SET last_seq = 99"), "42501");
+        snprintf (sql, sizeof sql, "SET ROLE %s", other);
+        cr_assert_str_eq (s_sqlstate (conn, sql), "42501");
+        snprintf (sql, sizeof sql, "SET SESSION AUTHORIZATION %s", other);
+        cr_assert_str_eq (s_sqlstate (conn, sql), "42501");
+        PQfinish (conn);
+    }
+    PGconn *conn = s_connect (NULL);
+    cr_assert_eq (s_scalar (conn, "SELECT count(*) FROM kp.audit_log"), 5, "a forged row was written");
+    cr_assert_eq (s_scalar (conn, "SELECT count(*) FROM kp.audit_log WHERE split_part (action, '.', 1) = service"
+                                  " AND detail = 'legitimate' AND format = 2"), 5);
+    PQfinish (conn);
+    kp_db_t *db = kp_db_new (s_admin_conninfo, 2000);
+    int64_t bad_seq = -1, rows = -1;
+    cr_assert_eq (kp_audit_verify (db, &bad_seq, &rows), 0);
+    cr_assert_eq (rows, 5);
+    kp_db_destroy (&db);
+}
+
+//  A copy of the migrations before 0013, so rows can be made as the
+//  writer made them before format 2 existed.
+static void
+s_migrations_before_0013 (char *copy)
+{
+    cr_assert_not_null (mkdtemp (copy));
+    DIR *handle = opendir (s_migrations_dir ());
+    cr_assert_not_null (handle);
+    struct dirent *entry;
+    while ((entry = readdir (handle))) {
+        size_t length = strlen (entry->d_name);
+        if (length < 9 || strcmp (entry->d_name + length - 4, ".sql") != 0 || strncmp (entry->d_name, "0013", 4) >= 0)
+            continue;
+        char command [2048];
+        snprintf (command, sizeof command, "cp '%s/%s' '%s/'", s_migrations_dir (), entry->d_name, copy);
+        cr_assert_eq (system (command), 0);
+    }
+    closedir (handle);
+}
+
+static void
+s_append (PGconn *conn, const char *person, const char *role, const char *detail)
+{
+    const char *values [] = { person, role, detail };
+    PGresult *result = PQexecParams (conn, "SELECT kp.audit_append ('muni-743', $1, $2, 'intake.get_client',"
+                                           " 'client-1', NULL, NULL, $3)", 3, NULL, values, NULL, NULL, 0);
+    cr_assert_eq (PQresultStatus (result), PGRES_TUPLES_OK, "%s", PQresultErrorMessage (result));
+    PQclear (result);
+}
+
+//  Rows written before migration 0013 (format 1) and after it (format 2)
+//  make one chain, which the C verifier checks whole, under session
+//  settings far from the server's, and in which a change to a row of
+//  either format is found.
+Test (migrate_audit, a_chain_of_format_1_and_format_2_rows_verifies)
+{
+    char copy [] = "/tmp/kpt-migrations-XXXXXX";
+    s_migrations_before_0013 (copy);
+    int applied = -1;
+    int rc = kp_migrate_run (s_admin_conninfo, copy, &applied);
+    char command [128];
+    snprintf (command, sizeof command, "rm -rf '%s'", copy);
+    cr_assert_eq (system (command), 0);
+    cr_assert_eq (rc, 0);
+    static char long_detail [20001];
+    memset (long_detail, 'x', sizeof long_detail - 1);
+    memcpy (long_detail + 100, "\x1fÄ🙂", 7);
+    //  Awkward contents, through the writer as it was.
+    PGconn *conn = s_connect (NULL);
+    s_append (conn, "", "", "");
+    s_append (conn, "alice\x1fROLE_OPERATOR", "ROLE_SOCIAL_WORKER", "Äänekoski 🙂");
+    s_append (conn, "worker-1", "ROLE_SOCIAL_WORKER", long_detail);
+    cr_assert_eq (kp_migrate_run (s_admin_conninfo, s_migrations_dir (), &applied), 0);
+    cr_assert_gt (applied, 0);
+    s_append (conn, "", "", "");
+    s_append (conn, "alice\x1fROLE_OPERATOR", "ROLE_SOCIAL_WORKER", "Äänekoski 🙂");
+    s_append (conn, "worker-1", "ROLE_SOCIAL_WORKER", long_detail);
+    cr_assert_eq (s_scalar (conn, "SELECT count(*) FROM kp.audit_log WHERE format = 1 AND seq <= 3"), 3);
+    cr_assert_eq (s_scalar (conn, "SELECT count(*) FROM kp.audit_log WHERE format = 2 AND seq > 3"), 3);
+
+    char conninfo [1400];
+    snprintf (conninfo, sizeof conninfo, "%s options='-c TimeZone=Asia/Kathmandu -c DateStyle=German,DMY"
+                                         " -c IntervalStyle=sql_standard'", s_admin_conninfo);
+    kp_db_t *db = kp_db_new (conninfo, 2000);
+    cr_assert_not_null (db);
+    int64_t bad_seq = -1, rows = -1;
+    cr_assert_eq (kp_audit_verify (db, &bad_seq, &rows), 0, "broken at %lld", (long long) bad_seq);
+    cr_assert_eq (rows, 6);
+
+    //  Each change is found at its row, and undone before the next.
+    cr_assert_str_eq (s_sqlstate (conn, "ALTER TABLE kp.audit_log DISABLE TRIGGER audit_log_append_only"), "");
+    static const struct { const char *change, *undo; int seq; } changes [] = {
+        { "UPDATE kp.audit_log SET detail = 'x' WHERE seq = 1", "UPDATE kp.audit_log SET detail = '' WHERE seq = 1", 1 },
+        { "UPDATE kp.audit_log SET at = at + interval '1 microsecond' WHERE seq = 3",
+          "UPDATE kp.audit_log SET at = at - interval '1 microsecond' WHERE seq = 3", 3 },
+        { "UPDATE kp.audit_log SET detail = detail || '.' WHERE seq = 6",
+          "UPDATE kp.audit_log SET detail = left (detail, -1) WHERE seq = 6", 6 },
+        //  A format-2 row relabelled, to be hashed as format 1.
+        { "UPDATE kp.audit_log SET format = 1 WHERE seq = 4", "UPDATE kp.audit_log SET format = 2 WHERE seq = 4", 4 },
+        //  The moved separator in a format-2 row.
+        { "UPDATE kp.audit_log SET actor_person = 'alice', actor_role = 'ROLE_OPERATOR' || chr (31) ||"
+          " 'ROLE_SOCIAL_WORKER' WHERE seq = 5",
+          "UPDATE kp.audit_log SET actor_person = 'alice' || chr (31) || 'ROLE_OPERATOR',"
+          " actor_role = 'ROLE_SOCIAL_WORKER' WHERE seq = 5", 5 },
+        { NULL }
+    };
+    for (int index = 0; changes [index].change; index++) {
+        cr_assert_str_eq (s_sqlstate (conn, changes [index].change), "");
+        cr_assert_eq (kp_audit_verify (db, &bad_seq, &rows), 1, "%s went unnoticed", changes [index].change);
+        cr_assert_eq (bad_seq, changes [index].seq);
+        cr_assert_str_eq (s_sqlstate (conn, changes [index].undo), "");
+        cr_assert_eq (kp_audit_verify (db, &bad_seq, &rows), 0, "%s did not undo", changes [index].undo);
+    }
+    //  What format 1 never could tell: the same move in the old row 2.
+    //  History is not rewritten, so this stays as weak as it was.
+    cr_assert_str_eq (s_sqlstate (conn, "UPDATE kp.audit_log SET actor_person = 'alice', actor_role = 'ROLE_OPERATOR'"
+                                        " || chr (31) || 'ROLE_SOCIAL_WORKER' WHERE seq = 2"), "");
+    cr_assert_eq (kp_audit_verify (db, &bad_seq, &rows), 0);
+    PQfinish (conn);
+    kp_db_destroy (&db);
+}
