@@ -64,9 +64,9 @@ $(BUILD)/obj/gen/%.o: $(GEN)/%.c $(PROTO_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Wno-unused-parameter -c $< -o $@
 
-# Unit tests of a service module include its .c (they link only libkp),
-# so they depend on the services' sources too.
-$(BUILD)/obj/tests/unit/%.o: tests/unit/%.c $(PROTO_H) $(wildcard common/*.h services/*/*.[ch])
+# Unit tests of a service or CLI module include its .c (they link only
+# libkp), so they depend on the services' and the CLI's sources too.
+$(BUILD)/obj/tests/unit/%.o: tests/unit/%.c $(PROTO_H) $(wildcard common/*.h services/*/*.[ch] cli/*.[ch])
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
