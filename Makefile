@@ -4,6 +4,7 @@
 #   make up / down  run / stop the whole system on the embedded default (./var)
 #   make test       unit + integration tests against a throwaway cluster
 #   make SANITIZE=1 test   the same under ASan + UBSan (separate build dir)
+#   make analyze    gcc -fanalyzer over common/, services/, cli/ (make test runs it)
 
 SHELL       := /bin/bash
 PKGS        := libczmq libzmq libprotobuf-c libpq libsodium libcjson libmicrohttpd
@@ -46,7 +47,7 @@ HARNESS_O   := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/integration/harn
 BENCH_SRC   := $(wildcard bench/*.c)
 BENCH_BIN   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all deps up down test test-unit test-integration bench clean proto
+.PHONY: all deps up down test test-unit test-integration bench clean proto analyze
 .SECONDARY:
 
 all: $(SERVICE_BIN) $(CLI_BIN) $(UNIT_BIN) $(INTEG_BIN) $(BENCH_BIN)
@@ -64,9 +65,9 @@ $(BUILD)/obj/gen/%.o: $(GEN)/%.c $(PROTO_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Wno-unused-parameter -c $< -o $@
 
-# Unit tests of a service module include its .c (they link only libkp),
-# so they depend on the services' sources too.
-$(BUILD)/obj/tests/unit/%.o: tests/unit/%.c $(PROTO_H) $(wildcard common/*.h services/*/*.[ch])
+# Unit tests of a service or CLI module include its .c (they link only
+# libkp), so they depend on the services' and the CLI's sources too.
+$(BUILD)/obj/tests/unit/%.o: tests/unit/%.c $(PROTO_H) $(wildcard common/*.h services/*/*.[ch] cli/*.[ch])
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -115,7 +116,7 @@ down:
 	@scripts/down.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all analyze
 	@BUILD=$(BUILD) scripts/test.sh
 
 test-unit: all
@@ -126,6 +127,23 @@ test-integration: all
 
 clean:
 	rm -rf build
+
+# --------------------------------------------------------------------------
+# gcc's static analyzer over common/, services/ and cli/: each file is
+# compiled again with -fanalyzer into build/analyze (whatever SANITIZE
+# says), and with -Werror a finding fails the build and so `make test`.
+# A suppression is a #pragma at the spot, with the reason beside it.
+
+ANALYZE_CC   := gcc
+ANALYZE_DIR  := build/analyze
+ANALYZE_SRC  := $(COMMON_SRC) $(wildcard services/*/*.c) $(wildcard cli/*.c)
+ANALYZE_O    := $(patsubst %.c,$(ANALYZE_DIR)/%.o,$(ANALYZE_SRC))
+
+$(ANALYZE_DIR)/%.o: %.c $(PROTO_H) $(wildcard common/*.h services/*/*.h cli/*.h)
+	@mkdir -p $(dir $@)
+	$(ANALYZE_CC) $(filter-out $(SANFLAGS),$(CFLAGS)) -fanalyzer -c $< -o $@
+
+analyze: $(ANALYZE_O)
 
 # --------------------------------------------------------------------------
 # Fuzzing (clang + libFuzzer, separate from the gcc build). Each target in

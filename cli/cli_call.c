@@ -10,44 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *
-s_read_file (const char *path)
-{
-    FILE *file = strcmp (path, "-") == 0 ? stdin : fopen (path, "rb");
-    if (!file)
-        return NULL;
-    size_t size = 0, room = 4096;
-    char *text = malloc (room);
-    size_t got;
-    while (text && (got = fread (text + size, 1, room - size - 1, file)) > 0) {
-        size += got;
-        if (size + 1 == room) {
-            char *grown = realloc (text, room *= 2);
-            if (!grown)
-                free (text);
-            text = grown;
-        }
-    }
-    if (text)
-        text [size] = 0;
-    if (file != stdin)
-        fclose (file);
-    return text;
-}
-
-int
-cli_body (int argc, char **argv, char **text)
-{
-    const char *path = cli_option (argc, argv, "--json");
-    const char *inline_body = cli_option (argc, argv, "--body");
-    *text = path ? s_read_file (path) : inline_body ? strdup (inline_body) : NULL;
-    if (path && !*text) {
-        fprintf (stderr, "kumppani: cannot read %s\n", path);
-        return -1;
-    }
-    return 0;
-}
-
 int
 cli_call (int argc, char **argv, const kp_config_t *config)
 {

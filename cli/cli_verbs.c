@@ -26,91 +26,97 @@ typedef struct {
     const char *service;
     const char *operation;
     const char *arguments [3];      //  positional arguments → body fields
-    cli_option_t options [6];
+    const cli_option_t *options;    //  CLI_OPTIONS (…) or NULL: none
     bool needs_body;                //  the rest of the body from --json
     const char *help;
     const char *fixed;              //  JSON fields the verb always sets
 } cli_verb_t;
 
+//  A verb's options: a static array the macro ends with the { NULL } entry
+//  the parser stops at, so a verb can have any number of them. (A fixed
+//  options [6] had no room for it once a verb had six, and the scan ran
+//  past the array.)
+#define CLI_OPTIONS(...) ((const cli_option_t []) { __VA_ARGS__, { NULL } })
+
 static const cli_verb_t s_verbs [] = {
-    { "referral", "submit", "referral", "submit_referral", { NULL }, { { NULL } }, true,
+    { "referral", "submit", "referral", "submit_referral", { NULL }, NULL, true,
       "a SubmitReferral body (--json FILE|-)" },
-    { "referral", "get", "referral", "get_referral", { "referral_id" }, { { NULL } }, false,
+    { "referral", "get", "referral", "get_referral", { "referral_id" }, NULL, false,
       "REFERRAL_ID" },
     { "referral", "list", "referral", "list_referrals", { NULL },
-      { { "--state", "state" }, { "--municipality", "municipality" }, { "--deadline", "deadline_state" },
-        { "--page-size", "page_size", CLI_NUMBER }, { "--cursor", "cursor" } }, false,
+      CLI_OPTIONS ({ "--state", "state" }, { "--municipality", "municipality" }, { "--deadline", "deadline_state" },
+        { "--page-size", "page_size", CLI_NUMBER }, { "--cursor", "cursor" }), false,
       "[--state S] [--municipality CODE] [--deadline D] [--page-size N] [--cursor C]" },
     { "referral", "ack", "referral", "acknowledge_referral", { "referral_id" },
-      { { "--note", "note" } }, false, "REFERRAL_ID [--note TEXT]" },
+      CLI_OPTIONS ({ "--note", "note" }), false, "REFERRAL_ID [--note TEXT]" },
     { "referral", "status", "referral", "update_referral_status", { "referral_id", "status" },
-      { { "--reason", "reason_code" }, { "--note", "note" } }, false,
+      CLI_OPTIONS ({ "--reason", "reason_code" }, { "--note", "note" }), false,
       "REFERRAL_ID STATE [--reason CODE] [--note TEXT]   (STATE e.g. REFERRAL_STATE_CLIENT_CONTACTED)" },
 
-    { "client", "register", "intake", "register_client", { NULL }, { { NULL } }, true,
+    { "client", "register", "intake", "register_client", { NULL }, NULL, true,
       "a RegisterClient body (--json FILE|-; the henkilötunnus goes there)" },
-    { "client", "get", "intake", "get_client", { "client_id" }, { { NULL } }, false, "CLIENT_ID" },
-    { "client", "find", "intake", "find_client_by_hetu", { NULL }, { { NULL } }, true,
+    { "client", "get", "intake", "get_client", { "client_id" }, NULL, false, "CLIENT_ID" },
+    { "client", "find", "intake", "find_client_by_hetu", { NULL }, NULL, true,
       "--json -   with {\"hetu\": \"…\"} on stdin" },
-    { "client", "update", "intake", "update_client", { "client_id" }, { { NULL } }, true,
+    { "client", "update", "intake", "update_client", { "client_id" }, NULL, true,
       "CLIENT_ID --json FILE   (an UpdateClient body)" },
-    { "client", "consents", "intake", "list_consents", { "client_id" }, { { NULL } }, false,
+    { "client", "consents", "intake", "list_consents", { "client_id" }, NULL, false,
       "CLIENT_ID" },
     { "client", "consent", "intake", "record_consent", { "client_id", "counterparty_org" },
-      { { "--scope", "scope" }, { "--given", "given_at" } }, false,
+      CLI_OPTIONS ({ "--scope", "scope" }, { "--given", "given_at" }), false,
       "CLIENT_ID ORG [--scope SCOPE] [--given YYYY-MM-DD]" },
 
     { "case", "open", "intake", "open_case", { "client_id", "channel" },
-      { { "--worker", "responsible_worker" } }, false,
+      CLI_OPTIONS ({ "--worker", "responsible_worker" }), false,
       "CLIENT_ID CHANNEL [--worker ID]   (CHANNEL e.g. CASE_CHANNEL_OWN_CONTACT)" },
-    { "case", "get", "intake", "get_case", { "case_id" }, { { NULL } }, false, "CASE_ID" },
-    { "case", "start-assessment", "intake", "start_assessment", { "case_id" }, { { NULL } }, false,
+    { "case", "get", "intake", "get_case", { "case_id" }, NULL, false, "CASE_ID" },
+    { "case", "start-assessment", "intake", "start_assessment", { "case_id" }, NULL, false,
       "CASE_ID" },
-    { "case", "complete-assessment", "intake", "complete_assessment", { "case_id" }, { { NULL } },
+    { "case", "complete-assessment", "intake", "complete_assessment", { "case_id" }, NULL,
       true, "CASE_ID --json FILE   (survey entries and summary)" },
-    { "case", "plan", "intake", "make_plan", { "case_id" }, { { NULL } }, true,
+    { "case", "plan", "intake", "make_plan", { "case_id" }, NULL, true,
       "CASE_ID --json FILE   ({\"plan\": {…}}, the asiakassuunnitelma)" },
-    { "case", "review", "intake", "review_plan", { "case_id" }, { { NULL } }, true,
+    { "case", "review", "intake", "review_plan", { "case_id" }, NULL, true,
       "CASE_ID --json FILE   ({\"plan\": {…}, \"evaluation\": …})" },
     { "case", "close", "intake", "close_case", { "case_id", "reason" },
-      { { "--evaluation", "final_evaluation" } }, false,
+      CLI_OPTIONS ({ "--evaluation", "final_evaluation" }), false,
       "CASE_ID REASON [--evaluation TEXT]   (REASON e.g. CLOSURE_REASON_GOALS_REACHED)" },
     { "case", "outcome", "intake", "get_outcome_change", { "case_id" },
-      { { "--measure", "measure_id" }, { "--instrument", "instrument" } }, false,
+      CLI_OPTIONS ({ "--measure", "measure_id" }, { "--instrument", "instrument" }), false,
       "CASE_ID [--measure ID] [--instrument avain|kykyviisari]" },
 
-    { "group", "create", "groups", "create_activity", { NULL }, { { NULL } }, true,
+    { "group", "create", "groups", "create_activity", { NULL }, NULL, true,
       "--json FILE   ({\"activity\": {\"kind\": …, \"title\": …, \"capacity\": …}})" },
-    { "group", "get", "groups", "get_activity", { "activity_id" }, { { NULL } }, false, "ACTIVITY_ID" },
-    { "group", "update", "groups", "update_activity", { "activity_id" }, { { NULL } }, true,
+    { "group", "get", "groups", "get_activity", { "activity_id" }, NULL, false, "ACTIVITY_ID" },
+    { "group", "update", "groups", "update_activity", { "activity_id" }, NULL, true,
       "ACTIVITY_ID --json FILE   ({\"activity\": {…}}, the whole new description)" },
     { "group", "schedule", "groups", "schedule_sessions", { "activity_id", "first_date" },
-      { { "--start", "start_time" }, { "--end", "end_time" }, { "--every-weeks", "every_weeks", CLI_NUMBER },
-        { "--until", "until_date" }, { "--count", "count", CLI_NUMBER }, { "--report-conflicts", "on_conflict", CLI_SWITCH } },
+      CLI_OPTIONS ({ "--start", "start_time" }, { "--end", "end_time" }, { "--every-weeks", "every_weeks", CLI_NUMBER },
+        { "--until", "until_date" }, { "--count", "count", CLI_NUMBER }, { "--report-conflicts", "on_conflict", CLI_SWITCH }),
       false, "ACTIVITY_ID FIRST_DATE --start HH:MM --end HH:MM [--every-weeks N] [--until DATE|--count N]\n"
              "                               [--report-conflicts]   (weekdays, holidays: --json)" },
     { "group", "sessions", "groups", "list_sessions", { "activity_id" },
-      { { "--from", "from_date" }, { "--to", "to_date" }, { "--cancelled", "include_cancelled", CLI_SWITCH } },
+      CLI_OPTIONS ({ "--from", "from_date" }, { "--to", "to_date" }, { "--cancelled", "include_cancelled", CLI_SWITCH }),
       false, "ACTIVITY_ID [--from DATE] [--to DATE] [--cancelled]" },
     { "group", "cancel", "groups", "change_session", { "session_id" },
-      { { "--rest-of-series", "rest_of_series", CLI_SWITCH } }, false,
+      CLI_OPTIONS ({ "--rest-of-series", "rest_of_series", CLI_SWITCH }), false,
       "SESSION_ID [--rest-of-series]", "{\"change\": \"SESSION_CHANGE_CANCEL\"}" },
     { "group", "move", "groups", "change_session", { "session_id", "new_date" },
-      { { "--start", "start_time" }, { "--end", "end_time" }, { "--rest-of-series", "rest_of_series", CLI_SWITCH } },
+      CLI_OPTIONS ({ "--start", "start_time" }, { "--end", "end_time" }, { "--rest-of-series", "rest_of_series", CLI_SWITCH }),
       false, "SESSION_ID NEW_DATE [--start HH:MM] [--end HH:MM] [--rest-of-series]",
       "{\"change\": \"SESSION_CHANGE_MOVE\"}" },
     { "group", "enrol", "groups", "enrol", { "activity_id", "client_id" },
-      { { "--name", "display_name" } }, false,
+      CLI_OPTIONS ({ "--name", "display_name" }), false,
       "ACTIVITY_ID CLIENT_ID [--name FIRST_NAME_OR_PSEUDONYM]" },
-    { "group", "withdraw", "groups", "withdraw_enrolment", { "activity_id", "client_id" }, { { NULL } },
+    { "group", "withdraw", "groups", "withdraw_enrolment", { "activity_id", "client_id" }, NULL,
       false, "ACTIVITY_ID CLIENT_ID" },
     { "group", "attend", "groups", "record_attendance", { "session_id", "client_id", "attendance" },
-      { { "--minutes", "minutes", CLI_NUMBER } }, false,
+      CLI_OPTIONS ({ "--minutes", "minutes", CLI_NUMBER }), false,
       "SESSION_ID CLIENT_ID present|absent|excused [--minutes N]" },
     { "group", "headcount", "groups", "record_headcount", { "session_id" },
-      { { "--count", "headcount", CLI_NUMBER }, { "--follow-ups", "follow_ups", CLI_NUMBER } }, false,
+      CLI_OPTIONS ({ "--count", "headcount", CLI_NUMBER }, { "--follow-ups", "follow_ups", CLI_NUMBER }), false,
       "SESSION_ID --count N [--follow-ups N]   (topic tallies: --json)" },
-    { "group", "participation", "groups", "get_participation", { "client_id" }, { { NULL } }, false,
+    { "group", "participation", "groups", "get_participation", { "client_id" }, NULL, false,
       "CLIENT_ID   (your own clients' groups)" },
     { NULL }
 };
@@ -167,9 +173,9 @@ s_build_body (const cli_verb_t *verb, int argc, char **argv)
         const char *arg = argv [index];
         if (strncmp (arg, "--", 2) == 0) {
             const cli_option_t *option = NULL;
-            for (int known = 0; verb->options [known].flag; known++)
-                if (strcmp (verb->options [known].flag, arg) == 0)
-                    option = &verb->options [known];
+            for (const cli_option_t *known = verb->options; known && known->flag; known++)
+                if (strcmp (known->flag, arg) == 0)
+                    option = known;
             if (option && option->kind == CLI_SWITCH) {
                 cJSON_DeleteItemFromObject (body, option->field);
                 //  on_conflict is an enum: its switch picks the non-default value.

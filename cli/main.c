@@ -27,24 +27,6 @@ static const struct {
     { NULL }
 };
 
-const char *
-cli_option (int argc, char **argv, const char *name)
-{
-    for (int index = 0; index < argc - 1; index++)
-        if (strcmp (argv [index], name) == 0)
-            return argv [index + 1];
-    return NULL;
-}
-
-bool
-cli_flag (int argc, char **argv, const char *name)
-{
-    for (int index = 0; index < argc; index++)
-        if (strcmp (argv [index], name) == 0)
-            return true;
-    return false;
-}
-
 static int
 s_usage (FILE *out)
 {

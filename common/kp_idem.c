@@ -92,9 +92,17 @@ kp_idem_lookup_batch (kp_db_t *db, kp_idem_entry_t *entries, size_t count)
     rc = 0;
     for (size_t index = 0; index < count; index++) {
         kp_idem_entry_t *entry = &entries [index];
-        int found = s_found (results [index], entry->hash, &entry->reply, &entry->reply_size,
-                             &entry->same_request);
+        //  Into locals, the reply pointer stored last: gcc 12's analyzer
+        //  takes a store to another field of entries [index] (a symbolic
+        //  index) as overwriting it and would report the copy as leaked.
+        uint8_t *reply = NULL;
+        size_t reply_size = 0;
+        bool same_request = false;
+        int found = s_found (results [index], entry->hash, &reply, &reply_size, &same_request);
         entry->found = found == 1;
+        entry->same_request = same_request;
+        entry->reply_size = reply_size;
+        entry->reply = reply;
         if (found == -1)
             rc = -1;
         PQclear (results [index]);

@@ -38,18 +38,32 @@ s_list (const char *dir, int *count)
     regcomp (&pattern, "^[0-9]{4}_[a-z0-9_]+\\.sql$", REG_EXTENDED | REG_NOSUB);
     char **names = NULL;
     *count = 0;
+    bool failed = false;
     struct dirent *entry;
     while ((entry = readdir (handle))) {
         if (regexec (&pattern, entry->d_name, 0, NULL, 0) != 0)
             continue;
-        char **grown = realloc (names, sizeof (char *) * (size_t) (*count + 1));
-        if (!grown)
+        //  Out of memory is an error, not a shorter list: a migration
+        //  left out would leave the schema behind without a word.
+        char *name = strdup (entry->d_name);
+        char **grown = name ? realloc (names, sizeof (char *) * (size_t) (*count + 1)) : NULL;
+        if (!grown) {
+            free (name);
+            failed = true;
             break;
+        }
         names = grown;
-        names [(*count)++] = strdup (entry->d_name);
+        names [(*count)++] = name;
     }
     regfree (&pattern);
     closedir (handle);
+    if (failed) {
+        for (int index = 0; index < *count; index++)
+            free (names [index]);
+        free (names);
+        *count = 0;
+        return NULL;
+    }
     if (names)
         qsort (names, (size_t) *count, sizeof (char *), s_compare);
     return names ? names : calloc (1, sizeof (char *));

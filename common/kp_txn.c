@@ -215,6 +215,15 @@ kp_txn_run_writes (kp_call_t **calls, size_t count)
     kp_db_t *db = calls [0]->db;
     uint8_t (*hashes) [KP_IDEM_HASH_BYTES] = calloc (count, KP_IDEM_HASH_BYTES);
     kp_idem_entry_t *entries = calloc (count, sizeof (kp_idem_entry_t));
+    if (!hashes || !entries) {
+        //  Nothing ran: each call may be retried with its key.
+        for (size_t index = 0; index < count; index++)
+            kp_call_fail (calls [index], KUMPPANI__V1__STATUS__STATUS_INTERNAL, "internal.no_memory",
+                          NULL, "the request could not be completed; retry with the same key");
+        free (hashes);
+        free (entries);
+        return;
+    }
     for (size_t index = 0; index < count; index++) {
         kp_idem_request_hash (calls [index]->operation, kp_codec_request_body (calls [index]->request),
                               hashes [index]);

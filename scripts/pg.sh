@@ -6,6 +6,9 @@
 # KUMPPANI_PG_LISTEN is set), DIR/log/postgresql.log; pg_init may put the
 # socket and log directories elsewhere and records where. PostgreSQL refuses
 # to run as root, so as root the cluster belongs to the `postgres` user.
+# The socket admits only the cluster's owner, unless PG_SOCKET_GROUP names
+# a group of the owner's (as root: postgres) whose members may connect too
+# (scripts/up.sh: the services' own user).
 set -euo pipefail
 
 PG_ADMIN_USER=kumppani_admin
@@ -69,21 +72,21 @@ pg_root_check () {
     fi
 }
 
-# As root: lets the postgres user traverse to directory TARGET, adding o+x to
-# each ancestor it cannot enter (e.g. a repository under /root, mode 700).
+# As root: lets USER (default postgres) traverse to directory TARGET, adding
+# o+x to each ancestor it cannot enter (e.g. a repository under /root, 700).
 pg_root_reach () {
-    local target=$1 path="" part
+    local target=$1 user=${2:-postgres} path="" part
     local -a parts
-    (cd / && runuser -u postgres -- test -x "$target") && return 0
+    (cd / && runuser -u "$user" -- test -x "$target") && return 0
     IFS=/ read -r -a parts <<< "${target#/}"
     for part in "${parts[@]}"; do
         path+="/$part"
         [[ -d $path ]] || break
-        if ! (cd / && runuser -u postgres -- test -x "$path"); then
+        if ! (cd / && runuser -u "$user" -- test -x "$path"); then
             if chmod o+x "$path"; then
-                pg_say "added o+x to $path so the postgres user can reach $target"
+                pg_say "added o+x to $path so the $user user can reach $target"
             else
-                pg_err "the postgres user cannot enter $path and chmod o+x failed;" \
+                pg_err "the $user user cannot enter $path and chmod o+x failed;" \
                        "run 'chmod o+x $path' or put the cluster elsewhere (e.g. under /tmp)"
                 return 1
             fi
@@ -142,6 +145,9 @@ pg_prepare_dirs () {
     chmod 700 "$socket_dir" || return 1
     if [[ $EUID -eq 0 ]]; then
         chown postgres:postgres "$dir" "$socket_dir" "$log_file" || return 1
+        if [[ -n ${PG_SOCKET_GROUP:-} ]]; then
+            chgrp "$PG_SOCKET_GROUP" "$socket_dir" && chmod 710 "$socket_dir" || return 1
+        fi
         for target in "$(dirname "$dir")" "$(dirname "$socket_dir")" "$(dirname "$log_file")"; do
             pg_root_reach "$target" || return 1
         done
@@ -235,6 +241,13 @@ pg_start () {
         fi
         options=(-o "-c listen_addresses='$KUMPPANI_PG_LISTEN'")
         pg_say "also listening on TCP $KUMPPANI_PG_LISTEN port $PG_PORT (scram-sha-256: roles need passwords)"
+    fi
+    if [[ -n ${PG_SOCKET_GROUP:-} ]]; then
+        if [[ ! $PG_SOCKET_GROUP =~ ^[a-z_][a-z0-9_-]*$ ]]; then
+            pg_err "PG_SOCKET_GROUP must be a group name, got '$PG_SOCKET_GROUP'"
+            return 1
+        fi
+        options+=(-o "-c unix_socket_group=$PG_SOCKET_GROUP -c unix_socket_permissions=0770")
     fi
     log_file=$(pg_log_file "$dir")
     if ! pg_as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$log_file" \

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # up.sh — the embedded default: PostgreSQL, development certificates and all
 # five services under ./var, no docker. Idempotent: run it again and nothing
-# is regenerated or started twice. scripts/down.sh stops it all.
+# is regenerated or started twice. scripts/down.sh stops it all. As root the
+# services run as an unprivileged system user (KUMPPANI_SERVICE_USER, default
+# kumppani; made here if missing), as PostgreSQL runs as postgres.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/pg.sh
@@ -34,6 +36,28 @@ alive () {
     [[ -z $name || $(cat "/proc/$pid/comm" 2>/dev/null) == "$name" ]]
 }
 
+# As root: the services' user, a system account without a login or home.
+# It joins the postgres group, the only one pg.sh lets reach the socket.
+service_user=""
+if [[ $EUID -eq 0 ]]; then
+    service_user=${KUMPPANI_SERVICE_USER:-kumppani}
+    [[ $service_user =~ ^[a-z_][a-z0-9_-]*$ && $service_user != root ]] \
+        || die "KUMPPANI_SERVICE_USER must name an unprivileged user, got '$service_user'"
+    command -v setpriv >/dev/null 2>&1 \
+        || die "running as root needs setpriv (package util-linux) to start the services as $service_user"
+    pg_root_check || exit 1
+    if ! id -u "$service_user" >/dev/null 2>&1; then
+        useradd --system --user-group --no-create-home --home-dir /nonexistent \
+                --shell /usr/sbin/nologin "$service_user" || die "cannot make the system user $service_user"
+        say "made the system user $service_user; the services run as it"
+    fi
+    (( $(id -u "$service_user") != 0 )) || die "$service_user has uid 0: the services would run as root"
+    if ! id -nG "$service_user" | tr ' ' '\n' | grep -qx postgres; then
+        usermod -a -G postgres "$service_user" || die "cannot add $service_user to the postgres group"
+    fi
+    export PG_SOCKET_GROUP=postgres
+fi
+
 umask 022
 mkdir -p "$var/log" "$var/pids" "$var/certs/services" "$var/certs/clients" "$var/certs/admitted"
 mkdir -p "$var/secrets" && chmod 700 "$var/secrets"
@@ -43,6 +67,11 @@ pg_init "$var/pg" "$var/run" "$var/log"
 pg_start "$var/pg"
 pg_create_db "$var/pg"
 conninfo=$(pg_conninfo "$var/pg")
+if [[ -n $service_user ]]; then
+    socket=$(pg_socket_dir "$var/pg")/.s.PGSQL.$PG_PORT
+    [[ $(stat -c %a:%G "$socket") == 770:postgres ]] \
+        || die "PostgreSQL runs with a socket $service_user cannot use ($socket); make down && make up"
+fi
 KUMPPANI_DB_ADMIN_CONNINFO="$conninfo user=$PG_ADMIN_USER" "$bin/kumppani" migrate --dir migrations \
     || die "migrations failed"
 
@@ -93,6 +122,23 @@ if [[ ! -s $hetu_keys ]]; then
     say "made $hetu_keys"
 fi
 chmod 600 "$hetu_keys"
+
+# As root, what the services read or write becomes their user's: the keys
+# (still 0600) and their directory, the services' own certificates and their
+# logs. The admitted certificates stay root's, world-readable; the sample
+# organisations' secrets in certs/clients stay root's alone.
+if [[ -n $service_user ]]; then
+    chown "$service_user:" "$var/secrets" "$hetu_keys"
+    chown -R "$service_user:" "$var/certs/services"
+    for service in "${services[@]}"; do
+        touch "$var/log/$service.log"
+        chown "$service_user:" "$var/log/$service.log"
+        chmod 640 "$var/log/$service.log"
+    done
+    for target in "$bin" "$var/certs/admitted" "$var/certs/services" "$var/secrets" "$(pg_socket_dir "$var/pg")"; do
+        pg_root_reach "$target" "$service_user" || exit 1
+    done
+fi
 
 # 4. var/kumppani.env: everything the services and the CLI read. Settings a
 #    user may choose keep their value from the last run unless set now.
@@ -160,6 +206,12 @@ for service in "${services[@]}"; do
         set +a
         unset KUMPPANI_DB_ADMIN_CONNINFO KUMPPANI_DB_USER
         export KUMPPANI_CLIENT_CERT=$var/certs/services/$service.cert
+        if [[ -n $service_user ]]; then
+            #  setpriv execs (no parent left behind), so $! stays the service.
+            cd /
+            exec setsid nohup setpriv --reuid="$service_user" --regid="$service_user" --init-groups \
+                --no-new-privs "$bin/$service" >> "$var/log/$service.log" 2>&1 < /dev/null
+        fi
         exec setsid nohup "$bin/$service" >> "$var/log/$service.log" 2>&1 < /dev/null
     ) &
     echo $! > "$pid_file"
