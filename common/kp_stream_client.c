@@ -42,10 +42,16 @@ kp_stream_live_new (const char *pub_endpoint, const char *stream_cert_path,
     zcert_t *own_cert = zcert_load (client_cert_path);
     kp_stream_live_t *self = stream_cert && own_cert ? calloc (1, sizeof *self) : NULL;
     if (self) {
-        for (size_t index = 0; index < prefix_count && index < KP_STREAM_LIVE_PREFIXES; index++)
-            self->prefixes [self->prefix_count++] = strdup (prefixes [index]);
-        self->dealer = zsock_new (ZMQ_DEALER);
-        self->monitor = zsock_new (ZMQ_PAIR);
+        bool copied = true;
+        for (size_t index = 0; index < prefix_count && index < KP_STREAM_LIVE_PREFIXES; index++) {
+            self->prefixes [self->prefix_count] = strdup (prefixes [index]);
+            if (self->prefixes [self->prefix_count])
+                self->prefix_count++;
+            else
+                copied = false;
+        }
+        self->dealer = copied ? zsock_new (ZMQ_DEALER) : NULL;
+        self->monitor = copied ? zsock_new (ZMQ_PAIR) : NULL;
     }
     if (self && self->dealer && self->monitor) {
         zsock_set_linger (self->dealer, 0);
