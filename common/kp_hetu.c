@@ -114,6 +114,40 @@ kp_hetu_error_code (kp_hetu_error_t error)
     return "hetu.invalid";
 }
 
+static bool
+s_is_alnum (char c)
+{
+    return s_is_digit (c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+//  The eleven characters at text (known to be there) have the shape.
+static bool
+s_shaped (const char *text)
+{
+    for (int index = 0; index < 10; index++)
+        if (index != 6 && !s_is_digit (text [index]))
+            return false;
+    int day = s_number (text, 2);
+    int month = s_number (text + 2, 2);
+    char sign = text [6];
+    if (sign >= 'a' && sign <= 'z')
+        sign = (char) (sign - 'a' + 'A');
+    return day >= 1 && day <= 31 && month >= 1 && month <= 12
+        && s_century (sign) > 0 && s_is_alnum (text [10]);
+}
+
+bool
+kp_hetu_looks_like (const char *text)
+{
+    if (!text)
+        return false;
+    size_t length = strlen (text);
+    for (size_t start = 0; start + KP_HETU_LEN <= length; start++)
+        if (s_shaped (text + start))
+            return true;
+    return false;
+}
+
 //  Exactly 64 hex digits into 32 bytes; anything else is refused.
 static int
 s_hex_key (const char *hex, uint8_t *key)

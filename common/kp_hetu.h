@@ -28,6 +28,12 @@ typedef enum {
 kp_hetu_error_t kp_hetu_validate (const char *hetu, int *year, int *month, int *day);
 //  Stable machine code for an error ("hetu.bad_check"); static string.
 const char *kp_hetu_error_code (kp_hetu_error_t error);
+//  True if text contains anything shaped like a henkilötunnus: DDMMYY
+//  (day 01-31, month 01-12), a century sign (+ - A-F X Y W V U), three
+//  digits and a check character (any letter or digit, so a mistyped one
+//  counts too). Letters in either case. For refusing one where it must
+//  not be (identifier fields), not for validating one.
+bool kp_hetu_looks_like (const char *text);
 
 typedef struct _kp_hetu_keys_t kp_hetu_keys_t;
 
