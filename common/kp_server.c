@@ -6,6 +6,7 @@
 #include "kp_audit.h"
 #include "kp_codec.h"
 #include "kp_idem.h"
+#include "kp_identifier.h"
 #include "kp_ids.h"
 #include "kp_metrics.h"
 #include "kp_outbox.h"
@@ -337,6 +338,8 @@ s_check (kp_server_t *self, kp_call_t *call)
     call->route = route;
     call->operation = route->operation;
     call->log.operation = route->operation;
+    if (kp_identifier_screen (call))
+        return S_ANSWERED;
     if (!(route->flags & KP_ROUTE_NO_ACTOR)) {
         if (!request->actor || !*request->actor->person_id) {
             kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "request.actor_required",
