@@ -335,3 +335,47 @@ kp_hetu_decrypt (const kp_hetu_keys_t *keys, const uint8_t *box, size_t size, ch
     out [length] = '\0';
     return 0;
 }
+
+uint8_t *
+kp_hetu_seal (const kp_hetu_keys_t *keys, const uint8_t *data, size_t size, size_t *box_size)
+{
+    assert (keys);
+    assert (box_size);
+    *box_size = 0;
+    uint8_t *box = malloc (S_BOX_OVERHEAD + size);
+    if (!box)
+        return NULL;
+    randombytes_buf (box, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy (box + crypto_secretbox_NONCEBYTES, data, size, box, keys->enc_key);
+    *box_size = S_BOX_OVERHEAD + size;
+    return box;
+}
+
+uint8_t *
+kp_hetu_unseal (const kp_hetu_keys_t *keys, const uint8_t *box, size_t box_size, size_t *size)
+{
+    assert (keys);
+    assert (size);
+    *size = 0;
+    if (!box || box_size < S_BOX_OVERHEAD)
+        return NULL;
+    size_t length = box_size - S_BOX_OVERHEAD;
+    uint8_t *data = malloc (length ? length : 1);
+    if (!data)
+        return NULL;
+    if (crypto_secretbox_open_easy (data, box + crypto_secretbox_NONCEBYTES,
+                                    box_size - crypto_secretbox_NONCEBYTES, box, keys->enc_key) != 0) {
+        free (data);
+        return NULL;
+    }
+    *size = length;
+    return data;
+}
+
+void
+kp_hetu_keyed_hash (const kp_hetu_keys_t *keys, const uint8_t *data, size_t size, uint8_t *out)
+{
+    assert (keys);
+    assert (out);
+    crypto_generichash (out, KP_HETU_HASH_BYTES, data, size, keys->hash_key, sizeof keys->hash_key);
+}

@@ -54,4 +54,13 @@ uint8_t *kp_hetu_encrypt (const kp_hetu_keys_t *keys, const char *hetu, size_t *
 //  Decrypts into out (at least KP_HETU_LEN + 1 bytes); 0, or -1 if forged.
 int  kp_hetu_decrypt (const kp_hetu_keys_t *keys, const uint8_t *box, size_t size, char *out);
 
+//  Any bytes that may hold a henkilötunnus (a stored reply), in the same
+//  box as kp_hetu_encrypt: malloc'd nonce || ciphertext, *box_size set.
+uint8_t *kp_hetu_seal (const kp_hetu_keys_t *keys, const uint8_t *data, size_t size, size_t *box_size);
+//  Opens kp_hetu_seal's box: malloc'd plaintext, *size set; NULL if forged.
+uint8_t *kp_hetu_unseal (const kp_hetu_keys_t *keys, const uint8_t *box, size_t box_size, size_t *size);
+//  Keyed hash (the lookup-hash key) of any bytes that may hold a
+//  henkilötunnus, so the digest cannot be matched by guessing the code.
+void kp_hetu_keyed_hash (const kp_hetu_keys_t *keys, const uint8_t *data, size_t size, uint8_t *out);
+
 #endif

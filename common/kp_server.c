@@ -54,6 +54,8 @@ struct _kp_server_t {
     //  (re)load. ZAP checks a key once, at the handshake; this set lets a
     //  SIGHUP revoke a certificate whose connection is already open.
     zhashx_t *admitted;
+    const kp_hetu_keys_t *hetu_keys;    //  the service's, if its replies may carry one
+    kp_idem_sweeper_t *idem_sweeper;    //  expired idempotency keys, if it has writes
 };
 
 static volatile sig_atomic_t s_reload_requested = 0;
@@ -175,6 +177,12 @@ kp_server_new (const kp_config_t *config, kp_service_t service,
     zloop_reader (self->loop, self->router, s_on_request, self);
     zloop_reader_set_tolerant (self->loop, self->router);
     zloop_timer (self->loop, 250, 0, s_on_reload_check, self);
+    //  Only a service with writes has idempotency keys to sweep.
+    bool writes = false;
+    for (const kp_route_t *route = routes; route && route->operation; route++)
+        writes = writes || (route->flags & KP_ROUTE_MUTATING);
+    if (writes)
+        self->idem_sweeper = kp_idem_sweeper_new (self->loop, self->db, config->idempotency_retention_days);
     signal (SIGHUP, s_on_sighup);
     kp_info ("serving %s on %s", kp_service_name (service), config->endpoints [service]);
     return self;
@@ -190,6 +198,7 @@ kp_server_destroy (kp_server_t **self_p)
     if (!self_p || !*self_p)
         return;
     kp_server_t *self = *self_p;
+    kp_idem_sweeper_destroy (&self->idem_sweeper);
     zloop_destroy (&self->loop);
     if (self->router)
         zsock_set_linger (self->router, self->config->drain_ms);
@@ -227,6 +236,18 @@ void
 kp_server_set_context (kp_server_t *self, void *service_ctx)
 {
     self->service_ctx = service_ctx;
+}
+
+void
+kp_server_set_hetu_keys (kp_server_t *self, const kp_hetu_keys_t *keys)
+{
+    self->hetu_keys = keys;
+}
+
+const kp_hetu_keys_t *
+kp_server_hetu_keys (kp_server_t *self)
+{
+    return self ? self->hetu_keys : NULL;
 }
 
 void

@@ -145,11 +145,11 @@ Test (identifiers, a_henkilotunnus_is_refused_in_every_identifier_field)
     kpt_service_start ("groups", NULL);
     kpt_service_start ("reporting", NULL);
     char valid [12], mistyped [12], embedded [24];
-    kpt_hetu (valid, "150372", '-', 241);
+    kpt_hetu (valid, "210978", '-', 455);
     snprintf (mistyped, sizeof mistyped, "%s", valid);
     mistyped [10] = mistyped [10] == 'X' ? 'Y' : 'X';
     char century_letter [12];
-    kpt_hetu (century_letter, "030895", 'A', 118);
+    kpt_hetu (century_letter, "061102", 'B', 287);
     //  The scope the stream once published an event under.
     snprintf (embedded, sizeof embedded, "o:%s", century_letter);
     long long before = s_written ();

@@ -1,6 +1,7 @@
 /*  kp_hetu: validation against the public example codes and every century
     sign, the error each malformed code gets, and the key, encryption and
     lookup-hash round trips (key files in a temporary directory). */
+#define _GNU_SOURCE             //  memmem
 #include "kp_hetu.h"
 
 #include <criterion/criterion.h>
@@ -297,6 +298,46 @@ Test (hetu, encrypt_round_trip_and_tampering)
 
     free (box);
     kp_hetu_keys_destroy (&keys);
+}
+
+Test (hetu, seal_round_trip_tampering_and_keyed_hash)
+{
+    kp_hetu_keys_t *keys = kp_hetu_keys_new (s_enc_hex, s_hash_hex);
+    kp_hetu_keys_t *other = kp_hetu_keys_new (s_other_hex, s_other_hex);
+    const uint8_t data [] = "reply bytes holding 131052-308T and more";
+    size_t box_size = 0, size = 0;
+    uint8_t *box = kp_hetu_seal (keys, data, sizeof data, &box_size);
+    cr_assert_not_null (box);
+    cr_assert_gt (box_size, sizeof data);
+    cr_assert_null (memmem (box, box_size, "131052-308T", KP_HETU_LEN), "the code shows through the seal");
+    uint8_t *opened = kp_hetu_unseal (keys, box, box_size, &size);
+    cr_assert_not_null (opened);
+    cr_assert_eq (size, sizeof data);
+    cr_assert_eq (memcmp (opened, data, size), 0);
+    free (opened);
+    box [box_size - 1] ^= 0x01;
+    cr_assert_null (kp_hetu_unseal (keys, box, box_size, &size));
+    box [box_size - 1] ^= 0x01;
+    cr_assert_null (kp_hetu_unseal (other, box, box_size, &size));
+    cr_assert_null (kp_hetu_unseal (keys, box, 10, &size));
+    free (box);
+    //  Nothing sealed is fine too (a reply may pack to no bytes).
+    box = kp_hetu_seal (keys, NULL, 0, &box_size);
+    opened = kp_hetu_unseal (keys, box, box_size, &size);
+    cr_assert_not_null (opened);
+    cr_assert_eq (size, 0);
+    free (opened);
+    free (box);
+
+    //  The keyed hash depends on the key, and differs from an unkeyed one.
+    uint8_t one [KP_HETU_HASH_BYTES], two [KP_HETU_HASH_BYTES], again [KP_HETU_HASH_BYTES];
+    kp_hetu_keyed_hash (keys, data, sizeof data, one);
+    kp_hetu_keyed_hash (keys, data, sizeof data, again);
+    kp_hetu_keyed_hash (other, data, sizeof data, two);
+    cr_assert_eq (memcmp (one, again, sizeof one), 0);
+    cr_assert_neq (memcmp (one, two, sizeof one), 0);
+    kp_hetu_keys_destroy (&keys);
+    kp_hetu_keys_destroy (&other);
 }
 
 Test (hetu, lookup_hash)
