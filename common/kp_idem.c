@@ -24,13 +24,17 @@ const kp_stmt_t kp_idem_statements [] = {
     { "kp_idem_store",
       "INSERT INTO kp.idempotency (org_id, key, operation, request_hash, reply, sealed)"
       " VALUES ($1::text, $2::text, $3::text, $4::bytea, $5::bytea, $6::bool)" },
-    //  No FOR UPDATE SKIP LOCKED: it needs the UPDATE privilege, which no
-    //  service has here. Two instances sweeping at once wait on each
-    //  other's rows for the milliseconds a batch takes.
+    //  session_user::text keeps name's collation "C", which cannot use
+    //  the (service, created_at) index; COLLATE "default" can (a range
+    //  scan of 500 rows, 11 ms, instead of every expired row of every
+    //  service). No FOR UPDATE SKIP LOCKED: it needs the UPDATE privilege,
+    //  which no service has here; two instances sweeping at once wait on
+    //  each other's rows for the milliseconds a batch takes.
     { "kp_idem_sweep",
       "DELETE FROM kp.idempotency WHERE (service, org_id, key) IN ("
       " SELECT service, org_id, key FROM kp.idempotency"
-      " WHERE service = session_user::text AND created_at < now () - make_interval (days => $1::int)"
+      " WHERE service = (session_user::text COLLATE \"default\")"
+      " AND created_at < now () - make_interval (days => $1::int)"
       " ORDER BY created_at LIMIT $2::int)" },
     { NULL }
 };

@@ -22,7 +22,7 @@ DELETE FROM kp.idempotency WHERE service IN ('intake', 'referral') AND NOT seale
 -- Retention: each service deletes its own expired keys in small batches
 -- (kp_idem_sweep); row-level security keeps it to its own rows, as for
 -- reading. The index serves the sweep's "oldest of mine first" scan; the
--- statement compares service with session_user::text, which (unlike the
--- policy's own comparison, see 0007) can use it.
+-- statement compares service with session_user::text COLLATE "default",
+-- which (unlike the policy's own comparison, see 0007) can use it.
 GRANT DELETE ON kp.idempotency TO intake, referral, groups, reporting;
 CREATE INDEX IF NOT EXISTS idempotency_expiry ON kp.idempotency (service, created_at);
