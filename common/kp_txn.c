@@ -11,10 +11,10 @@
     Otherwise it is rolled back and the batch runs again the careful way,
     each call behind its own savepoint, so one refusal never costs the
     others their answer. Handlers validate before they write, so the
-    careful way is the exception. A service with the henkilötunnus keys
-    has its replies sealed and its request hashes keyed (kp_idem). (Measured in bench/: per submission the
+    careful way is the exception. (Measured in bench/: per submission the
     savepoint pair and the two idempotency statements were 4 of 11 round
-    trips.) */
+    trips.) A service with the henkilötunnus keys has its replies sealed
+    and its request hashes keyed (kp_idem). */
 #include "kp_txn.h"
 #include "kp_codec.h"
 #include "kp_idem.h"
