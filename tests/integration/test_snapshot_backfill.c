@@ -104,7 +104,8 @@ Test (snapshot_backfill, existing_cases_get_a_start_and_no_exit)
     s_exec (conn, "UPDATE intake.cases SET state = 'closed', closed_at = '2023-06-01 12:00+03',"
                   " closure_reason = 'no_need' WHERE case_id = 'k-closed'");
 
-    cr_assert_eq (s_migrate_below (0), 1, "0012 and nothing else was left to apply");
+    //  Below 13: later migrations (0014, …) are not this test's subject.
+    cr_assert_eq (s_migrate_below (13), 1, "0012 and nothing else was left to apply");
     //  Start snapshots from the attributes as they are, at the opening
     //  day's age; unknowns stay unknown.
     s_value_is (conn, "SELECT concat_ws ('|', kind, taken_at = '2024-03-10 12:00+02', age, gender,"
