@@ -123,6 +123,58 @@ kp_codec_check (const ProtobufCMessage *message, const char *prefix, kp_codec_er
 }
 
 static int
+s_walk (const ProtobufCMessage *message, const char *prefix, kp_codec_string_fn *visit, void *arg,
+        int depth)
+{
+    //  kp_codec_check refuses deeper input; this only keeps a bug bounded.
+    if (depth > KP_CODEC_MAX_DEPTH)
+        return 0;
+    const ProtobufCMessageDescriptor *desc = message->descriptor;
+    for (unsigned index = 0; index < desc->n_fields; index++) {
+        const ProtobufCFieldDescriptor *field = &desc->fields [index];
+        if (field->type != PROTOBUF_C_TYPE_STRING && field->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        if (field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+            uint32_t chosen = *(const uint32_t *) ((const char *) message + field->quantifier_offset);
+            if (chosen != field->id)
+                continue;
+        }
+        const char *base = (const char *) message + field->offset;
+        bool repeated = field->label == PROTOBUF_C_LABEL_REPEATED;
+        size_t count = 1;
+        const void *const *items = (const void *const *) base;
+        if (repeated) {
+            count = *(const size_t *) ((const char *) message + field->quantifier_offset);
+            items = *(const void *const *const *) base;
+        }
+        for (size_t item = 0; item < count; item++) {
+            if (!items [item])
+                continue;
+            char path [128];
+            if (repeated)
+                snprintf (path, sizeof path, "%s%s%s[%zu]", prefix && *prefix ? prefix : "",
+                          prefix && *prefix ? "." : "", field->name, item);
+            else
+                snprintf (path, sizeof path, "%s%s%s", prefix && *prefix ? prefix : "",
+                          prefix && *prefix ? "." : "", field->name);
+            int rc = field->type == PROTOBUF_C_TYPE_STRING
+                   ? visit (field, path, items [item], arg)
+                   : s_walk (items [item], path, visit, arg, depth + 1);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+int
+kp_codec_walk_strings (const ProtobufCMessage *message, const char *prefix,
+                       kp_codec_string_fn *visit, void *arg)
+{
+    return s_walk (message, prefix, visit, arg, 0);
+}
+
+static int
 s_fail (kp_codec_error_t *error, const char *code, const char *field)
 {
     error->code = code;

@@ -27,6 +27,16 @@ void kp_codec_request_free (Kumppani__V1__Request **request_p);
 //  (prefix is prepended, e.g. "body").
 int kp_codec_check (const ProtobufCMessage *message, const char *prefix, kp_codec_error_t *error);
 
+//  Calls visit for every string value of an unpacked message, recursively
+//  through sub-messages and repeated fields (only the chosen member of a
+//  oneof), with its field and path ("actor.person_id",
+//  "define_project.municipalities[1]"; prefix is prepended). Stops at and
+//  returns the first non-zero visit result; 0 when every visit returned 0.
+typedef int (kp_codec_string_fn) (const ProtobufCFieldDescriptor *field, const char *path,
+                                  const char *text, void *arg);
+int kp_codec_walk_strings (const ProtobufCMessage *message, const char *prefix,
+                           kp_codec_string_fn *visit, void *arg);
+
 //  Packs any message into a malloc'd buffer; *size gets its length.
 uint8_t *kp_codec_pack (const ProtobufCMessage *message, size_t *size);
 

@@ -83,7 +83,7 @@ kp_config_load (const char *service)
     self->log_level = s_env ("KUMPPANI_LOG_LEVEL", "info");
 
     //  Below a few hundred bytes the CURVE handshake itself is refused.
-    long max_msg_size, timeout, drain, poll, hwm, batch_lag, metrics_port;
+    long max_msg_size, timeout, drain, poll, hwm, batch_lag, metrics_port, retention;
     //  A port per service (they share one environment under make up),
     //  else the common one.
     char metrics_var [64] = "KUMPPANI_METRICS_PORT";
@@ -102,6 +102,7 @@ kp_config_load (const char *service)
     ||  s_env_long ("KUMPPANI_POLL_MS", 1000, 10, 60000, &poll)
     ||  s_env_long ("KUMPPANI_STREAM_HWM", 10000, 10, 10000000, &hwm)
     ||  s_env_long ("KUMPPANI_CONSUMER_BATCH_LAG", 20000, 0, 1000000000, &batch_lag)
+    ||  s_env_long ("KUMPPANI_IDEMPOTENCY_RETENTION_DAYS", 30, 1, 3650, &retention)
     ||  s_env_long (metrics_var, 0, 0, 65535, &metrics_port)) {
         kp_config_destroy (&self);
         return NULL;
@@ -112,6 +113,7 @@ kp_config_load (const char *service)
     self->poll_interval_ms = (int) poll;
     self->stream_hwm = (int) hwm;
     self->consumer_batch_lag = batch_lag;
+    self->idempotency_retention_days = (int) retention;
     self->metrics_port = (int) metrics_port;
     return self;
 }

@@ -33,6 +33,7 @@ typedef struct {
     int poll_interval_ms;           //  KUMPPANI_POLL_MS: safety-net timer for consumers/stream
     int stream_hwm;                 //  KUMPPANI_STREAM_HWM: live messages queued per subscriber
     long consumer_batch_lag;        //  KUMPPANI_CONSUMER_BATCH_LAG: consumers batch beyond this lag
+    int idempotency_retention_days; //  KUMPPANI_IDEMPOTENCY_RETENTION_DAYS: keys kept, default 30
     int metrics_port;               //  KUMPPANI_<NAME>_METRICS_PORT or KUMPPANI_METRICS_PORT; 0 = off
     char *metrics_address;          //  KUMPPANI_METRICS_ADDRESS, default 127.0.0.1
 } kp_config_t;

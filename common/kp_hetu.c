@@ -114,6 +114,40 @@ kp_hetu_error_code (kp_hetu_error_t error)
     return "hetu.invalid";
 }
 
+static bool
+s_is_alnum (char c)
+{
+    return s_is_digit (c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+//  The eleven characters at text (known to be there) have the shape.
+static bool
+s_shaped (const char *text)
+{
+    for (int index = 0; index < 10; index++)
+        if (index != 6 && !s_is_digit (text [index]))
+            return false;
+    int day = s_number (text, 2);
+    int month = s_number (text + 2, 2);
+    char sign = text [6];
+    if (sign >= 'a' && sign <= 'z')
+        sign = (char) (sign - 'a' + 'A');
+    return day >= 1 && day <= 31 && month >= 1 && month <= 12
+        && s_century (sign) > 0 && s_is_alnum (text [10]);
+}
+
+bool
+kp_hetu_looks_like (const char *text)
+{
+    if (!text)
+        return false;
+    size_t length = strlen (text);
+    for (size_t start = 0; start + KP_HETU_LEN <= length; start++)
+        if (s_shaped (text + start))
+            return true;
+    return false;
+}
+
 //  Exactly 64 hex digits into 32 bytes; anything else is refused.
 static int
 s_hex_key (const char *hex, uint8_t *key)
@@ -300,4 +334,48 @@ kp_hetu_decrypt (const kp_hetu_keys_t *keys, const uint8_t *box, size_t size, ch
         return -1;
     out [length] = '\0';
     return 0;
+}
+
+uint8_t *
+kp_hetu_seal (const kp_hetu_keys_t *keys, const uint8_t *data, size_t size, size_t *box_size)
+{
+    assert (keys);
+    assert (box_size);
+    *box_size = 0;
+    uint8_t *box = malloc (S_BOX_OVERHEAD + size);
+    if (!box)
+        return NULL;
+    randombytes_buf (box, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy (box + crypto_secretbox_NONCEBYTES, data, size, box, keys->enc_key);
+    *box_size = S_BOX_OVERHEAD + size;
+    return box;
+}
+
+uint8_t *
+kp_hetu_unseal (const kp_hetu_keys_t *keys, const uint8_t *box, size_t box_size, size_t *size)
+{
+    assert (keys);
+    assert (size);
+    *size = 0;
+    if (!box || box_size < S_BOX_OVERHEAD)
+        return NULL;
+    size_t length = box_size - S_BOX_OVERHEAD;
+    uint8_t *data = malloc (length ? length : 1);
+    if (!data)
+        return NULL;
+    if (crypto_secretbox_open_easy (data, box + crypto_secretbox_NONCEBYTES,
+                                    box_size - crypto_secretbox_NONCEBYTES, box, keys->enc_key) != 0) {
+        free (data);
+        return NULL;
+    }
+    *size = length;
+    return data;
+}
+
+void
+kp_hetu_keyed_hash (const kp_hetu_keys_t *keys, const uint8_t *data, size_t size, uint8_t *out)
+{
+    assert (keys);
+    assert (out);
+    crypto_generichash (out, KP_HETU_HASH_BYTES, data, size, keys->hash_key, sizeof keys->hash_key);
 }

@@ -28,6 +28,12 @@ typedef enum {
 kp_hetu_error_t kp_hetu_validate (const char *hetu, int *year, int *month, int *day);
 //  Stable machine code for an error ("hetu.bad_check"); static string.
 const char *kp_hetu_error_code (kp_hetu_error_t error);
+//  True if text contains anything shaped like a henkilötunnus: DDMMYY
+//  (day 01-31, month 01-12), a century sign (+ - A-F X Y W V U), three
+//  digits and a check character (any letter or digit, so a mistyped one
+//  counts too). Letters in either case. For refusing one where it must
+//  not be (identifier fields), not for validating one.
+bool kp_hetu_looks_like (const char *text);
 
 typedef struct _kp_hetu_keys_t kp_hetu_keys_t;
 
@@ -47,5 +53,14 @@ void kp_hetu_lookup_hash (const kp_hetu_keys_t *keys, const char *hetu, uint8_t 
 uint8_t *kp_hetu_encrypt (const kp_hetu_keys_t *keys, const char *hetu, size_t *size);
 //  Decrypts into out (at least KP_HETU_LEN + 1 bytes); 0, or -1 if forged.
 int  kp_hetu_decrypt (const kp_hetu_keys_t *keys, const uint8_t *box, size_t size, char *out);
+
+//  Any bytes that may hold a henkilötunnus (a stored reply), in the same
+//  box as kp_hetu_encrypt: malloc'd nonce || ciphertext, *box_size set.
+uint8_t *kp_hetu_seal (const kp_hetu_keys_t *keys, const uint8_t *data, size_t size, size_t *box_size);
+//  Opens kp_hetu_seal's box: malloc'd plaintext, *size set; NULL if forged.
+uint8_t *kp_hetu_unseal (const kp_hetu_keys_t *keys, const uint8_t *box, size_t box_size, size_t *size);
+//  Keyed hash (the lookup-hash key) of any bytes that may hold a
+//  henkilötunnus, so the digest cannot be matched by guessing the code.
+void kp_hetu_keyed_hash (const kp_hetu_keys_t *keys, const uint8_t *data, size_t size, uint8_t *out);
 
 #endif

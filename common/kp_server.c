@@ -6,6 +6,7 @@
 #include "kp_audit.h"
 #include "kp_codec.h"
 #include "kp_idem.h"
+#include "kp_identifier.h"
 #include "kp_ids.h"
 #include "kp_metrics.h"
 #include "kp_outbox.h"
@@ -59,6 +60,8 @@ struct _kp_server_t {
     //  certificate whose connection is already open.
     kp_admitted_t *admitted;
     s_background_t *background;     //  calls running on workers
+    const kp_hetu_keys_t *hetu_keys;    //  the service's, if its replies may carry one
+    kp_idem_sweeper_t *idem_sweeper;    //  expired idempotency keys, if it has writes
 };
 
 static volatile sig_atomic_t s_reload_requested = 0;
@@ -169,6 +172,12 @@ kp_server_new (const kp_config_t *config, kp_service_t service,
     zloop_reader (self->loop, self->router, s_on_request, self);
     zloop_reader_set_tolerant (self->loop, self->router);
     zloop_timer (self->loop, 250, 0, s_on_reload_check, self);
+    //  Only a service with writes has idempotency keys to sweep.
+    bool writes = false;
+    for (const kp_route_t *route = routes; route && route->operation; route++)
+        writes = writes || (route->flags & KP_ROUTE_MUTATING);
+    if (writes)
+        self->idem_sweeper = kp_idem_sweeper_new (self->loop, self->db, config->idempotency_retention_days);
     signal (SIGHUP, s_on_sighup);
     kp_info ("serving %s on %s", kp_service_name (service), config->endpoints [service]);
     return self;
@@ -185,6 +194,7 @@ kp_server_destroy (kp_server_t **self_p)
         return;
     kp_server_t *self = *self_p;
     s_background_drain (self);
+    kp_idem_sweeper_destroy (&self->idem_sweeper);
     zloop_destroy (&self->loop);
     if (self->router)
         zsock_set_linger (self->router, self->config->drain_ms);
@@ -228,6 +238,18 @@ void
 kp_server_set_context (kp_server_t *self, void *service_ctx)
 {
     self->service_ctx = service_ctx;
+}
+
+void
+kp_server_set_hetu_keys (kp_server_t *self, const kp_hetu_keys_t *keys)
+{
+    self->hetu_keys = keys;
+}
+
+const kp_hetu_keys_t *
+kp_server_hetu_keys (kp_server_t *self)
+{
+    return self ? self->hetu_keys : NULL;
 }
 
 void
@@ -342,6 +364,8 @@ s_check (kp_server_t *self, kp_call_t *call)
     call->route = route;
     call->operation = route->operation;
     call->log.operation = route->operation;
+    if (kp_identifier_screen (call))
+        return S_ANSWERED;
     if (!(route->flags & KP_ROUTE_NO_ACTOR)) {
         if (!request->actor || !*request->actor->person_id) {
             kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "request.actor_required",

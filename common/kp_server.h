@@ -11,6 +11,7 @@
 #include "kp_audit.h"
 #include "kp_config.h"
 #include "kp_db.h"
+#include "kp_hetu.h"
 #include "kp_log.h"
 #include "kp_metrics.h"
 #include "kumppani/v1/envelope.pb-c.h"
@@ -89,6 +90,11 @@ typedef void (kp_reload_fn) (void *arg);
 void kp_server_set_reload_hook (kp_server_t *self, kp_reload_fn *hook, void *arg);
 //  The service context handlers receive as call->service.
 void kp_server_set_context (kp_server_t *self, void *service_ctx);
+//  The henkilötunnus keys of a service whose replies may carry one
+//  (borrowed; they must outlive the run): its stored replies are sealed
+//  with them and its request hashes keyed. NULL for a call outside a server.
+void kp_server_set_hetu_keys (kp_server_t *self, const kp_hetu_keys_t *keys);
+const kp_hetu_keys_t *kp_server_hetu_keys (kp_server_t *self);
 
 //  Handler helpers (kp_call.c).
 void *kp_call_alloc (kp_call_t *call, size_t size);

@@ -13,7 +13,8 @@
     others their answer. Handlers validate before they write, so the
     careful way is the exception. (Measured in bench/: per submission the
     savepoint pair and the two idempotency statements were 4 of 11 round
-    trips.) */
+    trips.) A service with the henkilötunnus keys has its replies sealed
+    and its request hashes keyed (kp_idem). */
 #include "kp_txn.h"
 #include "kp_codec.h"
 #include "kp_idem.h"
@@ -95,7 +96,7 @@ s_repack_stored (const char *correlation_id, const uint8_t *stored, size_t size,
 static void
 s_replay (kp_call_t *call, bool same_request, const uint8_t *stored, size_t stored_size)
 {
-    if (same_request)
+    if (same_request && stored)
         call->packed = s_repack_stored (call->request->correlation_id, stored, stored_size,
                                         &call->packed_size, &call->reply->status);
     if (!same_request)
@@ -113,6 +114,7 @@ static int
 s_write_one (kp_call_t *call, const uint8_t *hash)
 {
     kp_db_t *db = call->db;
+    const kp_hetu_keys_t *keys = kp_server_hetu_keys (call->server);
     const char *org = call->identity->org_id;
     const char *key = call->request->idempotency_key;
     if (kp_db_command (db, "SAVEPOINT call"))
@@ -120,7 +122,7 @@ s_write_one (kp_call_t *call, const uint8_t *hash)
     uint8_t *stored = NULL;
     size_t stored_size = 0;
     bool same_request = false;
-    int found = kp_idem_lookup (db, org, key, hash, &stored, &stored_size, &same_request);
+    int found = kp_idem_lookup (db, keys, org, key, hash, &stored, &stored_size, &same_request);
     if (found == -1)
         return -1;
     if (found == 1) {
@@ -139,7 +141,7 @@ s_write_one (kp_call_t *call, const uint8_t *hash)
     &&  kp_db_command (db, "ROLLBACK TO SAVEPOINT call"))
         return -1;
     uint8_t *packed = kp_codec_pack (&call->reply->base, &call->packed_size);
-    if (!packed || kp_idem_store (db, org, key, call->operation, hash, packed, call->packed_size)) {
+    if (!packed || kp_idem_store (db, keys, org, key, call->operation, hash, packed, call->packed_size)) {
         free (packed);
         return -1;
     }
@@ -163,6 +165,7 @@ static bool
 s_run_fast (kp_call_t **calls, size_t count, kp_idem_entry_t *entries)
 {
     kp_db_t *db = calls [0]->db;
+    const kp_hetu_keys_t *keys = kp_server_hetu_keys (calls [0]->server);
     const char **operations = calloc (count, sizeof (char *));
     const uint8_t **replies = calloc (count, sizeof (uint8_t *));
     size_t *sizes = calloc (count, sizeof (size_t));
@@ -170,7 +173,7 @@ s_run_fast (kp_call_t **calls, size_t count, kp_idem_entry_t *entries)
     size_t fresh_count = 0;
     bool committed = false;
     if (!operations || !replies || !sizes || !fresh
-    ||  kp_db_begin (db) || kp_idem_lookup_batch (db, entries, count))
+    ||  kp_db_begin (db) || kp_idem_lookup_batch (db, keys, entries, count))
         goto cleanup;
     for (size_t index = 0; index < count; index++) {
         kp_call_t *call = calls [index];
@@ -191,7 +194,7 @@ s_run_fast (kp_call_t **calls, size_t count, kp_idem_entry_t *entries)
         replies [fresh_count] = call->packed;
         sizes [fresh_count++] = call->packed_size;
     }
-    committed = kp_idem_store_batch (db, fresh, operations, replies, sizes, fresh_count) == 0
+    committed = kp_idem_store_batch (db, keys, fresh, operations, replies, sizes, fresh_count) == 0
              && kp_db_commit (db) == 0;
 cleanup:
     if (!committed)
@@ -225,8 +228,8 @@ kp_txn_run_writes (kp_call_t **calls, size_t count)
         return;
     }
     for (size_t index = 0; index < count; index++) {
-        kp_idem_request_hash (calls [index]->operation, kp_codec_request_body (calls [index]->request),
-                              hashes [index]);
+        kp_idem_request_hash (kp_server_hetu_keys (calls [index]->server), calls [index]->operation,
+                              kp_codec_request_body (calls [index]->request), hashes [index]);
         entries [index] = (kp_idem_entry_t) {
             .org_id = calls [index]->identity->org_id,
             .key = calls [index]->request->idempotency_key,

@@ -1,8 +1,9 @@
 /*  fuzz_call — see fuzz_call.h. The route checks repeat kp_server's
-    s_check in brief (identity, route, org type); kp_server itself is not
+    s_check in brief (identity, route, identifier screen, org type); kp_server itself is not
     linked, it needs a socket loop. */
 #include "fuzz_call.h"
 #include "kp_codec.h"
+#include "kp_identifier.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +78,7 @@ fuzz_call_one (const kp_service_def_t *def, void *context, const uint8_t *data, 
     };
     kp_call_reset_reply (&call);
     const kp_route_t *route = s_route_for (def, request->body_case);
-    bool routed = route
+    bool routed = route && kp_identifier_screen (&call) == 0
         && (route->flags & KP_ROUTE_NO_ACTOR
             || (request->actor && *request->actor->person_id && request->actor->role))
         && (!route->org_types || kp_org_type_in (identity->org_type, route->org_types))

@@ -40,6 +40,8 @@ intake_new (kp_server_t *server, const kp_config_t *config)
         goto failed;
     kp_consumer_set_metrics (self->referrals, kp_server_metrics (server));
     kp_server_set_health_hook (server, s_health);
+    //  Its requests carry a henkilötunnus: replies sealed, hashes keyed.
+    kp_server_set_hetu_keys (server, self->keys);
     return self;
 
 failed:

@@ -51,6 +51,8 @@ referral_context_new (kp_server_t *server, const kp_config_t *config)
     kp_consumer_set_metrics (self->consumer, kp_server_metrics (server));
     self->clock_timer = zloop_timer (self->loop, (size_t) config->poll_interval_ms, 0, s_on_clock, self);
     kp_server_set_health_hook (server, s_health);
+    //  Its replies carry (or are about) a henkilötunnus: stored sealed.
+    kp_server_set_hetu_keys (server, self->keys);
     return self;
 
 failed:

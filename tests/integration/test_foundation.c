@@ -212,7 +212,7 @@ Test (foundation, retried_request_gets_identical_reply_and_one_effect)
         "SELECT count(*) FROM kp.audit_log WHERE action = 'reporting.submit_observation'", NULL);
 
     char key [48];
-    snprintf (key, sizeof key, "retry-key-%d-%lld", (int) getpid (), (long long) zclock_time ());
+    snprintf (key, sizeof key, "retry-key.%d.%lld", (int) getpid (), (long long) zclock_time ());
     Kumppani__V1__Reply *first = s_submit (client, &body, key);
     cr_assert_eq (first->status, KUMPPANI__V1__STATUS__STATUS_OK);
     Kumppani__V1__Reply *second = s_submit (client, &body, key);

@@ -1,14 +1,18 @@
 /*  Personal data never leaks: a full scenario (a client registered and
-    identified by henkilötunnus, Kela's notice about another person with a
-    name in its free text, a bad henkilötunnus refused, the receiving
-    municipality reading the referral and opening the case, reports run)
-    and then every service log line (at debug level), every event the
-    scenario produced, every audit row and every report output is searched
-    for the scenario's henkilötunnus values and names: none may appear.
-    (Replies to an entitled caller may carry them: that is their purpose.) */
+    identified by henkilötunnus, Kela's notices about another person with a
+    name in their free text, a bad henkilötunnus refused, one sent where an
+    identifier goes refused, the receiving municipality reading the
+    referrals and taking every receiver action on them, a retry, reports
+    run) and then every service log line (at debug level), every event the
+    scenario produced, every audit row, every stored idempotency reply and
+    every report output is searched for the scenario's henkilötunnus values
+    and names, and every text and bytea column of every table in every
+    kumppani schema for the henkilötunnus values: none may appear. (Replies
+    to an entitled caller may carry them: that is their purpose.) */
 #define _GNU_SOURCE             //  memmem
 #include "harness.h"
 #include "kp_codec.h"
+#include "kp_ids.h"
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -49,13 +53,19 @@ s_start_logged (const char *service, int log_fd)
     close (saved);
 }
 
+//  A call with the given idempotency key and correlation id (NULL: fresh).
 static Kumppani__V1__Reply *
-s_call (const char *service, const char *org, Kumppani__V1__Role role, int body_case, void *body)
+s_call_keyed (const char *service, const char *org, Kumppani__V1__Role role, int body_case, void *body,
+              const char *key, const char *correlation)
 {
     kp_client_t *client = kpt_client (service, org);
     Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
     Kumppani__V1__Actor actor;
     kpt_request (&request, &actor, role, true);
+    if (key)
+        request.idempotency_key = (char *) key;
+    if (correlation)
+        request.correlation_id = (char *) correlation;
     request.body_case = (Kumppani__V1__Request__BodyCase) body_case;
     //  Every body member of the oneof shares one place in the struct.
     const ProtobufCFieldDescriptor *field =
@@ -65,6 +75,12 @@ s_call (const char *service, const char *org, Kumppani__V1__Role role, int body_
     cr_assert_not_null (reply, "%s gave no answer", field->name);
     kp_client_destroy (&client);
     return reply;
+}
+
+static Kumppani__V1__Reply *
+s_call (const char *service, const char *org, Kumppani__V1__Role role, int body_case, void *body)
+{
+    return s_call_keyed (service, org, role, body_case, body, NULL, NULL);
 }
 
 static void
@@ -91,6 +107,61 @@ s_report_has_no_leak (const char *report)
     cr_assert_null (leak, "the %s report shows \"%s\"", report, leak);
     free (packed);
     kumppani__v1__reply__free_unpacked (reply, NULL);
+}
+
+//  One receiver action on the referral as the receiving municipality.
+static void
+s_receiver_action (int body_case, void *body, const char *what)
+{
+    Kumppani__V1__Reply *reply = s_call ("referral", "muni-743", KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER,
+                                         body_case, body);
+    s_expect (reply, KUMPPANI__V1__STATUS__STATUS_OK, what);
+    cr_assert_not_null (reply->referral, "%s replied without the referral", what);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+}
+
+//  Every column of every table in the kumppani schemas, as stored (text
+//  as its characters, bytea as its bytes), holds none of the scenario's
+//  henkilötunnus values. The names are not searched here: the free text
+//  a notice carries is stored as the notice's content. Encrypted columns
+//  (hetu_box) are searched too: ciphertext never holds the code's bytes.
+static void
+s_no_hetu_in_any_column (void)
+{
+    PGconn *admin = kpt_admin ();
+    PGresult *columns = PQexec (admin,
+        "SELECT c.table_schema, c.table_name, c.column_name, c.data_type = 'bytea'"
+        " FROM information_schema.columns c JOIN information_schema.tables t"
+        " USING (table_schema, table_name)"
+        " WHERE t.table_type = 'BASE TABLE'"
+        " AND c.table_schema IN ('kp', 'intake', 'referral', 'groups', 'reporting', 'stream')"
+        " ORDER BY 1, 2, 3");
+    cr_assert_eq (PQresultStatus (columns), PGRES_TUPLES_OK, "%s", PQresultErrorMessage (columns));
+    cr_assert_gt (PQntuples (columns), 50, "too few columns found to judge");
+    const char *secrets [] = { s_registered, s_referred, s_refused };
+    for (int index = 0; index < PQntuples (columns); index++) {
+        char *schema = PQescapeIdentifier (admin, PQgetvalue (columns, index, 0), 64);
+        char *table = PQescapeIdentifier (admin, PQgetvalue (columns, index, 1), 64);
+        char *column = PQescapeIdentifier (admin, PQgetvalue (columns, index, 2), 64);
+        bool bytes = *PQgetvalue (columns, index, 3) == 't';
+        char sql [512];
+        snprintf (sql, sizeof sql, "SELECT %s%s FROM %s.%s WHERE %s IS NOT NULL", column,
+                  bytes ? "" : "::text", schema, table, column);
+        //  Binary results: bytea as its bytes, text as its characters.
+        PGresult *result = PQexecParams (admin, sql, 0, NULL, NULL, NULL, NULL, 1);
+        cr_assert_eq (PQresultStatus (result), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage (result));
+        for (int row = 0; row < PQntuples (result); row++)
+            for (size_t secret = 0; secret < sizeof secrets / sizeof secrets [0]; secret++)
+                cr_assert_null (memmem (PQgetvalue (result, row, 0), (size_t) PQgetlength (result, row, 0),
+                                        secrets [secret], strlen (secrets [secret])),
+                                "%s.%s.%s holds a henkilötunnus", PQgetvalue (columns, index, 0),
+                                PQgetvalue (columns, index, 1), PQgetvalue (columns, index, 2));
+        PQclear (result);
+        PQfreemem (schema);
+        PQfreemem (table);
+        PQfreemem (column);
+    }
+    PQclear (columns);
 }
 
 Test (personal_data, no_henkilotunnus_or_name_in_logs_events_audit_or_reports)
@@ -169,9 +240,83 @@ Test (personal_data, no_henkilotunnus_or_name_in_logs_events_audit_or_reports)
     Kumppani__V1__AcknowledgeReferral ack = KUMPPANI__V1__ACKNOWLEDGE_REFERRAL__INIT;
     ack.referral_id = referral_id;
     ack.note = "Seen";
-    reply = s_call ("referral", "muni-743", KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER,
-                    KUMPPANI__V1__REQUEST__BODY_ACKNOWLEDGE_REFERRAL, &ack);
+    char ack_key [KP_ID_LEN + 1], ack_correlation [KP_ID_LEN + 1];
+    kp_id_new (ack_key);
+    kp_id_new (ack_correlation);
+    reply = s_call_keyed ("referral", "muni-743", KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER,
+                          KUMPPANI__V1__REQUEST__BODY_ACKNOWLEDGE_REFERRAL, &ack, ack_key, ack_correlation);
     s_expect (reply, KUMPPANI__V1__STATUS__STATUS_OK, "acknowledge_referral");
+    size_t first_size;
+    uint8_t *first = kp_codec_pack (&reply->base, &first_size);
+    cr_assert_not_null (memmem (first, first_size, s_referred, strlen (s_referred)),
+                        "the receiver's acknowledgement did not carry the henkilötunnus");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    //  Its retry gets the identical reply, henkilötunnus included, though
+    //  the stored copy may not show it.
+    reply = s_call_keyed ("referral", "muni-743", KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER,
+                          KUMPPANI__V1__REQUEST__BODY_ACKNOWLEDGE_REFERRAL, &ack, ack_key, ack_correlation);
+    s_expect (reply, KUMPPANI__V1__STATUS__STATUS_OK, "acknowledge_referral retried");
+    packed = kp_codec_pack (&reply->base, &size);
+    cr_assert (size == first_size && memcmp (packed, first, size) == 0,
+               "the retry's reply differs from the first (%zu and %zu bytes)", size, first_size);
+    free (packed);
+    free (first);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  Every other receiver action, each replying with the referral.
+    Kumppani__V1__AssignReferral assign = KUMPPANI__V1__ASSIGN_REFERRAL__INIT;
+    assign.referral_id = referral_id;
+    assign.worker_id = "sw-17";
+    s_receiver_action (KUMPPANI__V1__REQUEST__BODY_ASSIGN_REFERRAL, &assign, "assign_referral");
+    Kumppani__V1__UpdateReferralStatus contacted = KUMPPANI__V1__UPDATE_REFERRAL_STATUS__INIT;
+    contacted.referral_id = referral_id;
+    contacted.status = KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_CLIENT_CONTACTED;
+    s_receiver_action (KUMPPANI__V1__REQUEST__BODY_UPDATE_REFERRAL_STATUS, &contacted, "update_referral_status");
+    Kumppani__V1__GiveStatement statement = KUMPPANI__V1__GIVE_STATEMENT__INIT;
+    statement.referral_id = referral_id;
+    statement.statement = "Supplementary assistance is justified for the rent arrears.";
+    s_receiver_action (KUMPPANI__V1__REQUEST__BODY_GIVE_STATEMENT, &statement, "give_statement");
+    Kumppani__V1__AcceptReferral accept = KUMPPANI__V1__ACCEPT_REFERRAL__INIT;
+    accept.referral_id = referral_id;
+    s_receiver_action (KUMPPANI__V1__REQUEST__BODY_ACCEPT_REFERRAL, &accept, "accept_referral");
+    Kumppani__V1__RecordReferralOutcome outcome = KUMPPANI__V1__RECORD_REFERRAL_OUTCOME__INIT;
+    outcome.referral_id = referral_id;
+    outcome.outcome_code = "plan_made";
+    s_receiver_action (KUMPPANI__V1__REQUEST__BODY_RECORD_REFERRAL_OUTCOME, &outcome, "record_referral_outcome");
+
+    //  Kela transfers the same person's application: the decision on it.
+    notice.kind = KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_APPLICATION_TRANSFER;
+    notice.kela_decision_id = "kela-dec-991";
+    notice.benefit_period_start = "2026-03-01";
+    notice.benefit_period_end = "2026-03-31";
+    notice.client_requested_transfer = true;
+    notice.assistance_type = KUMPPANI__V1__ASSISTANCE_TYPE__ASSISTANCE_TYPE_SUPPLEMENTARY;
+    reply = s_call ("referral", "kela", KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER,
+                    KUMPPANI__V1__REQUEST__BODY_SUBMIT_REFERRAL, &notice);
+    s_expect (reply, KUMPPANI__V1__STATUS__STATUS_OK, "submit_referral (application transfer)");
+    snprintf (referral_id, sizeof referral_id, "%s", reply->referral->referral->referral_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    Kumppani__V1__RecordApplicationDecision decision = KUMPPANI__V1__RECORD_APPLICATION_DECISION__INIT;
+    decision.referral_id = referral_id;
+    decision.decision = KUMPPANI__V1__APPLICATION_DECISION__APPLICATION_DECISION_GRANTED;
+    decision.decision_id = "d-2026-001";
+    s_receiver_action (KUMPPANI__V1__REQUEST__BODY_RECORD_APPLICATION_DECISION, &decision,
+                       "record_application_decision");
+
+    //  A henkilötunnus where an identifier goes is refused, and neither
+    //  stored nor logged: as the client reference, as the correlation id.
+    notice.kind = KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_SOCIAL_WORK_NEED;
+    notice.hetu = "";
+    notice.client_ref = s_registered;
+    reply = s_call ("referral", "kela", KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER,
+                    KUMPPANI__V1__REQUEST__BODY_SUBMIT_REFERRAL, &notice);
+    s_expect (reply, KUMPPANI__V1__STATUS__STATUS_INVALID, "a henkilötunnus as client_ref");
+    cr_assert_str_eq (reply->error->code, "request.looks_like_hetu");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_call_keyed ("referral", "muni-743", KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER,
+                          KUMPPANI__V1__REQUEST__BODY_GET_REFERRAL, &get, NULL, s_refused);
+    s_expect (reply, KUMPPANI__V1__STATUS__STATUS_INVALID, "a henkilötunnus as correlation_id");
+    cr_assert_str_eq (reply->error->field, "correlation_id");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  Reports over the period.
@@ -205,6 +350,26 @@ Test (personal_data, no_henkilotunnus_or_name_in_logs_events_audit_or_reports)
         cr_assert_null (leak, "audit row %s carries \"%s\"", PQgetvalue (result, row, 0), leak);
     }
     PQclear (result);
+
+    //  Every stored reply, every column as stored: the replies are packed
+    //  Replies, where a string is its raw bytes, so a raw search finds it.
+    result = PQexecParams (kpt_admin (),
+        "SELECT service, operation, org_id, key, request_hash, reply FROM kp.idempotency",
+        0, NULL, NULL, NULL, NULL, 1);
+    cr_assert_eq (PQresultStatus (result), PGRES_TUPLES_OK, "%s", PQresultErrorMessage (result));
+    int referral_replies = 0;
+    for (int row = 0; row < PQntuples (result); row++) {
+        referral_replies += strcmp (PQgetvalue (result, row, 0), "referral") == 0;
+        for (int column = 0; column < PQnfields (result); column++) {
+            const char *leak = s_leak_in (PQgetvalue (result, row, column),
+                                          (size_t) PQgetlength (result, row, column));
+            cr_assert_null (leak, "the stored reply of %s (%s) carries \"%s\"", PQgetvalue (result, row, 1),
+                            PQfname (result, column), leak);
+        }
+    }
+    cr_assert_geq (referral_replies, 9, "too few stored referral replies to judge (%d)", referral_replies);
+    PQclear (result);
+    s_no_hetu_in_any_column ();
 
     //  Every log line, once the services have stopped writing.
     kpt_service_stop ("intake");

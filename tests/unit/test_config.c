@@ -51,6 +51,25 @@ Test (config, bad_numbers_are_refused)
     }
 }
 
+Test (config, idempotency_retention_in_days)
+{
+    unsetenv ("KUMPPANI_IDEMPOTENCY_RETENTION_DAYS");
+    kp_config_t *config = kp_config_load ("referral");
+    cr_assert_eq (config->idempotency_retention_days, 30);
+    kp_config_destroy (&config);
+    setenv ("KUMPPANI_IDEMPOTENCY_RETENTION_DAYS", "7", 1);
+    config = kp_config_load ("referral");
+    cr_assert_eq (config->idempotency_retention_days, 7);
+    kp_config_destroy (&config);
+    //  Zero would forget every key at once: retries would do things twice.
+    const char *bad [] = { "0", "-1", "3651", "30d" };
+    for (size_t index = 0; index < sizeof bad / sizeof bad [0]; index++) {
+        setenv ("KUMPPANI_IDEMPOTENCY_RETENTION_DAYS", bad [index], 1);
+        cr_assert_null (kp_config_load ("referral"), "%s was accepted", bad [index]);
+    }
+    unsetenv ("KUMPPANI_IDEMPOTENCY_RETENTION_DAYS");
+}
+
 Test (config, service_names_map_both_ways)
 {
     for (int service = 0; service < KP_SERVICE_COUNT; service++)

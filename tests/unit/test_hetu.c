@@ -1,6 +1,7 @@
 /*  kp_hetu: validation against the public example codes and every century
     sign, the error each malformed code gets, and the key, encryption and
     lookup-hash round trips (key files in a temporary directory). */
+#define _GNU_SOURCE             //  memmem
 #include "kp_hetu.h"
 
 #include <criterion/criterion.h>
@@ -175,6 +176,63 @@ Test (hetu, error_codes)
     cr_assert_eq (kp_hetu_validate (NULL, NULL, NULL, NULL), KP_HETU_BAD_LENGTH);
 }
 
+typedef struct {
+    char text [48];
+    bool looks_like;
+} looks_case_t;
+
+ParameterizedTestParameters (hetu, looks_like)
+{
+    static looks_case_t cases [] = {
+        //  Valid codes, alone and inside other text.
+        { "131052-308T", true },
+        { "010594Y9032", true },
+        { "o:010594Y9032", true },
+        { "worker-010516B903X-1", true },
+        { "010594Y9032x", true },
+        //  A wrong check character, a lower-case sign or check, the
+        //  individual numbers validation refuses: still shaped like one.
+        { "131052-308U", true },
+        { "010594y9032", true },
+        { "020594X903p", true },
+        { "150372-0019", true },
+        { "010101+0000", true },
+        //  A date-stamped key with a dash and four digits has the shape.
+        { "k-20260323-0012", true },
+        //  Not the shape.
+        { "", false },
+        { "131052-308", false },        //  no check character
+        { "131052_308T", false },       //  not a century sign
+        { "131052G308T", false },
+        { "321052-308T", false },       //  day 32
+        { "001052-308T", false },       //  day 00
+        { "131352-308T", false },       //  month 13
+        { "131052-30XT", false },
+        { "131052--308T", false },
+        { "2026-03-23", false },
+        { "worker-1", false },
+        { "muni-743", false },
+        { "01JQ3W0ZK5E8Y2B4V6N8R1T3M5", false },
+    };
+    return cr_make_param_array (looks_case_t, cases, sizeof cases / sizeof cases [0]);
+}
+
+ParameterizedTest (looks_case_t *param, hetu, looks_like)
+{
+    cr_assert_eq (kp_hetu_looks_like (param->text), param->looks_like, "\"%s\"", param->text);
+}
+
+Test (hetu, looks_like_every_century_sign_and_no_null)
+{
+    for (const char *sign = "+-ABCDEFXYWVU"; *sign; sign++) {
+        char code [KP_HETU_LEN + 1];
+        snprintf (code, sizeof code, "150607%c123?", *sign);
+        code [10] = s_check_char (code);
+        cr_assert (kp_hetu_looks_like (code), "%s", code);
+    }
+    cr_assert_not (kp_hetu_looks_like (NULL));
+}
+
 Test (hetu, keys_from_hex)
 {
     kp_hetu_keys_t *keys = kp_hetu_keys_new (s_enc_hex, s_hash_hex);
@@ -240,6 +298,46 @@ Test (hetu, encrypt_round_trip_and_tampering)
 
     free (box);
     kp_hetu_keys_destroy (&keys);
+}
+
+Test (hetu, seal_round_trip_tampering_and_keyed_hash)
+{
+    kp_hetu_keys_t *keys = kp_hetu_keys_new (s_enc_hex, s_hash_hex);
+    kp_hetu_keys_t *other = kp_hetu_keys_new (s_other_hex, s_other_hex);
+    const uint8_t data [] = "reply bytes holding 131052-308T and more";
+    size_t box_size = 0, size = 0;
+    uint8_t *box = kp_hetu_seal (keys, data, sizeof data, &box_size);
+    cr_assert_not_null (box);
+    cr_assert_gt (box_size, sizeof data);
+    cr_assert_null (memmem (box, box_size, "131052-308T", KP_HETU_LEN), "the code shows through the seal");
+    uint8_t *opened = kp_hetu_unseal (keys, box, box_size, &size);
+    cr_assert_not_null (opened);
+    cr_assert_eq (size, sizeof data);
+    cr_assert_eq (memcmp (opened, data, size), 0);
+    free (opened);
+    box [box_size - 1] ^= 0x01;
+    cr_assert_null (kp_hetu_unseal (keys, box, box_size, &size));
+    box [box_size - 1] ^= 0x01;
+    cr_assert_null (kp_hetu_unseal (other, box, box_size, &size));
+    cr_assert_null (kp_hetu_unseal (keys, box, 10, &size));
+    free (box);
+    //  Nothing sealed is fine too (a reply may pack to no bytes).
+    box = kp_hetu_seal (keys, NULL, 0, &box_size);
+    opened = kp_hetu_unseal (keys, box, box_size, &size);
+    cr_assert_not_null (opened);
+    cr_assert_eq (size, 0);
+    free (opened);
+    free (box);
+
+    //  The keyed hash depends on the key, and differs from an unkeyed one.
+    uint8_t one [KP_HETU_HASH_BYTES], two [KP_HETU_HASH_BYTES], again [KP_HETU_HASH_BYTES];
+    kp_hetu_keyed_hash (keys, data, sizeof data, one);
+    kp_hetu_keyed_hash (keys, data, sizeof data, again);
+    kp_hetu_keyed_hash (other, data, sizeof data, two);
+    cr_assert_eq (memcmp (one, again, sizeof one), 0);
+    cr_assert_neq (memcmp (one, two, sizeof one), 0);
+    kp_hetu_keys_destroy (&keys);
+    kp_hetu_keys_destroy (&other);
 }
 
 Test (hetu, lookup_hash)
