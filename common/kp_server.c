@@ -28,8 +28,8 @@
 #define KP_SERVER_BATCH 64
 //  Replies ZeroMQ queues for one peer before a send would block (SNDHWM).
 #define KP_SERVER_PEER_HWM 256
-//  What this server holds for one peer beyond that, and how often it
-//  tries again: a peer that takes nothing for longer loses the rest.
+//  What this server holds for one peer beyond that (more is dropped),
+//  and how often it offers it again.
 #define KP_SERVER_PEER_REPLIES 64
 #define KP_SERVER_PEER_BYTES (1024 * 1024)
 #define KP_SERVER_FLUSH_MS 10
