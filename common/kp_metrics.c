@@ -42,7 +42,7 @@ struct _kp_metrics_t {
     s_operation_t operations [KP_METRICS_OPERATIONS];
     s_consumer_t consumers [KP_METRICS_CONSUMERS];
     _Atomic uint64_t db_errors;
-    _Atomic uint64_t replies_dropped;
+    _Atomic uint64_t replies_dropped [KP_METRICS_DROP_REASONS];
     _Atomic uint64_t events_published;
     _Atomic uint64_t live_dropped;
     _Atomic uint64_t live_ignored;
@@ -112,10 +112,16 @@ kp_metrics_db_error (kp_metrics_t *self)
 }
 
 void
+kp_metrics_replies_dropped (kp_metrics_t *self, kp_metrics_drop_t reason, uint64_t count)
+{
+    if (self && reason < KP_METRICS_DROP_REASONS)
+        atomic_fetch_add (&self->replies_dropped [reason], count);
+}
+
+void
 kp_metrics_reply_dropped (kp_metrics_t *self)
 {
-    if (self)
-        atomic_fetch_add (&self->replies_dropped, 1);
+    kp_metrics_replies_dropped (self, KP_METRICS_DROP_GONE, 1);
 }
 
 void
@@ -215,14 +221,16 @@ kp_metrics_render (kp_metrics_t *self)
     fprintf (out, "# HELP kumppani_db_errors_total Database errors seen while serving requests.\n"
                   "# TYPE kumppani_db_errors_total counter\n"
                   "kumppani_db_errors_total{service=\"%s\"} %llu\n"
-                  "# HELP kumppani_replies_dropped_total Replies ZeroMQ could not deliver (peer gone or full).\n"
+                  "# HELP kumppani_replies_dropped_total Replies not delivered: the peer stopped reading (full) or left (gone).\n"
                   "# TYPE kumppani_replies_dropped_total counter\n"
-                  "kumppani_replies_dropped_total{service=\"%s\"} %llu\n"
+                  "kumppani_replies_dropped_total{service=\"%s\",reason=\"full\"} %llu\n"
+                  "kumppani_replies_dropped_total{service=\"%s\",reason=\"gone\"} %llu\n"
                   "# HELP kumppani_events_published_total Events the stream relay published live.\n"
                   "# TYPE kumppani_events_published_total counter\n"
                   "kumppani_events_published_total{service=\"%s\"} %llu\n",
              service, (unsigned long long) atomic_load (&self->db_errors),
-             service, (unsigned long long) atomic_load (&self->replies_dropped),
+             service, (unsigned long long) atomic_load (&self->replies_dropped [KP_METRICS_DROP_FULL]),
+             service, (unsigned long long) atomic_load (&self->replies_dropped [KP_METRICS_DROP_GONE]),
              service, (unsigned long long) atomic_load (&self->events_published));
     if (strcmp (service, "stream") == 0)
         fprintf (out, "# HELP kumppani_events_dropped_total Live messages not sent because a subscriber's queue was full.\n"

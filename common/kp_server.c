@@ -1,7 +1,14 @@
 /*  kp_server — one loop, one ROUTER, one database connection per process.
     Requests are handled one at a time to completion, so "drain" is simple:
     when SIGTERM arrives the request in hand finishes and its reply goes out
-    with linger; nothing new is read. Scale out by running more processes. */
+    with linger; nothing new is read. Scale out by running more processes.
+
+    No peer can stop the loop: replies are sent without waiting. A peer
+    whose ZeroMQ queue is full (it stopped reading) gets a small queue of
+    its own here, flushed on a short timer; what does not fit, and what
+    is left for a peer that has gone, is dropped and counted. The reply's
+    effect is already committed, and the client gets it again by sending
+    the same idempotency key. */
 #include "kp_server.h"
 #include "kp_audit.h"
 #include "kp_codec.h"
@@ -21,6 +28,32 @@
 
 //  Most requests taken off the socket for one group commit.
 #define KP_SERVER_BATCH 64
+//  Replies ZeroMQ queues for one peer before a send would block (SNDHWM).
+#define KP_SERVER_PEER_HWM 256
+//  What this server holds for one peer beyond that (more is dropped),
+//  and how often it offers it again.
+#define KP_SERVER_PEER_REPLIES 64
+#define KP_SERVER_PEER_BYTES (1024 * 1024)
+#define KP_SERVER_FLUSH_MS 10
+
+//  One reply waiting for a peer that was full.
+typedef struct s_pending {
+    struct s_pending *next;
+    bool delimiter;
+    uint8_t *data;
+    size_t size;
+} s_pending_t;
+
+//  A peer that did not take a reply at once, and what it has not taken.
+typedef struct s_peer {
+    struct s_peer *next;
+    zframe_t *routing_id;
+    char public_key [48];           //  whose requests the replies answer
+    char org_id [64];               //  for the log
+    s_pending_t *head, *tail;       //  oldest first
+    size_t count, bytes;
+    uint64_t dropped;               //  since it fell behind: logged once
+} s_peer_t;
 
 //  One received request and everything that lives until it is answered.
 typedef struct s_item {
@@ -62,6 +95,9 @@ struct _kp_server_t {
     s_background_t *background;     //  calls running on workers
     const kp_hetu_keys_t *hetu_keys;    //  the service's, if its replies may carry one
     kp_idem_sweeper_t *idem_sweeper;    //  expired idempotency keys, if it has writes
+    s_peer_t *peers;                //  peers with replies waiting, few or none
+    int flush_timer;                //  while there are any; -1 when not
+    zframe_t *gone;                 //  the last peer found gone, logged once
 };
 
 static volatile sig_atomic_t s_reload_requested = 0;
@@ -76,6 +112,7 @@ s_on_sighup (int signum)
 static int s_on_request (zloop_t *loop, zsock_t *reader, void *arg);
 static bool s_background_start (kp_server_t *self, s_item_t *item, bool write);
 static void s_background_drain (kp_server_t *self);
+static void s_drain_peers (kp_server_t *self);
 
 //  Ends the loop for kp_server_run to reload when a SIGHUP came in while
 //  no poll was waiting to be interrupted.
@@ -125,6 +162,7 @@ kp_server_new (const kp_config_t *config, kp_service_t service,
     self->routes = routes;
     self->service_ctx = service_ctx;
     self->started = time (NULL);
+    self->flush_timer = -1;
 
     char *conninfo = kp_config_db_conninfo (config);
     self->db = conninfo ? kp_db_new (conninfo, 10000) : NULL;
@@ -154,8 +192,11 @@ kp_server_new (const kp_config_t *config, kp_service_t service,
     zsock_set_curve_server (self->router, 1);
     zcert_apply (self->cert, self->router);
     zsock_set_maxmsgsize (self->router, (int64_t) config->max_msg_size);
-    //  A reply to a vanished peer fails loudly instead of vanishing.
+    //  A reply to a vanished peer fails loudly instead of vanishing, and
+    //  one to a full peer fails at once (EAGAIN: replies never wait).
     zsock_set_router_mandatory (self->router, 1);
+    zsock_set_sndhwm (self->router, KP_SERVER_PEER_HWM);
+    zsock_set_sndtimeo (self->router, 0);
     if (zsock_bind (self->router, "%s", config->endpoints [service]) == -1) {
         kp_error ("cannot bind %s: %s", config->endpoints [service], zmq_strerror (zmq_errno ()));
         goto failed;
@@ -194,8 +235,11 @@ kp_server_destroy (kp_server_t **self_p)
         return;
     kp_server_t *self = *self_p;
     s_background_drain (self);
+    if (self->router)
+        s_drain_peers (self);
     kp_idem_sweeper_destroy (&self->idem_sweeper);
     zloop_destroy (&self->loop);
+    zframe_destroy (&self->gone);
     if (self->router)
         zsock_set_linger (self->router, self->config->drain_ms);
     zsock_destroy (&self->router);
@@ -450,35 +494,224 @@ s_receive (kp_server_t *self, zmsg_t *msg, s_item_t *item)
     return true;
 }
 
+//  --------------------------------------------------------------------------
+//  Replies, never waiting for a peer
+
+//  One reply as [routing id][""]?[body] without blocking: 0, or the
+//  errno (EAGAIN: the peer's queue is full; EHOSTUNREACH: it is gone).
+//  Once the routing id is taken the rest of the message goes too.
+static int
+s_send_now (kp_server_t *self, zframe_t *routing_id, bool delimiter, const uint8_t *data, size_t size)
+{
+    void *router = zsock_resolve (self->router);
+    if (zmq_send (router, zframe_data (routing_id), zframe_size (routing_id),
+                  ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1)
+        return zmq_errno ();
+    if (delimiter)
+        zmq_send (router, NULL, 0, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+    zmq_send (router, data, size, ZMQ_DONTWAIT);
+    return 0;
+}
+
+static void
+s_peer_destroy (s_peer_t **peer_p)
+{
+    s_peer_t *peer = *peer_p;
+    while (peer->head) {
+        s_pending_t *pending = peer->head;
+        peer->head = pending->next;
+        free (pending->data);
+        free (pending);
+    }
+    zframe_destroy (&peer->routing_id);
+    free (peer);
+    *peer_p = NULL;
+}
+
+//  Drops what is left for a peer, counted under reason.
+static void
+s_peer_discard (kp_server_t *self, s_peer_t *peer, kp_metrics_drop_t reason, const char *why)
+{
+    if (peer->count || peer->dropped)
+        kp_warn ("%s (%s): %zu queued replies dropped, %llu before", why, peer->org_id,
+                 peer->count, (unsigned long long) peer->dropped);
+    kp_metrics_replies_dropped (self->metrics, reason, peer->count);
+}
+
+//  Sends what the peer will take now. True when it is done with: all
+//  sent, or gone (what was left dropped); false while it is still full.
+static bool
+s_peer_flush (kp_server_t *self, s_peer_t *peer)
+{
+    while (peer->head) {
+        s_pending_t *pending = peer->head;
+        int error = s_send_now (self, peer->routing_id, pending->delimiter, pending->data, pending->size);
+        if (error == EAGAIN)
+            return false;
+        if (error) {
+            s_peer_discard (self, peer, KP_METRICS_DROP_GONE, "peer gone before taking its replies");
+            return true;
+        }
+        peer->head = pending->next;
+        peer->count--;
+        peer->bytes -= pending->size;
+        free (pending->data);
+        free (pending);
+    }
+    if (peer->dropped)
+        kp_info ("peer (%s) reads again; %llu replies to it were dropped", peer->org_id,
+                 (unsigned long long) peer->dropped);
+    return true;
+}
+
+//  Flushes every waiting peer and forgets those done with.
+static void
+s_flush_peers (kp_server_t *self)
+{
+    s_peer_t **link = &self->peers;
+    while (*link) {
+        s_peer_t *peer = *link;
+        if (s_peer_flush (self, peer)) {
+            *link = peer->next;
+            s_peer_destroy (&peer);
+        }
+        else
+            link = &peer->next;
+    }
+}
+
+static int
+s_on_flush (zloop_t *loop, int timer_id, void *arg)
+{
+    kp_server_t *self = arg;
+    s_flush_peers (self);
+    if (!self->peers) {
+        zloop_timer_end (loop, timer_id);
+        self->flush_timer = -1;
+    }
+    return 0;
+}
+
+//  At shutdown: as long as the drain allows, peers get what waits for
+//  them; the rest is dropped. (What ZeroMQ already queued goes with linger.)
+static void
+s_drain_peers (kp_server_t *self)
+{
+    int64_t deadline = zclock_mono () + self->config->drain_ms;
+    s_flush_peers (self);
+    while (self->peers && zclock_mono () < deadline) {
+        zclock_sleep (KP_SERVER_FLUSH_MS);
+        s_flush_peers (self);
+    }
+    while (self->peers) {
+        s_peer_t *peer = self->peers;
+        self->peers = peer->next;
+        s_peer_discard (self, peer, KP_METRICS_DROP_FULL, "stopping with replies a peer did not take");
+        s_peer_destroy (&peer);
+    }
+}
+
+static s_peer_t *
+s_peer_find (kp_server_t *self, zframe_t *routing_id)
+{
+    for (s_peer_t *peer = self->peers; peer; peer = peer->next)
+        if (zframe_eq (peer->routing_id, routing_id))
+            return peer;
+    return NULL;
+}
+
+//  Holds a reply for a full peer, or drops it when the peer already has
+//  its share waiting. Takes the call's packed bytes.
+static void
+s_hold (kp_server_t *self, s_peer_t *peer, s_item_t *item)
+{
+    kp_call_t *call = &item->call;
+    if (peer->count >= KP_SERVER_PEER_REPLIES || peer->bytes + call->packed_size > KP_SERVER_PEER_BYTES) {
+        if (peer->dropped++ == 0)
+            kp_log (KP_LOG_WARN, &call->log, "a peer does not read its replies; dropping them until it does");
+        kp_metrics_replies_dropped (self->metrics, KP_METRICS_DROP_FULL, 1);
+        return;
+    }
+    s_pending_t *pending = calloc (1, sizeof *pending);
+    if (!pending) {
+        kp_metrics_replies_dropped (self->metrics, KP_METRICS_DROP_FULL, 1);
+        return;
+    }
+    pending->delimiter = item->delimiter;
+    pending->data = call->packed;
+    pending->size = call->packed_size;
+    call->packed = NULL;
+    if (peer->tail)
+        peer->tail->next = pending;
+    else
+        peer->head = pending;
+    peer->tail = pending;
+    peer->count++;
+    peer->bytes += pending->size;
+}
+
+static void
+s_deliver (kp_server_t *self, s_item_t *item)
+{
+    kp_call_t *call = &item->call;
+    s_peer_t *peer = s_peer_find (self, item->routing_id);
+    if (peer && strcmp (peer->public_key, item->identity.public_key) != 0) {
+        //  Its routing id is another connection's now (a peer may choose
+        //  its own): what waited for the old one must not reach this one.
+        s_peer_t **link = &self->peers;
+        while (*link != peer)
+            link = &(*link)->next;
+        *link = peer->next;
+        s_peer_discard (self, peer, KP_METRICS_DROP_GONE, "peer replaced before taking its replies");
+        s_peer_destroy (&peer);
+    }
+    if (peer) {
+        //  Behind its earlier replies, in order.
+        s_hold (self, peer, item);
+        return;
+    }
+    int error = s_send_now (self, item->routing_id, item->delimiter, call->packed, call->packed_size);
+    if (!error)
+        return;
+    if (error != EAGAIN) {
+        //  Gone (EHOSTUNREACH): the client retries with the same key.
+        if (!self->gone || !zframe_eq (self->gone, item->routing_id)) {
+            kp_log (KP_LOG_WARN, &call->log, "reply not delivered: %s", zmq_strerror (error));
+            zframe_destroy (&self->gone);
+            self->gone = zframe_dup (item->routing_id);
+        }
+        kp_metrics_replies_dropped (self->metrics, KP_METRICS_DROP_GONE, 1);
+        return;
+    }
+    peer = calloc (1, sizeof *peer);
+    if (!peer) {
+        kp_metrics_replies_dropped (self->metrics, KP_METRICS_DROP_FULL, 1);
+        return;
+    }
+    peer->routing_id = zframe_dup (item->routing_id);
+    snprintf (peer->public_key, sizeof peer->public_key, "%s", item->identity.public_key);
+    snprintf (peer->org_id, sizeof peer->org_id, "%s", item->identity.org_id);
+    peer->next = self->peers;
+    self->peers = peer;
+    s_hold (self, peer, item);
+    if (self->flush_timer == -1)
+        self->flush_timer = zloop_timer (self->loop, KP_SERVER_FLUSH_MS, 0, s_on_flush, self);
+}
+
 static void
 s_send (kp_server_t *self, s_item_t *item)
 {
     kp_call_t *call = &item->call;
-    size_t size = call->packed_size;
-    uint8_t *packed = call->packed;
-    if (!packed) {
-        packed = kp_codec_pack (&call->reply->base, &size);
-        call->packed = packed;
-        call->packed_size = size;
-    }
-    if (!packed)
+    if (!call->packed)
+        call->packed = kp_codec_pack (&call->reply->base, &call->packed_size);
+    if (!call->packed)
         return;
     //  Counted before it leaves: whoever got the reply must find it in
     //  the metrics. (A reply replayed from the idempotency store carries
     //  its stored status.)
     kp_metrics_request (self->metrics, call->operation ? call->operation : "undecodable",
                         (int) call->reply->status, zclock_usecs () - item->received_us);
-    zmsg_t *msg = zmsg_new ();
-    zmsg_append (msg, &item->routing_id);
-    if (item->delimiter)
-        zmsg_addmem (msg, NULL, 0);
-    zmsg_addmem (msg, packed, size);
-    if (zmsg_send (&msg, self->router) == -1) {
-        //  ROUTER_MANDATORY: the peer is gone or full. The client retries.
-        kp_log (KP_LOG_WARN, &call->log, "reply not delivered: %s", zmq_strerror (zmq_errno ()));
-        kp_metrics_reply_dropped (self->metrics);
-        zmsg_destroy (&msg);
-    }
+    s_deliver (self, item);
     bool refused = call->reply->status != KUMPPANI__V1__STATUS__STATUS_OK && call->reply->error;
     kp_log (refused ? KP_LOG_INFO : KP_LOG_DEBUG, &call->log, "%s -> %s",
             call->operation ? call->operation : "?", refused ? call->reply->error->code : "ok");
