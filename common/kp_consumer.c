@@ -93,7 +93,10 @@ s_park (kp_consumer_t *self, uint64_t seq, const char *topic, const char *error)
     const char *move [] = { self->name, seq_text };
     PGresult *parked = NULL, *moved = NULL;
     int rc = -1;
+    const char *lock [] = { self->name };
+    //  The cursor first, NOWAIT: a rebuild holding it must not stall the loop.
     if (kp_db_begin (self->db) == 0
+    &&  s_scalar (self->db, "kp_consumer_lock", 1, lock) >= 0
     &&  (parked = kp_db_exec (self->db, "kp_consumer_park", 4, park))
     &&  (moved = kp_db_exec (self->db, "kp_consumer_move", 2, move))
     &&  kp_db_commit (self->db) == 0)
@@ -232,9 +235,18 @@ s_advance (kp_consumer_t *self, uint64_t seq)
     char seq_text [24];
     snprintf (seq_text, sizeof seq_text, "%" PRIu64, seq);
     const char *move [] = { self->name, seq_text };
-    PGresult *moved = kp_db_exec (self->db, "kp_consumer_move", 2, move);
-    if (moved)
+    const char *lock [] = { self->name };
+    //  In a transaction of its own that takes the cursor NOWAIT: a bare
+    //  UPDATE would wait, with the loop, for whoever holds the row (a
+    //  rollup rebuild holds it to its end). Not moved now, moved next poll.
+    PGresult *moved = NULL;
+    if (kp_db_begin (self->db) == 0
+    &&  s_scalar (self->db, "kp_consumer_lock", 1, lock) >= 0
+    &&  (moved = kp_db_exec (self->db, "kp_consumer_move", 2, move))
+    &&  kp_db_commit (self->db) == 0)
         self->cursor = seq;
+    else
+        kp_db_rollback (self->db);
     PQclear (moved);
 }
 

@@ -266,7 +266,7 @@ Test (forged_handshake, a_municipality_cannot_be_added_in_the_handshake)
     Kumppani__V1__GetClient get = KUMPPANI__V1__GET_CLIENT__INIT;
     get.client_id = client_id;
     s_done (s_call (curve, ROLE (SOCIAL_WORKER), BODY (GET_CLIENT), &get, false),
-            STATUS (FORBIDDEN), "intake.forbidden");
+            STATUS (NOT_FOUND), "intake.unknown_client");   //  not hers: as if it did not exist
     kpt_curve_destroy (&curve);
 
     //  groups: a municipality organises in its own area only.
