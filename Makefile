@@ -47,6 +47,11 @@ UNIT_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRC))
 INTEG_SRC   := $(wildcard tests/integration/test_*.c)
 INTEG_BIN   := $(patsubst tests/integration/%.c,$(BUILD)/tests/integration/%,$(INTEG_SRC))
 HARNESS_O   := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/integration/harness*.c))
+# Test builds of the services: the same objects plus the failure tests'
+# seam (tests/fault, see kp_txn.h). Only tests start them; build/bin holds
+# no fault code.
+FAULT_O     := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/fault/*.c))
+FAULT_BIN   := $(addprefix $(BUILD)/tests/bin/,$(SERVICES))
 
 BENCH_SRC   := $(wildcard bench/*.c)
 BENCH_BIN   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
@@ -54,7 +59,7 @@ BENCH_BIN   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 .PHONY: all deps up down test test-unit test-integration bench clean proto analyze
 .SECONDARY:
 
-all: $(SERVICE_BIN) $(CLI_BIN) $(UNIT_BIN) $(INTEG_BIN) $(BENCH_BIN)
+all: $(SERVICE_BIN) $(FAULT_BIN) $(CLI_BIN) $(UNIT_BIN) $(INTEG_BIN) $(BENCH_BIN)
 
 deps:
 	@scripts/deps.sh
@@ -88,6 +93,10 @@ $(LIBKP): $(COMMON_O) $(PROTO_O)
 objects_of = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 .SECONDEXPANSION:
 $(BUILD)/bin/%: $$(call objects_of,$$(wildcard services/$$*/*.c)) $(LIBKP)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/bin/%: $$(call objects_of,$$(wildcard services/$$*/*.c)) $(FAULT_O) $(LIBKP)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

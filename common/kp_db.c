@@ -516,6 +516,13 @@ kp_db_sqlstate (kp_db_t *self)
     return self->sqlstate;
 }
 
+void
+kp_db_clear_error (kp_db_t *self)
+{
+    self->sqlstate [0] = 0;
+    self->message [0] = 0;
+}
+
 const char *
 kp_db_message (kp_db_t *self)
 {

@@ -73,6 +73,9 @@ int kp_db_rollback (kp_db_t *self);
 
 //  The last error of this connection.
 const char *kp_db_sqlstate (kp_db_t *self);
+//  Forgets the last error, so that what fails after this is told apart
+//  from what failed before (kp_txn, before each handler).
+void kp_db_clear_error (kp_db_t *self);
 //  The last error's primary message with every quoted value not a name
 //  of the failing object left out (see kp_db_redact): loggable. DETAIL,
 //  HINT and CONTEXT, which quote row values, are never kept.

@@ -42,6 +42,7 @@ struct _kp_metrics_t {
     s_operation_t operations [KP_METRICS_OPERATIONS];
     s_consumer_t consumers [KP_METRICS_CONSUMERS];
     _Atomic uint64_t db_errors;
+    _Atomic uint64_t unreported;
     _Atomic uint64_t replies_dropped [KP_METRICS_DROP_REASONS];
     _Atomic uint64_t events_published;
     _Atomic uint64_t live_dropped;
@@ -109,6 +110,13 @@ kp_metrics_db_error (kp_metrics_t *self)
 {
     if (self)
         atomic_fetch_add (&self->db_errors, 1);
+}
+
+void
+kp_metrics_unreported (kp_metrics_t *self)
+{
+    if (self)
+        atomic_fetch_add (&self->unreported, 1);
 }
 
 void
@@ -221,6 +229,9 @@ kp_metrics_render (kp_metrics_t *self)
     fprintf (out, "# HELP kumppani_db_errors_total Database errors seen while serving requests.\n"
                   "# TYPE kumppani_db_errors_total counter\n"
                   "kumppani_db_errors_total{service=\"%s\"} %llu\n"
+                  "# HELP kumppani_unreported_failures_total Requests whose handler failed without saying why (internal.unreported).\n"
+                  "# TYPE kumppani_unreported_failures_total counter\n"
+                  "kumppani_unreported_failures_total{service=\"%s\"} %llu\n"
                   "# HELP kumppani_replies_dropped_total Replies not delivered: the peer stopped reading (full) or left (gone).\n"
                   "# TYPE kumppani_replies_dropped_total counter\n"
                   "kumppani_replies_dropped_total{service=\"%s\",reason=\"full\"} %llu\n"
@@ -229,6 +240,7 @@ kp_metrics_render (kp_metrics_t *self)
                   "# TYPE kumppani_events_published_total counter\n"
                   "kumppani_events_published_total{service=\"%s\"} %llu\n",
              service, (unsigned long long) atomic_load (&self->db_errors),
+             service, (unsigned long long) atomic_load (&self->unreported),
              service, (unsigned long long) atomic_load (&self->replies_dropped [KP_METRICS_DROP_FULL]),
              service, (unsigned long long) atomic_load (&self->replies_dropped [KP_METRICS_DROP_GONE]),
              service, (unsigned long long) atomic_load (&self->events_published));

@@ -19,6 +19,9 @@ int kp_metrics_serve (kp_metrics_t *self, const char *address, int port);
 //  operation is a static string (a route's name); status a reply status value.
 void kp_metrics_request (kp_metrics_t *self, const char *operation, int status, int64_t micros);
 void kp_metrics_db_error (kp_metrics_t *self);
+//  A handler failed without saying why (kp_txn answers internal.unreported):
+//  a defect, counted apart from database errors.
+void kp_metrics_unreported (kp_metrics_t *self);
 //  Why a reply was not delivered: the peer stopped reading (its queue is
 //  full) or it is gone (disconnected before the reply could leave).
 typedef enum { KP_METRICS_DROP_FULL, KP_METRICS_DROP_GONE, KP_METRICS_DROP_REASONS } kp_metrics_drop_t;

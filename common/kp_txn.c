@@ -40,13 +40,25 @@ s_worth_retrying (kp_db_t *db)
     return class == KP_DB_RETRY || class == KP_DB_DUPLICATE;
 }
 
-//  Runs the handler; a handler that failed without saying why failed in
-//  the database.
+//  A handler that returned -1 and left the reply OK (see kp_txn.h). The
+//  error is cleared first, so a SQLSTATE seen afterwards is the handler's.
 static void
 s_handle (kp_call_t *call)
 {
-    if (call->route->handler (call) != 0 && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
+    kp_db_clear_error (call->db);
+    int rc = kp_txn_fault ? kp_txn_fault (call) : KP_TXN_NO_FAULT;
+    if (rc == KP_TXN_NO_FAULT)
+        rc = call->route->handler (call);
+    if (rc == 0 || call->reply->status != KUMPPANI__V1__STATUS__STATUS_OK)
+        return;
+    if (kp_db_class (call->db) != KP_DB_OK)
         kp_call_db_fail (call);
+    else {
+        kp_metrics_unreported (kp_server_metrics (call->server));
+        kp_log (KP_LOG_ERROR, &call->log, "%s failed without saying why", call->operation);
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "internal.unreported", NULL,
+                      "the request could not be completed");
+    }
 }
 
 void

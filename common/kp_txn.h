@@ -15,4 +15,19 @@ void kp_txn_run_read (kp_call_t *call);
 //  or a failed call->reply. All calls share call[0]->db.
 void kp_txn_run_writes (kp_call_t **calls, size_t count);
 
+//  How a handler fails: it says why itself (kp_call_fail: INVALID,
+//  CONFLICT, …; kp_call_db_fail after a failed statement). One that returns
+//  -1 with the reply still OK is taken at its word only as far as the
+//  connection shows: if a statement of its own failed, that is a database
+//  error with its SQLSTATE (db.error); else it failed without saying why,
+//  INTERNAL internal.unreported, logged at ERROR and counted apart.
+
+//  The failure tests' seam. A test build of a service links a definition
+//  (tests/fault/kp_txn_fault.c, into build/tests/bin/ only); a service
+//  binary has none, so the weak reference is NULL and no fault code is in
+//  it. It returns KP_TXN_NO_FAULT to let the handler run, else what the
+//  handler would have returned.
+#define KP_TXN_NO_FAULT 1
+int kp_txn_fault (kp_call_t *call) __attribute__ ((weak));
+
 #endif

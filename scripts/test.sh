@@ -172,6 +172,7 @@ run_integration () {
     export KUMPPANI_TEST_ADMIN_CONNINFO="$conninfo user=$PG_ADMIN_USER"
     export KUMPPANI_TEST_CONNINFO="$conninfo"
     export KUMPPANI_TEST_BIN_DIR="$build/bin"
+    export KUMPPANI_TEST_FAULT_BIN_DIR="$build/tests/bin"     # test builds (tests/fault)
     export KUMPPANI_TEST_MIGRATIONS_DIR="$root/migrations"
     # For the suites that stop and start PostgreSQL (kpt_pg_stop / kpt_pg_start).
     export KUMPPANI_TEST_PG_DIR="$cluster/pg"

@@ -108,8 +108,8 @@ reporting_report_run (kp_call_t *call)
     //  The run is audited before it is answered: a report read is a read.
     if (kp_call_audit (call, NULL, NULL, NULL, scope.report))
         return kp_call_db_fail (call);
-    //  A builder that failed without saying why ran out of memory or met
-    //  data it cannot tabulate: one answer for all of them.
-    int rc = build (call, &scope);
-    return rc;
+    //  A builder that fails says why (kp_call_fail, or kp_call_db_fail
+    //  after a statement); one that does not is answered INTERNAL
+    //  internal.unreported by kp_txn, never a guess.
+    return build (call, &scope);
 }

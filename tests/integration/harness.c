@@ -11,6 +11,7 @@
 #include <czmq.h>
 #include <sodium.h>
 #include <errno.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -194,12 +195,12 @@ s_required_env (const char *name)
     return value;
 }
 
-pid_t
-kpt_service_start (const char *service, const char *const *extra_env)
+static pid_t
+s_service_start (const char *service, const char *bin_dir_var, const char *const *extra_env)
 {
     int index = s_index (service);
     char binary [512];
-    snprintf (binary, sizeof binary, "%s/%s", s_required_env ("KUMPPANI_TEST_BIN_DIR"), service);
+    snprintf (binary, sizeof binary, "%s/%s", s_required_env (bin_dir_var), service);
     const char *conninfo = s_required_env ("KUMPPANI_TEST_CONNINFO");
     fflush (stdout);
     fflush (stderr);
@@ -251,6 +252,41 @@ kpt_service_start (const char *service, const char *const *extra_env)
     kumppani__v1__reply__free_unpacked (reply, NULL);
     kp_client_destroy (&client);
     return pid;
+}
+
+pid_t
+kpt_service_start (const char *service, const char *const *extra_env)
+{
+    return s_service_start (service, "KUMPPANI_TEST_BIN_DIR", extra_env);
+}
+
+pid_t
+kpt_service_start_test_build (const char *service, const char *const *extra_env)
+{
+    return s_service_start (service, "KUMPPANI_TEST_FAULT_BIN_DIR", extra_env);
+}
+
+long long
+kpt_metric (int port, const char *series)
+{
+    int fd = socket (AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons ((uint16_t) port),
+                                   .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+    cr_assert_eq (connect (fd, (struct sockaddr *) &address, sizeof address), 0, "metrics port closed");
+    const char *request = "GET /metrics HTTP/1.0\r\n\r\n";
+    cr_assert_eq (write (fd, request, strlen (request)), (ssize_t) strlen (request));
+    static char text [262144];
+    size_t used = 0;
+    ssize_t got;
+    while (used < sizeof text - 1 && (got = read (fd, text + used, sizeof text - 1 - used)) > 0)
+        used += (size_t) got;
+    text [used] = 0;
+    close (fd);
+    size_t len = strlen (series);
+    for (const char *line = text; line && *line; line = strchr (line, '\n'), line = line ? line + 1 : NULL)
+        if (strncmp (line, series, len) == 0 && line [len] == ' ')
+            return strtoll (line + len + 1, NULL, 10);
+    return -1;
 }
 
 void

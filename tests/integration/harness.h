@@ -24,6 +24,12 @@ void kpt_teardown (void);
 //  entries (NULL-terminated, may be NULL) and waits until it answers
 //  health (bounded). Returns its pid; the test fails if it never answers.
 pid_t kpt_service_start (const char *service, const char *const *extra_env);
+//  The same with the service's test build (build/tests/bin: the service
+//  plus the failure tests' seam, tests/fault), for KUMPPANI_TEST_FAULT.
+pid_t kpt_service_start_test_build (const char *service, const char *const *extra_env);
+//  GET /metrics on a loopback port: the value of the sample whose name and
+//  labels are exactly series, or -1 when there is none.
+long long kpt_metric (int port, const char *series);
 //  SIGTERM, then waits (bounded); returns the exit status, or -1 on signal/timeout.
 int kpt_service_stop (const char *service);
 //  Waits (bounded) for a service that was already told to stop; returns
