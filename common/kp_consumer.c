@@ -75,12 +75,8 @@ struct _kp_consumer_t {
 static int64_t
 s_scalar (kp_db_t *db, const char *statement, int nparams, const char *const *values)
 {
-    PGresult *result = kp_db_exec (db, statement, nparams, values);
-    if (!result)
-        return -1;
-    int64_t value = PQntuples (result) ? strtoll (PQgetvalue (result, 0, 0), NULL, 10) : -1;
-    PQclear (result);
-    return value;
+    int64_t value = -1;
+    return kp_db_int64 (db, statement, nparams, values, &value) < 0 ? -1 : value;
 }
 
 //  Parks seq in its own transaction and moves the cursor past it.

@@ -7,6 +7,8 @@
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 typedef struct _kp_db_t kp_db_t;
 
@@ -58,6 +60,16 @@ PGresult *kp_db_exec_params (kp_db_t *self, const char *name, int nparams,
 int kp_db_exec_pipelined (kp_db_t *self, const char *name, int count, int nparams,
                           const char *const *values, const int *lengths, const int *formats,
                           PGresult **results);
+//  Single values (kp_db_value.c), for the statements whose answer is one
+//  value or none. kp_db_run discards the result: 0, or -1 on an error.
+//  kp_db_int64 and kp_db_text read the first column of the first row:
+//  1 with *value / out set, 0 when there is no row (*value untouched, out
+//  ""), -1 on an error (recorded as for kp_db_exec).
+int kp_db_run (kp_db_t *self, const char *name, int nparams, const char *const *values);
+int kp_db_int64 (kp_db_t *self, const char *name, int nparams, const char *const *values,
+                 int64_t *value);
+int kp_db_text (kp_db_t *self, const char *name, int nparams, const char *const *values,
+                char *out, size_t size);
 //  Runs plain SQL without parameters (BEGIN, COMMIT, LISTEN, migrations). 0 or -1.
 int kp_db_command (kp_db_t *self, const char *sql);
 

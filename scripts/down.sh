@@ -5,23 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/pg.sh
 source scripts/pg.sh
+# shellcheck source=scripts/alive.sh
+source scripts/alive.sh
 
 var=$(pwd -P)/var
 services=(intake referral groups reporting stream)
 grace=${KUMPPANI_DOWN_TIMEOUT:-10}      # seconds each service gets to drain
 
 say () { printf 'down: %s\n' "$*"; }
-
-# True if PID is alive (not a zombie) and, when NAME is given, runs NAME.
-alive () {
-    local pid=$1 name=${2:-} state
-    [[ $pid =~ ^[0-9]+$ ]] || return 1
-    kill -0 "$pid" 2>/dev/null || return 1
-    [[ -r /proc/$pid/stat ]] || return 0
-    state=$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f1)
-    [[ $state != Z ]] || return 1
-    [[ -z $name || $(cat "/proc/$pid/comm" 2>/dev/null) == "$name" ]]
-}
 
 # SIGTERM to all first, so they drain in parallel.
 declare -A stopping=()

@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/pg.sh
 source scripts/pg.sh
+# shellcheck source=scripts/alive.sh
+source scripts/alive.sh
 
 root=$(pwd -P)
 build=${BUILD:-build}
@@ -23,18 +25,6 @@ die () { printf 'up: error: %s\n' "$*" >&2; exit 1; }
 for program in kumppani "${services[@]}"; do
     [[ -x $bin/$program ]] || die "$bin/$program is missing: build first (make all, or make up)"
 done
-
-# True if PID is alive (not a zombie) and, when NAME is given, runs NAME: a
-# pid file left from before a reboot may name some other process by now.
-alive () {
-    local pid=$1 name=${2:-} state
-    [[ $pid =~ ^[0-9]+$ ]] || return 1
-    kill -0 "$pid" 2>/dev/null || return 1
-    [[ -r /proc/$pid/stat ]] || return 0
-    state=$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f1)
-    [[ $state != Z ]] || return 1
-    [[ -z $name || $(cat "/proc/$pid/comm" 2>/dev/null) == "$name" ]]
-}
 
 # As root: the services' user, a system account without a login or home.
 # It joins the postgres group, the only one pg.sh lets reach the socket.

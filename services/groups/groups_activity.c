@@ -19,29 +19,14 @@ int
 groups_invalid (kp_call_t *call, const char *code, const char *body, const char *field,
                 const char *message)
 {
-    return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, code,
-                         groups_path (call, body, field), message);
-}
-
-int
-groups_exec (kp_db_t *db, const char *name, int nparams, const char *const *values)
-{
-    PGresult *result = kp_db_exec (db, name, nparams, values);
-    if (!result)
-        return -1;
-    PQclear (result);
-    return 0;
+    return kp_check_invalid (call, code, groups_path (call, body, field), message);
 }
 
 int64_t
 groups_scalar (kp_db_t *db, const char *name, int nparams, const char *const *values)
 {
-    PGresult *result = kp_db_exec (db, name, nparams, values);
-    if (!result)
-        return -1;
-    int64_t value = PQntuples (result) > 0 ? strtoll (PQgetvalue (result, 0, 0), NULL, 10) : 0;
-    PQclear (result);
-    return value;
+    int64_t value = 0;
+    return kp_db_int64 (db, name, nparams, values, &value) < 0 ? -1 : value;
 }
 
 int
@@ -201,16 +186,16 @@ static int
 s_put_orgs (kp_call_t *call, const char *id, const Kumppani__V1__ActivityFields *fields)
 {
     const char *clear [] = { id };
-    if (groups_exec (call->db, "groups_activity_orgs_clear", 1, clear))
+    if (kp_db_run (call->db, "groups_activity_orgs_clear", 1, clear))
         return -1;
     for (size_t index = 0; index < fields->n_co_organiser_orgs; index++) {
         const char *values [] = { id, fields->co_organiser_orgs [index], "co_organiser" };
-        if (groups_exec (call->db, "groups_activity_org_insert", 3, values))
+        if (kp_db_run (call->db, "groups_activity_org_insert", 3, values))
             return -1;
     }
     for (size_t index = 0; index < fields->n_facilitator_orgs; index++) {
         const char *values [] = { id, fields->facilitator_orgs [index], "facilitator" };
-        if (groups_exec (call->db, "groups_activity_org_insert", 3, values))
+        if (kp_db_run (call->db, "groups_activity_org_insert", 3, values))
             return -1;
     }
     return 0;
@@ -311,7 +296,7 @@ groups_create_activity (kp_call_t *call)
         fields->area, fields->venue, capacity, fields->audience, fields->closed ? "true" : "false",
         compensation, min_meetings
     };
-    if (groups_exec (call->db, "groups_activity_insert", 12, values) || s_put_orgs (call, activity.id, fields))
+    if (kp_db_run (call->db, "groups_activity_insert", 12, values) || s_put_orgs (call, activity.id, fields))
         return kp_call_db_fail (call);
     if (s_view (call, activity.id, true))
         return -1;
@@ -349,7 +334,7 @@ groups_update_activity (kp_call_t *call)
         activity.id, activity.kind, fields->title, fields->municipality, fields->area, fields->venue,
         capacity, fields->audience, fields->closed ? "true" : "false", compensation, min_meetings
     };
-    if (groups_exec (call->db, "groups_activity_update", 11, values) || s_put_orgs (call, activity.id, fields))
+    if (kp_db_run (call->db, "groups_activity_update", 11, values) || s_put_orgs (call, activity.id, fields))
         return kp_call_db_fail (call);
     snprintf (activity.municipality, sizeof activity.municipality, "%s", fields->municipality);
     activity.capacity = (int) fields->capacity;

@@ -13,6 +13,7 @@
 
 #define GROUPS_TALLIES_MAX  50
 #define GROUPS_HEADCOUNT_MAX 100000
+#define GROUPS_TOPIC_MAX     64
 
 static Kumppani__V1__AttendanceReply *
 s_reply (kp_call_t *call, const char *session_id)
@@ -100,14 +101,14 @@ groups_record_attendance (kp_call_t *call)
     char minutes [16], amount [24];
     snprintf (minutes, sizeof minutes, "%u", body->minutes);
     const char *insert [] = { session.id, body->client_id, body->attendance, minutes, call->identity->org_id };
-    if (groups_exec (call->db, "groups_attendance_insert", 5, insert))
+    if (kp_db_run (call->db, "groups_attendance_insert", 5, insert))
         return kp_call_db_fail (call);
     //  One ledger entry per attended meeting; its unique key makes a second impossible.
     if (present) {
         reply->compensation_cents = session.activity.compensation_cents;
         snprintf (amount, sizeof amount, "%lld", (long long) reply->compensation_cents);
         const char *entry [] = { "attendance", key, body->client_id, amount };
-        if (groups_exec (call->db, "groups_ledger_insert", 4, entry))
+        if (kp_db_run (call->db, "groups_ledger_insert", 4, entry))
             return kp_call_db_fail (call);
     }
     if (kp_call_audit (call, body->client_id, "participation", NULL, session.id))
@@ -121,18 +122,6 @@ groups_record_attendance (kp_call_t *call)
     payload.compensation_cents = reply->compensation_cents;
     return groups_event_emit (call->db, "groups.attendance_recorded", &session.activity, &payload)
          ? kp_call_db_fail (call) : 0;
-}
-
-static bool
-s_is_topic (const char *text)
-{
-    size_t len = strlen (text);
-    if (len == 0 || len > 64)
-        return false;
-    for (const char *c = text; *c; c++)
-        if (!(islower ((unsigned char) *c) || isdigit ((unsigned char) *c) || *c == '_'))
-            return false;
-    return true;
 }
 
 static int
@@ -162,7 +151,8 @@ groups_record_headcount (kp_call_t *call)
     Kumppani__V1__TopicTally **tallies = kp_call_alloc (call, sizeof (void *) * (body->n_topic_tallies + 1));
     for (size_t index = 0; index < body->n_topic_tallies; index++) {
         tallies [index] = body->topic_tallies [index];
-        if (!tallies [index] || !s_is_topic (tallies [index]->topic) || tallies [index]->count > body->headcount)
+        if (!tallies [index] || !kp_check_code (tallies [index]->topic, GROUPS_TOPIC_MAX)
+        ||  tallies [index]->count > body->headcount)
             return groups_invalid (call, "groups.bad_topic", b, "topic_tallies",
                                    "topics of [a-z0-9_], each counted at most the headcount");
     }
@@ -199,7 +189,7 @@ groups_record_headcount (kp_call_t *call)
     }
     PQclear (result);
     const char *insert [] = { session.id, headcount, follow_ups, canonical, call->identity->org_id };
-    if (groups_exec (call->db, "groups_headcount_insert", 5, insert))
+    if (kp_db_run (call->db, "groups_headcount_insert", 5, insert))
         return kp_call_db_fail (call);
     Kumppani__V1__GroupsEvent payload = KUMPPANI__V1__GROUPS_EVENT__INIT;
     payload.session_id = session.id;
@@ -255,7 +245,7 @@ groups_record_staffing (kp_call_t *call)
         if (existing)
             continue;
         reply->already_recorded = false;
-        if (groups_exec (call->db, "groups_staffing_insert", 3, values))
+        if (kp_db_run (call->db, "groups_staffing_insert", 3, values))
             return kp_call_db_fail (call);
         Kumppani__V1__GroupsEvent payload = KUMPPANI__V1__GROUPS_EVENT__INIT;
         payload.session_id = session.id;

@@ -73,7 +73,7 @@ groups_enrol_promote (kp_call_t *call, groups_activity_t *activity, char *promot
         if (!*client_id)
             break;
         const char *set [] = { activity->id, client_id, "enrolled" };
-        if (groups_exec (call->db, "groups_enrolment_set_status", 3, set))
+        if (kp_db_run (call->db, "groups_enrolment_set_status", 3, set))
             return kp_call_db_fail (call);
         if (s_seats_add (call, activity, 1) || s_emit_client (call, "groups.promoted", activity, client_id))
             return -1;
@@ -142,7 +142,7 @@ groups_enrol (kp_call_t *call)
 
     bool seat = groups_rules_seat (activity.capacity, activity.enrolled) == GROUPS_SEAT;
     const char *put [] = { activity.id, body->client_id, body->display_name, seat ? "enrolled" : "waitlisted" };
-    if (groups_exec (call->db, "groups_enrolment_put", 4, put))
+    if (kp_db_run (call->db, "groups_enrolment_put", 4, put))
         return kp_call_db_fail (call);
     reply->status = (char *) put [3];
     if (seat && s_seats_add (call, &activity, 1))
@@ -175,7 +175,7 @@ groups_withdraw (kp_call_t *call)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "groups.not_enrolled",
                              "withdraw_enrolment.client_id", "the client is not enrolled or waitlisted");
     const char *set [] = { activity.id, body->client_id, "withdrawn" };
-    if (groups_exec (call->db, "groups_enrolment_set_status", 3, set))
+    if (kp_db_run (call->db, "groups_enrolment_set_status", 3, set))
         return kp_call_db_fail (call);
     if (strcmp (status, "enrolled") == 0 && s_seats_add (call, &activity, -1))
         return -1;

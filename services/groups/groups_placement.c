@@ -135,7 +135,7 @@ groups_create_placement (kp_call_t *call)
         id, body->client_id, municipality, call->identity->org_id, body->organiser_org, days, hours,
         body->start_date, body->end_date, compensation, interim, final
     };
-    if (groups_exec (call->db, "groups_placement_insert", 12, values))
+    if (kp_db_run (call->db, "groups_placement_insert", 12, values))
         return kp_call_db_fail (call);
     s_placement_t placement;
     if (s_load (call, id, "create_placement", &placement))
@@ -180,8 +180,8 @@ groups_record_placement_day (kp_call_t *call)
     snprintf (key, sizeof key, "%s:%s", placement.id, body->date);
     snprintf (amount, sizeof amount, "%lld", (long long) placement.compensation_cents);
     const char *entry [] = { "placement_day", key, placement.client_id, amount };
-    if (groups_exec (call->db, "groups_placement_day_insert", 3, values)
-    ||  groups_exec (call->db, "groups_ledger_insert", 4, entry))
+    if (kp_db_run (call->db, "groups_placement_day_insert", 3, values)
+    ||  kp_db_run (call->db, "groups_ledger_insert", 4, entry))
         return kp_call_db_fail (call);
     Kumppani__V1__PlacementReply *reply = call->reply->placement;
     reply->days_recorded++;
@@ -239,7 +239,7 @@ groups_report_absence (kp_call_t *call)
     char step_no [12];
     snprintf (step_no, sizeof step_no, "%d", step);
     const char *insert [] = { placement.id, body->absence_date, step_no, body->step, call->identity->org_id };
-    if (groups_exec (call->db, "groups_absence_insert", 5, insert))
+    if (kp_db_run (call->db, "groups_absence_insert", 5, insert))
         return kp_call_db_fail (call);
     reply->absence_steps [reply->n_absence_steps++] = kp_call_strdup (call, body->step);
     if (kp_call_audit (call, placement.client_id, "activation_plan", NULL, placement.id))

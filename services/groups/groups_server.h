@@ -7,6 +7,7 @@
 #include "groups_rules.h"
 #include "groups_schedule.h"
 #include "kp_calendar.h"
+#include "kp_check.h"
 #include "kp_ids.h"
 #include "kp_service.h"
 
@@ -81,8 +82,6 @@ int groups_event_emit_placement (kp_db_t *db, const char *topic, const char *mun
 char *groups_path (kp_call_t *call, const char *body, const char *field);
 int groups_invalid (kp_call_t *call, const char *code, const char *body, const char *field,
                     const char *message);
-//  Runs a statement that returns nothing the caller needs. 0 or -1.
-int groups_exec (kp_db_t *db, const char *name, int nparams, const char *const *values);
 //  The first column of the first row as an integer; -1 on error, 0 on no row.
 int64_t groups_scalar (kp_db_t *db, const char *name, int nparams, const char *const *values);
 //  Does intake know this client? 1 with municipality set, 0, -1 on error.

@@ -222,7 +222,7 @@ groups_schedule_sessions (kp_call_t *call)
             return -1;
         kp_id_new (session_id);
         const char *values [] = { session_id, activity.id, series, date, body->start_time, body->end_time, venue };
-        if (groups_exec (call->db, "groups_session_insert", 7, values))
+        if (kp_db_run (call->db, "groups_session_insert", 7, values))
             return kp_call_db_fail (call);
         if (s_add_session (call, reply, session_id))
             return -1;
@@ -289,11 +289,11 @@ groups_change_session (kp_call_t *call)
             const char *move_values [] = { id, date, start, end };
             rc = s_check_conflicts (call, reply, date, start, end, PQgetvalue (rows, row, 4),
                                     session.activity.id, id, body->on_conflict, "change_session.new_date");
-            if (rc == 0 && groups_exec (call->db, "groups_session_move", 4, move_values))
+            if (rc == 0 && kp_db_run (call->db, "groups_session_move", 4, move_values))
                 rc = kp_call_db_fail (call);
         }
         else
-        if (groups_exec (call->db, "groups_session_cancel", 1, &id))
+        if (kp_db_run (call->db, "groups_session_cancel", 1, &id))
             rc = kp_call_db_fail (call);
         if (rc == 0)
             rc = s_add_session (call, reply, id);

@@ -16,34 +16,34 @@ intake_anonymous_record (kp_call_t *call)
     const Kumppani__V1__RecordAnonymousContact *body = call->request->record_anonymous_contact;
     char channel [INTAKE_CODE_MAX], field [80];
     if (!*body->session_ref || strlen (body->session_ref) > 64)
-        return intake_invalid (call, "intake.session_ref", "record_anonymous_contact.session_ref",
-                               "the session, 1-64 bytes");
+        return kp_check_invalid (call, "intake.session_ref", "record_anonymous_contact.session_ref",
+                                 "the session, 1-64 bytes");
     if (!intake_code_of (&kumppani__v1__contact_channel__descriptor, (int) body->channel, channel, sizeof channel))
-        return intake_invalid (call, "intake.contact_channel", "record_anonymous_contact.channel",
-                               "walk-in or phone");
+        return kp_check_invalid (call, "intake.contact_channel", "record_anonymous_contact.channel",
+                                 "walk-in or phone");
     if (body->n_topics > TOPICS_MAX)
-        return intake_invalid (call, "intake.topics", "record_anonymous_contact.topics", "at most 20 topics");
+        return kp_check_invalid (call, "intake.topics", "record_anonymous_contact.topics", "at most 20 topics");
     size_t size = 1;
     for (size_t index = 0; index < body->n_topics; index++) {
-        if (!intake_is_code (body->topics [index], 40)) {
+        if (!kp_check_slug (body->topics [index], 40)) {
             snprintf (field, sizeof field, "record_anonymous_contact.topics[%zu]", index);
-            return intake_invalid (call, "intake.topic", field, "a topic code such as debts");
+            return kp_check_invalid (call, "intake.topic", field, "a topic code such as debts");
         }
         size += strlen (body->topics [index]) + 1;
     }
-    if (!intake_is_municipality_code (call->identity->municipality))
+    if (!kp_check_municipality (call->identity->municipality))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "intake.no_area",
                              NULL, "your organisation is bound to no municipality");
     //  Identity only with consent; without consent a client id is refused
     //  rather than silently dropped, so nobody believes it was linked.
     if (!body->consent_to_convert && *body->client_id)
-        return intake_invalid (call, "intake.no_consent", "record_anonymous_contact.client_id",
-                               "an anonymous contact names a client only when converted with consent");
+        return kp_check_invalid (call, "intake.no_consent", "record_anonymous_contact.client_id",
+                                 "an anonymous contact names a client only when converted with consent");
     char case_id [KP_ID_LEN + 1] = "";
     if (body->consent_to_convert) {
         if (!kp_id_valid (body->client_id))
-            return intake_invalid (call, "intake.client_id", "record_anonymous_contact.client_id",
-                                   "the registered client the case is opened for");
+            return kp_check_invalid (call, "intake.client_id", "record_anonymous_contact.client_id",
+                                     "the registered client the case is opened for");
         char municipality [16];
         const char *basis, *recipient;
         if (intake_client_municipality (call, body->client_id, municipality, sizeof municipality)
@@ -51,9 +51,9 @@ intake_anonymous_record (kp_call_t *call)
                                  &basis, &recipient))
             return -1;
         if (!*body->responsible_worker || strlen (body->responsible_worker) > 200)
-            return intake_invalid (call, "intake.responsible_worker",
-                                   "record_anonymous_contact.responsible_worker",
-                                   "the case needs a named responsible worker");
+            return kp_check_invalid (call, "intake.responsible_worker",
+                                     "record_anonymous_contact.responsible_worker",
+                                     "the case needs a named responsible worker");
         kp_id_new (case_id);
         //  The visitor's consent is kept like any other consent, so it can
         //  be listed and withdrawn.

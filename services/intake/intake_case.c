@@ -200,7 +200,7 @@ intake_case_lock (kp_call_t *call, const char *case_id, const char *field, intak
                   const char *detail, intake_case_row_t *row)
 {
     if (!kp_id_valid (case_id))
-        return intake_invalid (call, "intake.case_id", field, "a case id");
+        return kp_check_invalid (call, "intake.case_id", field, "a case id");
     const char *values [] = { case_id };
     PGresult *result = kp_db_exec (call->db, access == INTAKE_READ ? "case_get" : "case_lock", 1, values);
     if (!result)
@@ -272,7 +272,7 @@ intake_case_open (kp_call_t *call)
     const Kumppani__V1__OpenCase *body = call->request->open_case;
     char channel [INTAKE_CODE_MAX];
     if (!kp_id_valid (body->client_id))
-        return intake_invalid (call, "intake.client_id", "open_case.client_id", "a client id");
+        return kp_check_invalid (call, "intake.client_id", "open_case.client_id", "a client id");
     //  Whose client it is first: the rest of the body is checked only for
     //  a caller who may see the client (the others learn nothing).
     char municipality [16];
@@ -283,10 +283,10 @@ intake_case_open (kp_call_t *call)
                              &basis, &recipient))
         return -1;
     if (!intake_code_of (&kumppani__v1__case_channel__descriptor, (int) body->channel, channel, sizeof channel))
-        return intake_invalid (call, "intake.channel", "open_case.channel", "how the case came in");
+        return kp_check_invalid (call, "intake.channel", "open_case.channel", "how the case came in");
     if (!*body->responsible_worker || !s_text_ok (body->responsible_worker, NAME_MAX_LEN))
-        return intake_invalid (call, "intake.responsible_worker", "open_case.responsible_worker",
-                               "the case needs a named responsible worker (omatyöntekijä)");
+        return kp_check_invalid (call, "intake.responsible_worker", "open_case.responsible_worker",
+                                 "the case needs a named responsible worker (omatyöntekijä)");
     char case_id [KP_ID_LEN + 1];
     kp_id_new (case_id);
     char detail [64];
@@ -331,7 +331,7 @@ intake_case_complete_assessment (kp_call_t *call)
         if (!intake_code_of (&kumppani__v1__survey_domain__descriptor, value, domain, sizeof domain)
         ||  (seen & (1u << value))) {
             snprintf (field, sizeof field, "complete_assessment.survey[%zu].domain", index);
-            return intake_invalid (call, "intake.survey_domain", field, "a survey domain, each once");
+            return kp_check_invalid (call, "intake.survey_domain", field, "a survey domain, each once");
         }
         seen |= 1u << value;
         //  Resource-based (voimavaralähtöinen): a domain records the need,
@@ -339,12 +339,12 @@ intake_case_complete_assessment (kp_call_t *call)
         if ((!*entry->need && !*entry->strengths)
         ||  !s_text_ok (entry->need, TEXT_MAX) || !s_text_ok (entry->strengths, TEXT_MAX)) {
             snprintf (field, sizeof field, "complete_assessment.survey[%zu].strengths", index);
-            return intake_invalid (call, "intake.survey_text", field,
-                                   "a need or strengths description, up to 4000 bytes each");
+            return kp_check_invalid (call, "intake.survey_text", field,
+                                     "a need or strengths description, up to 4000 bytes each");
         }
     }
     if (!s_text_ok (body->summary, TEXT_MAX))
-        return intake_invalid (call, "intake.summary", "complete_assessment.summary", "up to 4000 bytes");
+        return kp_check_invalid (call, "intake.summary", "complete_assessment.summary", "up to 4000 bytes");
     for (size_t index = 0; index < body->n_survey; index++) {
         const Kumppani__V1__SurveyEntry *entry = body->survey [index];
         intake_code_of (&kumppani__v1__survey_domain__descriptor, (int) entry->domain, domain, sizeof domain);
@@ -383,7 +383,7 @@ s_plan (kp_call_t *call, const char *body_name, const Kumppani__V1__Plan *plan,
     char field [96];
     if (!plan) {
         snprintf (field, sizeof field, "%s.plan", body_name);
-        return intake_invalid (call, "intake.plan", field, "the plan is missing");
+        return kp_check_invalid (call, "intake.plan", field, "the plan is missing");
     }
     const char *texts [] = { plan->goals, plan->situational_factors, plan->services, plan->methods,
                              plan->evaluation_method, plan->client_view, plan->worker_view };
@@ -392,15 +392,15 @@ s_plan (kp_call_t *call, const char *body_name, const Kumppani__V1__Plan *plan,
     for (int index = 0; index < 7; index++)
         if (!s_text_ok (texts [index], TEXT_MAX) || (index == 0 && !*texts [index])) {
             snprintf (field, sizeof field, "%s.plan.%s", body_name, names [index]);
-            return intake_invalid (call, "intake.plan_text", field,
-                                   index == 0 ? "the plan needs goals" : "up to 4000 bytes");
+            return kp_check_invalid (call, "intake.plan_text", field,
+                                     index == 0 ? "the plan needs goals" : "up to 4000 bytes");
         }
     size_t size = 1;
     for (size_t index = 0; index < plan->n_participants; index++) {
         const char *name = plan->participants [index];
         if (!*name || !s_text_ok (name, NAME_MAX_LEN) || strchr (name, '\n')) {
             snprintf (field, sizeof field, "%s.plan.participants[%zu]", body_name, index);
-            return intake_invalid (call, "intake.participant", field, "1-200 bytes on one line");
+            return kp_check_invalid (call, "intake.participant", field, "1-200 bytes on one line");
         }
         size += strlen (name) + 1;
     }
@@ -414,8 +414,8 @@ s_plan (kp_call_t *call, const char *body_name, const Kumppani__V1__Plan *plan,
     if (*plan->next_review_date
     &&  (kp_date_parse (plan->next_review_date, &date) || date < kp_date_today () || date > limit)) {
         snprintf (field, sizeof field, "%s.plan.next_review_date", body_name);
-        return intake_invalid (call, "intake.review_date", field,
-                               "a date from today to at most 12 months ahead");
+        return kp_check_invalid (call, "intake.review_date", field,
+                                 "a date from today to at most 12 months ahead");
     }
     kp_date_format (date, review_date);
     return 0;
@@ -468,8 +468,8 @@ intake_case_review_plan (kp_call_t *call)
     if (s_step (call, body->case_id, "review_plan.case_id", "review_plan", &row, &next))
         return -1;
     if (!*body->evaluation || !s_text_ok (body->evaluation, TEXT_MAX))
-        return intake_invalid (call, "intake.evaluation", "review_plan.evaluation",
-                               "the joint evaluation against the goals, up to 4000 bytes");
+        return kp_check_invalid (call, "intake.evaluation", "review_plan.evaluation",
+                                 "the joint evaluation against the goals, up to 4000 bytes");
     if (s_plan (call, "review_plan", body->plan, review_date, &participants))
         return -1;
     return s_store_plan (call, &row, next, body->plan, review_date, participants, body->evaluation);
@@ -486,10 +486,10 @@ intake_case_close (kp_call_t *call)
         return -1;
     if (!intake_code_of (&kumppani__v1__closure_reason__descriptor, (int) body->reason, reason, sizeof reason)
     ||  !intake_case_fsm_is_closure_reason (reason))
-        return intake_invalid (call, "intake.closure_reason", "close_case.reason", "why the case closes");
+        return kp_check_invalid (call, "intake.closure_reason", "close_case.reason", "why the case closes");
     if (!s_text_ok (body->final_evaluation, TEXT_MAX))
-        return intake_invalid (call, "intake.final_evaluation", "close_case.final_evaluation",
-                               "up to 4000 bytes");
+        return kp_check_invalid (call, "intake.final_evaluation", "close_case.final_evaluation",
+                                 "up to 4000 bytes");
     const char *values [] = { row.case_id, reason, body->final_evaluation };
     PGresult *result = kp_db_exec (call->db, "case_close", 3, values);
     if (!result)

@@ -51,16 +51,16 @@ s_attributes (kp_call_t *call, const char *body, const Kumppani__V1__ClientAttri
 
     snprintf (out->municipality, sizeof out->municipality, "%s",
               *a->municipality ? a->municipality : call->identity->municipality);
-    if (!intake_is_municipality_code (out->municipality)) {
+    if (!kp_check_municipality (out->municipality)) {
         snprintf (field, sizeof field, "%s.attributes.municipality", body);
-        return intake_invalid (call, "intake.municipality", field, "a three-digit municipality code");
+        return kp_check_invalid (call, "intake.municipality", field, "a three-digit municipality code");
     }
     out->values [0] = out->municipality;
     kp_date_t date;
     if (*a->birth_date) {
         if (kp_date_parse (a->birth_date, &date) || date > kp_date_today ()) {
             snprintf (field, sizeof field, "%s.attributes.birth_date", body);
-            return intake_invalid (call, "intake.birth_date", field, "a past date as YYYY-MM-DD");
+            return kp_check_invalid (call, "intake.birth_date", field, "a past date as YYYY-MM-DD");
         }
         snprintf (out->birth_date, sizeof out->birth_date, "%s", a->birth_date);
         out->values [1] = out->birth_date;
@@ -73,7 +73,7 @@ s_attributes (kp_call_t *call, const char *body, const Kumppani__V1__ClientAttri
     if (a->birth_year) {
         if (a->birth_year < 1800 || a->birth_year > 2200) {
             snprintf (field, sizeof field, "%s.attributes.birth_year", body);
-            return intake_invalid (call, "intake.birth_year", field, "a year from 1800");
+            return kp_check_invalid (call, "intake.birth_year", field, "a year from 1800");
         }
         snprintf (out->birth_year, sizeof out->birth_year, "%d", a->birth_year);
         out->values [2] = out->birth_year;
@@ -86,7 +86,7 @@ s_attributes (kp_call_t *call, const char *body, const Kumppani__V1__ClientAttri
     if (*a->language) {
         if (!s_is_language (a->language)) {
             snprintf (field, sizeof field, "%s.attributes.language", body);
-            return intake_invalid (call, "intake.language", field, "an ISO 639 code such as fi or sv");
+            return kp_check_invalid (call, "intake.language", field, "an ISO 639 code such as fi or sv");
         }
         out->values [4] = a->language;
     }
@@ -114,7 +114,7 @@ s_attributes (kp_call_t *call, const char *body, const Kumppani__V1__ClientAttri
                                                        out->codes [index], INTAKE_CODE_MAX);
         if (!out->values [slots [index]]) {
             snprintf (field, sizeof field, "%s.attributes.%s", body, names [index]);
-            return intake_invalid (call, "intake.unknown_value", field, "not a known value");
+            return kp_check_invalid (call, "intake.unknown_value", field, "not a known value");
         }
     }
     return 0;
@@ -192,8 +192,8 @@ s_hetu (kp_call_t *call, const char *hetu, const char *field, char *date)
     int year, month, day;
     kp_hetu_error_t error = kp_hetu_validate (hetu, &year, &month, &day);
     if (error != KP_HETU_OK)
-        return intake_invalid (call, kp_hetu_error_code (error), field,
-                               "not a valid henkilötunnus");
+        return kp_check_invalid (call, kp_hetu_error_code (error), field,
+                                 "not a valid henkilötunnus");
     kp_date_format (kp_date_from_ymd (year, month, day), date);
     return 0;
 }
@@ -284,7 +284,7 @@ intake_client_update (kp_call_t *call)
 {
     const Kumppani__V1__UpdateClient *body = call->request->update_client;
     if (!kp_id_valid (body->client_id))
-        return intake_invalid (call, "intake.client_id", "update_client.client_id", "a client id");
+        return kp_check_invalid (call, "intake.client_id", "update_client.client_id", "a client id");
     if (intake_access_audit (call, body->client_id, INTAKE_WRITE, NULL, INTAKE_CLIENT, "attributes"))
         return -1;
     s_attributes_t attributes;
@@ -311,7 +311,7 @@ intake_client_get (kp_call_t *call)
 {
     const Kumppani__V1__GetClient *body = call->request->get_client;
     if (!kp_id_valid (body->client_id))
-        return intake_invalid (call, "intake.client_id", "get_client.client_id", "a client id");
+        return kp_check_invalid (call, "intake.client_id", "get_client.client_id", "a client id");
     if (intake_access_audit (call, body->client_id, INTAKE_READ, "client", INTAKE_CLIENT, NULL))
         return -1;
     return s_reply (call, body->client_id, true);

@@ -46,7 +46,7 @@ intake_consent_record (kp_call_t *call)
     const Kumppani__V1__RecordConsent *body = call->request->record_consent;
     kp_date_t given;
     if (!kp_id_valid (body->client_id))
-        return intake_invalid (call, "intake.client_id", "record_consent.client_id", "a client id");
+        return kp_check_invalid (call, "intake.client_id", "record_consent.client_id", "a client id");
     //  Audited with the counterparty once the body is known good: the
     //  access check comes first so a stranger learns nothing of the client.
     char municipality [16];
@@ -55,15 +55,15 @@ intake_consent_record (kp_call_t *call)
     ||  intake_access_check (call, body->client_id, municipality, INTAKE_WRITE, NULL, INTAKE_CLIENT,
                              &basis, &recipient))
         return -1;
-    if (!intake_is_code (body->counterparty_org, ORG_MAX))
-        return intake_invalid (call, "intake.counterparty_org", "record_consent.counterparty_org",
-                               "the organisation id the consent is given to");
-    if (!intake_is_code (body->scope, SCOPE_MAX))
-        return intake_invalid (call, "intake.scope", "record_consent.scope",
-                               "what may be disclosed, e.g. client or case");
+    if (!kp_check_slug (body->counterparty_org, ORG_MAX))
+        return kp_check_invalid (call, "intake.counterparty_org", "record_consent.counterparty_org",
+                                 "the organisation id the consent is given to");
+    if (!kp_check_slug (body->scope, SCOPE_MAX))
+        return kp_check_invalid (call, "intake.scope", "record_consent.scope",
+                                 "what may be disclosed, e.g. client or case");
     if (*body->given_at && (kp_date_parse (body->given_at, &given) || given > kp_date_today ()))
-        return intake_invalid (call, "intake.given_at", "record_consent.given_at",
-                               "the day consent was given, not in the future");
+        return kp_check_invalid (call, "intake.given_at", "record_consent.given_at",
+                                 "the day consent was given, not in the future");
     if (kp_call_audit (call, body->client_id, basis, recipient, body->counterparty_org))
         return kp_call_db_fail (call);
     char consent_id [KP_ID_LEN + 1];
@@ -116,7 +116,7 @@ intake_consent_withdraw (kp_call_t *call)
 {
     const Kumppani__V1__WithdrawConsent *body = call->request->withdraw_consent;
     if (!kp_id_valid (body->consent_id))
-        return intake_invalid (call, "intake.consent_id", "withdraw_consent.consent_id", "a consent id");
+        return kp_check_invalid (call, "intake.consent_id", "withdraw_consent.consent_id", "a consent id");
     const char *values [] = { body->consent_id };
     PGresult *row = kp_db_exec (call->db, "consent_lock", 1, values);
     if (!row)
@@ -150,7 +150,7 @@ intake_consent_list (kp_call_t *call)
 {
     const Kumppani__V1__ListConsents *body = call->request->list_consents;
     if (!kp_id_valid (body->client_id))
-        return intake_invalid (call, "intake.client_id", "list_consents.client_id", "a client id");
+        return kp_check_invalid (call, "intake.client_id", "list_consents.client_id", "a client id");
     if (intake_access_audit (call, body->client_id, INTAKE_READ, NULL, INTAKE_CLIENT, "consents"))
         return -1;
     const char *values [] = { body->client_id };
@@ -191,15 +191,15 @@ intake_consent_ban (kp_call_t *call)
 {
     const Kumppani__V1__RecordDisclosureBan *body = call->request->record_disclosure_ban;
     if (!kp_id_valid (body->client_id))
-        return intake_invalid (call, "intake.client_id", "record_disclosure_ban.client_id", "a client id");
+        return kp_check_invalid (call, "intake.client_id", "record_disclosure_ban.client_id", "a client id");
     if (intake_access_audit (call, body->client_id, INTAKE_WRITE, NULL, INTAKE_CLIENT, "disclosure ban"))
         return -1;
-    if (*body->counterparty_org && !intake_is_code (body->counterparty_org, ORG_MAX))
-        return intake_invalid (call, "intake.counterparty_org", "record_disclosure_ban.counterparty_org",
-                               "an organisation id, or empty for everyone");
-    if (*body->scope && !intake_is_code (body->scope, SCOPE_MAX))
-        return intake_invalid (call, "intake.scope", "record_disclosure_ban.scope",
-                               "a scope, or empty for every scope");
+    if (*body->counterparty_org && !kp_check_slug (body->counterparty_org, ORG_MAX))
+        return kp_check_invalid (call, "intake.counterparty_org", "record_disclosure_ban.counterparty_org",
+                                 "an organisation id, or empty for everyone");
+    if (*body->scope && !kp_check_slug (body->scope, SCOPE_MAX))
+        return kp_check_invalid (call, "intake.scope", "record_disclosure_ban.scope",
+                                 "a scope, or empty for every scope");
     char ban_id [KP_ID_LEN + 1];
     kp_id_new (ban_id);
     const char *values [] = { ban_id, body->client_id, body->counterparty_org, body->scope,

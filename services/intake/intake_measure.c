@@ -20,17 +20,17 @@ intake_measure_add (kp_call_t *call)
     if (intake_case_lock (call, body->case_id, "add_measure.case_id", INTAKE_WRITE, "measure", &row))
         return -1;
     if (!measure)
-        return intake_invalid (call, "intake.measure", "add_measure.measure", "the measure is missing");
+        return kp_check_invalid (call, "intake.measure", "add_measure.measure", "the measure is missing");
     if (!intake_code_of (&kumppani__v1__measure_kind__descriptor, (int) measure->kind, kind, sizeof kind))
-        return intake_invalid (call, "intake.measure_kind", "add_measure.measure.kind", "what kind of measure");
+        return kp_check_invalid (call, "intake.measure_kind", "add_measure.measure.kind", "what kind of measure");
     if (!*measure->description || strlen (measure->description) > TEXT_MAX)
-        return intake_invalid (call, "intake.measure_description", "add_measure.measure.description",
-                               "1-4000 bytes");
+        return kp_check_invalid (call, "intake.measure_description", "add_measure.measure.description",
+                                 "1-4000 bytes");
     if (!*measure->responsible_person || strlen (measure->responsible_person) > NAME_MAX_LEN)
-        return intake_invalid (call, "intake.responsible_person", "add_measure.measure.responsible_person",
-                               "each measure names its responsible person");
+        return kp_check_invalid (call, "intake.responsible_person", "add_measure.measure.responsible_person",
+                                 "each measure names its responsible person");
     if (strlen (measure->linked_ref) > 64)
-        return intake_invalid (call, "intake.linked_ref", "add_measure.measure.linked_ref", "an id");
+        return kp_check_invalid (call, "intake.linked_ref", "add_measure.measure.linked_ref", "an id");
     //  Measures belong to a plan: none before it, none after closure.
     if (strcmp (row.state, "plan_made") != 0 && strcmp (row.state, "reviewed") != 0)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "intake.no_plan",

@@ -17,7 +17,7 @@ s_measure_in_case (kp_call_t *call, const char *measure_id, const char *case_id,
     if (!*measure_id)
         return 0;
     if (!kp_id_valid (measure_id))
-        return intake_invalid (call, "intake.measure_id", field, "a measure id, or empty for the plan");
+        return kp_check_invalid (call, "intake.measure_id", field, "a measure id, or empty for the plan");
     const char *values [] = { measure_id, case_id };
     PGresult *result = kp_db_exec (call->db, "measure_in_case", 2, values);
     if (!result)
@@ -34,15 +34,15 @@ static PGresult *
 s_items (kp_call_t *call, const char *instrument, const char *field)
 {
     const char *values [] = { instrument };
-    PGresult *items = intake_is_code (instrument, 40) ? kp_db_exec (call->db, "instrument_items", 1, values)
+    PGresult *items = kp_check_slug (instrument, 40) ? kp_db_exec (call->db, "instrument_items", 1, values)
                                                      : NULL;
-    if (intake_is_code (instrument, 40) && !items) {
+    if (kp_check_slug (instrument, 40) && !items) {
         kp_call_db_fail (call);
         return NULL;
     }
     if (!items || PQntuples (items) == 0) {
         PQclear (items);
-        intake_invalid (call, "intake.unknown_instrument", field, "an instrument code: avain, kykyviisari");
+        kp_check_invalid (call, "intake.unknown_instrument", field, "an instrument code: avain, kykyviisari");
         return NULL;
     }
     return items;
@@ -58,10 +58,10 @@ intake_outcome_record (kp_call_t *call)
     if (intake_case_lock (call, body->case_id, "record_measurement.case_id", INTAKE_WRITE, "measurement", &row))
         return -1;
     if (!intake_code_of (&kumppani__v1__timepoint__descriptor, (int) body->timepoint, timepoint, sizeof timepoint))
-        return intake_invalid (call, "intake.timepoint", "record_measurement.timepoint",
-                               "start, interim or end");
+        return kp_check_invalid (call, "intake.timepoint", "record_measurement.timepoint",
+                                 "start, interim or end");
     if (body->n_scores == 0)
-        return intake_invalid (call, "intake.scores", "record_measurement.scores", "at least one score");
+        return kp_check_invalid (call, "intake.scores", "record_measurement.scores", "at least one score");
     PGresult *items = s_items (call, body->instrument, "record_measurement.instrument");
     if (!items)
         return -1;
@@ -80,13 +80,13 @@ intake_outcome_record (kp_call_t *call)
         if (row < 0) {
             snprintf (message, sizeof message, "item %.40s is not an item of %s%s", score->item_code,
                       body->instrument, row == -2 ? " or appears twice" : "");
-            intake_invalid (call, "intake.unknown_item", field, message);
+            kp_check_invalid (call, "intake.unknown_item", field, message);
             goto cleanup;
         }
         int low = atoi (PQgetvalue (items, row, 2)), high = atoi (PQgetvalue (items, row, 3));
         if (score->score < low || score->score > high) {
             snprintf (message, sizeof message, "item %s is scored %d to %d", score->item_code, low, high);
-            intake_invalid (call, "intake.score_out_of_scale", field, message);
+            kp_check_invalid (call, "intake.score_out_of_scale", field, message);
             goto cleanup;
         }
     }

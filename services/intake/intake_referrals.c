@@ -19,19 +19,6 @@
 #include <stdio.h>
 #include <string.h>
 
-//  First column of the first row into out ("" if none). 0, or -1 on error.
-static int
-s_text (kp_db_t *db, const char *statement, int nparams, const char *const *values,
-        char *out, size_t size)
-{
-    PGresult *result = kp_db_exec (db, statement, nparams, values);
-    if (!result)
-        return -1;
-    snprintf (out, size, "%s", PQntuples (result) ? PQgetvalue (result, 0, 0) : "");
-    PQclear (result);
-    return 0;
-}
-
 int
 intake_referrals_handle (kp_db_t *db, const Kumppani__V1__Event *event, void *arg,
                          char *error, size_t error_size)
@@ -49,7 +36,7 @@ intake_referrals_handle (kp_db_t *db, const Kumppani__V1__Event *event, void *ar
 
     const char *id [] = { referral->referral_id };
     char case_id [KP_ID_LEN + 1] = "";
-    if (s_text (db, "referral_case", 1, id, case_id, sizeof case_id))
+    if (kp_db_text (db, "referral_case", 1, id, case_id, sizeof case_id) < 0)
         return -1;
     if (*case_id)
         return 0;                       //  delivered before: its case exists
@@ -67,7 +54,7 @@ intake_referrals_handle (kp_db_t *db, const Kumppani__V1__Event *event, void *ar
     snprintf (municipality, sizeof municipality, "%s", PQgetvalue (source, 0, 0));
     snprintf (sender_type, sizeof sender_type, "%s", PQgetvalue (source, 0, 2));
     PQclear (source);
-    if (!intake_is_municipality_code (municipality)) {
+    if (!kp_check_municipality (municipality)) {
         snprintf (error, error_size, "referral %s names no municipality", referral->referral_id);
         return -2;
     }
@@ -94,13 +81,13 @@ intake_referrals_handle (kp_db_t *db, const Kumppani__V1__Event *event, void *ar
         kp_id_new (client_id);
         const char *values [] = { referral->referral_id, client_id };
         char registered [16];
-        if (s_text (db, "referral_client_insert", 2, values, registered, sizeof registered)
+        if (kp_db_text (db, "referral_client_insert", 2, values, registered, sizeof registered) < 0
         ||  intake_client_emit_registered (db, client_id, municipality))
             return -1;
     }
     const char *open [] = { client_id, municipality };
     bool opened = false;
-    if (s_text (db, "case_open_of_client", 2, open, case_id, sizeof case_id))
+    if (kp_db_text (db, "case_open_of_client", 2, open, case_id, sizeof case_id) < 0)
         return -1;
     if (!*case_id) {
         kp_id_new (case_id);
@@ -113,7 +100,7 @@ intake_referrals_handle (kp_db_t *db, const Kumppani__V1__Event *event, void *ar
     }
     const char *link [] = { case_id, referral->referral_id };
     char linked [KP_ID_LEN + 1];
-    if (s_text (db, "case_link_referral", 2, link, linked, sizeof linked))
+    if (kp_db_text (db, "case_link_referral", 2, link, linked, sizeof linked) < 0)
         return -1;
     kp_audit_entry_t entry = {
         .org_id = "intake", .person_id = "intake.referrals", .role = "ROLE_SERVICE",

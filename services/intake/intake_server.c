@@ -53,29 +53,3 @@ const kp_service_def_t intake_service = {
     .context_destroy = intake_destroy
 };
 
-//  Statistics Finland municipality codes are three digits.
-bool
-intake_is_municipality_code (const char *text)
-{
-    return text && strlen (text) == 3 && isdigit ((unsigned char) text [0])
-        && isdigit ((unsigned char) text [1]) && isdigit ((unsigned char) text [2]);
-}
-
-//  A machine code: 1..max of a-z, 0-9, _ and -.
-bool
-intake_is_code (const char *text, size_t max)
-{
-    size_t len = text ? strlen (text) : 0;
-    if (len == 0 || len > max)
-        return false;
-    for (const char *c = text; *c; c++)
-        if (!(islower ((unsigned char) *c) || isdigit ((unsigned char) *c) || *c == '_' || *c == '-'))
-            return false;
-    return true;
-}
-
-int
-intake_invalid (kp_call_t *call, const char *code, const char *field, const char *message)
-{
-    return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, code, field, message);
-}

@@ -3,6 +3,7 @@
 #ifndef INTAKE_SERVER_H
 #define INTAKE_SERVER_H
 
+#include "kp_check.h"
 #include "kp_consumer.h"
 #include "kp_hetu.h"
 #include "kp_service.h"
@@ -124,10 +125,5 @@ const char *intake_code_of (const ProtobufCEnumDescriptor *descriptor, int value
                             size_t size);
 //  0 for an unknown code.
 int intake_value_of (const ProtobufCEnumDescriptor *descriptor, const char *code);
-
-//  Small shared checks (intake_server.c).
-bool intake_is_municipality_code (const char *text);
-bool intake_is_code (const char *text, size_t max);
-int intake_invalid (kp_call_t *call, const char *code, const char *field, const char *message);
 
 #endif

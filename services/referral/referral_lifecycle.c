@@ -34,19 +34,6 @@ s_path (kp_call_t *call, const char *body, const char *field)
     return kp_call_strdup (call, path);
 }
 
-//  Reason and outcome codes: 1-64 of [a-z0-9_].
-static bool
-s_is_code (const char *text)
-{
-    size_t len = strlen (text);
-    if (len == 0 || len > REFERRAL_CODE_MAX)
-        return false;
-    for (const char *c = text; *c; c++)
-        if (!(islower ((unsigned char) *c) || isdigit ((unsigned char) *c) || *c == '_'))
-            return false;
-    return true;
-}
-
 //  Notes what is wrong with the body for s_step to tell, after access.
 static void
 s_invalid (s_step_t *step, const char *code, const char *field, const char *message)
@@ -78,7 +65,7 @@ s_step (kp_call_t *call, const s_step_t *step)
     if (step->invalid_code)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, step->invalid_code,
                              step->invalid_field, step->invalid_message);
-    if ((step->reason_required || *step->reason_code) && !s_is_code (step->reason_code))
+    if ((step->reason_required || *step->reason_code) && !kp_check_code (step->reason_code, REFERRAL_CODE_MAX))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.bad_reason_code",
                              s_path (call, step->body, "reason_code"), "1-64 of a-z 0-9 _");
     if (strlen (step->note) > REFERRAL_NOTE_MAX)
@@ -183,7 +170,7 @@ referral_record_outcome (kp_call_t *call)
     s_step_t step = { "record_referral_outcome", body->referral_id, REFERRAL_OP_RECORD_OUTCOME,
                       body->outcome_code, false, body->note, true,
                       "referral_set_outcome", 1, { body->outcome_code } };
-    if (!s_is_code (body->outcome_code))
+    if (!kp_check_code (body->outcome_code, REFERRAL_CODE_MAX))
         s_invalid (&step, "referral.bad_outcome_code", "record_referral_outcome.outcome_code",
                    "1-64 of a-z 0-9 _");
     return s_step (call, &step);

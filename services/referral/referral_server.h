@@ -5,6 +5,7 @@
 #define REFERRAL_SERVER_H
 
 #include "kp_calendar.h"
+#include "kp_check.h"
 #include "kp_consumer.h"
 #include "kp_hetu.h"
 #include "kp_ids.h"

@@ -13,25 +13,8 @@
 #include <string.h>
 
 #define KELA_DECISION_ID_MAX 64
-
-static int
-s_invalid (kp_call_t *call, const char *code, const char *field, const char *message)
-{
-    return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, code, field, message);
-}
-
-//  Organisation ids and pseudonymous refs: 1-64 of [A-Za-z0-9._-].
-static bool
-s_is_token (const char *text)
-{
-    size_t len = strlen (text);
-    if (len == 0 || len > 64)
-        return false;
-    for (const char *c = text; *c; c++)
-        if (!(isalnum ((unsigned char) *c) || *c == '.' || *c == '_' || *c == '-'))
-            return false;
-    return true;
-}
+//  Organisation ids and pseudonymous refs.
+#define REFERRAL_TOKEN_MAX 64
 
 static bool
 s_is_kela_kind (Kumppani__V1__ReferralKind kind)
@@ -46,97 +29,94 @@ s_validate (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
 {
     if (body->kind <= KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_UNSPECIFIED
     ||  body->kind > KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_SECTION_35_NOTICE)
-        return s_invalid (call, "referral.bad_kind", "submit_referral.kind", "a referral kind");
+        return kp_check_invalid (call, "referral.bad_kind", "submit_referral.kind", "a referral kind");
     if (!referral_access_may_submit (call->identity->org_type, body->kind))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "referral.forbidden",
                              "submit_referral.kind", "your organisation may not send this kind of referral");
-    if (!s_is_token (body->recipient_org))
-        return s_invalid (call, "referral.bad_recipient", "submit_referral.recipient_org",
-                          "the receiving organisation's id");
+    if (!kp_check_token (body->recipient_org, REFERRAL_TOKEN_MAX))
+        return kp_check_invalid (call, "referral.bad_recipient", "submit_referral.recipient_org",
+                                 "the receiving organisation's id");
     if (strcmp (body->recipient_org, call->identity->org_id) == 0)
-        return s_invalid (call, "referral.self_referral", "submit_referral.recipient_org",
-                          "a referral goes to another organisation");
+        return kp_check_invalid (call, "referral.self_referral", "submit_referral.recipient_org",
+                                 "a referral goes to another organisation");
     if (!kp_org_type_in (body->recipient_type, REFERRAL_RECEIVERS))
-        return s_invalid (call, "referral.bad_recipient_type", "submit_referral.recipient_type",
-                          "the receiving organisation's type (municipality, ngo, …)");
+        return kp_check_invalid (call, "referral.bad_recipient_type", "submit_referral.recipient_type",
+                                 "the receiving organisation's type (municipality, ngo, …)");
     if ((s_is_kela_kind (body->kind)
          || body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_SECTION_35_NOTICE)
     &&  strcmp (body->recipient_type, "municipality") != 0)
-        return s_invalid (call, "referral.recipient_not_municipality", "submit_referral.recipient_type",
-                          "Kela's notices and §35 notices go to a municipality's social services");
+        return kp_check_invalid (call, "referral.recipient_not_municipality", "submit_referral.recipient_type",
+                                 "Kela's notices and §35 notices go to a municipality's social services");
 
     //  The municipality must be a real one (the list is kp.municipalities).
-    size_t len = strlen (body->municipality);
-    bool digits = len == 3;
-    for (size_t index = 0; digits && index < len; index++)
-        digits = isdigit ((unsigned char) body->municipality [index]) != 0;
-    if (!digits)
-        return s_invalid (call, "referral.unknown_municipality", "submit_referral.municipality",
-                          "a three-digit municipality code");
+    if (!kp_check_municipality (body->municipality))
+        return kp_check_invalid (call, "referral.unknown_municipality", "submit_referral.municipality",
+                                 "a three-digit municipality code");
     //  Whether it is a known one, the insert itself checks (referral_submit).
 
     //  The client: a valid henkilötunnus, or a pseudonymous ref, or both.
     if (!*body->hetu && !*body->client_ref)
-        return s_invalid (call, "referral.client_required", "submit_referral.hetu",
-                          "name the client by henkilötunnus or by a pseudonymous client_ref");
+        return kp_check_invalid (call, "referral.client_required", "submit_referral.hetu",
+                                 "name the client by henkilötunnus or by a pseudonymous client_ref");
     if (*body->hetu) {
         kp_hetu_error_t error = kp_hetu_validate (body->hetu, NULL, NULL, NULL);
         if (error != KP_HETU_OK)        //  the message never repeats the code itself
-            return s_invalid (call, kp_hetu_error_code (error), "submit_referral.hetu",
-                              "not a valid henkilötunnus");
+            return kp_check_invalid (call, kp_hetu_error_code (error), "submit_referral.hetu",
+                                     "not a valid henkilötunnus");
     }
-    if (*body->client_ref && !s_is_token (body->client_ref))
-        return s_invalid (call, "referral.bad_client_ref", "submit_referral.client_ref",
-                          "1-64 of A-Z a-z 0-9 . _ -");
+    if (*body->client_ref && !kp_check_token (body->client_ref, REFERRAL_TOKEN_MAX))
+        return kp_check_invalid (call, "referral.bad_client_ref", "submit_referral.client_ref",
+                                 "1-64 of A-Z a-z 0-9 . _ -");
 
     if (body->reason_category <= KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_UNSPECIFIED
     ||  body->reason_category > KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_OTHER)
-        return s_invalid (call, "referral.bad_reason_category", "submit_referral.reason_category",
-                          "a reason category");
+        return kp_check_invalid (call, "referral.bad_reason_category", "submit_referral.reason_category",
+                                 "a reason category");
     if (body->legal_basis <= KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_UNSPECIFIED
     ||  body->legal_basis > KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST)
-        return s_invalid (call, "referral.bad_legal_basis", "submit_referral.legal_basis",
-                          "consent, §35 without consent, or the client's own request");
-    if (body->legal_basis == KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CONSENT && !s_is_token (body->consent_ref))
-        return s_invalid (call, "referral.consent_required", "submit_referral.consent_ref",
-                          "a referral on consent names the consent record");
-    if (*body->consent_ref && !s_is_token (body->consent_ref))
-        return s_invalid (call, "referral.bad_consent_ref", "submit_referral.consent_ref",
-                          "1-64 of A-Z a-z 0-9 . _ -");
+        return kp_check_invalid (call, "referral.bad_legal_basis", "submit_referral.legal_basis",
+                                 "consent, §35 without consent, or the client's own request");
+    if (body->legal_basis == KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CONSENT
+    &&  !kp_check_token (body->consent_ref, REFERRAL_TOKEN_MAX))
+        return kp_check_invalid (call, "referral.consent_required", "submit_referral.consent_ref",
+                                 "a referral on consent names the consent record");
+    if (*body->consent_ref && !kp_check_token (body->consent_ref, REFERRAL_TOKEN_MAX))
+        return kp_check_invalid (call, "referral.bad_consent_ref", "submit_referral.consent_ref",
+                                 "1-64 of A-Z a-z 0-9 . _ -");
 
     if (strlen (body->free_text) > REFERRAL_FREE_TEXT_MAX)
-        return s_invalid (call, "referral.free_text_too_long", "submit_referral.free_text",
-                          "at most 2000 bytes of free text");
+        return kp_check_invalid (call, "referral.free_text_too_long", "submit_referral.free_text",
+                                 "at most 2000 bytes of free text");
     if (strlen (body->sender_contact) > REFERRAL_CONTACT_MAX)
-        return s_invalid (call, "referral.contact_too_long", "submit_referral.sender_contact",
-                          "at most 200 bytes of contact details");
+        return kp_check_invalid (call, "referral.contact_too_long", "submit_referral.sender_contact",
+                                 "at most 200 bytes of contact details");
 
     if (body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_APPLICATION_TRANSFER) {
         //  Kela transfers an application only when the client asked for it.
         if (!body->client_requested_transfer)
-            return s_invalid (call, "referral.transfer_not_requested",
-                              "submit_referral.client_requested_transfer",
-                              "an application is transferred only at the client's request");
+            return kp_check_invalid (call, "referral.transfer_not_requested",
+                                     "submit_referral.client_requested_transfer",
+                                     "an application is transferred only at the client's request");
         if (!*body->kela_decision_id || strlen (body->kela_decision_id) > KELA_DECISION_ID_MAX
-        ||  !s_is_token (body->kela_decision_id))
-            return s_invalid (call, "referral.kela_decision_required", "submit_referral.kela_decision_id",
-                              "the basic assistance decision the application belongs to");
+        ||  !kp_check_token (body->kela_decision_id, REFERRAL_TOKEN_MAX))
+            return kp_check_invalid (call, "referral.kela_decision_required", "submit_referral.kela_decision_id",
+                                     "the basic assistance decision the application belongs to");
         kp_date_t start, end;
         if (kp_date_parse (body->benefit_period_start, &start))
-            return s_invalid (call, "referral.bad_benefit_period", "submit_referral.benefit_period_start",
-                              "a date as YYYY-MM-DD");
+            return kp_check_invalid (call, "referral.bad_benefit_period", "submit_referral.benefit_period_start",
+                                     "a date as YYYY-MM-DD");
         if (kp_date_parse (body->benefit_period_end, &end) || end < start)
-            return s_invalid (call, "referral.bad_benefit_period", "submit_referral.benefit_period_end",
-                              "a date as YYYY-MM-DD, not before the start");
+            return kp_check_invalid (call, "referral.bad_benefit_period", "submit_referral.benefit_period_end",
+                                     "a date as YYYY-MM-DD, not before the start");
         if (body->assistance_type <= KUMPPANI__V1__ASSISTANCE_TYPE__ASSISTANCE_TYPE_UNSPECIFIED
         ||  body->assistance_type > KUMPPANI__V1__ASSISTANCE_TYPE__ASSISTANCE_TYPE_PREVENTIVE)
-            return s_invalid (call, "referral.bad_assistance_type", "submit_referral.assistance_type",
-                              "supplementary or preventive assistance");
+            return kp_check_invalid (call, "referral.bad_assistance_type", "submit_referral.assistance_type",
+                                     "supplementary or preventive assistance");
     }
     if (body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_BASIC_AMOUNT_REDUCTION
     &&  body->reduction_percent != 20 && body->reduction_percent != 40)
-        return s_invalid (call, "referral.bad_reduction_percent", "submit_referral.reduction_percent",
-                          "the basic amount is reduced by 20 or 40 per cent");
+        return kp_check_invalid (call, "referral.bad_reduction_percent", "submit_referral.reduction_percent",
+                                 "the basic amount is reduced by 20 or 40 per cent");
     return 0;
 }
 
@@ -158,10 +138,10 @@ s_check_organiser (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
     bool known = PQntuples (result) > 0;
     PQclear (result);
     if (!known)
-        return s_invalid (call, "referral.unknown_municipality", "submit_referral.municipality",
-                          "no municipality has this code");
-    return s_invalid (call, "referral.recipient_not_organiser", "submit_referral.recipient_org",
-                      "the recipient does not organise social services in this municipality");
+        return kp_check_invalid (call, "referral.unknown_municipality", "submit_referral.municipality",
+                                 "no municipality has this code");
+    return kp_check_invalid (call, "referral.recipient_not_organiser", "submit_referral.recipient_org",
+                             "the recipient does not organise social services in this municipality");
 }
 
 int
@@ -270,8 +250,8 @@ referral_submit (kp_call_t *call)
         return kp_call_db_fail (call);
     if (PQntuples (result) != 1) {
         PQclear (result);
-        return s_invalid (call, "referral.unknown_municipality", "submit_referral.municipality",
-                          "no municipality has this code");
+        return kp_check_invalid (call, "referral.unknown_municipality", "submit_referral.municipality",
+                                 "no municipality has this code");
     }
     referral_record_from_row (result, REFERRAL_VIEW_COLUMN_COUNT, &referral);
     referral_read_view_of_row (call, &referral, result);

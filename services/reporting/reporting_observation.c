@@ -14,35 +14,15 @@
 #define DESCRIPTION_MAX  4000
 #define CLIENTS_MAX      1000000
 
-static bool
-s_is_theme (const char *text)
-{
-    size_t len = strlen (text);
-    if (len == 0 || len > THEME_MAX)
-        return false;
-    for (const char *c = text; *c; c++)
-        if (!(islower ((unsigned char) *c) || *c == '_'))
-            return false;
-    return true;
-}
-
-//  Statistics Finland municipality codes are three digits.
-static bool
-s_is_municipality_code (const char *text)
-{
-    return strlen (text) == 3 && isdigit ((unsigned char) text [0])
-        && isdigit ((unsigned char) text [1]) && isdigit ((unsigned char) text [2]);
-}
-
 int
 reporting_observation_submit (kp_call_t *call)
 {
     const Kumppani__V1__SubmitObservation *body = call->request->submit_observation;
     kp_date_t start, end;
-    if (!s_is_theme (body->theme))
+    if (!kp_check_word (body->theme, THEME_MAX, KP_CHECK_LOWER, "_"))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "observation.theme",
                              "submit_observation.theme", "theme: 1-64 of a-z and _");
-    if (!s_is_municipality_code (body->area))
+    if (!kp_check_municipality (body->area))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "observation.area",
                              "submit_observation.area", "area: a three-digit municipality code");
     if (kp_date_parse (body->period_start, &start))

@@ -41,24 +41,6 @@ reporting_project_has_municipality (const reporting_project_t *project, const ch
     return kp_org_type_in (code, project->municipalities);     //  a word of a space-separated list
 }
 
-static bool
-s_is_code (const char *text)
-{
-    size_t len = strlen (text);
-    if (len == 0 || len > TARGET_CODE_MAX)
-        return false;
-    for (const char *c = text; *c; c++)
-        if (!(islower ((unsigned char) *c) || isdigit ((unsigned char) *c) || *c == '_'))
-            return false;
-    return true;
-}
-
-static int
-s_invalid (kp_call_t *call, const char *code, const char *field, const char *message)
-{
-    return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, code, field, message);
-}
-
 static char *
 s_path (kp_call_t *call, const char *list, size_t index)
 {
@@ -73,15 +55,15 @@ s_validate (kp_call_t *call, const Kumppani__V1__DefineProject *body)
     kp_date_t start, end;
     size_t name_len = strlen (body->name);
     if (name_len == 0 || name_len > PROJECT_NAME_MAX)
-        return s_invalid (call, "reporting.bad_name", "define_project.name", "1-200 bytes of name");
+        return kp_check_invalid (call, "reporting.bad_name", "define_project.name", "1-200 bytes of name");
     if (kp_date_parse (body->period_start, &start))
-        return s_invalid (call, "reporting.bad_period", "define_project.period_start", "a date as YYYY-MM-DD");
+        return kp_check_invalid (call, "reporting.bad_period", "define_project.period_start", "a date as YYYY-MM-DD");
     if (kp_date_parse (body->period_end, &end) || end < start)
-        return s_invalid (call, "reporting.bad_period", "define_project.period_end",
-                          "a date as YYYY-MM-DD, not before the start");
+        return kp_check_invalid (call, "reporting.bad_period", "define_project.period_end",
+                                 "a date as YYYY-MM-DD, not before the start");
     if (body->n_municipalities == 0 || body->n_municipalities > PROJECT_MUNICIPALITIES)
-        return s_invalid (call, "reporting.bad_municipalities", "define_project.municipalities",
-                          "1-16 municipality codes");
+        return kp_check_invalid (call, "reporting.bad_municipalities", "define_project.municipalities",
+                                 "1-16 municipality codes");
     for (size_t index = 0; index < body->n_municipalities; index++) {
         const char *values [] = { body->municipalities [index] };
         PGresult *result = kp_db_exec (call->db, "municipality_exists", 1, values);
@@ -90,59 +72,49 @@ s_validate (kp_call_t *call, const Kumppani__V1__DefineProject *body)
         bool known = PQntuples (result) == 1;
         PQclear (result);
         if (!known)
-            return s_invalid (call, "reporting.unknown_municipality",
-                              s_path (call, "define_project.municipalities", index),
-                              "not a known municipality code");
+            return kp_check_invalid (call, "reporting.unknown_municipality",
+                                     s_path (call, "define_project.municipalities", index),
+                                     "not a known municipality code");
     }
     if (body->n_targets > PROJECT_TARGETS)
-        return s_invalid (call, "reporting.bad_targets", "define_project.targets", "at most 32 targets");
+        return kp_check_invalid (call, "reporting.bad_targets", "define_project.targets", "at most 32 targets");
     for (size_t index = 0; index < body->n_targets; index++) {
         const Kumppani__V1__ProjectTarget *target = body->targets [index];
         char path [96];
-        if (!s_is_code (target->code)) {
+        if (!kp_check_code (target->code, TARGET_CODE_MAX)) {
             snprintf (path, sizeof path, "define_project.targets[%zu].code", index);
-            return s_invalid (call, "reporting.bad_target", kp_call_strdup (call, path), "1-64 of a-z 0-9 _");
+            return kp_check_invalid (call, "reporting.bad_target", kp_call_strdup (call, path), "1-64 of a-z 0-9 _");
         }
         if (strlen (target->description) > TARGET_DESCRIPTION_MAX) {
             snprintf (path, sizeof path, "define_project.targets[%zu].description", index);
-            return s_invalid (call, "reporting.bad_target", kp_call_strdup (call, path), "at most 400 bytes");
+            return kp_check_invalid (call, "reporting.bad_target", kp_call_strdup (call, path), "at most 400 bytes");
         }
         if (target->min < 0 || (target->max != 0 && target->max < target->min)) {
             snprintf (path, sizeof path, "define_project.targets[%zu].max", index);
-            return s_invalid (call, "reporting.bad_target", kp_call_strdup (call, path),
-                              "min at least 0; max 0 (none) or at least min");
+            return kp_check_invalid (call, "reporting.bad_target", kp_call_strdup (call, path),
+                                     "min at least 0; max 0 (none) or at least min");
         }
         if (!reporting_targets_metric_known (target->metric)) {
             snprintf (path, sizeof path, "define_project.targets[%zu].metric", index);
-            return s_invalid (call, "reporting.unknown_metric", kp_call_strdup (call, path),
-                              "talousneuvola_processes, peer_support_networks, groups_meeting_min_times_per_area,"
-                              " clients_in_assessment, participants, or empty");
+            return kp_check_invalid (call, "reporting.unknown_metric", kp_call_strdup (call, path),
+                                     "talousneuvola_processes, peer_support_networks, groups_meeting_min_times_per_area,"
+                                     " clients_in_assessment, participants, or empty");
         }
         if (target->parameter > 1000) {
             snprintf (path, sizeof path, "define_project.targets[%zu].parameter", index);
-            return s_invalid (call, "reporting.bad_target", kp_call_strdup (call, path), "at most 1000");
+            return kp_check_invalid (call, "reporting.bad_target", kp_call_strdup (call, path), "at most 1000");
         }
         if (target->n_activity_kinds > TARGET_KINDS_MAX) {
             snprintf (path, sizeof path, "define_project.targets[%zu].activity_kinds", index);
-            return s_invalid (call, "reporting.bad_target", kp_call_strdup (call, path), "at most 10 kinds");
+            return kp_check_invalid (call, "reporting.bad_target", kp_call_strdup (call, path), "at most 10 kinds");
         }
         for (size_t kind = 0; kind < target->n_activity_kinds; kind++)
             if (!reporting_rollup_is_activity_kind (target->activity_kinds [kind])) {
                 snprintf (path, sizeof path, "define_project.targets[%zu].activity_kinds[%zu]", index, kind);
-                return s_invalid (call, "reporting.unknown_activity_kind", kp_call_strdup (call, path),
-                                  "an activity kind of the groups contract");
+                return kp_check_invalid (call, "reporting.unknown_activity_kind", kp_call_strdup (call, path),
+                                         "an activity kind of the groups contract");
             }
     }
-    return 0;
-}
-
-static int
-s_exec (kp_call_t *call, const char *statement, int count, const char *const *values)
-{
-    PGresult *result = kp_db_exec (call->db, statement, count, values);
-    if (!result)
-        return -1;
-    PQclear (result);
     return 0;
 }
 
@@ -159,12 +131,12 @@ reporting_project_define (kp_call_t *call)
         id, call->identity->org_id, body->name, body->period_start, body->period_end, planned,
         call->request->actor->person_id
     };
-    if (s_exec (call, "project_insert", 7, project))
+    if (kp_db_run (call->db, "project_insert", 7, project))
         return kp_call_db_fail (call);
     for (size_t index = 0; index < body->n_municipalities; index++) {
         const char *values [] = { id, body->municipalities [index] };
         //  A code given twice is one area.
-        if (s_exec (call, "project_municipality_insert", 2, values))
+        if (kp_db_run (call->db, "project_municipality_insert", 2, values))
             return kp_call_db_fail (call);
     }
     for (size_t index = 0; index < body->n_targets; index++) {
@@ -180,10 +152,10 @@ reporting_project_define (kp_call_t *call)
         const char *values [] = {
             id, target->code, target->description, min, target->max ? max : NULL, target->metric, parameter, kinds
         };
-        if (s_exec (call, "project_target_insert", 8, values)) {
+        if (kp_db_run (call->db, "project_target_insert", 8, values)) {
             if (kp_db_class (call->db) == KP_DB_DUPLICATE)
-                return s_invalid (call, "reporting.duplicate_target", s_path (call, "define_project.targets", index),
-                                  "a target code appears twice");
+                return kp_check_invalid (call, "reporting.duplicate_target", s_path (call, "define_project.targets", index),
+                                         "a target code appears twice");
             return kp_call_db_fail (call);
         }
     }
@@ -214,9 +186,9 @@ reporting_project_link (kp_call_t *call)
 {
     const Kumppani__V1__LinkToProject *body = call->request->link_to_project;
     if (!kp_id_valid (body->project_id))
-        return s_invalid (call, "reporting.bad_id", "link_to_project.project_id", "a project id (26 characters)");
+        return kp_check_invalid (call, "reporting.bad_id", "link_to_project.project_id", "a project id (26 characters)");
     if (body->n_case_ids + body->n_activity_ids == 0 || body->n_case_ids + body->n_activity_ids > LINKS_MAX)
-        return s_invalid (call, "reporting.bad_links", "link_to_project.case_ids", "1-500 cases and activities");
+        return kp_check_invalid (call, "reporting.bad_links", "link_to_project.case_ids", "1-500 cases and activities");
     reporting_project_t project;
     int found = reporting_project_load (call->db, body->project_id, &project);
     if (found < 0)
@@ -232,8 +204,8 @@ reporting_project_link (kp_call_t *call)
     for (size_t index = 0; index < body->n_case_ids; index++) {
         const char *case_id = body->case_ids [index];
         if (!kp_id_valid (case_id))
-            return s_invalid (call, "reporting.bad_id", s_path (call, "link_to_project.case_ids", index),
-                              "a case id (26 characters)");
+            return kp_check_invalid (call, "reporting.bad_id", s_path (call, "link_to_project.case_ids", index),
+                                     "a case id (26 characters)");
         const char *lookup [] = { case_id };
         PGresult *result = kp_db_exec (call->db, "case_municipality", 1, lookup);
         if (!result)
@@ -249,17 +221,17 @@ reporting_project_link (kp_call_t *call)
             return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "reporting.case_not_found",
                                  s_path (call, "link_to_project.case_ids", index), "no such case");
         if (!reporting_project_has_municipality (&project, municipality))
-            return s_invalid (call, "reporting.case_outside_project",
-                              s_path (call, "link_to_project.case_ids", index),
-                              "the case's municipality is not one of the project's");
+            return kp_check_invalid (call, "reporting.case_outside_project",
+                                     s_path (call, "link_to_project.case_ids", index),
+                                     "the case's municipality is not one of the project's");
         const char *values [] = { project.id, case_id, municipality, call->identity->org_id };
         if (s_link (call, "project_case_insert", 4, values, &reply->cases_linked))
             return kp_call_db_fail (call);
     }
     for (size_t index = 0; index < body->n_activity_ids; index++) {
         if (!kp_id_valid (body->activity_ids [index]))
-            return s_invalid (call, "reporting.bad_id", s_path (call, "link_to_project.activity_ids", index),
-                              "an activity id (26 characters)");
+            return kp_check_invalid (call, "reporting.bad_id", s_path (call, "link_to_project.activity_ids", index),
+                                     "an activity id (26 characters)");
         const char *values [] = { project.id, body->activity_ids [index], call->identity->org_id };
         if (s_link (call, "project_activity_insert", 3, values, &reply->activities_linked))
             return kp_call_db_fail (call);

@@ -46,12 +46,6 @@ reporting_scope_query (kp_call_t *call, const reporting_scope_t *scope, const ch
     return result;
 }
 
-static int
-s_invalid (kp_call_t *call, const char *code, const char *field, const char *message)
-{
-    return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, code, field, message);
-}
-
 int
 reporting_report_run (kp_call_t *call)
 {
@@ -64,29 +58,29 @@ reporting_report_run (kp_call_t *call)
             build = s_reports [index].build;
         }
     if (!build)
-        return s_invalid (call, "reporting.unknown_report", "run_report.report",
-                          "one of referral_sla, participants, outcomes, social_reporting, groups,"
-                          " talousneuvola, targets");
+        return kp_check_invalid (call, "reporting.unknown_report", "run_report.report",
+                                 "one of referral_sla, participants, outcomes, social_reporting, groups,"
+                                 " talousneuvola, targets");
     kp_date_t start, end;
     if (kp_date_parse (body->period_start, &start))
-        return s_invalid (call, "reporting.bad_period", "run_report.period_start", "a date as YYYY-MM-DD");
+        return kp_check_invalid (call, "reporting.bad_period", "run_report.period_start", "a date as YYYY-MM-DD");
     if (kp_date_parse (body->period_end, &end) || end < start)
-        return s_invalid (call, "reporting.bad_period", "run_report.period_end",
-                          "a date as YYYY-MM-DD, not before the start");
+        return kp_check_invalid (call, "reporting.bad_period", "run_report.period_end",
+                                 "a date as YYYY-MM-DD, not before the start");
     if (end - start > REPORT_MAX_DAYS)
-        return s_invalid (call, "reporting.bad_period", "run_report.period_end", "at most five years");
+        return kp_check_invalid (call, "reporting.bad_period", "run_report.period_end", "at most five years");
     if (*body->project_id && !kp_id_valid (body->project_id))
-        return s_invalid (call, "reporting.bad_id", "run_report.project_id", "a project id (26 characters)");
+        return kp_check_invalid (call, "reporting.bad_id", "run_report.project_id", "a project id (26 characters)");
     if (*body->municipality && strlen (body->municipality) != 3)
-        return s_invalid (call, "reporting.bad_municipality", "run_report.municipality",
-                          "a three-digit municipality code");
+        return kp_check_invalid (call, "reporting.bad_municipality", "run_report.municipality",
+                                 "a three-digit municipality code");
     if (body->threshold != 0 && body->threshold < REPORTING_SUPPRESS_THRESHOLD_MIN)
-        return s_invalid (call, "reporting.bad_threshold", "run_report.threshold",
-                          "0 for the default, else at least 3");
+        return kp_check_invalid (call, "reporting.bad_threshold", "run_report.threshold",
+                                 "0 for the default, else at least 3");
     if (body->threshold > 1000)
-        return s_invalid (call, "reporting.bad_threshold", "run_report.threshold", "at most 1000");
+        return kp_check_invalid (call, "reporting.bad_threshold", "run_report.threshold", "at most 1000");
     if (body->min_meetings > 1000)
-        return s_invalid (call, "reporting.bad_min_meetings", "run_report.min_meetings", "at most 1000");
+        return kp_check_invalid (call, "reporting.bad_min_meetings", "run_report.min_meetings", "at most 1000");
 
     reporting_project_t project;
     if (*body->project_id) {

@@ -14,16 +14,6 @@
 #define ROLLUP_TEXT_MAX 64
 
 static int
-s_exec (kp_db_t *db, const char *statement, int count, const char *const *values)
-{
-    PGresult *result = kp_db_exec (db, statement, count, values);
-    if (!result)
-        return -1;
-    PQclear (result);
-    return 0;
-}
-
-static int
 s_poison (const Kumppani__V1__Event *event, const char *why, char *error, size_t error_size)
 {
     snprintf (error, error_size, "%s: %s", event->topic, why);
@@ -58,13 +48,13 @@ s_referral (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, cha
             copy, referral->referral_id, referral->municipality, kind, referral->sender_org,
             occurred, referral->deadline
         };
-        return s_exec (db, "rollup_notice_received", 7, values);
+        return kp_db_run (db, "rollup_notice_received", 7, values);
     }
     bool breach = strcmp (event->topic, "referral.deadline_breached") == 0;
     const char *values [] = {
         copy, referral->referral_id, previous, state, occurred, referral->deadline, breach ? "true" : "false"
     };
-    return s_exec (db, "rollup_notice_moved", 7, values);
+    return kp_db_run (db, "rollup_notice_moved", 7, values);
 }
 
 // ---------------------------------------------------------------------
@@ -82,19 +72,6 @@ reporting_rollup_is_activity_kind (const char *kind)
         if (strcmp (s_activity_kinds [index], kind) == 0)
             return true;
     return false;
-}
-
-//  A code the reports publish as it is: [a-z0-9_], bounded.
-static bool
-s_is_code (const char *text)
-{
-    size_t len = strlen (text);
-    if (len == 0 || len > ROLLUP_TEXT_MAX)
-        return false;
-    for (const char *c = text; *c; c++)
-        if (!(islower ((unsigned char) *c) || isdigit ((unsigned char) *c) || *c == '_'))
-            return false;
-    return true;
 }
 
 static bool
@@ -136,7 +113,7 @@ s_activity_seen (kp_db_t *db, const char *copy, const Kumppani__V1__GroupsEvent 
     const char *values [] = {
         copy, groups->activity_id, groups->activity_kind, groups->municipality, groups->organiser_org
     };
-    return s_exec (db, statement, 5, values);
+    return kp_db_run (db, statement, 5, values);
 }
 
 static int
@@ -144,7 +121,7 @@ s_session (kp_db_t *db, const char *copy, const Kumppani__V1__GroupsEvent *group
 {
     const char *values [] = { copy, groups->session_id, groups->activity_id, groups->session_date };
     return s_activity_seen (db, copy, groups, "rollup_activity_seen")
-        || s_exec (db, statement, 4, values);
+        || kp_db_run (db, statement, 4, values);
 }
 
 static int
@@ -157,7 +134,7 @@ s_attendance (kp_db_t *db, const char *copy, const Kumppani__V1__GroupsEvent *gr
         copy, groups->session_id, groups->activity_id, groups->session_date, groups->attendance, minutes, cents
     };
     return s_activity_seen (db, copy, groups, "rollup_activity_seen")
-        || s_exec (db, "rollup_session_attendance", 7, values);
+        || kp_db_run (db, "rollup_session_attendance", 7, values);
 }
 
 static int
@@ -170,13 +147,13 @@ s_headcount (kp_db_t *db, const char *copy, const Kumppani__V1__GroupsEvent *gro
         copy, groups->session_id, groups->activity_id, groups->session_date, headcount, follow_ups
     };
     if (s_activity_seen (db, copy, groups, "rollup_activity_seen")
-    ||  s_exec (db, "rollup_session_headcount", 6, values))
+    ||  kp_db_run (db, "rollup_session_headcount", 6, values))
         return -1;
     for (size_t index = 0; index < groups->n_topic_tallies; index++) {
         char count [16];
         snprintf (count, sizeof count, "%u", groups->topic_tallies [index]->count);
         const char *topic [] = { copy, groups->session_id, groups->topic_tallies [index]->topic, count };
-        if (s_exec (db, "rollup_session_topic", 4, topic))
+        if (kp_db_run (db, "rollup_session_topic", 4, topic))
             return -1;
     }
     return 0;
@@ -189,7 +166,7 @@ s_staffing (kp_db_t *db, const char *copy, const Kumppani__V1__GroupsEvent *grou
     snprintf (count, sizeof count, "%u", groups->staff_count);
     const char *values [] = { copy, groups->session_id, groups->staff_org_type, count };
     return s_session (db, copy, groups, "rollup_session_dated")
-        || s_exec (db, "rollup_session_staffing", 4, values);
+        || kp_db_run (db, "rollup_session_staffing", 4, values);
 }
 
 static int
@@ -201,7 +178,7 @@ s_placement_day (kp_db_t *db, const char *copy, const Kumppani__V1__GroupsEvent 
     const char *values [] = {
         copy, groups->municipality, groups->organiser_org, groups->session_date, minutes, cents
     };
-    return s_exec (db, "rollup_placement_day", 6, values);
+    return kp_db_run (db, "rollup_placement_day", 6, values);
 }
 
 //  Checks the event's fields for its topic: NULL when it keeps the contract.
@@ -223,13 +200,13 @@ s_groups_fault (const char *topic, const Kumppani__V1__GroupsEvent *groups)
     if (strcmp (topic, "groups.headcount_recorded") == 0) {
         const char *fault = s_session_fault (groups);
         for (size_t index = 0; !fault && index < groups->n_topic_tallies; index++)
-            if (!s_is_code (groups->topic_tallies [index]->topic))
+            if (!kp_check_code (groups->topic_tallies [index]->topic, ROLLUP_TEXT_MAX))
                 fault = "a topic is not a code";
         return fault;
     }
     if (strcmp (topic, "groups.staffing_recorded") == 0) {
         const char *fault = s_session_fault (groups);
-        return fault ? fault : s_is_code (groups->staff_org_type) ? NULL : "staff_org_type is not a code";
+        return fault ? fault : kp_check_code (groups->staff_org_type, ROLLUP_TEXT_MAX) ? NULL : "staff_org_type is not a code";
     }
     if (strncmp (topic, "groups.session_", 15) == 0)
         return s_session_fault (groups);

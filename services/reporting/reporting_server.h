@@ -5,6 +5,7 @@
 #define REPORTING_SERVER_H
 
 #include "kp_calendar.h"
+#include "kp_check.h"
 #include "kp_ids.h"
 #include "kp_service.h"
 

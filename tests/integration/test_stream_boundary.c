@@ -409,27 +409,6 @@ Test (stream_boundary, an_event_matching_several_scopes_arrives_once)
     kp_stream_live_destroy (&live);
 }
 
-//  GET /metrics; the value of one series, or -1.
-static long long
-s_metric (int port, const char *series)
-{
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons ((uint16_t) port),
-                                   .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-    cr_assert_eq (connect (fd, (struct sockaddr *) &address, sizeof address), 0, "metrics port closed");
-    const char *request = "GET /metrics HTTP/1.0\r\n\r\n";
-    cr_assert_eq (write (fd, request, strlen (request)), (ssize_t) strlen (request));
-    static char text [65536];
-    size_t used = 0;
-    ssize_t got;
-    while (used < sizeof text - 1 && (got = read (fd, text + used, sizeof text - 1 - used)) > 0)
-        used += (size_t) got;
-    text [used] = 0;
-    close (fd);
-    const char *at = strstr (text, series);
-    return at ? atoll (at + strlen (series)) : -1;
-}
-
 //  One subscriber stops reading; its queue fills and the relay drops for
 //  it alone (counted) while the other receives every event live, in
 //  order, without needing replay.
@@ -451,7 +430,7 @@ Test (stream_boundary, a_subscriber_that_never_reads_slows_nobody)
     msg = kp_stream_live_recv (reader, 5000);
     cr_assert_not_null (msg);
     zmsg_destroy (&msg);
-    cr_assert_eq (s_metric (port, "kumppani_events_dropped_total{service=\"stream\"} "), 0);
+    cr_assert_eq (kpt_metric (port, "kumppani_events_dropped_total{service=\"stream\"}"), 0);
 
     enum { EVENTS = 4000 };
     PGconn *conn = kpt_connect_as ("reporting");
@@ -508,7 +487,7 @@ Test (stream_boundary, a_subscriber_that_never_reads_slows_nobody)
     PQfinish (conn);
     cr_assert (fresh, "the reader stopped receiving live beside a subscriber that never reads");
     cr_assert_gt (received, 0);
-    long long dropped = s_metric (port, "kumppani_events_dropped_total{service=\"stream\"} ");
+    long long dropped = kpt_metric (port, "kumppani_events_dropped_total{service=\"stream\"}");
     cr_assert_gt (dropped, 0, "the stuck subscriber's queue never filled, so nothing was exercised");
     cr_log_info ("the reader received %lld of the %d live; dropped in all: %lld", received, EVENTS, dropped);
     free (theme);
