@@ -4,6 +4,7 @@
 #include "kp_admitted.h"
 #include "kp_log.h"
 
+#include <assert.h>
 #include <czmq.h>
 #include <string.h>
 
@@ -110,7 +111,8 @@ kp_admitted_load (const char *certs_dir)
 void
 kp_admitted_destroy (kp_admitted_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     kp_admitted_t *self = *self_p;
     zhashx_destroy (&self->by_key);

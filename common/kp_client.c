@@ -3,6 +3,7 @@
 #include "kp_codec.h"
 #include "kp_ids.h"
 
+#include <assert.h>
 #include <string.h>
 
 struct _kp_client_t {
@@ -44,7 +45,8 @@ kp_client_new (const char *endpoint, const char *server_cert_path, const char *c
 void
 kp_client_destroy (kp_client_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     kp_client_t *self = *self_p;
     zsock_destroy (&self->dealer);

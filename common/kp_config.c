@@ -3,6 +3,7 @@
 #include "kp_config.h"
 #include "kp_log.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,7 +122,8 @@ kp_config_load (const char *service)
 void
 kp_config_destroy (kp_config_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     kp_config_t *self = *self_p;
     free (self->db_conninfo);

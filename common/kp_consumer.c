@@ -8,6 +8,7 @@
 #include "kp_log.h"
 #include "kp_metrics.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -389,7 +390,8 @@ failed:
 void
 kp_consumer_destroy (kp_consumer_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     kp_consumer_t *self = *self_p;
     if (self->loop && self->live) {

@@ -5,6 +5,7 @@
 #include "kp_log.h"
 #include "kumppani/v1/envelope.pb-c.h"
 
+#include <assert.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,7 +251,8 @@ kp_db_clone (kp_db_t *self)
 void
 kp_db_destroy (kp_db_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     kp_db_t *self = *self_p;
     if (self->conn)

@@ -5,6 +5,7 @@
 #include "kp_metrics.h"
 #include "kumppani/v1/envelope.pb-c.h"
 
+#include <assert.h>
 #include <microhttpd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -63,7 +64,8 @@ kp_metrics_new (const char *service)
 void
 kp_metrics_destroy (kp_metrics_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     kp_metrics_t *self = *self_p;
     if (self->daemon)

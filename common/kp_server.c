@@ -231,7 +231,8 @@ failed:
 void
 kp_server_destroy (kp_server_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     kp_server_t *self = *self_p;
     s_background_drain (self);

@@ -43,7 +43,7 @@ kp_service_main (int argc, char **argv, const kp_service_def_t *def)
         rc = kp_server_run (server) == 0 ? 0 : 1;
     }
     if (context && def->context_destroy)
-        def->context_destroy (&context);
+        def->context_destroy (context);
     kp_server_destroy (&server);
     kp_config_destroy (&config);
     kp_info ("stopped");

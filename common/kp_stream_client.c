@@ -2,6 +2,7 @@
 #include "kp_stream_client.h"
 #include "kp_log.h"
 
+#include <assert.h>
 #include <string.h>
 
 #define KP_STREAM_LIVE_PREFIXES 16
@@ -78,7 +79,8 @@ kp_stream_live_new (const char *pub_endpoint, const char *stream_cert_path,
 void
 kp_stream_live_destroy (kp_stream_live_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     kp_stream_live_t *self = *self_p;
     zpoller_destroy (&self->poller);

@@ -7,6 +7,7 @@
 #include "kp_stream_client.h"
 #include "kp_log.h"
 
+#include <assert.h>
 #include <czmq.h>
 #include <string.h>
 
@@ -58,7 +59,8 @@ kp_subscriber_new (const char *replay_endpoint, const char *pub_endpoint,
 void
 kp_subscriber_destroy (kp_subscriber_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     kp_subscriber_t *self = *self_p;
     kp_stream_live_destroy (&self->live);

@@ -5,6 +5,7 @@
 #include "kp_worker.h"
 #include "kp_log.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 struct _kp_worker_t {
@@ -63,7 +64,8 @@ kp_worker_sock (kp_worker_t *self)
 void
 kp_worker_destroy (kp_worker_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     kp_worker_t *self = *self_p;
     //  Blocks until fn returns: a job is never abandoned half-way with

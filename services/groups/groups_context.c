@@ -2,6 +2,7 @@
     evaluation reminder timer on the server's loop. */
 #include "groups_server.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 static int
@@ -14,7 +15,7 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
     return 0;
 }
 
-void *
+groups_context_t *
 groups_context_new (kp_server_t *server, const kp_config_t *config)
 {
     groups_context_t *self = calloc (1, sizeof (groups_context_t));
@@ -27,9 +28,10 @@ groups_context_new (kp_server_t *server, const kp_config_t *config)
 }
 
 void
-groups_context_destroy (void **self_p)
+groups_context_destroy (groups_context_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     groups_context_t *self = *self_p;
     if (self->reminder_timer)

@@ -47,10 +47,12 @@ static const kp_route_t s_routes [] = {
 
 static const kp_stmt_t *const s_statements [] = { groups_statements, NULL };
 
+KP_SERVICE_CONTEXT (groups_context_t, groups_context_new, groups_context_destroy)
+
 const kp_service_def_t groups_service = {
     .service = KP_SERVICE_GROUPS,
     .routes = s_routes,
     .statements = s_statements,
-    .context_new = groups_context_new,
-    .context_destroy = groups_context_destroy
+    .context_new = s_context_new,
+    .context_destroy = s_context_destroy
 };

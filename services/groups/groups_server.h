@@ -29,8 +29,8 @@ typedef struct {
     int reminder_timer;
 } groups_context_t;
 
-void *groups_context_new (kp_server_t *server, const kp_config_t *config);
-void groups_context_destroy (void **self_p);
+groups_context_t *groups_context_new (kp_server_t *server, const kp_config_t *config);
+void groups_context_destroy (groups_context_t **self_p);
 
 //  An activity as the rules need it.
 typedef struct {

@@ -3,6 +3,7 @@
     the review-reminder timer. Made after the server, destroyed before it. */
 #include "intake_server.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 static void
@@ -13,7 +14,7 @@ s_health (void *service, Kumppani__V1__HealthReply *health)
         health->parked_events = kp_consumer_parked (self->referrals);
 }
 
-void *
+intake_t *
 intake_new (kp_server_t *server, const kp_config_t *config)
 {
     intake_t *self = calloc (1, sizeof (intake_t));
@@ -45,17 +46,15 @@ intake_new (kp_server_t *server, const kp_config_t *config)
     return self;
 
 failed:
-    {
-        void *context = self;
-        intake_destroy (&context);
-    }
+    intake_destroy (&self);
     return NULL;
 }
 
 void
-intake_destroy (void **self_p)
+intake_destroy (intake_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     intake_t *self = *self_p;
     if (self->reminder_timer)

@@ -45,11 +45,13 @@ static const kp_route_t s_routes [] = {
 
 static const kp_stmt_t *const s_statements [] = { intake_statements, NULL };
 
+KP_SERVICE_CONTEXT (intake_t, intake_new, intake_destroy)
+
 const kp_service_def_t intake_service = {
     .service = KP_SERVICE_INTAKE,
     .routes = s_routes,
     .statements = s_statements,
-    .context_new = intake_new,
-    .context_destroy = intake_destroy
+    .context_new = s_context_new,
+    .context_destroy = s_context_destroy
 };
 

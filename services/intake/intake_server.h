@@ -25,8 +25,8 @@ typedef struct {
     int reminder_timer;
 } intake_t;
 
-void *intake_new (kp_server_t *server, const kp_config_t *config);
-void intake_destroy (void **self_p);
+intake_t *intake_new (kp_server_t *server, const kp_config_t *config);
+void intake_destroy (intake_t **self_p);
 
 //  What a caller wants to do with a client's data.
 //  INTAKE_IDENTIFY: find a person by henkilötunnus.

@@ -3,6 +3,7 @@
     loop) and the deadline watch on the server's loop. */
 #include "referral_server.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 static const char *const s_intake_topics [] = {
@@ -27,7 +28,7 @@ s_health (void *service, Kumppani__V1__HealthReply *health)
         health->parked_events = kp_consumer_parked (self->consumer);
 }
 
-void *
+referral_context_t *
 referral_context_new (kp_server_t *server, const kp_config_t *config)
 {
     referral_context_t *self = calloc (1, sizeof (referral_context_t));
@@ -56,14 +57,15 @@ referral_context_new (kp_server_t *server, const kp_config_t *config)
     return self;
 
 failed:
-    referral_context_destroy ((void **) &self);
+    referral_context_destroy (&self);
     return NULL;
 }
 
 void
-referral_context_destroy (void **self_p)
+referral_context_destroy (referral_context_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     referral_context_t *self = *self_p;
     if (self->clock_timer)

@@ -37,10 +37,12 @@ static const kp_route_t s_routes [] = {
 
 static const kp_stmt_t *const s_statements [] = { referral_statements, NULL };
 
+KP_SERVICE_CONTEXT (referral_context_t, referral_context_new, referral_context_destroy)
+
 const kp_service_def_t referral_service = {
     .service = KP_SERVICE_REFERRAL,
     .routes = s_routes,
     .statements = s_statements,
-    .context_new = referral_context_new,
-    .context_destroy = referral_context_destroy
+    .context_new = s_context_new,
+    .context_destroy = s_context_destroy
 };

@@ -37,8 +37,8 @@ typedef struct {
     int clock_timer;
 } referral_context_t;
 
-void *referral_context_new (kp_server_t *server, const kp_config_t *config);
-void referral_context_destroy (void **self_p);
+referral_context_t *referral_context_new (kp_server_t *server, const kp_config_t *config);
+void referral_context_destroy (referral_context_t **self_p);
 
 //  A referral as the rules need it (no client data).
 typedef struct {

@@ -4,6 +4,7 @@
 #include "reporting_server.h"
 #include "kp_consumer.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 struct _reporting_t {
@@ -20,7 +21,7 @@ s_health (void *service, Kumppani__V1__HealthReply *health)
         health->parked_events = kp_consumer_parked (self->rollups);
 }
 
-void *
+reporting_t *
 reporting_new (kp_server_t *server, const kp_config_t *config)
 {
     reporting_t *self = calloc (1, sizeof (reporting_t));
@@ -35,8 +36,7 @@ reporting_new (kp_server_t *server, const kp_config_t *config)
     free (cert);
     if (!self->rollups) {
         kp_error ("reporting cannot follow the stream (service certificate, stream endpoint)");
-        void *context = self;
-        reporting_destroy (&context);
+        reporting_destroy (&self);
         return NULL;
     }
     kp_consumer_set_metrics (self->rollups, kp_server_metrics (server));
@@ -45,9 +45,10 @@ reporting_new (kp_server_t *server, const kp_config_t *config)
 }
 
 void
-reporting_destroy (void **self_p)
+reporting_destroy (reporting_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     reporting_t *self = *self_p;
     kp_consumer_destroy (&self->rollups);

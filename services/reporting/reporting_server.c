@@ -30,10 +30,12 @@ static const kp_stmt_t *const s_statements [] = {
     reporting_statements, reporting_rollup_statements, NULL
 };
 
+KP_SERVICE_CONTEXT (reporting_t, reporting_new, reporting_destroy)
+
 const kp_service_def_t reporting_service = {
     .service = KP_SERVICE_REPORTING,
     .routes = s_routes,
     .statements = s_statements,
-    .context_new = reporting_new,
-    .context_destroy = reporting_destroy
+    .context_new = s_context_new,
+    .context_destroy = s_context_destroy
 };

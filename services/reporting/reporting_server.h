@@ -15,8 +15,8 @@ extern const kp_stmt_t reporting_rollup_statements [];
 
 //  reporting_context: the process's own parts (the rollup consumer).
 typedef struct _reporting_t reporting_t;
-void *reporting_new (kp_server_t *server, const kp_config_t *config);
-void reporting_destroy (void **self_p);
+reporting_t *reporting_new (kp_server_t *server, const kp_config_t *config);
+void reporting_destroy (reporting_t **self_p);
 
 //  reporting_rollup: the rollups the reports read, kept from the stream.
 //  Each rollup row is of one copy: the live one, or the one a rebuild

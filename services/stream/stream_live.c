@@ -11,6 +11,7 @@
 #include "stream_server.h"
 #include "stream_scope.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,7 +218,8 @@ stream_live_new (kp_server_t *server, const kp_config_t *config, zcert_t *cert)
 void
 stream_live_destroy (stream_live_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     stream_live_t *self = *self_p;
     if (self->router && self->server)

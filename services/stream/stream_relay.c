@@ -13,6 +13,7 @@
 #include "stream_scope.h"
 #include "kp_metrics.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,7 +253,7 @@ s_on_reload (void *arg)
     stream_live_reload (self->live);
 }
 
-void *
+stream_relay_t *
 stream_relay_new (kp_server_t *server, const kp_config_t *config)
 {
     stream_relay_t *self = calloc (1, sizeof (stream_relay_t));
@@ -288,14 +289,15 @@ stream_relay_new (kp_server_t *server, const kp_config_t *config)
     return self;
 
 failed:
-    stream_relay_destroy ((void **) &self);
+    stream_relay_destroy (&self);
     return NULL;
 }
 
 void
-stream_relay_destroy (void **self_p)
+stream_relay_destroy (stream_relay_t **self_p)
 {
-    if (!self_p || !*self_p)
+    assert (self_p);
+    if (!*self_p)
         return;
     stream_relay_t *self = *self_p;
     if (self->loop && self->timer_id)

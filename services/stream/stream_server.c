@@ -9,10 +9,12 @@ static const kp_route_t s_routes [] = {
 
 static const kp_stmt_t *const s_statements [] = { stream_statements, NULL };
 
+KP_SERVICE_CONTEXT (stream_relay_t, stream_relay_new, stream_relay_destroy)
+
 const kp_service_def_t stream_service = {
     .service = KP_SERVICE_STREAM,
     .routes = s_routes,
     .statements = s_statements,
-    .context_new = stream_relay_new,
-    .context_destroy = stream_relay_destroy
+    .context_new = s_context_new,
+    .context_destroy = s_context_destroy
 };

@@ -33,8 +33,8 @@ void stream_live_reload (stream_live_t *self);
 size_t stream_live_size (stream_live_t *self);
 
 typedef struct _stream_relay_t stream_relay_t;
-void *stream_relay_new (kp_server_t *server, const kp_config_t *config);
-void stream_relay_destroy (void **self_p);
+stream_relay_t *stream_relay_new (kp_server_t *server, const kp_config_t *config);
+void stream_relay_destroy (stream_relay_t **self_p);
 //  Health figures: the head seq as the relay last saw it.
 void stream_relay_health (void *self, Kumppani__V1__HealthReply *health);
 
