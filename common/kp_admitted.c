@@ -2,6 +2,7 @@
     metadata (see kp_admitted.h). Loaded at start and on every SIGHUP;
     the old record stays until a new one has been read whole. */
 #include "kp_admitted.h"
+#include "kp_alloc.h"
 #include "kp_log.h"
 
 #include <assert.h>
@@ -47,7 +48,7 @@ s_add (kp_admitted_t *self, zcert_t *cert, const char *filename)
     const char *key = zcert_public_txt (cert);
     if (zhashx_lookup (self->refused, key))
         return;
-    kp_identity_t *identity = calloc (1, sizeof *identity);
+    kp_identity_t *identity = kp_calloc (1, sizeof *identity);
     if (!identity) {
         zhashx_insert (self->refused, key, (void *) 1);
         return;
@@ -84,7 +85,7 @@ kp_admitted_load (const char *certs_dir)
         kp_error ("cannot read the admitted certificates in %s", certs_dir);
         return NULL;
     }
-    kp_admitted_t *self = calloc (1, sizeof *self);
+    kp_admitted_t *self = kp_calloc (1, sizeof *self);
     if (self) {
         self->by_key = zhashx_new ();
         self->refused = zhashx_new ();

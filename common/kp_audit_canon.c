@@ -6,6 +6,7 @@
     count and its bytes; kp.audit_canonical_v2 (migration 0013) builds the
     same. */
 #include "kp_audit_canon.h"
+#include "kp_alloc.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -48,7 +49,7 @@ s_v1 (const kp_audit_row_t *row, const char *fields [FIELDS], uint8_t **out, siz
     size_t total = (size_t) length;
     for (int field = 0; field < FIELDS; field++)
         total += 1 + strlen (fields [field]);
-    uint8_t *bytes = malloc (total);
+    uint8_t *bytes = kp_malloc (total);
     if (!bytes)
         return -1;
     uint8_t *to = bytes;
@@ -75,7 +76,7 @@ s_v2 (const kp_audit_row_t *row, const char *fields [FIELDS], uint8_t **out, siz
             return -1;              //  cannot be counted in four bytes
         total += 4 + field_size;
     }
-    uint8_t *bytes = malloc (total);
+    uint8_t *bytes = kp_malloc (total);
     if (!bytes)
         return -1;
     uint8_t *to = s_put_be (bytes, KP_AUDIT_FORMAT_V2, 4);

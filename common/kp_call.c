@@ -2,10 +2,10 @@
     until the reply is sent, failing with a status and a machine code,
     auditing, and the names of roles and organisation types. */
 #include "kp_server.h"
+#include "kp_alloc.h"
 #include "kp_audit.h"
 #include "kp_metrics.h"
 
-#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -18,8 +18,7 @@ typedef struct s_block {
 void *
 kp_call_alloc (kp_call_t *call, size_t size)
 {
-    s_block_t *block = calloc (1, sizeof (s_block_t) + size);
-    assert (block);             //  out of memory is not a request error
+    s_block_t *block = kp_calloc (1, sizeof (s_block_t) + size);
     block->next = call->arena;
     call->arena = block;
     return block->data;

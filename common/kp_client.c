@@ -1,5 +1,6 @@
 /*  kp_client — request/reply over CURVE with Lazy Pirate retries. */
 #include "kp_client.h"
+#include "kp_alloc.h"
 #include "kp_codec.h"
 #include "kp_ids.h"
 
@@ -29,10 +30,10 @@ s_connect (kp_client_t *self)
 kp_client_t *
 kp_client_new (const char *endpoint, const char *server_cert_path, const char *client_cert_path)
 {
-    kp_client_t *self = calloc (1, sizeof (kp_client_t));
+    kp_client_t *self = kp_calloc (1, sizeof (kp_client_t));
     if (!self)
         return NULL;
-    self->endpoint = strdup (endpoint);
+    self->endpoint = kp_strdup (endpoint);
     self->server_cert = zcert_load (server_cert_path);
     self->client_cert = zcert_load (client_cert_path);
     if (!self->endpoint || !self->server_cert || !self->client_cert || s_connect (self)) {

@@ -3,6 +3,7 @@
     a slab per nesting level on the stack, so the frame is bounded first and
     the message types are kept non-recursive (see proto/). */
 #include "kp_codec.h"
+#include "kp_alloc.h"
 
 #include <assert.h>
 #include <stdbool.h>
@@ -222,7 +223,7 @@ uint8_t *
 kp_codec_pack (const ProtobufCMessage *message, size_t *size)
 {
     *size = protobuf_c_message_get_packed_size (message);
-    uint8_t *buffer = malloc (*size ? *size : 1);
+    uint8_t *buffer = kp_malloc (*size ? *size : 1);
     if (!buffer)
         return NULL;
     size_t packed = protobuf_c_message_pack (message, buffer);

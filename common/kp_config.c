@@ -1,6 +1,7 @@
 /*  kp_config — reads KUMPPANI_* once. Numeric values are range-checked so
     a typo fails loudly at start-up rather than as odd behaviour later. */
 #include "kp_config.h"
+#include "kp_alloc.h"
 #include "kp_log.h"
 
 #include <assert.h>
@@ -39,7 +40,7 @@ s_env (const char *name, const char *fallback)
     const char *value = getenv (name);
     if (!value || !*value)
         value = fallback;
-    return value ? strdup (value) : NULL;
+    return value ? kp_strdup (value) : NULL;
 }
 
 //  Integer variable within [min, max]; -1 and a log line when out of range.
@@ -65,7 +66,7 @@ s_env_long (const char *name, long fallback, long min, long max, long *out)
 kp_config_t *
 kp_config_load (const char *service)
 {
-    kp_config_t *self = calloc (1, sizeof (kp_config_t));
+    kp_config_t *self = kp_calloc (1, sizeof (kp_config_t));
     if (!self)
         return NULL;
     self->service = service;
@@ -145,7 +146,7 @@ char *
 kp_config_db_conninfo (const kp_config_t *self)
 {
     size_t size = strlen (self->db_conninfo) + 64 + (self->db_user ? strlen (self->db_user) : 0);
-    char *conninfo = malloc (size);
+    char *conninfo = kp_malloc (size);
     if (!conninfo)
         return NULL;
     if (self->db_user)
@@ -160,7 +161,7 @@ char *
 kp_config_service_cert_path (const kp_config_t *self, kp_service_t service)
 {
     size_t size = strlen (self->service_certs_dir) + 32;
-    char *path = malloc (size);
+    char *path = kp_malloc (size);
     if (path)
         snprintf (path, size, "%s/%s.cert", self->service_certs_dir, kp_service_name (service));
     return path;

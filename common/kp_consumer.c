@@ -4,6 +4,7 @@
     subscriptions gap-proof (a seq jump may just be other topics), and
     leaves nothing to reconcile after a restart. */
 #include "kp_consumer.h"
+#include "kp_alloc.h"
 #include "kp_stream_client.h"
 #include "kp_log.h"
 #include "kp_metrics.h"
@@ -340,10 +341,10 @@ kp_consumer_new (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
                  const char *name, const char *const *prefixes,
                  const char *client_cert, kp_consumer_fn *handler, void *arg)
 {
-    kp_consumer_t *self = calloc (1, sizeof (kp_consumer_t));
+    kp_consumer_t *self = kp_calloc (1, sizeof (kp_consumer_t));
     if (!self)
         return NULL;
-    self->name = strdup (name);
+    self->name = kp_strdup (name);
     self->db = db;
     self->loop = loop;
     self->handler = handler;
@@ -353,7 +354,7 @@ kp_consumer_new (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
                      ? config->request_timeout_ms : KP_CONSUMER_REPLAY_MS;
     for (const char *const *prefix = prefixes; prefix && *prefix
          && self->prefix_count < KP_CONSUMER_MAX_PREFIXES; prefix++)
-        self->prefixes [self->prefix_count++] = strdup (*prefix);
+        self->prefixes [self->prefix_count++] = kp_strdup (*prefix);
 
     const char *init [] = { name };
     PGresult *created = NULL;

@@ -2,6 +2,7 @@
     every path, statements prepared by name from tables and re-prepared
     after a reconnect, SQLSTATE classified into retry / duplicate / error. */
 #include "kp_db.h"
+#include "kp_alloc.h"
 #include "kp_log.h"
 #include "kumppani/v1/envelope.pb-c.h"
 
@@ -218,10 +219,10 @@ s_connect (kp_db_t *self, int max_wait_ms)
 kp_db_t *
 kp_db_new (const char *conninfo, int max_wait_ms)
 {
-    kp_db_t *self = calloc (1, sizeof (kp_db_t));
+    kp_db_t *self = kp_calloc (1, sizeof (kp_db_t));
     if (!self)
         return NULL;
-    self->conninfo = strdup (conninfo);
+    self->conninfo = kp_strdup (conninfo);
     self->max_wait_ms = max_wait_ms;
     if (!self->conninfo || s_connect (self, self->max_wait_ms)) {
         kp_db_destroy (&self);
@@ -234,10 +235,10 @@ kp_db_new (const char *conninfo, int max_wait_ms)
 kp_db_t *
 kp_db_clone (kp_db_t *self)
 {
-    kp_db_t *clone = calloc (1, sizeof (kp_db_t));
+    kp_db_t *clone = kp_calloc (1, sizeof (kp_db_t));
     if (!clone)
         return NULL;
-    clone->conninfo = strdup (self->conninfo);
+    clone->conninfo = kp_strdup (self->conninfo);
     if (!clone->conninfo) {
         free (clone);
         return NULL;
@@ -280,7 +281,7 @@ int
 kp_db_set_on_connect (kp_db_t *self, const char *sql)
 {
     free (self->on_connect);
-    self->on_connect = strdup (sql);
+    self->on_connect = kp_strdup (sql);
     return kp_db_command (self, sql);
 }
 

@@ -2,6 +2,7 @@
     secretbox encryption with a random nonce for storage, and a keyed
     BLAKE2b hash so a client can be looked up without the code in clear. */
 #include "kp_hetu.h"
+#include "kp_alloc.h"
 #include "kp_calendar.h"
 
 #include <assert.h>
@@ -310,7 +311,7 @@ kp_hetu_encrypt (const kp_hetu_keys_t *keys, const char *hetu, size_t *size)
     size_t length = strnlen (hetu, KP_HETU_LEN + 1);
     if (length > KP_HETU_LEN)
         return NULL;
-    uint8_t *box = malloc (S_BOX_OVERHEAD + length);
+    uint8_t *box = kp_malloc (S_BOX_OVERHEAD + length);
     if (!box)
         return NULL;
     randombytes_buf (box, crypto_secretbox_NONCEBYTES);
@@ -342,7 +343,7 @@ kp_hetu_seal (const kp_hetu_keys_t *keys, const uint8_t *data, size_t size, size
     assert (keys);
     assert (box_size);
     *box_size = 0;
-    uint8_t *box = malloc (S_BOX_OVERHEAD + size);
+    uint8_t *box = kp_malloc (S_BOX_OVERHEAD + size);
     if (!box)
         return NULL;
     randombytes_buf (box, crypto_secretbox_NONCEBYTES);
@@ -360,7 +361,7 @@ kp_hetu_unseal (const kp_hetu_keys_t *keys, const uint8_t *box, size_t box_size,
     if (!box || box_size < S_BOX_OVERHEAD)
         return NULL;
     size_t length = box_size - S_BOX_OVERHEAD;
-    uint8_t *data = malloc (length ? length : 1);
+    uint8_t *data = kp_malloc (length ? length : 1);
     if (!data)
         return NULL;
     if (crypto_secretbox_open_easy (data, box + crypto_secretbox_NONCEBYTES,

@@ -2,6 +2,7 @@
     sealed reply is the kp_hetu_seal box of the packed Reply; the replay
     opens it and so is byte for byte the first reply. */
 #include "kp_idem.h"
+#include "kp_alloc.h"
 #include "kp_codec.h"
 #include "kp_log.h"
 
@@ -46,8 +47,7 @@ kp_idem_request_hash (const kp_hetu_keys_t *keys, const char *operation, const P
     //  One buffer, operation and its NUL then the packed body, for either hash.
     size_t size = 0, name_size = strlen (operation) + 1;
     uint8_t *packed = body ? kp_codec_pack (body, &size) : NULL;
-    uint8_t *data = malloc (name_size + size);
-    assert (data);                  //  out of memory is not a request error
+    uint8_t *data = kp_malloc (name_size + size);
     memcpy (data, operation, name_size);
     if (packed)
         memcpy (data + name_size, packed, size);
@@ -86,7 +86,7 @@ s_found (PGresult *result, const kp_hetu_keys_t *keys, const uint8_t *hash, uint
         if (sealed)
             *reply = keys ? kp_hetu_unseal (keys, stored, size, reply_size) : NULL;
         else {
-            *reply = malloc (size ? size : 1);
+            *reply = kp_malloc (size ? size : 1);
             if (*reply) {
                 memcpy (*reply, stored, size);
                 *reply_size = size;
@@ -134,8 +134,8 @@ kp_idem_lookup (kp_db_t *db, const kp_hetu_keys_t *keys, const char *org_id, con
 int
 kp_idem_lookup_batch (kp_db_t *db, const kp_hetu_keys_t *keys, kp_idem_entry_t *entries, size_t count)
 {
-    const char **values = calloc (count * 2 + 1, sizeof (char *));
-    PGresult **results = calloc (count + 1, sizeof (PGresult *));
+    const char **values = kp_calloc (count * 2 + 1, sizeof (char *));
+    PGresult **results = kp_calloc (count + 1, sizeof (PGresult *));
     int rc = -1;
     if (!values || !results)
         goto cleanup;
@@ -174,10 +174,10 @@ kp_idem_store_batch (kp_db_t *db, const kp_hetu_keys_t *keys, const kp_idem_entr
                      const char *const *operations, const uint8_t *const *replies,
                      const size_t *sizes, size_t count)
 {
-    const char **values = calloc (count * 6 + 1, sizeof (char *));
-    int *lengths = calloc (count * 6 + 1, sizeof (int));
-    uint8_t **sealed = calloc (count + 1, sizeof (uint8_t *));
-    PGresult **results = calloc (count + 1, sizeof (PGresult *));
+    const char **values = kp_calloc (count * 6 + 1, sizeof (char *));
+    int *lengths = kp_calloc (count * 6 + 1, sizeof (int));
+    uint8_t **sealed = kp_calloc (count + 1, sizeof (uint8_t *));
+    PGresult **results = kp_calloc (count + 1, sizeof (PGresult *));
     const int formats [] = { 0, 0, 0, 1, 1, 0 };
     int rc = -1;
     if (!values || !lengths || !sealed || !results)
@@ -280,7 +280,7 @@ s_on_sweep_tick (zloop_t *loop, int timer_id, void *arg)
 kp_idem_sweeper_t *
 kp_idem_sweeper_new (zloop_t *loop, kp_db_t *db, int retention_days)
 {
-    kp_idem_sweeper_t *self = calloc (1, sizeof (kp_idem_sweeper_t));
+    kp_idem_sweeper_t *self = kp_calloc (1, sizeof (kp_idem_sweeper_t));
     if (!self)
         return NULL;
     self->loop = loop;

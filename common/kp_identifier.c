@@ -25,6 +25,7 @@
     5 million measured), and an id the system made must stay usable. The same holds for such an id inside a
     value ("ack-<id>"). */
 #include "kp_identifier.h"
+#include "kp_alloc.h"
 #include "kp_hetu.h"
 #include "kp_ids.h"
 
@@ -65,7 +66,7 @@ s_looks_like_hetu (const char *text)
 {
     if (!kp_hetu_looks_like (text))
         return false;                   //  the common case: no copy needed
-    char *masked = strdup (text);
+    char *masked = kp_strdup (text);
     if (!masked)
         return true;                    //  refuse rather than let one through
     for (char *run = masked; *run; ) {

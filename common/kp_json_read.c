@@ -2,6 +2,7 @@
     malloc'd, so protobuf-c's free_unpacked releases it with the default
     allocator. Nesting is bounded like the codec's. */
 #include "kp_json_read.h"
+#include "kp_alloc.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -85,7 +86,7 @@ s_value (const ProtobufCFieldDescriptor *field, const cJSON *item, void *slot,
             //  leaked; the message owns it (protobuf_c_message_free_unpacked).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
-            if (!(*(char **) slot = strdup (item->valuestring)))
+            if (!(*(char **) slot = kp_strdup (item->valuestring)))
                 return s_fail (error, "json.no_memory", path, field->name);
             return 0;
 #pragma GCC diagnostic pop
@@ -143,7 +144,7 @@ s_value (const ProtobufCFieldDescriptor *field, const cJSON *item, void *slot,
             if (!cJSON_IsString (item))
                 return s_fail (error, "json.type", path, field->name);
             size_t len = strlen (item->valuestring), size = 0;
-            uint8_t *data = malloc (len + 1);
+            uint8_t *data = kp_malloc (len + 1);
             if (!data)
                 return s_fail (error, "json.no_memory", path, field->name);
             if (sodium_base642bin (data, len + 1, item->valuestring, len, NULL, &size, NULL,
@@ -180,7 +181,7 @@ s_message (const ProtobufCMessageDescriptor *descriptor, const cJSON *object,
         s_fail (error, "json.type", path, NULL);
         return NULL;
     }
-    ProtobufCMessage *message = calloc (1, descriptor->sizeof_message);
+    ProtobufCMessage *message = kp_calloc (1, descriptor->sizeof_message);
     if (!message) {
         s_fail (error, "json.no_memory", path, NULL);
         return NULL;
@@ -201,7 +202,7 @@ s_message (const ProtobufCMessageDescriptor *descriptor, const cJSON *object,
             }
             else {
                 size_t count = (size_t) cJSON_GetArraySize (item), size = s_element_size (field);
-                char *array = calloc (count ? count : 1, size);
+                char *array = kp_calloc (count ? count : 1, size);
                 *(void **) base = array;
                 size_t *n = (size_t *) ((char *) message + field->quantifier_offset);
                 rc = array ? 0 : s_fail (error, "json.no_memory", path, field->name);

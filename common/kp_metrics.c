@@ -3,6 +3,7 @@
     loop thread is the only writer of names; the scrape thread only reads
     slots whose name is already published). */
 #include "kp_metrics.h"
+#include "kp_alloc.h"
 #include "kumppani/v1/envelope.pb-c.h"
 
 #include <assert.h>
@@ -55,7 +56,7 @@ struct _kp_metrics_t {
 kp_metrics_t *
 kp_metrics_new (const char *service)
 {
-    kp_metrics_t *self = calloc (1, sizeof (kp_metrics_t));
+    kp_metrics_t *self = kp_calloc (1, sizeof (kp_metrics_t));
     if (self)
         snprintf (self->service, sizeof self->service, "%s", service);
     return self;
@@ -281,7 +282,7 @@ s_answer (void *cls, struct MHD_Connection *connection, const char *url, const c
     (void) state;
     kp_metrics_t *self = cls;
     bool found = strcmp (method, "GET") == 0 && strcmp (url, "/metrics") == 0;
-    char *text = found ? kp_metrics_render (self) : strdup ("not found: GET /metrics\n");
+    char *text = found ? kp_metrics_render (self) : kp_strdup ("not found: GET /metrics\n");
     if (!text)
         return MHD_NO;
     struct MHD_Response *response =

@@ -2,6 +2,7 @@
     An advisory lock keeps two runners (say, two containers starting) from
     applying the same file twice. */
 #include "kp_migrate.h"
+#include "kp_alloc.h"
 #include "kp_db.h"
 #include "kp_log.h"
 
@@ -38,35 +39,20 @@ s_list (const char *dir, int *count)
     regcomp (&pattern, "^[0-9]{4}_[a-z0-9_]+\\.sql$", REG_EXTENDED | REG_NOSUB);
     char **names = NULL;
     *count = 0;
-    bool failed = false;
     struct dirent *entry;
+    //  Out of memory stops the process (kp_alloc), never a shorter list: a
+    //  migration left out would leave the schema behind without a word.
     while ((entry = readdir (handle))) {
         if (regexec (&pattern, entry->d_name, 0, NULL, 0) != 0)
             continue;
-        //  Out of memory is an error, not a shorter list: a migration
-        //  left out would leave the schema behind without a word.
-        char *name = strdup (entry->d_name);
-        char **grown = name ? realloc (names, sizeof (char *) * (size_t) (*count + 1)) : NULL;
-        if (!grown) {
-            free (name);
-            failed = true;
-            break;
-        }
-        names = grown;
-        names [(*count)++] = name;
+        names = kp_realloc (names, sizeof (char *) * (size_t) (*count + 1));
+        names [(*count)++] = kp_strdup (entry->d_name);
     }
     regfree (&pattern);
     closedir (handle);
-    if (failed) {
-        for (int index = 0; index < *count; index++)
-            free (names [index]);
-        free (names);
-        *count = 0;
-        return NULL;
-    }
     if (names)
         qsort (names, (size_t) *count, sizeof (char *), s_compare);
-    return names ? names : calloc (1, sizeof (char *));
+    return names ? names : kp_calloc (1, sizeof (char *));
 }
 
 static char *
@@ -78,7 +64,7 @@ s_read_file (const char *path)
     fseek (file, 0, SEEK_END);
     long size = ftell (file);
     fseek (file, 0, SEEK_SET);
-    char *text = size >= 0 ? malloc ((size_t) size + 1) : NULL;
+    char *text = size >= 0 ? kp_malloc ((size_t) size + 1) : NULL;
     if (text && fread (text, 1, (size_t) size, file) != (size_t) size) {
         free (text);
         text = NULL;

@@ -10,6 +10,7 @@
     effect is already committed, and the client gets it again by sending
     the same idempotency key. */
 #include "kp_server.h"
+#include "kp_alloc.h"
 #include "kp_audit.h"
 #include "kp_codec.h"
 #include "kp_idem.h"
@@ -154,7 +155,7 @@ kp_server_t *
 kp_server_new (const kp_config_t *config, kp_service_t service,
                const kp_route_t *routes, const kp_stmt_t *const *statements, void *service_ctx)
 {
-    kp_server_t *self = calloc (1, sizeof (kp_server_t));
+    kp_server_t *self = kp_calloc (1, sizeof (kp_server_t));
     if (!self)
         return NULL;
     self->config = config;
@@ -207,7 +208,7 @@ kp_server_new (const kp_config_t *config, kp_service_t service,
         kp_error ("cannot serve metrics on %s:%d", config->metrics_address, config->metrics_port);
         goto failed;
     }
-    self->items = calloc (KP_SERVER_BATCH, sizeof (s_item_t));
+    self->items = kp_calloc (KP_SERVER_BATCH, sizeof (s_item_t));
     assert (self->items);
     self->loop = zloop_new ();
     zloop_reader (self->loop, self->router, s_on_request, self);
@@ -633,7 +634,7 @@ s_hold (kp_server_t *self, s_peer_t *peer, s_item_t *item)
         kp_metrics_replies_dropped (self->metrics, KP_METRICS_DROP_FULL, 1);
         return;
     }
-    s_pending_t *pending = calloc (1, sizeof *pending);
+    s_pending_t *pending = kp_calloc (1, sizeof *pending);
     if (!pending) {
         kp_metrics_replies_dropped (self->metrics, KP_METRICS_DROP_FULL, 1);
         return;
@@ -689,7 +690,7 @@ s_deliver (kp_server_t *self, s_item_t *item)
         kp_metrics_replies_dropped (self->metrics, KP_METRICS_DROP_GONE, 1);
         return;
     }
-    peer = calloc (1, sizeof *peer);
+    peer = kp_calloc (1, sizeof *peer);
     if (!peer) {
         kp_metrics_replies_dropped (self->metrics, KP_METRICS_DROP_FULL, 1);
         return;
@@ -857,7 +858,7 @@ s_background_start (kp_server_t *self, s_item_t *item, bool write)
                           "this operation is already running; retry when it has finished");
             return false;
         }
-    s_background_t *job = calloc (1, sizeof (s_background_t));
+    s_background_t *job = kp_calloc (1, sizeof (s_background_t));
     kp_db_t *db = job ? kp_db_clone (self->db) : NULL;
     if (!db) {
         free (job);

@@ -1,5 +1,6 @@
 /*  kp_stream_client — see kp_stream_client.h. */
 #include "kp_stream_client.h"
+#include "kp_alloc.h"
 #include "kp_log.h"
 
 #include <assert.h>
@@ -41,11 +42,11 @@ kp_stream_live_new (const char *pub_endpoint, const char *stream_cert_path,
 {
     zcert_t *stream_cert = zcert_load (stream_cert_path);
     zcert_t *own_cert = zcert_load (client_cert_path);
-    kp_stream_live_t *self = stream_cert && own_cert ? calloc (1, sizeof *self) : NULL;
+    kp_stream_live_t *self = stream_cert && own_cert ? kp_calloc (1, sizeof *self) : NULL;
     if (self) {
         bool copied = true;
         for (size_t index = 0; index < prefix_count && index < KP_STREAM_LIVE_PREFIXES; index++) {
-            self->prefixes [self->prefix_count] = strdup (prefixes [index]);
+            self->prefixes [self->prefix_count] = kp_strdup (prefixes [index]);
             if (self->prefixes [self->prefix_count])
                 self->prefix_count++;
             else

@@ -4,6 +4,7 @@
     kp_stream_live keeps the live subscriptions in place across
     reconnections of the DEALER. */
 #include "kp_subscriber.h"
+#include "kp_alloc.h"
 #include "kp_stream_client.h"
 #include "kp_log.h"
 
@@ -38,7 +39,7 @@ kp_subscriber_new (const char *replay_endpoint, const char *pub_endpoint,
                    const char *stream_cert_path, const char *client_cert_path,
                    const char *const *prefixes, uint64_t after_seq)
 {
-    kp_subscriber_t *self = calloc (1, sizeof (kp_subscriber_t));
+    kp_subscriber_t *self = kp_calloc (1, sizeof (kp_subscriber_t));
     if (!self)
         return NULL;
     self->last_seq = after_seq;
@@ -47,7 +48,7 @@ kp_subscriber_new (const char *replay_endpoint, const char *pub_endpoint,
     for (const char *const *prefix = prefixes; prefix && *prefix
          && self->prefix_count < KP_SUBSCRIBER_MAX_PREFIXES; prefix++)
         if (**prefix)
-            self->prefixes [self->prefix_count++] = strdup (*prefix);
+            self->prefixes [self->prefix_count++] = kp_strdup (*prefix);
     self->replay = kp_client_new (replay_endpoint, stream_cert_path, client_cert_path);
     self->live = kp_stream_live_new (pub_endpoint, stream_cert_path, client_cert_path,
                                      self->prefixes, self->prefix_count);

@@ -16,6 +16,7 @@
     trips.) A service with the henkilötunnus keys has its replies sealed
     and its request hashes keyed (kp_idem). */
 #include "kp_txn.h"
+#include "kp_alloc.h"
 #include "kp_codec.h"
 #include "kp_idem.h"
 
@@ -178,14 +179,13 @@ s_run_fast (kp_call_t **calls, size_t count, kp_idem_entry_t *entries)
 {
     kp_db_t *db = calls [0]->db;
     const kp_hetu_keys_t *keys = kp_server_hetu_keys (calls [0]->server);
-    const char **operations = calloc (count, sizeof (char *));
-    const uint8_t **replies = calloc (count, sizeof (uint8_t *));
-    size_t *sizes = calloc (count, sizeof (size_t));
-    kp_idem_entry_t *fresh = calloc (count, sizeof (kp_idem_entry_t));
+    const char **operations = kp_calloc (count, sizeof (char *));
+    const uint8_t **replies = kp_calloc (count, sizeof (uint8_t *));
+    size_t *sizes = kp_calloc (count, sizeof (size_t));
+    kp_idem_entry_t *fresh = kp_calloc (count, sizeof (kp_idem_entry_t));
     size_t fresh_count = 0;
     bool committed = false;
-    if (!operations || !replies || !sizes || !fresh
-    ||  kp_db_begin (db) || kp_idem_lookup_batch (db, keys, entries, count))
+    if (kp_db_begin (db) || kp_idem_lookup_batch (db, keys, entries, count))
         goto cleanup;
     for (size_t index = 0; index < count; index++) {
         kp_call_t *call = calls [index];
@@ -228,17 +228,8 @@ kp_txn_run_writes (kp_call_t **calls, size_t count)
     if (count == 0)
         return;
     kp_db_t *db = calls [0]->db;
-    uint8_t (*hashes) [KP_IDEM_HASH_BYTES] = calloc (count, KP_IDEM_HASH_BYTES);
-    kp_idem_entry_t *entries = calloc (count, sizeof (kp_idem_entry_t));
-    if (!hashes || !entries) {
-        //  Nothing ran: each call may be retried with its key.
-        for (size_t index = 0; index < count; index++)
-            kp_call_fail (calls [index], KUMPPANI__V1__STATUS__STATUS_INTERNAL, "internal.no_memory",
-                          NULL, "the request could not be completed; retry with the same key");
-        free (hashes);
-        free (entries);
-        return;
-    }
+    uint8_t (*hashes) [KP_IDEM_HASH_BYTES] = kp_calloc (count, KP_IDEM_HASH_BYTES);
+    kp_idem_entry_t *entries = kp_calloc (count, sizeof (kp_idem_entry_t));
     for (size_t index = 0; index < count; index++) {
         kp_idem_request_hash (kp_server_hetu_keys (calls [index]->server), calls [index]->operation,
                               kp_codec_request_body (calls [index]->request), hashes [index]);

@@ -3,6 +3,7 @@
     and handed back by the "done" message; neither side touches it while
     the other owns it, so no lock is needed. */
 #include "kp_worker.h"
+#include "kp_alloc.h"
 #include "kp_log.h"
 
 #include <assert.h>
@@ -37,7 +38,7 @@ s_actor (zsock_t *pipe, void *args)
 kp_worker_t *
 kp_worker_new (kp_db_t **db_p, kp_worker_fn *fn, void *arg)
 {
-    kp_worker_t *self = calloc (1, sizeof (kp_worker_t));
+    kp_worker_t *self = kp_calloc (1, sizeof (kp_worker_t));
     if (!self) {
         kp_db_destroy (db_p);
         return NULL;

@@ -1,6 +1,7 @@
 /*  groups_context — what the groups service runs besides requests: the
     evaluation reminder timer on the server's loop. */
 #include "groups_server.h"
+#include "kp_alloc.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
 groups_context_t *
 groups_context_new (kp_server_t *server, const kp_config_t *config)
 {
-    groups_context_t *self = calloc (1, sizeof (groups_context_t));
+    groups_context_t *self = kp_calloc (1, sizeof (groups_context_t));
     if (!self)
         return NULL;
     self->db = kp_server_db (server);

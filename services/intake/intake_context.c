@@ -2,6 +2,7 @@
     henkilötunnus keys, the consumer that turns referrals into cases, and
     the review-reminder timer. Made after the server, destroyed before it. */
 #include "intake_server.h"
+#include "kp_alloc.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@ s_health (void *service, Kumppani__V1__HealthReply *health)
 intake_t *
 intake_new (kp_server_t *server, const kp_config_t *config)
 {
-    intake_t *self = calloc (1, sizeof (intake_t));
+    intake_t *self = kp_calloc (1, sizeof (intake_t));
     if (!self)
         return NULL;
     self->config = config;

@@ -2,6 +2,7 @@
     the henkilötunnus keys, the consumer of intake's events (the closed
     loop) and the deadline watch on the server's loop. */
 #include "referral_server.h"
+#include "kp_alloc.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -31,7 +32,7 @@ s_health (void *service, Kumppani__V1__HealthReply *health)
 referral_context_t *
 referral_context_new (kp_server_t *server, const kp_config_t *config)
 {
-    referral_context_t *self = calloc (1, sizeof (referral_context_t));
+    referral_context_t *self = kp_calloc (1, sizeof (referral_context_t));
     if (!self)
         return NULL;
     self->db = kp_server_db (server);

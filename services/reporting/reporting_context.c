@@ -2,6 +2,7 @@
     the stream consumer that keeps the rollups. Made after the server,
     destroyed before it. */
 #include "reporting_server.h"
+#include "kp_alloc.h"
 #include "kp_consumer.h"
 
 #include <assert.h>
@@ -24,7 +25,7 @@ s_health (void *service, Kumppani__V1__HealthReply *health)
 reporting_t *
 reporting_new (kp_server_t *server, const kp_config_t *config)
 {
-    reporting_t *self = calloc (1, sizeof (reporting_t));
+    reporting_t *self = kp_calloc (1, sizeof (reporting_t));
     if (!self)
         return NULL;
     //  The service's own certificate: the relay entitles it to every scope,

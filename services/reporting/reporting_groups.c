@@ -7,6 +7,7 @@
     headcounts (visitors) count people; each block's months add up to its
     period row, and the period rows to the grand total. */
 #include "reporting_server.h"
+#include "kp_alloc.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -133,9 +134,9 @@ reporting_groups_report (kp_call_t *call, const reporting_scope_t *scope)
         return -1;
     int rc = -1, rows = PQntuples (result);
     reporting_table_t *table = reporting_table_new (scope, s_columns);
-    s_line_t *block = calloc (1, sizeof (s_line_t)), *totals = calloc (1, sizeof (s_line_t));
+    s_line_t *block = kp_calloc (1, sizeof (s_line_t)), *totals = kp_calloc (1, sizeof (s_line_t));
     s_activities_t activities = {
-        calloc (GROUPS_ROWS_MAX, sizeof (char *)), calloc (GROUPS_ROWS_MAX, sizeof (int64_t)), 0
+        kp_calloc (GROUPS_ROWS_MAX, sizeof (char *)), kp_calloc (GROUPS_ROWS_MAX, sizeof (int64_t)), 0
     };
     s_figures_t month = { 0 }, period = { 0 }, all = { 0 };
     int64_t month_groups = 0;

@@ -6,6 +6,7 @@
     in scope opened) and at exit (the one taken when their last case
     closed), so a change during the project shows as one. */
 #include "reporting_server.h"
+#include "kp_alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,7 +232,7 @@ reporting_participants_report (kp_call_t *call, const reporting_scope_t *scope)
     else
     if (*scope->municipality)
         municipalities [n_municipalities++] = scope->municipality;
-    s_counts_t *counts = calloc (SNAPSHOTS, sizeof (s_counts_t));
+    s_counts_t *counts = kp_calloc (SNAPSHOTS, sizeof (s_counts_t));
     if (!table || !counts)
         goto cleanup;
     for (int row = 0; row < PQntuples (result); row++) {

@@ -4,6 +4,7 @@
     same for the start of the service-need assessment, and the statutory
     clock: met, breached (missed, or running past the deadline today). */
 #include "reporting_server.h"
+#include "kp_alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,7 +103,7 @@ s_emit (reporting_table_t *table, const char *municipality, const char *month, c
 static int
 s_add_day (int **days, size_t *count, int value)
 {
-    int *grown = realloc (*days, (*count + 1) * sizeof (int));
+    int *grown = kp_realloc (*days, (*count + 1) * sizeof (int));
     if (!grown)
         return -1;
     grown [(*count)++] = value;

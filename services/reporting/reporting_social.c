@@ -3,6 +3,7 @@
     area: how many observations, how many clients they concern, and the
     totals; the clients concerned are the count that is protected. */
 #include "reporting_server.h"
+#include "kp_alloc.h"
 
 #include <stdlib.h>
 
@@ -16,7 +17,7 @@ reporting_social_report (kp_call_t *call, const reporting_scope_t *scope)
     if (!result)
         return -1;
     int rc = -1, rows = PQntuples (result);
-    int *column = calloc ((size_t) rows + 1, sizeof (int));
+    int *column = kp_calloc ((size_t) rows + 1, sizeof (int));
     reporting_table_t *table = reporting_table_new (scope, s_columns);
     int64_t observations = 0, clients = 0;
     if (!table || !column)

@@ -4,6 +4,7 @@
     whose total is under it. Secondary: while some additive line has
     exactly one hidden cell, hide that line's smallest visible cell too. */
 #include "reporting_suppress.h"
+#include "kp_alloc.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -43,7 +44,7 @@ s_reserve (void **items, size_t *max, size_t used, size_t more, size_t size)
     size_t wanted = *max ? *max * 2 : 16;
     while (wanted < used + more)
         wanted *= 2;
-    void *grown = realloc (*items, wanted * size);
+    void *grown = kp_realloc (*items, wanted * size);
     if (!grown)
         return -1;
     *items = grown;
@@ -54,7 +55,7 @@ s_reserve (void **items, size_t *max, size_t used, size_t more, size_t size)
 reporting_suppress_t *
 reporting_suppress_new (int threshold)
 {
-    reporting_suppress_t *self = calloc (1, sizeof (reporting_suppress_t));
+    reporting_suppress_t *self = kp_calloc (1, sizeof (reporting_suppress_t));
     if (!self)
         return NULL;
     if (threshold == 0)
@@ -201,8 +202,8 @@ reporting_suppress_cross (const int64_t *counts, size_t rows, size_t cols, int t
     assert (counts || rows * cols == 0);
     assert (hidden);
     size_t width = cols + 1, height = rows + 1;
-    int64_t *table = calloc (width * height, sizeof (int64_t));
-    int *line = malloc ((width > height ? width : height) * sizeof (int));
+    int64_t *table = kp_calloc (width * height, sizeof (int64_t));
+    int *line = kp_malloc ((width > height ? width : height) * sizeof (int));
     reporting_suppress_t *self = reporting_suppress_new (threshold);
     int result = -1;
     if (!table || !line || !self)

@@ -3,6 +3,7 @@
     every count goes through reporting_suppress and a statistic is hidden
     with the counts it is computed from; a hidden cell has no value. */
 #include "reporting_server.h"
+#include "kp_alloc.h"
 #include "reporting_suppress.h"
 
 #include <assert.h>
@@ -30,7 +31,7 @@ struct _reporting_table_t {
 reporting_table_t *
 reporting_table_new (const reporting_scope_t *scope, const char *const *columns)
 {
-    reporting_table_t *self = calloc (1, sizeof (reporting_table_t));
+    reporting_table_t *self = kp_calloc (1, sizeof (reporting_table_t));
     if (!self)
         return NULL;
     self->scope = scope;
@@ -64,7 +65,7 @@ reporting_table_row (reporting_table_t *self)
     assert (self);
     if (self->n_rows == self->max_rows) {
         size_t wanted = self->max_rows ? self->max_rows * 2 : 16;
-        s_cell_t *grown = realloc (self->cells, wanted * self->n_columns * sizeof (s_cell_t));
+        s_cell_t *grown = kp_realloc (self->cells, wanted * self->n_columns * sizeof (s_cell_t));
         if (!grown)
             return -1;
         self->cells = grown;
@@ -94,7 +95,7 @@ reporting_table_text (reporting_table_t *self, int column, const char *text)
 {
     s_cell_t *cell = s_cell (self, column);
     free (cell->text);
-    cell->text = strdup (text);
+    cell->text = kp_strdup (text);
     cell->figure = false;
     return cell->text ? 0 : -1;
 }

@@ -4,6 +4,7 @@
     topics, so these do not add up); staffing by organisation type (staff
     are workers, not clients: published as they are). */
 #include "reporting_server.h"
+#include "kp_alloc.h"
 
 #include <stdlib.h>
 
@@ -26,7 +27,7 @@ static int
 s_visits (reporting_table_t *table, PGresult *visits)
 {
     int rows = PQntuples (visits);
-    int *visitors = calloc ((size_t) rows + 1, sizeof (int)), *follow_ups = calloc ((size_t) rows + 1, sizeof (int));
+    int *visitors = kp_calloc ((size_t) rows + 1, sizeof (int)), *follow_ups = kp_calloc ((size_t) rows + 1, sizeof (int));
     int64_t sessions = 0, people = 0, agreed = 0;
     int rc = -1;
     if (!visitors || !follow_ups)

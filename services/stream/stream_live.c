@@ -9,6 +9,7 @@
     never wait: a full queue drops the message (counted; the subscriber
     replays the gap by seq), a vanished peer is forgotten. */
 #include "stream_server.h"
+#include "kp_alloc.h"
 #include "stream_scope.h"
 
 #include <assert.h>
@@ -131,7 +132,7 @@ s_on_message (stream_live_t *self, zmsg_t *msg)
             s_ignored (self);
             return;
         }
-        subscriber = calloc (1, sizeof *subscriber);
+        subscriber = kp_calloc (1, sizeof *subscriber);
         if (!subscriber)
             return;
         memcpy (subscriber->id, zframe_data (id), zframe_size (id));
@@ -182,7 +183,7 @@ s_on_readable (zloop_t *loop, zsock_t *reader, void *arg)
 stream_live_t *
 stream_live_new (kp_server_t *server, const kp_config_t *config, zcert_t *cert)
 {
-    stream_live_t *self = calloc (1, sizeof *self);
+    stream_live_t *self = kp_calloc (1, sizeof *self);
     if (!self)
         return NULL;
     self->server = server;

@@ -10,6 +10,7 @@
     reconnect only once that succeeded, so the loop it shares with replay
     and health never waits on a database that is not there. */
 #include "stream_server.h"
+#include "kp_alloc.h"
 #include "stream_scope.h"
 #include "kp_metrics.h"
 
@@ -256,7 +257,7 @@ s_on_reload (void *arg)
 stream_relay_t *
 stream_relay_new (kp_server_t *server, const kp_config_t *config)
 {
-    stream_relay_t *self = calloc (1, sizeof (stream_relay_t));
+    stream_relay_t *self = kp_calloc (1, sizeof (stream_relay_t));
     if (!self)
         return NULL;
     self->fd = -1;

@@ -4,6 +4,7 @@
     scanned (entitled or not), so the caller continues from there and a
     page of invisible rows is simply empty with more = true. */
 #include "stream_server.h"
+#include "kp_alloc.h"
 #include "stream_scope.h"
 
 #include <inttypes.h>
@@ -24,7 +25,7 @@ stream_event_bytes (uint64_t seq, const uint8_t *payload, size_t size, size_t *o
         return NULL;
     event->seq = seq;
     size_t packed_size = protobuf_c_message_get_packed_size (&event->base);
-    uint8_t *packed = malloc (packed_size ? packed_size : 1);
+    uint8_t *packed = kp_malloc (packed_size ? packed_size : 1);
     if (packed)
         *out_size = protobuf_c_message_pack (&event->base, packed);
     kumppani__v1__event__free_unpacked (event, NULL);
