@@ -109,48 +109,60 @@ s_expect (Kumppani__V1__Reply *reply, Kumppani__V1__Status status, const char *c
     kumppani__v1__reply__free_unpacked (reply, NULL);
 }
 
-Test (failures, a_handler_that_says_why_is_answered_its_way)
+//  One way to fail: what the test build is told, and what must follow.
+typedef struct {
+    const char *fault;              //  KUMPPANI_TEST_FAULT (NULL: none)
+    const char *report;             //  the report asked for
+    Kumppani__V1__Status status;
+    const char *code;
+    const char *runs;               //  the request counter it lands in
+    long long db_errors, unreported;
+    const char *logged [4];         //  exactly one log line holds all of these
+    const char *never [2];          //  and none holds this
+} s_case_t;
+
+static void
+s_check (const s_case_t *expected)
 {
     s_service_t service;
-    s_start (&service, true, NULL);
-    s_expect (s_run_report ("no_such_report"), KUMPPANI__V1__STATUS__STATUS_INVALID,
-              "reporting.unknown_report");
-    cr_assert_eq (kpt_metric (service.port, RUNS ("STATUS_INVALID")), 1);
-    cr_assert_eq (kpt_metric (service.port, DB_ERRORS), 0);
-    cr_assert_eq (kpt_metric (service.port, UNREPORTED), 0);
-    const char *error_lines [] = { "\"level\":\"error\"", NULL };
-    cr_assert_eq (s_log_lines (&service, error_lines), 0);
+    s_start (&service, true, expected->fault);
+    s_expect (s_run_report (expected->report), expected->status, expected->code);
+    cr_assert_eq (kpt_metric (service.port, expected->runs), 1, "%s", expected->runs);
+    cr_assert_eq (kpt_metric (service.port, DB_ERRORS), expected->db_errors);
+    cr_assert_eq (kpt_metric (service.port, UNREPORTED), expected->unreported);
+    if (expected->logged [0])
+        cr_assert_eq (s_log_lines (&service, expected->logged), 1, "no log line with %s", expected->logged [2]);
+    cr_assert_eq (s_log_lines (&service, expected->never), 0, "a log line with %s", expected->never [0]);
     s_stop (&service);
+}
+
+Test (failures, a_handler_that_says_why_is_answered_its_way)
+{
+    s_check (&(s_case_t) {
+        NULL, "no_such_report", KUMPPANI__V1__STATUS__STATUS_INVALID, "reporting.unknown_report",
+        RUNS ("STATUS_INVALID"), 0, 0, { NULL }, { "\"level\":\"error\"", NULL }
+    });
 }
 
 Test (failures, a_failed_statement_is_a_database_error_with_its_sqlstate)
 {
-    s_service_t service;
-    s_start (&service, true, "reporting.run_report:db");
-    s_expect (s_run_report ("referral_sla"), KUMPPANI__V1__STATUS__STATUS_UNAVAILABLE, "db.error");
-    cr_assert_eq (kpt_metric (service.port, RUNS ("STATUS_UNAVAILABLE")), 1);
-    cr_assert_eq (kpt_metric (service.port, DB_ERRORS), 1);
-    cr_assert_eq (kpt_metric (service.port, UNREPORTED), 0);
-    const char *logged [] = { "\"level\":\"warn\"", "\"operation\":\"reporting.run_report\"",
-                              "database error 53100", NULL };
-    cr_assert_eq (s_log_lines (&service, logged), 1);
-    s_stop (&service);
+    s_check (&(s_case_t) {
+        "reporting.run_report:db", "referral_sla", KUMPPANI__V1__STATUS__STATUS_UNAVAILABLE, "db.error",
+        RUNS ("STATUS_UNAVAILABLE"), 1, 0,
+        { "\"level\":\"warn\"", "\"operation\":\"reporting.run_report\"", "database error 53100", NULL },
+        { "failed without saying why", NULL }
+    });
 }
 
 Test (failures, a_failure_without_a_reason_is_internal_unreported)
 {
-    s_service_t service;
-    s_start (&service, true, "reporting.run_report:unreported");
-    s_expect (s_run_report ("referral_sla"), KUMPPANI__V1__STATUS__STATUS_INTERNAL, "internal.unreported");
-    cr_assert_eq (kpt_metric (service.port, RUNS ("STATUS_INTERNAL")), 1);
-    cr_assert_eq (kpt_metric (service.port, UNREPORTED), 1);
-    cr_assert_eq (kpt_metric (service.port, DB_ERRORS), 0, "counted as a database error");
-    const char *logged [] = { "\"level\":\"error\"", "\"operation\":\"reporting.run_report\"",
-                              "reporting.run_report failed without saying why", NULL };
-    cr_assert_eq (s_log_lines (&service, logged), 1);
-    const char *guessed [] = { "database error", NULL };
-    cr_assert_eq (s_log_lines (&service, guessed), 0, "logged as a database error");
-    s_stop (&service);
+    s_check (&(s_case_t) {
+        "reporting.run_report:unreported", "referral_sla", KUMPPANI__V1__STATUS__STATUS_INTERNAL,
+        "internal.unreported", RUNS ("STATUS_INTERNAL"), 0, 1,
+        { "\"level\":\"error\"", "\"operation\":\"reporting.run_report\"",
+          "reporting.run_report failed without saying why", NULL },
+        { "database error", NULL }
+    });
 }
 
 //  The seam is in the test build only: the service binary runs the report.

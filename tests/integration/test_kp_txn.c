@@ -182,22 +182,24 @@ s_run (s_call_t *calls, size_t count)
     kp_txn_run_writes (pointers, count);
 }
 
+//  S_BATCH calls, one a tag, each under a fresh key (kept in keys), run
+//  as one group commit.
 static void
-s_new_key (char *key)
+s_run_batch (s_call_t *calls, const char *const *tags, char (*keys) [KP_ID_LEN + 1])
 {
-    kp_id_new (key);
+    for (size_t index = 0; index < S_BATCH; index++) {
+        kp_id_new (keys [index]);
+        s_call_init (&calls [index], keys [index], tags [index]);
+    }
+    s_run (calls, S_BATCH);
 }
 
 Test (kp_txn, a_batch_that_succeeds_commits_on_the_fast_path)
 {
     s_call_t calls [S_BATCH];
     const char *tags [] = { "ok:a", "ok:b", "ok:c" };
-    for (size_t index = 0; index < S_BATCH; index++) {
-        char key [KP_ID_LEN + 1];
-        s_new_key (key);
-        s_call_init (&calls [index], key, tags [index]);
-    }
-    s_run (calls, S_BATCH);
+    char keys [S_BATCH][KP_ID_LEN + 1];
+    s_run_batch (calls, tags, keys);
     //  Each handler ran once: no second, careful run.
     cr_assert_eq (s_runs, S_BATCH);
     char code [64];
@@ -213,12 +215,8 @@ Test (kp_txn, a_refusal_sends_the_batch_the_careful_way_and_costs_the_others_not
 {
     s_call_t calls [S_BATCH];
     const char *tags [] = { "ok:a", "refuse:b", "ok:c" };
-    for (size_t index = 0; index < S_BATCH; index++) {
-        char key [KP_ID_LEN + 1];
-        s_new_key (key);
-        s_call_init (&calls [index], key, tags [index]);
-    }
-    s_run (calls, S_BATCH);
+    char keys [S_BATCH][KP_ID_LEN + 1];
+    s_run_batch (calls, tags, keys);
     //  The fast path ran a and b (and stopped at b's refusal, rolled back);
     //  the careful way ran all three behind their savepoints.
     cr_assert_eq (s_runs, 2 + S_BATCH);
@@ -240,7 +238,7 @@ Test (kp_txn, a_refusal_sends_the_batch_the_careful_way_and_costs_the_others_not
 Test (kp_txn, a_retried_key_replays_its_reply_and_another_request_under_it_conflicts)
 {
     char key [KP_ID_LEN + 1];
-    s_new_key (key);
+    kp_id_new (key);
     s_call_t first, retry, other;
     s_call_init (&first, key, "ok:first");
     s_run (&first, 1);
@@ -273,7 +271,7 @@ Test (kp_txn, a_retried_key_replays_its_reply_and_another_request_under_it_confl
 Test (kp_txn, a_stored_refusal_is_replayed)
 {
     char key [KP_ID_LEN + 1];
-    s_new_key (key);
+    kp_id_new (key);
     s_call_t first, retry;
     s_call_init (&first, key, "refuse:x");
     s_run (&first, 1);
@@ -293,11 +291,7 @@ Test (kp_txn, failures_are_answered_as_they_are_and_not_stored)
     s_call_t calls [S_BATCH];
     const char *tags [] = { "ok:kept", "db:x", "silent:y" };
     char keys [S_BATCH][KP_ID_LEN + 1];
-    for (size_t index = 0; index < S_BATCH; index++) {
-        s_new_key (keys [index]);
-        s_call_init (&calls [index], keys [index], tags [index]);
-    }
-    s_run (calls, S_BATCH);
+    s_run_batch (calls, tags, keys);
     char code [64];
     cr_assert_eq (s_status (&calls [0], code, sizeof code), KUMPPANI__V1__STATUS__STATUS_OK);
     cr_assert_eq (s_status (&calls [1], code, sizeof code), KUMPPANI__V1__STATUS__STATUS_INTERNAL);

@@ -23,34 +23,6 @@ TestSuite (slow_reader, .init = kpt_setup, .fini = kpt_teardown, .timeout = 120)
 #define S_ROUND 2000
 #define S_FLOOD 400000
 
-//  The metrics text (body only) of a service's port.
-static void
-s_metrics (int port, char *out, size_t size)
-{
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons ((uint16_t) port),
-                                   .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-    cr_assert_eq (connect (fd, (struct sockaddr *) &address, sizeof address), 0, "metrics port closed");
-    const char *request = "GET /metrics HTTP/1.0\r\n\r\n";
-    cr_assert_eq (write (fd, request, strlen (request)), (ssize_t) strlen (request));
-    size_t used = 0;
-    ssize_t got;
-    while (used < size - 1 && (got = read (fd, out + used, size - 1 - used)) > 0)
-        used += (size_t) got;
-    out [used] = 0;
-    close (fd);
-}
-
-//  The value of one sample line "series value", or -1.
-static long long
-s_sample (const char *text, const char *series)
-{
-    const char *at = strstr (text, series);
-    if (!at || at [strlen (series)] != ' ')
-        return -1;
-    return strtoll (at + strlen (series) + 1, NULL, 10);
-}
-
 static Kumppani__V1__Request *
 s_health_request (Kumppani__V1__Request *request, Kumppani__V1__HealthRequest *health, const char *id)
 {
@@ -81,7 +53,6 @@ s_slow_reader_beside (const char *service)
     Kumppani__V1__Request request;
     Kumppani__V1__HealthRequest health;
     s_health_request (&request, &health, "flood");
-    static char text [65536];
     char series [128];
     snprintf (series, sizeof series, "kumppani_replies_dropped_total{service=\"%s\",reason=\"full\"}", service);
     int sent = 0;
@@ -94,8 +65,7 @@ s_slow_reader_beside (const char *service)
             stuck = kpt_curve_send_request (silent, &request, 3000) != 0;
             sent += !stuck;
         }
-        s_metrics (port, text, sizeof text);
-        dropped = s_sample (text, series);
+        dropped = kpt_metric (port, series);
     }
     cr_log_info ("%s: the silent client sent %d requests", service, sent);
 
@@ -117,12 +87,11 @@ s_slow_reader_beside (const char *service)
     //  The silent client's overflow is dropped and counted as "full"
     //  (polled: the service may still be answering the flood).
     for (int waited = 0; waited < 100 && dropped <= 0; waited++) {
-        s_metrics (port, text, sizeof text);
-        dropped = s_sample (text, series);
+        dropped = kpt_metric (port, series);
         if (dropped <= 0)
             zclock_sleep (100);
     }
-    cr_assert_gt (dropped, 0, "%s counted no dropped replies:\n%s", service, text);
+    cr_assert_gt (dropped, 0, "%s counted no dropped replies", service);
     cr_assert_leq (dropped, sent, "more replies dropped than requests sent");
     kpt_curve_destroy (&silent);
 }
