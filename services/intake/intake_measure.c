@@ -22,7 +22,8 @@ intake_measure_add (kp_call_t *call)
     if (!measure)
         return kp_check_invalid (call, "intake.measure", "add_measure.measure", "the measure is missing");
     if (!intake_code_of (&kumppani__v1__measure_kind__descriptor, (int) measure->kind, kind, sizeof kind))
-        return kp_check_invalid (call, "intake.measure_kind", "add_measure.measure.kind", "what kind of measure");
+        return kp_check_invalid (call, "intake.measure_kind", "add_measure.measure.kind",
+                                 "what kind of measure");
     if (!*measure->description || strlen (measure->description) > TEXT_MAX)
         return kp_check_invalid (call, "intake.measure_description", "add_measure.measure.description",
                                  "1-4000 bytes");

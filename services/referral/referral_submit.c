@@ -99,11 +99,13 @@ s_validate (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
                                      "an application is transferred only at the client's request");
         if (!*body->kela_decision_id || strlen (body->kela_decision_id) > KELA_DECISION_ID_MAX
         ||  !kp_check_token (body->kela_decision_id, REFERRAL_TOKEN_MAX))
-            return kp_check_invalid (call, "referral.kela_decision_required", "submit_referral.kela_decision_id",
+            return kp_check_invalid (call, "referral.kela_decision_required",
+                                     "submit_referral.kela_decision_id",
                                      "the basic assistance decision the application belongs to");
         kp_date_t start, end;
         if (kp_date_parse (body->benefit_period_start, &start))
-            return kp_check_invalid (call, "referral.bad_benefit_period", "submit_referral.benefit_period_start",
+            return kp_check_invalid (call, "referral.bad_benefit_period",
+                                     "submit_referral.benefit_period_start",
                                      "a date as YYYY-MM-DD");
         if (kp_date_parse (body->benefit_period_end, &end) || end < start)
             return kp_check_invalid (call, "referral.bad_benefit_period", "submit_referral.benefit_period_end",

@@ -57,7 +57,8 @@ s_validate (kp_call_t *call, const Kumppani__V1__DefineProject *body)
     if (name_len == 0 || name_len > PROJECT_NAME_MAX)
         return kp_check_invalid (call, "reporting.bad_name", "define_project.name", "1-200 bytes of name");
     if (kp_date_parse (body->period_start, &start))
-        return kp_check_invalid (call, "reporting.bad_period", "define_project.period_start", "a date as YYYY-MM-DD");
+        return kp_check_invalid (call, "reporting.bad_period", "define_project.period_start",
+                                 "a date as YYYY-MM-DD");
     if (kp_date_parse (body->period_end, &end) || end < start)
         return kp_check_invalid (call, "reporting.bad_period", "define_project.period_end",
                                  "a date as YYYY-MM-DD, not before the start");
@@ -83,11 +84,13 @@ s_validate (kp_call_t *call, const Kumppani__V1__DefineProject *body)
         char path [96];
         if (!kp_check_code (target->code, TARGET_CODE_MAX)) {
             snprintf (path, sizeof path, "define_project.targets[%zu].code", index);
-            return kp_check_invalid (call, "reporting.bad_target", kp_call_strdup (call, path), "1-64 of a-z 0-9 _");
+            return kp_check_invalid (call, "reporting.bad_target", kp_call_strdup (call, path),
+                                     "1-64 of a-z 0-9 _");
         }
         if (strlen (target->description) > TARGET_DESCRIPTION_MAX) {
             snprintf (path, sizeof path, "define_project.targets[%zu].description", index);
-            return kp_check_invalid (call, "reporting.bad_target", kp_call_strdup (call, path), "at most 400 bytes");
+            return kp_check_invalid (call, "reporting.bad_target", kp_call_strdup (call, path),
+                                     "at most 400 bytes");
         }
         if (target->min < 0 || (target->max != 0 && target->max < target->min)) {
             snprintf (path, sizeof path, "define_project.targets[%zu].max", index);
@@ -106,7 +109,8 @@ s_validate (kp_call_t *call, const Kumppani__V1__DefineProject *body)
         }
         if (target->n_activity_kinds > TARGET_KINDS_MAX) {
             snprintf (path, sizeof path, "define_project.targets[%zu].activity_kinds", index);
-            return kp_check_invalid (call, "reporting.bad_target", kp_call_strdup (call, path), "at most 10 kinds");
+            return kp_check_invalid (call, "reporting.bad_target", kp_call_strdup (call, path),
+                                     "at most 10 kinds");
         }
         for (size_t kind = 0; kind < target->n_activity_kinds; kind++)
             if (!reporting_rollup_is_activity_kind (target->activity_kinds [kind])) {
@@ -154,7 +158,8 @@ reporting_project_define (kp_call_t *call)
         };
         if (kp_db_run (call->db, "project_target_insert", 8, values)) {
             if (kp_db_class (call->db) == KP_DB_DUPLICATE)
-                return kp_check_invalid (call, "reporting.duplicate_target", s_path (call, "define_project.targets", index),
+                return kp_check_invalid (call, "reporting.duplicate_target",
+                                         s_path (call, "define_project.targets", index),
                                          "a target code appears twice");
             return kp_call_db_fail (call);
         }
@@ -186,9 +191,11 @@ reporting_project_link (kp_call_t *call)
 {
     const Kumppani__V1__LinkToProject *body = call->request->link_to_project;
     if (!kp_id_valid (body->project_id))
-        return kp_check_invalid (call, "reporting.bad_id", "link_to_project.project_id", "a project id (26 characters)");
+        return kp_check_invalid (call, "reporting.bad_id", "link_to_project.project_id",
+                                 "a project id (26 characters)");
     if (body->n_case_ids + body->n_activity_ids == 0 || body->n_case_ids + body->n_activity_ids > LINKS_MAX)
-        return kp_check_invalid (call, "reporting.bad_links", "link_to_project.case_ids", "1-500 cases and activities");
+        return kp_check_invalid (call, "reporting.bad_links", "link_to_project.case_ids",
+                                 "1-500 cases and activities");
     reporting_project_t project;
     int found = reporting_project_load (call->db, body->project_id, &project);
     if (found < 0)
@@ -230,7 +237,8 @@ reporting_project_link (kp_call_t *call)
     }
     for (size_t index = 0; index < body->n_activity_ids; index++) {
         if (!kp_id_valid (body->activity_ids [index]))
-            return kp_check_invalid (call, "reporting.bad_id", s_path (call, "link_to_project.activity_ids", index),
+            return kp_check_invalid (call, "reporting.bad_id",
+                                     s_path (call, "link_to_project.activity_ids", index),
                                      "an activity id (26 characters)");
         const char *values [] = { project.id, body->activity_ids [index], call->identity->org_id };
         if (s_link (call, "project_activity_insert", 3, values, &reply->activities_linked))

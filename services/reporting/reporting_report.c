@@ -63,14 +63,16 @@ reporting_report_run (kp_call_t *call)
                                  " talousneuvola, targets");
     kp_date_t start, end;
     if (kp_date_parse (body->period_start, &start))
-        return kp_check_invalid (call, "reporting.bad_period", "run_report.period_start", "a date as YYYY-MM-DD");
+        return kp_check_invalid (call, "reporting.bad_period", "run_report.period_start",
+                                 "a date as YYYY-MM-DD");
     if (kp_date_parse (body->period_end, &end) || end < start)
         return kp_check_invalid (call, "reporting.bad_period", "run_report.period_end",
                                  "a date as YYYY-MM-DD, not before the start");
     if (end - start > REPORT_MAX_DAYS)
         return kp_check_invalid (call, "reporting.bad_period", "run_report.period_end", "at most five years");
     if (*body->project_id && !kp_id_valid (body->project_id))
-        return kp_check_invalid (call, "reporting.bad_id", "run_report.project_id", "a project id (26 characters)");
+        return kp_check_invalid (call, "reporting.bad_id", "run_report.project_id",
+                                 "a project id (26 characters)");
     if (*body->municipality && strlen (body->municipality) != 3)
         return kp_check_invalid (call, "reporting.bad_municipality", "run_report.municipality",
                                  "a three-digit municipality code");

@@ -206,7 +206,8 @@ s_groups_fault (const char *topic, const Kumppani__V1__GroupsEvent *groups)
     }
     if (strcmp (topic, "groups.staffing_recorded") == 0) {
         const char *fault = s_session_fault (groups);
-        return fault ? fault : kp_check_code (groups->staff_org_type, ROLLUP_TEXT_MAX) ? NULL : "staff_org_type is not a code";
+        return fault ? fault
+             : kp_check_code (groups->staff_org_type, ROLLUP_TEXT_MAX) ? NULL : "staff_org_type is not a code";
     }
     if (strncmp (topic, "groups.session_", 15) == 0)
         return s_session_fault (groups);

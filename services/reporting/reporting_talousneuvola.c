@@ -27,7 +27,8 @@ static int
 s_visits (reporting_table_t *table, PGresult *visits)
 {
     int rows = PQntuples (visits);
-    int *visitors = kp_calloc ((size_t) rows + 1, sizeof (int)), *follow_ups = kp_calloc ((size_t) rows + 1, sizeof (int));
+    int *visitors = kp_calloc ((size_t) rows + 1, sizeof (int));
+    int *follow_ups = kp_calloc ((size_t) rows + 1, sizeof (int));
     int64_t sessions = 0, people = 0, agreed = 0;
     int rc = -1;
     if (!visitors || !follow_ups)
