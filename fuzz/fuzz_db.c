@@ -73,6 +73,7 @@ int kp_db_begin (kp_db_t *self) { (void) self; return -1; }
 int kp_db_commit (kp_db_t *self) { (void) self; return -1; }
 int kp_db_rollback (kp_db_t *self) { (void) self; return -1; }
 const char *kp_db_sqlstate (kp_db_t *self) { (void) self; return FUZZ_DB_GONE; }
+void kp_db_clear_error (kp_db_t *self) { (void) self; }
 const char *kp_db_message (kp_db_t *self) { (void) self; return "no database in a fuzz run"; }
 kp_db_class_t kp_db_class (kp_db_t *self) { (void) self; return KP_DB_RETRY; }
 kp_db_class_t kp_db_classify (const char *sqlstate) { (void) sqlstate; return KP_DB_RETRY; }
