@@ -178,7 +178,9 @@ s_handle (s_worker_t *self, const Kumppani__V1__Event *event)
         return -1;
     }
     if (outcome != -2) {
-        snprintf (error, sizeof error, "%s", kp_db_message (self->db));
+        //  The handler's own reason when it gave one, else the database's.
+        if (!*error)
+            snprintf (error, sizeof error, "%s", kp_db_message (self->db));
         self->failures = self->failing_seq == event->seq ? self->failures + 1 : 1;
         self->failing_seq = event->seq;
         if (self->failures < KP_CONSUMER_TRIES) {
