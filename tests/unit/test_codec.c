@@ -3,6 +3,7 @@
     round-trip. */
 #define _GNU_SOURCE             //  memmem
 #include "kp_codec.h"
+#include "kp_outbox.h"
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -207,8 +208,8 @@ ParameterizedTest (utf8_case_t *item, codec, utf8)
 //  Events and replies from our own services: bounded, checked decoders,
 //  and the relay's seq prepended to the stored bytes.
 
-//  An event as the outbox stores it: packed with seq 0, which proto3
-//  leaves out.
+//  An event as the outbox stores it (kp_outbox_pack: seq cleared to 0,
+//  which proto3 leaves out), whatever seq the caller left in it.
 static uint8_t *
 s_stored_event (size_t *size)
 {
@@ -221,7 +222,8 @@ s_stored_event (size_t *size)
     event.aggregate_id = "01HZZZREFERRAL";
     event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL;
     event.referral = &referral;
-    return kp_codec_pack (&event.base, size);
+    event.seq = 99;
+    return kp_outbox_pack (&event, size);
 }
 
 //  The message a decode/set seq/re-encode would give, packed.
