@@ -1,6 +1,7 @@
 /*  kumppani health — asks every service (or one) for its health. */
 #include "cli.h"
 #include "kp_client.h"
+#include "kp_codec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,8 +45,7 @@ s_check (const kp_config_t *config, kp_service_t service, int timeout_ms, bool q
                     reply->health->database_ok ? "ok" : "unreachable",
                     (long long) reply->health->parked_events);
     }
-    if (reply)
-        kumppani__v1__reply__free_unpacked (reply, NULL);
+    kp_codec_reply_free (&reply);
     kp_client_destroy (&client);
     return rc;
 }

@@ -4,6 +4,7 @@
     through disclosure control: the writers only keep the marks. */
 #include "cli.h"
 #include "cli_report.h"
+#include "kp_codec.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -75,8 +76,7 @@ s_run (const kp_config_t *config, const char *report, int argc, char **argv,
     free (body);
     if (rc == 0 && (*reply_p)->body_case != KUMPPANI__V1__REPLY__BODY_REPORT_TABLE) {
         fprintf (stderr, "kumppani report: the reply to %s carries no table\n", report);
-        kumppani__v1__reply__free_unpacked (*reply_p, NULL);
-        *reply_p = NULL;
+        kp_codec_reply_free (reply_p);
         rc = 3;
     }
     return rc;
@@ -180,6 +180,6 @@ cli_report (int argc, char **argv, const kp_config_t *config)
     if (rc == 0)
         rc = s_write (format, cli_option (argc, argv, "--output"), tables, count);
     for (size_t index = 0; index < count; index++)
-        kumppani__v1__reply__free_unpacked (replies [index], NULL);
+        kp_codec_reply_free (&replies [index]);
     return rc;
 }

@@ -5,6 +5,7 @@
     error reply is printed as status, machine code and field on stderr. */
 #include "cli.h"
 #include "kp_client.h"
+#include "kp_codec.h"
 #include "kp_ids.h"
 #include "kp_json.h"
 #include "kp_json_read.h"
@@ -116,7 +117,7 @@ cli_send (const kp_config_t *config, const char *service_name, const char *opera
                     kp_json_write_message (stdout, &reply->base);
                     fputc ('\n', stdout);
                 }
-                kumppani__v1__reply__free_unpacked (reply, NULL);
+                kp_codec_reply_free (&reply);
             }
         }
         kp_client_destroy (&client);

@@ -4,6 +4,7 @@
     file parses flags and prints. */
 #include "cli.h"
 #include "kp_client.h"
+#include "kp_codec.h"
 #include "kp_json.h"
 #include "kp_subscriber.h"
 
@@ -83,8 +84,7 @@ s_stream_head (const kp_config_t *config, const char *stream_cert, uint64_t *hea
         *head = reply->replay->head_seq;
         rc = 0;
     }
-    if (reply)
-        kumppani__v1__reply__free_unpacked (reply, NULL);
+    kp_codec_reply_free (&reply);
     kp_client_destroy (&client);
     return rc;
 }
@@ -179,7 +179,7 @@ cli_tail (int argc, char **argv, const kp_config_t *config)
             continue;
         }
         int written = s_print (stdout, event);
-        kumppani__v1__event__free_unpacked (event, NULL);
+        kp_codec_event_free (&event);
         if (written) {
             fprintf (stderr, "kumppani tail: cannot write to standard output\n");
             rc = 1;

@@ -12,6 +12,11 @@
 struct _kp_admitted_t {
     zhashx_t *by_key;               //  Z85 public key → kp_identity_t
     zhashx_t *refused;              //  keys left out: ambiguous or oversized
+    //  by_key's identities in an array made once loaded, for
+    //  kp_admitted_find_org: walking a zhashx moves its cursor, which a
+    //  reader on another thread (a consumer's handler) must not do.
+    const kp_identity_t **all;
+    size_t count;
 };
 
 static void
@@ -106,6 +111,14 @@ kp_admitted_load (const char *certs_dir)
     }
     zdir_flatten_free (&files);
     zdir_destroy (&dir);
+    self->all = kp_calloc (zhashx_size (self->by_key) + 1, sizeof *self->all);
+    if (!self->all) {
+        kp_admitted_destroy (&self);
+        return NULL;
+    }
+    for (const kp_identity_t *identity = zhashx_first (self->by_key); identity;
+         identity = zhashx_next (self->by_key))
+        self->all [self->count++] = identity;
     return self;
 }
 
@@ -118,6 +131,7 @@ kp_admitted_destroy (kp_admitted_t **self_p)
     kp_admitted_t *self = *self_p;
     zhashx_destroy (&self->by_key);
     zhashx_destroy (&self->refused);
+    free (self->all);
     free (self);
     *self_p = NULL;
 }
@@ -135,10 +149,9 @@ kp_admitted_find_org (kp_admitted_t *self, const char *org_id)
 {
     if (!self || !org_id || !*org_id)
         return NULL;
-    for (const kp_identity_t *identity = zhashx_first (self->by_key); identity;
-         identity = zhashx_next (self->by_key))
-        if (strcmp (identity->org_id, org_id) == 0)
-            return identity;
+    for (size_t index = 0; index < self->count; index++)
+        if (strcmp (self->all [index]->org_id, org_id) == 0)
+            return self->all [index];
     return NULL;
 }
 

@@ -31,7 +31,8 @@ void kp_admitted_destroy (kp_admitted_t **self_p);
 const kp_identity_t *kp_admitted_lookup (kp_admitted_t *self, const char *public_key);
 //  The identity of an admitted certificate naming org_id, or NULL. An
 //  organisation with several keys (a rotation) has the same identity in
-//  each; the first found is returned.
+//  each; the first found is returned. Reads nothing but memory fixed at
+//  load: safe beside the loop's own lookups on another thread.
 const kp_identity_t *kp_admitted_find_org (kp_admitted_t *self, const char *org_id);
 size_t kp_admitted_size (kp_admitted_t *self);
 

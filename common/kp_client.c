@@ -73,7 +73,7 @@ kp_client_recv (kp_client_t *self, int timeout_ms)
     if (zpoller_wait (poller, timeout_ms) == self->dealer) {
         zframe_t *frame = zframe_recv (self->dealer);
         if (frame)
-            reply = kumppani__v1__reply__unpack (NULL, zframe_size (frame), zframe_data (frame));
+            kp_codec_reply_decode (zframe_data (frame), zframe_size (frame), &reply, NULL);
         zframe_destroy (&frame);
     }
     zpoller_destroy (&poller);
@@ -104,7 +104,7 @@ kp_client_call (kp_client_t *self, Kumppani__V1__Request *request, int timeout_m
             reply = kp_client_recv (self, (int) left);
             //  A late reply to an earlier attempt: not ours, keep waiting.
             if (reply && strcmp (reply->correlation_id, request->correlation_id) != 0)
-                kumppani__v1__reply__free_unpacked (reply, NULL), reply = NULL;
+                kp_codec_reply_free (&reply);
         }
     }
     free (packed);

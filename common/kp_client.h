@@ -20,7 +20,7 @@ void kp_client_destroy (kp_client_t **self_p);
 
 //  Sends request (a correlation id is filled in when empty) and waits for
 //  the reply carrying the same correlation id, retrying up to retries
-//  times. NULL when no reply came; free with kumppani__v1__reply__free_unpacked.
+//  times. NULL when no reply came; free with kp_codec_reply_free.
 Kumppani__V1__Reply *kp_client_call (kp_client_t *self, Kumppani__V1__Request *request,
                                      int timeout_ms, int retries);
 //  Raw access for tests and tools: one frame out, one reply in.

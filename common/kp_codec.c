@@ -231,6 +231,106 @@ kp_codec_pack (const ProtobufCMessage *message, size_t *size)
     return buffer;
 }
 
+static void
+s_error (kp_codec_error_t *error, const char *code)
+{
+    if (error) {
+        error->code = code;
+        error->field [0] = 0;
+    }
+}
+
+int
+kp_codec_event_decode (const uint8_t *data, size_t size, Kumppani__V1__Event **event_p,
+                       kp_codec_error_t *error)
+{
+    *event_p = NULL;
+    s_error (error, NULL);
+    if (size > KP_CODEC_EVENT_MAX) {
+        s_error (error, "event.too_large");
+        return -2;
+    }
+    *event_p = kumppani__v1__event__unpack (NULL, size, data);
+    if (!*event_p) {
+        s_error (error, "event.malformed");
+        return -2;
+    }
+    return 0;
+}
+
+void
+kp_codec_event_free (Kumppani__V1__Event **event_p)
+{
+    if (event_p && *event_p) {
+        kumppani__v1__event__free_unpacked (*event_p, NULL);
+        *event_p = NULL;
+    }
+}
+
+int
+kp_codec_reply_decode (const uint8_t *data, size_t size, Kumppani__V1__Reply **reply_p,
+                       kp_codec_error_t *error)
+{
+    *reply_p = NULL;
+    s_error (error, NULL);
+    if (size > KP_CODEC_REPLY_MAX) {
+        s_error (error, "reply.too_large");
+        return -2;
+    }
+    *reply_p = kumppani__v1__reply__unpack (NULL, size, data);
+    if (!*reply_p) {
+        s_error (error, "reply.malformed");
+        return -2;
+    }
+    return 0;
+}
+
+void
+kp_codec_reply_free (Kumppani__V1__Reply **reply_p)
+{
+    if (reply_p && *reply_p) {
+        kumppani__v1__reply__free_unpacked (*reply_p, NULL);
+        *reply_p = NULL;
+    }
+}
+
+//  Tag of Event.seq: field 1, wire type 0 (varint).
+#define KP_CODEC_SEQ_TAG 0x08
+
+uint8_t *
+kp_codec_event_with_seq (uint64_t seq, const uint8_t *stored, size_t size, size_t *out_size)
+{
+    if (size > KP_CODEC_EVENT_MAX)
+        return NULL;
+    //  A seq already there is skipped: tag, then a varint of at most 10
+    //  bytes (the last without the continuation bit).
+    if (size > 0 && stored [0] == KP_CODEC_SEQ_TAG) {
+        size_t end = 1;
+        while (end < size && end <= 10 && (stored [end] & 0x80))
+            end++;
+        if (end >= size || end > 10)
+            return NULL;            //  not a varint: the bytes are not an event
+        stored += end + 1;
+        size -= end + 1;
+    }
+    uint8_t head [11];
+    size_t head_size = 0;
+    head [head_size++] = KP_CODEC_SEQ_TAG;
+    do {
+        uint8_t low = seq & 0x7F;
+        seq >>= 7;
+        head [head_size++] = low | (seq ? 0x80 : 0);
+    } while (seq);
+    uint8_t *bytes = kp_malloc (head_size + size);
+    if (!bytes)
+        return NULL;
+    memcpy (bytes, head, head_size);
+    if (size)
+        memcpy (bytes + head_size, stored, size);
+    *out_size = head_size + size;
+    return bytes;
+}
+
 static const ProtobufCFieldDescriptor *
 s_body_field (const Kumppani__V1__Request *request)
 {

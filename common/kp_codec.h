@@ -40,6 +40,34 @@ int kp_codec_walk_strings (const ProtobufCMessage *message, const char *prefix,
 //  Packs any message into a malloc'd buffer; *size gets its length.
 uint8_t *kp_codec_pack (const ProtobufCMessage *message, size_t *size);
 
+//  Bounds for frames that come from our own services rather than clients:
+//  an event is built from one request (at most KUMPPANI_MAX_MSG_SIZE, 1 MiB
+//  by default) plus a few ids; a reply may carry a replay page of events.
+#define KP_CODEC_EVENT_MAX  (4u * 1024 * 1024)
+#define KP_CODEC_REPLY_MAX  (256u * 1024 * 1024)
+
+//  Decodes an event (from the stream, the outbox or a replay page). 0 with
+//  *event set (free with kp_codec_event_free), -2 when it is over
+//  KP_CODEC_EVENT_MAX ("event.too_large") or malformed ("event.malformed");
+//  error may be NULL. Unknown fields are kept: a newer producer may add some.
+int kp_codec_event_decode (const uint8_t *data, size_t size, Kumppani__V1__Event **event_p,
+                           kp_codec_error_t *error);
+void kp_codec_event_free (Kumppani__V1__Event **event_p);
+
+//  Decodes a reply, likewise ("reply.too_large", "reply.malformed").
+int kp_codec_reply_decode (const uint8_t *data, size_t size, Kumppani__V1__Reply **reply_p,
+                           kp_codec_error_t *error);
+void kp_codec_reply_free (Kumppani__V1__Reply **reply_p);
+
+//  A stored event's bytes with its seq: the encoded seq field (1, varint)
+//  followed by the stored bytes, without decoding them. A field may come
+//  before others on the wire, and the stored bytes carry no seq (the outbox
+//  writes 0, which proto3 leaves out); should they carry one anyway it is
+//  the first field (protobuf-c packs in field order) and is dropped, as a
+//  later one would win. A malloc'd buffer, *out_size its length; NULL when
+//  the stored bytes are over KP_CODEC_EVENT_MAX or memory runs out.
+uint8_t *kp_codec_event_with_seq (uint64_t seq, const uint8_t *stored, size_t size, size_t *out_size);
+
 //  The body sub-message of a request (NULL when no body is set).
 const ProtobufCMessage *kp_codec_request_body (const Kumppani__V1__Request *request);
 //  The oneof field name of a request's body ("submit_observation"), or "".

@@ -2,9 +2,13 @@
     read through the stream's replay, in seq order, from the stored cursor.
     That keeps one code path for catch-up and live, makes filtered
     subscriptions gap-proof (a seq jump may just be other topics), and
-    leaves nothing to reconcile after a restart. */
+    leaves nothing to reconcile after a restart. All of it runs in a zactor
+    with a connection of its own: the service's loop only reads the
+    actor's reports (cursor, head, parked) for health and metrics, so a
+    long catch-up never holds up a request. */
 #include "kp_consumer.h"
 #include "kp_alloc.h"
+#include "kp_codec.h"
 #include "kp_stream_client.h"
 #include "kp_log.h"
 #include "kp_metrics.h"
@@ -25,9 +29,9 @@
 //  from 1517 to 7017 events/s; batching at any lag instead halved Kela
 //  notice submissions (n=32: 1385 -> ~550 per second).
 #define KP_CONSUMER_BATCH 50
-//  The consumer shares its service's loop: while it waits for the stream,
-//  requests wait too. So it asks briefly, and backs off while the stream
-//  is away instead of blocking the loop on every tick.
+//  The consumer runs on its own thread, so requests never wait for it;
+//  it still asks briefly (a $TERM waits for the page in hand) and backs
+//  off while the stream is away instead of asking on every tick.
 #define KP_CONSUMER_REPLAY_MS 1000
 #define KP_CONSUMER_BACKOFF_MAX_MS 30000
 #define KP_CONSUMER_MAX_PREFIXES 8
@@ -36,9 +40,9 @@ const kp_stmt_t kp_consumer_statements [] = {
     { "kp_consumer_init",
       "INSERT INTO kp.consumer_cursors (consumer) VALUES ($1::text) ON CONFLICT (consumer) DO NOTHING" },
     //  NOWAIT: whoever holds the cursor (another instance of this
-    //  consumer, a rollup rebuild running beside the loop) has it for a
-    //  while; waiting would stall every request of this process, so the
-    //  consumer steps back and tries on its next poll (s_held).
+    //  consumer, a rollup rebuild) may have it for a while; the consumer
+    //  steps back and tries on its next poll (s_not_the_event) instead of
+    //  sitting in a lock wait that a $TERM would have to wait for.
     { "kp_consumer_lock",
       "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text FOR UPDATE NOWAIT" },
     { "kp_consumer_cursor", "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text" },
@@ -52,10 +56,14 @@ const kp_stmt_t kp_consumer_statements [] = {
     { NULL }
 };
 
-struct _kp_consumer_t {
+//  The actor's side: everything the consumer does happens on its thread,
+//  with its own database connection and sockets. Handed over when the
+//  actor starts, back when it has ended; never touched by both at once.
+typedef struct {
     char *name;
-    kp_db_t *db;
+    kp_db_t *db;                    //  a clone of the service's, connected on first use
     zloop_t *loop;
+    zsock_t *pipe;                  //  to the service's loop
     kp_stream_live_t *live;
     kp_client_t *replay;
     kp_consumer_fn *handler;
@@ -63,15 +71,26 @@ struct _kp_consumer_t {
     char *prefixes [KP_CONSUMER_MAX_PREFIXES];
     size_t prefix_count;
     uint64_t cursor;
+    uint64_t head;                  //  the stream's head as of the last page
     uint64_t failing_seq;           //  the event that failed last, and how often
     int failures;
     int64_t parked;
-    int timer_id;
     int timeout_ms;
-    kp_metrics_t *metrics;          //  optional
+    int poll_ms;
     int backoff_ms;                 //  0 while the stream answers
     long batch_lag;                 //  batches only when further behind
     int64_t next_try;               //  zclock_mono before which we do not ask
+} s_worker_t;
+
+//  The service loop's side: the actor and what it last reported.
+struct _kp_consumer_t {
+    char *name;
+    zloop_t *loop;
+    zactor_t *actor;
+    s_worker_t *worker;             //  the actor's until zactor_destroy returns
+    uint64_t cursor;                //  as last reported
+    int64_t parked;
+    kp_metrics_t *metrics;          //  optional
 };
 
 static int64_t
@@ -83,7 +102,7 @@ s_scalar (kp_db_t *db, const char *statement, int nparams, const char *const *va
 
 //  Parks seq in its own transaction and moves the cursor past it.
 static int
-s_park (kp_consumer_t *self, uint64_t seq, const char *topic, const char *error)
+s_park (s_worker_t *self, uint64_t seq, const char *topic, const char *error)
 {
     char seq_text [24];
     snprintf (seq_text, sizeof seq_text, "%" PRIu64, seq);
@@ -92,7 +111,7 @@ s_park (kp_consumer_t *self, uint64_t seq, const char *topic, const char *error)
     PGresult *parked = NULL, *moved = NULL;
     int rc = -1;
     const char *lock [] = { self->name };
-    //  The cursor first, NOWAIT: a rebuild holding it must not stall the loop.
+    //  The cursor first, NOWAIT: a rebuild holding it must not stall the consumer.
     if (kp_db_begin (self->db) == 0
     &&  s_scalar (self->db, "kp_consumer_lock", 1, lock) >= 0
     &&  (parked = kp_db_exec (self->db, "kp_consumer_park", 4, park))
@@ -115,14 +134,14 @@ s_park (kp_consumer_t *self, uint64_t seq, const char *topic, const char *error)
 //  or someone else holds the cursor (55P03 from NOWAIT). Such a failure
 //  is not counted towards parking; the next poll tries again.
 static bool
-s_not_the_event (kp_consumer_t *self)
+s_not_the_event (s_worker_t *self)
 {
     return !kp_db_connected (self->db) || strcmp (kp_db_sqlstate (self->db), "55P03") == 0;
 }
 
 //  Handles one event in one transaction. 0 when the cursor moved past it.
 static int
-s_handle (kp_consumer_t *self, const Kumppani__V1__Event *event)
+s_handle (s_worker_t *self, const Kumppani__V1__Event *event)
 {
     char seq_text [24], error [256] = "";
     snprintf (seq_text, sizeof seq_text, "%" PRIu64, event->seq);
@@ -157,7 +176,9 @@ s_handle (kp_consumer_t *self, const Kumppani__V1__Event *event)
         return -1;
     }
     if (outcome != -2) {
-        snprintf (error, sizeof error, "%s", kp_db_message (self->db));
+        //  The handler's own reason when it gave one, else the database's.
+        if (!*error)
+            snprintf (error, sizeof error, "%s", kp_db_message (self->db));
         self->failures = self->failing_seq == event->seq ? self->failures + 1 : 1;
         self->failing_seq = event->seq;
         if (self->failures < KP_CONSUMER_TRIES) {
@@ -175,7 +196,7 @@ s_handle (kp_consumer_t *self, const Kumppani__V1__Event *event)
 //  retries and parks precisely. Handlers only touch the database, so
 //  running one again after a rollback is safe.
 static int
-s_handle_batch (kp_consumer_t *self, Kumppani__V1__Event *const *events, size_t count)
+s_handle_batch (s_worker_t *self, Kumppani__V1__Event *const *events, size_t count)
 {
     uint64_t last = events [count - 1]->seq;
     char seq_text [24], error [256] = "";
@@ -209,7 +230,7 @@ s_handle_batch (kp_consumer_t *self, Kumppani__V1__Event *const *events, size_t 
 //  0, or -1 when an event is still failing (the consumer stops there and
 //  tries again later).
 static int
-s_handle_page (kp_consumer_t *self, Kumppani__V1__Event *const *events, size_t count, uint64_t head)
+s_handle_page (s_worker_t *self, Kumppani__V1__Event *const *events, size_t count, uint64_t head)
 {
     size_t batch = head > self->cursor + (uint64_t) self->batch_lag ? KP_CONSUMER_BATCH : 1;
     for (size_t start = 0; start < count; start += batch) {
@@ -226,7 +247,7 @@ s_handle_page (kp_consumer_t *self, Kumppani__V1__Event *const *events, size_t c
 //  Moves the stored cursor over a page whose matching events were handled
 //  (the rest of the page were other topics or other organisations' events).
 static void
-s_advance (kp_consumer_t *self, uint64_t seq)
+s_advance (s_worker_t *self, uint64_t seq)
 {
     if (seq <= self->cursor)
         return;
@@ -235,8 +256,8 @@ s_advance (kp_consumer_t *self, uint64_t seq)
     const char *move [] = { self->name, seq_text };
     const char *lock [] = { self->name };
     //  In a transaction of its own that takes the cursor NOWAIT: a bare
-    //  UPDATE would wait, with the loop, for whoever holds the row (a
-    //  rollup rebuild holds it to its end). Not moved now, moved next poll.
+    //  UPDATE would wait for whoever holds the row (a rollup rebuild holds
+    //  it to its end). Not moved now, moved next poll.
     PGresult *moved = NULL;
     if (kp_db_begin (self->db) == 0
     &&  s_scalar (self->db, "kp_consumer_lock", 1, lock) >= 0
@@ -248,14 +269,32 @@ s_advance (kp_consumer_t *self, uint64_t seq)
     PQclear (moved);
 }
 
-void
-kp_consumer_poll (kp_consumer_t *self)
+//  Tells the service's loop where the consumer is. A STATUS never waits
+//  for a loop that has not read the earlier ones (it is dropped: the next
+//  one says the same, newer); POLLED is awaited by kp_consumer_poll,
+//  which reads everything before it, so it is always taken.
+static void
+s_report (s_worker_t *self, const char *kind)
+{
+    bool status = streq (kind, "STATUS");
+    if (status)
+        zsock_set_sndtimeo (self->pipe, 0);
+    zsock_send (self->pipe, "s888", kind, self->cursor, self->head, (uint64_t) self->parked);
+    if (status)
+        zsock_set_sndtimeo (self->pipe, -1);
+}
+
+//  Catches up: page after page from the cursor until the stream has no
+//  more, or the service's loop has something to say (a $TERM waits for a
+//  page at most, not for a whole backlog).
+static void
+s_poll (s_worker_t *self)
 {
     if (self->backoff_ms && zclock_mono () < self->next_try)
         return;
     //  Without our database there is nothing to do with a page: do not
-    //  keep the loop waiting on the stream for one (kp_db_ensure answers
-    //  at once while the database is known to be away).
+    //  ask the stream for one (kp_db_ensure answers at once while the
+    //  database is known to be away).
     if (kp_db_ensure (self->db))
         return;
     bool more = true;
@@ -279,30 +318,30 @@ kp_consumer_poll (kp_consumer_t *self)
         size_t count = 0;
         bool undecodable = false;
         for (size_t index = 0; index < page->n_events && count < KP_CONSUMER_PAGE; index++) {
-            Kumppani__V1__Event *event = kumppani__v1__event__unpack (NULL, page->events [index].len,
-                                                                      page->events [index].data);
-            if (!event) {
+            Kumppani__V1__Event *event;
+            if (kp_codec_event_decode (page->events [index].data, page->events [index].len,
+                                       &event, NULL)) {
                 undecodable = true;
                 break;
             }
             if (event->seq > self->cursor)
                 events [count++] = event;
             else
-                kumppani__v1__event__free_unpacked (event, NULL);
+                kp_codec_event_free (&event);
         }
         bool stopped = s_handle_page (self, events, count, page->head_seq) != 0;
         for (size_t index = 0; index < count; index++)
-            kumppani__v1__event__free_unpacked (events [index], NULL);
+            kp_codec_event_free (&events [index]);
         if (!stopped && undecodable) {
             s_park (self, self->cursor + 1, "unknown", "event cannot be decoded");
             stopped = true;
         }
         if (!stopped)
             s_advance (self, page->last_seq);
-        more = !stopped && page->more;
-        kp_metrics_consumer (self->metrics, self->name,
-                             (int64_t) page->head_seq - (int64_t) self->cursor, self->parked);
-        kumppani__v1__reply__free_unpacked (reply, NULL);
+        more = !stopped && page->more && !(zsock_events (self->pipe) & ZMQ_POLLIN);
+        self->head = page->head_seq;
+        kp_codec_reply_free (&reply);
+        s_report (self, "STATUS");
     }
 }
 
@@ -313,7 +352,7 @@ s_on_live (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
     (void) reader;
-    kp_consumer_t *self = arg;
+    s_worker_t *self = arg;
     zmsg_t *msg;
     bool woken = false;
     while ((msg = kp_stream_live_recv (self->live, 0))) {
@@ -321,7 +360,7 @@ s_on_live (zloop_t *loop, zsock_t *reader, void *arg)
         woken = true;
     }
     if (woken)
-        kp_consumer_poll (self);
+        s_poll (self);
     return 0;
 }
 
@@ -330,10 +369,121 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
 {
     (void) loop;
     (void) timer_id;
-    kp_consumer_t *self = arg;
+    s_worker_t *self = arg;
     kp_stream_live_tick (self->live);
-    kp_consumer_poll (self);
+    s_poll (self);
     return 0;
+}
+
+//  A command from the service's loop: $TERM ends the actor; POLL catches
+//  up now and answers POLLED with where it got to.
+static int
+s_on_pipe (zloop_t *loop, zsock_t *pipe, void *arg)
+{
+    (void) loop;
+    s_worker_t *self = arg;
+    char *command = zstr_recv (pipe);
+    if (!command || streq (command, "$TERM")) {
+        free (command);
+        return -1;
+    }
+    if (streq (command, "POLL")) {
+        s_poll (self);
+        s_report (self, "POLLED");
+    }
+    free (command);
+    return 0;
+}
+
+static void
+s_worker_destroy (s_worker_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    s_worker_t *self = *self_p;
+    zloop_destroy (&self->loop);
+    kp_stream_live_destroy (&self->live);
+    kp_client_destroy (&self->replay);
+    kp_db_destroy (&self->db);
+    for (size_t index = 0; index < self->prefix_count; index++)
+        free (self->prefixes [index]);
+    free (self->name);
+    free (self);
+    *self_p = NULL;
+}
+
+//  The consumer's thread: its own loop over the live socket, a timer and
+//  the pipe. It stops only on $TERM (nonstop: a signal is the service
+//  loop's to see, and it then destroys the actor).
+static void
+s_actor (zsock_t *pipe, void *args)
+{
+    s_worker_t *self = args;
+    self->pipe = pipe;
+    self->loop = zloop_new ();
+    if (self->loop) {
+        zloop_set_nonstop (self->loop, true);
+        zloop_reader (self->loop, pipe, s_on_pipe, self);
+        zloop_reader (self->loop, kp_stream_live_socket (self->live), s_on_live, self);
+        zloop_reader_set_tolerant (self->loop, kp_stream_live_socket (self->live));
+        zloop_reader (self->loop, kp_stream_live_monitor (self->live), s_on_live, self);
+        zloop_reader_set_tolerant (self->loop, kp_stream_live_monitor (self->live));
+        zloop_timer (self->loop, (size_t) self->poll_ms, 0, s_on_timer, self);
+    }
+    zsock_signal (pipe, 0);
+    if (self->loop)
+        zloop_start (self->loop);
+    else {
+        char *command;
+        while ((command = zstr_recv (pipe)) && !streq (command, "$TERM"))
+            free (command);
+        free (command);
+    }
+    //  Its connection and sockets end on the thread that used them.
+    zloop_destroy (&self->loop);
+    kp_stream_live_destroy (&self->live);
+    kp_client_destroy (&self->replay);
+    kp_db_destroy (&self->db);
+}
+
+//  One report from the actor: kept for health and metrics. -1 when the
+//  pipe gave nothing (the actor is gone); *polled set for a POLLED.
+static int
+s_read_status (kp_consumer_t *self, bool *polled)
+{
+    char *kind = NULL;
+    uint64_t cursor = 0, head = 0, parked = 0;
+    if (zsock_recv (self->actor, "s888", &kind, &cursor, &head, &parked) || !kind) {
+        free (kind);
+        return -1;
+    }
+    *polled = streq (kind, "POLLED");
+    free (kind);
+    self->cursor = cursor;
+    self->parked = (int64_t) parked;
+    kp_metrics_consumer (self->metrics, self->name, (int64_t) head - (int64_t) cursor, self->parked);
+    return 0;
+}
+
+static int
+s_on_status (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    (void) reader;
+    kp_consumer_t *self = arg;
+    bool polled;
+    s_read_status (self, &polled);
+    return 0;
+}
+
+void
+kp_consumer_poll (kp_consumer_t *self)
+{
+    if (zstr_send (self->actor, "POLL"))
+        return;
+    bool polled = false;
+    while (!polled && s_read_status (self, &polled) == 0)
+        ;
 }
 
 kp_consumer_t *
@@ -342,20 +492,24 @@ kp_consumer_new (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
                  const char *client_cert, kp_consumer_fn *handler, void *arg)
 {
     kp_consumer_t *self = kp_calloc (1, sizeof (kp_consumer_t));
-    if (!self)
-        return NULL;
-    self->name = kp_strdup (name);
-    self->db = db;
+    s_worker_t *worker = kp_calloc (1, sizeof (s_worker_t));
+    self->worker = worker;
     self->loop = loop;
-    self->handler = handler;
-    self->arg = arg;
-    self->batch_lag = config->consumer_batch_lag;
-    self->timeout_ms = config->request_timeout_ms < KP_CONSUMER_REPLAY_MS
-                     ? config->request_timeout_ms : KP_CONSUMER_REPLAY_MS;
+    self->name = kp_strdup (name);
+    worker->name = kp_strdup (name);
+    worker->handler = handler;
+    worker->arg = arg;
+    worker->batch_lag = config->consumer_batch_lag;
+    worker->poll_ms = config->poll_interval_ms;
+    worker->timeout_ms = config->request_timeout_ms < KP_CONSUMER_REPLAY_MS
+                       ? config->request_timeout_ms : KP_CONSUMER_REPLAY_MS;
     for (const char *const *prefix = prefixes; prefix && *prefix
-         && self->prefix_count < KP_CONSUMER_MAX_PREFIXES; prefix++)
-        self->prefixes [self->prefix_count++] = kp_strdup (*prefix);
+         && worker->prefix_count < KP_CONSUMER_MAX_PREFIXES; prefix++)
+        worker->prefixes [worker->prefix_count++] = kp_strdup (*prefix);
 
+    //  The cursor row and the starting point are read here, on the
+    //  service's connection, so a consumer that cannot start fails the
+    //  service at start.
     const char *init [] = { name };
     PGresult *created = NULL;
     if (kp_db_register (db, kp_consumer_statements)
@@ -363,23 +517,27 @@ kp_consumer_new (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
         goto failed;
     PQclear (created);
     int64_t cursor = s_scalar (db, "kp_consumer_cursor", 1, init);
-    self->parked = s_scalar (db, "kp_consumer_parked", 1, init);
-    if (cursor < 0 || self->parked < 0)
+    int64_t parked = s_scalar (db, "kp_consumer_parked", 1, init);
+    if (cursor < 0 || parked < 0)
         goto failed;
-    self->cursor = (uint64_t) cursor;
+    self->cursor = worker->cursor = (uint64_t) cursor;
+    self->parked = worker->parked = parked;
 
     char *stream_cert_path = kp_config_service_cert_path (config, KP_SERVICE_STREAM);
-    self->replay = kp_client_new (config->endpoints [KP_SERVICE_STREAM], stream_cert_path, client_cert);
-    self->live = kp_stream_live_new (config->stream_pub_endpoint, stream_cert_path, client_cert,
-                                     self->prefixes, self->prefix_count);
+    worker->replay = kp_client_new (config->endpoints [KP_SERVICE_STREAM], stream_cert_path, client_cert);
+    worker->live = kp_stream_live_new (config->stream_pub_endpoint, stream_cert_path, client_cert,
+                                       worker->prefixes, worker->prefix_count);
     free (stream_cert_path);
-    if (!self->replay || !self->live)
+    //  After kp_db_register: the clone prepares the service's statements
+    //  and the consumer's.
+    worker->db = kp_db_clone (db);
+    if (!worker->replay || !worker->live || !worker->db)
         goto failed;
-    zloop_reader (loop, kp_stream_live_socket (self->live), s_on_live, self);
-    zloop_reader_set_tolerant (loop, kp_stream_live_socket (self->live));
-    zloop_reader (loop, kp_stream_live_monitor (self->live), s_on_live, self);
-    zloop_reader_set_tolerant (loop, kp_stream_live_monitor (self->live));
-    self->timer_id = zloop_timer (loop, (size_t) config->poll_interval_ms, 0, s_on_timer, self);
+    self->actor = zactor_new (s_actor, worker);
+    if (!self->actor)
+        goto failed;
+    if (loop)
+        zloop_reader (loop, zactor_sock (self->actor), s_on_status, self);
     return self;
 
 failed:
@@ -395,16 +553,14 @@ kp_consumer_destroy (kp_consumer_t **self_p)
     if (!*self_p)
         return;
     kp_consumer_t *self = *self_p;
-    if (self->loop && self->live) {
-        zloop_reader_end (self->loop, kp_stream_live_socket (self->live));
-        zloop_reader_end (self->loop, kp_stream_live_monitor (self->live));
+    if (self->actor) {
+        if (self->loop)
+            zloop_reader_end (self->loop, zactor_sock (self->actor));
+        //  Waits for the page in hand: its transaction commits or rolls
+        //  back, never half-way.
+        zactor_destroy (&self->actor);
     }
-    if (self->loop && self->timer_id)
-        zloop_timer_end (self->loop, self->timer_id);
-    kp_stream_live_destroy (&self->live);
-    kp_client_destroy (&self->replay);
-    for (size_t index = 0; index < self->prefix_count; index++)
-        free (self->prefixes [index]);
+    s_worker_destroy (&self->worker);
     free (self->name);
     free (self);
     *self_p = NULL;

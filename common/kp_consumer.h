@@ -22,20 +22,27 @@
 
 typedef struct _kp_consumer_t kp_consumer_t;
 
-//  Runs inside the consumer's transaction. Returns 0 when handled, -1 on a
-//  failure worth retrying (database), -2 for poison: error explains why.
+//  Runs inside the consumer's transaction, on the consumer's thread (db
+//  is its own connection): arg is shared with the service's thread, so a
+//  handler reads from it only what is safe there. Returns 0 when handled,
+//  -1 on a failure worth retrying (database), -2 for poison: error says why.
 typedef int (kp_consumer_fn) (kp_db_t *db, const Kumppani__V1__Event *event, void *arg,
                               char *error, size_t error_size);
 
 //  name: the cursor's name (unique per consumer); prefixes: NULL-terminated
 //  topic prefixes; client_cert: the certificate it reads the stream with.
-//  The consumer adds its SUB socket and a timer to loop.
+//  The cursor row is made on db, now; then the consumer runs as an actor
+//  with a clone of db (registered statements included) and its own
+//  sockets, and adds only a reader of its reports to loop (may be NULL:
+//  then the reports are read by kp_consumer_poll).
 kp_consumer_t *kp_consumer_new (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
                                 const char *name, const char *const *prefixes,
                                 const char *client_cert, kp_consumer_fn *handler, void *arg);
 void kp_consumer_destroy (kp_consumer_t **self_p);
-//  Catches up now (also runs on live events and on the timer).
+//  Has the actor catch up now and waits until it has (it also catches
+//  up on live events and on its timer). For tests and tools.
 void kp_consumer_poll (kp_consumer_t *self);
+//  The cursor and parked events as the actor last reported them.
 uint64_t kp_consumer_cursor (kp_consumer_t *self);
 //  Reports lag (head - cursor) and parked events to a service's metrics.
 void kp_consumer_set_metrics (kp_consumer_t *self, kp_metrics_t *metrics);

@@ -1,10 +1,12 @@
 /*  kp_outbox — the writing side of the transactional outbox. */
 #include "kp_outbox.h"
+#include "kp_alloc.h"
 #include "kp_codec.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/time.h>
 
 const kp_stmt_t kp_outbox_statements [] = {
@@ -29,6 +31,55 @@ kp_outbox_pack (Kumppani__V1__Event *event, size_t *size)
         event->occurred_at = kp_now_us ();
     event->seq = 0;                 //  the relay sets it from the row
     return kp_codec_pack (&event->base, size);
+}
+
+#define S_PARAMS 7
+
+int
+kp_outbox_append_many (kp_db_t *db, Kumppani__V1__Event *const *events,
+                       const kp_event_scope_t *scopes, size_t count)
+{
+    if (count == 0)
+        return 0;
+    const char **values = kp_calloc (count * S_PARAMS, sizeof *values);
+    int *lengths = kp_calloc (count * S_PARAMS, sizeof *lengths);
+    uint8_t **payloads = kp_calloc (count, sizeof *payloads);
+    char (*occurred) [24] = kp_calloc (count, sizeof *occurred);
+    PGresult **results = kp_calloc (count, sizeof *results);
+    int rc = -1;
+    size_t packed = 0;
+    if (values && lengths && payloads && occurred && results) {
+        for (; packed < count; packed++) {
+            size_t size;
+            payloads [packed] = kp_outbox_pack (events [packed], &size);
+            if (!payloads [packed])
+                break;
+            snprintf (occurred [packed], sizeof occurred [packed], "%" PRId64, events [packed]->occurred_at);
+            const char **row = values + packed * S_PARAMS;
+            row [0] = events [packed]->topic;
+            row [1] = events [packed]->aggregate_id;
+            row [2] = occurred [packed];
+            row [3] = scopes [packed].municipality;
+            row [4] = scopes [packed].sender_org;
+            row [5] = scopes [packed].recipient_org;
+            row [6] = (const char *) payloads [packed];
+            lengths [packed * S_PARAMS + 6] = (int) size;
+        }
+        static const int formats [S_PARAMS] = { 0, 0, 0, 0, 0, 0, 1 };
+        if (packed == count)
+            rc = kp_db_exec_pipelined (db, "kp_outbox_append", (int) count, S_PARAMS, values, lengths,
+                                       formats, results);
+        for (size_t index = 0; index < count; index++)
+            PQclear (results [index]);
+    }
+    for (size_t index = 0; payloads && index < packed; index++)
+        free (payloads [index]);
+    free (values);
+    free (lengths);
+    free (payloads);
+    free (occurred);
+    free (results);
+    return rc;
 }
 
 int64_t

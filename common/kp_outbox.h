@@ -21,6 +21,11 @@ extern const kp_stmt_t kp_outbox_statements [];
 //  event carries topic, aggregate_id and payload; occurred_at is set to
 //  now when 0. Returns the assigned seq, or -1 on a database error.
 int64_t kp_outbox_append (kp_db_t *db, Kumppani__V1__Event *event, const kp_event_scope_t *scope);
+//  Appends count events (scopes [i] for events [i]) in one round trip, in
+//  order. 0, or -1 on a database error (or out of memory), with none kept
+//  once the transaction is rolled back.
+int kp_outbox_append_many (kp_db_t *db, Kumppani__V1__Event *const *events,
+                           const kp_event_scope_t *scopes, size_t count);
 //  The bytes kp_outbox_append stores for event (occurred_at set to now
 //  when 0, seq cleared), for a service that appends in a statement of its
 //  own through kp.append_event; malloc'd, NULL on failure.

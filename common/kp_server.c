@@ -22,6 +22,7 @@
 #include "kp_worker.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
@@ -93,6 +94,10 @@ struct _kp_server_t {
     //  at the handshake; this record also lets a SIGHUP revoke a
     //  certificate whose connection is already open.
     kp_admitted_t *admitted;
+    //  Held while the record is replaced and by readers on other threads
+    //  (kp_server_find_org); the loop's own reads need none, being the
+    //  thread that replaces it.
+    pthread_mutex_t admitted_lock;
     s_background_t *background;     //  calls running on workers
     const kp_hetu_keys_t *hetu_keys;    //  the service's, if its replies may carry one
     kp_idem_sweeper_t *idem_sweeper;    //  expired idempotency keys, if it has writes
@@ -134,8 +139,10 @@ s_load_admitted (kp_server_t *self)
     kp_admitted_t *admitted = kp_admitted_load (self->config->certs_dir);
     if (!admitted)
         return -1;
+    pthread_mutex_lock (&self->admitted_lock);
     kp_admitted_destroy (&self->admitted);
     self->admitted = admitted;
+    pthread_mutex_unlock (&self->admitted_lock);
     return 0;
 }
 
@@ -158,6 +165,7 @@ kp_server_new (const kp_config_t *config, kp_service_t service,
     kp_server_t *self = kp_calloc (1, sizeof (kp_server_t));
     if (!self)
         return NULL;
+    pthread_mutex_init (&self->admitted_lock, NULL);
     self->config = config;
     self->service = service;
     self->routes = routes;
@@ -251,6 +259,7 @@ kp_server_destroy (kp_server_t **self_p)
     free (self->items);
     kp_metrics_destroy (&self->metrics);
     kp_admitted_destroy (&self->admitted);
+    pthread_mutex_destroy (&self->admitted_lock);
     free (self);
     *self_p = NULL;
 }
@@ -271,6 +280,17 @@ kp_admitted_t *
 kp_server_admitted (kp_server_t *self)
 {
     return self ? self->admitted : NULL;
+}
+
+int
+kp_server_find_org (kp_server_t *self, const char *org_id, kp_identity_t *identity)
+{
+    pthread_mutex_lock (&self->admitted_lock);
+    const kp_identity_t *found = kp_admitted_find_org (self->admitted, org_id);
+    if (found)
+        *identity = *found;
+    pthread_mutex_unlock (&self->admitted_lock);
+    return found ? 0 : -1;
 }
 
 kp_metrics_t *

@@ -76,6 +76,10 @@ zloop_t *kp_server_loop (kp_server_t *self);
 kp_db_t *kp_server_db (kp_server_t *self);
 //  The admitted certificates as of the last (re)load: who each key is.
 kp_admitted_t *kp_server_admitted (kp_server_t *self);
+//  The identity of an admitted certificate naming org_id, copied into
+//  *identity: 0, or -1 when none does. Safe on any thread (a consumer's
+//  handler): a SIGHUP replaces the record under a lock.
+int kp_server_find_org (kp_server_t *self, const char *org_id, kp_identity_t *identity);
 //  This process's metrics (counted always, served when a port is set).
 kp_metrics_t *kp_server_metrics (kp_server_t *self);
 //  Serves until SIGTERM / SIGINT, then drains: no new requests are read,

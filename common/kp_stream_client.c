@@ -1,6 +1,7 @@
 /*  kp_stream_client — see kp_stream_client.h. */
 #include "kp_stream_client.h"
 #include "kp_alloc.h"
+#include "kp_codec.h"
 #include "kp_log.h"
 
 #include <assert.h>
@@ -188,8 +189,7 @@ kp_stream_replay_page (kp_client_t *client, uint64_t after_seq, char **prefixes,
     }
     kp_warn ("%s: replay after %llu failed: %s", who, (unsigned long long) after_seq,
              reply && reply->error ? reply->error->code : "no answer");
-    if (reply)
-        kumppani__v1__reply__free_unpacked (reply, NULL);
+    kp_codec_reply_free (&reply);
     *reply_p = NULL;
     return NULL;
 }

@@ -44,7 +44,7 @@ void kp_stream_live_subscribe (kp_stream_live_t *self);
 uint64_t kp_stream_live_subscriptions (kp_stream_live_t *self);
 
 //  One page of events after after_seq. Returns the ReplayReply inside
-//  *reply_p (the whole Reply, to free with kumppani__v1__reply__free_unpacked),
+//  *reply_p (the whole Reply, to free with kp_codec_reply_free),
 //  or NULL when the stream did not answer OK (logged with who asked).
 Kumppani__V1__ReplayReply *kp_stream_replay_page (kp_client_t *client, uint64_t after_seq,
                                                   char **prefixes, size_t prefix_count,

@@ -6,6 +6,7 @@
 #include "kp_subscriber.h"
 #include "kp_alloc.h"
 #include "kp_stream_client.h"
+#include "kp_codec.h"
 #include "kp_log.h"
 
 #include <assert.h>
@@ -29,8 +30,8 @@ struct _kp_subscriber_t {
 static void
 s_event_destroy (void **item)
 {
-    if (*item)
-        kumppani__v1__event__free_unpacked ((Kumppani__V1__Event *) *item, NULL);
+    Kumppani__V1__Event *event = *item;
+    kp_codec_event_free (&event);
     *item = NULL;
 }
 
@@ -118,18 +119,17 @@ s_replay (kp_subscriber_t *self)
         if (!page)
             return -1;
         for (size_t index = 0; index < page->n_events; index++) {
-            Kumppani__V1__Event *event = kumppani__v1__event__unpack (
-                NULL, page->events [index].len, page->events [index].data);
+            Kumppani__V1__Event *event;
+            kp_codec_event_decode (page->events [index].data, page->events [index].len, &event, NULL);
             if (event && event->seq > self->last_seq)
                 zlistx_add_end (self->queue, event);
             else
-            if (event)
-                kumppani__v1__event__free_unpacked (event, NULL);
+                kp_codec_event_free (&event);
         }
         if (page->last_seq > self->last_seq)
             self->last_seq = page->last_seq;
         more = page->more;
-        kumppani__v1__reply__free_unpacked (reply, NULL);
+        kp_codec_reply_free (&reply);
     }
     return 0;
 }
@@ -154,20 +154,21 @@ kp_subscriber_next (kp_subscriber_t *self, int timeout_ms)
         if (!msg)
             continue;
         zframe_t *body = msg && zmsg_size (msg) == 2 ? zmsg_last (msg) : NULL;
-        Kumppani__V1__Event *event = body
-            ? kumppani__v1__event__unpack (NULL, zframe_size (body), zframe_data (body)) : NULL;
+        Kumppani__V1__Event *event = NULL;
+        if (body)
+            kp_codec_event_decode (zframe_data (body), zframe_size (body), &event, NULL);
         zmsg_destroy (&msg);
         if (!event)
             continue;
         if (event->payload_case == KUMPPANI__V1__EVENT__PAYLOAD_HEARTBEAT) {
             bool behind = event->heartbeat->head_seq > self->last_seq;
-            kumppani__v1__event__free_unpacked (event, NULL);
+            kp_codec_event_free (&event);
             if (behind)
                 s_replay (self);
             continue;
         }
         if (event->seq <= self->last_seq) {
-            kumppani__v1__event__free_unpacked (event, NULL);   //  seen already
+            kp_codec_event_free (&event);   //  seen already
             continue;
         }
         if (event->seq == self->last_seq + 1) {
@@ -176,7 +177,7 @@ kp_subscriber_next (kp_subscriber_t *self, int timeout_ms)
             return event;
         }
         //  A gap (or, when filtered, maybe other topics): replay settles it.
-        kumppani__v1__event__free_unpacked (event, NULL);
+        kp_codec_event_free (&event);
         s_replay (self);
     }
 }

@@ -21,7 +21,7 @@ void kp_subscriber_destroy (kp_subscriber_t **self_p);
 //  For tests of slow consumers: the live DEALER's receive high-water mark.
 void kp_subscriber_set_rcvhwm (kp_subscriber_t *self, int hwm);
 //  Next event in seq order, or NULL after timeout_ms with nothing new.
-//  Free with kumppani__v1__event__free_unpacked.
+//  Free with kp_codec_event_free.
 Kumppani__V1__Event *kp_subscriber_next (kp_subscriber_t *self, int timeout_ms);
 uint64_t kp_subscriber_last_seq (kp_subscriber_t *self);
 //  How many times a gap sent it to replay (for tests and metrics).

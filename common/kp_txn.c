@@ -92,15 +92,15 @@ static uint8_t *
 s_repack_stored (const char *correlation_id, const uint8_t *stored, size_t size, size_t *out_size,
                  Kumppani__V1__Status *status)
 {
-    Kumppani__V1__Reply *reply = kumppani__v1__reply__unpack (NULL, size, stored);
-    if (!reply)
+    Kumppani__V1__Reply *reply;
+    if (kp_codec_reply_decode (stored, size, &reply, NULL))
         return NULL;
     *status = reply->status;
     char *original = reply->correlation_id;
     reply->correlation_id = (char *) correlation_id;
     uint8_t *packed = kp_codec_pack (&reply->base, out_size);
     reply->correlation_id = original;
-    kumppani__v1__reply__free_unpacked (reply, NULL);
+    kp_codec_reply_free (&reply);
     return packed;
 }
 

@@ -74,6 +74,10 @@ bool groups_access_sees_client (const kp_identity_t *who, const char *client_mun
 //  transaction; fill sets the topic's own fields. 0 or -1.
 int groups_event_emit (kp_db_t *db, const char *topic, const groups_activity_t *activity,
                        Kumppani__V1__GroupsEvent *payload);
+//  One event each for count sessions of the activity (session_id and
+//  session_date set), in one round trip.
+int groups_event_emit_sessions (kp_db_t *db, const char *topic, const groups_activity_t *activity,
+                                char *const *session_ids, char *const *dates, size_t count);
 //  An event about a placement (no activity).
 int groups_event_emit_placement (kp_db_t *db, const char *topic, const char *municipality,
                                  const char *organiser_org, Kumppani__V1__GroupsEvent *payload);

@@ -132,16 +132,22 @@ s_emit (kp_call_t *call, const char *topic, const groups_activity_t *activity, c
     return groups_event_emit (call->db, topic, activity, &payload) ? kp_call_db_fail (call) : 0;
 }
 
-//  One event per session of the reply (its date as it is now). Events go
-//  last: the outbox holds the stream's counter lock until commit.
+//  One event per session of the reply (its date as it is now), in one
+//  round trip. Events go last: the outbox holds the stream's counter lock
+//  until commit.
 static int
 s_emit_all (kp_call_t *call, const char *topic, const groups_activity_t *activity,
             const Kumppani__V1__SessionListReply *reply)
 {
-    for (size_t index = 0; index < reply->n_sessions; index++)
-        if (s_emit (call, topic, activity, reply->sessions [index]->session_id, reply->sessions [index]->date))
-            return -1;
-    return 0;
+    size_t count = reply->n_sessions;
+    char **ids = kp_call_alloc (call, sizeof (char *) * (count + 1));
+    char **dates = kp_call_alloc (call, sizeof (char *) * (count + 1));
+    for (size_t index = 0; index < count; index++) {
+        ids [index] = reply->sessions [index]->session_id;
+        dates [index] = reply->sessions [index]->date;
+    }
+    return groups_event_emit_sessions (call->db, topic, activity, ids, dates, count)
+         ? kp_call_db_fail (call) : 0;
 }
 
 //  The recurrence of a ScheduleSessions body; 0 or -1 (call failed).
@@ -259,52 +265,75 @@ groups_change_session (kp_call_t *call)
     PGresult *rows = kp_db_exec (call->db, "groups_series_rest", 2, values);
     if (!rows)
         return kp_call_db_fail (call);
-    Kumppani__V1__SessionListReply *reply = s_reply (call, (size_t) PQntuples (rows));
-    //  A series moved later is moved from its last session back, so that no
-    //  session lands on a slot its own series is about to leave.
-    bool backwards = move && new_date > old_date;
-    int rc = 0, total = PQntuples (rows);
-    for (int step = 0; step < total && rc == 0; step++) {
-        int row = backwards ? total - 1 - step : step;
+    //  The sessions in question (rows), and the same as a text array
+    //  literal for the set-based statements (each id quoted).
+    int total = PQntuples (rows);
+    int *in_question = kp_call_alloc (call, sizeof (int) * (size_t) (total + 1));
+    size_t size = 3;
+    for (int row = 0; row < total; row++)
+        size += 2 * strlen (PQgetvalue (rows, row, 0)) + 3;
+    char *ids = kp_call_alloc (call, size);
+    int count = 0;
+    char *end = ids;
+    *end++ = '{';
+    for (int row = 0; row < total; row++) {
         const char *id = PQgetvalue (rows, row, 0);
         if (!body->rest_of_series && strcmp (id, session.id) != 0)
             continue;
-        const char *recorded_values [] = { id };
-        int64_t recorded = groups_scalar (call->db, "groups_session_recorded", 1, recorded_values);
-        if (recorded != 0) {
-            rc = recorded < 0 ? kp_call_db_fail (call)
-               : kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "groups.session_recorded",
-                               "change_session.session_id",
-                               "attendance is recorded for a session in question; it took place");
-            break;
+        if (count++)
+            *end++ = ',';
+        *end++ = '"';
+        for (const char *c = id; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                *end++ = '\\';
+            *end++ = *c;
         }
+        *end++ = '"';
+        in_question [count - 1] = row;
+    }
+    *end++ = '}';
+    *end = 0;
+    const char *array [] = { ids };
+    int64_t recorded = groups_scalar (call->db, "groups_sessions_recorded", 1, array);
+    if (recorded != 0) {
+        PQclear (rows);
+        return recorded < 0 ? kp_call_db_fail (call)
+             : kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "groups.session_recorded",
+                             "change_session.session_id",
+                             "attendance is recorded for a session in question; it took place");
+    }
+    Kumppani__V1__SessionListReply *reply = s_reply (call, (size_t) count);
+    int rc = 0;
+    if (!move && kp_db_run (call->db, "groups_sessions_cancel", 1, array))
+        rc = kp_call_db_fail (call);
+    //  A move checks and moves one session at a time, each against the
+    //  others as they are by then. A series moved later is moved from its
+    //  last session back, so that no session lands on a slot its own series
+    //  is about to leave.
+    bool backwards = move && new_date > old_date;
+    for (int step = 0; move && step < count && rc == 0; step++) {
+        int row = in_question [backwards ? count - 1 - step : step];
+        const char *id = PQgetvalue (rows, row, 0);
         char date [11];
-        snprintf (date, sizeof date, "%s", PQgetvalue (rows, row, 1));
-        if (move) {
-            kp_date_t date_value;
-            kp_date_parse (date, &date_value);
-            kp_date_format (date_value + (new_date - old_date), date);
-            const char *start = new_window ? body->start_time : PQgetvalue (rows, row, 2);
-            const char *end = new_window ? body->end_time : PQgetvalue (rows, row, 3);
-            const char *move_values [] = { id, date, start, end };
-            rc = s_check_conflicts (call, reply, date, start, end, PQgetvalue (rows, row, 4),
-                                    session.activity.id, id, body->on_conflict, "change_session.new_date");
-            if (rc == 0 && kp_db_run (call->db, "groups_session_move", 4, move_values))
-                rc = kp_call_db_fail (call);
-        }
-        else
-        if (kp_db_run (call->db, "groups_session_cancel", 1, &id))
+        kp_date_t date_value;
+        kp_date_parse (PQgetvalue (rows, row, 1), &date_value);
+        kp_date_format (date_value + (new_date - old_date), date);
+        const char *start = new_window ? body->start_time : PQgetvalue (rows, row, 2);
+        const char *end_time = new_window ? body->end_time : PQgetvalue (rows, row, 3);
+        const char *move_values [] = { id, date, start, end_time };
+        rc = s_check_conflicts (call, reply, date, start, end_time, PQgetvalue (rows, row, 4),
+                                session.activity.id, id, body->on_conflict, "change_session.new_date");
+        if (rc == 0 && kp_db_run (call->db, "groups_session_move", 4, move_values))
             rc = kp_call_db_fail (call);
-        if (rc == 0)
-            rc = s_add_session (call, reply, id);
     }
     PQclear (rows);
-    //  The reply lists them in date order either way.
-    for (size_t index = 0; backwards && index < reply->n_sessions / 2; index++) {
-        Kumppani__V1__Session *swap = reply->sessions [index];
-        reply->sessions [index] = reply->sessions [reply->n_sessions - 1 - index];
-        reply->sessions [reply->n_sessions - 1 - index] = swap;
-    }
+    //  The reply as the sessions are now, in date order, in one read.
+    PGresult *now = rc == 0 ? kp_db_exec (call->db, "groups_sessions_get", 1, array) : NULL;
+    if (rc == 0 && !now)
+        rc = kp_call_db_fail (call);
+    for (int row = 0; now && row < PQntuples (now) && row < count; row++)
+        reply->sessions [reply->n_sessions++] = s_session_from_row (call, now, row);
+    PQclear (now);
     return rc ? rc : s_emit_all (call, move ? "groups.session_moved" : "groups.session_cancelled",
                                  &session.activity, reply);
 }

@@ -20,19 +20,41 @@
 //  --------------------------------------------------------------------------
 //  Events
 
+//  The event of a case from what is known of it (a reply or a case_view
+//  row): nothing is read for it.
+static int
+s_emit (kp_db_t *db, const char *topic, const Kumppani__V1__IntakeEvent *known)
+{
+    Kumppani__V1__IntakeEvent payload = *known;
+    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+    event.topic = (char *) topic;
+    event.aggregate_id = payload.case_id;
+    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_INTAKE;
+    event.intake = &payload;
+    kp_event_scope_t scope = { .municipality = payload.municipality };
+    return kp_outbox_append (db, &event, &scope) < 0 ? -1 : 0;
+}
+
+//  Splits a case_view's space-separated referral ids in place.
+static size_t
+s_split_ids (char *ids, char **out, size_t max)
+{
+    size_t count = 0;
+    for (char *save = NULL, *id = strtok_r (ids, " ", &save); id && count < max; id = strtok_r (NULL, " ", &save))
+        out [count++] = id;
+    return count;
+}
+
 int
 intake_case_emit (kp_db_t *db, const char *case_id, const char *topic, const char *review_date)
 {
     const char *values [] = { case_id };
-    PGresult *row = kp_db_exec (db, "case_get", 1, values);
-    PGresult *links = row ? kp_db_exec (db, "case_referral_ids", 1, values) : NULL;
-    int rc = -1;
-    if (!row || !links || PQntuples (row) == 0)
-        goto cleanup;
+    PGresult *row = kp_db_exec (db, "case_view", 1, values);
+    if (!row || PQntuples (row) == 0) {
+        PQclear (row);
+        return -1;
+    }
     char *referral_ids [REFERRALS_MAX];
-    size_t count = 0;
-    for (int index = 0; index < PQntuples (links) && count < REFERRALS_MAX; index++)
-        referral_ids [count++] = PQgetvalue (links, index, 0);
     Kumppani__V1__IntakeEvent payload = KUMPPANI__V1__INTAKE_EVENT__INIT;
     payload.case_id = (char *) case_id;
     payload.client_id = PQgetvalue (row, 0, 0);
@@ -42,18 +64,32 @@ intake_case_emit (kp_db_t *db, const char *case_id, const char *topic, const cha
     payload.closure_reason = PQgetvalue (row, 0, 7);
     payload.review_date = (char *) (review_date ? review_date : PQgetvalue (row, 0, 8));
     payload.referral_ids = referral_ids;
-    payload.n_referral_ids = count;
-    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
-    event.topic = (char *) topic;
-    event.aggregate_id = (char *) case_id;
-    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_INTAKE;
-    event.intake = &payload;
-    kp_event_scope_t scope = { .municipality = payload.municipality };
-    rc = kp_outbox_append (db, &event, &scope) < 0 ? -1 : 0;
-cleanup:
+    payload.n_referral_ids = s_split_ids (PQgetvalue (row, 0, 9), referral_ids, REFERRALS_MAX);
+    int rc = s_emit (db, topic, &payload);
     PQclear (row);
-    PQclear (links);
     return rc;
+}
+
+//  The call's case reply, then the case's event built from it (events go
+//  last: the outbox holds the stream's counter lock until commit). One
+//  read of the case for both.
+static int
+s_reply_and_emit (kp_call_t *call, const char *case_id, const char *topic, const char *review_date)
+{
+    if (intake_case_reply (call, case_id, NULL))
+        return -1;
+    const Kumppani__V1__CaseReply *reply = call->reply->intake_case;
+    Kumppani__V1__IntakeEvent payload = KUMPPANI__V1__INTAKE_EVENT__INIT;
+    payload.case_id = reply->case_id;
+    payload.client_id = reply->client_id;
+    payload.municipality = reply->municipality;
+    payload.channel = reply->channel;
+    payload.state = reply->state;
+    payload.closure_reason = reply->closure_reason;
+    payload.review_date = (char *) (review_date ? review_date : reply->next_review_date);
+    payload.referral_ids = reply->referral_ids;
+    payload.n_referral_ids = reply->n_referral_ids < REFERRALS_MAX ? reply->n_referral_ids : REFERRALS_MAX;
+    return s_emit (call->db, topic, &payload) ? kp_call_db_fail (call) : 0;
 }
 
 int
@@ -72,17 +108,18 @@ intake_case_insert (kp_db_t *db, const char *case_id, const char *client_id,
 //  --------------------------------------------------------------------------
 //  The reply: the case as stored, with its survey, plan, ecomap, measures.
 
+//  The plan from a case_details row (its columns from the second on).
 static Kumppani__V1__Plan *
-s_plan_from (kp_call_t *call, PGresult *plan)
+s_plan_from (kp_call_t *call, PGresult *details, int row)
 {
     Kumppani__V1__Plan *out = kp_call_alloc (call, sizeof *out);
     kumppani__v1__plan__init (out);
-    out->version = atoi (PQgetvalue (plan, 0, 0));
-    out->goals = kp_call_strdup (call, PQgetvalue (plan, 0, 1));
-    out->situational_factors = kp_call_strdup (call, PQgetvalue (plan, 0, 2));
-    out->services = kp_call_strdup (call, PQgetvalue (plan, 0, 3));
-    out->methods = kp_call_strdup (call, PQgetvalue (plan, 0, 4));
-    char *participants = kp_call_strdup (call, PQgetvalue (plan, 0, 5));
+    out->version = atoi (PQgetvalue (details, row, 1));
+    out->goals = kp_call_strdup (call, PQgetvalue (details, row, 2));
+    out->situational_factors = kp_call_strdup (call, PQgetvalue (details, row, 3));
+    out->services = kp_call_strdup (call, PQgetvalue (details, row, 4));
+    out->methods = kp_call_strdup (call, PQgetvalue (details, row, 5));
+    char *participants = kp_call_strdup (call, PQgetvalue (details, row, 6));
     size_t count = *participants ? 1 : 0;
     for (char *c = participants; *c; c++)
         count += *c == '\n';
@@ -93,26 +130,24 @@ s_plan_from (kp_call_t *call, PGresult *plan)
         if (next)
             *next++ = '\0';
     }
-    out->evaluation_method = kp_call_strdup (call, PQgetvalue (plan, 0, 6));
-    out->next_review_date = kp_call_strdup (call, PQgetvalue (plan, 0, 7));
-    out->client_view = kp_call_strdup (call, PQgetvalue (plan, 0, 8));
-    out->worker_view = kp_call_strdup (call, PQgetvalue (plan, 0, 9));
+    out->evaluation_method = kp_call_strdup (call, PQgetvalue (details, row, 7));
+    out->next_review_date = kp_call_strdup (call, PQgetvalue (details, row, 8));
+    out->client_view = kp_call_strdup (call, PQgetvalue (details, row, 9));
+    out->worker_view = kp_call_strdup (call, PQgetvalue (details, row, 10));
     return out;
 }
+
+//  Sections of case_details (intake_sql.c).
+enum { S_SURVEY = 1, S_PLAN = 2, S_ECOMAP = 3, S_MEASURES = 4 };
 
 int
 intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
 {
     const char *values [] = { case_id };
-    PGresult *row = kp_db_exec (call->db, "case_get", 1, values);
-    PGresult *links = NULL, *survey = NULL, *plan = NULL, *ecomap = NULL, *measures = NULL;
+    PGresult *row = kp_db_exec (call->db, "case_view", 1, values);
+    PGresult *details = NULL;
     int rc = -1;
-    if (!row
-    ||  !(links = kp_db_exec (call->db, "case_referral_ids", 1, values))
-    ||  !(survey = kp_db_exec (call->db, "assessment_domains_of", 1, values))
-    ||  !(plan = kp_db_exec (call->db, "plan_current", 1, values))
-    ||  !(ecomap = kp_db_exec (call->db, "ecomap_of", 1, values))
-    ||  !(measures = kp_db_exec (call->db, "measures_of", 1, values))) {
+    if (!row || !(details = kp_db_exec (call->db, "case_details", 1, values))) {
         kp_call_db_fail (call);
         goto cleanup;
     }
@@ -134,61 +169,63 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
     reply->next_review_date = kp_call_strdup (call, PQgetvalue (row, 0, 8));
     reply->created_id = kp_call_strdup (call, created_id ? created_id : "");
 
-    int count = PQntuples (links);
-    reply->referral_ids = kp_call_alloc (call, (size_t) (count + 1) * sizeof (char *));
-    for (int index = 0; index < count; index++)
-        reply->referral_ids [reply->n_referral_ids++] = kp_call_strdup (call, PQgetvalue (links, index, 0));
+    char *ids = kp_call_strdup (call, PQgetvalue (row, 0, 9));
+    size_t count = *ids ? 1 : 0;
+    for (const char *c = ids; *c; c++)
+        count += *c == ' ';
+    reply->referral_ids = kp_call_alloc (call, (count + 1) * sizeof (char *));
+    reply->n_referral_ids = s_split_ids (ids, reply->referral_ids, count);
 
-    count = PQntuples (survey);
-    reply->survey = kp_call_alloc (call, (size_t) (count + 1) * sizeof (void *));
-    for (int index = 0; index < count; index++) {
-        Kumppani__V1__SurveyEntry *entry = kp_call_alloc (call, sizeof *entry);
-        kumppani__v1__survey_entry__init (entry);
-        entry->domain = intake_value_of (&kumppani__v1__survey_domain__descriptor, PQgetvalue (survey, index, 0));
-        entry->need = kp_call_strdup (call, PQgetvalue (survey, index, 1));
-        entry->strengths = kp_call_strdup (call, PQgetvalue (survey, index, 2));
-        reply->survey [reply->n_survey++] = entry;
-    }
-    if (PQntuples (plan) > 0)
-        reply->plan = s_plan_from (call, plan);
-
-    count = PQntuples (ecomap);
-    reply->ecomap = kp_call_alloc (call, (size_t) (count + 1) * sizeof (void *));
-    for (int index = 0; index < count; index++) {
-        Kumppani__V1__EcomapEntry *entry = kp_call_alloc (call, sizeof *entry);
-        kumppani__v1__ecomap_entry__init (entry);
-        entry->entry_id = kp_call_strdup (call, PQgetvalue (ecomap, index, 0));
-        entry->kind = intake_value_of (&kumppani__v1__ecomap_kind__descriptor, PQgetvalue (ecomap, index, 1));
-        entry->label = kp_call_strdup (call, PQgetvalue (ecomap, index, 2));
-        entry->direction = intake_value_of (&kumppani__v1__ecomap_direction__descriptor,
-                                            PQgetvalue (ecomap, index, 3));
-        entry->strength = atoi (PQgetvalue (ecomap, index, 4));
-        entry->role = intake_value_of (&kumppani__v1__ecomap_role__descriptor, PQgetvalue (ecomap, index, 5));
-        reply->ecomap [reply->n_ecomap++] = entry;
-    }
-    count = PQntuples (measures);
-    reply->measures = kp_call_alloc (call, (size_t) (count + 1) * sizeof (void *));
-    for (int index = 0; index < count; index++) {
-        Kumppani__V1__Measure *measure = kp_call_alloc (call, sizeof *measure);
-        kumppani__v1__measure__init (measure);
-        measure->measure_id = kp_call_strdup (call, PQgetvalue (measures, index, 0));
-        measure->kind = intake_value_of (&kumppani__v1__measure_kind__descriptor,
-                                         PQgetvalue (measures, index, 1));
-        measure->description = kp_call_strdup (call, PQgetvalue (measures, index, 2));
-        measure->responsible_person = kp_call_strdup (call, PQgetvalue (measures, index, 3));
-        measure->linked_ref = kp_call_strdup (call, PQgetvalue (measures, index, 4));
-        reply->measures [reply->n_measures++] = measure;
+    //  Each part's rows at most: the arrays are sized by the whole result.
+    size_t rows = (size_t) PQntuples (details) + 1;
+    reply->survey = kp_call_alloc (call, rows * sizeof (void *));
+    reply->ecomap = kp_call_alloc (call, rows * sizeof (void *));
+    reply->measures = kp_call_alloc (call, rows * sizeof (void *));
+    for (int index = 0; index < PQntuples (details); index++) {
+        int section = atoi (PQgetvalue (details, index, 0));
+        #define S_COL(n) PQgetvalue (details, index, n)
+        if (section == S_SURVEY) {
+            Kumppani__V1__SurveyEntry *entry = kp_call_alloc (call, sizeof *entry);
+            kumppani__v1__survey_entry__init (entry);
+            entry->domain = intake_value_of (&kumppani__v1__survey_domain__descriptor, S_COL (1));
+            entry->need = kp_call_strdup (call, S_COL (2));
+            entry->strengths = kp_call_strdup (call, S_COL (3));
+            reply->survey [reply->n_survey++] = entry;
+        }
+        else
+        if (section == S_PLAN)
+            reply->plan = s_plan_from (call, details, index);
+        else
+        if (section == S_ECOMAP) {
+            Kumppani__V1__EcomapEntry *entry = kp_call_alloc (call, sizeof *entry);
+            kumppani__v1__ecomap_entry__init (entry);
+            entry->entry_id = kp_call_strdup (call, S_COL (1));
+            entry->kind = intake_value_of (&kumppani__v1__ecomap_kind__descriptor, S_COL (2));
+            entry->label = kp_call_strdup (call, S_COL (3));
+            entry->direction = intake_value_of (&kumppani__v1__ecomap_direction__descriptor, S_COL (4));
+            entry->strength = atoi (S_COL (5));
+            entry->role = intake_value_of (&kumppani__v1__ecomap_role__descriptor, S_COL (6));
+            reply->ecomap [reply->n_ecomap++] = entry;
+        }
+        else
+        if (section == S_MEASURES) {
+            Kumppani__V1__Measure *measure = kp_call_alloc (call, sizeof *measure);
+            kumppani__v1__measure__init (measure);
+            measure->measure_id = kp_call_strdup (call, S_COL (1));
+            measure->kind = intake_value_of (&kumppani__v1__measure_kind__descriptor, S_COL (2));
+            measure->description = kp_call_strdup (call, S_COL (3));
+            measure->responsible_person = kp_call_strdup (call, S_COL (4));
+            measure->linked_ref = kp_call_strdup (call, S_COL (5));
+            reply->measures [reply->n_measures++] = measure;
+        }
+        #undef S_COL
     }
     call->reply->body_case = KUMPPANI__V1__REPLY__BODY_INTAKE_CASE;
     call->reply->intake_case = reply;
     rc = 0;
 cleanup:
     PQclear (row);
-    PQclear (links);
-    PQclear (survey);
-    PQclear (plan);
-    PQclear (ecomap);
-    PQclear (measures);
+    PQclear (details);
     return rc;
 }
 
@@ -252,9 +289,7 @@ s_finish (kp_call_t *call, const intake_case_row_t *row, const intake_case_trans
     if (!result)
         return kp_call_db_fail (call);
     PQclear (result);
-    if (intake_case_emit (call->db, row->case_id, next->topic, NULL))
-        return kp_call_db_fail (call);
-    return intake_case_reply (call, row->case_id, NULL);
+    return s_reply_and_emit (call, row->case_id, next->topic, NULL);
 }
 
 static bool
@@ -293,10 +328,9 @@ intake_case_open (kp_call_t *call)
     snprintf (detail, sizeof detail, "case %s opened", case_id);
     if (intake_case_insert (call->db, case_id, body->client_id, municipality, channel,
                             body->responsible_worker, call->identity->org_id)
-    ||  kp_call_audit (call, body->client_id, basis, recipient, detail)
-    ||  intake_case_emit (call->db, case_id, "intake.case_opened", NULL))
+    ||  kp_call_audit (call, body->client_id, basis, recipient, detail))
         return kp_call_db_fail (call);
-    return intake_case_reply (call, case_id, NULL);
+    return s_reply_and_emit (call, case_id, "intake.case_opened", NULL);
 }
 
 int
@@ -440,9 +474,7 @@ s_store_plan (kp_call_t *call, const intake_case_row_t *row, const intake_case_t
     if (!result)
         return kp_call_db_fail (call);
     PQclear (result);
-    if (intake_case_emit (call->db, row->case_id, next->topic, review_date))
-        return kp_call_db_fail (call);
-    return intake_case_reply (call, row->case_id, NULL);
+    return s_reply_and_emit (call, row->case_id, next->topic, review_date);
 }
 
 int
@@ -495,10 +527,9 @@ intake_case_close (kp_call_t *call)
     if (!result)
         return kp_call_db_fail (call);
     PQclear (result);
-    if (intake_snapshot_take (call->db, row.case_id, "exit")
-    ||  intake_case_emit (call->db, row.case_id, next->topic, NULL))
+    if (intake_snapshot_take (call->db, row.case_id, "exit"))
         return kp_call_db_fail (call);
-    return intake_case_reply (call, row.case_id, NULL);
+    return s_reply_and_emit (call, row.case_id, next->topic, NULL);
 }
 
 int

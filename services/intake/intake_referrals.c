@@ -59,8 +59,10 @@ intake_referrals_handle (kp_db_t *db, const Kumppani__V1__Event *event, void *ar
         return -2;
     }
     //  Looked up now, not cached: a SIGHUP may have reloaded the set.
-    const kp_identity_t *recipient = kp_admitted_find_org (kp_server_admitted (self->server),
-                                                           referral->recipient_org);
+    //  Copied under the server's lock: this runs on the consumer's thread.
+    kp_identity_t found;
+    const kp_identity_t *recipient = kp_server_find_org (self->server, referral->recipient_org,
+                                                         &found) == 0 ? &found : NULL;
     if (!kp_organiser_of (recipient, municipality)) {
         snprintf (error, error_size, "referral %s: %.64s does not organise municipality %s",
                   referral->referral_id, referral->recipient_org, municipality);

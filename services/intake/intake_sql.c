@@ -85,6 +85,35 @@ const kp_stmt_t intake_statements [] = {
       "SELECT client_id, municipality, channel::text, responsible_worker, state::text, opened_at::text,"
       " coalesce(closed_at::text, ''), coalesce(closure_reason::text, ''), coalesce(next_review_date::text, '')"
       " FROM intake.cases WHERE case_id = $1::text" },
+    //  case_get's columns and the referral ids (ids have no spaces) in one
+    //  round trip: what a reply and an event need of the case row.
+    { "case_view",
+      "SELECT client_id, municipality, channel::text, responsible_worker, state::text, opened_at::text,"
+      " coalesce(closed_at::text, ''), coalesce(closure_reason::text, ''), coalesce(next_review_date::text, ''),"
+      " coalesce((SELECT string_agg(r.referral_id, ' ' ORDER BY r.linked_at, r.referral_id)"
+      " FROM intake.case_referrals r WHERE r.case_id = c.case_id), '')"
+      " FROM intake.cases c WHERE case_id = $1::text" },
+    //  The rest of a case reply in one round trip: survey, current plan,
+    //  ecomap and measures as tagged rows (section, then each part's own
+    //  order as n), the columns of each as assessment_domains_of,
+    //  plan_current, ecomap_of and measures_of give them.
+    { "case_details",
+      "SELECT section, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 FROM ("
+      " SELECT 1 AS section, row_number() OVER (ORDER BY d.domain) AS n, d.domain::text AS c1, d.need AS c2,"
+      "  d.strengths AS c3, NULL::text AS c4, NULL::text AS c5, NULL::text AS c6, NULL::text AS c7,"
+      "  NULL::text AS c8, NULL::text AS c9, NULL::text AS c10"
+      "  FROM intake.assessment_domains d WHERE d.case_id = $1::text"
+      " UNION ALL"
+      " SELECT 2, 1, * FROM (SELECT version::text, goals, situational_factors, services, methods,"
+      "  array_to_string(participants, E'\\n'), evaluation_method, next_review_date::text, client_view, worker_view"
+      "  FROM intake.plans WHERE case_id = $1::text ORDER BY version DESC LIMIT 1) p"
+      " UNION ALL"
+      " SELECT 3, row_number() OVER (ORDER BY entry_id), entry_id, kind::text, label, direction::text,"
+      "  strength::text, role::text, NULL, NULL, NULL, NULL FROM intake.ecomap_entries WHERE case_id = $1::text"
+      " UNION ALL"
+      " SELECT 4, row_number() OVER (ORDER BY measure_id), measure_id, kind::text, description,"
+      "  responsible_person, linked_ref, NULL, NULL, NULL, NULL, NULL FROM intake.measures WHERE case_id = $1::text"
+      ") t ORDER BY section, n" },
     { "case_referral_ids",
       "SELECT referral_id FROM intake.case_referrals WHERE case_id = $1::text ORDER BY linked_at, referral_id" },
     { "case_open_of_client",

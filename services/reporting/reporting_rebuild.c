@@ -12,6 +12,7 @@
     stalling the loop. A second rebuild meanwhile gets CONFLICT
     reporting.rebuild_running: two would only fold the same log twice. */
 #include "reporting_server.h"
+#include "kp_codec.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -50,14 +51,15 @@ s_fold_stored (kp_db_t *db, const char *seq, const char *escaped, uint64_t *fold
     unsigned char *payload = PQunescapeBytea ((const unsigned char *) escaped, &size);
     if (!payload)
         return -1;
-    Kumppani__V1__Event *event = kumppani__v1__event__unpack (NULL, size, payload);
+    Kumppani__V1__Event *event;
+    int decoded = kp_codec_event_decode (payload, size, &event, NULL);
     PQfreemem (payload);
-    if (!event)
+    if (decoded)
         return 0;                       //  undecodable: the consumer never folded it either
     event->seq = strtoull (seq, NULL, 10);
     char error [256];
     int rc = reporting_rollup_fold (db, REPORTING_ROLLUP_REBUILT, event, error, sizeof error);
-    kumppani__v1__event__free_unpacked (event, NULL);
+    kp_codec_event_free (&event);
     *folded += rc == 0;
     return rc == -1 ? -1 : 0;
 }

@@ -12,6 +12,7 @@
 #include "stream_server.h"
 #include "kp_alloc.h"
 #include "stream_scope.h"
+#include "kp_codec.h"
 #include "kp_metrics.h"
 
 #include <assert.h>
@@ -180,7 +181,7 @@ s_publish_new (stream_relay_t *self)
             size_t payload_size = 0, event_size = 0;
             unsigned char *payload = PQunescapeBytea (
                 (const unsigned char *) PQgetvalue (rows, row, 5), &payload_size);
-            uint8_t *event = payload ? stream_event_bytes (seq, payload, payload_size, &event_size) : NULL;
+            uint8_t *event = payload ? kp_codec_event_with_seq (seq, payload, payload_size, &event_size) : NULL;
             PQfreemem (payload);
             if (event) {
                 stream_live_publish (self->live, PQgetvalue (rows, row, 1), PQgetvalue (rows, row, 2),
@@ -212,9 +213,11 @@ s_heartbeat (stream_relay_t *self)
     event.occurred_at = zclock_time () * 1000;
     event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_HEARTBEAT;
     event.heartbeat = &heartbeat;
-    uint8_t buffer [128];
-    size_t size = protobuf_c_message_pack (&event.base, buffer);
-    stream_live_heartbeat (self->live, buffer, size);
+    size_t size;
+    uint8_t *packed = kp_codec_pack (&event.base, &size);
+    if (packed)
+        stream_live_heartbeat (self->live, packed, size);
+    free (packed);
 }
 
 static int

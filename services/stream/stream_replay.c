@@ -6,6 +6,7 @@
 #include "stream_server.h"
 #include "kp_alloc.h"
 #include "stream_scope.h"
+#include "kp_codec.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,21 +17,6 @@
 #define REPLAY_PAGE_MAX     1000
 #define REPLAY_PREFIX_MAX   16
 #define REPLAY_PREFIX_LEN   64
-
-uint8_t *
-stream_event_bytes (uint64_t seq, const uint8_t *payload, size_t size, size_t *out_size)
-{
-    Kumppani__V1__Event *event = kumppani__v1__event__unpack (NULL, size, payload);
-    if (!event)
-        return NULL;
-    event->seq = seq;
-    size_t packed_size = protobuf_c_message_get_packed_size (&event->base);
-    uint8_t *packed = kp_malloc (packed_size ? packed_size : 1);
-    if (packed)
-        *out_size = protobuf_c_message_pack (&event->base, packed);
-    kumppani__v1__event__free_unpacked (event, NULL);
-    return packed;
-}
 
 static bool
 s_matches (const char *topic, char *const *prefixes, size_t count)
@@ -89,7 +75,7 @@ stream_replay (kp_call_t *call)
         size_t payload_size = 0, event_size = 0;
         unsigned char *payload = PQunescapeBytea ((const unsigned char *) PQgetvalue (rows, row, 5),
                                                   &payload_size);
-        uint8_t *event = payload ? stream_event_bytes (seq, payload, payload_size, &event_size) : NULL;
+        uint8_t *event = payload ? kp_codec_event_with_seq (seq, payload, payload_size, &event_size) : NULL;
         PQfreemem (payload);
         if (!event) {
             PQclear (rows);

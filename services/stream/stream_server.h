@@ -13,9 +13,6 @@ extern const kp_stmt_t stream_statements [];
 
 int stream_replay (kp_call_t *call);
 
-//  A stored payload (Event packed without seq) with its seq set; malloc'd.
-uint8_t *stream_event_bytes (uint64_t seq, const uint8_t *payload, size_t size, size_t *out_size);
-
 //  The live side (stream_live.c): a ROUTER that sends each subscriber,
 //  by its routing id, what its own certificate entitles it to.
 typedef struct _stream_live_t stream_live_t;

@@ -9,6 +9,7 @@
 #include <czmq.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -264,9 +265,26 @@ Test (foundation, authorisation_comes_from_the_certificate)
     }
 }
 
+//  True while signum is pending for process pid (sent, its handler not
+//  yet run), from SigPnd and ShdPnd in /proc/PID/status.
+static bool
+s_signal_pending (pid_t pid, int signum)
+{
+    char path [64], line [256];
+    snprintf (path, sizeof path, "/proc/%d/status", (int) pid);
+    FILE *status = fopen (path, "r");
+    cr_assert_not_null (status, "%s: the service is gone", path);
+    bool pending = false;
+    while (fgets (line, sizeof line, status))
+        if (strncmp (line, "SigPnd:", 7) == 0 || strncmp (line, "ShdPnd:", 7) == 0)
+            pending = pending || (strtoull (line + 7, NULL, 16) >> (signum - 1)) & 1;
+    fclose (status);
+    return pending;
+}
+
 Test (foundation, sigterm_drains_the_request_in_flight)
 {
-    kpt_service_start ("reporting", NULL);
+    pid_t pid = kpt_service_start ("reporting", NULL);
     kp_client_t *client = kpt_client ("reporting", "ngo-743");
     //  Hold the table so the request is provably in flight when SIGTERM comes.
     PGconn *admin = kpt_admin ();
@@ -300,7 +318,11 @@ Test (foundation, sigterm_drains_the_request_in_flight)
     }
     cr_assert_eq (waiting, 1, "the request never reached the database");
     kpt_service_signal ("reporting", SIGTERM);
-    zclock_sleep (200);
+    //  Until the service has taken the signal (its handler ran: it is
+    //  draining), bounded; only then is the request let through.
+    for (int attempt = 0; attempt < 500 && s_signal_pending (pid, SIGTERM); attempt++)
+        zclock_sleep (10);
+    cr_assert (!s_signal_pending (pid, SIGTERM), "the service never took the SIGTERM");
     PQclear (PQexec (admin, "COMMIT"));
 
     Kumppani__V1__Reply *reply = kp_client_recv (client, 5000);

@@ -202,8 +202,9 @@ s_wait_for (const char *sql, const char *param, long long want)
     return value;
 }
 
-//  Appends an intake.* event as the intake role would (kp.append_event).
-static void
+//  Appends an intake.* event as the intake role would (kp.append_event);
+//  its seq.
+static long long
 s_intake_event (const char *topic, const char *referral_id)
 {
     PGconn *conn = kpt_connect_as ("intake");
@@ -218,8 +219,26 @@ s_intake_event (const char *topic, const char *referral_id)
     event.aggregate_id = "case-1";
     event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_INTAKE;
     event.intake = &intake;
-    kpt_append_event (conn, &event, "743", NULL, NULL);
+    long long seq = kpt_append_event (conn, &event, "743", NULL, NULL);
     PQfinish (conn);
+    return seq;
+}
+
+//  Waits (bounded) until the referral service's consumer of intake's
+//  events has taken seq: its cursor moves in the transaction that
+//  handles the event, so whatever the event did is committed then.
+static void
+s_wait_consumed (long long seq)
+{
+    const char *cursor = "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1";
+    long long at = -1;
+    for (int attempt = 0; attempt < 200; attempt++) {
+        at = kpt_scalar (cursor, "referral.assessments");
+        if (at >= seq)
+            return;
+        zclock_sleep (50);
+    }
+    cr_assert_fail ("the consumer never took event %lld (cursor at %lld)", seq, at);
 }
 
 static void
@@ -744,8 +763,7 @@ Test (referral, intake_assessment_start_stops_the_clock_once)
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM referral.referral_history WHERE referral_id = $1"
                               " AND actor_org = 'intake' AND to_state = 6", id), 1);
     //  A replayed or repeated start changes nothing.
-    s_intake_event ("intake.assessment_started", id);
-    zclock_sleep (800);
+    s_wait_consumed (s_intake_event ("intake.assessment_started", id));
     cr_assert_eq (s_events (id, "referral.status_changed"), 1);
     //  Nothing was parked.
     kp_client_t *client = kpt_client ("referral", "operator");
@@ -765,10 +783,11 @@ Test (referral, deadline_notices_are_sent_exactly_once_across_restarts)
     s_start ();
     Kumppani__V1__SubmitReferral body;
     s_notice (&body);
-    char late [32], soon [32], met [32];
+    char late [32], soon [32], met [32], sentinel [32];
     snprintf (late, sizeof late, "%s", s_submit ("kela", &body));
     snprintf (soon, sizeof soon, "%s", s_submit ("kela", &body));
     snprintf (met, sizeof met, "%s", s_submit ("kela", &body));
+    snprintf (sentinel, sizeof sentinel, "%s", s_submit ("kela", &body));
     s_step ("muni-743", OP_STATUS, met, ST(ASSESSMENT_STARTED), ST(ASSESSMENT_STARTED));
     kpt_service_stop ("referral");
     //  Move the clocks: one ran out, one runs out tomorrow, one stopped in time.
@@ -784,10 +803,16 @@ Test (referral, deadline_notices_are_sent_exactly_once_across_restarts)
     const char *warnings = "SELECT count(*) FROM kp.events WHERE aggregate_id = $1 AND topic = 'referral.deadline_warning'";
     cr_assert_eq (s_wait_for (breaches, late, 1), 1, "no breach for the late referral");
     cr_assert_eq (s_wait_for (warnings, soon, 1), 1, "no warning for the referral due tomorrow");
-    //  Restart: the notices are not sent again.
+    //  Restart: the notices are not sent again. What the restarted watch
+    //  has done is seen from a sentinel: a warning due now with the
+    //  latest deadline. A tick sends every due breach before any warning,
+    //  and warnings by deadline, so once the sentinel's warning is there,
+    //  the tick that sent it would have sent any repeat of the others.
     kpt_service_stop ("referral");
+    s_admin ("UPDATE referral.referrals SET deadline = current_date + 60, warning_on = current_date - 1"
+             " WHERE referral_id = $1", sentinel);
     kpt_service_start ("referral", env);
-    zclock_sleep (1000);                //  ten ticks of the watch
+    cr_assert_eq (s_wait_for (warnings, sentinel, 1), 1, "the restarted watch sent nothing");
     cr_assert_eq (kpt_scalar (breaches, late), 1);
     cr_assert_eq (kpt_scalar (warnings, late), 0, "a deadline already past gets no warning");
     cr_assert_eq (kpt_scalar (warnings, soon), 1);

@@ -58,6 +58,24 @@ s_head (void)
     return kpt_scalar ("SELECT last_seq FROM kp.event_counter", NULL);
 }
 
+//  The relay's head as its health reports it: everything up to there has
+//  been handed to the live side.
+static long long
+s_published (void)
+{
+    kp_client_t *client = kpt_client ("stream", "operator");
+    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+    Kumppani__V1__HealthRequest health = KUMPPANI__V1__HEALTH_REQUEST__INIT;
+    request.body_case = KUMPPANI__V1__REQUEST__BODY_HEALTH;
+    request.health = &health;
+    Kumppani__V1__Reply *reply = kpt_call (client, &request);
+    cr_assert (reply && reply->health, "the stream did not answer health");
+    long long head = reply->health->head_seq;
+    kp_codec_reply_free (&reply);
+    kp_client_destroy (&client);
+    return head;
+}
+
 //  ≥ 8 writers with random rollbacks and interleaved commits, while a
 //  reader polls the table: every read must continue exactly at last + 1
 //  (no gaps, no late arrivals). Then the stream must deliver every
@@ -207,7 +225,15 @@ Test (stream, slow_subscriber_past_the_high_water_mark_recovers_by_replay)
     }
     PQclear (PQexec (conn, "COMMIT"));
     PQfinish (conn);
-    zclock_sleep (3000);                //  not reading: queues overflow, messages drop
+    //  Not reading: once the relay has published them all (its health's
+    //  head_seq), the queues have overflowed and messages were dropped.
+    long long published = 0;
+    for (int attempt = 0; attempt < 300 && published < start + EVENTS; attempt++) {
+        published = s_published ();
+        if (published < start + EVENTS)
+            zclock_sleep (50);
+    }
+    cr_assert_geq (published, start + EVENTS, "the relay never published the burst");
     uint64_t replays_before = kp_subscriber_replays (subscriber);
     for (long long expected = start + 1; expected <= start + EVENTS; expected++) {
         Kumppani__V1__Event *event = kp_subscriber_next (subscriber, 15000);

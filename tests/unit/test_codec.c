@@ -3,9 +3,11 @@
     round-trip. */
 #define _GNU_SOURCE             //  memmem
 #include "kp_codec.h"
+#include "kp_outbox.h"
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <stdlib.h>
 #include <string.h>
 
 TestSuite (codec);
@@ -200,4 +202,168 @@ ParameterizedTest (utf8_case_t *item, codec, utf8)
 {
     cr_assert_eq (kp_codec_utf8_valid (item->bytes, item->len), item->valid,
                   "case of %zu bytes", item->len);
+}
+
+//  ---------------------------------------------------------------------
+//  Events and replies from our own services: bounded, checked decoders,
+//  and the relay's seq prepended to the stored bytes.
+
+//  An event as the outbox stores it (kp_outbox_pack: seq cleared to 0,
+//  which proto3 leaves out), whatever seq the caller left in it.
+static uint8_t *
+s_stored_event (size_t *size)
+{
+    static Kumppani__V1__ReferralEvent referral;
+    kumppani__v1__referral_event__init (&referral);
+    referral.referral_id = "01HZZZREFERRAL";
+    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+    event.topic = "referral.received";
+    event.occurred_at = 1700000000000000;
+    event.aggregate_id = "01HZZZREFERRAL";
+    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL;
+    event.referral = &referral;
+    event.seq = 99;
+    return kp_outbox_pack (&event, size);
+}
+
+//  The message a decode/set seq/re-encode would give, packed.
+static uint8_t *
+s_repacked (const uint8_t *stored, size_t size, uint64_t seq, size_t *out_size)
+{
+    Kumppani__V1__Event *event = kumppani__v1__event__unpack (NULL, size, stored);
+    cr_assert_not_null (event);
+    event->seq = seq;
+    uint8_t *packed = kp_codec_pack (&event->base, out_size);
+    kumppani__v1__event__free_unpacked (event, NULL);
+    return packed;
+}
+
+Test (codec, stored_events_carry_no_seq)
+{
+    size_t size;
+    uint8_t *stored = s_stored_event (&size);
+    //  protobuf-c packs in field order: a seq would be the first byte's tag.
+    cr_assert_neq (stored [0], 0x08, "the stored bytes begin with a seq field");
+    free (stored);
+}
+
+ParameterizedTestParameters (codec, prepended_seq_decodes_to_the_same_message)
+{
+    static uint64_t seqs [] = { 1, 127, 128, 300, 16383, 16384, 1u << 31, UINT64_MAX };
+    return cr_make_param_array (uint64_t, seqs, sizeof seqs / sizeof seqs [0]);
+}
+
+ParameterizedTest (uint64_t *seq, codec, prepended_seq_decodes_to_the_same_message)
+{
+    size_t size, with_size, repacked_size;
+    uint8_t *stored = s_stored_event (&size);
+    uint8_t *with = kp_codec_event_with_seq (*seq, stored, size, &with_size);
+    cr_assert_not_null (with);
+    Kumppani__V1__Event *event;
+    cr_assert_eq (kp_codec_event_decode (with, with_size, &event, NULL), 0);
+    cr_assert_eq (event->seq, *seq);
+    cr_assert_str_eq (event->topic, "referral.received");
+    cr_assert_str_eq (event->referral->referral_id, "01HZZZREFERRAL");
+    cr_assert_eq (event->base.n_unknown_fields, 0);
+    //  Same message as decode, set, re-encode: packed again it is byte
+    //  for byte what the old relay sent.
+    size_t again_size;
+    uint8_t *again = kp_codec_pack (&event->base, &again_size);
+    uint8_t *repacked = s_repacked (stored, size, *seq, &repacked_size);
+    cr_assert_eq (again_size, repacked_size);
+    cr_assert_eq (memcmp (again, repacked, again_size), 0);
+    //  And the same bytes: seq is field 1, so it comes first either way.
+    cr_assert_eq (with_size, repacked_size);
+    cr_assert_eq (memcmp (with, repacked, with_size), 0);
+    kp_codec_event_free (&event);
+    cr_assert_null (event);
+    free (again);
+    free (repacked);
+    free (with);
+    free (stored);
+}
+
+Test (codec, a_stored_seq_is_replaced_not_kept)
+{
+    size_t size, old_size, with_size;
+    uint8_t *stored = s_stored_event (&size);
+    //  Bytes that somehow carry a seq already (say 5): the relay's wins.
+    uint8_t *old = kp_codec_event_with_seq (5, stored, size, &old_size);
+    uint8_t *with = kp_codec_event_with_seq (1234567, old, old_size, &with_size);
+    Kumppani__V1__Event *event;
+    cr_assert_eq (kp_codec_event_decode (with, with_size, &event, NULL), 0);
+    cr_assert_eq (event->seq, 1234567);
+    cr_assert_str_eq (event->topic, "referral.received");
+    kp_codec_event_free (&event);
+    free (with);
+    free (old);
+    free (stored);
+}
+
+Test (codec, event_with_seq_sizes_and_bounds)
+{
+    size_t size;
+    //  An empty stored event (every field default) is still an event.
+    uint8_t *with = kp_codec_event_with_seq (1, (const uint8_t *) "", 0, &size);
+    cr_assert_eq (size, 2);
+    cr_assert_eq (with [0], 0x08);
+    cr_assert_eq (with [1], 0x01);
+    free (with);
+    //  Largest seq: tag plus a ten-byte varint.
+    uint8_t stored [] = { 0x12, 0x01, 'x' };   //  topic "x"
+    with = kp_codec_event_with_seq (UINT64_MAX, stored, sizeof stored, &size);
+    cr_assert_eq (size, 1 + 10 + sizeof stored);
+    free (with);
+    //  A leading seq tag without a whole varint is not an event.
+    uint8_t truncated [] = { 0x08, 0x80, 0x80 };
+    cr_assert_null (kp_codec_event_with_seq (1, truncated, sizeof truncated, &size));
+    uint8_t endless [13] = { 0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01 };
+    cr_assert_null (kp_codec_event_with_seq (1, endless, sizeof endless, &size));
+    //  Over the bound: refused without reading it.
+    cr_assert_null (kp_codec_event_with_seq (1, stored, KP_CODEC_EVENT_MAX + 1, &size));
+}
+
+Test (codec, event_decode_is_bounded_and_checked)
+{
+    size_t size;
+    uint8_t *stored = s_stored_event (&size);
+    Kumppani__V1__Event *event = (Kumppani__V1__Event *) 1;
+    kp_codec_error_t error;
+    //  The size is refused before anything is read.
+    cr_assert_eq (kp_codec_event_decode (stored, KP_CODEC_EVENT_MAX + 1, &event, &error), -2);
+    cr_assert_null (event);
+    cr_assert_str_eq (error.code, "event.too_large");
+    const uint8_t garbage [] = { 0xff, 0xff, 0xff };
+    cr_assert_eq (kp_codec_event_decode (garbage, sizeof garbage, &event, &error), -2);
+    cr_assert_null (event);
+    cr_assert_str_eq (error.code, "event.malformed");
+    //  Truncated: the last byte of a length-delimited field is missing.
+    cr_assert_eq (kp_codec_event_decode (stored, size - 1, &event, NULL), -2);
+    cr_assert_eq (kp_codec_event_decode (stored, size, &event, &error), 0);
+    cr_assert_null (error.code);
+    kp_codec_event_free (&event);
+    kp_codec_event_free (&event);       //  safe twice
+    free (stored);
+}
+
+Test (codec, reply_decode_is_bounded_and_checked)
+{
+    Kumppani__V1__Reply reply = KUMPPANI__V1__REPLY__INIT;
+    reply.correlation_id = "c-9";
+    reply.status = KUMPPANI__V1__STATUS__STATUS_OK;
+    size_t size;
+    uint8_t *packed = kp_codec_pack (&reply.base, &size);
+    Kumppani__V1__Reply *decoded;
+    kp_codec_error_t error;
+    cr_assert_eq (kp_codec_reply_decode (packed, KP_CODEC_REPLY_MAX + 1, &decoded, &error), -2);
+    cr_assert_null (decoded);
+    cr_assert_str_eq (error.code, "reply.too_large");
+    const uint8_t garbage [] = { 0x0a, 0x7f };
+    cr_assert_eq (kp_codec_reply_decode (garbage, sizeof garbage, &decoded, &error), -2);
+    cr_assert_str_eq (error.code, "reply.malformed");
+    cr_assert_eq (kp_codec_reply_decode (packed, size, &decoded, NULL), 0);
+    cr_assert_str_eq (decoded->correlation_id, "c-9");
+    kp_codec_reply_free (&decoded);
+    cr_assert_null (decoded);
+    free (packed);
 }
