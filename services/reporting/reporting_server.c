@@ -27,7 +27,7 @@ static const kp_route_t s_routes [] = {
 };
 
 static const kp_stmt_t *const s_statements [] = {
-    reporting_statements, reporting_rollup_statements, NULL
+    reporting_statements, reporting_rollup_statements, reporting_workload_statements, NULL
 };
 
 const kp_service_def_t reporting_service = {

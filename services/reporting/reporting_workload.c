@@ -1,0 +1,174 @@
+/*  reporting_workload — the caseload report (issue 18): per organisation
+    and month, the cases open at the month's end, opened and closed in
+    it, contacts with clients by kind, service-need assessments started
+    in time and late, and client-plan reviews overdue at the month's end.
+    Today an organisation is the organiser of one municipality, so its
+    rows are by municipality. A COORDINATOR of that very organisation also
+    gets the same figures per responsible worker (the worker at the
+    month's end; a case's first worker from its opening); nobody else
+    does, and never for another organisation's workers. Every figure
+    counts clients' cases or contacts, so each goes through disclosure
+    control, and the worker rows with their organisation's row form the
+    lines a hidden cell could be recovered from. Read from intake's tables
+    (migration 0021 grants the columns). */
+#include "reporting_server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+//  The cases a report may count (as reporting_sql's REPORTING_CASE_SCOPE).
+#define REPORTING_CASE_SCOPE_CASES \
+    " ($3::text = '' OR c.municipality = $3::text)" \
+    " AND ($4::text = '' OR c.case_id IN" \
+    "   (SELECT pc.case_id FROM reporting.project_cases pc WHERE pc.project_id = $4::text))"
+#define HELSINKI(column) "((" column ") AT TIME ZONE 'Europe/Helsinki')::date"
+#define CONTACTS(kind) \
+    " coalesce (sum ((SELECT count (*) FROM intake.contacts ct WHERE ct.case_id = w.case_id" \
+    "   AND ct.kind = '" kind "' AND ct.contact_on BETWEEN w.month_start AND w.month_end)), 0),"
+
+//  $1-$5 the scope (reporting_scope_params), $6 by worker.
+const kp_stmt_t reporting_workload_statements [] = {
+    { "report_workload",
+      "WITH months AS ("
+      "  SELECT m::date AS month_start, (m + interval '1 month' - interval '1 day')::date AS month_end"
+      "    FROM generate_series (date_trunc ('month', $1::date), date_trunc ('month', $2::date),"
+      "                          interval '1 month') m),"
+      " k AS ("
+      "  SELECT c.case_id, c.municipality, coalesce (cl.opened_on, " HELSINKI ("c.opened_at") ") AS opened_on,"
+      "         " HELSINKI ("c.closed_at") " AS closed_on, cl.deadline, " HELSINKI ("a.started_at") " AS started_on"
+      "    FROM intake.cases c LEFT JOIN intake.case_clocks cl ON cl.case_id = c.case_id"
+      "    LEFT JOIN intake.assessments a ON a.case_id = c.case_id"
+      "   WHERE $5::text = '' AND" REPORTING_CASE_SCOPE_CASES "),"
+      " w AS ("
+      "  SELECT k.*, mo.month_start, mo.month_end,"
+      "         CASE WHEN NOT $6::bool THEN '' ELSE coalesce ("
+      "           (SELECT cw.worker FROM intake.case_workers cw WHERE cw.case_id = k.case_id"
+      "             AND " HELSINKI ("cw.assigned_at") " <= mo.month_end ORDER BY cw.position DESC LIMIT 1),"
+      "           (SELECT cw.worker FROM intake.case_workers cw WHERE cw.case_id = k.case_id"
+      "             ORDER BY cw.position LIMIT 1), '') END AS worker"
+      "    FROM k CROSS JOIN months mo"
+      "   WHERE k.opened_on <= mo.month_end AND (k.closed_on IS NULL OR k.closed_on >= mo.month_start))"
+      " SELECT municipality, worker, to_char (month_start, 'YYYY-MM'),"
+      "  count (*) FILTER (WHERE closed_on IS NULL OR closed_on > month_end),"
+      "  count (*) FILTER (WHERE opened_on >= month_start),"
+      "  count (*) FILTER (WHERE closed_on BETWEEN month_start AND month_end),"
+      CONTACTS ("meeting") CONTACTS ("phone") CONTACTS ("home_visit") CONTACTS ("network_meeting")
+      CONTACTS ("digital")
+      "  count (*) FILTER (WHERE started_on BETWEEN month_start AND month_end AND started_on <= deadline),"
+      "  count (*) FILTER (WHERE started_on BETWEEN month_start AND month_end AND started_on > deadline),"
+      "  count (*) FILTER (WHERE (closed_on IS NULL OR closed_on > month_end) AND EXISTS ("
+      "    SELECT 1 FROM intake.plans p WHERE p.case_id = w.case_id AND p.next_review_date < month_end"
+      "      AND " HELSINKI ("p.made_at") " <= month_end"
+      "      AND NOT EXISTS (SELECT 1 FROM intake.plans q WHERE q.case_id = p.case_id"
+      "                      AND q.version > p.version AND " HELSINKI ("q.made_at") " <= month_end)))"
+      " FROM w GROUP BY municipality, worker, month_start ORDER BY municipality, month_start, worker" },
+    { NULL }
+};
+
+enum { COL_DIMENSION, COL_MUNICIPALITY, COL_WORKER, COL_MONTH, COL_FIRST_COUNT };
+#define COUNTS 11
+static const char *const s_columns [] = {
+    "dimension", "municipality", "worker", "month", "open_cases", "opened", "closed",
+    "contacts_meeting", "contacts_phone", "contacts_home_visit", "contacts_network_meeting",
+    "contacts_digital", "assessments_in_time", "assessments_late", "reviews_overdue", NULL
+};
+
+static PGresult *
+s_query (kp_call_t *call, const reporting_scope_t *scope, bool by_worker)
+{
+    const char *values [REPORTING_SCOPE_PARAMS + 1];
+    reporting_scope_params (scope, values);
+    values [REPORTING_SCOPE_PARAMS] = by_worker ? "true" : "false";
+    PGresult *result = kp_db_exec (call->db, "report_workload", REPORTING_SCOPE_PARAMS + 1, values);
+    if (!result)
+        kp_call_db_fail (call);
+    return result;
+}
+
+//  One row of counts; cells receives their ids.
+static int
+s_row (reporting_table_t *table, PGresult *result, int row, const char *dimension, int *cells)
+{
+    const char *worker = PQgetvalue (result, row, 1);
+    if (reporting_table_row (table)
+    ||  reporting_table_text (table, COL_DIMENSION, dimension)
+    ||  reporting_table_text (table, COL_MUNICIPALITY, PQgetvalue (result, row, 0))
+    ||  reporting_table_text (table, COL_WORKER, strcmp (dimension, "worker") ? "all"
+                                                 : *worker ? worker : "unassigned")
+    ||  reporting_table_text (table, COL_MONTH, PQgetvalue (result, row, 2)))
+        return -1;
+    for (int count = 0; count < COUNTS; count++)
+        if ((cells [count] = reporting_table_count (table, COL_FIRST_COUNT + count,
+                                                    strtoll (PQgetvalue (result, row, 3 + count), NULL, 10))) < 0)
+            return -1;
+    return 0;
+}
+
+//  The worker rows of one organisation's month add up to its row: one
+//  line per count column.
+static int
+s_lines (reporting_table_t *table, PGresult *orgs, const int *org_cells, PGresult *workers,
+         const int *worker_cells)
+{
+    int rows = PQntuples (workers);
+    int *line = calloc ((size_t) rows + 1, sizeof (int));
+    if (!line)
+        return -1;
+    int rc = 0;
+    for (int org = 0; org < PQntuples (orgs) && rc == 0; org++)
+        for (int count = 0; count < COUNTS && rc == 0; count++) {
+            size_t used = 0;
+            for (int row = 0; row < rows; row++)
+                if (strcmp (PQgetvalue (workers, row, 0), PQgetvalue (orgs, org, 0)) == 0
+                &&  strcmp (PQgetvalue (workers, row, 2), PQgetvalue (orgs, org, 2)) == 0)
+                    line [used++] = worker_cells [row * COUNTS + count];
+            line [used++] = org_cells [org * COUNTS + count];
+            rc = reporting_table_line (table, line, used);
+        }
+    free (line);
+    return rc;
+}
+
+int
+reporting_workload_report (kp_call_t *call, const reporting_scope_t *scope)
+{
+    //  An organisation's own caseload: not Kela's, not a project's.
+    if (strcmp (call->identity->org_type, "municipality") != 0 || scope->project)
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "reporting.forbidden", NULL,
+                             "the workload report is for an organisation's own area");
+    bool by_worker = call->request->actor
+                  && call->request->actor->role == KUMPPANI__V1__ROLE__ROLE_COORDINATOR
+                  && *scope->municipality
+                  && strcmp (scope->municipality, call->identity->municipality) == 0;
+    PGresult *orgs = s_query (call, scope, false);
+    PGresult *workers = orgs && by_worker ? s_query (call, scope, true) : NULL;
+    if (!orgs || (by_worker && !workers)) {
+        PQclear (orgs);
+        return -1;
+    }
+    int org_rows = PQntuples (orgs), worker_rows = workers ? PQntuples (workers) : 0;
+    int *org_cells = calloc ((size_t) org_rows * COUNTS + 1, sizeof (int));
+    int *worker_cells = calloc ((size_t) worker_rows * COUNTS + 1, sizeof (int));
+    reporting_table_t *table = reporting_table_new (scope, s_columns);
+    int rc = -1;
+    if (!org_cells || !worker_cells || !table)
+        goto cleanup;
+    for (int row = 0; row < org_rows; row++)
+        if (s_row (table, orgs, row, "organisation", &org_cells [row * COUNTS]))
+            goto cleanup;
+    for (int row = 0; row < worker_rows; row++)
+        if (s_row (table, workers, row, "worker", &worker_cells [row * COUNTS]))
+            goto cleanup;
+    if (workers && s_lines (table, orgs, org_cells, workers, worker_cells))
+        goto cleanup;
+    rc = reporting_table_reply (table, call);
+
+cleanup:
+    reporting_table_destroy (&table);
+    free (org_cells);
+    free (worker_cells);
+    PQclear (orgs);
+    PQclear (workers);
+    return rc;
+}
