@@ -106,7 +106,7 @@ GRANT SELECT, INSERT ON intake.case_workers, intake.contacts, intake.contact_rem
     intake.case_clocks, intake.clock_notices TO intake;
 GRANT UPDATE (pending_on, urgent, priority, working_days, deadline, warning_on, last_contact_on)
     ON intake.case_clocks TO intake;
-GRANT UPDATE (ended_on, status, outcome) ON intake.measures TO intake;
+GRANT UPDATE (start_date, planned_end, ended_on, status, outcome) ON intake.measures TO intake;
 
 -- A referral's clock inputs: its urgency and day of receipt.
 GRANT SELECT (referral_id, urgent, received_on) ON referral.referrals TO intake;
