@@ -826,3 +826,92 @@ Test (caseload, bad_input_is_invalid_with_its_field_and_changes_nothing)
     s_expect (reply, STATUS (INVALID), "intake.referral_id", "find_case.referral_id");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 }
+
+static Kumppani__V1__Reply *
+s_workload (const char *org, Kumppani__V1__Role role, const char *municipality)
+{
+    Kumppani__V1__RunReport body = KUMPPANI__V1__RUN_REPORT__INIT;
+    body.report = "workload";
+    body.period_start = "2025-03-01";
+    body.period_end = "2025-03-31";
+    body.municipality = (char *) municipality;
+    body.threshold = 3;
+    return s_call ("reporting", org, role, BODY (RUN_REPORT), &body, false);
+}
+
+//  The row whose first cells are dimension, municipality and worker; NULL if none.
+static Kumppani__V1__ReportRow *
+s_report_row (Kumppani__V1__ReportTable *table, const char *dimension, const char *worker)
+{
+    for (size_t row = 0; row < table->n_rows; row++) {
+        Kumppani__V1__ReportCell **cells = table->rows [row]->cells;
+        if (strcmp (cells [0]->value, dimension) == 0 && strcmp (cells [1]->value, "743") == 0
+        &&  strcmp (cells [2]->value, worker) == 0 && strcmp (cells [3]->value, "2025-03") == 0)
+            return table->rows [row];
+    }
+    return NULL;
+}
+
+//  Six cases opened in March 2025 (the only ones in that month: the test
+//  clock put them there), four for W1 and two for W2, five meetings and a
+//  phone call.
+Test (caseload, workload_report_per_organisation_and_per_worker_for_its_own_coordinator)
+{
+    kpt_service_start ("stream", NULL);
+    kpt_service_start ("reporting", NULL);
+    s_intake_on ("2025-03-03", NULL);
+    char w1 [32], w2 [32], cases [6][KP_ID_LEN + 1];
+    snprintf (w1, sizeof w1, "sw-load-a-%d", (int) getpid ());
+    snprintf (w2, sizeof w2, "sw-load-b-%d", (int) getpid ());
+    for (int index = 0; index < 6; index++)
+        s_new_case (index < 4 ? w1 : w2, CHANNEL (OWN_CONTACT), cases [index], NULL);
+    for (int index = 0; index < 5; index++)
+        s_ok (s_contact (cases [index], KUMPPANI__V1__CONTACT_KIND__CONTACT_KIND_MEETING, "2025-03-03"));
+    s_ok (s_contact (cases [5], KUMPPANI__V1__CONTACT_KIND__CONTACT_KIND_PHONE, "2025-03-03"));
+
+    //  A social worker: the organisation's month, no worker rows.
+    Kumppani__V1__Reply *reply = s_workload ("muni-743", ROLE (SOCIAL_WORKER), "");
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    Kumppani__V1__ReportTable *table = reply->report_table;
+    cr_assert_str_eq (table->columns [4], "open_cases");
+    Kumppani__V1__ReportRow *row = s_report_row (table, "organisation", "all");
+    cr_assert_not_null (row, "no row for 743 in March 2025");
+    cr_assert_str_eq (row->cells [4]->value, "6");      //  open at the month's end
+    cr_assert_str_eq (row->cells [5]->value, "6");      //  opened
+    cr_assert (row->cells [6]->suppressed, "closed: a published zero tells too");
+    cr_assert_str_eq (row->cells [7]->value, "5");      //  meetings
+    cr_assert (row->cells [8]->suppressed, "a single phone call is published");
+    for (size_t index = 0; index < table->n_rows; index++)
+        cr_assert_str_neq (table->rows [index]->cells [0]->value, "worker", "worker rows for a social worker");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  The organisation's own coordinator: per worker, W2's two suppressed.
+    reply = s_workload ("muni-743", ROLE (COORDINATOR), "");
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    Kumppani__V1__ReportRow *first = s_report_row (reply->report_table, "worker", w1);
+    Kumppani__V1__ReportRow *second = s_report_row (reply->report_table, "worker", w2);
+    cr_assert_not_null (first);
+    cr_assert_not_null (second);
+    cr_assert (second->cells [4]->suppressed, "two open cases of one worker published");
+    cr_assert_str_empty (second->cells [4]->value);
+    //  W1's 4 and the organisation's 6 would give W2's 2 away: one of them goes too.
+    Kumppani__V1__ReportRow *all = s_report_row (reply->report_table, "organisation", "all");
+    cr_assert (first->cells [4]->suppressed || all->cells [4]->suppressed, "W2's count recoverable");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  Another organisation's coordinator: never these workers, nor this area.
+    reply = s_workload ("muni-091", ROLE (COORDINATOR), "");
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    for (size_t index = 0; index < reply->report_table->n_rows; index++) {
+        Kumppani__V1__ReportCell **cells = reply->report_table->rows [index]->cells;
+        cr_assert_str_neq (cells [1]->value, "743");
+        cr_assert (strcmp (cells [2]->value, w1) && strcmp (cells [2]->value, w2));
+    }
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_workload ("muni-091", ROLE (COORDINATOR), "743");
+    s_expect (reply, STATUS (FORBIDDEN), "reporting.forbidden", NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_workload ("kela", ROLE (KELA_OFFICER), "");
+    s_expect (reply, STATUS (FORBIDDEN), "reporting.forbidden", NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+}
