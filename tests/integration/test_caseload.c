@@ -915,3 +915,25 @@ Test (caseload, workload_report_per_organisation_and_per_worker_for_its_own_coor
     s_expect (reply, STATUS (FORBIDDEN), "reporting.forbidden", NULL);
     kumppani__v1__reply__free_unpacked (reply, NULL);
 }
+
+//  The issue's own command line, through the real binary.
+Test (caseload, cli_case_list_by_worker_and_due_day)
+{
+    s_start ("2026-06-01");
+    char worker [32], mine [KP_ID_LEN + 1], other [KP_ID_LEN + 1];
+    snprintf (worker, sizeof worker, "sw-17-%d", (int) getpid ());
+    s_new_case (worker, CHANNEL (OWN_CONTACT), mine, NULL);
+    s_new_case ("sw-18", CHANNEL (OWN_CONTACT), other, NULL);
+    char out [16384];
+    const char *args [] = { "case", "list", "--worker", worker, "--due-before", "2026-12-31",
+                            "--role", "social_worker", NULL };
+    cr_assert_eq (kpt_cli_run ("muni-743", out, sizeof out, args), 0, "%s", out);
+    cr_assert (strstr (out, mine), "%s", out);
+    cr_assert (!strstr (out, other), "%s", out);
+    cr_assert (strstr (out, "\"next_due_kind\""), "%s", out);
+    kpt_cli_merge_stderr = true;
+    const char *unknown [] = { "case", "list", "--worker", "sw-nobody-here", "--role", "social_worker", NULL };
+    cr_assert_eq (kpt_cli_run ("muni-743", out, sizeof out, unknown), 1, "%s", out);
+    cr_assert (strstr (out, "intake.unknown_worker"), "%s", out);
+    kpt_cli_merge_stderr = false;
+}
