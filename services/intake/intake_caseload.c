@@ -86,7 +86,7 @@ intake_caseload_case_reply (kp_call_t *call, Kumppani__V1__CaseReply *reply)
 {
     char today [11], months [8];
     kp_date_format (intake_today (), today);
-    snprintf (months, sizeof months, "%d", intake_clock_config ()->contact_due_months);
+    snprintf (months, sizeof months, "%d", intake_contact_due_months ());
     const char *id [] = { reply->case_id };
     const char *clock_values [] = { reply->case_id, today, months };
     PGresult *workers = kp_db_exec (call->db, "caseload_workers", 1, id);
@@ -325,7 +325,7 @@ intake_caseload_list (kp_call_t *call)
     unsigned page = body->page_size ? body->page_size : PAGE_DEFAULT;
     char today [11], months [8], limit [8];
     kp_date_format (intake_today (), today);
-    snprintf (months, sizeof months, "%d", intake_clock_config ()->contact_due_months);
+    snprintf (months, sizeof months, "%d", intake_contact_due_months ());
     snprintf (limit, sizeof limit, "%u", page + 1);     //  one more tells whether a page follows
     const char *values [] = {
         organised, today, months, body->responsible_worker, body->state, channel, body->client_id,

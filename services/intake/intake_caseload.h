@@ -16,6 +16,9 @@
 //  the clock keeps this one pointer.
 void intake_clock_configure (const kp_config_t *config);
 const kp_config_t *intake_clock_config (void);
+//  KUMPPANI_CONTACT_DUE_MONTHS (the default before configure: the
+//  fuzzers call handlers without a context).
+int intake_contact_due_months (void);
 //  Intake's today: KUMPPANI_TEST_TODAY when set, else Europe/Helsinki's.
 kp_date_t intake_today (void);
 //  Starts or updates a case's assessment clock in the caller's

@@ -34,6 +34,12 @@ intake_clock_config (void)
     return s_config;
 }
 
+int
+intake_contact_due_months (void)
+{
+    return s_config ? s_config->contact_due_months : 6;
+}
+
 kp_date_t
 intake_today (void)
 {
@@ -120,9 +126,13 @@ intake_clock_set (kp_db_t *db, const char *case_id, bool urgent, bool highest_ca
     else
     if (s_over_75 (PQgetvalue (inputs, 0, 0), atoi (PQgetvalue (inputs, 0, 1)), pending))
         snprintf (priority, sizeof priority, "over_75");
-    int days = urgent ? s_config->assessment_urgent_days : s_config->assessment_days;
-    if (*priority && days > s_config->assessment_priority_days)
-        days = s_config->assessment_priority_days;
+    //  The defaults hold before configure (the fuzzers run handlers bare).
+    int normal = s_config ? s_config->assessment_days : 7;
+    int quick = s_config ? s_config->assessment_urgent_days : 1;
+    int statutory = s_config ? s_config->assessment_priority_days : 7;
+    int days = urgent ? quick : normal;
+    if (*priority && days > statutory)
+        days = statutory;
     kp_date_t deadline = kp_calendar_add_working_days (pending, days);
     char opened_text [11], pending_text [11], deadline_text [11], warning_text [11], days_text [8];
     kp_date_format (opened, opened_text);

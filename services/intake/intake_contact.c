@@ -116,7 +116,7 @@ s_remind (kp_db_t *db, void *arg)
 {
     s_due_t *due = arg;
     char months [8];
-    snprintf (months, sizeof months, "%d", intake_clock_config ()->contact_due_months);
+    snprintf (months, sizeof months, "%d", intake_contact_due_months ());
     const char *values [] = { due->case_id, due->due_on, months };
     PGresult *locked = kp_db_exec (db, "contact_due_lock", 3, values);
     if (!locked)
