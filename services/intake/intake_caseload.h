@@ -15,7 +15,6 @@
 //  the consumer and from handlers alike see only a database handle, so
 //  the clock keeps this one pointer.
 void intake_clock_configure (const kp_config_t *config);
-const kp_config_t *intake_clock_config (void);
 //  KUMPPANI_CONTACT_DUE_MONTHS (the default before configure: the
 //  fuzzers call handlers without a context).
 int intake_contact_due_months (void);

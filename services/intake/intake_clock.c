@@ -28,12 +28,6 @@ intake_clock_configure (const kp_config_t *config)
     s_config = config;
 }
 
-const kp_config_t *
-intake_clock_config (void)
-{
-    return s_config;
-}
-
 int
 intake_contact_due_months (void)
 {
