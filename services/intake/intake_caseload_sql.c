@@ -103,7 +103,8 @@ const kp_stmt_t intake_caseload_statements [] = {
       "WITH added AS (INSERT INTO intake.contacts (contact_id, case_id, kind, contact_on, participants,"
       "               recorded_by_org, recorded_by)"
       "               VALUES ($1::text, $2::text, $3::intake.contact_kind, $4::date,"
-      "                       string_to_array(NULLIF($5::text, ''), E'\\n')::text[], $6::text, $7::text)"
+      "                       coalesce (string_to_array(NULLIF($5::text, ''), E'\\n'), '{}')::text[],"
+      "                       $6::text, $7::text)"
       "               RETURNING contact_on)"
       " UPDATE intake.case_clocks SET last_contact_on = greatest (last_contact_on, (SELECT contact_on FROM added))"
       " WHERE case_id = $2::text" },

@@ -787,8 +787,11 @@ Test (caseload, bad_input_is_invalid_with_its_field_and_changes_nothing)
     kumppani__v1__reply__free_unpacked (reply, NULL);
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.contacts WHERE case_id = $1", case_id), 0);
     cr_assert_eq (s_events ("intake.contact_recorded", case_id), 0);
-    //  Today is fine.
+    //  Today is fine, with participants or without.
     s_ok (s_contact (case_id, KUMPPANI__V1__CONTACT_KIND__CONTACT_KIND_PHONE, "2026-04-15"));
+    named.n_participants = 0;
+    s_ok (s_intake (BODY (RECORD_CONTACT), &named, true));
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.contacts WHERE case_id = $1", case_id), 2);
 
     Kumppani__V1__ListCases list = KUMPPANI__V1__LIST_CASES__INIT;
     list.responsible_worker = "sw-nobody-ever";
