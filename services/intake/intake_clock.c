@@ -206,20 +206,27 @@ s_backfill_one (kp_db_t *db, void *arg)
 }
 
 //  Cases from before the clocks existed get theirs counted from the day
-//  they opened.
+//  they opened, a batch a tick until none is left; every case opened
+//  since has one from intake_case_insert, so the search then stops.
 static void
 s_backfill (intake_t *self)
 {
+    if (self->clocks_backfilled)
+        return;
     PGresult *missing = kp_db_exec (self->db, "clock_missing", 0, NULL);
     if (!missing) {
         kp_warn ("assessment clocks: %s", kp_db_message (self->db));
         return;
     }
+    bool failed = false;
     for (int row = 0; row < PQntuples (missing); row++) {
         s_backfill_t backfill = { PQgetvalue (missing, row, 0), PQgetvalue (missing, row, 1) };
-        if (kp_db_transaction (self->db, s_backfill_one, &backfill, 3))
+        if (kp_db_transaction (self->db, s_backfill_one, &backfill, 3)) {
             kp_warn ("assessment clock for case %s: %s", backfill.case_id, kp_db_message (self->db));
+            failed = true;
+        }
     }
+    self->clocks_backfilled = PQntuples (missing) == 0 && !failed;
     PQclear (missing);
 }
 

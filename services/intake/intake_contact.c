@@ -16,6 +16,7 @@
 #include <string.h>
 
 #define PARTICIPANTS_MAX 16
+#define CANDIDATES_MAX   100         //  the LIMIT of contact_due_candidates
 
 //  Organisation types a contact may name as taking part.
 static const char *const s_participant_types [] = {
@@ -109,6 +110,7 @@ typedef struct {
     const char *case_id;
     const char *due_on;
     bool emitted;
+    bool passed_over;               //  held elsewhere, or no longer due: look again
 } s_due_t;
 
 static int
@@ -123,6 +125,7 @@ s_remind (kp_db_t *db, void *arg)
         return -1;
     bool mine = PQntuples (locked) > 0;
     PQclear (locked);
+    due->passed_over = !mine;
     if (!mine)
         return 0;                       //  another instance has it, a contact came, or it closed
     const char *key [] = { due->case_id, due->due_on };
@@ -144,8 +147,13 @@ s_remind (kp_db_t *db, void *arg)
 int
 intake_contact_tick (intake_t *self)
 {
+    //  A case falls due only when the day turns (a contact or a closing
+    //  only puts it off), so after one complete sweep the day is done.
+    kp_date_t day = intake_today ();
+    if (self->contacts_swept_on == day)
+        return 0;
     char today [11], months [8];
-    kp_date_format (intake_today (), today);
+    kp_date_format (day, today);
     snprintf (months, sizeof months, "%d", self->config->contact_due_months);
     const char *values [] = { today, months };
     PGresult *candidates = kp_db_exec (self->db, "contact_due_candidates", 2, values);
@@ -154,13 +162,19 @@ intake_contact_tick (intake_t *self)
         return -1;
     }
     int emitted = 0;
+    bool complete = PQntuples (candidates) < CANDIDATES_MAX;
     for (int row = 0; row < PQntuples (candidates); row++) {
-        s_due_t due = { PQgetvalue (candidates, row, 0), PQgetvalue (candidates, row, 1), false };
-        if (kp_db_transaction (self->db, s_remind, &due, 3))
+        s_due_t due = { PQgetvalue (candidates, row, 0), PQgetvalue (candidates, row, 1), false, false };
+        if (kp_db_transaction (self->db, s_remind, &due, 3)) {
             kp_warn ("contact reminder for case %s failed: %s", due.case_id, kp_db_message (self->db));
+            complete = false;
+        }
         else
             emitted += due.emitted;
+        complete = complete && !due.passed_over;
     }
     PQclear (candidates);
+    if (complete)
+        self->contacts_swept_on = day;
     return emitted;
 }
