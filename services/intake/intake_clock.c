@@ -69,6 +69,25 @@ s_over_75 (const char *birth_date, int birth_year, kp_date_t pending)
     return birth_year > 0 && year - birth_year >= 75;
 }
 
+//  The working days of a clock pending from pending, and its deadline;
+//  priority receives the statutory group ("" for none). The defaults hold
+//  before configure (the fuzzers run handlers bare).
+static int
+s_days (const char *birth_date, int birth_year, kp_date_t pending, bool urgent, bool highest_care_allowance,
+        char *priority, size_t size, kp_date_t *deadline)
+{
+    snprintf (priority, size, "%s", highest_care_allowance ? "highest_care_allowance"
+                                  : s_over_75 (birth_date, birth_year, pending) ? "over_75" : "");
+    int normal = s_config ? s_config->assessment_days : 7;
+    int quick = s_config ? s_config->assessment_urgent_days : 1;
+    int statutory = s_config ? s_config->assessment_priority_days : 7;
+    int days = urgent ? quick : normal;
+    if (*priority && days > statutory)
+        days = statutory;
+    *deadline = kp_calendar_add_working_days (pending, days);
+    return days;
+}
+
 static bool
 s_true (PGresult *result, int row, int column)
 {
@@ -109,25 +128,27 @@ intake_clock_set (kp_db_t *db, const char *case_id, bool urgent, bool highest_ca
         highest_care_allowance = highest_care_allowance
                               || strcmp (PQgetvalue (clock, 0, 3), "highest_care_allowance") == 0;
     }
-    if (referral && PQntuples (referral) > 0) {
-        kp_date_t received;
-        urgent = urgent || s_true (referral, 0, 0);
-        if (kp_date_parse (PQgetvalue (referral, 0, 1), &received) == 0 && received < pending)
+    kp_date_t deadline;
+    int days = s_days (PQgetvalue (inputs, 0, 0), atoi (PQgetvalue (inputs, 0, 1)), pending, urgent,
+                       highest_care_allowance, priority, sizeof priority, &deadline);
+    //  A referral counts from its own receipt with its own urgency; the
+    //  case keeps whichever clock runs out first.
+    kp_date_t received;
+    if (referral && PQntuples (referral) > 0 && kp_date_parse (PQgetvalue (referral, 0, 1), &received) == 0) {
+        bool referral_urgent = s_true (referral, 0, 0);
+        char referral_priority [32];
+        kp_date_t referral_deadline;
+        int referral_days = s_days (PQgetvalue (inputs, 0, 0), atoi (PQgetvalue (inputs, 0, 1)), received,
+                                    referral_urgent, highest_care_allowance, referral_priority,
+                                    sizeof referral_priority, &referral_deadline);
+        if (referral_deadline < deadline || (referral_deadline == deadline && received < pending)) {
             pending = received;
+            urgent = referral_urgent;
+            days = referral_days;
+            deadline = referral_deadline;
+            snprintf (priority, sizeof priority, "%s", referral_priority);
+        }
     }
-    if (highest_care_allowance)
-        snprintf (priority, sizeof priority, "highest_care_allowance");
-    else
-    if (s_over_75 (PQgetvalue (inputs, 0, 0), atoi (PQgetvalue (inputs, 0, 1)), pending))
-        snprintf (priority, sizeof priority, "over_75");
-    //  The defaults hold before configure (the fuzzers run handlers bare).
-    int normal = s_config ? s_config->assessment_days : 7;
-    int quick = s_config ? s_config->assessment_urgent_days : 1;
-    int statutory = s_config ? s_config->assessment_priority_days : 7;
-    int days = urgent ? quick : normal;
-    if (*priority && days > statutory)
-        days = statutory;
-    kp_date_t deadline = kp_calendar_add_working_days (pending, days);
     char opened_text [11], pending_text [11], deadline_text [11], warning_text [11], days_text [8];
     kp_date_format (opened, opened_text);
     kp_date_format (pending, pending_text);

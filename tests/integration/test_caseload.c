@@ -8,6 +8,7 @@
     configuration, bad input refused with its field, and the workload
     report per organisation and, for the own coordinator only, per worker. */
 #include "harness.h"
+#include "kp_calendar.h"
 #include "kp_ids.h"
 
 #include <criterion/criterion.h>
@@ -939,4 +940,56 @@ Test (caseload, cli_case_list_by_worker_and_due_day)
     cr_assert_eq (kpt_cli_run ("muni-743", out, sizeof out, unknown), 1, "%s", out);
     cr_assert (strstr (out, "intake.unknown_worker"), "%s", out);
     kpt_cli_merge_stderr = false;
+}
+
+//  An urgent notice joining a case already open (non-urgent, opened today
+//  by the client's own contact) brings the assessment forward to the next
+//  working day.
+Test (caseload, an_urgent_referral_joining_an_open_case_shortens_its_clock)
+{
+    const char *fast [] = { "KUMPPANI_POLL_MS=100", NULL };
+    kpt_service_start ("stream", NULL);
+    kpt_service_start ("referral", fast);
+    s_intake_on (NULL, NULL);
+    char hetu [16];
+    kpt_hetu (hetu, "030385", '-', 100 + (int) (getpid () % 800));
+    Kumppani__V1__RegisterClient registration = KUMPPANI__V1__REGISTER_CLIENT__INIT;
+    registration.hetu = hetu;
+    Kumppani__V1__Reply *reply = s_intake (BODY (REGISTER_CLIENT), &registration, true);
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    char client [KP_ID_LEN + 1], case_id [KP_ID_LEN + 1];
+    snprintf (client, sizeof client, "%s", reply->client->client_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_open (client, "sw-urgent", CHANNEL (OWN_CONTACT), false, false);
+    snprintf (case_id, sizeof case_id, "%s", reply->intake_case->case_id);
+    cr_assert_eq (reply->intake_case->assessment_clock->working_days, 7);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    Kumppani__V1__SubmitReferral notice = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
+    notice.kind = KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_SOCIAL_WORK_NEED;
+    notice.recipient_org = "muni-743";
+    notice.recipient_type = "municipality";
+    notice.municipality = "743";
+    notice.hetu = hetu;
+    notice.urgent = true;
+    notice.reason_category = KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_LIFE_MANAGEMENT;
+    notice.legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST;
+    reply = s_call ("referral", "kela", ROLE (KELA_OFFICER), BODY (SUBMIT_REFERRAL), &notice, true);
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    char received [11];
+    snprintf (received, sizeof received, "%s", reply->referral->referral->received_on);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (s_wait_events ("intake.referral_linked", case_id, 1), 1, "the notice did not join the open case");
+
+    reply = s_get_case (case_id);
+    Kumppani__V1__AssessmentClock *clock = reply->intake_case->assessment_clock;
+    kp_date_t day;
+    cr_assert_eq (kp_date_parse (received, &day), 0);
+    char expected [11];
+    kp_date_format (kp_calendar_add_working_days (day, 1), expected);
+    cr_assert (clock->urgent);
+    cr_assert_eq (clock->working_days, 1);
+    cr_assert_str_eq (clock->deadline, expected);
+    cr_assert_eq (reply->intake_case->n_referral_ids, 1);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
 }
