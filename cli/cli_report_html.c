@@ -37,6 +37,8 @@ static const s_spec_t s_specs [] = {
     { "social_reporting", "Social reporting (sosiaalinen raportointi)", "Clients concerned by theme and area",
       NULL, NULL, { "theme", "area" }, { "clients_concerned" } },
     { "targets", "Targets", NULL, NULL, NULL, { NULL }, { NULL } },
+    { "workload", "Workload", "Cases by month: open, opened and closed",
+      "dimension", "organisation", { "municipality", "month" }, { "open_cases", "opened", "closed" } },
     { NULL }
 };
 

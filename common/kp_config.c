@@ -2,6 +2,7 @@
     a typo fails loudly at start-up rather than as odd behaviour later. */
 #include "kp_config.h"
 #include "kp_alloc.h"
+#include "kp_calendar.h"
 #include "kp_log.h"
 
 #include <assert.h>
@@ -85,7 +86,9 @@ kp_config_load (const char *service)
     self->log_level = s_env ("KUMPPANI_LOG_LEVEL", "info");
 
     //  Below a few hundred bytes the CURVE handshake itself is refused.
+    self->test_today = s_env ("KUMPPANI_TEST_TODAY", NULL);
     long max_msg_size, timeout, drain, poll, hwm, batch_lag, metrics_port, retention;
+    long assessment, urgent, priority, contact_months;
     //  A port per service (they share one environment under make up),
     //  else the common one.
     char metrics_var [64] = "KUMPPANI_METRICS_PORT";
@@ -105,7 +108,12 @@ kp_config_load (const char *service)
     ||  s_env_long ("KUMPPANI_STREAM_HWM", 10000, 10, 10000000, &hwm)
     ||  s_env_long ("KUMPPANI_CONSUMER_BATCH_LAG", 20000, 0, 1000000000, &batch_lag)
     ||  s_env_long ("KUMPPANI_IDEMPOTENCY_RETENTION_DAYS", 30, 1, 3650, &retention)
-    ||  s_env_long (metrics_var, 0, 0, 65535, &metrics_port)) {
+    ||  s_env_long (metrics_var, 0, 0, 65535, &metrics_port)
+    ||  s_env_long ("KUMPPANI_ASSESSMENT_DAYS", 7, 0, 90, &assessment)
+    ||  s_env_long ("KUMPPANI_ASSESSMENT_URGENT_DAYS", 1, 0, 7, &urgent)
+    //  §36: the priority groups by the 7th working day without exception.
+    ||  s_env_long ("KUMPPANI_ASSESSMENT_PRIORITY_DAYS", 7, 0, 7, &priority)
+    ||  s_env_long ("KUMPPANI_CONTACT_DUE_MONTHS", 6, 1, 60, &contact_months)) {
         kp_config_destroy (&self);
         return NULL;
     }
@@ -117,6 +125,16 @@ kp_config_load (const char *service)
     self->consumer_batch_lag = batch_lag;
     self->idempotency_retention_days = (int) retention;
     self->metrics_port = (int) metrics_port;
+    self->assessment_days = (int) assessment;
+    self->assessment_urgent_days = (int) urgent;
+    self->assessment_priority_days = (int) priority;
+    self->contact_due_months = (int) contact_months;
+    kp_date_t today;
+    if (self->test_today && kp_date_parse (self->test_today, &today)) {
+        kp_error ("configuration: KUMPPANI_TEST_TODAY must be a date as YYYY-MM-DD");
+        kp_config_destroy (&self);
+        return NULL;
+    }
     return self;
 }
 
@@ -138,6 +156,7 @@ kp_config_destroy (kp_config_t **self_p)
     free (self->client_cert);
     free (self->log_level);
     free (self->metrics_address);
+    free (self->test_today);
     free (self);
     *self_p = NULL;
 }

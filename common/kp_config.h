@@ -36,6 +36,17 @@ typedef struct {
     int idempotency_retention_days; //  KUMPPANI_IDEMPOTENCY_RETENTION_DAYS: keys kept, default 30
     int metrics_port;               //  KUMPPANI_<NAME>_METRICS_PORT or KUMPPANI_METRICS_PORT; 0 = off
     char *metrics_address;          //  KUMPPANI_METRICS_ADDRESS, default 127.0.0.1
+    //  The service-need assessment clock and contact rule (intake_clock,
+    //  intake_contact): working days from pending to the start, for an
+    //  urgent matter, for the statutory priority groups (never above 7),
+    //  and months without a contact before intake.contact_due.
+    int assessment_days;            //  KUMPPANI_ASSESSMENT_DAYS, default 7
+    int assessment_urgent_days;     //  KUMPPANI_ASSESSMENT_URGENT_DAYS, default 1
+    int assessment_priority_days;   //  KUMPPANI_ASSESSMENT_PRIORITY_DAYS, default 7, at most 7
+    int contact_due_months;         //  KUMPPANI_CONTACT_DUE_MONTHS, default 6
+    //  KUMPPANI_TEST_TODAY (YYYY-MM-DD): the day intake's clocks take as
+    //  today, so tests move time without sleeping. Unset in production.
+    char *test_today;
 } kp_config_t;
 
 //  Loads configuration for service (may be NULL for tools). NULL on invalid

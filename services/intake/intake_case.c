@@ -4,6 +4,7 @@
     review the client plan, close with a reason. Which step is legal when
     is intake_case_fsm's table; this file does the writing and the events. */
 #include "intake_server.h"
+#include "intake_caseload.h"
 #include "intake_case_fsm.h"
 #include "kp_calendar.h"
 #include "kp_ids.h"
@@ -101,8 +102,9 @@ intake_case_insert (kp_db_t *db, const char *case_id, const char *client_id,
     PGresult *result = kp_db_exec (db, "case_insert", 6, values);
     PQclear (result);
     //  Every way a case opens comes through here, so every case has its
-    //  start snapshot.
-    return result ? intake_snapshot_take (db, case_id, "start") : -1;
+    //  start snapshot and its assessment clock.
+    return result && intake_snapshot_take (db, case_id, "start") == 0
+        ? intake_clock_set (db, case_id, false, false, NULL, NULL) : -1;
 }
 
 //  --------------------------------------------------------------------------
@@ -220,6 +222,8 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
         }
         #undef S_COL
     }
+    if (intake_caseload_case_reply (call, reply))
+        goto cleanup;
     call->reply->body_case = KUMPPANI__V1__REPLY__BODY_INTAKE_CASE;
     call->reply->intake_case = reply;
     rc = 0;
@@ -328,6 +332,8 @@ intake_case_open (kp_call_t *call)
     snprintf (detail, sizeof detail, "case %s opened", case_id);
     if (intake_case_insert (call->db, case_id, body->client_id, municipality, channel,
                             body->responsible_worker, call->identity->org_id)
+    ||  ((body->urgent || body->highest_care_allowance)
+         && intake_clock_set (call->db, case_id, body->urgent, body->highest_care_allowance, NULL, NULL))
     ||  kp_call_audit (call, body->client_id, basis, recipient, detail))
         return kp_call_db_fail (call);
     return s_reply_and_emit (call, case_id, "intake.case_opened", NULL);

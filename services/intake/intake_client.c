@@ -4,6 +4,7 @@
     reporting need, lookup by pseudonymous id or, for entitled roles, by
     henkilötunnus. */
 #include "intake_server.h"
+#include "intake_caseload.h"
 #include "kp_calendar.h"
 #include "kp_ids.h"
 #include "kp_organiser.h"
@@ -156,6 +157,8 @@ s_reply (kp_call_t *call, const char *client_id, bool existing)
     reply->has_hetu = strcmp (PQgetvalue (result, 0, 12), "t") == 0;
     reply->attributes = a;
     PQclear (result);
+    if (intake_caseload_client_cases (call, client_id, reply))
+        return -1;
     call->reply->body_case = KUMPPANI__V1__REPLY__BODY_CLIENT;
     call->reply->client = reply;
     return 0;

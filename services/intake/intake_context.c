@@ -2,6 +2,7 @@
     henkilötunnus keys, the consumer that turns referrals into cases, and
     the review-reminder timer. Made after the server, destroyed before it. */
 #include "intake_server.h"
+#include "intake_caseload.h"
 #include "kp_alloc.h"
 
 #include <assert.h>
@@ -22,6 +23,7 @@ intake_new (kp_server_t *server, const kp_config_t *config)
     if (!self)
         return NULL;
     self->config = config;
+    intake_clock_configure (config);
     self->server = server;
     self->db = kp_server_db (server);
     self->loop = kp_server_loop (server);

@@ -3,6 +3,7 @@
     a responsible person and, where relevant, the group or referral it
     links to. Outcome measurements hang off these (intake_outcome.c). */
 #include "intake_server.h"
+#include "intake_caseload.h"
 #include "kp_ids.h"
 
 #include <string.h>
@@ -32,6 +33,8 @@ intake_measure_add (kp_call_t *call)
                                  "each measure names its responsible person");
     if (strlen (measure->linked_ref) > 64)
         return kp_check_invalid (call, "intake.linked_ref", "add_measure.measure.linked_ref", "an id");
+    if (intake_measure_time_check (call, measure))
+        return -1;
     //  Measures belong to a plan: none before it, none after closure.
     if (strcmp (row.state, "plan_made") != 0 && strcmp (row.state, "reviewed") != 0)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "intake.no_plan",
@@ -44,5 +47,7 @@ intake_measure_add (kp_call_t *call)
     if (!result)
         return kp_call_db_fail (call);
     PQclear (result);
+    if (intake_measure_time_store (call, measure_id, measure))
+        return -1;
     return intake_case_reply (call, row.case_id, measure_id);
 }

@@ -12,6 +12,7 @@
     to another organiser gets a new record here, and the case never shows
     that the other record exists. */
 #include "intake_server.h"
+#include "intake_caseload.h"
 #include "kp_audit.h"
 #include "kp_ids.h"
 #include "kp_organiser.h"
@@ -102,7 +103,9 @@ intake_referrals_handle (kp_db_t *db, const Kumppani__V1__Event *event, void *ar
     }
     const char *link [] = { case_id, referral->referral_id };
     char linked [KP_ID_LEN + 1];
-    if (kp_db_text (db, "case_link_referral", 2, link, linked, sizeof linked) < 0)
+    if (kp_db_text (db, "case_link_referral", 2, link, linked, sizeof linked) < 0
+    //  Its day of receipt and urgency set the case's assessment clock.
+    ||  intake_clock_set (db, case_id, false, false, referral->referral_id, NULL))
         return -1;
     kp_audit_entry_t entry = {
         .org_id = "intake", .person_id = "intake.referrals", .role = "ROLE_SERVICE",

@@ -4,6 +4,7 @@
     a second instance (SKIP LOCKED) or a retry never emits twice. A review
     date on a weekend or holiday is due on the next working day. */
 #include "intake_server.h"
+#include "intake_caseload.h"
 #include "kp_calendar.h"
 
 #include <stdio.h>
@@ -75,6 +76,9 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
     (void) loop;
     (void) timer_id;
     intake_reminder_run ((intake_t *) arg);
+    //  The caseload's watches share the tick (intake_clock, intake_contact).
+    intake_clock_tick ((intake_t *) arg);
+    intake_contact_tick ((intake_t *) arg);
     return 0;
 }
 

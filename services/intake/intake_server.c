@@ -4,6 +4,7 @@
     depends on the client. Reads admit every organisation here so that a
     consent can disclose them; the access check refuses the rest. */
 #include "intake_server.h"
+#include "intake_caseload.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -40,10 +41,15 @@ static const kp_route_t s_routes [] = {
     { BODY (RECORD_MEASUREMENT),     "intake.record_measurement",    MUTATING, INTAKE_MUNICIPAL, intake_outcome_record },
     { BODY (GET_OUTCOME_CHANGE),     "intake.get_outcome_change",    0,        INTAKE_MUNICIPAL, intake_outcome_change },
     { BODY (RECORD_ANONYMOUS_CONTACT), "intake.record_anonymous_contact", MUTATING, INTAKE_TALOUSNEUVOLA, intake_anonymous_record },
+    { BODY (LIST_CASES),             "intake.list_cases",            0,        INTAKE_MUNICIPAL, intake_caseload_list },
+    { BODY (FIND_CASE),              "intake.find_case",             0,        INTAKE_MUNICIPAL, intake_caseload_find },
+    { BODY (REASSIGN_CASE),          "intake.reassign_case",         MUTATING, INTAKE_MUNICIPAL, intake_caseload_reassign },
+    { BODY (RECORD_CONTACT),         "intake.record_contact",        MUTATING, INTAKE_MUNICIPAL, intake_contact_record },
+    { BODY (END_MEASURE),            "intake.end_measure",           MUTATING, INTAKE_MUNICIPAL, intake_measure_end },
     { 0 }
 };
 
-static const kp_stmt_t *const s_statements [] = { intake_statements, NULL };
+static const kp_stmt_t *const s_statements [] = { intake_statements, intake_caseload_statements, NULL };
 
 KP_SERVICE_CONTEXT (intake_t, intake_new, intake_destroy)
 

@@ -9,6 +9,7 @@
 #include "kp_service.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 extern const kp_service_def_t intake_service;
 extern const kp_stmt_t intake_statements [];
@@ -23,6 +24,11 @@ typedef struct {
     kp_hetu_keys_t *keys;           //  henkilötunnus encryption and lookup hash
     kp_consumer_t *referrals;       //  "intake.referrals" on referral.received
     int reminder_timer;
+    //  The caseload's watches (intake_clock, intake_contact): the old cases'
+    //  clocks are made once; contacts fall due by the day, so one complete
+    //  sweep a day finds them all.
+    bool clocks_backfilled;
+    int32_t contacts_swept_on;
 } intake_t;
 
 intake_t *intake_new (kp_server_t *server, const kp_config_t *config);

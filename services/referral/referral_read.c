@@ -31,6 +31,19 @@ s_bool (PGresult *result, int row, int column)
 
 //  One row of REFERRAL_VIEW_COLUMNS (referral_sql.c) into a view. private:
 //  the caller is the receiver and may see its own working details.
+//  The case intake opened or joined for a referral, "" if none (yet).
+static char *
+s_case_id (kp_call_t *call, const char *referral_id)
+{
+    const char *values [] = { referral_id };
+    PGresult *result = kp_db_exec (call->db, "referral_case_of", 1, values);
+    char *case_id = result && PQntuples (result) ? kp_call_strdup (call, PQgetvalue (result, 0, 0)) : "";
+    if (!result)
+        kp_warn ("case of referral %s: %s", referral_id, kp_db_message (call->db));
+    PQclear (result);
+    return case_id;
+}
+
 static Kumppani__V1__ReferralView *
 s_view_from_row (kp_call_t *call, PGresult *result, int row, bool private, bool disclose)
 {
@@ -72,6 +85,10 @@ s_view_from_row (kp_call_t *call, PGresult *result, int row, bool private, bool 
     view->decision = (Kumppani__V1__ApplicationDecision) s_int (result, row, 32);
     view->decision_id = s_text (call, result, row, 33);
     view->created_at = strtoll (PQgetvalue (result, row, 34), NULL, 10);
+    //  Intake's case for it: the recipient municipality finds its work
+    //  without a stream consumer; the sender is not told the case exists.
+    if (private && strcmp (view->recipient_type, "municipality") == 0)
+        view->case_id = s_case_id (call, view->referral_id);
     return view;
 }
 

@@ -111,5 +111,8 @@ const kp_stmt_t referral_statements [] = {
       "INSERT INTO referral.deadline_notices (referral_id, deadline_kind, notice, deadline)"
       " SELECT referral_id, deadline_kind, $2::text, deadline FROM referral.referrals"
       " WHERE referral_id = $1::text ON CONFLICT DO NOTHING RETURNING 1" },
+    //  Intake's case for a referral (migration 0021 grants the columns).
+    { "referral_case_of",
+      "SELECT case_id FROM intake.case_referrals WHERE referral_id = $1::text" },
     { NULL }
 };

@@ -18,6 +18,7 @@ static const struct {
     { "groups",           reporting_groups_report },
     { "talousneuvola",    reporting_talousneuvola_report },
     { "targets",          reporting_targets_report },
+    { "workload",         reporting_workload_report },
     { NULL, NULL }
 };
 
@@ -60,7 +61,7 @@ reporting_report_run (kp_call_t *call)
     if (!build)
         return kp_check_invalid (call, "reporting.unknown_report", "run_report.report",
                                  "one of referral_sla, participants, outcomes, social_reporting, groups,"
-                                 " talousneuvola, targets");
+                                 " talousneuvola, targets, workload");
     kp_date_t start, end;
     if (kp_date_parse (body->period_start, &start))
         return kp_check_invalid (call, "reporting.bad_period", "run_report.period_start",

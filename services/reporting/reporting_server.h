@@ -12,6 +12,7 @@
 extern const kp_service_def_t reporting_service;
 extern const kp_stmt_t reporting_statements [];
 extern const kp_stmt_t reporting_rollup_statements [];
+extern const kp_stmt_t reporting_workload_statements [];
 
 //  reporting_context: the process's own parts (the rollup consumer).
 typedef struct _reporting_t reporting_t;
@@ -112,6 +113,7 @@ int reporting_social_report (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_groups_report (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_talousneuvola_report (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_targets_report (kp_call_t *call, const reporting_scope_t *scope);
+int reporting_workload_report (kp_call_t *call, const reporting_scope_t *scope);
 //  A metric reporting_targets knows how to compute ("" = none).
 bool reporting_targets_metric_known (const char *metric);
 //  "Groups meeting at least N times": N when not asked (TASOS: 8).

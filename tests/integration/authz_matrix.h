@@ -94,6 +94,12 @@ static const kpt_authz_row_t kpt_authz_matrix [] = {
     { "intake",   "get_outcome_change",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
     //  Talousneuvola staff: municipality, debt counselling, enforcement, parish, social credit, NGO.
     { "intake",   "record_anonymous_contact",     EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    //  The caseload (intake_caseload.c): the municipality's own workers only.
+    { "intake",   "list_cases",                   EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "find_case",                    EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "reassign_case",                EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "record_contact",               EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "end_measure",                  EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
 
     { "referral", "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
     //  Senders; which kind each may send is referral_access.c's (Kela only

@@ -77,3 +77,42 @@ Test (config, service_names_map_both_ways)
     cr_assert_eq (kp_service_from_name ("nosuch"), -1);
     cr_assert_eq (kp_service_from_name (NULL), -1);
 }
+
+//  The caseload's day counts (intake_clock, intake_contact) and test clock.
+Test (config, caseload_day_counts_and_the_test_clock)
+{
+    unsetenv ("KUMPPANI_ASSESSMENT_DAYS");
+    unsetenv ("KUMPPANI_ASSESSMENT_URGENT_DAYS");
+    unsetenv ("KUMPPANI_ASSESSMENT_PRIORITY_DAYS");
+    unsetenv ("KUMPPANI_CONTACT_DUE_MONTHS");
+    unsetenv ("KUMPPANI_TEST_TODAY");
+    kp_config_t *config = kp_config_load ("intake");
+    cr_assert_not_null (config);
+    cr_assert_eq (config->assessment_days, 7);
+    cr_assert_eq (config->assessment_urgent_days, 1);
+    cr_assert_eq (config->assessment_priority_days, 7);
+    cr_assert_eq (config->contact_due_months, 6);
+    cr_assert_null (config->test_today);
+    kp_config_destroy (&config);
+    setenv ("KUMPPANI_ASSESSMENT_DAYS", "10", 1);
+    setenv ("KUMPPANI_ASSESSMENT_PRIORITY_DAYS", "5", 1);
+    setenv ("KUMPPANI_CONTACT_DUE_MONTHS", "3", 1);
+    setenv ("KUMPPANI_TEST_TODAY", "2026-12-21", 1);
+    config = kp_config_load ("intake");
+    cr_assert_not_null (config);
+    cr_assert_eq (config->assessment_days, 10);
+    cr_assert_eq (config->assessment_priority_days, 5);
+    cr_assert_eq (config->contact_due_months, 3);
+    cr_assert_str_eq (config->test_today, "2026-12-21");
+    kp_config_destroy (&config);
+    //  The law's 7 days for the priority groups cannot be lengthened.
+    setenv ("KUMPPANI_ASSESSMENT_PRIORITY_DAYS", "8", 1);
+    cr_assert_null (kp_config_load ("intake"));
+    setenv ("KUMPPANI_ASSESSMENT_PRIORITY_DAYS", "7", 1);
+    setenv ("KUMPPANI_TEST_TODAY", "21.12.2026", 1);
+    cr_assert_null (kp_config_load ("intake"), "a test day that is no date was accepted");
+    unsetenv ("KUMPPANI_TEST_TODAY");
+    unsetenv ("KUMPPANI_ASSESSMENT_DAYS");
+    unsetenv ("KUMPPANI_ASSESSMENT_PRIORITY_DAYS");
+    unsetenv ("KUMPPANI_CONTACT_DUE_MONTHS");
+}

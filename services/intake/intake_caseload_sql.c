@@ -1,0 +1,177 @@
+/*  intake_caseload_sql — the statements of the caseload (lists, hand-overs,
+    contacts, clocks, measures with time). Parameters only; enum codes are
+    cast in SQL so PostgreSQL refuses unknown ones. Days are intake's
+    today, passed in (KUMPPANI_TEST_TODAY moves it in tests). */
+#include "intake_caseload.h"
+
+#define HELSINKI_DAY(column) "(" column " AT TIME ZONE 'Europe/Helsinki')::date"
+
+//  A case's clock and contact columns, for c (cases), cl (case_clocks)
+//  and a (assessments); $T is today, $M the months of the contact rule.
+#define CASE_OPENED_ON "coalesce (cl.opened_on, " HELSINKI_DAY ("c.opened_at") ")"
+#define CASE_CLOCK_STATE(T) \
+    "intake.clock_state (cl.deadline, cl.warning_on, a.started_at, c.state = 'closed', " T "::date)"
+#define CASE_CONTACT_DUE(M) \
+    "intake.contact_due_on (cl.last_contact_on, " CASE_OPENED_ON ", c.state = 'closed', " M "::int4)"
+
+const kp_stmt_t intake_caseload_statements [] = {
+    //  Events and replies
+    { "caseload_event_case",
+      "SELECT client_id, municipality, channel::text, state::text, coalesce(closure_reason::text, ''),"
+      " coalesce(next_review_date::text, '') FROM intake.cases WHERE case_id = $1::text" },
+    { "caseload_workers",
+      "SELECT worker, coalesce(reason::text, ''),"
+      " to_char(assigned_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), assigned_by_org"
+      " FROM intake.case_workers WHERE case_id = $1::text ORDER BY position" },
+    { "caseload_clock",
+      "SELECT cl.pending_on::text, cl.urgent, cl.priority, cl.working_days, cl.deadline::text,"
+      " cl.warning_on::text, coalesce(cl.last_contact_on::text, ''),"
+      " coalesce(" CASE_CONTACT_DUE ("$3") "::text, ''), " CASE_CLOCK_STATE ("$2")
+      " FROM intake.cases c JOIN intake.case_clocks cl ON cl.case_id = c.case_id"
+      " LEFT JOIN intake.assessments a ON a.case_id = c.case_id WHERE c.case_id = $1::text" },
+    { "caseload_measure_times",
+      "SELECT measure_id, coalesce(start_date::text, ''), coalesce(planned_end::text, ''),"
+      " coalesce(ended_on::text, ''), status::text, coalesce(outcome::text, '')"
+      " FROM intake.measures WHERE case_id = $1::text" },
+    { "caseload_client_cases",
+      "SELECT case_id FROM intake.cases WHERE client_id = $1::text ORDER BY opened_at, case_id LIMIT 100" },
+
+    //  ListCases: every filter is '' / NULL for "any"; keyset paging by case id.
+    { "caseload_list",
+      "WITH k AS ("
+      "  SELECT c.case_id, c.client_id, c.municipality, c.state::text AS state, c.channel::text AS channel,"
+      "         c.responsible_worker, " CASE_OPENED_ON " AS opened_on,"
+      "         " HELSINKI_DAY ("c.closed_at") " AS closed_on, cl.last_contact_on,"
+      "         CASE WHEN c.state IN ('plan_made', 'reviewed') THEN c.next_review_date END AS review_on,"
+      "         " CASE_CONTACT_DUE ("$3") " AS contact_due_on, cl.deadline,"
+      "         " CASE_CLOCK_STATE ("$2") " AS clock_state"
+      "    FROM intake.cases c LEFT JOIN intake.case_clocks cl ON cl.case_id = c.case_id"
+      "    LEFT JOIN intake.assessments a ON a.case_id = c.case_id"
+      "   WHERE c.municipality = ANY ($1::text[]) AND c.case_id > $17::text),"
+      " d AS ("
+      "  SELECT k.*, least (CASE WHEN clock_state IN ('running', 'due_soon', 'overdue') THEN deadline END,"
+      "                     review_on, contact_due_on) AS next_on,"
+      "         CASE WHEN clock_state IN ('running', 'due_soon', 'overdue') THEN deadline END AS assessment_due"
+      "    FROM k)"
+      " SELECT case_id, client_id, municipality, state, channel, responsible_worker, opened_on::text,"
+      "        coalesce(closed_on::text, ''), coalesce(last_contact_on::text, ''), coalesce(review_on::text, ''),"
+      "        coalesce(contact_due_on::text, ''), coalesce(deadline::text, ''), clock_state,"
+      "        CASE WHEN next_on IS NULL THEN '' WHEN next_on = assessment_due THEN 'assessment_start'"
+      "             WHEN next_on = review_on THEN 'review' ELSE 'contact' END,"
+      "        coalesce(next_on::text, '')"
+      "   FROM d"
+      "  WHERE ($4::text = '' OR responsible_worker = $4::text)"
+      "    AND ($5::text = '' OR state = $5::text)"
+      "    AND ($6::text = '' OR channel = $6::text)"
+      "    AND ($7::text = '' OR client_id = $7::text)"
+      "    AND ($8::date IS NULL OR opened_on >= $8::date) AND ($9::date IS NULL OR opened_on <= $9::date)"
+      "    AND ($10::date IS NULL OR closed_on >= $10::date) AND ($11::date IS NULL OR closed_on <= $11::date)"
+      "    AND ($12::date IS NULL OR review_on <= $12::date)"
+      "    AND ($13::date IS NULL OR contact_due_on <= $13::date)"
+      "    AND ($14::text = '' OR clock_state = $14::text)"
+      "    AND (NOT $15::bool OR EXISTS ("
+      "         SELECT 1 FROM intake.measures ms"
+      "          WHERE ms.case_id = d.case_id AND ms.status IN ('ended', 'interrupted')"
+      "            AND EXISTS (SELECT 1 FROM intake.measurements s"
+      "                         WHERE s.measure_id = ms.measure_id AND s.timepoint = 'start'"
+      "                           AND NOT EXISTS (SELECT 1 FROM intake.measurements e"
+      "                                            WHERE e.measure_id = ms.measure_id"
+      "                                              AND e.timepoint = 'end' AND e.code = s.code))))"
+      "    AND ($16::date IS NULL OR next_on <= $16::date)"
+      "  ORDER BY case_id LIMIT $18::int4" },
+    //  A worker filter names someone who has been responsible for a case here.
+    { "caseload_worker_known",
+      "SELECT 1 FROM intake.case_workers w JOIN intake.cases c ON c.case_id = w.case_id"
+      " WHERE w.worker = $1::text AND c.municipality = ANY ($2::text[]) LIMIT 1" },
+    { "caseload_find",
+      "SELECT case_id FROM intake.case_referrals WHERE referral_id = $1::text" },
+
+    //  Hand-over
+    { "caseload_worker_of", "SELECT responsible_worker FROM intake.cases WHERE case_id = $1::text" },
+    { "caseload_reassign",
+      "UPDATE intake.cases SET responsible_worker = $2::text WHERE case_id = $1::text" },
+    { "caseload_worker_insert",
+      "INSERT INTO intake.case_workers (case_id, position, worker, reason, assigned_by_org, assigned_by)"
+      " SELECT $1::text, coalesce(max(position), 0) + 1, $2::text, $3::intake.reassign_reason, $4::text, $5::text"
+      " FROM intake.case_workers WHERE case_id = $1::text" },
+
+    //  Contacts
+    { "contact_case_opened",
+      "SELECT " CASE_OPENED_ON "::text FROM intake.cases c"
+      " LEFT JOIN intake.case_clocks cl ON cl.case_id = c.case_id WHERE c.case_id = $1::text" },
+    { "contact_insert",
+      "WITH added AS (INSERT INTO intake.contacts (contact_id, case_id, kind, contact_on, participants,"
+      "               recorded_by_org, recorded_by)"
+      "               VALUES ($1::text, $2::text, $3::intake.contact_kind, $4::date,"
+      "                       coalesce (string_to_array(NULLIF($5::text, ''), E'\\n'), '{}')::text[],"
+      "                       $6::text, $7::text)"
+      "               RETURNING contact_on)"
+      " UPDATE intake.case_clocks SET last_contact_on = greatest (last_contact_on, (SELECT contact_on FROM added))"
+      " WHERE case_id = $2::text" },
+    { "contact_due_candidates",
+      "SELECT c.case_id, " CASE_CONTACT_DUE ("$2") "::text FROM intake.cases c"
+      " JOIN intake.case_clocks cl ON cl.case_id = c.case_id"
+      " WHERE c.state <> 'closed' AND " CASE_CONTACT_DUE ("$2") " <= $1::date"
+      " AND NOT EXISTS (SELECT 1 FROM intake.contact_reminders r WHERE r.case_id = c.case_id"
+      "                 AND r.due_on = " CASE_CONTACT_DUE ("$2") ")"
+      " ORDER BY 2, c.case_id LIMIT 100" },
+    //  Still due on that day (no contact since, not closed), and not held
+    //  by another instance.
+    { "contact_due_lock",
+      "SELECT 1 FROM intake.cases c JOIN intake.case_clocks cl ON cl.case_id = c.case_id"
+      " WHERE c.case_id = $1::text AND c.state <> 'closed'"
+      " AND " CASE_CONTACT_DUE ("$3") " = $2::date FOR UPDATE OF cl SKIP LOCKED" },
+    { "contact_remind",
+      "INSERT INTO intake.contact_reminders (case_id, due_on) VALUES ($1::text, $2::date)"
+      " ON CONFLICT DO NOTHING RETURNING case_id" },
+
+    //  The assessment clock
+    { "clock_lock",
+      "SELECT opened_on::text, pending_on::text, urgent, priority FROM intake.case_clocks"
+      " WHERE case_id = $1::text FOR UPDATE" },
+    { "clock_inputs",
+      "SELECT coalesce(cl.birth_date::text, ''), coalesce(cl.birth_year, 0),"
+      " EXISTS (SELECT 1 FROM intake.assessments a WHERE a.case_id = c.case_id)"
+      " FROM intake.cases c JOIN intake.clients cl ON cl.client_id = c.client_id WHERE c.case_id = $1::text" },
+    { "clock_referral",
+      "SELECT urgent, received_on::text FROM referral.referrals WHERE referral_id = $1::text" },
+    { "clock_upsert",
+      "INSERT INTO intake.case_clocks (case_id, opened_on, pending_on, urgent, priority, working_days,"
+      " deadline, warning_on) VALUES ($1::text, $2::date, $3::date, $4::bool, $5::text, $6::int4,"
+      " $7::date, $8::date)"
+      " ON CONFLICT (case_id) DO UPDATE SET pending_on = EXCLUDED.pending_on, urgent = EXCLUDED.urgent,"
+      " priority = EXCLUDED.priority, working_days = EXCLUDED.working_days, deadline = EXCLUDED.deadline,"
+      " warning_on = EXCLUDED.warning_on" },
+    { "clock_missing",
+      "SELECT c.case_id, " HELSINKI_DAY ("c.opened_at") "::text FROM intake.cases c"
+      " WHERE NOT EXISTS (SELECT 1 FROM intake.case_clocks cl WHERE cl.case_id = c.case_id)"
+      " ORDER BY c.case_id LIMIT 100" },
+    { "clock_due_breach",
+      "SELECT cl.case_id, cl.deadline::text FROM intake.case_clocks cl JOIN intake.cases c ON c.case_id = cl.case_id"
+      " WHERE cl.deadline < $1::date AND c.state <> 'closed'"
+      " AND NOT EXISTS (SELECT 1 FROM intake.assessments a WHERE a.case_id = cl.case_id)"
+      " AND NOT EXISTS (SELECT 1 FROM intake.clock_notices n WHERE n.case_id = cl.case_id AND n.notice = 'breach')"
+      " ORDER BY cl.deadline, cl.case_id LIMIT 1 FOR UPDATE OF cl SKIP LOCKED" },
+    { "clock_due_warning",
+      "SELECT cl.case_id, cl.deadline::text FROM intake.case_clocks cl JOIN intake.cases c ON c.case_id = cl.case_id"
+      " WHERE cl.warning_on <= $1::date AND cl.deadline >= $1::date AND c.state <> 'closed'"
+      " AND NOT EXISTS (SELECT 1 FROM intake.assessments a WHERE a.case_id = cl.case_id)"
+      " AND NOT EXISTS (SELECT 1 FROM intake.clock_notices n WHERE n.case_id = cl.case_id AND n.notice = 'warning')"
+      " ORDER BY cl.warning_on, cl.case_id LIMIT 1 FOR UPDATE OF cl SKIP LOCKED" },
+    { "clock_notice_insert",
+      "INSERT INTO intake.clock_notices (case_id, notice, deadline) VALUES ($1::text, $2::text, $3::date)"
+      " ON CONFLICT DO NOTHING RETURNING case_id" },
+
+    //  Measures with time
+    { "measure_time_set",
+      "UPDATE intake.measures SET start_date = $2::date, planned_end = $3::date,"
+      " status = CASE WHEN $2::date > $4::date THEN 'planned' ELSE 'active' END::intake.measure_status"
+      " WHERE measure_id = $1::text" },
+    { "measure_lock",
+      "SELECT status::text, coalesce(start_date::text, '') FROM intake.measures"
+      " WHERE measure_id = $1::text AND case_id = $2::text FOR UPDATE" },
+    { "measure_end",
+      "UPDATE intake.measures SET ended_on = $2::date, status = $3::intake.measure_status,"
+      " outcome = $4::intake.measure_outcome WHERE measure_id = $1::text" },
+    { NULL }
+};
