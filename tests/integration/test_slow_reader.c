@@ -59,10 +59,11 @@ s_slow_reader_beside (const char *service)
     long long dropped = 0;
     bool stuck = false;
     while (sent < S_FLOOD && dropped <= 0 && !stuck) {
-        //  Only a server that stopped reading for 3 s stops this (a send
-        //  times out): one still working through the flood reads on.
+        //  Only a server that stopped reading for 10 s stops this (a send
+        //  times out): one still working through the flood reads on, on
+        //  a loaded machine too.
         for (int index = 0; index < S_ROUND && !stuck; index++) {
-            stuck = kpt_curve_send_request (silent, &request, 3000) != 0;
+            stuck = kpt_curve_send_request (silent, &request, 10000) != 0;
             sent += !stuck;
         }
         dropped = kpt_metric (port, series);
