@@ -106,9 +106,14 @@ kpt_setup (void)
                   "tcp://127.0.0.1:%d", kpt_free_port ());
         s_services [index].pid = 0;
     }
-    for (int index = 0; s_orgs [index].org; index++)
+    for (int index = 0; s_orgs [index].org; index++) {
         s_make_cert (clients, s_orgs [index].org, s_orgs [index].type, s_orgs [index].municipality,
                      s_orgs [index].admitted ? admitted : NULL);
+        //  Admitted means registered too (kp.organisations); the stranger
+        //  is neither, nometa names no organisation to register.
+        if (s_orgs [index].admitted && s_orgs [index].type)
+            kpt_register (s_orgs [index].org, s_orgs [index].type, s_orgs [index].municipality);
+    }
     //  Keys for henkilötunnus encryption: two random 32-byte hex lines.
     char keys [300];
     snprintf (keys, sizeof keys, "%s/hetu.keys", s_dir);
@@ -435,4 +440,21 @@ void
 kpt_pg_start (void)
 {
     cr_assert_eq (s_pg ("start"), 0, "PostgreSQL did not start");
+}
+
+void
+kpt_register (const char *org_id, const char *org_type, const char *area)
+{
+    //  The cluster is shared by every suite: an id another suite (or an
+    //  earlier run of this one) deactivated is made active again.
+    const char *values [] = { org_id, org_type, area };
+    PGresult *result = PQexecParams (kpt_admin (),
+        "INSERT INTO kp.organisations (org_id, org_type, area, active_from)"
+        " VALUES ($1, $2, $3, now () - interval '1 day')"
+        " ON CONFLICT (org_id) DO UPDATE SET org_type = EXCLUDED.org_type, area = EXCLUDED.area,"
+        "   active_from = EXCLUDED.active_from, active_to = NULL",
+        3, NULL, values, NULL, NULL, 0);
+    cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK, "cannot register %s: %s", org_id,
+                  PQresultErrorMessage (result));
+    PQclear (result);
 }
