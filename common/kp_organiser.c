@@ -192,6 +192,50 @@ kp_organiser_identity_area (const kp_identity_t *identity)
     return !identity ? "" : *identity->county ? identity->county : identity->municipality;
 }
 
+bool
+kp_organiser_org_organises (const char *org_id, const char *municipality)
+{
+    if (!org_id || !*org_id || !municipality || !*municipality)
+        return false;
+    pthread_rwlock_rdlock (&s_lock);
+    const s_registration_t *entry = s_current ? zhashx_lookup (s_current->registry, org_id) : NULL;
+    const char *organiser = s_organiser_of (municipality);
+    bool organises = entry && *entry->area
+        && ((strcmp (entry->org_type, "municipality") == 0 && strcmp (entry->area, municipality) == 0)
+        ||  (strcmp (entry->org_type, "county") == 0 && organiser && strcmp (organiser, entry->area) == 0));
+    pthread_rwlock_unlock (&s_lock);
+    return organises;
+}
+
+bool
+kp_organiser_home (const kp_identity_t *identity, char *out, size_t size)
+{
+    if (size)
+        *out = 0;
+    if (!identity)
+        return false;
+    if (strcmp (identity->org_type, "municipality") == 0) {
+        if (*identity->municipality)
+            snprintf (out, size, "%s", identity->municipality);
+        return *identity->municipality != 0;
+    }
+    if (strcmp (identity->org_type, "county") != 0 || !*identity->county)
+        return false;
+    pthread_rwlock_rdlock (&s_lock);
+    const char *lowest = NULL;
+    for (const char *organiser = s_current ? zhashx_first (s_current->organiser_of) : NULL; organiser;
+         organiser = zhashx_next (s_current->organiser_of))
+        if (strcmp (organiser, identity->county) == 0) {
+            const char *code = zhashx_cursor (s_current->organiser_of);
+            if (!lowest || strcmp (code, lowest) < 0)
+                lowest = code;
+        }
+    if (lowest)
+        snprintf (out, size, "%s", lowest);
+    pthread_rwlock_unlock (&s_lock);
+    return lowest != NULL;
+}
+
 //  The registration's state now; lock held.
 static kp_org_state_t
 s_state (const s_registration_t *entry)

@@ -25,6 +25,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+//  The organisation types that organise social services (route tables
+//  and access rules spell them with this).
+#define KP_ORGANISER_TYPES "municipality county"
+
 typedef struct _kp_areas_t kp_areas_t;
 
 //  Whether an organisation may act, by the installed registry.
@@ -70,6 +74,14 @@ const char *kp_organiser_identity_area (const kp_identity_t *identity);
 kp_org_state_t kp_organiser_registered (const char *org_id, const char *org_type, const char *area);
 //  Same, for now, with the registered type into type_out (may be NULL).
 kp_org_state_t kp_organiser_lookup (const char *org_id, char *type_out, size_t size);
+//  Whether the registered organisation org_id organises municipality, by
+//  its registered type and area (for a recipient that need not be
+//  connected: the registry, not a certificate, says what it organises).
+bool kp_organiser_org_organises (const char *org_id, const char *municipality);
+//  A municipality the identity organises into out (its own; for a county
+//  the lowest code of its area), for rules that ask "may this caller act
+//  for any client at all"; false if it organises none.
+bool kp_organiser_home (const kp_identity_t *identity, char *out, size_t size);
 //  Whether an admitted identity's organisation may act now. Service
 //  certificates (the system's own processes) are not registered and pass.
 bool kp_organiser_admits (const kp_identity_t *identity);

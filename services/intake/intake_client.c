@@ -325,7 +325,9 @@ intake_client_find_by_hetu (kp_call_t *call)
     char date [11], client_id [KP_ID_LEN + 1], municipality [16];
     const char *basis, *recipient;
     //  Whether this caller may identify anyone at all, before we look.
-    if (intake_access_check (call, NULL, call->identity->municipality, INTAKE_IDENTIFY, NULL,
+    char home [16];
+    kp_organiser_home (call->identity, home, sizeof home);
+    if (intake_access_check (call, NULL, home, INTAKE_IDENTIFY, NULL,
                              INTAKE_NO_OBJECT, &basis, &recipient)
     ||  s_hetu (call, body->hetu, "find_client_by_hetu.hetu", date))
         return -1;
