@@ -18,6 +18,7 @@ typedef struct {
 struct _kp_areas_t {
     zhashx_t *organiser_of;         //  municipality code → organiser ("EP")
     zhashx_t *registry;             //  org_id → s_registration_t
+    zhashx_t *names;                //  municipality code → its (Finnish) name
 };
 
 static kp_areas_t *s_current;
@@ -38,12 +39,14 @@ kp_areas_new (void)
         return NULL;
     self->organiser_of = zhashx_new ();
     self->registry = zhashx_new ();
-    if (!self->organiser_of || !self->registry) {
+    self->names = zhashx_new ();
+    if (!self->organiser_of || !self->registry || !self->names) {
         kp_areas_destroy (&self);
         return NULL;
     }
     zhashx_set_destructor (self->organiser_of, s_free);
     zhashx_set_destructor (self->registry, s_free);
+    zhashx_set_destructor (self->names, s_free);
     return self;
 }
 
@@ -55,6 +58,7 @@ kp_areas_destroy (kp_areas_t **self_p)
     kp_areas_t *self = *self_p;
     zhashx_destroy (&self->organiser_of);
     zhashx_destroy (&self->registry);
+    zhashx_destroy (&self->names);
     free (self);
     *self_p = NULL;
 }
@@ -62,13 +66,17 @@ kp_areas_destroy (kp_areas_t **self_p)
 int
 kp_areas_put_municipality (kp_areas_t *self, const char *code, const char *organiser, const char *name)
 {
-    (void) name;
     if (!self || !code || !organiser || strlen (organiser) >= 8)
         return -1;
     char *copy = strdup (organiser);
-    if (!copy)
+    char *name_copy = strdup (name ? name : "");
+    if (!copy || !name_copy) {
+        free (copy);
+        free (name_copy);
         return -1;
+    }
     zhashx_update (self->organiser_of, code, copy);
+    zhashx_update (self->names, code, name_copy);
     return 0;
 }
 
@@ -184,6 +192,17 @@ kp_organiser_area_of (const char *municipality, char *out, size_t size)
         snprintf (out, size, "%s", organiser);
     pthread_rwlock_unlock (&s_lock);
     return organiser != NULL;
+}
+
+bool
+kp_organiser_name_of (const char *municipality, char *out, size_t size)
+{
+    pthread_rwlock_rdlock (&s_lock);
+    const char *name = s_current && municipality ? zhashx_lookup (s_current->names, municipality) : NULL;
+    if (name && *name && size)
+        snprintf (out, size, "%s", name);
+    pthread_rwlock_unlock (&s_lock);
+    return name && *name;
 }
 
 const char *

@@ -66,6 +66,9 @@ bool kp_organiser_is (kp_admitted_t *admitted, const char *org_id, const char *m
 //  The organiser of municipality ("EP", "HKI", "AX") into out; false if
 //  the municipality is unknown.
 bool kp_organiser_area_of (const char *municipality, char *out, size_t size);
+//  The name of municipality (kp.municipalities.name) into out; false if
+//  it is unknown.
+bool kp_organiser_name_of (const char *municipality, char *out, size_t size);
 //  The area an identity organises or is bound to: its county, else its
 //  municipality, else "".
 const char *kp_organiser_identity_area (const kp_identity_t *identity);
