@@ -288,7 +288,18 @@ intake_client_update (kp_call_t *call)
     if (intake_access_audit (call, body->client_id, INTAKE_WRITE, NULL, INTAKE_CLIENT, "attributes"))
         return -1;
     s_attributes_t attributes;
-    if (s_attributes (call, "update_client", body->attributes, NULL, &attributes))
+    //  No municipality given: the client stays where it is (a county's
+    //  certificate names no municipality of its own to default to).
+    char current [16] = "";
+    Kumppani__V1__ClientAttributes given = KUMPPANI__V1__CLIENT_ATTRIBUTES__INIT;
+    if (body->attributes)
+        given = *body->attributes;
+    if (!*given.municipality && !*call->identity->municipality) {
+        if (intake_client_municipality (call, body->client_id, current, sizeof current))
+            return -1;
+        given.municipality = current;
+    }
+    if (s_attributes (call, "update_client", &given, NULL, &attributes))
         return -1;
     //  Moving the client to another municipality hands the data over:
     //  the caller must be entitled in the new one too.

@@ -98,9 +98,9 @@ static const kpt_authz_row_t kpt_authz_matrix [] = {
     { "intake",   "record_measurement",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "intake",   "get_outcome_change",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  Talousneuvola staff: municipality, debt counselling, enforcement, parish, social credit, NGO.
-    //  A county is let in but refused intake.no_area: the operation names no
-    //  municipality, and a county's certificate names none either.
-    { "intake",   "record_anonymous_contact",     EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, FORB,   FORB,   FORB } },
+    //  A county is let in (a complete body is then refused intake.no_area:
+    //  the operation names no municipality, a county's certificate none).
+    { "intake",   "record_anonymous_contact",     EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
 
     { "referral", "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  Senders; which kind each may send is referral_access.c's (Kela only
