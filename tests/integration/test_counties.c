@@ -7,6 +7,7 @@
     organisations, reports per organiser that add up, and a merger applied
     later that keeps old records' codes. */
 #include "harness.h"
+#include "kp_stream_client.h"
 
 #include <criterion/criterion.h>
 #include <czmq.h>
@@ -441,4 +442,98 @@ Test (counties, a_merger_applied_later_keeps_old_records_codes)
     cr_assert_eq (s_operator (out, sizeof out, apply), 0, "%s", out);
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.municipalities WHERE code = '291' AND merged_into IS NULL"
                               " AND ended_on IS NULL AND organiser = 'PI'", NULL), 1, "%s", out);
+}
+
+//  --------------------------------------------------------------------------
+//  The stream: an event of a municipality is addressed to its organiser
+//  (a:EP) as well, a county's live connection gets it once even where two
+//  of its scopes match (its area and its own org id), and another county
+//  gets none of it.
+
+typedef struct {
+    int got [2];                    //  frames of event A (989, to county-ep) and B (179)
+    char scope [2][80];             //  the scope each arrived under
+} s_frames_t;
+
+//  Reads reader's frames until a heartbeat shows the head at or past
+//  last_seq (all earlier events have been relayed by then), bounded.
+static void
+s_read_until (kp_stream_live_t *reader, long long last_seq, s_frames_t *frames)
+{
+    memset (frames, 0, sizeof *frames);
+    for (int round = 0; round < 100; round++) {
+        zmsg_t *msg = kp_stream_live_recv (reader, 5000);
+        cr_assert_not_null (msg, "the stream went silent");
+        zframe_t *body = zmsg_last (msg);
+        Kumppani__V1__Event *event = kumppani__v1__event__unpack (NULL, zframe_size (body), zframe_data (body));
+        cr_assert_not_null (event);
+        bool done = event->payload_case == KUMPPANI__V1__EVENT__PAYLOAD_HEARTBEAT
+                 && (long long) event->heartbeat->head_seq >= last_seq;
+        int which = strcmp (event->aggregate_id, "county-live-a") == 0 ? 0
+                  : strcmp (event->aggregate_id, "county-live-b") == 0 ? 1 : -1;
+        if (which >= 0) {
+            frames->got [which]++;
+            char *scoped = zframe_strdup (zmsg_first (msg));
+            snprintf (frames->scope [which], sizeof frames->scope [which], "%s", scoped);
+            free (scoped);
+        }
+        kumppani__v1__event__free_unpacked (event, NULL);
+        zmsg_destroy (&msg);
+        if (done)
+            return;
+    }
+    cr_assert_fail ("no heartbeat reached seq %lld", last_seq);
+}
+
+static kp_stream_live_t *
+s_reader (const char *org)
+{
+    char *prefixes [] = { "reporting.county_live" };
+    kp_stream_live_t *reader = kp_stream_live_new (kpt_pub_endpoint (), kpt_cert_path ("services", "stream"),
+                                                   kpt_cert_path ("clients", org), prefixes, 1);
+    cr_assert_not_null (reader);
+    //  Subscribed once heartbeats flow (bounded).
+    zmsg_t *msg = kp_stream_live_recv (reader, 5000);
+    cr_assert_not_null (msg, "no heartbeat reached %s", org);
+    zmsg_destroy (&msg);
+    return reader;
+}
+
+static long long
+s_append (PGconn *conn, const char *aggregate, const char *municipality, const char *recipient)
+{
+    Kumppani__V1__ObservationRecorded recorded = KUMPPANI__V1__OBSERVATION_RECORDED__INIT;
+    recorded.observation_id = (char *) aggregate;
+    recorded.theme = "county_live";
+    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+    event.topic = "reporting.county_live";
+    event.aggregate_id = (char *) aggregate;
+    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_OBSERVATION_RECORDED;
+    event.observation_recorded = &recorded;
+    return kpt_append_event (conn, &event, municipality, "kela", recipient);
+}
+
+Test (counties, a_county_gets_its_areas_events_once_and_no_others)
+{
+    kpt_service_start ("stream", NULL);
+    kp_stream_live_t *ep = s_reader ("county-ep");
+    kp_stream_live_t *ks = s_reader ("county-ks");
+    PGconn *conn = kpt_connect_as ("reporting");
+    PQclear (PQexec (conn, "BEGIN"));
+    s_append (conn, "county-live-a", "989", "county-ep");
+    long long last = s_append (conn, "county-live-b", "179", "muni-x");
+    PQclear (PQexec (conn, "COMMIT"));
+    PQfinish (conn);
+
+    s_frames_t frames;
+    s_read_until (ep, last, &frames);
+    cr_assert_eq (frames.got [0], 1, "county A got Ähtäri's event %d times", frames.got [0]);
+    cr_assert_str_eq (frames.scope [0], "a:EP|reporting.county_live");
+    cr_assert_eq (frames.got [1], 0, "county A got Keski-Suomi's event");
+    s_read_until (ks, last, &frames);
+    cr_assert_eq (frames.got [0], 0, "county B got Etelä-Pohjanmaa's event");
+    cr_assert_eq (frames.got [1], 1);
+    cr_assert_str_eq (frames.scope [1], "a:KS|reporting.county_live");
+    kp_stream_live_destroy (&ep);
+    kp_stream_live_destroy (&ks);
 }
