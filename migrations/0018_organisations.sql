@@ -46,3 +46,11 @@ END
 $$;
 CREATE TRIGGER organisations_area_known BEFORE INSERT OR UPDATE OF area ON kp.organisations
     FOR EACH ROW EXECUTE FUNCTION kp.organisation_area_known ();
+
+-- A notice to a county opens its case in intake as one to a municipality
+-- does: the view intake reads the notice's client from (0005) took only
+-- recipient_type 'municipality'.
+CREATE OR REPLACE VIEW referral.intake_referral_clients AS
+    SELECT referral_id, municipality, hetu_hash, hetu_box, client_ref, sender_org, sender_type, kind
+      FROM referral.referrals
+     WHERE recipient_type IN ('municipality', 'county');

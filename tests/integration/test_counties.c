@@ -537,3 +537,141 @@ Test (counties, a_county_gets_its_areas_events_once_and_no_others)
     kp_stream_live_destroy (&ep);
     kp_stream_live_destroy (&ks);
 }
+
+//  --------------------------------------------------------------------------
+//  Groups: a county runs activities in its own municipalities only.
+
+Test (counties, a_county_runs_groups_in_its_own_municipalities)
+{
+    kpt_service_start ("groups", NULL);
+    const char *fields = "activity.kind=peer_support activity.title=Vertaistuki activity.venue=room-ep"
+                         " activity.audience=mixed activity.closed=true activity.capacity=10"
+                         " activity.municipality=%s";
+    char body [512];
+    snprintf (body, sizeof body, fields, "989");
+    Kumppani__V1__Reply *reply = s_call ("groups", "county-ep", "create_activity", body);
+    cr_assert_not_null (reply);
+    cr_assert_eq (reply->status, STATUS (OK), "in Ähtäri: %s", reply->error ? reply->error->code : "");
+    char activity [64];
+    snprintf (activity, sizeof activity, "%s", reply->activity->activity->activity_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    snprintf (body, sizeof body, fields, "179");
+    s_expect (s_call ("groups", "county-ep", "create_activity", body), STATUS (FORBIDDEN), "groups.forbidden",
+              "county A in Jyväskylä");
+    snprintf (body, sizeof body, "activity_id=%s", activity);
+    s_expect (s_call ("groups", "county-ep", "get_activity", body), STATUS (OK), NULL, "its own");
+    s_expect (s_call ("groups", "county-ks", "get_activity", body), STATUS (NOT_FOUND), "groups.activity_not_found",
+              "county B");
+    s_expect (s_call ("groups", "muni-743", "get_activity", body), STATUS (NOT_FOUND), "groups.activity_not_found",
+              "Seinäjoki, for an Ähtäri activity");
+}
+
+//  --------------------------------------------------------------------------
+//  The closed loop with a county: Kela's notice about a resident of Ähtäri
+//  to Etelä-Pohjanmaa opens the case on the county's own client record in
+//  989; the county works it, Keski-Suomi never learns of it.
+
+//  A text value of sql with one parameter into out ("" if no row).
+static void
+s_text (const char *sql, const char *param, char *out, size_t size)
+{
+    const char *values [] = { param };
+    PGresult *result = PQexecParams (kpt_admin (), sql, 1, NULL, values, NULL, NULL, 0);
+    cr_assert_eq (PQresultStatus (result), PGRES_TUPLES_OK, "%s", PQresultErrorMessage (result));
+    snprintf (out, size, "%s", PQntuples (result) ? PQgetvalue (result, 0, 0) : "");
+    PQclear (result);
+}
+
+Test (counties, a_kela_notice_opens_the_case_at_the_county)
+{
+    const char *fast [] = { "KUMPPANI_POLL_MS=100", NULL };
+    kpt_service_start ("stream", NULL);
+    kpt_service_start ("referral", fast);
+    kpt_service_start ("intake", fast);
+    char hetu [16];
+    kpt_hetu (hetu, "030386", '-', 100 + (int) (getpid () % 800));
+    char fields [512];
+    snprintf (fields, sizeof fields, "kind=1 recipient_org=county-ep recipient_type=county municipality=989"
+              " legal_basis=3 reason_category=2 hetu=%s", hetu);
+    Kumppani__V1__Reply *reply = s_call ("referral", "kela", "submit_referral", fields);
+    cr_assert_not_null (reply);
+    cr_assert_eq (reply->status, STATUS (OK), "%s", reply->error ? reply->error->code : "");
+    char referral [64];
+    snprintf (referral, sizeof referral, "%s", reply->referral->referral->referral_id);
+    cr_assert_str_not_empty (reply->referral->referral->deadline, "the county's assessment clock runs");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  Intake opens the case from the stream (bounded wait).
+    char case_id [64] = "";
+    for (int waited = 0; waited < 100 && !*case_id; waited++) {
+        s_text ("SELECT case_id FROM intake.case_referrals WHERE referral_id = $1", referral, case_id, sizeof case_id);
+        if (!*case_id)
+            zclock_sleep (100);
+    }
+    cr_assert_str_not_empty (case_id, "intake never opened the county's case");
+    char municipality [16];
+    s_text ("SELECT municipality FROM intake.cases WHERE case_id = $1", case_id, municipality, sizeof municipality);
+    cr_assert_str_eq (municipality, "989", "the case is the client's municipality's");
+
+    snprintf (fields, sizeof fields, "case_id=%s", case_id);
+    s_expect (s_call ("intake", "county-ep", "get_case", fields), STATUS (OK), NULL, "county A reads its case");
+    s_expect (s_call ("intake", "county-ks", "get_case", fields), STATUS (NOT_FOUND), "intake.unknown_case",
+              "county B");
+    s_expect (s_call ("intake", "muni-743", "get_case", fields), STATUS (NOT_FOUND), "intake.unknown_case",
+              "Seinäjoki, for an Ähtäri case");
+    snprintf (fields, sizeof fields, "referral_id=%s", referral);
+    s_expect (s_call ("referral", "county-ep", "acknowledge_referral", fields), STATUS (OK), NULL,
+              "the county acknowledges");
+    s_expect (s_call ("referral", "county-ks", "get_referral", fields), STATUS (NOT_FOUND), NULL, "county B");
+}
+
+//  --------------------------------------------------------------------------
+//  The operator's commands: audited, rerunnable, and bad input refused
+//  with what is wrong and nothing written.
+
+Test (counties, org_and_area_commands_refuse_bad_input_and_audit_the_rest)
+{
+    char id [64], out [8192];
+    snprintf (id, sizeof id, "ngo-cli-%d", (int) getpid ());
+    long long audited = kpt_scalar ("SELECT count(*) FROM kp.audit_log WHERE action = 'operator.org_add'", NULL);
+    const char *add [] = { "org", "add", id, "--type", "ngo", "--municipality", "743", "--name", "Test NGO", NULL };
+    cr_assert_eq (s_operator (out, sizeof out, add), 0, "%s", out);
+    cr_assert_eq (s_operator (out, sizeof out, add), 0, "%s", out);
+    cr_assert (strstr (out, "registered already"), "%s", out);
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.audit_log WHERE action = 'operator.org_add'"
+                              " AND actor_person = 'test-operator'", NULL) - audited, 1, "one audit row, one change");
+    const char *retype [] = { "org", "add", id, "--type", "parish", "--municipality", "743", NULL };
+    cr_assert_eq (s_operator (out, sizeof out, retype), 1, "%s", out);
+    cr_assert (strstr (out, "ids are not reused"), "%s", out);
+    const char *list [] = { "org", "list", NULL };
+    cr_assert_eq (s_operator (out, sizeof out, list), 0, "%s", out);
+    cr_assert (strstr (out, id) && strstr (out, "Test NGO (Seinäjoki)"), "%s", out);
+    //  Åland as a whole organises nothing; 999 is no municipality.
+    const char *aland [] = { "org", "add", "county-ax", "--type", "county", "--county", "AX", NULL };
+    cr_assert_eq (s_operator (out, sizeof out, aland), 1, "%s", out);
+    const char *nowhere [] = { "org", "add", "ngo-nowhere", "--type", "ngo", "--municipality", "999", NULL };
+    cr_assert_eq (s_operator (out, sizeof out, nowhere), 1, "%s", out);
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.organisations WHERE org_id IN ('county-ax', 'ngo-nowhere')",
+                              NULL), 0);
+    const char *unknown [] = { "org", "deactivate", "ngo-never-registered", NULL };
+    cr_assert_eq (s_operator (out, sizeof out, unknown), 1, "%s", out);
+
+    //  A classification file with a bad line: its number and field, nothing written.
+    char path [600];
+    snprintf (path, sizeof path, "%s/bad.csv", kpt_cert_dir ("."));
+    FILE *file = fopen (path, "w");
+    cr_assert_not_null (file);
+    fprintf (file, "municipality,name_fi,name_sv,county_id\n005,Alajärvi,Alajärvi,EP\n09,Helsinki,Helsingfors,HKI\n");
+    fclose (file);
+    const char *apply [] = { "area", "apply", path, NULL };
+    cr_assert_eq (s_operator (out, sizeof out, apply), 1, "%s", out);
+    cr_assert (strstr (out, "line 3: bad municipality"), "%s", out);
+    file = fopen (path, "w");
+    cr_assert_not_null (file);
+    fprintf (file, "municipality,name_fi,name_sv,county_id\n005,Alajärvi,Alajärvi,ZZ\n");
+    fclose (file);
+    cr_assert_eq (s_operator (out, sizeof out, apply), 1, "%s", out);
+    cr_assert (strstr (out, "no such organiser (county_id): ZZ"), "%s", out);
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.municipalities WHERE code = '005' AND organiser = 'EP'",
+                              NULL), 1);
+}
