@@ -90,6 +90,11 @@ s_add (kp_db_t *db, int argc, char **argv)
         fprintf (stderr, "kumppani org add: --type TYPE, and at most one of --municipality, --county\n");
         return 2;
     }
+    //  As kumppani cert new has it: the certificate must be able to match.
+    if ((strcmp (type, "county") == 0) != (county != NULL)) {
+        fprintf (stderr, "kumppani org add: type county takes --county ORGANISER; other types take none\n");
+        return 2;
+    }
     const char *area = county ? county : municipality;
     const char *values [] = { org_id, type, name ? name : "", area, from };
     //  The same registration again changes nothing (make up reruns it);

@@ -22,7 +22,9 @@ struct _kp_areas_t {
 };
 
 static kp_areas_t *s_current;
-static pthread_rwlock_t s_lock = PTHREAD_RWLOCK_INITIALIZER;
+//  A mutex, not a read-write lock: zhashx lookups write its cache and
+//  iteration its cursor, so even readers must not overlap.
+static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 s_free (void **item_p)
@@ -136,19 +138,19 @@ kp_organiser_install (kp_areas_t **areas_p)
     kp_areas_t *areas = areas_p ? *areas_p : NULL;
     if (areas_p)
         *areas_p = NULL;
-    pthread_rwlock_wrlock (&s_lock);
+    pthread_mutex_lock (&s_lock);
     kp_areas_t *old = s_current;
     s_current = areas;
-    pthread_rwlock_unlock (&s_lock);
+    pthread_mutex_unlock (&s_lock);
     kp_areas_destroy (&old);
 }
 
 bool
 kp_organiser_installed (void)
 {
-    pthread_rwlock_rdlock (&s_lock);
+    pthread_mutex_lock (&s_lock);
     bool installed = s_current != NULL;
-    pthread_rwlock_unlock (&s_lock);
+    pthread_mutex_unlock (&s_lock);
     return installed;
 }
 
@@ -169,10 +171,10 @@ kp_organiser_of (const kp_identity_t *org, const char *municipality)
         return *org->municipality && strcmp (org->municipality, municipality) == 0;
     if (strcmp (org->org_type, "county") != 0 || !*org->county)
         return false;
-    pthread_rwlock_rdlock (&s_lock);
+    pthread_mutex_lock (&s_lock);
     const char *organiser = s_organiser_of (municipality);
     bool organises = organiser && strcmp (organiser, org->county) == 0;
-    pthread_rwlock_unlock (&s_lock);
+    pthread_mutex_unlock (&s_lock);
     return organises;
 }
 
@@ -186,22 +188,22 @@ kp_organiser_is (kp_admitted_t *admitted, const char *org_id, const char *munici
 bool
 kp_organiser_area_of (const char *municipality, char *out, size_t size)
 {
-    pthread_rwlock_rdlock (&s_lock);
+    pthread_mutex_lock (&s_lock);
     const char *organiser = s_organiser_of (municipality);
     if (organiser && size)
         snprintf (out, size, "%s", organiser);
-    pthread_rwlock_unlock (&s_lock);
+    pthread_mutex_unlock (&s_lock);
     return organiser != NULL;
 }
 
 bool
 kp_organiser_name_of (const char *municipality, char *out, size_t size)
 {
-    pthread_rwlock_rdlock (&s_lock);
+    pthread_mutex_lock (&s_lock);
     const char *name = s_current && municipality ? zhashx_lookup (s_current->names, municipality) : NULL;
     if (name && *name && size)
         snprintf (out, size, "%s", name);
-    pthread_rwlock_unlock (&s_lock);
+    pthread_mutex_unlock (&s_lock);
     return name && *name;
 }
 
@@ -216,13 +218,13 @@ kp_organiser_org_organises (const char *org_id, const char *municipality)
 {
     if (!org_id || !*org_id || !municipality || !*municipality)
         return false;
-    pthread_rwlock_rdlock (&s_lock);
+    pthread_mutex_lock (&s_lock);
     const s_registration_t *entry = s_current ? zhashx_lookup (s_current->registry, org_id) : NULL;
     const char *organiser = s_organiser_of (municipality);
     bool organises = entry && *entry->area
         && ((strcmp (entry->org_type, "municipality") == 0 && strcmp (entry->area, municipality) == 0)
         ||  (strcmp (entry->org_type, "county") == 0 && organiser && strcmp (organiser, entry->area) == 0));
-    pthread_rwlock_unlock (&s_lock);
+    pthread_mutex_unlock (&s_lock);
     return organises;
 }
 
@@ -240,7 +242,7 @@ kp_organiser_home (const kp_identity_t *identity, char *out, size_t size)
     }
     if (strcmp (identity->org_type, "county") != 0 || !*identity->county)
         return false;
-    pthread_rwlock_rdlock (&s_lock);
+    pthread_mutex_lock (&s_lock);
     const char *lowest = NULL;
     for (const char *organiser = s_current ? zhashx_first (s_current->organiser_of) : NULL; organiser;
          organiser = zhashx_next (s_current->organiser_of))
@@ -251,7 +253,7 @@ kp_organiser_home (const kp_identity_t *identity, char *out, size_t size)
         }
     if (lowest)
         snprintf (out, size, "%s", lowest);
-    pthread_rwlock_unlock (&s_lock);
+    pthread_mutex_unlock (&s_lock);
     return lowest != NULL;
 }
 
@@ -272,13 +274,13 @@ kp_organiser_registered (const char *org_id, const char *org_type, const char *a
 {
     if (!org_id || !*org_id)
         return KP_ORG_UNKNOWN;
-    pthread_rwlock_rdlock (&s_lock);
+    pthread_mutex_lock (&s_lock);
     const s_registration_t *entry = s_current ? zhashx_lookup (s_current->registry, org_id) : NULL;
     kp_org_state_t state = s_state (entry);
     if (entry && ((org_type && strcmp (org_type, entry->org_type) != 0)
               ||  (area && strcmp (area, entry->area) != 0)))
         state = KP_ORG_MISMATCH;
-    pthread_rwlock_unlock (&s_lock);
+    pthread_mutex_unlock (&s_lock);
     return state;
 }
 
@@ -287,12 +289,12 @@ kp_organiser_lookup (const char *org_id, char *type_out, size_t size)
 {
     if (!org_id || !*org_id)
         return KP_ORG_UNKNOWN;
-    pthread_rwlock_rdlock (&s_lock);
+    pthread_mutex_lock (&s_lock);
     const s_registration_t *entry = s_current ? zhashx_lookup (s_current->registry, org_id) : NULL;
     kp_org_state_t state = s_state (entry);
     if (entry && type_out && size)
         snprintf (type_out, size, "%s", entry->org_type);
-    pthread_rwlock_unlock (&s_lock);
+    pthread_mutex_unlock (&s_lock);
     return state;
 }
 
