@@ -76,6 +76,10 @@ done
 "$bin/kumppani" cert new kela --type kela --out "$dir/certs/clients" > /dev/null
 "$bin/kumppani" cert new muni-743 --type municipality --municipality 743 --out "$dir/certs/clients" > /dev/null
 "$bin/kumppani" cert new operator --type operator --out "$dir/certs/clients" > /dev/null
+# The services admit only registered organisations (kp.organisations).
+"$bin/kumppani" org add kela --type kela > /dev/null
+"$bin/kumppani" org add muni-743 --type municipality --municipality 743 > /dev/null
+"$bin/kumppani" org add operator --type operator > /dev/null
 cp "$dir"/certs/services/*.cert "$dir"/certs/clients/*.cert "$dir/certs/admitted/"
 for _ in 1 2; do od -An -v -tx1 -N32 /dev/urandom | tr -d ' \n'; echo; done > "$dir/hetu.keys"
 

@@ -3,6 +3,7 @@
 #define KP_CLI_H
 
 #include "kp_config.h"
+#include "kp_db.h"
 #include "kumppani/v1/envelope.pb-c.h"
 
 #include <stdbool.h>
@@ -16,6 +17,15 @@ int cli_call (int argc, char **argv, const kp_config_t *config);
 int cli_verbs (int argc, char **argv, const kp_config_t *config);
 int cli_report (int argc, char **argv, const kp_config_t *config);
 int cli_tail (int argc, char **argv, const kp_config_t *config);
+int cli_org (int argc, char **argv, const kp_config_t *config);
+int cli_area (int argc, char **argv, const kp_config_t *config);
+
+//  For the operator's commands on the database (cli_org.c): a connection
+//  from KUMPPANI_DB_ADMIN_CONNINFO (NULL, said why), one statement with
+//  text parameters (NULL on failure, printed), and the audit row.
+kp_db_t *cli_admin_db (const char *command);
+PGresult *cli_sql (kp_db_t *db, const char *sql, int nparams, const char *const *values);
+int cli_operator_audit (kp_db_t *db, const char *action, const char *detail);
 
 //  Sends operation to service with a JSON body (NULL = {}); see cli_send.c.
 //  With reply_p NULL the reply is printed as JSON; otherwise an OK reply is

@@ -1,6 +1,8 @@
 /*  kumppani cert new — a CURVE certificate whose metadata names the
     organisation the services will authorise: org_id, org_type and, for
-    organisations bound to one, the municipality code. */
+    organisations bound to one, the municipality code, or for a county
+    (type county) the organiser it is (EP, HKI). The services admit it only
+    once the organisation is registered the same way (kumppani org add). */
 #include "cli.h"
 
 #include <czmq.h>
@@ -10,7 +12,7 @@
 
 //  The organisation types the services know; one place for the list.
 static const char *s_org_types =
-    "municipality kela debt_counselling enforcement social_credit parish ngo te_office"
+    "municipality county kela debt_counselling enforcement social_credit parish ngo te_office"
     " housing health_care police outreach university integrator operator service";
 
 static bool
@@ -30,7 +32,8 @@ cli_cert (int argc, char **argv, const kp_config_t *config)
 {
     (void) config;
     if (argc < 3 || strcmp (argv [1], "new") != 0 || cli_flag (argc, argv, "--help")) {
-        printf ("usage: kumppani cert new ORG_ID --type TYPE [--municipality CODE] [--name TEXT] [--out DIR]\n"
+        printf ("usage: kumppani cert new ORG_ID --type TYPE [--municipality CODE | --county ORGANISER]\n"
+                "                        [--name TEXT] [--out DIR]\n"
                 "Writes DIR/ORG_ID.cert (public: give it to the operator to admit) and\n"
                 "DIR/ORG_ID.cert_secret (keep it). TYPE is one of:\n  %s\n", s_org_types);
         return argc < 3 ? 2 : 0;
@@ -38,6 +41,7 @@ cli_cert (int argc, char **argv, const kp_config_t *config)
     const char *org_id = argv [2];
     const char *type = cli_option (argc, argv, "--type");
     const char *municipality = cli_option (argc, argv, "--municipality");
+    const char *county = cli_option (argc, argv, "--county");
     const char *name = cli_option (argc, argv, "--name");
     const char *out = cli_option (argc, argv, "--out");
     if (!s_valid_id (org_id)) {
@@ -56,6 +60,15 @@ cli_cert (int argc, char **argv, const kp_config_t *config)
         fprintf (stderr, "kumppani cert: --municipality is a three-digit municipality code\n");
         return 2;
     }
+    if (county && (strlen (county) < 2 || strlen (county) > 3 || strspn (county, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen (county))) {
+        fprintf (stderr, "kumppani cert: --county is an organiser's code (EP, KS, HKI)\n");
+        return 2;
+    }
+    if ((strcmp (type, "county") == 0) != (county != NULL) || (county && municipality)) {
+        fprintf (stderr, "kumppani cert: type county takes --county ORGANISER (and no --municipality);"
+                         " other types take no --county\n");
+        return 2;
+    }
     out = out ? out : ".";
     if (zsys_dir_create ("%s", out)) {
         fprintf (stderr, "kumppani cert: cannot create %s\n", out);
@@ -72,6 +85,8 @@ cli_cert (int argc, char **argv, const kp_config_t *config)
     zcert_set_meta (cert, "org_type", "%s", type);
     if (municipality)
         zcert_set_meta (cert, "municipality", "%s", municipality);
+    if (county)
+        zcert_set_meta (cert, "county", "%s", county);
     if (name)
         zcert_set_meta (cert, "name", "%s", name);
     int rc = zcert_save (cert, path);

@@ -14,6 +14,9 @@
 
 //  True if text is a plain decimal number (what JSON may carry unquoted).
 bool cli_report_is_number (const char *text);
+//  What a reader sees of a cell: a municipality's name where the service
+//  gave one (CSV and HTML), else its value.
+const char *cli_report_shown (const Kumppani__V1__ReportCell *cell);
 //  0, or -1 if writing failed.
 int cli_report_write_csv (FILE *out, const Kumppani__V1__ReportTable *table);
 int cli_report_write_json (FILE *out, Kumppani__V1__ReportTable *const *tables, size_t count);

@@ -214,7 +214,7 @@ s_write_chart (FILE *out, const Kumppani__V1__ReportTable *table, const s_chart_
             const Kumppani__V1__ReportCell *cell = s_cell (table, row, chart->labels [label]);
             if (label)
                 fputs (" · ", out);
-            s_escape (out, cell && !cell->suppressed ? cell->value : CLI_SUPPRESSED_MARK);
+            s_escape (out, cell && !cell->suppressed ? cli_report_shown (cell) : CLI_SUPPRESSED_MARK);
         }
         fprintf (out, "</text>");
         double left = 0;
@@ -258,7 +258,7 @@ s_write_table (FILE *out, const Kumppani__V1__ReportTable *table)
                        CLI_SUPPRESSED_MARK "</td>", out);
             else {
                 fputs (!cell->label && cli_report_is_number (cell->value) ? "<td class=\"number\">" : "<td>", out);
-                s_escape (out, cell->value);
+                s_escape (out, cli_report_shown (cell));
                 fputs ("</td>", out);
             }
         }

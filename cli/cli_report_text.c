@@ -59,11 +59,17 @@ cli_report_write_csv (FILE *out, const Kumppani__V1__ReportTable *table)
             if (column)
                 fputc (',', out);
             const Kumppani__V1__ReportCell *cell = cells->cells [column];
-            s_csv_field (out, cell->suppressed ? CLI_SUPPRESSED_MARK : cell->value);
+            s_csv_field (out, cell->suppressed ? CLI_SUPPRESSED_MARK : cli_report_shown (cell));
         }
         fputs ("\r\n", out);
     }
     return ferror (out) ? -1 : 0;
+}
+
+const char *
+cli_report_shown (const Kumppani__V1__ReportCell *cell)
+{
+    return cell->name && *cell->name ? cell->name : cell->value;
 }
 
 static void

@@ -17,6 +17,8 @@ static const struct {
     { "migrate", cli_migrate, "apply database migrations (KUMPPANI_DB_ADMIN_CONNINFO)" },
     { "cert",    cli_cert,    "make a CURVE certificate for an organisation" },
     { "audit",   cli_audit,   "verify the audit log's hash chain" },
+    { "org",     cli_org,     "the organisation registry: add, list, deactivate" },
+    { "area",    cli_area,    "apply a newer municipality classification (mergers)" },
     { "call",    cli_call,    "send any operation with a JSON body, print the reply as JSON" },
     { "referral", cli_verbs,  "submit, get, list, ack, status of referrals" },
     { "client",  cli_verbs,   "register, get, find, update, consents, consent" },

@@ -4,6 +4,7 @@
 #include "kp_admitted.h"
 #include "kp_alloc.h"
 #include "kp_log.h"
+#include "kp_organiser.h"
 
 #include <assert.h>
 #include <czmq.h>
@@ -44,7 +45,8 @@ s_same (const kp_identity_t *a, const kp_identity_t *b)
 {
     return strcmp (a->org_id, b->org_id) == 0
         && strcmp (a->org_type, b->org_type) == 0
-        && strcmp (a->municipality, b->municipality) == 0;
+        && strcmp (a->municipality, b->municipality) == 0
+        && strcmp (a->county, b->county) == 0;
 }
 
 static void
@@ -61,9 +63,20 @@ s_add (kp_admitted_t *self, zcert_t *cert, const char *filename)
     if (!s_copy (identity->org_id, sizeof identity->org_id, zcert_meta (cert, "org_id"))
     ||  !s_copy (identity->org_type, sizeof identity->org_type, zcert_meta (cert, "org_type"))
     ||  !s_copy (identity->municipality, sizeof identity->municipality, zcert_meta (cert, "municipality"))
+    ||  !s_copy (identity->county, sizeof identity->county, zcert_meta (cert, "county"))
     ||  !s_copy (identity->public_key, sizeof identity->public_key, key)) {
         kp_warn ("certificate %s: metadata too long, its key is not admitted", filename);
         zhashx_insert (self->refused, key, (void *) 1);
+        free (identity);
+        return;
+    }
+    //  Left out, not refused: registering the organisation and a reload
+    //  admits the same file.
+    if (!kp_organiser_admits (identity)) {
+        kp_warn ("certificate %s: organisation '%s' (%s%s%s) is not registered as active with that"
+                 " type and area; its key is not admitted", filename, identity->org_id,
+                 identity->org_type, *kp_organiser_identity_area (identity) ? " " : "",
+                 kp_organiser_identity_area (identity));
         free (identity);
         return;
     }

@@ -16,6 +16,7 @@ typedef struct {
     char org_type [32];             //  kela, municipality, ngo, debt_counselling, …
     char municipality [16];         //  municipality code, "" if not bound to one
     char public_key [48];           //  Z85 CURVE key
+    char county [8];                //  organiser of a county ("EP"), "" if none
 } kp_identity_t;
 
 typedef struct _kp_admitted_t kp_admitted_t;
@@ -23,8 +24,10 @@ typedef struct _kp_admitted_t kp_admitted_t;
 //  Reads every certificate in certs_dir (as zauth does). A certificate
 //  whose metadata does not fit kp_identity_t, and a key that two files
 //  give different identities, are left out (and logged): such a key is
-//  not admitted at all rather than admitted as someone. NULL if the
-//  directory cannot be read.
+//  not admitted at all rather than admitted as someone. So is one whose
+//  organisation the installed registry (kp_organiser) does not hold as
+//  active with the same type and area. NULL if the directory cannot be
+//  read.
 kp_admitted_t *kp_admitted_load (const char *certs_dir);
 void kp_admitted_destroy (kp_admitted_t **self_p);
 //  The identity of the certificate with this Z85 public key, or NULL.

@@ -18,6 +18,7 @@
 #include "kp_ids.h"
 #include "kp_metrics.h"
 #include "kp_outbox.h"
+#include "kp_organiser.h"
 #include "kp_txn.h"
 #include "kp_worker.h"
 
@@ -133,9 +134,18 @@ s_on_reload_check (zloop_t *loop, int timer_id, void *arg)
 
 //  Reads the admitted certificates into a fresh record that replaces the
 //  old one. 0, or -1 if the directory cannot be read (the old one stays).
+//  The areas and the organisation registry (kp_organiser) are read first:
+//  which certificates are admitted depends on them. If they cannot be
+//  read, the last ones stay (at start there are none: nobody is admitted).
 static int
 s_load_admitted (kp_server_t *self)
 {
+    kp_areas_t *areas = kp_db_ensure (self->db) == 0 ? kp_areas_load (kp_db_conn (self->db)) : NULL;
+    if (areas)
+        kp_organiser_install (&areas);
+    else
+    if (!kp_organiser_installed ())
+        return -1;
     kp_admitted_t *admitted = kp_admitted_load (self->config->certs_dir);
     if (!admitted)
         return -1;
@@ -260,6 +270,7 @@ kp_server_destroy (kp_server_t **self_p)
     kp_metrics_destroy (&self->metrics);
     kp_admitted_destroy (&self->admitted);
     pthread_mutex_destroy (&self->admitted_lock);
+    kp_organiser_install (NULL);
     free (self);
     *self_p = NULL;
 }
@@ -343,7 +354,7 @@ kp_server_run (kp_server_t *self)
             return -1;
         if (s_reload_requested) {
             s_reload_requested = 0;
-            kp_info ("reloading certificates from %s", self->config->certs_dir);
+            kp_info ("reloading the organisation registry and certificates from %s", self->config->certs_dir);
             zstr_sendx (self->auth, "CURVE", self->config->certs_dir, NULL);
             zsock_wait (self->auth);
             s_load_admitted (self);
@@ -370,7 +381,9 @@ s_identity_of (kp_server_t *self, zframe_t *frame, kp_identity_t *identity)
 {
     memset (identity, 0, sizeof *identity);
     const kp_identity_t *admitted = kp_admitted_lookup (self->admitted, zframe_meta (frame, "User-Id"));
-    if (!admitted)
+    //  Again per request: an organisation whose active_to has passed since
+    //  the last reload is cut off without one.
+    if (!admitted || !kp_organiser_admits (admitted))
         return false;
     *identity = *admitted;
     return true;

@@ -88,6 +88,27 @@ new_cert "$clients" debt-743 --type debt_counselling --municipality 743 --name "
 new_cert "$clients" ngo-743 --type ngo --municipality 743 --name "Seinäjoki NGO"
 new_cert "$clients" integrator-743 --type integrator --municipality 743 --name "Seinäjoki integrator"
 new_cert "$clients" operator --type operator --name "Operator"
+# Wellbeing services counties and Helsinki as organisers of their areas
+# (Etelä-Pohjanmaa: Seinäjoki 743, Ähtäri 989, …; Keski-Suomi: Jyväskylä
+# 179, Laukaa 410, …; Helsinki organises its own services).
+new_cert "$clients" county-ep --type county --county EP --name "Etelä-Pohjanmaan hyvinvointialue"
+new_cert "$clients" county-ks --type county --county KS --name "Keski-Suomen hyvinvointialue"
+new_cert "$clients" helsinki --type county --county HKI --name "Helsingin kaupunki, sosiaalipalvelut"
+
+# Every client certificate's organisation is registered as its metadata
+# names it (kumppani org add; rerunning changes nothing): the services admit
+# no certificate of an unregistered organisation.
+for cert in "$clients"/*.cert; do
+    meta () { sed -n "s/^ *$1 = \"\(.*\)\"\$/\1/p" "$cert" | head -n 1; }
+    org_id=$(meta org_id) org_type=$(meta org_type) area_municipality=$(meta municipality)
+    area_county=$(meta county) org_name=$(meta name)
+    [[ -n $org_id && $org_type != service ]] || continue
+    args=(org add "$org_id" --type "$org_type" --name "$org_name")
+    [[ -z $area_municipality ]] || args+=(--municipality "$area_municipality")
+    [[ -z $area_county ]] || args+=(--county "$area_county")
+    KUMPPANI_DB_ADMIN_CONNINFO="$conninfo user=$PG_ADMIN_USER" KUMPPANI_OPERATOR="make up" \
+        "$bin/kumppani" "${args[@]}" > /dev/null || die "cannot register $org_id"
+done
 
 admitted_changed=0
 for cert in "$var/certs/services"/*.cert "$clients"/*.cert; do

@@ -9,7 +9,7 @@
 #include <string.h>
 
 //  Organisations that run groups.
-#define GROUPS_ORGANISERS "municipality ngo parish debt_counselling"
+#define GROUPS_ORGANISERS KP_ORGANISER_TYPES " ngo parish debt_counselling"
 
 //  A municipality organises in its own area only; NGOs, parishes and debt
 //  counselling work across municipalities.
@@ -18,7 +18,7 @@ groups_access_may_create (const kp_identity_t *who, const char *municipality)
 {
     if (!kp_org_type_in (who->org_type, GROUPS_ORGANISERS))
         return false;
-    return strcmp (who->org_type, "municipality") != 0 || kp_organiser_of (who, municipality);
+    return !kp_org_type_in (who->org_type, KP_ORGANISER_TYPES) || kp_organiser_of (who, municipality);
 }
 
 //  Its own organisations see an activity; so does the municipality it

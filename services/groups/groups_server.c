@@ -2,11 +2,12 @@
     call it. Which activity an organisation may touch is decided from the
     activity's own organisations (groups_activity_load, groups_access). */
 #include "groups_server.h"
+#include "kp_organiser.h"
 
 //  Organisations that organise or facilitate groups, or staff them.
-#define GROUPS_PARTIES  "municipality ngo parish debt_counselling social_credit enforcement kela te_office"
+#define GROUPS_PARTIES  KP_ORGANISER_TYPES " ngo parish debt_counselling social_credit enforcement kela te_office"
 //  Organisations that run groups (groups_access_may_create has the detail).
-#define GROUPS_ORGANISERS "municipality ngo parish debt_counselling"
+#define GROUPS_ORGANISERS KP_ORGANISER_TYPES " ngo parish debt_counselling"
 
 static const kp_route_t s_routes [] = {
     { KUMPPANI__V1__REQUEST__BODY_CREATE_ACTIVITY, "groups.create_activity",
@@ -31,7 +32,7 @@ static const kp_route_t s_routes [] = {
       KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_headcount },
     //  The municipality places its own client; the organiser keeps the days.
     { KUMPPANI__V1__REQUEST__BODY_CREATE_PLACEMENT, "groups.create_placement",
-      KP_ROUTE_MUTATING, "municipality", groups_create_placement },
+      KP_ROUTE_MUTATING, KP_ORGANISER_TYPES, groups_create_placement },
     { KUMPPANI__V1__REQUEST__BODY_RECORD_PLACEMENT_DAY, "groups.record_placement_day",
       KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_placement_day },
     { KUMPPANI__V1__REQUEST__BODY_REPORT_ABSENCE, "groups.report_absence",
@@ -41,7 +42,7 @@ static const kp_route_t s_routes [] = {
     { KUMPPANI__V1__REQUEST__BODY_LIST_SESSIONS, "groups.list_sessions",
       0, GROUPS_PARTIES, groups_list_sessions },
     { KUMPPANI__V1__REQUEST__BODY_GET_PARTICIPATION, "groups.get_participation",
-      0, "municipality", groups_get_participation },
+      0, KP_ORGANISER_TYPES, groups_get_participation },
     { 0 }
 };
 

@@ -291,7 +291,18 @@ intake_client_update (kp_call_t *call)
     if (intake_access_audit (call, body->client_id, INTAKE_WRITE, NULL, INTAKE_CLIENT, "attributes"))
         return -1;
     s_attributes_t attributes;
-    if (s_attributes (call, "update_client", body->attributes, NULL, &attributes))
+    //  No municipality given: the client stays where it is (a county's
+    //  certificate names no municipality of its own to default to).
+    char current [16] = "";
+    Kumppani__V1__ClientAttributes given = KUMPPANI__V1__CLIENT_ATTRIBUTES__INIT;
+    if (body->attributes)
+        given = *body->attributes;
+    if (!*given.municipality && !*call->identity->municipality) {
+        if (intake_client_municipality (call, body->client_id, current, sizeof current))
+            return -1;
+        given.municipality = current;
+    }
+    if (s_attributes (call, "update_client", &given, NULL, &attributes))
         return -1;
     //  Moving the client to another municipality hands the data over:
     //  the caller must be entitled in the new one too.
@@ -328,7 +339,9 @@ intake_client_find_by_hetu (kp_call_t *call)
     char date [11], client_id [KP_ID_LEN + 1], municipality [16];
     const char *basis, *recipient;
     //  Whether this caller may identify anyone at all, before we look.
-    if (intake_access_check (call, NULL, call->identity->municipality, INTAKE_IDENTIFY, NULL,
+    char home [16];
+    kp_organiser_home (call->identity, home, sizeof home);
+    if (intake_access_check (call, NULL, home, INTAKE_IDENTIFY, NULL,
                              INTAKE_NO_OBJECT, &basis, &recipient)
     ||  s_hetu (call, body->hetu, "find_client_by_hetu.hetu", date))
         return -1;

@@ -32,7 +32,7 @@ intake_referrals_handle (kp_db_t *db, const Kumppani__V1__Event *event, void *ar
         snprintf (error, error_size, "referral.received without a referral payload");
         return -2;
     }
-    if (strcmp (referral->recipient_type, "municipality") != 0)
+    if (!kp_org_type_in (referral->recipient_type, KP_ORGANISER_TYPES))
         return 0;                       //  addressed to a partner, not to social services
 
     const char *id [] = { referral->referral_id };

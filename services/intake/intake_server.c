@@ -5,17 +5,18 @@
     consent can disclose them; the access check refuses the rest. */
 #include "intake_server.h"
 #include "intake_caseload.h"
+#include "kp_organiser.h"
 
 #include <ctype.h>
 #include <string.h>
 
 //  Municipal social services (since 2023 the wellbeing services county).
-#define INTAKE_MUNICIPAL "municipality"
+#define INTAKE_MUNICIPAL KP_ORGANISER_TYPES
 //  Who staffs a talousneuvola session and may record an anonymous visit
 //  (DOMAIN.md): social work, debt counselling,
 //  enforcement, diaconia, social credit, NGO peer experts. Kela is a
 //  partner at the sessions but records no visits.
-#define INTAKE_TALOUSNEUVOLA "municipality debt_counselling enforcement parish social_credit ngo"
+#define INTAKE_TALOUSNEUVOLA KP_ORGANISER_TYPES " debt_counselling enforcement parish social_credit ngo"
 
 #define MUTATING KP_ROUTE_MUTATING
 #define BODY(name) KUMPPANI__V1__REQUEST__BODY_ ## name

@@ -3,11 +3,12 @@
     in referral_server.c says which organisation types may call at all;
     these say which referral they may touch. */
 #include "referral_server.h"
+#include "kp_organiser.h"
 
 #include <string.h>
 
 //  Authorities that file §35 notices (ilmoitus sosiaalihuollon tarpeesta).
-#define REFERRAL_SECTION_35_SENDERS "enforcement police health_care kela municipality"
+#define REFERRAL_SECTION_35_SENDERS "enforcement police health_care kela " KP_ORGANISER_TYPES
 
 bool
 referral_access_may_submit (const char *org_type, Kumppani__V1__ReferralKind kind)
@@ -48,8 +49,8 @@ bool
 referral_access_sees_hetu (const kp_identity_t *who, const referral_t *referral)
 {
     return referral_access_is_recipient (who, referral)
-        && strcmp (who->org_type, "municipality") == 0
-        && strcmp (referral->recipient_type, "municipality") == 0
+        && kp_org_type_in (who->org_type, KP_ORGANISER_TYPES)
+        && kp_org_type_in (referral->recipient_type, KP_ORGANISER_TYPES)
         && referral_access_disclosure_allowed (referral);
 }
 

@@ -2,9 +2,10 @@
     table is the referral service's authorisation matrix by organisation
     type; which referral an organisation may touch is referral_access's. */
 #include "referral_server.h"
+#include "kp_organiser.h"
 
 //  Organisations that send referrals (per-kind rules: referral_access).
-#define REFERRAL_SENDERS    "kela municipality debt_counselling enforcement police health_care" \
+#define REFERRAL_SENDERS    "kela " KP_ORGANISER_TYPES " debt_counselling enforcement police health_care" \
                             " parish ngo te_office housing outreach social_credit"
 //  Sender and receiver follow the loop.
 #define REFERRAL_PARTIES    REFERRAL_SENDERS
@@ -25,9 +26,9 @@ static const kp_route_t s_routes [] = {
     { KUMPPANI__V1__REQUEST__BODY_RECORD_REFERRAL_OUTCOME, "referral.record_referral_outcome",
       KP_ROUTE_MUTATING, REFERRAL_RECEIVERS, referral_record_outcome },
     { KUMPPANI__V1__REQUEST__BODY_GIVE_STATEMENT, "referral.give_statement",
-      KP_ROUTE_MUTATING, "municipality", referral_give_statement },
+      KP_ROUTE_MUTATING, KP_ORGANISER_TYPES, referral_give_statement },
     { KUMPPANI__V1__REQUEST__BODY_RECORD_APPLICATION_DECISION, "referral.record_application_decision",
-      KP_ROUTE_MUTATING, "municipality", referral_record_decision },
+      KP_ROUTE_MUTATING, KP_ORGANISER_TYPES, referral_record_decision },
     { KUMPPANI__V1__REQUEST__BODY_GET_REFERRAL, "referral.get_referral",
       0, REFERRAL_PARTIES, referral_get },
     { KUMPPANI__V1__REQUEST__BODY_LIST_REFERRALS, "referral.list_referrals",

@@ -25,7 +25,7 @@ extern const kp_stmt_t referral_statements [];
 
 //  Organisations that receive referrals and answer them (never Kela in
 //  this exchange); also the recipient types a referral may name.
-#define REFERRAL_RECEIVERS  "municipality debt_counselling parish ngo te_office housing outreach social_credit"
+#define REFERRAL_RECEIVERS  "municipality county debt_counselling parish ngo te_office housing outreach social_credit"
 
 //  The service context (call->service): keys for the henkilötunnus, the
 //  consumer of intake's events and the deadline timer.

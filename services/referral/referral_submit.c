@@ -44,9 +44,10 @@ s_validate (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
                                  "the receiving organisation's type (municipality, ngo, …)");
     if ((s_is_kela_kind (body->kind)
          || body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_SECTION_35_NOTICE)
-    &&  strcmp (body->recipient_type, "municipality") != 0)
+    &&  !kp_org_type_in (body->recipient_type, KP_ORGANISER_TYPES))
         return kp_check_invalid (call, "referral.recipient_not_municipality", "submit_referral.recipient_type",
-                                 "Kela's notices and §35 notices go to a municipality's social services");
+                                 "Kela's notices and §35 notices go to the organiser of social services"
+                                 " (a county or a municipality)");
 
     //  The municipality must be a real one (the list is kp.municipalities).
     if (!kp_check_municipality (body->municipality))
@@ -122,15 +123,36 @@ s_validate (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
     return 0;
 }
 
+//  The recipient must be a registered organisation (kp.organisations, as
+//  this process last read it) of the type the sender names, and active:
+//  a referral to an id nobody holds, or to an organisation that has
+//  closed, would wait for an answer that never comes. 0 when it is.
+static int
+s_check_recipient (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
+{
+    char type [32] = "";
+    kp_org_state_t state = kp_organiser_lookup (body->recipient_org, type, sizeof type);
+    if (state == KP_ORG_UNKNOWN)
+        return kp_check_invalid (call, "referral.unknown_recipient", "submit_referral.recipient_org",
+                                 "no registered organisation has this id");
+    if (strcmp (type, body->recipient_type) != 0)
+        return kp_check_invalid (call, "referral.recipient_type_mismatch", "submit_referral.recipient_type",
+                                 "the recipient is registered as another type of organisation");
+    if (state == KP_ORG_INACTIVE)
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "referral.recipient_inactive",
+                             "submit_referral.recipient_org", "the recipient organisation is not active");
+    return 0;
+}
+
 //  A referral to social services goes to the organiser of the client's
-//  municipality, as the server's own record of admitted certificates
-//  knows it; anything else would open a case, and publish, in a
-//  municipality the recipient does not serve. 0 when it does.
+//  municipality, as the registry knows it (a county organises every
+//  municipality of its area); anything else would open a case, and
+//  publish, in a municipality the recipient does not serve. 0 when it does.
 static int
 s_check_organiser (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
 {
-    if (strcmp (body->recipient_type, "municipality") != 0
-    ||  kp_organiser_is (kp_server_admitted (call->server), body->recipient_org, body->municipality))
+    if (!kp_org_type_in (body->recipient_type, KP_ORGANISER_TYPES)
+    ||  kp_organiser_org_organises (body->recipient_org, body->municipality))
         return 0;
     //  An unknown code is the sender's first mistake: say that one.
     const char *values [] = { body->municipality };
@@ -151,14 +173,14 @@ referral_submit (kp_call_t *call)
 {
     const Kumppani__V1__SubmitReferral *body = call->request->submit_referral;
     referral_context_t *context = call->service;
-    if (s_validate (call, body) || s_check_organiser (call, body))
+    if (s_validate (call, body) || s_check_recipient (call, body) || s_check_organiser (call, body))
         return -1;
 
     bool transfer = body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_APPLICATION_TRANSFER;
     bool reduction = body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_BASIC_AMOUNT_REDUCTION;
     kp_date_t today = kp_date_today ();
     referral_deadline_t clock = referral_deadline_for (body->kind, body->urgent,
-                                                       strcmp (body->recipient_type, "municipality") == 0,
+                                                       kp_org_type_in (body->recipient_type, KP_ORGANISER_TYPES),
                                                        today);
     char id [KP_ID_LEN + 1], kind [8], reason [8], basis [8], assistance [8], percent [8];
     char received [11], deadline [11], warning [11];

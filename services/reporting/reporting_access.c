@@ -1,9 +1,11 @@
 /*  reporting_access — who may see which report over what. A municipality
-    sees its own area; a project's coordinator (COORDINATOR role at the
+    sees its own area; a county (type county) the municipalities it
+    organises, all of them or one; a project's coordinator (COORDINATOR role at the
     organisation that owns it) sees the project; Kela sees referral SLA for
     the notices it sent. The route table in reporting_server.c says which
     organisation types may call at all; these narrow it to the data. */
 #include "reporting_server.h"
+#include "kp_organiser.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +14,25 @@ static bool
 s_is_municipality (kp_call_t *call)
 {
     return strcmp (call->identity->org_type, "municipality") == 0 && *call->identity->municipality;
+}
+
+static bool
+s_is_county (kp_call_t *call)
+{
+    return strcmp (call->identity->org_type, "county") == 0 && *call->identity->county;
+}
+
+//  Whether a project has a municipality the caller organises.
+static bool
+s_project_organised (kp_call_t *call, const reporting_project_t *project)
+{
+    char codes [sizeof project->municipalities];
+    snprintf (codes, sizeof codes, "%s", project->municipalities);
+    char *save = NULL;
+    for (char *code = strtok_r (codes, " ", &save); code; code = strtok_r (NULL, " ", &save))
+        if (kp_organiser_of (call->identity, code))
+            return true;
+    return false;
 }
 
 bool
@@ -64,6 +85,15 @@ reporting_access_scope (kp_call_t *call, const reporting_project_t *project, rep
         snprintf (scope->municipality, sizeof scope->municipality, "%s", call->identity->municipality);
         return 0;
     }
+    if (s_is_county (call)) {
+        //  Its whole area, or one of its municipalities; never another's.
+        if (*asked && strcmp (asked, call->identity->county) != 0 && !kp_organiser_of (call->identity, asked))
+            return s_forbidden (call, "a county sees the municipalities it organises only");
+        if (project && !s_project_organised (call, project))
+            return s_no_project (call, "run_report.project_id");
+        snprintf (scope->municipality, sizeof scope->municipality, "%s", *asked ? asked : call->identity->county);
+        return 0;
+    }
     if (project)
         return s_no_project (call, "run_report.project_id");
     return s_forbidden (call, "reports are for municipalities, project coordinators and Kela");
@@ -72,7 +102,7 @@ reporting_access_scope (kp_call_t *call, const reporting_project_t *project, rep
 int
 reporting_access_may_define (kp_call_t *call)
 {
-    if (s_is_municipality (call)
+    if (s_is_municipality (call) || s_is_county (call)
     ||  call->request->actor->role == KUMPPANI__V1__ROLE__ROLE_COORDINATOR)
         return 0;
     return s_forbidden (call, "projects are defined by a coordinator or a municipality");
@@ -82,7 +112,8 @@ int
 reporting_access_may_link (kp_call_t *call, const reporting_project_t *project)
 {
     if (reporting_access_is_coordinator (call, project)
-    ||  (s_is_municipality (call) && reporting_project_has_municipality (project, call->identity->municipality)))
+    ||  (s_is_municipality (call) && reporting_project_has_municipality (project, call->identity->municipality))
+    ||  (s_is_county (call) && s_project_organised (call, project)))
         return 0;
     return s_no_project (call, "link_to_project.project_id");
 }

@@ -230,7 +230,7 @@ reporting_participants_report (kp_call_t *call, const reporting_scope_t *scope)
             municipalities [n_municipalities++] = code;
     }
     else
-    if (*scope->municipality)
+    if (*scope->municipality >= '0' && *scope->municipality <= '9')    //  an organiser's: those seen
         municipalities [n_municipalities++] = scope->municipality;
     s_counts_t *counts = kp_calloc (SNAPSHOTS, sizeof (s_counts_t));
     if (!table || !counts)

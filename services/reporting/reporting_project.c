@@ -3,6 +3,7 @@
     cases and activities to it. A case is linked only by the municipality
     whose case it is, so a project sees no case its area did not bring. */
 #include "reporting_server.h"
+#include "kp_organiser.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -221,10 +222,9 @@ reporting_project_link (kp_call_t *call)
         if (PQntuples (result) == 1)
             snprintf (municipality, sizeof municipality, "%s", PQgetvalue (result, 0, 0));
         PQclear (result);
-        //  Only the case's own municipality links it; to anyone else the
+        //  Only the case's own organiser links it; to anyone else the
         //  case does not exist.
-        if (!*municipality || strcmp (call->identity->org_type, "municipality") != 0
-        ||  strcmp (municipality, call->identity->municipality) != 0)
+        if (!*municipality || !kp_organiser_of (call->identity, municipality))
             return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "reporting.case_not_found",
                                  s_path (call, "link_to_project.case_ids", index), "no such case");
         if (!reporting_project_has_municipality (&project, municipality))

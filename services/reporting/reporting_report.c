@@ -72,11 +72,14 @@ reporting_report_run (kp_call_t *call)
     if (end - start > REPORT_MAX_DAYS)
         return kp_check_invalid (call, "reporting.bad_period", "run_report.period_end", "at most five years");
     if (*body->project_id && !kp_id_valid (body->project_id))
-        return kp_check_invalid (call, "reporting.bad_id", "run_report.project_id",
-                                 "a project id (26 characters)");
-    if (*body->municipality && strlen (body->municipality) != 3)
+        return kp_check_invalid (call, "reporting.bad_id", "run_report.project_id", "a project id (26 characters)");
+    size_t area_len = strlen (body->municipality);
+    bool code = area_len == 3 && strspn (body->municipality, "0123456789") == 3;
+    bool organiser = area_len >= 2 && area_len <= 3
+                  && strspn (body->municipality, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == area_len;
+    if (area_len && !code && !organiser)
         return kp_check_invalid (call, "reporting.bad_municipality", "run_report.municipality",
-                                 "a three-digit municipality code");
+                                 "a three-digit municipality code or an organiser (EP, HKI)");
     if (body->threshold != 0 && body->threshold < REPORTING_SUPPRESS_THRESHOLD_MIN)
         return kp_check_invalid (call, "reporting.bad_threshold", "run_report.threshold",
                                  "0 for the default, else at least 3");

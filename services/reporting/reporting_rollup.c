@@ -5,6 +5,7 @@
     event that breaks the groups contract is poison: refused before any
     SQL, the same way in both, so live and rebuilt stay comparable. */
 #include "reporting_server.h"
+#include "kp_organiser.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -39,7 +40,7 @@ s_referral (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, cha
     snprintf (previous, sizeof previous, "%d", (int) referral->previous_state);
     snprintf (state, sizeof state, "%d", (int) referral->state);
     if (strcmp (event->topic, "referral.received") == 0) {
-        if (strcmp (referral->recipient_type, "municipality") != 0)
+        if (!kp_org_type_in (referral->recipient_type, KP_ORGANISER_TYPES))
             return 0;                   //  a partner's notice: no statutory clock here
         if (!*referral->municipality || strlen (referral->municipality) > ROLLUP_TEXT_MAX
         ||  strlen (referral->sender_org) > ROLLUP_TEXT_MAX)

@@ -4,7 +4,7 @@
 #include "reporting_server.h"
 
 //  Organisations whose workers observe local phenomena first hand.
-#define REPORTING_OBSERVERS "municipality ngo debt_counselling parish te_office housing"
+#define REPORTING_OBSERVERS "municipality county ngo debt_counselling parish te_office housing"
 //  Who may ask for a report at all: municipalities, Kela (its referral
 //  SLA) and project coordinators. Integrators and the rest: never here.
 #define REPORTING_READERS   "kela " REPORTING_COORDINATING

@@ -37,7 +37,7 @@ bool reporting_rollup_is_activity_kind (const char *kind);
 
 //  Organisation types that coordinate projects (a person with the
 //  COORDINATOR role acting for one). TASOS was run by a university.
-#define REPORTING_COORDINATING  "municipality ngo parish debt_counselling university"
+#define REPORTING_COORDINATING  "municipality county ngo parish debt_counselling university"
 
 //  A project as the access rules need it.
 typedef struct {

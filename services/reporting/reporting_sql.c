@@ -4,17 +4,24 @@
     '' means no restriction. They return no identifier of a person. */
 #include "reporting_server.h"
 
+//  In the area asked for: '' everywhere, a municipality code, or an
+//  organiser ("EP"), which is every municipality it organises. One rule,
+//  so a county's figures are its municipalities' figures added up.
+#define REPORTING_IN_AREA(column) \
+    " ($3::text = '' OR " column " = $3::text OR " column " IN" \
+    "   (SELECT am.code FROM kp.municipalities am WHERE am.organiser = $3::text))"
+
 //  The cases a report may count: in the municipality, and linked to the
 //  project when one is given.
 #define REPORTING_CASE_SCOPE(alias) \
-    " ($3::text = '' OR " alias ".municipality = $3::text)" \
+    REPORTING_IN_AREA (alias ".municipality") \
     " AND ($4::text = '' OR " alias ".case_id IN" \
     "   (SELECT pc.case_id FROM reporting.project_cases pc WHERE pc.project_id = $4::text))"
 
 //  The activities a report may count (groups rollups): in the
 //  municipality, and linked to the project when one is given.
 #define REPORTING_ACTIVITY_SCOPE(alias) \
-    " ($3::text = '' OR " alias ".municipality = $3::text)" \
+    REPORTING_IN_AREA (alias ".municipality") \
     " AND ($4::text = '' OR " alias ".activity_id IN" \
     "   (SELECT pa.activity_id FROM reporting.project_activities pa WHERE pa.project_id = $4::text))"
 
@@ -82,7 +89,7 @@ const kp_stmt_t reporting_statements [] = {
       "   WHEN n.breach_notified OR n.deadline < $6::date THEN 3 ELSE 1 END"
       " FROM reporting.referral_notices n"
       " WHERE n.copy = 'live' AND n.received_on BETWEEN $1::date AND $2::date"
-      " AND ($3::text = '' OR n.municipality = $3::text)"
+      " AND" REPORTING_IN_AREA ("n.municipality")
       " AND ($5::text = '' OR n.sender_org = $5::text)"
       " AND ($4::text = '' OR n.referral_id IN (SELECT cr.referral_id FROM intake.case_referrals cr"
       "   JOIN reporting.project_cases pc ON pc.case_id = cr.case_id WHERE pc.project_id = $4::text))"
@@ -149,7 +156,7 @@ const kp_stmt_t reporting_statements [] = {
       "SELECT theme, area, count (*), coalesce (sum (clients_concerned), 0)"
       " FROM reporting.observations"
       " WHERE period_start <= $2::date AND period_end >= $1::date AND $5::text = ''"
-      " AND ($3::text = '' OR area = $3::text)"
+      " AND" REPORTING_IN_AREA ("area")
       " AND ($4::text = '' OR area IN (SELECT pm.municipality FROM reporting.project_municipalities pm"
       "   WHERE pm.project_id = $4::text))"
       " GROUP BY theme, area ORDER BY theme, area" },
@@ -168,7 +175,7 @@ const kp_stmt_t reporting_statements [] = {
       " sum (p.compensation_cents)"
       " FROM reporting.placement_days p"
       " WHERE p.copy = 'live' AND p.month BETWEEN to_char ($1::date, 'YYYY-MM') AND to_char ($2::date, 'YYYY-MM')"
-      " AND $4::text = '' AND ($3::text = '' OR p.municipality = $3::text)"
+      " AND $4::text = '' AND" REPORTING_IN_AREA ("p.municipality")
       " GROUP BY 1, 2, 3"
       " ORDER BY 1, 2, 3, 4" },
 
@@ -209,7 +216,7 @@ const kp_stmt_t reporting_statements [] = {
       "   GROUP BY 1, 2 HAVING count (*) >= $7::int8)"
       " SELECT coalesce (min (n), 0) FROM (SELECT pm.municipality, count (g.activity_id) AS n"
       "   FROM reporting.project_municipalities pm LEFT JOIN g ON g.municipality = pm.municipality"
-      "   WHERE pm.project_id = $4::text AND ($3::text = '' OR pm.municipality = $3::text)"
+      "   WHERE pm.project_id = $4::text AND" REPORTING_IN_AREA ("pm.municipality")
       "   GROUP BY 1) per_area" },
     //  People (counted once) with a start measurement in the period: the
     //  resource-based assessment measured at the start of each measure.

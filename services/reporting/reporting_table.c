@@ -5,6 +5,7 @@
 #include "reporting_server.h"
 #include "kp_alloc.h"
 #include "reporting_suppress.h"
+#include "kp_organiser.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -204,6 +205,12 @@ reporting_table_reply (reporting_table_t *self, kp_call_t *call)
                              || s_base_hidden (self, row, cell->base2);
             value->value = value->suppressed || !cell->text ? "" : kp_call_strdup (call, cell->text);
             value->label = cell->text && !cell->figure;
+            //  Readers see names; the code stays the value (JSON, joins).
+            char name [128];
+            if (value->label && !value->suppressed
+            &&  (strcmp (self->columns [column], "municipality") == 0 || strcmp (self->columns [column], "area") == 0)
+            &&  kp_organiser_name_of (cell->text, name, sizeof name))
+                value->name = kp_call_strdup (call, name);
             out->cells [column] = value;
         }
         table->rows [row] = out;

@@ -11,6 +11,7 @@
 #include "stream_server.h"
 #include "kp_alloc.h"
 #include "stream_scope.h"
+#include "kp_organiser.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -298,7 +299,9 @@ stream_live_publish (stream_live_t *self, const char *topic, const char *municip
         //  entitlement check runs per connection for every message.
         const char *scope = stream_scope_shared (subscriber->scopes, subscriber->scope_count,
                                                  theirs, their_count);
-        if (!scope || !s_interested (subscriber, topic))
+        //  An organisation whose active_to has passed gets nothing more,
+        //  even before the reload that drops its connection.
+        if (!scope || !s_interested (subscriber, topic) || !kp_organiser_admits (&subscriber->identity))
             continue;
         char scoped [STREAM_SCOPE_LEN + 256];
         int len = snprintf (scoped, sizeof scoped, "%s|%s", scope, topic);

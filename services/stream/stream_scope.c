@@ -1,9 +1,12 @@
 /*  stream_scope — the entitlement table (see stream_scope.h).
       operator, service               everything
       municipality, integrator        its municipality's events, and its own
+      county                          the events of every municipality it
+                                      organises (a:EP), and its own
       everyone else (kela, ngo, …)    events it sent or that are addressed to it
     Kela thus sees the referral events about its own notices only. */
 #include "stream_scope.h"
+#include "kp_organiser.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +19,9 @@ stream_scope_of_event (const char *municipality, const char *sender_org,
     snprintf (scopes [count++], STREAM_SCOPE_LEN, "*");
     if (municipality && *municipality)
         snprintf (scopes [count++], STREAM_SCOPE_LEN, "m:%s", municipality);
+    char organiser [8];
+    if (kp_organiser_area_of (municipality, organiser, sizeof organiser))
+        snprintf (scopes [count++], STREAM_SCOPE_LEN, "a:%s", organiser);
     if (sender_org && *sender_org)
         snprintf (scopes [count++], STREAM_SCOPE_LEN, "o:%s", sender_org);
     if (recipient_org && *recipient_org
@@ -36,6 +42,8 @@ stream_scope_of_subscriber (const kp_identity_t *identity, stream_scopes_t scope
     }
     if (kp_org_type_in (identity->org_type, "municipality integrator") && *identity->municipality)
         snprintf (scopes [count++], STREAM_SCOPE_LEN, "m:%s", identity->municipality);
+    if (strcmp (identity->org_type, "county") == 0 && *identity->county)
+        snprintf (scopes [count++], STREAM_SCOPE_LEN, "a:%s", identity->county);
     snprintf (scopes [count++], STREAM_SCOPE_LEN, "o:%s", identity->org_id);
     return count;
 }

@@ -1,6 +1,7 @@
 /*  stream_scope — who may see which event: the stream's entitlement rule,
     in one place. An event is addressed to audience scopes ("*" for all,
-    "m:743" for a municipality, "o:kela" for an organisation); a subscriber
+    "m:743" for a municipality, "a:EP" for the organiser of its
+    municipality, "o:kela" for an organisation); a subscriber
     holds the scopes its certificate entitles it to, and sees an event when
     they share one. Live and replay both ask this module, per subscriber
     and per event, with the subscriber's own identity. */
@@ -9,7 +10,7 @@
 
 #include "kp_server.h"
 
-#define STREAM_SCOPE_MAX   4
+#define STREAM_SCOPE_MAX   5
 #define STREAM_SCOPE_LEN   80
 //  Heartbeats go to everyone under this scope.
 #define STREAM_SCOPE_PUBLIC "pub"

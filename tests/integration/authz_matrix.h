@@ -46,10 +46,15 @@ typedef enum { ALLOW = 1, FORB, HIDDEN, UNAUTH, DENY,
 //  Columns, in this order (the table's header abbreviates them).
 //  "stranger" holds a key outside the admitted set; "nometa" is admitted
 //  but names no organisation.
-#define KPT_IDENTITIES 9
+//  county-ep and county-ks are wellbeing services counties (type county,
+//  organisers EP and KS); helsinki is the City of Helsinki as its own
+//  organiser (type county, HKI). County A (EP) organises 743, whose
+//  client the OWN_CLIENT rows target: it gets what muni-743 gets there;
+//  county B (KS) and Helsinki get what muni-091 gets.
+#define KPT_IDENTITIES 12
 static const char *const kpt_identities [KPT_IDENTITIES] = {
     "kela", "muni-743", "muni-091", "debt-743", "ngo-743", "integrator-743", "operator",
-    "stranger", "nometa"
+    "stranger", "nometa", "county-ep", "county-ks", "helsinki"
 };
 
 typedef enum { EMPTY_BODY = 0, OWN_CLIENT, OWN_REFERRAL } kpt_target_t;
@@ -69,89 +74,91 @@ typedef struct {
 } kpt_authz_row_t;
 
 static const kpt_authz_row_t kpt_authz_matrix [] = {
-//    service     operation                       target        role      kela    muni743 muni091 debt    ngo     integr  oper    unknown nometa
-    { "intake",   "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
-    { "intake",   "register_client",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "update_client",                OWN_CLIENT,   WORKER, { FORB,   ALLOW,  HIDDEN, FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+//    service     operation                       target        role      kela    muni743 muni091 debt    ngo     integr  oper    unknown nometa  cntyEP  cntyKS  HKI
+    { "intake",   "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "register_client",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "update_client",                OWN_CLIENT,   WORKER, { FORB,   ALLOW,  HIDDEN, FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  HIDDEN, HIDDEN } },
     //  Route open to all: without a consent the client does not exist for them.
-    { "intake",   "get_client",                   OWN_CLIENT,   WORKER, { HIDDEN, ALLOW,  HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DENY,   UNAUTH } },
-    { "intake",   "find_client_by_hetu",          EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "record_consent",               EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "withdraw_consent",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "list_consents",                OWN_CLIENT,   WORKER, { FORB,   ALLOW,  HIDDEN, FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "record_disclosure_ban",        OWN_CLIENT,   WORKER, { FORB,   ALLOW,  HIDDEN, FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "open_case",                    EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "start_assessment",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "complete_assessment",          EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "make_plan",                    EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "review_plan",                  EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "close_case",                   EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "get_client",                   OWN_CLIENT,   WORKER, { HIDDEN, ALLOW,  HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DENY,   UNAUTH, ALLOW,  HIDDEN, HIDDEN } },
+    { "intake",   "find_client_by_hetu",          EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "record_consent",               EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "withdraw_consent",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "list_consents",                OWN_CLIENT,   WORKER, { FORB,   ALLOW,  HIDDEN, FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  HIDDEN, HIDDEN } },
+    { "intake",   "record_disclosure_ban",        OWN_CLIENT,   WORKER, { FORB,   ALLOW,  HIDDEN, FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  HIDDEN, HIDDEN } },
+    { "intake",   "open_case",                    EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "start_assessment",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "complete_assessment",          EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "make_plan",                    EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "review_plan",                  EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "close_case",                   EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  Route open to all: the per-client check decides (empty id: INVALID).
-    { "intake",   "get_case",                     EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
-    { "intake",   "add_ecomap_entry",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "add_measure",                  EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "record_measurement",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "get_outcome_change",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "get_case",                     EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "add_ecomap_entry",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "add_measure",                  EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "record_measurement",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "get_outcome_change",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  Talousneuvola staff: municipality, debt counselling, enforcement, parish, social credit, NGO.
-    { "intake",   "record_anonymous_contact",     EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    //  A county is let in (a complete body is then refused intake.no_area:
+    //  the operation names no municipality, a county's certificate none).
+    { "intake",   "record_anonymous_contact",     EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  The caseload (intake_caseload.c): the municipality's own workers only.
-    { "intake",   "list_cases",                   EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "find_case",                    EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "reassign_case",                EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "record_contact",               EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "intake",   "end_measure",                  EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "intake",   "list_cases",                   EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "find_case",                    EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "reassign_case",                EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "record_contact",               EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "intake",   "end_measure",                  EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
 
-    { "referral", "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
+    { "referral", "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  Senders; which kind each may send is referral_access.c's (Kela only
     //  for its four notice kinds, §35 from authorities, partner from any).
-    { "referral", "submit_referral",              EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "referral", "acknowledge_referral",         OWN_REFERRAL, WORKER, { FORB,   ALLOW,  HIDDEN, HIDDEN, HIDDEN, FORB,   FORB,   DENY,   UNAUTH } },
-    { "referral", "assign_referral",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "referral", "update_referral_status",       EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "referral", "decline_referral",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "referral", "accept_referral",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "referral", "record_referral_outcome",      EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "referral", "give_statement",               EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "referral", "record_application_decision",  EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "referral", "submit_referral",              EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "referral", "acknowledge_referral",         OWN_REFERRAL, WORKER, { FORB,   ALLOW,  HIDDEN, HIDDEN, HIDDEN, FORB,   FORB,   DENY,   UNAUTH, HIDDEN, HIDDEN, HIDDEN } },
+    { "referral", "assign_referral",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "referral", "update_referral_status",       EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "referral", "decline_referral",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "referral", "accept_referral",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "referral", "record_referral_outcome",      EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "referral", "give_statement",               EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "referral", "record_application_decision",  EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  Parties only: sender and recipient.
-    { "referral", "get_referral",                 OWN_REFERRAL, WORKER, { ALLOW,  ALLOW,  HIDDEN, HIDDEN, HIDDEN, FORB,   FORB,   DENY,   UNAUTH } },
-    { "referral", "list_referrals",               EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "referral", "get_referral",                 OWN_REFERRAL, WORKER, { ALLOW,  ALLOW,  HIDDEN, HIDDEN, HIDDEN, FORB,   FORB,   DENY,   UNAUTH, HIDDEN, HIDDEN, HIDDEN } },
+    { "referral", "list_referrals",               EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
 
-    { "reporting", "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
-    { "reporting", "submit_observation",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "reporting", "define_project",               EMPTY_BODY,   COORD,  { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "reporting", "link_to_project",              EMPTY_BODY,   COORD,  { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "reporting", "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "reporting", "submit_observation",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "reporting", "define_project",               EMPTY_BODY,   COORD,  { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "reporting", "link_to_project",              EMPTY_BODY,   COORD,  { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  Kela for its referral SLA, plus the coordinating organisations.
-    { "reporting", "run_report",                   EMPTY_BODY,   COORD,  { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "reporting", "run_report",                   EMPTY_BODY,   COORD,  { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  Recomputes the rollups and compares: the operator only.
-    { "reporting", "rebuild_rollups",              EMPTY_BODY,   OPER,   { FORB,   FORB,   FORB,   FORB,   FORB,   FORB,   ALLOW,  DENY,   UNAUTH } },
+    { "reporting", "rebuild_rollups",              EMPTY_BODY,   OPER,   { FORB,   FORB,   FORB,   FORB,   FORB,   FORB,   ALLOW,  DENY,   UNAUTH, FORB,   FORB,   FORB } },
 
-    { "groups",   "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
+    { "groups",   "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  Organisers: municipality, NGO, parish, debt counselling.
-    { "groups",   "create_activity",               EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "create_activity",               EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  The parties of group work (Kela too: it staffs talousneuvola sessions);
     //  which activity each may touch is groups_access.c's.
-    { "groups",   "update_activity",               EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "groups",   "schedule_sessions",             EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "groups",   "change_session",                EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "groups",   "enrol",                         EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "groups",   "withdraw_enrolment",            EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "groups",   "assign_facilitator",            EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "groups",   "record_staffing",               EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "groups",   "record_attendance",             EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "groups",   "record_headcount",              EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "update_activity",               EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "schedule_sessions",             EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "change_session",                EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "enrol",                         EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "withdraw_enrolment",            EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "assign_facilitator",            EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "record_staffing",               EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "record_attendance",             EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "record_headcount",              EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  A municipality places its own client in rehabilitative work activity.
-    { "groups",   "create_placement",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
-    { "groups",   "record_placement_day",          EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "groups",   "report_absence",                EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "groups",   "get_activity",                  EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
-    { "groups",   "list_sessions",                 EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "create_placement",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "record_placement_day",          EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "report_absence",                EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "get_activity",                  EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "list_sessions",                 EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  A municipality reads its own clients' participation.
-    { "groups",   "get_participation",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH } },
+    { "groups",   "get_participation",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
 
-    { "stream",   "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
+    { "stream",   "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  Open to every organisation; what each gets back is stream_scope.c's.
-    { "stream",   "replay",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH } },
+    { "stream",   "replay",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { NULL }
 };
 

@@ -36,6 +36,7 @@ static struct {
 static const struct {
     const char *org, *type, *municipality;
     bool admitted;
+    const char *county;             //  a county's organiser
 } s_orgs [] = {
     { "kela", "kela", NULL, true },
     { "muni-743", "municipality", "743", true },
@@ -46,6 +47,10 @@ static const struct {
     { "operator", "operator", NULL, true },
     { "stranger", "municipality", "743", false },
     { "nometa", NULL, NULL, true },
+    //  County A and county B, and Helsinki as its own organiser.
+    { "county-ep", "county", NULL, true, "EP" },
+    { "county-ks", "county", NULL, true, "KS" },
+    { "helsinki", "county", NULL, true, "HKI" },
     { NULL }
 };
 
@@ -53,7 +58,7 @@ static const char *s_service_names [] = { "intake", "referral", "groups", "repor
 
 static void
 s_make_cert (const char *dir, const char *name, const char *type, const char *municipality,
-             const char *admitted_dir)
+             const char *county, const char *admitted_dir)
 {
     zcert_t *cert = zcert_new ();
     if (type) {
@@ -62,6 +67,8 @@ s_make_cert (const char *dir, const char *name, const char *type, const char *mu
     }
     if (municipality)
         zcert_set_meta (cert, "municipality", "%s", municipality);
+    if (county)
+        zcert_set_meta (cert, "county", "%s", county);
     char path [512];
     snprintf (path, sizeof path, "%s/%s.cert", dir, name);
     cr_assert_eq (zcert_save (cert, path), 0, "cannot write %s", path);
@@ -99,7 +106,7 @@ kpt_setup (void)
     zsys_dir_create (clients);
     zsys_dir_create (admitted);
     for (int index = 0; s_service_names [index]; index++) {
-        s_make_cert (services, s_service_names [index], "service", NULL, admitted);
+        s_make_cert (services, s_service_names [index], "service", NULL, NULL, admitted);
         snprintf (s_services [index].name, sizeof s_services [index].name, "%s", s_service_names [index]);
         snprintf (s_services [index].endpoint, sizeof s_services [index].endpoint,
                   "tcp://127.0.0.1:%d", kpt_free_port ());
@@ -107,9 +114,15 @@ kpt_setup (void)
                   "tcp://127.0.0.1:%d", kpt_free_port ());
         s_services [index].pid = 0;
     }
-    for (int index = 0; s_orgs [index].org; index++)
+    for (int index = 0; s_orgs [index].org; index++) {
         s_make_cert (clients, s_orgs [index].org, s_orgs [index].type, s_orgs [index].municipality,
-                     s_orgs [index].admitted ? admitted : NULL);
+                     s_orgs [index].county, s_orgs [index].admitted ? admitted : NULL);
+        //  Admitted means registered too (kp.organisations); the stranger
+        //  is neither, nometa names no organisation to register.
+        if (s_orgs [index].admitted && s_orgs [index].type)
+            kpt_register (s_orgs [index].org, s_orgs [index].type,
+                          s_orgs [index].county ? s_orgs [index].county : s_orgs [index].municipality);
+    }
     //  Keys for henkilötunnus encryption: two random 32-byte hex lines.
     char keys [300];
     snprintf (keys, sizeof keys, "%s/hetu.keys", s_dir);
@@ -471,4 +484,21 @@ void
 kpt_pg_start (void)
 {
     cr_assert_eq (s_pg ("start"), 0, "PostgreSQL did not start");
+}
+
+void
+kpt_register (const char *org_id, const char *org_type, const char *area)
+{
+    //  The cluster is shared by every suite: an id another suite (or an
+    //  earlier run of this one) deactivated is made active again.
+    const char *values [] = { org_id, org_type, area };
+    PGresult *result = PQexecParams (kpt_admin (),
+        "INSERT INTO kp.organisations (org_id, org_type, area, active_from)"
+        " VALUES ($1, $2, $3, now () - interval '1 day')"
+        " ON CONFLICT (org_id) DO UPDATE SET org_type = EXCLUDED.org_type, area = EXCLUDED.area,"
+        "   active_from = EXCLUDED.active_from, active_to = NULL",
+        3, NULL, values, NULL, NULL, 0);
+    cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK, "cannot register %s: %s", org_id,
+                  PQresultErrorMessage (result));
+    PQclear (result);
 }

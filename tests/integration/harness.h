@@ -15,8 +15,10 @@
 
 //  Certificates for the services and these organisations are admitted:
 //  kela, muni-743 and muni-091 (municipalities), debt-743, ngo-743,
-//  integrator-743, operator. "stranger" has a certificate that is NOT
-//  admitted; "nometa" is admitted but its certificate names no organisation.
+//  integrator-743, operator, and the counties county-ep (EP), county-ks
+//  (KS) and helsinki (HKI), all registered in kp.organisations. "stranger"
+//  has a certificate that is NOT admitted; "nometa" is admitted but its
+//  certificate names no organisation.
 void kpt_setup (void);
 void kpt_teardown (void);
 
@@ -67,6 +69,10 @@ long long kpt_append_event (PGconn *conn, Kumppani__V1__Event *event, const char
 //  Closes the cached administrator connection; call before fork (), since
 //  a libpq connection must never be shared by two processes.
 void kpt_admin_close (void);
+//  Registers (or makes active again) an organisation in kp.organisations,
+//  as `kumppani org add` would; area is a municipality code, a county's
+//  organiser ("EP") or NULL. Services read it at start and on SIGHUP.
+void kpt_register (const char *org_id, const char *org_type, const char *area);
 //  The first column of the first row of a query as an integer (-1 on error).
 long long kpt_scalar (const char *sql, const char *param);
 

@@ -51,9 +51,9 @@ Test (cli_report, csv_keeps_the_disclosure_control)
     cr_assert_eq (kpt_cli_run ("muni-091", out, sizeof out, csv), 0, "%s", out);
     cr_assert_str_eq (out,
         "theme,area,observations,clients_concerned\r\n"
-        "debt,091,1,..\r\n"
-        "housing,091,2,13\r\n"
-        "loneliness,091,1,..\r\n"
+        "debt,Helsinki,1,..\r\n"          //  the municipality's name, not 091
+        "housing,Helsinki,2,13\r\n"
+        "loneliness,Helsinki,1,..\r\n"
         "all,all,4,24\r\n");
     //  The default format is CSV.
     const char *plain [] = { "report", "social_reporting", S_PERIOD (1990), NULL };
@@ -154,6 +154,7 @@ Test (cli_report, html_renders_in_headless_chromium)
     cr_assert (strstr (rendered, "<svg"), "no chart");
     cr_assert (strstr (rendered, "Clients concerned by theme and area"), "no chart caption");
     cr_assert (strstr (rendered, "<td class=\"suppressed\""), "the suppression marks are gone");
+    cr_assert (strstr (rendered, "<td>Helsinki</td>"), "the municipality's name, not its code");
     //  No script errors: the page has no script, and the console is quiet.
     const char *console = s_slurp (log);
     cr_assert_null (strstr (console, "CONSOLE"), "console output: %s", console);

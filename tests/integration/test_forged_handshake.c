@@ -41,6 +41,8 @@ s_cert (const char *name, const char *org_id, const char *org_type, const char *
     cr_assert_eq (zcert_save (cert, kpt_cert_path ("clients", name)), 0);
     cr_assert_eq (zcert_save_public (cert, kpt_cert_path ("admitted", name)), 0);
     zcert_destroy (&cert);
+    if (org_id && org_type && strlen (org_id) < 64)     //  an oversized id cannot be
+        kpt_register (org_id, org_type, municipality);  //  registered, nor admitted
 }
 
 //  Every service, stream first (the others publish to it).

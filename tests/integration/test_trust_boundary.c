@@ -371,15 +371,29 @@ Test (trust_boundary, a_notice_goes_only_to_the_organiser_of_the_municipality_it
     char marker [64];
     snprintf (marker, sizeof marker, "misaddressed-%d", (int) getpid ());
     const char *kinds [] = {
-        //  Kela's notice to 091's organisation naming 743, and to one nobody admitted
+        //  Kela's notice to 091's organisation naming 743
         "kind=1 recipient_org=muni-091 municipality=743 legal_basis=3",
-        "kind=1 recipient_org=muni-999 municipality=743 legal_basis=3",
         //  a §35 notice (Kela files those too): the same rule for every kind
         "kind=6 recipient_org=muni-091 municipality=743 legal_basis=2",
-        //  an organisation that is no municipality's social services
-        "kind=1 recipient_org=ngo-743 municipality=743 legal_basis=3",
         NULL
     };
+    //  One nobody registered, and an organisation that is no municipality's
+    //  social services named as one: the registry refuses both before the
+    //  organiser rule is asked (test_counties.c has the rest).
+    const char *refused [][2] = {
+        { "kind=1 recipient_org=muni-999 municipality=743 legal_basis=3", "referral.unknown_recipient" },
+        { "kind=1 recipient_org=ngo-743 municipality=743 legal_basis=3", "referral.recipient_type_mismatch" },
+    };
+    for (size_t index = 0; index < sizeof refused / sizeof refused [0]; index++) {
+        char fields [512];
+        snprintf (fields, sizeof fields, "%s recipient_type=municipality reason_category=2 client_ref=r-%zu"
+                  " free_text=%s", refused [index][0], index, marker);
+        Kumppani__V1__Reply *reply = s_call ("referral", "kela", "submit_referral", fields);
+        cr_assert_not_null (reply);
+        cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_INVALID, "%s", refused [index][0]);
+        cr_assert_str_eq (reply->error->code, refused [index][1], "%s", refused [index][0]);
+        kumppani__v1__reply__free_unpacked (reply, NULL);
+    }
     for (int index = 0; kinds [index]; index++) {
         char fields [512];
         snprintf (fields, sizeof fields, "%s recipient_type=municipality reason_category=2 client_ref=c-%d"
