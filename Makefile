@@ -5,6 +5,7 @@
 #   make test       unit + integration tests against a throwaway cluster
 #   make SANITIZE=1 test   the same under ASan + UBSan (separate build dir)
 #   make analyze    gcc -fanalyzer over common/, services/, cli/ (make test runs it)
+#   make proto-check  buf lint + buf breaking against tag proto-v1 (make test runs it)
 
 SHELL       := /bin/bash
 PKGS        := libczmq libzmq libprotobuf-c libpq libsodium libcjson libmicrohttpd
@@ -51,7 +52,7 @@ HARNESS_O   := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/integration/harn
 BENCH_SRC   := $(wildcard bench/*.c)
 BENCH_BIN   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all deps up down test test-unit test-integration bench clean proto analyze
+.PHONY: all deps up down test test-unit test-integration bench clean proto analyze proto-check
 .SECONDARY:
 
 all: $(SERVICE_BIN) $(CLI_BIN) $(UNIT_BIN) $(INTEG_BIN) $(BENCH_BIN)
@@ -60,6 +61,9 @@ deps:
 	@scripts/deps.sh
 
 proto: $(PROTO_C)
+
+proto-check: deps
+	@scripts/proto_check.sh
 
 $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto $(PROTOS)
 	@mkdir -p $(GEN)
@@ -121,6 +125,7 @@ down:
 
 test: deps
 	@$(MAKE) --no-print-directory all analyze
+	@scripts/proto_check.sh
 	@BUILD=$(BUILD) scripts/test.sh
 
 test-unit: all

@@ -1,8 +1,11 @@
 /*  stream_replay — "events after seq N, optionally only these topic
     prefixes", a page at a time: the snapshot half of the Clone pattern.
-    A page scans up to page_size rows; the reply's last_seq is the last row
-    scanned (entitled or not), so the caller continues from there and a
-    page of invisible rows is simply empty with more = true. */
+    A page holds up to page_size events the caller is entitled to and
+    asked for, filtered by the query; more is true only when another such
+    event exists up to the head read at the start. last_seq is where the
+    next page starts: the last event returned while there are more, the
+    head once there are none (the rows in between are not the caller's).
+    A seq beyond the head is refused: such a cursor came from elsewhere. */
 #include "stream_server.h"
 #include "stream_scope.h"
 
@@ -42,6 +45,32 @@ s_matches (const char *topic, char *const *prefixes, size_t count)
     return false;
 }
 
+//  A PostgreSQL text[] literal of items, each quoted and escaped.
+static char *
+s_array (kp_call_t *call, char *const *items, size_t count)
+{
+    size_t size = 3;
+    for (size_t index = 0; index < count; index++)
+        size += strlen (items [index]) * 2 + 3;
+    char *text = kp_call_alloc (call, size);
+    char *out = text;
+    *out++ = '{';
+    for (size_t index = 0; index < count; index++) {
+        if (index)
+            *out++ = ',';
+        *out++ = '"';
+        for (const char *in = items [index]; *in; in++) {
+            if (*in == '"' || *in == '\\')
+                *out++ = '\\';
+            *out++ = *in;
+        }
+        *out++ = '"';
+    }
+    *out++ = '}';
+    *out = 0;
+    return text;
+}
+
 int
 stream_replay (kp_call_t *call)
 {
@@ -60,31 +89,52 @@ stream_replay (kp_call_t *call)
     if (page > REPLAY_PAGE_MAX)
         page = REPLAY_PAGE_MAX;
 
-    char after [24], limit [16];
+    PGresult *head = kp_db_exec (call->db, "stream_head", 0, NULL);
+    if (!head)
+        return kp_call_db_fail (call);
+    uint64_t head_seq = strtoull (PQgetvalue (head, 0, 0), NULL, 10);
+    PQclear (head);
+    if (body->after_seq > head_seq)
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "replay.after_head",
+                             "replay.after_seq", "after_seq is beyond the stream's head");
+
+    stream_scopes_t scopes;
+    int scope_count = stream_scope_of_subscriber (call->identity, scopes);
+    char *scope_list [STREAM_SCOPE_MAX];
+    for (int index = 0; index < scope_count; index++)
+        scope_list [index] = scopes [index];
+    char *scope_array = s_array (call, scope_list, (size_t) scope_count);
+    char *prefix_array = s_array (call, body->topic_prefixes, body->n_topic_prefixes);
+    char after [24], limit [16], upto [24];
     snprintf (after, sizeof after, "%" PRIu64, body->after_seq);
-    snprintf (limit, sizeof limit, "%u", page);
-    const char *values [] = { after, limit };
-    PGresult *rows = kp_db_exec (call->db, "stream_after", 2, values);
+    snprintf (limit, sizeof limit, "%u", page + 1);     //  one more says whether there are more
+    snprintf (upto, sizeof upto, "%" PRIu64, head_seq);
+    const char *values [] = { after, limit, upto, scope_array, prefix_array };
+    PGresult *rows = kp_db_exec (call->db, "stream_replay_page", 5, values);
     if (!rows)
         return kp_call_db_fail (call);
-    PGresult *head = kp_db_exec (call->db, "stream_head", 0, NULL);
-    if (!head) {
-        PQclear (rows);
-        return kp_call_db_fail (call);
-    }
 
     Kumppani__V1__ReplayReply *reply = kp_call_alloc (call, sizeof *reply);
     kumppani__v1__replay_reply__init (reply);
     int count = PQntuples (rows);
-    reply->events = kp_call_alloc (call, sizeof (ProtobufCBinaryData) * (size_t) (count ? count : 1));
-    reply->last_seq = body->after_seq;
-    for (int row = 0; row < count; row++) {
+    int taken = count > (int) page ? (int) page : count;
+    reply->events = kp_call_alloc (call, sizeof (ProtobufCBinaryData) * (size_t) (taken ? taken : 1));
+    reply->more = count > (int) page;
+    reply->head_seq = head_seq;
+    reply->last_seq = head_seq;
+    for (int row = 0; row < taken; row++) {
         uint64_t seq = strtoull (PQgetvalue (rows, row, 0), NULL, 10);
-        reply->last_seq = seq;
+        if (reply->more)
+            reply->last_seq = seq;
+        //  The query filtered already; this is the table's own word, so a
+        //  divergence between the two can only hide an event, never leak one.
         if (!stream_scope_entitled (call->identity, PQgetvalue (rows, row, 2),
                                     PQgetvalue (rows, row, 3), PQgetvalue (rows, row, 4))
-        ||  !s_matches (PQgetvalue (rows, row, 1), body->topic_prefixes, body->n_topic_prefixes))
+        ||  !s_matches (PQgetvalue (rows, row, 1), body->topic_prefixes, body->n_topic_prefixes)) {
+            kp_log (KP_LOG_ERROR, &call->log, "replay: seq %" PRIu64 " passed the query's scope"
+                    " filter but not stream_scope_entitled", seq);
             continue;
+        }
         size_t payload_size = 0, event_size = 0;
         unsigned char *payload = PQunescapeBytea ((const unsigned char *) PQgetvalue (rows, row, 5),
                                                   &payload_size);
@@ -92,7 +142,6 @@ stream_replay (kp_call_t *call)
         PQfreemem (payload);
         if (!event) {
             PQclear (rows);
-            PQclear (head);
             return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "replay.corrupt_event",
                                  NULL, "a stored event cannot be read");
         }
@@ -103,10 +152,7 @@ stream_replay (kp_call_t *call)
         reply->events [reply->n_events].len = event_size;
         reply->n_events++;
     }
-    reply->more = count == (int) page;
-    reply->head_seq = strtoull (PQgetvalue (head, 0, 0), NULL, 10);
     PQclear (rows);
-    PQclear (head);
     call->reply->body_case = KUMPPANI__V1__REPLY__BODY_REPLAY;
     call->reply->replay = reply;
     return 0;

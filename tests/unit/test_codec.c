@@ -118,7 +118,15 @@ Test (codec, missing_body_is_named)
     free (packed);
 }
 
-Test (codec, unknown_nested_field_is_named_with_its_path)
+static void
+s_collect (const char *path, void *arg)
+{
+    char *out = arg;
+    strcat (out, path);
+    strcat (out, ";");
+}
+
+Test (codec, unknown_nested_field_is_skipped_and_listed_with_its_path)
 {
     Kumppani__V1__SubmitObservation body;
     kumppani__v1__submit_observation__init (&body);
@@ -148,10 +156,27 @@ Test (codec, unknown_nested_field_is_named_with_its_path)
     memcpy (frame + used, inner, inner_size);
     used += inner_size;
 
+    //  A newer client's field: decoded as protobuf intends, the rest intact.
+    Kumppani__V1__Request *request = NULL;
     kp_codec_error_t error;
-    cr_assert_eq (s_decode (frame, used, &error), -2);
-    cr_assert_str_eq (error.code, "request.unknown_field");
-    cr_assert_str_eq (error.field, "submit_observation.#42");
+    cr_assert_eq (kp_codec_request_decode (frame, used, 1 << 20, &request, &error), 0);
+    cr_assert_str_eq (request->submit_observation->theme, "debt");
+    char paths [128] = "";
+    kp_codec_walk_unknown (&request->base, "", s_collect, paths);
+    cr_assert_str_eq (paths, "submit_observation.#42;");
+    kp_codec_request_free (&request);
+}
+
+Test (codec, an_unknown_body_is_an_unsupported_operation)
+{
+    //  correlation id "c-4", then field 999 (an operation from a newer
+    //  .proto) as an empty message: tag varint (999 << 3 | 2) = 0xba 0x3e.
+    const uint8_t frame [] = { 0x0a, 0x03, 'c', '-', '4', 0xba, 0x3e, 0x00 };
+    kp_codec_error_t error;
+    cr_assert_eq (s_decode (frame, sizeof frame, &error), -2);
+    cr_assert_str_eq (error.code, "request.unsupported_operation");
+    cr_assert_str_eq (error.field, "#999");
+    cr_assert_str_eq (error.correlation_id, "c-4");
 }
 
 Test (codec, invalid_utf8_is_refused_with_the_field)

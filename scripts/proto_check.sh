@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# proto_check.sh — the wire contract's own checks, run by make test:
+#   buf lint      the .proto files follow buf STANDARD rules (proto/buf.yaml
+#                 lists the one exception and why);
+#   buf breaking  nothing in proto/ breaks wire or JSON compatibility with
+#                 the released protos (tag proto-v1, or KUMPPANI_PROTO_BASELINE:
+#                 any git ref), so a wire break fails the build;
+#   and that the breaking check can fail at all: a deliberately broken copy
+#   (a field's type changed) must be refused.
+# buf comes from npm (@bufbuild/buf, installed by scripts/deps.sh into .tools/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+buf=.tools/node_modules/.bin/buf
+if [[ ! -x $buf ]]; then
+    echo "proto_check: $buf is missing; run make deps" >&2
+    exit 1
+fi
+baseline=${KUMPPANI_PROTO_BASELINE:-proto-v1}
+if ! git rev-parse -q --verify "$baseline^{commit}" >/dev/null; then
+    echo "proto_check: baseline $baseline not found (git fetch --tags, or set KUMPPANI_PROTO_BASELINE)" >&2
+    exit 1
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+"$buf" lint proto
+mkdir -p "$work/against" "$work/broken"
+git archive "$baseline" proto | tar -x -C "$work/against"
+"$buf" breaking proto --against "$work/against/proto"
+
+cp -r proto "$work/broken/"
+sed -i 's/^  string correlation_id = 1;/  int64 correlation_id = 1;/' "$work/broken/proto/kumppani/v1/envelope.proto"
+if "$buf" breaking "$work/broken/proto" --against "$work/against/proto" >/dev/null 2>&1; then
+    echo "proto_check: buf breaking accepted a changed field type: the check proves nothing" >&2
+    exit 1
+fi
+echo "proto_check: buf lint clean; no breaking change against $baseline ($(git rev-parse --short "$baseline^{commit}"))"
