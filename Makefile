@@ -6,6 +6,7 @@
 #   make SANITIZE=1 test   the same under ASan + UBSan (separate build dir)
 #   make analyze    gcc -fanalyzer over common/, services/, cli/ (make test runs it)
 #   make proto-check  buf lint + buf breaking against tag proto-v1 (make test runs it)
+#   scripts/error_codes.py  every error code emitted is in docs/errors.md and back (make test runs it)
 
 SHELL       := /bin/bash
 PKGS        := libczmq libzmq libprotobuf-c libpq libsodium libcjson libmicrohttpd
@@ -126,6 +127,7 @@ down:
 test: deps
 	@$(MAKE) --no-print-directory all analyze
 	@scripts/proto_check.sh
+	@scripts/error_codes.py
 	@BUILD=$(BUILD) scripts/test.sh
 
 test-unit: all

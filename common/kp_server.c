@@ -17,6 +17,7 @@
 #include "kp_ids.h"
 #include "kp_metrics.h"
 #include "kp_outbox.h"
+#include "kp_role.h"
 #include "kp_txn.h"
 #include "kp_worker.h"
 
@@ -424,6 +425,16 @@ s_check (kp_server_t *self, kp_call_t *call)
                                                    (int) request->actor->role)) {
             kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "request.actor_role",
                           "actor.role", "the actor's role is missing or unknown");
+            return S_ANSWERED;
+        }
+        if (!kp_role_allowed (call->identity->org_type, request->actor->role)) {
+            //  The role is the caller's word; the certificate's type is
+            //  not, so the role must be one that type's people have.
+            char message [160];
+            snprintf (message, sizeof message, "a %s organisation's people act as: %s",
+                      call->identity->org_type, kp_role_list (call->identity->org_type));
+            kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "request.role_not_allowed",
+                          "actor.role", message);
             return S_ANSWERED;
         }
     }

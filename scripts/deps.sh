@@ -11,6 +11,7 @@ packages=(libzmq3-dev libczmq-dev libprotobuf-c-dev protobuf-c-compiler libpq-de
           clang libclang-rt-14-dev)   # the fuzz targets: libFuzzer and the sanitizer runtimes
 command -v make >/dev/null 2>&1 || packages+=(make)
 command -v npm >/dev/null 2>&1 || packages+=(npm)     # buf, for the wire contract's checks
+command -v python3 >/dev/null 2>&1 || packages+=(python3)   # scripts/error_codes.py
 command -v "${CC:-cc}" >/dev/null 2>&1 || packages+=(gcc libc6-dev)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
