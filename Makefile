@@ -53,7 +53,7 @@ HARNESS_O   := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/integration/harn
 BENCH_SRC   := $(wildcard bench/*.c)
 BENCH_BIN   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all deps up down test test-unit test-integration bench clean proto analyze proto-check
+.PHONY: all deps up down test test-unit test-integration bench clean proto analyze proto-check python-client
 .SECONDARY:
 
 all: $(SERVICE_BIN) $(CLI_BIN) $(UNIT_BIN) $(INTEG_BIN) $(BENCH_BIN)
@@ -65,6 +65,15 @@ proto: $(PROTO_C)
 
 proto-check: deps
 	@scripts/proto_check.sh
+
+# The official Python client's generated protobuf modules (clients/python
+# imports them from build/python/kumppani/v1; protoc from make deps).
+PY_GEN := build/python/kumppani/v1/envelope_pb2.py
+python-client: $(PY_GEN)
+
+$(PY_GEN): $(PROTOS)
+	@mkdir -p build/python
+	protoc --proto_path=proto --python_out=build/python $(PROTOS)
 
 $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto $(PROTOS)
 	@mkdir -p $(GEN)

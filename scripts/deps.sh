@@ -8,7 +8,8 @@ packages=(libzmq3-dev libczmq-dev libprotobuf-c-dev protobuf-c-compiler libpq-de
           postgresql libcriterion-dev libsodium-dev libcjson-dev libmicrohttpd-dev pkg-config
           docker-compose      # only to validate compose/ in make test: no engine here
           chromium            # only to render the HTML report in make test
-          clang libclang-rt-14-dev)   # the fuzz targets: libFuzzer and the sanitizer runtimes
+          clang libclang-rt-14-dev    # the fuzz targets: libFuzzer and the sanitizer runtimes
+          python3-zmq python3-protobuf protobuf-compiler)   # clients/python and its tests
 command -v make >/dev/null 2>&1 || packages+=(make)
 command -v npm >/dev/null 2>&1 || packages+=(npm)     # buf, for the wire contract's checks
 command -v python3 >/dev/null 2>&1 || packages+=(python3)   # scripts/error_codes.py

@@ -25,6 +25,25 @@ s_same_answer (Kumppani__V1__Reply *seen, Kumppani__V1__Reply *none, const char 
     kumppani__v1__reply__free_unpacked (none, NULL);
 }
 
+//  A closed activity of muni-091 in its own municipality.
+static const char *
+s_activity_091 (void)
+{
+    static char id [KP_ID_LEN + 1];
+    char venue [48] = "room-";
+    kp_id_new (venue + 5);
+    Kumppani__V1__ActivityFields fields;
+    gt_fields (&fields, "peer_support", true, 10, 0, venue);
+    fields.municipality = "091";
+    Kumppani__V1__CreateActivity body = KUMPPANI__V1__CREATE_ACTIVITY__INIT;
+    body.activity = &fields;
+    Kumppani__V1__Reply *reply = gt_call ("muni-091", KUMPPANI__V1__REQUEST__BODY_CREATE_ACTIVITY, &body, NULL);
+    gt_expect (reply, GT_OK, NULL, NULL);
+    snprintf (id, sizeof id, "%s", reply->activity->activity->activity_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    return id;
+}
+
 Test (existence, groups_enrol_tells_nobody_whether_a_client_exists)
 {
     char unknown [KP_ID_LEN + 1];
@@ -39,7 +58,7 @@ Test (existence, groups_enrol_tells_nobody_whether_a_client_exists)
 
     //  Another municipality's group: 743's client is no client of 091's.
     char muni_activity [KP_ID_LEN + 1];
-    snprintf (muni_activity, sizeof muni_activity, "%s", gt_activity ("muni-091", "peer_support", true, 10, 0));
+    snprintf (muni_activity, sizeof muni_activity, "%s", s_activity_091 ());
     char other [KP_ID_LEN + 1];
     kp_id_new (other);
     Kumppani__V1__Reply *seen = gt_enrol ("muni-091", muni_activity, gt_client ("743"), "", GT_REFUSE);
@@ -50,7 +69,6 @@ Test (existence, groups_enrol_tells_nobody_whether_a_client_exists)
 static Kumppani__V1__Reply *
 s_partner_referral (const char *client_ref)
 {
-    kpt_service_start ("referral", NULL);
     Kumppani__V1__SubmitReferral body = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
     body.kind = KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_PARTNER;
     body.recipient_org = "debt-743";
@@ -77,6 +95,7 @@ s_partner_referral (const char *client_ref)
 //  a partner referral: refused as for an id nobody has, nothing stored.
 Test (existence, a_partner_referral_names_only_the_senders_own_client)
 {
+    kpt_service_start ("referral", NULL);
     long long before = kpt_scalar ("SELECT count(*) FROM referral.referrals", NULL);
     char unknown [KP_ID_LEN + 1];
     kp_id_new (unknown);
