@@ -226,3 +226,48 @@ ParameterizedTest (utf8_case_t *item, codec, utf8)
     cr_assert_eq (kp_codec_utf8_valid (item->bytes, item->len), item->valid,
                   "case of %zu bytes", item->len);
 }
+
+//  A frame protobuf-c refuses is read as far as it goes: the correlation
+//  id before the damage is kept, and the field where it stops is named.
+Test (codec, a_malformed_frame_names_its_field_and_keeps_the_correlation_id)
+{
+    Kumppani__V1__SubmitObservation body;
+    size_t size;
+    uint8_t *packed = s_pack_valid (&size, &body);
+    kp_codec_error_t error;
+    cr_assert_eq (s_decode (packed, size - 3, &error), -2);
+    cr_assert_str_eq (error.code, "request.malformed");
+    cr_assert_str_eq (error.field, "submit_observation");
+    cr_assert_str_eq (error.correlation_id, "c-1");
+    char correlation [KP_CORRELATION_ID_MAX + 1];
+    cr_assert_eq (kp_codec_correlation_id (packed, size - 3, correlation, sizeof correlation), 0);
+    cr_assert_str_eq (correlation, "c-1");
+    free (packed);
+
+    //  correlation_id (a string) as a varint: named, and none to keep.
+    const uint8_t wrong [] = { 0x08, 0x2a };
+    cr_assert_eq (s_decode (wrong, sizeof wrong, &error), -2);
+    cr_assert_str_eq (error.field, "correlation_id");
+    cr_assert_str_eq (error.correlation_id, "");
+    cr_assert_eq (kp_codec_correlation_id (wrong, sizeof wrong, correlation, sizeof correlation), -1);
+
+    //  A nested field with the wrong wire type: actor.role (an enum) as a string.
+    const uint8_t nested [] = { 0x0a, 0x01, 'x', 0x1a, 0x03, 0x12, 0x01, 'y' };
+    cr_assert_eq (s_decode (nested, sizeof nested, &error), -2);
+    cr_assert_str_eq (error.field, "actor.role");
+    cr_assert_str_eq (error.correlation_id, "x");
+}
+
+//  Refusals after decoding keep the correlation id too.
+Test (codec, refusals_after_decoding_keep_the_correlation_id)
+{
+    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+    request.correlation_id = "c-5";
+    size_t size;
+    uint8_t *packed = kp_codec_pack (&request.base, &size);
+    kp_codec_error_t error;
+    cr_assert_eq (s_decode (packed, size, &error), -2);
+    cr_assert_str_eq (error.code, "request.no_body");
+    cr_assert_str_eq (error.correlation_id, "c-5");
+    free (packed);
+}

@@ -18,6 +18,7 @@ import zmq
 
 from . import certs
 from .client import Client
+from .errors import NoReply
 from .proto import envelope_pb2, stream_pb2
 
 #  After this long without a live message (heartbeats come every second
@@ -95,6 +96,14 @@ class Subscriber:
         if not self._queue:
             self.cursor = max(self.cursor, self._scanned)
 
+    def _replay_later(self):
+        """A replay while following live: if the stream does not answer,
+        the next heartbeat or event ahead of us tries again."""
+        try:
+            self._replay()
+        except NoReply:
+            pass
+
     def next(self, timeout_ms):
         """The next event (a kumppani.v1.Event) within timeout_ms, or None."""
         deadline = time.monotonic() + timeout_ms / 1000.0
@@ -135,7 +144,7 @@ class Subscriber:
                 self.head_seq = max(self.head_seq, event.heartbeat.head_seq)
                 if event.heartbeat.head_seq > self._scanned:
                     self.gaps += 1
-                    self._replay()      # behind (or, filtered, other topics): replay settles it
+                    self._replay_later()    # behind (or, filtered, other topics)
                 continue
             if event.seq <= self._scanned:
                 continue                # seen already (replayed, or a duplicate)
@@ -146,7 +155,7 @@ class Subscriber:
                 continue
             # A jump: a gap, or (filtered) other topics in between.
             self.gaps += 1
-            self._replay()
+            self._replay_later()
 
     def events(self, idle_timeout_ms):
         """Every event until none came for idle_timeout_ms."""
