@@ -203,8 +203,22 @@ def documented():
     return codes
 
 
+#  One code of each way a code is given, so that a change to the sources
+#  that the extraction no longer understands fails here instead of
+#  quietly shrinking the list: a helper's code parameter (s_refuse in
+#  kp_server.c), a literal inside an expression (request.busy), a
+#  template (groups.%s_conflict), a route's busy code, an assignment, a
+#  comment naming run-time codes.
+SENTINELS = ["request.framing", "request.busy", "groups.facilitator_conflict", "reporting.rebuild_running",
+             "request.malformed", "groups.venue_conflict", "auth.forbidden"]
+
+
 def main():
     found = extract()
+    lost = [code for code in SENTINELS if code not in found]
+    if lost:
+        print("error_codes: the extraction no longer finds %s: fix scripts/error_codes.py" % ", ".join(lost))
+        return 1
     if '--list' in sys.argv:
         for code in sorted(found):
             print("\t".join((code,) + tuple(found[code])))
