@@ -5,7 +5,11 @@
     event exists up to the head read at the start. last_seq is where the
     next page starts: the last event returned while there are more, the
     head once there are none (the rows in between are not the caller's).
-    A seq beyond the head is refused: such a cursor came from elsewhere. */
+    A seq beyond the head is refused: such a cursor came from elsewhere.
+    The query filters by the caller's scopes (its own copy of
+    stream_scope_of_event's rule, for the kinds it knows); stream_scope
+    still decides each row, and a scope kind the query does not know makes
+    it fall back to scanning the asked topics in batches. */
 #include "stream_server.h"
 #include "stream_scope.h"
 
@@ -18,6 +22,8 @@
 #define REPLAY_PAGE_MAX     1000
 #define REPLAY_PREFIX_MAX   16
 #define REPLAY_PREFIX_LEN   64
+//  Rows read at a time when entitlement is left to stream_scope alone.
+#define REPLAY_SCAN_BATCH   1000
 
 uint8_t *
 stream_event_bytes (uint64_t seq, const uint8_t *payload, size_t size, size_t *out_size)
@@ -43,6 +49,38 @@ s_matches (const char *topic, char *const *prefixes, size_t count)
         if (strncmp (topic, prefixes [index], strlen (prefixes [index])) == 0)
             return true;
     return false;
+}
+
+//  Whether the query can filter by every one of these scopes.
+static bool
+s_scopes_known (stream_scopes_t scopes, int count)
+{
+    for (int index = 0; index < count; index++)
+        if (strcmp (scopes [index], "*") != 0 && strncmp (scopes [index], "m:", 2) != 0
+        &&  strncmp (scopes [index], "o:", 2) != 0)
+            return false;
+    return true;
+}
+
+//  Adds the event of one row to the page. 0, or -1 with the call failed.
+static int
+s_take (kp_call_t *call, Kumppani__V1__ReplayReply *reply, uint64_t seq, PGresult *rows, int row)
+{
+    size_t payload_size = 0, event_size = 0;
+    unsigned char *payload = PQunescapeBytea ((const unsigned char *) PQgetvalue (rows, row, 5),
+                                              &payload_size);
+    uint8_t *event = payload ? stream_event_bytes (seq, payload, payload_size, &event_size) : NULL;
+    PQfreemem (payload);
+    if (!event)
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "replay.corrupt_event",
+                             NULL, "a stored event cannot be read");
+    uint8_t *kept = kp_call_alloc (call, event_size);
+    memcpy (kept, event, event_size);
+    free (event);
+    reply->events [reply->n_events].data = kept;
+    reply->events [reply->n_events].len = event_size;
+    reply->n_events++;
+    return 0;
 }
 
 //  A PostgreSQL text[] literal of items, each quoted and escaped.
@@ -103,56 +141,63 @@ stream_replay (kp_call_t *call)
     char *scope_list [STREAM_SCOPE_MAX];
     for (int index = 0; index < scope_count; index++)
         scope_list [index] = scopes [index];
+    //  The query filters by the caller's scopes when it knows each kind
+    //  (*, m:, o:). A kind added to stream_scope since makes it scan every
+    //  row of the asked topics and leave entitlement to the table alone,
+    //  batch by batch: slower, never wrong.
+    bool filtered = s_scopes_known (scopes, scope_count);
     char *scope_array = s_array (call, scope_list, (size_t) scope_count);
     char *prefix_array = s_array (call, body->topic_prefixes, body->n_topic_prefixes);
-    char after [24], limit [16], upto [24];
-    snprintf (after, sizeof after, "%" PRIu64, body->after_seq);
-    snprintf (limit, sizeof limit, "%u", page + 1);     //  one more says whether there are more
-    snprintf (upto, sizeof upto, "%" PRIu64, head_seq);
-    const char *values [] = { after, limit, upto, scope_array, prefix_array };
-    PGresult *rows = kp_db_exec (call->db, "stream_replay_page", 5, values);
-    if (!rows)
-        return kp_call_db_fail (call);
 
     Kumppani__V1__ReplayReply *reply = kp_call_alloc (call, sizeof *reply);
     kumppani__v1__replay_reply__init (reply);
-    int count = PQntuples (rows);
-    int taken = count > (int) page ? (int) page : count;
-    reply->events = kp_call_alloc (call, sizeof (ProtobufCBinaryData) * (size_t) (taken ? taken : 1));
-    reply->more = count > (int) page;
+    reply->events = kp_call_alloc (call, sizeof (ProtobufCBinaryData) * page);
     reply->head_seq = head_seq;
-    reply->last_seq = head_seq;
-    for (int row = 0; row < taken; row++) {
-        uint64_t seq = strtoull (PQgetvalue (rows, row, 0), NULL, 10);
-        if (reply->more)
-            reply->last_seq = seq;
-        //  The query filtered already; this is the table's own word, so a
-        //  divergence between the two can only hide an event, never leak one.
-        if (!stream_scope_entitled (call->identity, PQgetvalue (rows, row, 2),
-                                    PQgetvalue (rows, row, 3), PQgetvalue (rows, row, 4))
-        ||  !s_matches (PQgetvalue (rows, row, 1), body->topic_prefixes, body->n_topic_prefixes)) {
-            kp_log (KP_LOG_ERROR, &call->log, "replay: seq %" PRIu64 " passed the query's scope"
-                    " filter but not stream_scope_entitled", seq);
-            continue;
+    uint64_t cursor = body->after_seq, taken = body->after_seq;
+    bool more = false;
+    while (!more && cursor < head_seq) {
+        //  Filtered, one row more than the page says whether there are more.
+        uint32_t limit = filtered ? page + 1 - (uint32_t) reply->n_events : REPLAY_SCAN_BATCH;
+        char after [24], limit_text [16], upto [24];
+        snprintf (after, sizeof after, "%" PRIu64, cursor);
+        snprintf (limit_text, sizeof limit_text, "%u", limit);
+        snprintf (upto, sizeof upto, "%" PRIu64, head_seq);
+        const char *values [] = { after, limit_text, upto, filtered ? scope_array : prefix_array, prefix_array };
+        PGresult *rows = kp_db_exec (call->db, filtered ? "stream_replay_page" : "stream_replay_scan",
+                                     filtered ? 5 : 4, values);
+        if (!rows)
+            return kp_call_db_fail (call);
+        int count = PQntuples (rows);
+        for (int row = 0; row < count && !more; row++) {
+            uint64_t seq = strtoull (PQgetvalue (rows, row, 0), NULL, 10);
+            cursor = seq;
+            //  The table's own word: where the query filtered too, a
+            //  divergence between the two can only hide an event, never
+            //  leak one.
+            if (!stream_scope_entitled (call->identity, PQgetvalue (rows, row, 2),
+                                        PQgetvalue (rows, row, 3), PQgetvalue (rows, row, 4))
+            ||  !s_matches (PQgetvalue (rows, row, 1), body->topic_prefixes, body->n_topic_prefixes)) {
+                if (filtered)
+                    kp_log (KP_LOG_ERROR, &call->log, "replay: seq %" PRIu64 " passed the query's"
+                            " scope filter but not stream_scope_entitled", seq);
+                continue;
+            }
+            if (reply->n_events == page) {
+                more = true;
+                break;
+            }
+            if (s_take (call, reply, seq, rows, row)) {
+                PQclear (rows);
+                return -1;
+            }
+            taken = seq;
         }
-        size_t payload_size = 0, event_size = 0;
-        unsigned char *payload = PQunescapeBytea ((const unsigned char *) PQgetvalue (rows, row, 5),
-                                                  &payload_size);
-        uint8_t *event = payload ? stream_event_bytes (seq, payload, payload_size, &event_size) : NULL;
-        PQfreemem (payload);
-        if (!event) {
-            PQclear (rows);
-            return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "replay.corrupt_event",
-                                 NULL, "a stored event cannot be read");
-        }
-        uint8_t *kept = kp_call_alloc (call, event_size);
-        memcpy (kept, event, event_size);
-        free (event);
-        reply->events [reply->n_events].data = kept;
-        reply->events [reply->n_events].len = event_size;
-        reply->n_events++;
+        PQclear (rows);
+        if (count < (int) limit)
+            break;                  //  nothing more up to the head
     }
-    PQclear (rows);
+    reply->more = more;
+    reply->last_seq = more ? taken : head_seq;
     call->reply->body_case = KUMPPANI__V1__REPLY__BODY_REPLAY;
     call->reply->replay = reply;
     return 0;

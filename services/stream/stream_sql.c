@@ -21,5 +21,14 @@ const kp_stmt_t stream_statements [] = {
       "   AND (cardinality ($5::text[]) = 0"
       "        OR EXISTS (SELECT 1 FROM unnest ($5::text[]) prefix WHERE starts_with (topic, prefix)))"
       " ORDER BY seq LIMIT $2::int4" },
+    //  The same without the scope filter, for scopes the query does not
+    //  know (stream_replay.c): $4 the prefixes.
+    { "stream_replay_scan",
+      "SELECT seq, topic, coalesce (municipality, ''), coalesce (sender_org, ''),"
+      " coalesce (recipient_org, ''), payload FROM kp.events"
+      " WHERE seq > $1::int8 AND seq <= $3::int8"
+      "   AND (cardinality ($4::text[]) = 0"
+      "        OR EXISTS (SELECT 1 FROM unnest ($4::text[]) prefix WHERE starts_with (topic, prefix)))"
+      " ORDER BY seq LIMIT $2::int4" },
     { NULL }
 };
