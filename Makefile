@@ -5,6 +5,8 @@
 #   make test       unit + integration tests against a throwaway cluster
 #   make SANITIZE=1 test   the same under ASan + UBSan (separate build dir)
 #   make analyze    gcc -fanalyzer over common/, services/, cli/ (make test runs it)
+#   make proto-check  buf lint + buf breaking against released/proto (make test runs it)
+#   scripts/error_codes.py  every error code emitted is in docs/errors.md and back (make test runs it)
 
 SHELL       := /bin/bash
 PKGS        := libczmq libzmq libprotobuf-c libpq libsodium libcjson libmicrohttpd
@@ -56,7 +58,7 @@ FAULT_BIN   := $(addprefix $(BUILD)/tests/bin/,$(SERVICES))
 BENCH_SRC   := $(wildcard bench/*.c)
 BENCH_BIN   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all deps up down test test-unit test-integration bench clean proto analyze
+.PHONY: all deps up down test test-unit test-integration bench clean proto analyze proto-check python-client
 .SECONDARY:
 
 all: $(SERVICE_BIN) $(FAULT_BIN) $(CLI_BIN) $(UNIT_BIN) $(INTEG_BIN) $(BENCH_BIN)
@@ -65,6 +67,18 @@ deps:
 	@scripts/deps.sh
 
 proto: $(PROTO_C)
+
+proto-check: deps
+	@scripts/proto_check.sh
+
+# The official Python client's generated protobuf modules (clients/python
+# imports them from build/python/kumppani/v1; protoc from make deps).
+PY_GEN := build/python/kumppani/v1/envelope_pb2.py
+python-client: $(PY_GEN)
+
+$(PY_GEN): $(PROTOS)
+	@mkdir -p build/python
+	protoc --proto_path=proto --python_out=build/python $(PROTOS)
 
 $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto $(PROTOS)
 	@mkdir -p $(GEN)
@@ -130,6 +144,8 @@ down:
 
 test: deps
 	@$(MAKE) --no-print-directory all analyze
+	@scripts/proto_check.sh
+	@scripts/error_codes.py
 	@BUILD=$(BUILD) scripts/test.sh
 
 test-unit: all

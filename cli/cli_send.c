@@ -9,6 +9,7 @@
 #include "kp_ids.h"
 #include "kp_json.h"
 #include "kp_json_read.h"
+#include "kp_role.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,18 @@
 #include <strings.h>
 
 //  ROLE_SOCIAL_WORKER or social_worker; 0 if unknown.
+//  The first role kp_role allows the certificate's organisation type;
+//  operator when the certificate cannot be read (the call fails anyway).
+static int
+s_default_role (const char *cert_path)
+{
+    zcert_t *cert = cert_path ? zcert_load (cert_path) : NULL;
+    const char *type = cert ? zcert_meta (cert, "org_type") : NULL;
+    int role = type ? (int) kp_role_default (type) : 0;
+    zcert_destroy (&cert);
+    return role ? role : KUMPPANI__V1__ROLE__ROLE_OPERATOR;
+}
+
 static int
 s_role (const char *name)
 {
@@ -70,8 +83,12 @@ cli_send (const kp_config_t *config, const char *service_name, const char *opera
     }
     const char *role_name = cli_option (argc, argv, "--role");
     if (!role_name)
-        role_name = getenv ("KUMPPANI_ROLE") ? getenv ("KUMPPANI_ROLE") : "operator";
-    int role = s_role (role_name);
+        role_name = getenv ("KUMPPANI_ROLE");
+    //  Without one, the role people of the certificate's organisation
+    //  type act in (the services refuse any other: kp_role.c).
+    int role = role_name ? s_role (role_name) : s_default_role (config->client_cert);
+    if (!role_name)
+        role_name = "(the certificate's default)";
     const char *person = cli_option (argc, argv, "--person");
     if (!person)
         person = getenv ("KUMPPANI_PERSON_ID") ? getenv ("KUMPPANI_PERSON_ID") : "cli";

@@ -64,24 +64,23 @@ s_stream_head (const kp_config_t *config, const char *stream_cert, uint64_t *hea
         fprintf (stderr, "kumppani tail: cannot load %s or %s\n", stream_cert, config->client_cert);
         return -1;
     }
-    //  A replay after the largest seq there can be: no events, just the head.
-    Kumppani__V1__ReplayRequest body = KUMPPANI__V1__REPLAY_REQUEST__INIT;
-    body.after_seq = INT64_MAX;
-    body.page_size = 1;
+    //  The stream's health names the head its relay has published (a
+    //  replay after a seq beyond the head is refused, replay.after_head).
+    Kumppani__V1__HealthRequest body = KUMPPANI__V1__HEALTH_REQUEST__INIT;
     Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
-    request.body_case = KUMPPANI__V1__REQUEST__BODY_REPLAY;
-    request.replay = &body;
+    request.body_case = KUMPPANI__V1__REQUEST__BODY_HEALTH;
+    request.health = &body;
     Kumppani__V1__Reply *reply = kp_client_call (client, &request, config->request_timeout_ms, 1);
     int rc = -1;
     if (!reply)
         fprintf (stderr, "kumppani tail: no answer from the stream at %s\n",
                  config->endpoints [KP_SERVICE_STREAM]);
     else
-    if (reply->status != KUMPPANI__V1__STATUS__STATUS_OK || !reply->replay)
+    if (reply->status != KUMPPANI__V1__STATUS__STATUS_OK || !reply->health)
         fprintf (stderr, "kumppani tail: the stream refused: %s\n",
                  reply->error && *reply->error->code ? reply->error->code : "no reason given");
     else {
-        *head = reply->replay->head_seq;
+        *head = (uint64_t) reply->health->head_seq;
         rc = 0;
     }
     kp_codec_reply_free (&reply);

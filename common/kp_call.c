@@ -41,6 +41,8 @@ kp_call_reset_reply (kp_call_t *call)
     kumppani__v1__reply__init (call->reply);
     call->reply->correlation_id = (char *) call->request->correlation_id;
     call->reply->status = KUMPPANI__V1__STATUS__STATUS_OK;
+    call->reply->ignored_fields = call->ignored_fields;
+    call->reply->n_ignored_fields = call->n_ignored_fields;
 }
 
 char *

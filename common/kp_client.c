@@ -65,6 +65,12 @@ kp_client_send_bytes (kp_client_t *self, const void *data, size_t size)
     return zframe_send (&frame, self->dealer, 0);
 }
 
+zsock_t *
+kp_client_socket (kp_client_t *self)
+{
+    return self->dealer;
+}
+
 Kumppani__V1__Reply *
 kp_client_recv (kp_client_t *self, int timeout_ms)
 {

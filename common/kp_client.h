@@ -26,5 +26,7 @@ Kumppani__V1__Reply *kp_client_call (kp_client_t *self, Kumppani__V1__Request *r
 //  Raw access for tests and tools: one frame out, one reply in.
 int kp_client_send_bytes (kp_client_t *self, const void *data, size_t size);
 Kumppani__V1__Reply *kp_client_recv (kp_client_t *self, int timeout_ms);
+//  The DEALER itself, for tests that send what kp_client never would.
+zsock_t *kp_client_socket (kp_client_t *self);
 
 #endif

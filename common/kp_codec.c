@@ -12,7 +12,6 @@
 #include <string.h>
 
 #define KP_CODEC_MAX_DEPTH 8
-#define KP_CORRELATION_ID_MAX 64
 #define KP_IDEMPOTENCY_KEY_MAX 128
 
 bool
@@ -65,13 +64,6 @@ s_check (const ProtobufCMessage *message, const char *prefix, kp_codec_error_t *
     if (depth > KP_CODEC_MAX_DEPTH) {
         error->code = "request.too_deep";
         s_path (error, prefix, "");
-        return -2;
-    }
-    if (message->n_unknown_fields > 0) {
-        error->code = "request.unknown_field";
-        char tag [24];
-        snprintf (tag, sizeof tag, "#%u", message->unknown_fields [0].tag);
-        s_path (error, prefix, tag);
         return -2;
     }
     const ProtobufCMessageDescriptor *desc = message->descriptor;
@@ -168,6 +160,56 @@ s_walk (const ProtobufCMessage *message, const char *prefix, kp_codec_string_fn 
     return 0;
 }
 
+static void
+s_unknown (const ProtobufCMessage *message, const char *prefix, kp_codec_path_fn *visit, void *arg,
+           int depth)
+{
+    if (depth > KP_CODEC_MAX_DEPTH)
+        return;
+    for (unsigned index = 0; index < message->n_unknown_fields; index++) {
+        char path [160];
+        snprintf (path, sizeof path, "%s%s#%u", prefix, *prefix ? "." : "",
+                  message->unknown_fields [index].tag);
+        visit (path, arg);
+    }
+    const ProtobufCMessageDescriptor *desc = message->descriptor;
+    for (unsigned index = 0; index < desc->n_fields; index++) {
+        const ProtobufCFieldDescriptor *field = &desc->fields [index];
+        if (field->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        if (field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+            uint32_t chosen = *(const uint32_t *) ((const char *) message + field->quantifier_offset);
+            if (chosen != field->id)
+                continue;
+        }
+        const char *base = (const char *) message + field->offset;
+        bool repeated = field->label == PROTOBUF_C_LABEL_REPEATED;
+        size_t count = 1;
+        const void *const *items = (const void *const *) base;
+        if (repeated) {
+            count = *(const size_t *) ((const char *) message + field->quantifier_offset);
+            items = *(const void *const *const *) base;
+        }
+        for (size_t item = 0; item < count; item++) {
+            if (!items [item])
+                continue;
+            char path [128];
+            if (repeated)
+                snprintf (path, sizeof path, "%s%s%s[%zu]", prefix, *prefix ? "." : "", field->name, item);
+            else
+                snprintf (path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", field->name);
+            s_unknown (items [item], path, visit, arg, depth + 1);
+        }
+    }
+}
+
+void
+kp_codec_walk_unknown (const ProtobufCMessage *message, const char *prefix, kp_codec_path_fn *visit,
+                       void *arg)
+{
+    s_unknown (message, prefix ? prefix : "", visit, arg, 0);
+}
+
 int
 kp_codec_walk_strings (const ProtobufCMessage *message, const char *prefix,
                        kp_codec_string_fn *visit, void *arg)
@@ -183,6 +225,119 @@ s_fail (kp_codec_error_t *error, const char *code, const char *field)
     return -2;
 }
 
+//  --------------------------------------------------------------------------
+//  Reading a refused frame as far as it goes: protobuf-c says only that
+//  unpacking failed, but a client needs to know which of its requests
+//  failed (the correlation id) and, where it can be known, which field.
+
+static bool
+s_varint (const uint8_t **cursor, const uint8_t *end, uint64_t *value)
+{
+    uint64_t result = 0;
+    for (int shift = 0; shift < 64 && *cursor < end; shift += 7) {
+        uint8_t byte = *(*cursor)++;
+        result |= (uint64_t) (byte & 0x7f) << shift;
+        if (!(byte & 0x80)) {
+            *value = result;
+            return true;
+        }
+    }
+    return false;
+}
+
+//  Whether a known field may arrive with this wire type (2 is also a
+//  packed repeated scalar).
+static bool
+s_wire_fits (const ProtobufCFieldDescriptor *field, unsigned wire)
+{
+    unsigned expected;
+    switch (field->type) {
+        case PROTOBUF_C_TYPE_STRING:
+        case PROTOBUF_C_TYPE_BYTES:
+        case PROTOBUF_C_TYPE_MESSAGE:
+            return wire == 2;
+        case PROTOBUF_C_TYPE_FIXED64:
+        case PROTOBUF_C_TYPE_SFIXED64:
+        case PROTOBUF_C_TYPE_DOUBLE:
+            expected = 1;
+            break;
+        case PROTOBUF_C_TYPE_FIXED32:
+        case PROTOBUF_C_TYPE_SFIXED32:
+        case PROTOBUF_C_TYPE_FLOAT:
+            expected = 5;
+            break;
+        default:
+            expected = 0;
+            break;
+    }
+    return wire == expected || (wire == 2 && field->label == PROTOBUF_C_LABEL_REPEATED);
+}
+
+static void
+s_join (char *path, size_t size, const char *prefix, const char *name)
+{
+    snprintf (path, size, "%s%s%s", prefix, *prefix && *name ? "." : "", name);
+}
+
+//  Walks the wire format of one message of type desc. True when it found
+//  what makes the frame unreadable, with error->field set to the field
+//  (its enclosing message's path when the field is unknown to us).
+//  Copies the top-level correlation_id when it is read before that point.
+static bool
+s_locate (const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t size,
+          const char *prefix, kp_codec_error_t *error, int depth)
+{
+    const uint8_t *cursor = data, *end = data + size;
+    while (cursor < end) {
+        uint64_t key, length = 0;
+        if (!s_varint (&cursor, end, &key) || (key >> 3) == 0 || (key >> 3) > 0x1fffffff) {
+            snprintf (error->field, sizeof error->field, "%s", prefix);
+            return true;
+        }
+        unsigned wire = (unsigned) (key & 7);
+        const ProtobufCFieldDescriptor *field =
+            protobuf_c_message_descriptor_get_field (desc, (unsigned) (key >> 3));
+        char path [sizeof error->field];
+        s_join (path, sizeof path, prefix, field ? field->name : "");
+        bool readable = !field || s_wire_fits (field, wire);
+        if (readable)
+            switch (wire) {
+                case 0:
+                    readable = s_varint (&cursor, end, &length);
+                    break;
+                case 1:
+                case 5:
+                    length = wire == 1 ? 8 : 4;
+                    readable = (uint64_t) (end - cursor) >= length;
+                    cursor += readable ? length : 0;
+                    break;
+                case 2:
+                    readable = s_varint (&cursor, end, &length) && length <= (uint64_t) (end - cursor);
+                    if (!readable)
+                        break;
+                    if (field && field->type == PROTOBUF_C_TYPE_MESSAGE && depth < KP_CODEC_MAX_DEPTH
+                    &&  s_locate (field->descriptor, cursor, (size_t) length, path, error, depth + 1))
+                        return true;
+                    if (depth == 0 && field && field->id == 1 && length <= KP_CORRELATION_ID_MAX
+                    &&  !memchr (cursor, 0, (size_t) length)
+                    &&  kp_codec_utf8_valid ((const char *) cursor, (size_t) length)) {
+                        memcpy (error->correlation_id, cursor, (size_t) length);
+                        error->correlation_id [length] = 0;
+                    }
+                    cursor += length;
+                    break;
+                default:
+                    readable = false;       //  groups: proto3 has none
+                    break;
+            }
+        if (!readable) {
+            snprintf (error->field, sizeof error->field, "%s", path);
+            return true;
+        }
+    }
+    return false;
+}
+
 int
 kp_codec_request_decode (const uint8_t *data, size_t size, size_t max_size,
                          Kumppani__V1__Request **request_p, kp_codec_error_t *error)
@@ -190,24 +345,54 @@ kp_codec_request_decode (const uint8_t *data, size_t size, size_t max_size,
     *request_p = NULL;
     error->code = NULL;
     error->field [0] = 0;
-    if (size > max_size)
+    error->correlation_id [0] = 0;
+    if (size > max_size) {
+        //  Not unpacked; the correlation id is still worth a look.
+        s_locate (&kumppani__v1__request__descriptor, data, size, "", error, 0);
         return s_fail (error, "request.too_large", "");
+    }
     Kumppani__V1__Request *request = kumppani__v1__request__unpack (NULL, size, data);
-    if (!request)
-        return s_fail (error, "request.malformed", "");
+    if (!request) {
+        error->code = "request.malformed";
+        s_locate (&kumppani__v1__request__descriptor, data, size, "", error, 0);
+        return -2;
+    }
+    //  Echoed on every reply from here on, refusals included, if it is
+    //  one a reply can carry.
+    if (strlen (request->correlation_id) <= KP_CORRELATION_ID_MAX
+    &&  kp_codec_utf8_valid (request->correlation_id, strlen (request->correlation_id)))
+        snprintf (error->correlation_id, sizeof error->correlation_id, "%s", request->correlation_id);
     int rc = kp_codec_check (&request->base, "", error);
     if (rc == 0 && (!*request->correlation_id || strlen (request->correlation_id) > KP_CORRELATION_ID_MAX))
         rc = s_fail (error, "request.correlation_id", "correlation_id");
     if (rc == 0 && strlen (request->idempotency_key) > KP_IDEMPOTENCY_KEY_MAX)
         rc = s_fail (error, "request.idempotency_key_too_long", "idempotency_key");
-    if (rc == 0 && request->body_case == KUMPPANI__V1__REQUEST__BODY__NOT_SET)
+    if (rc == 0 && request->body_case == KUMPPANI__V1__REQUEST__BODY__NOT_SET) {
+        //  A body this service does not know (fields 10 and up are the
+        //  body's) is an operation from a newer .proto.
         rc = s_fail (error, "request.no_body", "body");
+        for (unsigned index = 0; index < request->base.n_unknown_fields; index++)
+            if (request->base.unknown_fields [index].tag >= 10) {
+                error->code = "request.unsupported_operation";
+                snprintf (error->field, sizeof error->field, "#%u", request->base.unknown_fields [index].tag);
+                break;
+            }
+    }
     if (rc) {
         kumppani__v1__request__free_unpacked (request, NULL);
         return rc;
     }
     *request_p = request;
     return 0;
+}
+
+int
+kp_codec_correlation_id (const uint8_t *data, size_t size, char *out, size_t out_size)
+{
+    kp_codec_error_t scratch = { 0 };
+    s_locate (&kumppani__v1__request__descriptor, data, size, "", &scratch, 0);
+    snprintf (out, out_size, "%s", scratch.correlation_id);
+    return *out ? 0 : -1;
 }
 
 void

@@ -1,7 +1,7 @@
 /*  kp_codec — the one place generated protobuf-c code meets the wire.
-    Frames are untrusted: bounded before unpacking, unknown fields and
-    invalid UTF-8 refused with the offending field's path, required fields
-    checked. Outgoing messages are packed with a size assertion. */
+    Frames are untrusted: bounded before unpacking, invalid UTF-8 refused
+    with the offending field's path, required fields checked. Unknown
+    fields are skipped, as protobuf intends, and can be listed. Outgoing messages are packed with a size assertion. */
 #ifndef KP_CODEC_H
 #define KP_CODEC_H
 
@@ -11,9 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define KP_CORRELATION_ID_MAX 64
+
 typedef struct {
     const char *code;               //  static machine code, e.g. "request.malformed"
     char field [128];               //  offending field path, "" if none
+    //  The request's correlation id when the frame was read far enough to
+    //  find a usable one (valid UTF-8, at most 64 bytes), else "".
+    char correlation_id [KP_CORRELATION_ID_MAX + 1];
 } kp_codec_error_t;
 
 //  Decodes a Request. Returns 0 with *request set (free with
@@ -21,9 +26,13 @@ typedef struct {
 int kp_codec_request_decode (const uint8_t *data, size_t size, size_t max_size,
                              Kumppani__V1__Request **request, kp_codec_error_t *error);
 void kp_codec_request_free (Kumppani__V1__Request **request_p);
+//  The correlation id of a frame that is not decoded as a request (one
+//  part of a multi-frame message): 0 with it in out, or -1 if none is
+//  found before the frame stops making sense.
+int kp_codec_correlation_id (const uint8_t *data, size_t size, char *out, size_t out_size);
 
-//  Generic checks on any unpacked message: no unknown fields, valid UTF-8
-//  in every string, recursively. 0, or -2 with error->field set to the path
+//  Generic checks on any unpacked message: valid UTF-8 in every string,
+//  nesting bounded, recursively. 0, or -2 with error->field set to the path
 //  (prefix is prepended, e.g. "body").
 int kp_codec_check (const ProtobufCMessage *message, const char *prefix, kp_codec_error_t *error);
 
@@ -36,6 +45,13 @@ typedef int (kp_codec_string_fn) (const ProtobufCFieldDescriptor *field, const c
                                   const char *text, void *arg);
 int kp_codec_walk_strings (const ProtobufCMessage *message, const char *prefix,
                            kp_codec_string_fn *visit, void *arg);
+
+//  Calls visit with the path of every unknown field of an unpacked
+//  message, recursively ("#17", "actor.#5", "items[2].#9"; prefix is
+//  prepended).
+typedef void (kp_codec_path_fn) (const char *path, void *arg);
+void kp_codec_walk_unknown (const ProtobufCMessage *message, const char *prefix,
+                            kp_codec_path_fn *visit, void *arg);
 
 //  Packs any message into a malloc'd buffer; *size gets its length.
 uint8_t *kp_codec_pack (const ProtobufCMessage *message, size_t *size);

@@ -19,6 +19,7 @@
 #include "kp_metrics.h"
 #include "kp_outbox.h"
 #include "kp_organiser.h"
+#include "kp_role.h"
 #include "kp_txn.h"
 #include "kp_worker.h"
 
@@ -68,6 +69,9 @@ typedef struct s_item {
     Kumppani__V1__Reply reply;
     kp_call_t call;
     bool decodable;
+    //  What a refused frame's reply echoes (no decoded request to point at).
+    Kumppani__V1__Request stub;
+    char correlation_id [KP_CORRELATION_ID_MAX + 1];
     bool deferred;                  //  handed to a worker (KP_ROUTE_BACKGROUND)
     int64_t received_us;            //  for the latency histogram
 } s_item_t;
@@ -458,6 +462,16 @@ s_check (kp_server_t *self, kp_call_t *call)
                           "actor.role", "the actor's role is missing or unknown");
             return S_ANSWERED;
         }
+        if (!kp_role_allowed (call->identity->org_type, request->actor->role)) {
+            //  The role is the caller's word; the certificate's type is
+            //  not, so the role must be one that type's people have.
+            char message [160];
+            snprintf (message, sizeof message, "a %s organisation's people act as: %s",
+                      call->identity->org_type, kp_role_list (call->identity->org_type));
+            kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "request.role_not_allowed",
+                          "actor.role", message);
+            return S_ANSWERED;
+        }
     }
     if (route->org_types && !kp_org_type_in (call->identity->org_type, route->org_types)) {
         kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "auth.forbidden",
@@ -475,22 +489,50 @@ s_check (kp_server_t *self, kp_call_t *call)
 }
 
 
+//  Unknown fields the reply lists: at most this many (the frame's size
+//  bounds them anyway).
+#define KP_SERVER_IGNORED_MAX 32
+
+static void
+s_ignored (const char *path, void *arg)
+{
+    kp_call_t *call = arg;
+    if (!call->ignored_fields)
+        call->ignored_fields = kp_call_alloc (call, KP_SERVER_IGNORED_MAX * sizeof (char *));
+    if (call->n_ignored_fields < KP_SERVER_IGNORED_MAX)
+        call->ignored_fields [call->n_ignored_fields++] = kp_call_strdup (call, path);
+}
+
+//  A reply to a frame that is no request: it echoes the correlation id
+//  found in it, if any.
+static void
+s_refuse (s_item_t *item, const char *code, const char *field, const char *message)
+{
+    kumppani__v1__request__init (&item->stub);
+    item->stub.correlation_id = item->correlation_id;
+    item->call.request = &item->stub;
+    item->call.log.request_id = item->correlation_id;
+    kp_call_reset_reply (&item->call);
+    kp_call_fail (&item->call, KUMPPANI__V1__STATUS__STATUS_INVALID, code, field, message);
+}
+
 //  Splits [routing-id][""]?[body] and decodes the body. False when the
-//  message cannot even be answered (no routing id or odd framing).
+//  message must not be answered (a revoked certificate's); anything else
+//  gets a reply, INVALID for odd framing.
 static bool
 s_receive (kp_server_t *self, zmsg_t *msg, s_item_t *item)
 {
     size_t frames = zmsg_size (msg);
     item->routing_id = zmsg_pop (msg);
-    item->delimiter = frames == 3 && zframe_size (zmsg_first (msg)) == 0;
+    item->delimiter = frames >= 3 && zframe_size (zmsg_first (msg)) == 0;
     if (item->delimiter) {
         zframe_t *empty = zmsg_pop (msg);
         zframe_destroy (&empty);
     }
     item->body = zmsg_pop (msg);
-    if (!item->routing_id || !item->body || zmsg_size (msg) > 0 || frames > 3) {
+    if (!item->routing_id || !item->body) {
         kp_warn ("dropping request with %zu frames", frames);
-        return false;
+        return false;               //  a ROUTER always has both
     }
     kumppani__v1__reply__init (&item->reply);
     item->call = (kp_call_t) {
@@ -504,17 +546,23 @@ s_receive (kp_server_t *self, zmsg_t *msg, s_item_t *item)
         kp_log (KP_LOG_WARN, &item->call.log, "dropping a request from a revoked certificate");
         return false;
     }
+    if (zmsg_size (msg) > 0) {
+        //  Several frames: which is the request is anyone's guess, so
+        //  none is served; the first one's correlation id is echoed.
+        kp_codec_correlation_id (zframe_data (item->body), zframe_size (item->body),
+                                 item->correlation_id, sizeof item->correlation_id);
+        kp_log (KP_LOG_WARN, &item->call.log, "refused a request sent as %zu frames", frames);
+        s_refuse (item, "request.framing", "",
+                  "a request is one frame (after a REQ socket's empty delimiter)");
+        return true;
+    }
 
     kp_codec_error_t error;
     if (kp_codec_request_decode (zframe_data (item->body), zframe_size (item->body),
                                  self->config->max_msg_size, &item->request, &error)) {
         kp_log (KP_LOG_WARN, &item->call.log, "refused request: %s %s", error.code, error.field);
-        //  No request to echo: the reply carries no correlation id.
-        static Kumppani__V1__Request empty = KUMPPANI__V1__REQUEST__INIT;
-        item->call.request = &empty;
-        kp_call_reset_reply (&item->call);
-        kp_call_fail (&item->call, KUMPPANI__V1__STATUS__STATUS_INVALID, error.code, error.field,
-                      "the request could not be decoded");
+        snprintf (item->correlation_id, sizeof item->correlation_id, "%s", error.correlation_id);
+        s_refuse (item, error.code, error.field, "the request could not be decoded");
         return true;
     }
     item->decodable = true;
@@ -524,6 +572,9 @@ s_receive (kp_server_t *self, zmsg_t *msg, s_item_t *item)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-null-dereference"
     item->call.log.request_id = item->request->correlation_id;
+    //  Skipped, not refused: a newer client's fields reach an older
+    //  service, and the reply says which were not understood.
+    kp_codec_walk_unknown (&item->request->base, "", s_ignored, &item->call);
 #pragma GCC diagnostic pop
     kp_call_reset_reply (&item->call);
     return true;

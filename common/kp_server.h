@@ -40,6 +40,8 @@ struct _kp_call_t {
     void *arena;                            //  kp_call_alloc blocks, freed after the reply
     uint8_t *packed;                        //  reply bytes ready to send, if set
     size_t packed_size;
+    char **ignored_fields;                  //  the request's unknown fields, echoed on the reply
+    size_t n_ignored_fields;
 };
 
 typedef int (kp_handler_fn) (kp_call_t *call);

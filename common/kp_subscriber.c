@@ -1,6 +1,7 @@
 /*  kp_subscriber — see kp_subscriber.h. With topic prefixes a seq jump may
     only mean other topics, so a filtered subscriber replays on every jump;
-    replay's last_seq (the last row scanned) then says where we stand.
+    replay's last_seq (the head once no event of ours is left) then says
+    where we stand.
     kp_stream_live keeps the live subscriptions in place across
     reconnections of the DEALER. */
 #include "kp_subscriber.h"

@@ -8,8 +8,11 @@ packages=(libzmq3-dev libczmq-dev libprotobuf-c-dev protobuf-c-compiler libpq-de
           postgresql libcriterion-dev libsodium-dev libcjson-dev libmicrohttpd-dev pkg-config
           docker-compose      # only to validate compose/ in make test: no engine here
           chromium            # only to render the HTML report in make test
-          clang libclang-rt-14-dev)   # the fuzz targets: libFuzzer and the sanitizer runtimes
+          clang libclang-rt-14-dev    # the fuzz targets: libFuzzer and the sanitizer runtimes
+          python3-zmq python3-protobuf protobuf-compiler)   # clients/python and its tests
 command -v make >/dev/null 2>&1 || packages+=(make)
+command -v npm >/dev/null 2>&1 || packages+=(npm)     # buf, for the wire contract's checks
+command -v python3 >/dev/null 2>&1 || packages+=(python3)   # scripts/error_codes.py
 command -v "${CC:-cc}" >/dev/null 2>&1 || packages+=(gcc libc6-dev)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -38,6 +41,14 @@ if (( ${#missing[@]} )); then
     fi
     "${sudo[@]}" apt-get update -q
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive "${install[@]}"
+fi
+
+# buf (lint and breaking-change checks of proto/, scripts/proto_check.sh)
+# from npm, pinned, into .tools/ (outside build/, so make clean keeps it).
+buf_version=1.75.0
+if [[ $(.tools/node_modules/.bin/buf --version 2>/dev/null) != "$buf_version" ]]; then
+    echo "deps: installing @bufbuild/buf $buf_version into .tools/"
+    npm install --silent --no-audit --no-fund --prefix .tools "@bufbuild/buf@$buf_version"
 fi
 
 # The server programs live outside PATH on Debian; pg.sh knows where.

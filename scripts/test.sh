@@ -189,6 +189,46 @@ run_integration () {
     for binary in "${binaries[@]}"; do
         run_binary "$binary" --jobs 1      # they start real services: one at a time
     done
+    run_python
+}
+
+# The official Python client's own suite (clients/python/tests) against
+# real services on this run's cluster, with Debian's python3 (python3-zmq,
+# python3-protobuf: make deps). Each test that passed counts as one.
+run_python () {
+    stage_selected python || return 0
+    echo "== python client (clients/python/tests)"
+    local python=/usr/bin/python3 log=$logs/python-client.log
+    if ! make --no-print-directory python-client > "$log" 2>&1 \
+    || ! "$python" -c 'import zmq, google.protobuf' >> "$log" 2>&1; then
+        tail -n 5 "$log" | sed 's/^/   | /'
+        echo "   protoc, python3-zmq or python3-protobuf is missing (make deps)"
+        failed=$(( failed + 1 ))
+        return 0
+    fi
+    (cd clients/python/tests && KUMPPANI_TEST_RUN=$marker KUMPPANI_TEST_BIN_DIR="$build/bin" \
+        timeout -k 10 "$limit" "$python" -m unittest -v test_client) > "$log" 2>&1 || true
+    #  unittest's own summary: "Ran N tests", then "OK" or "FAILED (failures=F, errors=E)".
+    local ran bad=0 ok=0
+    ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} in .*/\1/p' "$log" | tail -n 1)
+    if [[ -z $ran || $ran == 0 ]]; then
+        tail -n 15 "$log" | sed 's/^/   | /'
+        bad=1
+    else
+        local count
+        for count in $(grep -E '^FAILED \(' "$log" | grep -oE '(failures|errors)=[0-9]+' | cut -d= -f2 || true); do
+            bad=$(( bad + count ))
+        done
+        if ! grep -qx 'OK' "$log" && (( bad == 0 )); then
+            bad=1
+        fi
+        ok=$(( ran - bad ))
+        grep -E '^(FAIL|ERROR): ' "$log" | sed 's/^/   /' || true
+    fi
+    echo "   $ok passed, $bad failed (full output: ${log#"$root"/})"
+    passed=$(( passed + ok ))
+    failed=$(( failed + bad ))
+    stop_strays "the python client's tests"
 }
 
 # The compose file cannot run here (no docker engine), so it is validated:

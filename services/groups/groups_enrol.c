@@ -105,13 +105,19 @@ groups_enrol (kp_call_t *call)
     if (!activity.closed)
         return groups_invalid (call, "groups.open_activity", b, "activity_id",
                                "an open activity takes no enrolments; record headcounts instead");
-    char municipality [8];
-    int known = groups_client_municipality (call->db, body->client_id, municipality);
-    if (known < 0)
-        return kp_call_db_fail (call);
-    if (!known)
-        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "groups.unknown_client",
-                             "enrol.client_id", "intake knows no such client");
+    //  Whether an id is a client's is told only to whom intake would tell
+    //  it: a municipality enrols its own clients (another's, or none, is
+    //  "no such client"); a partner enrols by the id it was given, which
+    //  groups cannot confirm to it without saying who is a client.
+    if (kp_org_type_in (call->identity->org_type, "municipality county")) {
+        char municipality [8];
+        int known = groups_client_municipality (call->db, body->client_id, municipality);
+        if (known < 0)
+            return kp_call_db_fail (call);
+        if (!known || !groups_access_sees_client (call->identity, municipality))
+            return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "groups.unknown_client",
+                                 "enrol.client_id", "no such client of yours");
+    }
     char status [16];
     if (s_status (call, activity.id, body->client_id, status, sizeof status))
         return -1;

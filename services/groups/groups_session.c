@@ -105,6 +105,8 @@ s_check_conflicts (kp_call_t *call, Kumppani__V1__SessionListReply *reply, const
         return kp_call_db_fail (call);
     int rc = 0;
     for (int row = 0; row < PQntuples (result) && rc == 0; row++) {
+        //  error codes: groups.venue_conflict groups.facilitator_conflict
+        //  groups.client_conflict (the kinds groups_conflicts returns)
         if (policy == KUMPPANI__V1__CONFLICT_POLICY__CONFLICT_POLICY_REFUSE)
             rc = s_refuse (call, PQgetvalue (result, row, 0), date, field);
         else

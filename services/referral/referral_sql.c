@@ -62,6 +62,8 @@ const kp_stmt_t referral_statements [] = {
       " FROM inserted" },
     //  Only on a refusal: whether the code names a municipality at all.
     { "referral_municipality_known", "SELECT 1 FROM kp.municipalities WHERE code = $1::text" },
+    { "referral_client_municipality",
+      "SELECT municipality FROM intake.clients WHERE client_id = $1::text" },
     { "referral_load",
       "SELECT " REFERRAL_RULE_COLUMNS " FROM referral.referrals WHERE referral_id = $1::text" },
     { "referral_load_locked",

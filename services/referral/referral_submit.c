@@ -5,6 +5,7 @@
     the statutory clock, and emits referral.received (no identity in it). */
 #include "referral_server.h"
 #include "referral_deadline.h"
+#include "kp_ids.h"
 #include "kp_organiser.h"
 
 #include <ctype.h>
@@ -168,12 +169,34 @@ s_check_organiser (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
                              "the recipient does not organise social services in this municipality");
 }
 
+//  A municipality (an organiser) naming a client by intake's id must name
+//  its own client. Another municipality's client is "no such client",
+//  exactly as an id nobody has: the sender learns nothing of others'
+//  clients. Other senders' refs are their own pseudonyms, never looked up.
+static int
+s_check_client (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
+{
+    if (!kp_org_type_in (call->identity->org_type, KP_ORGANISER_TYPES) || !kp_id_valid (body->client_ref))
+        return 0;
+    const char *values [] = { body->client_ref };
+    PGresult *result = kp_db_exec (call->db, "referral_client_municipality", 1, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    bool own = PQntuples (result) > 0 && kp_organiser_of (call->identity, PQgetvalue (result, 0, 0));
+    PQclear (result);
+    if (own)
+        return 0;
+    return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "referral.unknown_client",
+                         "submit_referral.client_ref", "no such client of yours");
+}
+
 int
 referral_submit (kp_call_t *call)
 {
     const Kumppani__V1__SubmitReferral *body = call->request->submit_referral;
     referral_context_t *context = call->service;
-    if (s_validate (call, body) || s_check_recipient (call, body) || s_check_organiser (call, body))
+    if (s_validate (call, body) || s_check_recipient (call, body) || s_check_organiser (call, body)
+    ||  s_check_client (call, body))
         return -1;
 
     bool transfer = body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_APPLICATION_TRANSFER;

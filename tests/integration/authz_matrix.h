@@ -59,11 +59,55 @@ static const char *const kpt_identities [KPT_IDENTITIES] = {
 
 typedef enum { EMPTY_BODY = 0, OWN_CLIENT, OWN_REFERRAL } kpt_target_t;
 
-//  The actor's role in every call of a row: a social worker, or a project
-//  coordinator where reporting decides by that role (reporting_access.c).
+//  The actor's role in every call of a row. WORKER: each identity's own
+//  (kpt_own_roles below: a social worker for a municipality, a Kela
+//  officer for Kela, …); COORD: a project coordinator where the identity's
+//  type has one (reporting decides by that role, reporting_access.c), its
+//  own role elsewhere; OPER: the operator's role, claimed by everyone (the
+//  others are refused request.role_not_allowed, FORB).
 #define WORKER KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER
 #define COORD  KUMPPANI__V1__ROLE__ROLE_COORDINATOR
 #define OPER   KUMPPANI__V1__ROLE__ROLE_OPERATOR
+
+//  Each column's own role (the first its organisation type may claim).
+static const Kumppani__V1__Role kpt_own_roles [KPT_IDENTITIES] = {
+    KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER, WORKER, WORKER, KUMPPANI__V1__ROLE__ROLE_DEBT_COUNSELLOR,
+    KUMPPANI__V1__ROLE__ROLE_NGO_WORKER, KUMPPANI__V1__ROLE__ROLE_INTEGRATOR, OPER, WORKER, WORKER
+};
+
+//  Roles: which roles the people of each organisation type may claim
+//  (common/kp_role.c; README.md "Roles"). Any other is refused FORBIDDEN
+//  request.role_not_allowed (field actor.role) before anything else is
+//  looked at. test_authz_matrix.c (roles) sends every role from a
+//  certificate of each type the harness has, plus a service certificate.
+//  Columns: the roles in proto order.
+//                                   soc.w  instr  benef  kela   debt   diac   ngo    coord  integ  oper   serv   partner
+#define KPT_ROLES 12
+typedef struct {
+    const char *org_type;
+    const char *identity;           //  the harness certificate of that type ("service:intake": a service's)
+    bool allowed [KPT_ROLES];
+} kpt_role_row_t;
+
+#define Y true
+#define N false
+static const kpt_role_row_t kpt_role_matrix [] = {
+    { "municipality",     "muni-743",       { Y,     Y,     Y,     N,     N,     N,     N,     Y,     N,     N,     N,     N } },
+    { "kela",             "kela",           { N,     N,     N,     Y,     N,     N,     N,     N,     N,     N,     N,     N } },
+    { "debt_counselling", "debt-743",       { N,     N,     N,     N,     Y,     N,     N,     Y,     N,     N,     N,     N } },
+    { "ngo",              "ngo-743",        { N,     N,     N,     N,     N,     N,     Y,     Y,     N,     N,     N,     N } },
+    { "integrator",       "integrator-743", { N,     N,     N,     N,     N,     N,     N,     N,     Y,     N,     N,     N } },
+    { "operator",         "operator",       { N,     N,     N,     N,     N,     N,     N,     N,     N,     Y,     N,     N } },
+    { "service",          "service:intake", { N,     N,     N,     N,     N,     N,     N,     N,     N,     N,     Y,     N } },
+    //  Types the harness has no certificate for (kp_role.c's table, unit-tested there):
+    //  county as municipality; parish: diaconal_worker, coordinator; social_credit:
+    //  debt_counsellor, partner_worker, coordinator; enforcement, te_office, housing,
+    //  health_care, police, outreach: partner_worker, coordinator; university:
+    //  coordinator, partner_worker.
+    { NULL }
+};
+#undef Y
+#undef N
 
 typedef struct {
     const char *service;

@@ -2,6 +2,7 @@
     CURVE keys, services are the built binaries, the database is the
     cluster made by scripts/test.sh. */
 #include "harness.h"
+#include "kp_role.h"
 #include "kp_codec.h"
 #include "kp_ids.h"
 #include "kp_outbox.h"
@@ -342,6 +343,15 @@ kpt_service_stop (const char *service)
         return -1;
     kill (s_services [index].pid, SIGTERM);
     return kpt_service_wait (service);
+}
+
+Kumppani__V1__Role
+kpt_role_of (const char *org)
+{
+    for (int index = 0; s_orgs [index].org; index++)
+        if (strcmp (s_orgs [index].org, org) == 0 && s_orgs [index].type)
+            return kp_role_default (s_orgs [index].type);
+    return KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER;
 }
 
 kp_client_t *

@@ -58,6 +58,11 @@ Kumppani__V1__Reply *kpt_call (kp_client_t *client, Kumppani__V1__Request *reque
 void kpt_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
                   Kumppani__V1__Role role, bool mutating);
 
+//  The role org's people act in (the first its organisation type may
+//  claim, common/kp_role.c): a social worker for a municipality, a Kela
+//  officer for Kela, an NGO worker for an NGO, …
+Kumppani__V1__Role kpt_role_of (const char *org);
+
 PGconn *kpt_admin (void);
 //  A connection logging in as a service's own role; caller PQfinish'es it.
 PGconn *kpt_connect_as (const char *role);

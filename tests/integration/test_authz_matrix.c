@@ -6,6 +6,7 @@
 #include "harness.h"
 #include "authz_matrix.h"
 #include "kp_codec.h"
+#include "kp_server.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -116,6 +117,19 @@ s_mismatch (char *report, size_t size, const kpt_authz_row_t *row, int column,
               reply && reply->error ? " " : "", reply && reply->error ? reply->error->code : "");
 }
 
+//  The role a row's call claims as the identity of column (authz_matrix.h).
+static Kumppani__V1__Role
+s_role_of (Kumppani__V1__Role role, int column)
+{
+    if (role == OPER)
+        return OPER;
+    Kumppani__V1__Role own = kpt_own_roles [column];
+    if (role == COORD && (own == WORKER || own == KUMPPANI__V1__ROLE__ROLE_DEBT_COUNSELLOR
+                          || own == KUMPPANI__V1__ROLE__ROLE_NGO_WORKER))
+        return COORD;
+    return own;
+}
+
 //  Every row of one service, every column; returns the number of cells.
 //  own: the id the service's targeted rows name (a client, a referral).
 static int
@@ -131,10 +145,11 @@ s_check_service (const char *service, const char *own)
                 continue;
             Kumppani__V1__Request request;
             Kumppani__V1__Actor actor;
+            Kumppani__V1__Role role = s_role_of (row->role, column);
             ProtobufCMessage *body =
-                row->target == OWN_CLIENT ? s_request (&request, &actor, row->operation, row->role, "client_id", own)
-              : row->target == OWN_REFERRAL ? s_request (&request, &actor, row->operation, row->role, "referral_id", own)
-              : s_request (&request, &actor, row->operation, row->role, NULL, NULL);
+                row->target == OWN_CLIENT ? s_request (&request, &actor, row->operation, role, "client_id", own)
+              : row->target == OWN_REFERRAL ? s_request (&request, &actor, row->operation, role, "referral_id", own)
+              : s_request (&request, &actor, row->operation, role, NULL, NULL);
             //  A refused key never gets a reply: wait briefly, then move on
             //  (the whole column is checked again at the end, see below).
             int timeout = row->cells [column] == DENY ? 100 : 5000;
@@ -275,4 +290,48 @@ Test (authz_matrix, every_operation_has_exactly_one_row)
     cr_assert_eq (health, 5, "health on all five services");
     cr_assert_eq (rows, operations + health);
     cr_log_info ("the matrix: %d rows x %d identities = %d cells", rows, KPT_IDENTITIES, rows * KPT_IDENTITIES);
+}
+
+//  Every role from a certificate of each type: the table's roles pass the
+//  role check (whatever the operation then says), the others are refused
+//  request.role_not_allowed on actor.role. get_case is open to every
+//  organisation type, so the role check is the only one that can refuse.
+Test (authz_matrix, roles)
+{
+    kpt_service_start ("intake", NULL);
+    char report [8192] = "";
+    int mismatches = 0;
+    for (const kpt_role_row_t *row = kpt_role_matrix; row->org_type; row++) {
+        char cert [600];
+        if (strncmp (row->identity, "service:", 8) == 0)
+            snprintf (cert, sizeof cert, "%s", kpt_cert_path ("services", row->identity + 8));
+        else
+            snprintf (cert, sizeof cert, "%s", kpt_cert_path ("clients", row->identity));
+        kp_client_t *client = kp_client_new (kpt_endpoint ("intake"), kpt_cert_path ("services", "intake"), cert);
+        cr_assert_not_null (client);
+        for (int role = 1; role <= KPT_ROLES; role++) {
+            Kumppani__V1__Request request;
+            Kumppani__V1__Actor actor;
+            ProtobufCMessage *body = s_request (&request, &actor, "get_case", (Kumppani__V1__Role) role,
+                                                NULL, NULL);
+            Kumppani__V1__Reply *reply = kp_client_call (client, &request, 5000, 0);
+            cr_assert_not_null (reply, "%s as role %d: no answer", row->identity, role);
+            bool refused = reply->error && strcmp (reply->error->code, "request.role_not_allowed") == 0;
+            if (refused)
+                cr_assert (reply->status == KUMPPANI__V1__STATUS__STATUS_FORBIDDEN
+                           && strcmp (reply->error->field, "actor.role") == 0);
+            if (refused == row->allowed [role - 1]) {
+                size_t used = strlen (report);
+                snprintf (report + used, sizeof report - used, "\n  %s (%s) as %s: expected %s, got %s",
+                          row->identity, row->org_type, kp_role_name ((Kumppani__V1__Role) role),
+                          row->allowed [role - 1] ? "allowed" : "refused",
+                          reply->error ? reply->error->code : "OK");
+                mismatches++;
+            }
+            kumppani__v1__reply__free_unpacked (reply, NULL);
+            free (body);
+        }
+        kp_client_destroy (&client);
+    }
+    cr_assert_eq (mismatches, 0, "%d roles differ from authz_matrix.h:%s", mismatches, report);
 }

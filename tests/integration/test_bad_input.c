@@ -1,8 +1,8 @@
 /*  Hostile and careless input against the real services: truncated
     protobuf, wrong wire types, invalid UTF-8, oversized text and repeated
     fields, unknown enum values, future dates, negative counts. Each gets
-    a clear INVALID naming the field (or request.malformed when there is
-    no field to name), and the service answers health right after. A frame
+    a clear INVALID naming the field (request.malformed names the field
+    where the frame stops making sense), and the service answers health right after. A frame
     over the size limit is dropped unread (ZMQ_MAXMSGSIZE, see
     ARCHITECTURE.md) and the service goes on serving. */
 #include "harness.h"
@@ -108,7 +108,8 @@ Test (bad_input, truncated_protobuf_is_malformed)
     size_t size;
     uint8_t *packed = kp_codec_pack (&request.base, &size);
     //  Cut inside the body: its length prefix promises more than follows.
-    s_expect_invalid_bytes ("reporting", "muni-743", packed, size - 5, "request.malformed", "");
+    s_expect_invalid_bytes ("reporting", "muni-743", packed, size - 5, "request.malformed",
+                            "submit_observation");
     free (packed);
 }
 
@@ -117,7 +118,8 @@ Test (bad_input, wrong_wire_type_is_malformed)
     //  correlation_id (field 1, a string) sent as a varint, then a body
     //  field (submit_observation, 500) sent as a fixed32.
     const uint8_t frame [] = { 0x08, 0x2a, 0xa5, 0x1f, 0x01, 0x02, 0x03, 0x04 };
-    s_expect_invalid_bytes ("reporting", "muni-743", frame, sizeof frame, "request.malformed", "");
+    s_expect_invalid_bytes ("reporting", "muni-743", frame, sizeof frame, "request.malformed",
+                            "correlation_id");
 }
 
 Test (bad_input, invalid_utf8_names_the_field)

@@ -84,7 +84,7 @@ s_call (kp_client_t *client, int index, s_bodies_t *bodies, int64_t *micros)
 {
     Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
     Kumppani__V1__Actor actor;
-    kpt_request (&request, &actor, KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER, index != 1);
+    kpt_request (&request, &actor, kpt_role_of (s_callers [index]), index != 1);
     switch (index) {
         case 0:
             request.body_case = KUMPPANI__V1__REQUEST__BODY_REGISTER_CLIENT;

@@ -41,9 +41,7 @@ gt_role (const char *org)
         return KUMPPANI__V1__ROLE__ROLE_DEBT_COUNSELLOR;
     if (strcmp (org, "kela") == 0)
         return KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER;
-    if (strncmp (org, "integrator", 10) == 0)
-        return KUMPPANI__V1__ROLE__ROLE_INTEGRATOR;
-    return KUMPPANI__V1__ROLE__ROLE_NGO_WORKER;
+    return kpt_role_of (org);
 }
 
 static inline bool

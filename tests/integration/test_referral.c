@@ -38,9 +38,7 @@ s_role (const char *org)
         return KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER;
     if (strncmp (org, "muni-", 5) == 0)
         return KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER;
-    if (strncmp (org, "debt-", 5) == 0)
-        return KUMPPANI__V1__ROLE__ROLE_DEBT_COUNSELLOR;
-    return KUMPPANI__V1__ROLE__ROLE_NGO_WORKER;
+    return kpt_role_of (org);
 }
 
 //  One request as org. body is any body message: the request's body

@@ -120,7 +120,15 @@ Test (codec, missing_body_is_named)
     free (packed);
 }
 
-Test (codec, unknown_nested_field_is_named_with_its_path)
+static void
+s_collect (const char *path, void *arg)
+{
+    char *out = arg;
+    strcat (out, path);
+    strcat (out, ";");
+}
+
+Test (codec, unknown_nested_field_is_skipped_and_listed_with_its_path)
 {
     Kumppani__V1__SubmitObservation body;
     kumppani__v1__submit_observation__init (&body);
@@ -150,10 +158,27 @@ Test (codec, unknown_nested_field_is_named_with_its_path)
     memcpy (frame + used, inner, inner_size);
     used += inner_size;
 
+    //  A newer client's field: decoded as protobuf intends, the rest intact.
+    Kumppani__V1__Request *request = NULL;
     kp_codec_error_t error;
-    cr_assert_eq (s_decode (frame, used, &error), -2);
-    cr_assert_str_eq (error.code, "request.unknown_field");
-    cr_assert_str_eq (error.field, "submit_observation.#42");
+    cr_assert_eq (kp_codec_request_decode (frame, used, 1 << 20, &request, &error), 0);
+    cr_assert_str_eq (request->submit_observation->theme, "debt");
+    char paths [128] = "";
+    kp_codec_walk_unknown (&request->base, "", s_collect, paths);
+    cr_assert_str_eq (paths, "submit_observation.#42;");
+    kp_codec_request_free (&request);
+}
+
+Test (codec, an_unknown_body_is_an_unsupported_operation)
+{
+    //  correlation id "c-4", then field 999 (an operation from a newer
+    //  .proto) as an empty message: tag varint (999 << 3 | 2) = 0xba 0x3e.
+    const uint8_t frame [] = { 0x0a, 0x03, 'c', '-', '4', 0xba, 0x3e, 0x00 };
+    kp_codec_error_t error;
+    cr_assert_eq (s_decode (frame, sizeof frame, &error), -2);
+    cr_assert_str_eq (error.code, "request.unsupported_operation");
+    cr_assert_str_eq (error.field, "#999");
+    cr_assert_str_eq (error.correlation_id, "c-4");
 }
 
 Test (codec, invalid_utf8_is_refused_with_the_field)
@@ -365,5 +390,50 @@ Test (codec, reply_decode_is_bounded_and_checked)
     cr_assert_str_eq (decoded->correlation_id, "c-9");
     kp_codec_reply_free (&decoded);
     cr_assert_null (decoded);
+    free (packed);
+}
+
+//  A frame protobuf-c refuses is read as far as it goes: the correlation
+//  id before the damage is kept, and the field where it stops is named.
+Test (codec, a_malformed_frame_names_its_field_and_keeps_the_correlation_id)
+{
+    Kumppani__V1__SubmitObservation body;
+    size_t size;
+    uint8_t *packed = s_pack_valid (&size, &body);
+    kp_codec_error_t error;
+    cr_assert_eq (s_decode (packed, size - 3, &error), -2);
+    cr_assert_str_eq (error.code, "request.malformed");
+    cr_assert_str_eq (error.field, "submit_observation");
+    cr_assert_str_eq (error.correlation_id, "c-1");
+    char correlation [KP_CORRELATION_ID_MAX + 1];
+    cr_assert_eq (kp_codec_correlation_id (packed, size - 3, correlation, sizeof correlation), 0);
+    cr_assert_str_eq (correlation, "c-1");
+    free (packed);
+
+    //  correlation_id (a string) as a varint: named, and none to keep.
+    const uint8_t wrong [] = { 0x08, 0x2a };
+    cr_assert_eq (s_decode (wrong, sizeof wrong, &error), -2);
+    cr_assert_str_eq (error.field, "correlation_id");
+    cr_assert_str_eq (error.correlation_id, "");
+    cr_assert_eq (kp_codec_correlation_id (wrong, sizeof wrong, correlation, sizeof correlation), -1);
+
+    //  A nested field with the wrong wire type: actor.role (an enum) as a string.
+    const uint8_t nested [] = { 0x0a, 0x01, 'x', 0x1a, 0x03, 0x12, 0x01, 'y' };
+    cr_assert_eq (s_decode (nested, sizeof nested, &error), -2);
+    cr_assert_str_eq (error.field, "actor.role");
+    cr_assert_str_eq (error.correlation_id, "x");
+}
+
+//  Refusals after decoding keep the correlation id too.
+Test (codec, refusals_after_decoding_keep_the_correlation_id)
+{
+    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+    request.correlation_id = "c-5";
+    size_t size;
+    uint8_t *packed = kp_codec_pack (&request.base, &size);
+    kp_codec_error_t error;
+    cr_assert_eq (s_decode (packed, size, &error), -2);
+    cr_assert_str_eq (error.code, "request.no_body");
+    cr_assert_str_eq (error.correlation_id, "c-5");
     free (packed);
 }
