@@ -132,7 +132,7 @@ def helpers(files):
             scope = where if static else None
             name, params = match.group(1), [p.strip() for p in match.group(2).split(',')]
             body = body_at(text, match.end() - 1)
-            if not re.search(r'fail|->code|_code\s*=', body):
+            if not re.search(r'fail|invalid|->code|_code\s*=', body):
                 continue
             for index, param in enumerate(params):
                 if re.search(r'\bcode$', param) and re.search(r'\bchar\b', param):
