@@ -10,6 +10,7 @@
     effect is already committed, and the client gets it again by sending
     the same idempotency key. */
 #include "kp_server.h"
+#include "kp_clock.h"
 #include "kp_audit.h"
 #include "kp_codec.h"
 #include "kp_idem.h"
@@ -351,6 +352,46 @@ s_identity_of (kp_server_t *self, zframe_t *frame, kp_identity_t *identity)
     if (!admitted)
         return false;
     *identity = *admitted;
+    return true;
+}
+
+//  History from `kumppani import`: an importer certificate acts as the
+//  admitted organisation the record belongs to, at the record's original
+//  time, and does nothing else; no other certificate may name another
+//  organisation or another time. Its own key stays the peer's (replies go
+//  to the connection that asked). True when the call is refused.
+static bool
+s_import (kp_server_t *self, s_item_t *item)
+{
+    kp_call_t *call = &item->call;
+    const Kumppani__V1__ImportContext *context = call->request->import_context;
+    bool importer = strcmp (item->identity.org_type, "importer") == 0;
+    if (!context && !importer)
+        return false;
+    if (!importer)
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "import.not_importer", "import_context",
+                      "only an importer certificate may bring in history");
+    else
+    if (!context)
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "import.context_required",
+                      "import_context", "an importer certificate acts only for the records it imports");
+    else
+    if (context->original_time <= 0 || context->original_time > kp_clock_now_us ())
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "import.original_time",
+                      "import_context.original_time", "the original time must be given and not in the future");
+    else {
+        const kp_identity_t *as = kp_admitted_find_org (self->admitted, context->as_org);
+        if (!as || strcmp (as->org_type, "importer") == 0) {
+            kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "import.unknown_org",
+                          "import_context.as_org", "that organisation has no admitted certificate");
+            return true;
+        }
+        snprintf (item->identity.org_id, sizeof item->identity.org_id, "%s", as->org_id);
+        snprintf (item->identity.org_type, sizeof item->identity.org_type, "%s", as->org_type);
+        snprintf (item->identity.municipality, sizeof item->identity.municipality, "%s", as->municipality);
+        call->clock_us = context->original_time;
+        return false;
+    }
     return true;
 }
 
@@ -760,7 +801,7 @@ s_on_request (zloop_t *loop, zsock_t *reader, void *arg)
     for (size_t index = 0; index < count; index++) {
         if (!items [index].decodable)
             continue;
-        s_kind_t kind = s_check (self, &items [index].call);
+        s_kind_t kind = s_import (self, &items [index]) ? S_ANSWERED : s_check (self, &items [index].call);
         if (kind != S_ANSWERED && (items [index].call.route->flags & KP_ROUTE_BACKGROUND)) {
             items [index].deferred = s_background_start (self, &items [index], kind == S_WRITE);
             continue;

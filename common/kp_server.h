@@ -40,6 +40,9 @@ struct _kp_call_t {
     void *arena;                            //  kp_call_alloc blocks, freed after the reply
     uint8_t *packed;                        //  reply bytes ready to send, if set
     size_t packed_size;
+    //  An imported record's original time (0: now), set only for an
+    //  importer's call (kp_server); kp_txn gives it to the connection.
+    int64_t clock_us;
 };
 
 typedef int (kp_handler_fn) (kp_call_t *call);

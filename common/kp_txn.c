@@ -16,6 +16,7 @@
     trips.) A service with the henkilötunnus keys has its replies sealed
     and its request hashes keyed (kp_idem). */
 #include "kp_txn.h"
+#include "kp_clock.h"
 #include "kp_codec.h"
 #include "kp_idem.h"
 
@@ -41,12 +42,20 @@ s_worth_retrying (kp_db_t *db)
 }
 
 //  Runs the handler; a handler that failed without saying why failed in
-//  the database.
+//  the database. The call's clock (an import's original time, or a test
+//  clock) is the connection's while it runs: C and SQL read the same now.
 static void
 s_handle (kp_call_t *call)
 {
+    int64_t clock = call->clock_us ? call->clock_us : kp_clock_is_test () ? kp_clock_now_us () : 0;
+    if (clock && kp_db_set_clock (call->db, clock, call->clock_us != 0)) {
+        kp_call_db_fail (call);
+        return;
+    }
     if (call->route->handler (call) != 0 && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK)
         kp_call_db_fail (call);
+    if (clock)
+        kp_db_set_clock (call->db, 0, false);
 }
 
 void
