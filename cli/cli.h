@@ -16,6 +16,7 @@ int cli_call (int argc, char **argv, const kp_config_t *config);
 int cli_verbs (int argc, char **argv, const kp_config_t *config);
 int cli_report (int argc, char **argv, const kp_config_t *config);
 int cli_tail (int argc, char **argv, const kp_config_t *config);
+int cli_import (int argc, char **argv, const kp_config_t *config);
 
 //  Sends operation to service with a JSON body (NULL = {}); see cli_send.c.
 //  With reply_p NULL the reply is printed as JSON; otherwise an OK reply is
