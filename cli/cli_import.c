@@ -18,9 +18,11 @@
 #include "kp_calendar.h"
 #include "kp_client.h"
 #include "kp_db.h"
+#include "kp_import.h"
 #include "kp_json_read.h"
 
 #include <cjson/cJSON.h>
+#include <czmq.h>
 #include <assert.h>
 #include <ctype.h>
 #include <inttypes.h>
@@ -33,44 +35,6 @@
 #define IMPORT_MAX_LINE (1024 * 1024)
 #define IMPORT_PROGRESS_EVERY 50
 
-//  The operations a record may be, the service that owns each, and where
-//  the reply names the id the record becomes (a phase: its case's id).
-static const struct {
-    const char *op, *service, *id_path;
-} s_ops [] = {
-    { "register_client",         "intake",   "client.client_id" },
-    { "update_client",           "intake",   "client.client_id" },
-    { "record_consent",          "intake",   "consent.consent.consent_id" },
-    { "withdraw_consent",        "intake",   "consent.consent.consent_id" },
-    { "record_disclosure_ban",   "intake",   "consent.ban_id" },
-    { "open_case",               "intake",   "intake_case.case_id" },
-    { "start_assessment",        "intake",   "intake_case.case_id" },
-    { "complete_assessment",     "intake",   "intake_case.case_id" },
-    { "make_plan",               "intake",   "intake_case.case_id" },
-    { "review_plan",             "intake",   "intake_case.case_id" },
-    { "close_case",              "intake",   "intake_case.case_id" },
-    { "add_ecomap_entry",        "intake",   "intake_case.created_id" },
-    { "add_measure",             "intake",   "intake_case.created_id" },
-    { "record_measurement",      "intake",   "measurement.measurement_id" },
-    { "create_activity",         "groups",   "activity.activity.activity_id" },
-    { "update_activity",         "groups",   "activity.activity.activity_id" },
-    { "schedule_sessions",       "groups",   "session_list.sessions.0.session_id" },
-    { "enrol",                   "groups",   "enrolment.client_id" },
-    { "withdraw_enrolment",      "groups",   "enrolment.client_id" },
-    { "record_attendance",       "groups",   "attendance.session_id" },
-    { "record_headcount",        "groups",   "attendance.session_id" },
-    { "record_staffing",         "groups",   "attendance.session_id" },
-    { "submit_referral",         "referral", "referral.referral.referral_id" },
-    { "acknowledge_referral",    "referral", "referral.referral.referral_id" },
-    { "assign_referral",         "referral", "referral.referral.referral_id" },
-    { "update_referral_status",  "referral", "referral.referral.referral_id" },
-    { "decline_referral",        "referral", "referral.referral.referral_id" },
-    { "accept_referral",         "referral", "referral.referral.referral_id" },
-    { "record_referral_outcome", "referral", "referral.referral.referral_id" },
-    { "give_statement",          "referral", "referral.referral.referral_id" },
-    { NULL }
-};
-
 static const kp_stmt_t s_statements [] = {
     { "import_map_get",
       "SELECT kumppani_id FROM kp.import_map WHERE source_system = $1::text AND source_id = $2::text" },
@@ -78,8 +42,16 @@ static const kp_stmt_t s_statements [] = {
       "INSERT INTO kp.import_map (source_system, source_id, kind, kumppani_id, as_org, original_time)"
       " VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, to_timestamp ($6::int8 / 1e6))"
       " ON CONFLICT DO NOTHING" },
+    { "import_head", "SELECT last_seq FROM kp.event_counter WHERE id = 1" },
+    { "import_last_of",
+      "SELECT coalesce (max (seq), 0) FROM kp.events"
+      " WHERE seq > $1::int8 AND topic = ANY (string_to_array ($2::text, ' '))" },
+    { "import_cursor",
+      "SELECT coalesce ((SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text), -1)" },
     { NULL }
 };
+
+#define IMPORT_CONSUMER_WAIT_MS 30000
 
 typedef struct {
     const kp_config_t *config;
@@ -96,53 +68,6 @@ s_refuse (s_import_t *self, size_t line, const char *field, const char *code, co
     fprintf (stderr, "%skumppani import: line %zu: %s%s%s: %s\n", self->progress ? "\r\033[K" : "", line, code,
              *field ? " at " : "", field, message);
     self->refused++;
-}
-
-//  "YYYY-MM-DD" (noon in Helsinki) or "YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)"
-//  as microseconds since the epoch; -1 if it is neither.
-static int64_t
-s_parse_time (const char *text)
-{
-    kp_date_t date;
-    char day [11];
-    if (strlen (text) < 10)
-        return -1;
-    memcpy (day, text, 10);
-    day [10] = 0;
-    if (kp_date_parse (day, &date))
-        return -1;
-    if (text [10] == 0)
-        return ((int64_t) date * 86400 + 10 * 3600) * 1000000;
-    int hour, minute, second = 0, consumed = 0;
-    const char *rest = text + 10;
-    if (sscanf (rest, "T%2d:%2d%n", &hour, &minute, &consumed) != 2 || hour > 23 || minute > 59)
-        return -1;
-    rest += consumed;
-    if (*rest == ':') {
-        if (!isdigit ((unsigned char) rest [1]) || !isdigit ((unsigned char) rest [2]))
-            return -1;
-        second = (rest [1] - '0') * 10 + rest [2] - '0';
-        rest += 3;
-        if (second > 60)
-            return -1;
-    }
-    int offset = 0;
-    if (*rest == 'Z')
-        rest++;
-    else
-    if (*rest == '+' || *rest == '-') {
-        int off_hour, off_minute;
-        if (sscanf (rest + 1, "%2d:%2d%n", &off_hour, &off_minute, &consumed) != 2 || consumed != 5
-        ||  off_hour > 14 || off_minute > 59)
-            return -1;
-        offset = (*rest == '-' ? -1 : 1) * (off_hour * 3600 + off_minute * 60);
-        rest += 1 + consumed;
-    }
-    else
-        return -1;
-    if (*rest)
-        return -1;
-    return ((int64_t) date * 86400 + hour * 3600 + minute * 60 + second - offset) * 1000000;
 }
 
 //  A string member of the line, "" when absent; NULL when present and not a string.
@@ -183,93 +108,41 @@ s_mapped (s_import_t *self, const char *source, const char *source_id, char *id,
     return found;
 }
 
-//  Sets the string at a dotted path of body ("entries.0.client_id"),
-//  making the objects on the way. -1 if the path runs into a value.
-static int
-s_set_path (cJSON *body, const char *path, const char *value)
+//  The first column of a one-row statement as an integer; -1 on error.
+static int64_t
+s_scalar (s_import_t *self, const char *statement, int nparams, const char *const *values)
 {
-    char copy [256];
-    snprintf (copy, sizeof copy, "%s", path);
-    cJSON *node = body;
-    char *save = NULL;
-    char *part = strtok_r (copy, ".", &save);
-    while (part) {
-        char *next = strtok_r (NULL, ".", &save);
-        if (cJSON_IsArray (node)) {
-            char *end;
-            long index = strtol (part, &end, 10);
-            cJSON *element = *end || index < 0 ? NULL : cJSON_GetArrayItem (node, (int) index);
-            if (!element || (!next && !cJSON_IsString (element)))
-                return -1;
-            if (!next)
-                return cJSON_SetValuestring (element, value) ? 0 : -1;
-            node = element;
-        }
-        else
-        if (cJSON_IsObject (node)) {
-            cJSON *child = cJSON_GetObjectItemCaseSensitive (node, part);
-            if (!next) {
-                cJSON *text = cJSON_CreateString (value);
-                if (!text)
-                    return -1;
-                if (child)
-                    cJSON_ReplaceItemInObjectCaseSensitive (node, part, text);
-                else
-                    cJSON_AddItemToObject (node, part, text);
-                return 0;
-            }
-            if (!child) {
-                child = cJSON_AddObjectToObject (node, part);
-                if (!child)
-                    return -1;
-            }
-            node = child;
-        }
-        else
-            return -1;
-        part = next;
-    }
-    return -1;
+    PGresult *result = kp_db_exec (self->db, statement, nparams, values);
+    int64_t value = result && PQntuples (result) == 1 ? strtoll (PQgetvalue (result, 0, 0), NULL, 10) : -1;
+    PQclear (result);
+    return value;
 }
 
-//  The string at a dotted path of a message ("referral.referral_id",
-//  "sessions.0.session_id"); NULL if there is none.
-static const char *
-s_message_path (const ProtobufCMessage *message, const char *path)
+//  Lets the consumers that act on this record's events (seq after head)
+//  do so before the next record is sent. 0, or -1 when one did not within
+//  the bound (its service is down, or has no stream consumer).
+static int
+s_let_consumers_act (s_import_t *self, size_t number, int64_t head)
 {
-    char copy [128];
-    snprintf (copy, sizeof copy, "%s", path);
-    char *save = NULL;
-    for (char *part = strtok_r (copy, ".", &save); part && message; part = strtok_r (NULL, ".", &save)) {
-        const ProtobufCFieldDescriptor *field =
-            protobuf_c_message_descriptor_get_field_by_name (message->descriptor, part);
-        if (!field)
-            return NULL;
-        const char *member = (const char *) message + field->offset;
-        if ((field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
-        &&  *(const uint32_t *) ((const char *) message + field->quantifier_offset) != field->id)
-            return NULL;
-        if (field->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t count = *(const size_t *) ((const char *) message + field->quantifier_offset);
-            char *index_text = strtok_r (NULL, ".", &save);
-            char *end = NULL;
-            unsigned long index = index_text ? strtoul (index_text, &end, 10) : 0;
-            if (!index_text || *end || index >= count || field->type != PROTOBUF_C_TYPE_MESSAGE)
-                return NULL;
-            message = (*(ProtobufCMessage *const *const *) member) [index];
+    char head_text [24];
+    snprintf (head_text, sizeof head_text, "%" PRId64, head);
+    for (int index = 0; kp_import_consumers [index].consumer; index++) {
+        const char *of [] = { head_text, kp_import_consumers [index].topics };
+        int64_t last = s_scalar (self, "import_last_of", 2, of);
+        const char *name [] = { kp_import_consumers [index].consumer };
+        for (int waited = 0; last > 0 && s_scalar (self, "import_cursor", 1, name) < last; waited += 2) {
+            if (waited >= IMPORT_CONSUMER_WAIT_MS) {
+                fprintf (stderr, "kumppani import: line %zu: written, but %s has not acted on it within"
+                         " %d s; stopped here (is its service running? a rerun goes on)\n", number,
+                         kp_import_consumers [index].consumer, IMPORT_CONSUMER_WAIT_MS / 1000);
+                return -1;
+            }
+            zclock_sleep (2);
         }
-        else
-        if (field->type == PROTOBUF_C_TYPE_MESSAGE)
-            message = *(ProtobufCMessage *const *) member;
-        else
-        if (field->type == PROTOBUF_C_TYPE_STRING) {
-            const char *text = *(const char *const *) member;
-            return strtok_r (NULL, ".", &save) || !text || !*text ? NULL : text;
-        }
-        else
-            return NULL;
+        if (last < 0)
+            return -1;
     }
-    return NULL;
+    return 0;
 }
 
 //  Where the service said the fault is, in the line's own terms: the
@@ -320,7 +193,8 @@ s_role (const char *name)
 //  Everything a line says, checked: 0, or -1 with the line refused.
 typedef struct {
     const char *source, *id, *op, *org, *person;
-    int role, op_index, service;
+    const kp_import_op_t *kind;
+    int role, service;
     int64_t at;
     const ProtobufCFieldDescriptor *field;
 } s_record_t;
@@ -343,11 +217,8 @@ s_read_record (s_import_t *self, size_t number, const cJSON *line, s_record_t *r
         s_refuse (self, number, "id", "import.id", "the record's id in the source system: 1-128 characters");
         return -1;
     }
-    record->op_index = -1;
-    for (int index = 0; record->op && s_ops [index].op; index++)
-        if (strcmp (s_ops [index].op, record->op) == 0)
-            record->op_index = index;
-    if (record->op_index < 0) {
+    record->kind = kp_import_op (record->op);
+    if (!record->kind) {
         s_refuse (self, number, "op", "import.op", "not an operation a record may be (see README)");
         return -1;
     }
@@ -355,7 +226,7 @@ s_read_record (s_import_t *self, size_t number, const cJSON *line, s_record_t *r
         s_refuse (self, number, "org", "import.org", "the organisation the record belongs to");
         return -1;
     }
-    record->at = at ? s_parse_time (at) : -1;
+    record->at = at ? kp_import_parse_time (at) : -1;
     if (record->at <= 0) {
         s_refuse (self, number, "at", "import.at", "when it happened: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]+HH:MM");
         return -1;
@@ -379,7 +250,7 @@ s_read_record (s_import_t *self, size_t number, const cJSON *line, s_record_t *r
         s_refuse (self, number, "refs", "import.refs", "an object: body path → source id");
         return -1;
     }
-    record->service = kp_service_from_name (s_ops [record->op_index].service);
+    record->service = kp_service_from_name (record->kind->service);
     record->field = protobuf_c_message_descriptor_get_field_by_name (&kumppani__v1__request__descriptor,
                                                                      record->op);
     assert (record->service >= 0 && record->field);
@@ -408,7 +279,7 @@ s_resolve (s_import_t *self, size_t number, const s_record_t *record, const cJSO
             s_refuse (self, number, field, "import.unknown_ref", "no record of that id was imported before this line");
             return -1;
         }
-        if (s_set_path (body, ref->string, id)) {
+        if (kp_import_set_path (body, ref->string, id)) {
             s_refuse (self, number, field, "import.refs", "the path does not lead to a text field of the body");
             return -1;
         }
@@ -471,11 +342,17 @@ s_line (s_import_t *self, size_t number, const char *text)
     request.import_context = &context;
     request.body_case = (Kumppani__V1__Request__BodyCase) record.field->id;
     *(ProtobufCMessage **) ((char *) &request + record.field->offset) = body;
+    int64_t head = s_scalar (self, "import_head", 0, NULL);
+    if (head < 0) {
+        s_refuse (self, number, "", "import.database", kp_db_message (self->db));
+        rc = -1;
+        goto cleanup;
+    }
     kp_client_t *client = s_client (self, record.service);
     reply = client ? kp_client_call (client, &request, self->config->request_timeout_ms, 2) : NULL;
     if (!reply) {
         fprintf (stderr, "kumppani import: line %zu: no answer from %s; stopped here (a rerun goes on)\n",
-                 number, s_ops [record.op_index].service);
+                 number, record.kind->service);
         rc = -1;
         goto cleanup;
     }
@@ -492,7 +369,7 @@ s_line (s_import_t *self, size_t number, const char *text)
             rc = -1;                //  not the record's fault: stop, a rerun goes on
         goto cleanup;
     }
-    const char *assigned = s_message_path (&reply->base, s_ops [record.op_index].id_path);
+    const char *assigned = kp_import_message_path (&reply->base, record.kind->id_path);
     char at [24];
     snprintf (at, sizeof at, "%" PRId64, record.at);
     const char *values [] = { record.source, record.id, record.op, assigned ? assigned : "", record.org, at };
@@ -505,6 +382,8 @@ s_line (s_import_t *self, size_t number, const char *text)
     }
     PQclear (result);
     self->written++;
+    if (s_let_consumers_act (self, number, head))
+        rc = -1;
 cleanup:
     if (reply)
         kumppani__v1__reply__free_unpacked (reply, NULL);

@@ -43,6 +43,7 @@ static const struct {
     { "ngo-743", "ngo", "743", true },
     { "integrator-743", "integrator", "743", true },
     { "operator", "operator", NULL, true },
+    { "importer", "importer", NULL, true },
     { "stranger", "municipality", "743", false },
     { "nometa", NULL, NULL, true },
     { NULL }

@@ -15,7 +15,7 @@
 
 //  Certificates for the services and these organisations are admitted:
 //  kela, muni-743 and muni-091 (municipalities), debt-743, ngo-743,
-//  integrator-743, operator. "stranger" has a certificate that is NOT
+//  integrator-743, operator, importer (kumppani import). "stranger" has a certificate that is NOT
 //  admitted; "nometa" is admitted but its certificate names no organisation.
 void kpt_setup (void);
 void kpt_teardown (void);
