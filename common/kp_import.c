@@ -40,6 +40,7 @@ static const kp_import_op_t s_ops [] = {
     { "accept_referral",         "referral", "referral.referral.referral_id" },
     { "record_referral_outcome", "referral", "referral.referral.referral_id" },
     { "give_statement",          "referral", "referral.referral.referral_id" },
+    { "submit_observation",      "reporting", "observation.observation_id" },
     { NULL }
 };
 
