@@ -43,6 +43,7 @@ struct _kp_call_t {
     //  An imported record's original time (0: now), set only for an
     //  importer's call (kp_server); kp_txn gives it to the connection.
     int64_t clock_us;
+    char imported_by [64];                  //  the importer's organisation ("" live); audited
 };
 
 typedef int (kp_handler_fn) (kp_call_t *call);

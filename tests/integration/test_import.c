@@ -732,9 +732,14 @@ Test (import, no_ordinary_certificate_backdates_anything)
     //  And what it may do is dated as the record says, as the organisation.
     Kumppani__V1__Reply *reply = s_register ("importer", "muni-743", past, true);
     cr_assert_eq (reply->status, STATUS (OK), "%s", reply->error ? reply->error->code : "");
-    char sql [200];
+    char sql [300];
     snprintf (sql, sizeof sql, "SELECT count (*) FROM intake.clients WHERE client_id = '%s'"
               " AND created_by_org = 'muni-743' AND created_at = '2017-05-02 10:00+03'", reply->client->client_id);
+    cr_assert_eq (kpt_scalar (sql, NULL), 1);
+    //  The audit log says whose record it is and who brought it in, when
+    //  the import ran (not when the record happened).
+    snprintf (sql, sizeof sql, "SELECT count (*) FROM kp.audit_log WHERE client_ref = '%s' AND actor_org = 'muni-743'"
+              " AND detail LIKE '%%imported by importer' AND at > now () - interval '1 hour'", reply->client->client_id);
     cr_assert_eq (kpt_scalar (sql, NULL), 1);
     kumppani__v1__reply__free_unpacked (reply, NULL);
 }
