@@ -3,6 +3,7 @@
 #include "kp_calendar.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,22 @@ kp_import_op (const char *name)
 
 //  "YYYY-MM-DD" (noon in Helsinki) or "YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)"
 //  as microseconds since the epoch; -1 if it is neither.
+//  True when text starts with shape: d a digit, anything else itself.
+static bool
+s_digits (const char *text, const char *shape)
+{
+    for (; *shape; shape++, text++)
+        if (*shape == 'd' ? !isdigit ((unsigned char) *text) : *text != *shape)
+            return false;
+    return true;
+}
+
+static int
+s_two (const char *text)
+{
+    return (text [0] - '0') * 10 + text [1] - '0';
+}
+
 int64_t
 kp_import_parse_time (const char *text)
 {
@@ -76,30 +93,30 @@ kp_import_parse_time (const char *text)
         return -1;
     if (text [10] == 0)
         return ((int64_t) date * 86400 + 10 * 3600) * 1000000;
-    int hour, minute, second = 0, consumed = 0;
     const char *rest = text + 10;
-    if (sscanf (rest, "T%2d:%2d%n", &hour, &minute, &consumed) != 2 || hour > 23 || minute > 59)
+    if (!s_digits (rest, "Tdd:dd"))
         return -1;
-    rest += consumed;
+    int hour = s_two (rest + 1), minute = s_two (rest + 4), second = 0;
+    if (hour > 23 || minute > 59)
+        return -1;
+    rest += 6;
     if (*rest == ':') {
-        if (!isdigit ((unsigned char) rest [1]) || !isdigit ((unsigned char) rest [2]))
+        if (!s_digits (rest, ":dd") || (second = s_two (rest + 1)) > 59)
             return -1;
-        second = (rest [1] - '0') * 10 + rest [2] - '0';
         rest += 3;
-        if (second > 60)
-            return -1;
     }
     int offset = 0;
     if (*rest == 'Z')
         rest++;
     else
     if (*rest == '+' || *rest == '-') {
-        int off_hour, off_minute;
-        if (sscanf (rest + 1, "%2d:%2d%n", &off_hour, &off_minute, &consumed) != 2 || consumed != 5
-        ||  off_hour > 14 || off_minute > 59)
+        if (!s_digits (rest + 1, "dd:dd"))
+            return -1;
+        int off_hour = s_two (rest + 1), off_minute = s_two (rest + 4);
+        if (off_hour > 14 || off_minute > 59)
             return -1;
         offset = (*rest == '-' ? -1 : 1) * (off_hour * 3600 + off_minute * 60);
-        rest += 1 + consumed;
+        rest += 6;
     }
     else
         return -1;
