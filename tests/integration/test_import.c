@@ -606,6 +606,7 @@ Test (import, a_year_imported_reports_as_the_year_entered_live)
     const char *path = s_write_import_file ();
     static char out [1 << 16];
     int rc = s_import (path, out, sizeof out);
+    cr_log_info ("kumppani import %s:\n%s", path, out);
     cr_assert_eq (rc, 1, "lines were refused, so exit 1: %d\n%s", rc, out);
     char summary [160];
     snprintf (summary, sizeof summary, "import: %d records: %d written, 0 already imported, %d refused",
