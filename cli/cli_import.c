@@ -320,12 +320,12 @@ s_line (s_import_t *self, size_t number, const char *text)
     ||  s_resolve (self, number, &record, cJSON_GetObjectItemCaseSensitive (line, "refs"), body_json))
         goto cleanup;
     body_text = cJSON_PrintUnformatted (body_json);
-    kp_json_error_t error;
+    kp_json_error_t error = { "import.body", "" };
     body = body_text ? kp_json_read (record.field->descriptor, body_text, &error) : NULL;
     if (!body) {
         char field [160];
         snprintf (field, sizeof field, "body%s%s", *error.field ? "." : "", error.field);
-        s_refuse (self, number, field, body_text ? error.code : "import.body", "does not fit the operation's body");
+        s_refuse (self, number, field, error.code, "does not fit the operation's body");
         goto cleanup;
     }
     char key [200];

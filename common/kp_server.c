@@ -355,11 +355,21 @@ s_identity_of (kp_server_t *self, zframe_t *frame, kp_identity_t *identity)
     return true;
 }
 
+static const kp_route_t *
+s_route_for (kp_server_t *self, int body_case)
+{
+    for (const kp_route_t *route = self->routes; route && route->operation; route++)
+        if (route->body_case == body_case)
+            return route;
+    return NULL;
+}
+
 //  History from `kumppani import`: an importer certificate acts as the
 //  admitted organisation the record belongs to, at the record's original
-//  time, and does nothing else; no other certificate may name another
-//  organisation or another time. Its own key stays the peer's (replies go
-//  to the connection that asked). True when the call is refused.
+//  time, and does nothing else: it writes records and reads nothing as
+//  another. No other certificate may name another organisation or
+//  another time. Its own key stays the peer's (replies go to the
+//  connection that asked). True when the call is refused.
 static bool
 s_import (kp_server_t *self, s_item_t *item)
 {
@@ -368,6 +378,7 @@ s_import (kp_server_t *self, s_item_t *item)
     bool importer = strcmp (item->identity.org_type, "importer") == 0;
     if (!context && !importer)
         return false;
+    const kp_route_t *route = s_route_for (self, call->request->body_case);
     if (!importer)
         kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "import.not_importer", "import_context",
                       "only an importer certificate may bring in history");
@@ -375,6 +386,10 @@ s_import (kp_server_t *self, s_item_t *item)
     if (!context)
         kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "import.context_required",
                       "import_context", "an importer certificate acts only for the records it imports");
+    else
+    if (route && !(route->flags & KP_ROUTE_MUTATING))
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "import.writes_only", "import_context",
+                      "an importer brings records in and reads nothing");
     else
     if (context->original_time <= 0 || context->original_time > kp_clock_now_us ())
         kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "import.original_time",
@@ -394,15 +409,6 @@ s_import (kp_server_t *self, s_item_t *item)
         return false;
     }
     return true;
-}
-
-static const kp_route_t *
-s_route_for (kp_server_t *self, int body_case)
-{
-    for (const kp_route_t *route = self->routes; route && route->operation; route++)
-        if (route->body_case == body_case)
-            return route;
-    return NULL;
 }
 
 static int

@@ -727,6 +727,21 @@ Test (import, no_ordinary_certificate_backdates_anything)
                "import.original_time", "import_context.original_time");
     s_refused (s_register ("importer", "muni-743", 0, true), STATUS (INVALID), "import.original_time",
                "import_context.original_time");
+    //  It writes records; it reads nothing as another.
+    Kumppani__V1__GetClient get = KUMPPANI__V1__GET_CLIENT__INIT;
+    get.client_id = "01HZZZZZZZZZZZZZZZZZZZZZZZ";
+    Kumppani__V1__ImportContext context = KUMPPANI__V1__IMPORT_CONTEXT__INIT;
+    context.as_org = "muni-743";
+    context.original_time = past;
+    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+    Kumppani__V1__Actor actor;
+    kpt_request (&request, &actor, KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER, false);
+    request.body_case = KUMPPANI__V1__REQUEST__BODY_GET_CLIENT;
+    request.get_client = &get;
+    request.import_context = &context;
+    kp_client_t *client = kpt_client ("intake", "importer");
+    s_refused (kpt_call (client, &request), STATUS (FORBIDDEN), "import.writes_only", "import_context");
+    kp_client_destroy (&client);
     cr_assert_eq (kpt_scalar ("SELECT count (*) FROM intake.clients", NULL), clients, "a refusal wrote a client");
     cr_assert_eq (s_head (), head, "a refusal wrote an event");
 
