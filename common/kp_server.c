@@ -401,10 +401,12 @@ s_import (kp_server_t *self, s_item_t *item)
                           "import_context.as_org", "that organisation has no admitted certificate");
             return true;
         }
+        //  All of the organisation's identity (whatever it names: its
+        //  area too), but the connection's key.
         snprintf (call->imported_by, sizeof call->imported_by, "%s", item->identity.org_id);
-        snprintf (item->identity.org_id, sizeof item->identity.org_id, "%s", as->org_id);
-        snprintf (item->identity.org_type, sizeof item->identity.org_type, "%s", as->org_type);
-        snprintf (item->identity.municipality, sizeof item->identity.municipality, "%s", as->municipality);
+        kp_identity_t acting = *as;
+        memcpy (acting.public_key, item->identity.public_key, sizeof acting.public_key);
+        item->identity = acting;
         call->clock_us = context->original_time;
         return false;
     }

@@ -3,8 +3,8 @@
     Kela's notices with their acknowledgements, a closed group with
     enrolments and attendance, an open talousneuvola with headcounts — as
     JSON lines. The same records are entered twice: live through the API
-    into Helsinki (091) by its own certificates, the services' clock moved
-    day by day with KUMPPANI_CLOCK_FILE, and imported into Seinäjoki (743)
+    into Jyväskylä (179) by its own certificates, the services' clock moved
+    day by day with KUMPPANI_CLOCK_FILE, and imported into Tampere (837)
     with `kumppani import` and the importer certificate. Every report over
     2018 agrees cell by cell; the imported events carry their original
     dates and the imported mark; the deliberately bad lines are reported
@@ -382,29 +382,29 @@ typedef struct {
 
 static s_bad_t s_bad [] = {
     { 0, "{this is not json", "import.json" },
-    { 0, "{\"source\":\"oldcis\",\"id\":\"bad1\",\"op\":\"drop_table\",\"org\":\"muni-743\",\"person\":\"w1\","
+    { 0, "{\"source\":\"oldcis\",\"id\":\"bad1\",\"op\":\"drop_table\",\"org\":\"muni-837\",\"person\":\"w1\","
          "\"role\":\"social_worker\",\"at\":\"2018-02-01\"}", "import.op at op" },
-    { 0, "{\"source\":\"oldcis\",\"id\":\"bad2\",\"op\":\"register_client\",\"org\":\"muni-743\",\"person\":\"w1\","
+    { 0, "{\"source\":\"oldcis\",\"id\":\"bad2\",\"op\":\"register_client\",\"org\":\"muni-837\",\"person\":\"w1\","
          "\"role\":\"social_worker\",\"at\":\"2018-13-40\",\"body\":{}}", "import.at at at" },
-    { 0, "{\"source\":\"oldcis\",\"id\":\"bad3\",\"op\":\"register_client\",\"org\":\"muni-743\",\"person\":\"w1\","
+    { 0, "{\"source\":\"oldcis\",\"id\":\"bad3\",\"op\":\"register_client\",\"org\":\"muni-837\",\"person\":\"w1\","
          "\"role\":\"social_worker\",\"at\":\"2018-03-01T09:00:00+02:00\","
          "\"body\":{\"attributes\":{\"birth_year\":\"nineteen\"}}}", "json.type at body.attributes.birth_year" },
     //  Born after the day it was recorded: the service's own rule, on the record's date.
-    { 0, "{\"source\":\"oldcis\",\"id\":\"bad4\",\"op\":\"register_client\",\"org\":\"muni-743\",\"person\":\"w1\","
+    { 0, "{\"source\":\"oldcis\",\"id\":\"bad4\",\"op\":\"register_client\",\"org\":\"muni-837\",\"person\":\"w1\","
          "\"role\":\"social_worker\",\"at\":\"2018-03-01T09:00:00+02:00\","
-         "\"body\":{\"attributes\":{\"municipality\":\"743\",\"birth_date\":\"2018-06-01\"}}}",
+         "\"body\":{\"attributes\":{\"municipality\":\"837\",\"birth_date\":\"2018-06-01\"}}}",
          "INVALID intake.birth_date at body.attributes.birth_date" },
-    { 0, "{\"source\":\"oldcis\",\"id\":\"bad5\",\"op\":\"open_case\",\"org\":\"muni-743\",\"person\":\"w1\","
+    { 0, "{\"source\":\"oldcis\",\"id\":\"bad5\",\"op\":\"open_case\",\"org\":\"muni-837\",\"person\":\"w1\","
          "\"role\":\"social_worker\",\"at\":\"2018-04-03T09:00:00+03:00\",\"body\":{\"channel\":\"CASE_CHANNEL_OWN_CONTACT\","
          "\"responsible_worker\":\"w1\"},\"refs\":{\"client_id\":\"nobody\"}}", "import.unknown_ref at refs.client_id" },
-    { 0, "{\"source\":\"oldcis\",\"id\":\"bad6\",\"op\":\"register_client\",\"org\":\"muni-743\",\"person\":\"w1\","
+    { 0, "{\"source\":\"oldcis\",\"id\":\"bad6\",\"op\":\"register_client\",\"org\":\"muni-837\",\"person\":\"w1\","
          "\"role\":\"social_worker\",\"at\":\"2031-01-01T09:00:00+02:00\","
-         "\"body\":{\"attributes\":{\"municipality\":\"743\",\"birth_year\":1970}}}", "INVALID import.original_time at at" },
+         "\"body\":{\"attributes\":{\"municipality\":\"837\",\"birth_year\":1970}}}", "INVALID import.original_time at at" },
     { 0, "{\"source\":\"oldcis\",\"id\":\"bad7\",\"op\":\"register_client\",\"org\":\"nobody-999\",\"person\":\"w1\","
          "\"role\":\"social_worker\",\"at\":\"2018-05-02T09:00:00+03:00\","
-         "\"body\":{\"attributes\":{\"municipality\":\"743\",\"birth_year\":1970}}}", "INVALID import.unknown_org at org" },
+         "\"body\":{\"attributes\":{\"municipality\":\"837\",\"birth_year\":1970}}}", "INVALID import.unknown_org at org" },
     //  A case phase the case's state refuses: closing a case twice.
-    { 0, "{\"source\":\"oldcis\",\"id\":\"bad8\",\"op\":\"close_case\",\"org\":\"muni-743\",\"person\":\"w1\","
+    { 0, "{\"source\":\"oldcis\",\"id\":\"bad8\",\"op\":\"close_case\",\"org\":\"muni-837\",\"person\":\"w1\","
          "\"role\":\"social_worker\",\"at\":\"2018-12-28T09:00:00+02:00\",\"body\":{\"reason\":"
          "\"CLOSURE_REASON_GOALS_REACHED\",\"final_evaluation\":\"again\"},\"refs\":{\"case_id\":\"s0\"}}",
          "CONFLICT intake.illegal_transition" },
@@ -419,7 +419,7 @@ s_write_import_file (void)
     snprintf (path, sizeof path, "%s/year.jsonl", kpt_cert_dir ("."));
     FILE *file = fopen (path, "w");
     cr_assert_not_null (file);
-    fprintf (file, "# oldcis 2018, Seinajoki\n");
+    fprintf (file, "# oldcis 2018, Tampere\n");
     int line = 1, bad = 0;
     for (int index = 0; index < s_count; index++) {
         //  bad8 after the case it closes again has been closed (the end of the year).
@@ -497,7 +497,7 @@ s_same_table (const char *report, const Kumppani__V1__ReportTable *live, const K
         for (size_t column = 0; column < live->n_columns; column++) {
             const Kumppani__V1__ReportCell *a = live->rows [row]->cells [column];
             const Kumppani__V1__ReportCell *b = imported->rows [row]->cells [column];
-            if (strcmp (a->value, "091") == 0 && strcmp (b->value, "743") == 0)
+            if (strcmp (a->value, "179") == 0 && strcmp (b->value, "837") == 0)
                 continue;
             cr_assert_eq (a->suppressed, b->suppressed, "%s row %zu %s: suppressed %d live, %d imported",
                           report, row, live->columns [column], a->suppressed, b->suppressed);
@@ -512,8 +512,8 @@ static void
 s_reports_agree (void)
 {
     for (int index = 0; s_reports [index]; index++) {
-        Kumppani__V1__Reply *live = s_report ("muni-091", s_reports [index]);
-        Kumppani__V1__Reply *imported = s_report ("muni-743", s_reports [index]);
+        Kumppani__V1__Reply *live = s_report ("muni-179", s_reports [index]);
+        Kumppani__V1__Reply *imported = s_report ("muni-837", s_reports [index]);
         int figures = s_same_table (s_reports [index], live->report_table, imported->report_table);
         cr_assert_gt (figures, 0, "%s has no figure: the comparison would prove nothing", s_reports [index]);
         kumppani__v1__reply__free_unpacked (live, NULL);
@@ -535,19 +535,19 @@ s_rolled_up (void)
     cr_assert_geq (cursor, head, "the rollups never caught up");
 }
 
-//  What the import wrote for 743, as one text to compare before and after a rerun.
+//  What the import wrote for 837, as one text to compare before and after a rerun.
 static char *
-s_digest_743 (void)
+s_digest_837 (void)
 {
     PGresult *result = PQexec (kpt_admin (),
         "SELECT concat_ws ('|',"
         " (SELECT last_seq FROM kp.event_counter),"
-        " (SELECT count (*) FROM intake.clients WHERE municipality = '743'),"
-        " (SELECT count (*) FROM intake.cases WHERE municipality = '743'),"
-        " (SELECT count (*) FROM intake.participant_snapshots WHERE municipality = '743'),"
+        " (SELECT count (*) FROM intake.clients WHERE municipality = '837'),"
+        " (SELECT count (*) FROM intake.cases WHERE municipality = '837'),"
+        " (SELECT count (*) FROM intake.participant_snapshots WHERE municipality = '837'),"
         " (SELECT count (*) FROM intake.consents),"
         " (SELECT count (*) FROM intake.measurements),"
-        " (SELECT count (*) FROM referral.referrals WHERE municipality = '743'),"
+        " (SELECT count (*) FROM referral.referrals WHERE municipality = '837'),"
         " (SELECT count (*) FROM referral.referral_history),"
         " (SELECT count (*) FROM groups.attendance),"
         " (SELECT count (*) FROM kp.import_map),"
@@ -591,8 +591,8 @@ Test (import, a_year_imported_reports_as_the_year_entered_live)
 {
     s_start_services ();
 
-    //  Live, into Helsinki.
-    s_make_year ("091", "muni-091");
+    //  Live, into Jyväskylä.
+    s_make_year ("179", "muni-179");
     int records = s_count;
     cr_assert_geq (records, 300, "a year of several hundred records (%d)", records);
     long long before_live = s_head ();
@@ -600,9 +600,9 @@ Test (import, a_year_imported_reports_as_the_year_entered_live)
     long long after_live = s_head ();
     s_free_year ();
 
-    //  The import, into Seinäjoki, run in January 2019.
+    //  The import, into Tampere, run in January 2019.
     s_set_clock (kp_import_parse_time ("2019-01-15T12:00:00+02:00"));
-    s_make_year ("743", "muni-743");
+    s_make_year ("837", "muni-837");
     const char *path = s_write_import_file ();
     static char out [1 << 16];
     int rc = s_import (path, out, sizeof out);
@@ -620,21 +620,23 @@ Test (import, a_year_imported_reports_as_the_year_entered_live)
     long long after_import = s_head ();
     //  Nothing of a bad line was written: no client born in June 2018, no
     //  client of an unknown organisation, the twice-closed case closed once.
-    cr_assert_eq (kpt_scalar ("SELECT count (*) FROM intake.clients WHERE municipality = '743'", NULL), PEOPLE);
+    cr_assert_eq (kpt_scalar ("SELECT count (*) FROM intake.clients c JOIN kp.import_map m ON m.kumppani_id = c.client_id"
+                              " WHERE m.kind = 'register_client' AND c.municipality = '837'", NULL), PEOPLE);
+    cr_assert_eq (kpt_scalar ("SELECT count (*) FROM intake.clients WHERE municipality = '837'", NULL), PEOPLE);
     cr_assert_eq (kpt_scalar ("SELECT count (*) FROM intake.clients WHERE birth_date = '2018-06-01'", NULL), 0);
     cr_assert_eq (kpt_scalar ("SELECT count (*) FROM kp.import_map WHERE source_id LIKE 'bad%'", NULL), 0);
 
     //  The rows keep their dates: the cases opened in 2018, on the days
     //  of the live ones.
-    cr_assert_eq (kpt_scalar ("SELECT count (*) FROM intake.cases WHERE municipality = '743'"
+    cr_assert_eq (kpt_scalar ("SELECT count (*) FROM intake.cases WHERE municipality = '837'"
                               " AND opened_at >= '2018-01-01' AND opened_at < '2019-01-01'", NULL), PEOPLE);
     cr_assert_eq (kpt_scalar ("SELECT count (*) FROM (SELECT (opened_at AT TIME ZONE 'Europe/Helsinki')::date"
-                              " FROM intake.cases WHERE municipality = '743' EXCEPT SELECT (opened_at AT TIME ZONE"
-                              " 'Europe/Helsinki')::date FROM intake.cases WHERE municipality = '091') d", NULL), 0);
+                              " FROM intake.cases WHERE municipality = '837' EXCEPT SELECT (opened_at AT TIME ZONE"
+                              " 'Europe/Helsinki')::date FROM intake.cases WHERE municipality = '179') d", NULL), 0);
 
     //  The events: original times, marked imported; the live ones not.
-    cr_assert_gt (s_events_are (after_live, after_import, "743", true), records / 2);
-    cr_assert_gt (s_events_are (before_live, after_live, "091", false), records / 2);
+    cr_assert_gt (s_events_are (after_live, after_import, "837", true), records / 2);
+    cr_assert_gt (s_events_are (before_live, after_live, "179", false), records / 2);
 
     s_rolled_up ();
     s_reports_agree ();
@@ -644,20 +646,20 @@ Test (import, a_year_imported_reports_as_the_year_entered_live)
     //  import marked them past and sent none.
     cr_assert_gt (kpt_scalar ("SELECT count (*) FROM kp.events e JOIN referral.referrals r"
                               " ON r.referral_id = e.aggregate_id WHERE e.topic = 'referral.deadline_breached'"
-                              " AND r.municipality = '091'", NULL), 0);
+                              " AND r.municipality = '179'", NULL), 0);
     cr_assert_gt (kpt_scalar ("SELECT count (*) FROM referral.deadline_notices n JOIN referral.referrals r"
-                              " USING (referral_id) WHERE n.notice = 'breach' AND r.municipality = '743'", NULL), 0);
+                              " USING (referral_id) WHERE n.notice = 'breach' AND r.municipality = '837'", NULL), 0);
     cr_assert_eq (kpt_scalar ("SELECT count (*) FROM kp.events WHERE topic LIKE 'referral.deadline_%'"
-                              " AND municipality = '743'", NULL), 0);
+                              " AND municipality = '837'", NULL), 0);
 
     //  A rerun changes nothing and refuses the same lines.
-    char *before = s_digest_743 ();
+    char *before = s_digest_837 ();
     rc = s_import (path, out, sizeof out);
     cr_assert_eq (rc, 1, "%s", out);
     snprintf (summary, sizeof summary, "import: %d records: 0 written, %d already imported, %d refused",
               records + BAD, records, BAD);
     cr_assert (strstr (out, summary), "expected '%s' in:\n%s", summary, out);
-    char *after = s_digest_743 ();
+    char *after = s_digest_837 ();
     cr_assert_str_eq (after, before, "the rerun changed something");
     free (before);
     free (after);
