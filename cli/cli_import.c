@@ -10,8 +10,9 @@
 
     Idempotent by the source system's own ids: kp.import_map holds
     (source, id) → kumppani id, and a mapped record is not sent again; the
-    request's idempotency key is import:SOURCE:ID, so a record whose answer
-    was lost gets its stored reply on the rerun. A bad line is reported
+    request's idempotency key is a hash of the record, so a record whose
+    answer was lost gets its stored reply on the rerun, and a corrected one
+    is sent afresh. A bad line is reported
     with its number and field and nothing of it is written (one record is
     one request: one transaction in the service). Summary at the end. */
 #include "cli.h"
@@ -23,6 +24,7 @@
 
 #include <cjson/cJSON.h>
 #include <czmq.h>
+#include <sodium.h>
 #include <assert.h>
 #include <ctype.h>
 #include <inttypes.h>
@@ -257,6 +259,40 @@ s_read_record (s_import_t *self, size_t number, const cJSON *line, s_record_t *r
     return 0;
 }
 
+//  The request's idempotency key: the same record sent again (its answer
+//  lost) gets its stored reply; a record corrected after a refusal is a
+//  new request. A hash, since a source id may be longer than a key.
+static void
+s_key (const s_record_t *record, const char *body_text, char key [64])
+{
+    char at [24];
+    snprintf (at, sizeof at, "%" PRId64, record->at);
+    const char *parts [] = { record->source, record->id, record->op, record->org, at, record->person, body_text };
+    crypto_generichash_state state;
+    crypto_generichash_init (&state, NULL, 0, 16);
+    for (size_t index = 0; index < sizeof parts / sizeof parts [0]; index++)
+        crypto_generichash_update (&state, (const unsigned char *) parts [index], strlen (parts [index]) + 1);
+    char role [8];
+    snprintf (role, sizeof role, "%d", record->role);
+    crypto_generichash_update (&state, (const unsigned char *) role, strlen (role));
+    unsigned char hash [16];
+    crypto_generichash_final (&state, hash, sizeof hash);
+    //  Written as one of kumppani's own ids (26 Crockford characters, the
+    //  128 bits behind two zero bits): a hex text could take the shape of a
+    //  henkilötunnus, which an identifier field refuses (kp_identifier).
+    static const char crockford [] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    memcpy (key, "import-", 7);
+    for (int position = 0; position < 26; position++) {
+        int value = 0;
+        for (int bit = 0; bit < 5; bit++) {
+            int at = position * 5 + bit - 2;
+            value = value << 1 | (at < 0 ? 0 : (hash [at / 8] >> (7 - at % 8)) & 1);
+        }
+        key [7 + position] = crockford [value];
+    }
+    key [7 + 26] = 0;
+}
+
 //  Replaces each refs entry's source id by the kumppani id it became. 0,
 //  or -1 with the line refused.
 static int
@@ -328,8 +364,8 @@ s_line (s_import_t *self, size_t number, const char *text)
         s_refuse (self, number, field, error.code, "does not fit the operation's body");
         goto cleanup;
     }
-    char key [200];
-    snprintf (key, sizeof key, "import:%s:%s", record.source, record.id);
+    char key [64];
+    s_key (&record, body_text, key);
     Kumppani__V1__ImportContext context = KUMPPANI__V1__IMPORT_CONTEXT__INIT;
     context.as_org = (char *) record.org;
     context.original_time = record.at;

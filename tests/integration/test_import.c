@@ -663,6 +663,23 @@ Test (import, a_year_imported_reports_as_the_year_entered_live)
     cr_assert_str_eq (after, before, "the rerun changed something");
     free (before);
     free (after);
+
+    //  A refused line corrected in the file goes in on the next run (its
+    //  first refusal is no stored answer to the corrected record).
+    char fixed [320];
+    snprintf (fixed, sizeof fixed, "%s/fixed.jsonl", kpt_cert_dir ("."));
+    FILE *file = fopen (fixed, "w");
+    cr_assert_not_null (file);
+    fprintf (file, "{\"source\":\"oldcis\",\"id\":\"bad4\",\"op\":\"register_client\",\"org\":\"muni-837\","
+             "\"person\":\"w1\",\"role\":\"social_worker\",\"at\":\"2018-03-01T09:00:00+02:00\","
+             "\"body\":{\"attributes\":{\"municipality\":\"837\",\"birth_date\":\"1968-06-01\"}}}\n");
+    fclose (file);
+    rc = s_import (fixed, out, sizeof out);
+    cr_assert_eq (rc, 0, "%s", out);
+    cr_assert (strstr (out, "import: 1 records: 1 written, 0 already imported, 0 refused"), "%s", out);
+    cr_assert_eq (kpt_scalar ("SELECT count (*) FROM intake.clients c JOIN kp.import_map m ON m.kumppani_id = c.client_id"
+                              " WHERE m.source_id = 'bad4' AND c.birth_date = '1968-06-01'"
+                              " AND c.created_at = '2018-03-01 09:00+02'", NULL), 1);
     s_free_year ();
 }
 
