@@ -19,6 +19,7 @@ int cli_report (int argc, char **argv, const kp_config_t *config);
 int cli_tail (int argc, char **argv, const kp_config_t *config);
 int cli_org (int argc, char **argv, const kp_config_t *config);
 int cli_area (int argc, char **argv, const kp_config_t *config);
+int cli_import (int argc, char **argv, const kp_config_t *config);
 
 //  For the operator's commands on the database (cli_org.c): a connection
 //  from KUMPPANI_DB_ADMIN_CONNINFO (NULL, said why), one statement with

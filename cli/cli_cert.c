@@ -13,7 +13,7 @@
 //  The organisation types the services know; one place for the list.
 static const char *s_org_types =
     "municipality county kela debt_counselling enforcement social_credit parish ngo te_office"
-    " housing health_care police outreach university integrator operator service";
+    " housing health_care police outreach university integrator operator service importer";
 
 static bool
 s_valid_id (const char *text)

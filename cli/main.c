@@ -26,6 +26,7 @@ static const struct {
     { "group",   cli_verbs,   "create, get, update, schedule, sessions, cancel, move, enrol, withdraw, attend, headcount, participation" },
     { "report",  cli_report,  "run a report as csv, json or html; rebuild the rollups" },
     { "tail",    cli_tail,    "follow the event stream as JSON lines" },
+    { "import",  cli_import,  "bring history in from JSON lines (importer certificate)" },
     { NULL }
 };
 

@@ -2,6 +2,7 @@
     Dates are days since 1970-01-01; every holiday rule lives in the one
     table s_holidays below, so a reviewer can check it against the law. */
 #include "kp_calendar.h"
+#include "kp_clock.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -187,7 +188,13 @@ s_helsinki_date (int64_t now)
 kp_date_t
 kp_date_today (void)
 {
-    return s_helsinki_date ((int64_t) time (NULL));
+    return kp_date_of_us (kp_clock_now_us ());
+}
+
+kp_date_t
+kp_date_of_us (int64_t micros)
+{
+    return s_helsinki_date (s_floor_div (micros, 1000000));
 }
 
 //  Gregorian computus (the anonymous algorithm, Meeus/Jones/Butcher).

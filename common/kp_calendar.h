@@ -23,8 +23,10 @@ int       kp_date_weekday (kp_date_t date);
 int       kp_date_parse (const char *text, kp_date_t *date);
 //  Format as "YYYY-MM-DD" into buf (at least 11 bytes).
 void      kp_date_format (kp_date_t date, char *buf);
-//  Today in Europe/Helsinki.
+//  Today in Europe/Helsinki (by the process clock, kp_clock).
 kp_date_t kp_date_today (void);
+//  The Europe/Helsinki date of a moment (microseconds since the epoch).
+kp_date_t kp_date_of_us (int64_t micros);
 
 //  Easter Sunday of a year (Gregorian computus).
 kp_date_t kp_calendar_easter (int year);

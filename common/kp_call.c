@@ -101,6 +101,16 @@ kp_call_audit_entry (kp_call_t *call, const char *client_ref, const char *basis,
         .client_ref = client_ref, .basis = basis,
         .recipient_org = recipient_org, .detail = detail
     };
+    //  History says so in the audit: whose record, and who brought it in.
+    if (*call->imported_by) {
+        size_t size = strlen (detail ? detail : "") + strlen (call->imported_by) + 16;
+        char *marked = kp_call_alloc (call, size);
+        if (marked) {
+            snprintf (marked, size, "%s%simported by %s", detail ? detail : "", detail && *detail ? "; " : "",
+                      call->imported_by);
+            entry->detail = marked;
+        }
+    }
 }
 
 int

@@ -9,6 +9,7 @@
 #include "kp_consumer.h"
 #include "kp_alloc.h"
 #include "kp_codec.h"
+#include "kp_clock.h"
 #include "kp_stream_client.h"
 #include "kp_log.h"
 #include "kp_metrics.h"
@@ -139,6 +140,21 @@ s_not_the_event (s_worker_t *self)
     return !kp_db_connected (self->db) || strcmp (kp_db_sqlstate (self->db), "55P03") == 0;
 }
 
+//  The handler, on the event's own clock when it is history: what it
+//  writes (a case an imported referral opens) is dated when the event
+//  happened and marked imported in turn. (A test clock reaches SQL too.)
+static int
+s_run_handler (s_worker_t *self, const Kumppani__V1__Event *event, char *error, size_t size)
+{
+    int64_t clock = event->imported ? event->occurred_at : kp_clock_is_test () ? kp_clock_now_us () : 0;
+    if (clock && kp_db_set_clock (self->db, clock, event->imported))
+        return -1;
+    int outcome = self->handler (self->db, event, self->arg, error, size);
+    if (clock)
+        kp_db_set_clock (self->db, 0, false);
+    return outcome;
+}
+
 //  Handles one event in one transaction. 0 when the cursor moved past it.
 static int
 s_handle (s_worker_t *self, const Kumppani__V1__Event *event)
@@ -156,7 +172,7 @@ s_handle (s_worker_t *self, const Kumppani__V1__Event *event)
             outcome = 0;                    //  already handled
         else
         if (stored >= 0) {
-            outcome = self->handler (self->db, event, self->arg, error, sizeof error);
+            outcome = s_run_handler (self, event, error, sizeof error);
             if (outcome == 0) {
                 PGresult *moved = kp_db_exec (self->db, "kp_consumer_move", 2, move);
                 outcome = moved ? 0 : -1;
@@ -209,7 +225,7 @@ s_handle_batch (s_worker_t *self, Kumppani__V1__Event *const *events, size_t cou
     int outcome = stored >= 0 ? 0 : -1;
     for (size_t index = 0; index < count && outcome == 0; index++)
         if ((uint64_t) stored < events [index]->seq)
-            outcome = self->handler (self->db, events [index], self->arg, error, sizeof error);
+            outcome = s_run_handler (self, events [index], error, sizeof error);
     if (outcome == 0 && (uint64_t) stored < last) {
         PGresult *moved = kp_db_exec (self->db, "kp_consumer_move", 2, move);
         outcome = moved ? 0 : -1;

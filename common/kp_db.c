@@ -3,10 +3,12 @@
     after a reconnect, SQLSTATE classified into retry / duplicate / error. */
 #include "kp_db.h"
 #include "kp_alloc.h"
+#include "kp_clock.h"
 #include "kp_log.h"
 #include "kumppani/v1/envelope.pb-c.h"
 
 #include <assert.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,9 @@ struct _kp_db_t {
     bool was_up;                    //  connected before (a clone starts without)
     char sqlstate [6];
     char message [256];
+    int64_t clock_us;               //  the running work's clock, 0: the process clock
+    bool imported;                  //  that clock is an imported record's original time
+    bool clock_in_sql;              //  kp.clock is set in the open transaction
 };
 
 static void
@@ -291,6 +296,7 @@ kp_db_ensure (kp_db_t *self)
     if (self->conn && PQstatus (self->conn) == CONNECTION_OK)
         return 0;
     self->in_transaction = false;
+    self->clock_in_sql = false;     //  SET LOCAL ends with the transaction
     int64_t now = s_now_ms ();
     if (now < self->retry_at) {
         //  Down, and tried a moment ago: refuse at once (the last error stays).
@@ -474,9 +480,55 @@ kp_db_begin (kp_db_t *self)
 }
 
 int
+kp_db_set_clock (kp_db_t *self, int64_t clock_us, bool imported)
+{
+    self->clock_us = clock_us;
+    self->imported = clock_us && imported;
+    if (!clock_us && !self->clock_in_sql)
+        return 0;                   //  the live path costs no round trip
+    if (!clock_us && PQtransactionStatus (self->conn) == PQTRANS_INERROR) {
+        //  The rollback that follows takes the setting with it; a statement
+        //  now would only replace the error the caller reports.
+        self->clock_in_sql = false;
+        return 0;
+    }
+    char micros [24] = "";
+    if (clock_us)
+        snprintf (micros, sizeof micros, "%" PRId64, clock_us);
+    const char *values [] = { micros };
+    PGresult *result = PQexecParams (self->conn, "SELECT set_config ('kp.clock', $1::text, true)",
+                                     1, NULL, values, NULL, NULL, 0);
+    int rc = PQresultStatus (result) == PGRES_TUPLES_OK ? 0 : -1;
+    if (rc)
+        s_set_error (self, result);
+    PQclear (result);
+    self->clock_in_sql = clock_us != 0;
+    return rc;
+}
+
+int64_t
+kp_db_now_us (kp_db_t *self)
+{
+    return self->clock_us ? self->clock_us : kp_clock_now_us ();
+}
+
+kp_date_t
+kp_db_today (kp_db_t *self)
+{
+    return kp_date_of_us (kp_db_now_us (self));
+}
+
+bool
+kp_db_imported (kp_db_t *self)
+{
+    return self->imported;
+}
+
+int
 kp_db_commit (kp_db_t *self)
 {
     self->in_transaction = false;
+    self->clock_in_sql = false;     //  SET LOCAL ends with the transaction
     return kp_db_command (self, "COMMIT");
 }
 
@@ -484,6 +536,7 @@ int
 kp_db_rollback (kp_db_t *self)
 {
     self->in_transaction = false;
+    self->clock_in_sql = false;     //  SET LOCAL ends with the transaction
     if (PQstatus (self->conn) != CONNECTION_OK)
         return 0;               //  nothing to roll back on a dead connection
     //  Keep the original error for the caller; a failed ROLLBACK adds nothing.

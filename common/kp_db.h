@@ -5,6 +5,8 @@
 #ifndef KP_DB_H
 #define KP_DB_H
 
+#include "kp_calendar.h"
+
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -72,6 +74,18 @@ int kp_db_text (kp_db_t *self, const char *name, int nparams, const char *const 
                 char *out, size_t size);
 //  Runs plain SQL without parameters (BEGIN, COMMIT, LISTEN, migrations). 0 or -1.
 int kp_db_command (kp_db_t *self, const char *sql);
+
+//  The clock of the work now running on this connection: a call's or a
+//  consumed event's. clock_us 0 goes back to the process clock. A set
+//  clock is also given to SQL for the rest of the transaction (kp.clock (),
+//  migration 0019); call it inside the transaction. imported marks what is
+//  written meanwhile as history (events carry it). 0 or -1.
+int kp_db_set_clock (kp_db_t *self, int64_t clock_us, bool imported);
+//  Now and today (Europe/Helsinki) by that clock.
+int64_t kp_db_now_us (kp_db_t *self);
+kp_date_t kp_db_today (kp_db_t *self);
+//  True while the clock is an imported record's original time.
+bool kp_db_imported (kp_db_t *self);
 
 //  The transaction helper: BEGIN, fn, COMMIT; ROLLBACK if fn returns -1.
 //  When the failure is of class KP_DB_RETRY the whole transaction is run

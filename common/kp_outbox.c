@@ -1,6 +1,7 @@
 /*  kp_outbox — the writing side of the transactional outbox. */
 #include "kp_outbox.h"
 #include "kp_alloc.h"
+#include "kp_clock.h"
 #include "kp_codec.h"
 
 #include <inttypes.h>
@@ -19,9 +20,7 @@ const kp_stmt_t kp_outbox_statements [] = {
 int64_t
 kp_now_us (void)
 {
-    struct timeval now;
-    gettimeofday (&now, NULL);
-    return (int64_t) now.tv_sec * 1000000 + now.tv_usec;
+    return kp_clock_now_us ();
 }
 
 uint8_t *
@@ -85,6 +84,11 @@ kp_outbox_append_many (kp_db_t *db, Kumppani__V1__Event *const *events,
 int64_t
 kp_outbox_append (kp_db_t *db, Kumppani__V1__Event *event, const kp_event_scope_t *scope)
 {
+    //  The running work's clock: an imported record's original time, so
+    //  the event folds into the reports of the day it happened.
+    if (event->occurred_at == 0)
+        event->occurred_at = kp_db_now_us (db);
+    event->imported = kp_db_imported (db);
     size_t size;
     uint8_t *payload = kp_outbox_pack (event, &size);
     if (!payload)

@@ -19,7 +19,8 @@ typedef struct {
 extern const kp_stmt_t kp_outbox_statements [];
 
 //  event carries topic, aggregate_id and payload; occurred_at is set to
-//  now when 0. Returns the assigned seq, or -1 on a database error.
+//  now by the connection's clock when 0 (kp_db_set_clock), and imported
+//  from that clock. Returns the assigned seq, or -1 on a database error.
 int64_t kp_outbox_append (kp_db_t *db, Kumppani__V1__Event *event, const kp_event_scope_t *scope);
 //  Appends count events (scopes [i] for events [i]) in one round trip, in
 //  order. 0, or -1 on a database error (or out of memory), with none kept
@@ -30,7 +31,7 @@ int kp_outbox_append_many (kp_db_t *db, Kumppani__V1__Event *const *events,
 //  when 0, seq cleared), for a service that appends in a statement of its
 //  own through kp.append_event; malloc'd, NULL on failure.
 uint8_t *kp_outbox_pack (Kumppani__V1__Event *event, size_t *size);
-//  Microseconds since the epoch, UTC.
+//  Microseconds since the epoch, UTC, by the process clock (kp_clock).
 int64_t kp_now_us (void);
 
 #endif

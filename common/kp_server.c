@@ -11,6 +11,7 @@
     the same idempotency key. */
 #include "kp_server.h"
 #include "kp_alloc.h"
+#include "kp_clock.h"
 #include "kp_audit.h"
 #include "kp_codec.h"
 #include "kp_idem.h"
@@ -400,6 +401,55 @@ s_route_for (kp_server_t *self, int body_case)
         if (route->body_case == body_case)
             return route;
     return NULL;
+}
+
+//  History from `kumppani import`: an importer certificate acts as the
+//  admitted organisation the record belongs to, at the record's original
+//  time, and does nothing else: it writes records and reads nothing as
+//  another. No other certificate may name another organisation or
+//  another time. Its own key stays the peer's (replies go to the
+//  connection that asked). True when the call is refused.
+static bool
+s_import (kp_server_t *self, s_item_t *item)
+{
+    kp_call_t *call = &item->call;
+    const Kumppani__V1__ImportContext *context = call->request->import_context;
+    bool importer = strcmp (item->identity.org_type, "importer") == 0;
+    if (!context && !importer)
+        return false;
+    const kp_route_t *route = s_route_for (self, call->request->body_case);
+    if (!importer)
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "import.not_importer", "import_context",
+                      "only an importer certificate may bring in history");
+    else
+    if (!context)
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "import.context_required",
+                      "import_context", "an importer certificate acts only for the records it imports");
+    else
+    if (route && !(route->flags & KP_ROUTE_MUTATING))
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "import.writes_only", "import_context",
+                      "an importer brings records in and reads nothing");
+    else
+    if (context->original_time <= 0 || context->original_time > kp_clock_now_us ())
+        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "import.original_time",
+                      "import_context.original_time", "the original time must be given and not in the future");
+    else {
+        const kp_identity_t *as = kp_admitted_find_org (self->admitted, context->as_org);
+        if (!as || strcmp (as->org_type, "importer") == 0) {
+            kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "import.unknown_org",
+                          "import_context.as_org", "that organisation has no admitted certificate");
+            return true;
+        }
+        //  All of the organisation's identity (whatever it names: its
+        //  area too), but the connection's key.
+        snprintf (call->imported_by, sizeof call->imported_by, "%s", item->identity.org_id);
+        kp_identity_t acting = *as;
+        memcpy (acting.public_key, item->identity.public_key, sizeof acting.public_key);
+        item->identity = acting;
+        call->clock_us = context->original_time;
+        return false;
+    }
+    return true;
 }
 
 static int
@@ -846,7 +896,7 @@ s_on_request (zloop_t *loop, zsock_t *reader, void *arg)
     for (size_t index = 0; index < count; index++) {
         if (!items [index].decodable)
             continue;
-        s_kind_t kind = s_check (self, &items [index].call);
+        s_kind_t kind = s_import (self, &items [index]) ? S_ANSWERED : s_check (self, &items [index].call);
         if (kind != S_ANSWERED && (items [index].call.route->flags & KP_ROUTE_BACKGROUND)) {
             items [index].deferred = s_background_start (self, &items [index], kind == S_WRITE);
             continue;

@@ -42,6 +42,10 @@ struct _kp_call_t {
     size_t packed_size;
     char **ignored_fields;                  //  the request's unknown fields, echoed on the reply
     size_t n_ignored_fields;
+    //  An imported record's original time (0: now), set only for an
+    //  importer's call (kp_server); kp_txn gives it to the connection.
+    int64_t clock_us;
+    char imported_by [64];                  //  the importer's organisation ("" live); audited
 };
 
 typedef int (kp_handler_fn) (kp_call_t *call);

@@ -17,6 +17,7 @@
     and its request hashes keyed (kp_idem). */
 #include "kp_txn.h"
 #include "kp_alloc.h"
+#include "kp_clock.h"
 #include "kp_codec.h"
 #include "kp_idem.h"
 
@@ -41,25 +42,34 @@ s_worth_retrying (kp_db_t *db)
     return class == KP_DB_RETRY || class == KP_DB_DUPLICATE;
 }
 
-//  A handler that returned -1 and left the reply OK (see kp_txn.h). The
-//  error is cleared first, so a SQLSTATE seen afterwards is the handler's.
+//  Runs the handler on the call's clock (an import's original time, or a
+//  test clock: C and SQL read the same now while it runs). A handler that
+//  returned -1 and left the reply OK (see kp_txn.h): the error is cleared
+//  first, so a SQLSTATE seen afterwards is the handler's.
 static void
 s_handle (kp_call_t *call)
 {
+    int64_t clock = call->clock_us ? call->clock_us : kp_clock_is_test () ? kp_clock_now_us () : 0;
+    if (clock && kp_db_set_clock (call->db, clock, call->clock_us != 0)) {
+        kp_call_db_fail (call);
+        return;
+    }
     kp_db_clear_error (call->db);
     int rc = kp_txn_fault ? kp_txn_fault (call) : KP_TXN_NO_FAULT;
     if (rc == KP_TXN_NO_FAULT)
         rc = call->route->handler (call);
-    if (rc == 0 || call->reply->status != KUMPPANI__V1__STATUS__STATUS_OK)
-        return;
-    if (kp_db_class (call->db) != KP_DB_OK)
-        kp_call_db_fail (call);
-    else {
-        kp_metrics_unreported (kp_server_metrics (call->server));
-        kp_log (KP_LOG_ERROR, &call->log, "%s failed without saying why", call->operation);
-        kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "internal.unreported", NULL,
-                      "the request could not be completed");
+    if (rc != 0 && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK) {
+        if (kp_db_class (call->db) != KP_DB_OK)
+            kp_call_db_fail (call);
+        else {
+            kp_metrics_unreported (kp_server_metrics (call->server));
+            kp_log (KP_LOG_ERROR, &call->log, "%s failed without saying why", call->operation);
+            kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "internal.unreported", NULL,
+                          "the request could not be completed");
+        }
     }
+    if (clock)
+        kp_db_set_clock (call->db, 0, false);
 }
 
 void

@@ -105,7 +105,7 @@ groups_session_load (kp_call_t *call, const char *id, const char *field, bool lo
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "groups.bad_id", field,
                              "a session id (26 characters)");
     char today [11];
-    kp_date_format (kp_date_today (), today);
+    kp_date_format (kp_db_today (call->db), today);
     const char *values [] = { id, call->identity->org_id, today };
     PGresult *result = kp_db_exec (call->db, lock ? "groups_session_load_locked" : "groups_session_load",
                                    3, values);

@@ -82,7 +82,7 @@ s_day (kp_call_t *call, const s_placement_t *placement, const char *text, const 
 {
     if (kp_date_parse (text, day) || *day < placement->start || *day > placement->end)
         return groups_invalid (call, "groups.bad_date", body, field, "a day of the placement, YYYY-MM-DD");
-    if (*day > kp_date_today ())
+    if (*day > kp_db_today (call->db))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "groups.day_in_future",
                              groups_path (call, body, field), "that day has not come yet");
     return 0;

@@ -36,7 +36,7 @@ const kp_stmt_t groups_statements [] = {
     { "groups_activity_update",
       "UPDATE groups.activities SET title = $3::text, municipality = $4::text, area = $5::text,"
       " venue = $6::text, capacity = $7::int4, audience = $8::text, closed = $9::bool,"
-      " compensation_cents = $10::int8, min_meetings = $11::int4, updated_at = now ()"
+      " compensation_cents = $10::int8, min_meetings = $11::int4, updated_at = kp.clock ()"
       " WHERE activity_id = $1::text AND kind = $2::text" },
     { "groups_activity_orgs_clear",
       "DELETE FROM groups.activity_orgs WHERE activity_id = $1::text" },
@@ -154,9 +154,9 @@ const kp_stmt_t groups_statements [] = {
       " VALUES ($1::text, $2::text, $3::text, $4::text,"
       "  CASE WHEN $4::text = 'waitlisted' THEN nextval ('groups.waitlist_seq') END)"
       " ON CONFLICT (activity_id, client_id) DO UPDATE SET status = EXCLUDED.status,"
-      " display_name = EXCLUDED.display_name, waitlist_seq = EXCLUDED.waitlist_seq, updated_at = now ()" },
+      " display_name = EXCLUDED.display_name, waitlist_seq = EXCLUDED.waitlist_seq, updated_at = kp.clock ()" },
     { "groups_enrolment_set_status",
-      "UPDATE groups.enrolments SET status = $3::text, waitlist_seq = NULL, updated_at = now ()"
+      "UPDATE groups.enrolments SET status = $3::text, waitlist_seq = NULL, updated_at = kp.clock ()"
       " WHERE activity_id = $1::text AND client_id = $2::text" },
     { "groups_seats_add",
       "UPDATE groups.activities SET enrolled_count = enrolled_count + $2::int4 WHERE activity_id = $1::text"

@@ -405,10 +405,10 @@ intake_case_complete_assessment (kp_call_t *call)
 //  The latest review date a plan may name: twelve months ahead (the SOS
 //  model reviews at least once a year); 29 February falls back to the 28th.
 static kp_date_t
-s_review_limit (void)
+s_review_limit (kp_call_t *call)
 {
     int year, month, day;
-    kp_date_to_ymd (kp_date_today (), &year, &month, &day);
+    kp_date_to_ymd (kp_db_today (call->db), &year, &month, &day);
     while (!kp_date_valid (year + 1, month, day))
         day--;
     return kp_date_from_ymd (year + 1, month, day);
@@ -450,9 +450,9 @@ s_plan (kp_call_t *call, const char *body_name, const Kumppani__V1__Plan *plan,
             strcat (*participants, "\n");
         strcat (*participants, plan->participants [index]);
     }
-    kp_date_t limit = s_review_limit (), date = limit;
+    kp_date_t limit = s_review_limit (call), date = limit;
     if (*plan->next_review_date
-    &&  (kp_date_parse (plan->next_review_date, &date) || date < kp_date_today () || date > limit)) {
+    &&  (kp_date_parse (plan->next_review_date, &date) || date < kp_db_today (call->db) || date > limit)) {
         snprintf (field, sizeof field, "%s.plan.next_review_date", body_name);
         return kp_check_invalid (call, "intake.review_date", field,
                                  "a date from today to at most 12 months ahead");

@@ -59,7 +59,7 @@ s_attributes (kp_call_t *call, const char *body, const Kumppani__V1__ClientAttri
     out->values [0] = out->municipality;
     kp_date_t date;
     if (*a->birth_date) {
-        if (kp_date_parse (a->birth_date, &date) || date > kp_date_today ()) {
+        if (kp_date_parse (a->birth_date, &date) || date > kp_db_today (call->db)) {
             snprintf (field, sizeof field, "%s.attributes.birth_date", body);
             return kp_check_invalid (call, "intake.birth_date", field, "a past date as YYYY-MM-DD");
         }

@@ -61,7 +61,7 @@ intake_consent_record (kp_call_t *call)
     if (!kp_check_slug (body->scope, SCOPE_MAX))
         return kp_check_invalid (call, "intake.scope", "record_consent.scope",
                                  "what may be disclosed, e.g. client or case");
-    if (*body->given_at && (kp_date_parse (body->given_at, &given) || given > kp_date_today ()))
+    if (*body->given_at && (kp_date_parse (body->given_at, &given) || given > kp_db_today (call->db)))
         return kp_check_invalid (call, "intake.given_at", "record_consent.given_at",
                                  "the day consent was given, not in the future");
     if (kp_call_audit (call, body->client_id, basis, recipient, body->counterparty_org))

@@ -26,7 +26,7 @@ const kp_stmt_t intake_statements [] = {
       " gender = $5::intake.gender, language = $6::text, labour_market_status = $7::intake.labour_market_status,"
       " education_level = $8::intake.education_level, living_alone = $9::intake.answer,"
       " foreign_background = $10::intake.answer, disability = $11::intake.answer,"
-      " homelessness = $12::intake.answer, other_disadvantage = $13::intake.answer, updated_at = now()"
+      " homelessness = $12::intake.answer, other_disadvantage = $13::intake.answer, updated_at = kp.clock ()"
       " WHERE client_id = $1::text" },
     { "client_get", "SELECT " CLIENT_COLUMNS " FROM intake.clients WHERE client_id = $1::text" },
     { "client_municipality", "SELECT municipality FROM intake.clients WHERE client_id = $1::text" },
@@ -34,13 +34,13 @@ const kp_stmt_t intake_statements [] = {
     //  Consent
     { "consent_insert",
       "INSERT INTO intake.consents (consent_id, client_id, counterparty_org, scope, given_at, recorded_by_org)"
-      " VALUES ($1::text, $2::text, $3::text, $4::text, coalesce($5::date, current_date), $6::text)"
+      " VALUES ($1::text, $2::text, $3::text, $4::text, coalesce($5::date, (kp.clock () AT TIME ZONE 'Europe/Helsinki')::date), $6::text)"
       " RETURNING given_at::text" },
     { "consent_lock",
       "SELECT client_id, counterparty_org, scope, given_at::text, coalesce(withdrawn_at::text, '')"
       " FROM intake.consents WHERE consent_id = $1::text FOR UPDATE" },
     { "consent_withdraw",
-      "UPDATE intake.consents SET withdrawn_at = now() WHERE consent_id = $1::text AND withdrawn_at IS NULL"
+      "UPDATE intake.consents SET withdrawn_at = kp.clock () WHERE consent_id = $1::text AND withdrawn_at IS NULL"
       " RETURNING withdrawn_at::text" },
     //  Referrals behind this client's cases that the consent's counterparty
     //  sent: what a withdrawn consent stops them from disclosing further.
@@ -79,7 +79,7 @@ const kp_stmt_t intake_statements [] = {
       "UPDATE intake.cases SET state = $2::intake.case_state, next_review_date = $3::date"
       " WHERE case_id = $1::text" },
     { "case_close",
-      "UPDATE intake.cases SET state = 'closed', closed_at = now(), closure_reason = $2::intake.closure_reason,"
+      "UPDATE intake.cases SET state = 'closed', closed_at = kp.clock (), closure_reason = $2::intake.closure_reason,"
       " final_evaluation = $3::text WHERE case_id = $1::text" },
     { "case_get",
       "SELECT client_id, municipality, channel::text, responsible_worker, state::text, opened_at::text,"
@@ -124,7 +124,7 @@ const kp_stmt_t intake_statements [] = {
       " ON CONFLICT (referral_id) DO NOTHING RETURNING case_id" },
     { "assessment_start", "INSERT INTO intake.assessments (case_id) VALUES ($1::text)" },
     { "assessment_complete",
-      "UPDATE intake.assessments SET completed_at = now(), summary = $2::text WHERE case_id = $1::text" },
+      "UPDATE intake.assessments SET completed_at = kp.clock (), summary = $2::text WHERE case_id = $1::text" },
     { "assessment_domain_insert",
       "INSERT INTO intake.assessment_domains (case_id, domain, need, strengths)"
       " VALUES ($1::text, $2::intake.survey_domain, $3::text, $4::text)" },

@@ -62,7 +62,7 @@ referral_record_transition (kp_db_t *db, referral_t *referral,
     Kumppani__V1__ReferralState to = referral_fsm_target (transition, from);
     bool stop = referral->clock_running && referral_fsm_stops_clock (transition, referral->deadline_kind);
     char today [11], from_text [8], to_text [8];
-    kp_date_format (kp_date_today (), today);
+    kp_date_format (kp_db_today (db), today);
     snprintf (from_text, sizeof from_text, "%d", (int) from);
     snprintf (to_text, sizeof to_text, "%d", (int) to);
     const char *move [] = { referral->id, to_text, stop ? "true" : "false", today };

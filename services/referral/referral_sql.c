@@ -70,11 +70,11 @@ const kp_stmt_t referral_statements [] = {
       "SELECT " REFERRAL_RULE_COLUMNS " FROM referral.referrals WHERE referral_id = $1::text FOR UPDATE" },
     { "referral_move",
       "UPDATE referral.referrals SET state = $2::int2,"
-      " clock_stopped_at = CASE WHEN $3::bool THEN now () ELSE clock_stopped_at END,"
+      " clock_stopped_at = CASE WHEN $3::bool THEN kp.clock () ELSE clock_stopped_at END,"
       " deadline_met = CASE WHEN $3::bool THEN deadline >= $4::date ELSE deadline_met END,"
       " assessment_started_at = CASE WHEN $2::int2 = 6 AND assessment_started_at IS NULL"
-      "   THEN now () ELSE assessment_started_at END,"
-      " updated_at = now () WHERE referral_id = $1::text" },
+      "   THEN kp.clock () ELSE assessment_started_at END,"
+      " updated_at = kp.clock () WHERE referral_id = $1::text" },
     { "referral_history_insert",
       "INSERT INTO referral.referral_history (referral_id, operation, from_state, to_state,"
       " actor_org, actor_person, actor_role, reason_code, note)"
@@ -88,7 +88,7 @@ const kp_stmt_t referral_statements [] = {
     { "referral_set_decision",
       "UPDATE referral.referrals SET decision = $2::int2, decision_id = $3::text WHERE referral_id = $1::text" },
     { "referral_consent_withdrawn",
-      "UPDATE referral.referrals SET consent_withdrawn_at = now (), updated_at = now ()"
+      "UPDATE referral.referrals SET consent_withdrawn_at = kp.clock (), updated_at = kp.clock ()"
       " WHERE referral_id = $1::text AND legal_basis = 1 AND consent_withdrawn_at IS NULL" },
     { "referral_view",
       "SELECT " REFERRAL_VIEW_COLUMNS " FROM referral.referrals WHERE referral_id = $2::text" },
@@ -109,6 +109,13 @@ const kp_stmt_t referral_statements [] = {
       REFERRAL_DUE ("breach", "deadline < $1::date") },
     { "referral_due_warning",
       REFERRAL_DUE ("warning", "warning_on <= $1::date AND deadline >= $1::date") },
+    //  An imported referral's notices that fell before today ($2): its
+    //  history has their state (deadline_state), the watch sends nothing.
+    { "referral_notices_past",
+      "INSERT INTO referral.deadline_notices (referral_id, deadline_kind, notice, deadline)"
+      " SELECT referral_id, deadline_kind, past.notice, deadline FROM referral.referrals,"
+      " LATERAL (VALUES ('warning', warning_on < $2::date), ('breach', deadline < $2::date)) AS past (notice, due)"
+      " WHERE referral_id = $1::text AND deadline IS NOT NULL AND past.due ON CONFLICT DO NOTHING" },
     { "referral_notice_insert",
       "INSERT INTO referral.deadline_notices (referral_id, deadline_kind, notice, deadline)"
       " SELECT referral_id, deadline_kind, $2::text, deadline FROM referral.referrals"

@@ -190,6 +190,21 @@ s_check_client (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
                          "submit_referral.client_ref", "no such client of yours");
 }
 
+//  History: the deadline watch must not send today what fell due long ago
+//  (referral_clock); the notices before today are marked as past.
+static int
+s_past_notices (kp_call_t *call, const char *id)
+{
+    char today [11];
+    kp_date_format (kp_date_today (), today);
+    const char *values [] = { id, today };
+    PGresult *result = kp_db_exec (call->db, "referral_notices_past", 2, values);
+    if (!result)
+        return kp_call_db_fail (call);
+    PQclear (result);
+    return 0;
+}
+
 int
 referral_submit (kp_call_t *call)
 {
@@ -201,7 +216,7 @@ referral_submit (kp_call_t *call)
 
     bool transfer = body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_APPLICATION_TRANSFER;
     bool reduction = body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_BASIC_AMOUNT_REDUCTION;
-    kp_date_t today = kp_date_today ();
+    kp_date_t today = kp_db_today (call->db);
     referral_deadline_t clock = referral_deadline_for (body->kind, body->urgent,
                                                        kp_org_type_in (body->recipient_type, KP_ORGANISER_TYPES),
                                                        today);
@@ -252,6 +267,8 @@ referral_submit (kp_call_t *call)
     referral_event_t received_event;
     referral_record_event (&referral, received_step->topic,
                            KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED, NULL, &received_event);
+    received_event.event.occurred_at = kp_db_now_us (call->db);
+    received_event.event.imported = kp_db_imported (call->db);
     size_t event_size = 0;
     uint8_t *event = kp_outbox_pack (&received_event.event, &event_size);
     if (!event) {
@@ -303,5 +320,5 @@ referral_submit (kp_call_t *call)
     referral_record_from_row (result, REFERRAL_VIEW_COLUMN_COUNT, &referral);
     referral_read_view_of_row (call, &referral, result);
     PQclear (result);
-    return 0;
+    return kp_db_imported (call->db) && clock.kind ? s_past_notices (call, id) : 0;
 }

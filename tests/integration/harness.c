@@ -42,10 +42,13 @@ static const struct {
     { "kela", "kela", NULL, true },
     { "muni-743", "municipality", "743", true },
     { "muni-091", "municipality", "091", true },
+    { "muni-179", "municipality", "179", true },
+    { "muni-837", "municipality", "837", true },
     { "debt-743", "debt_counselling", "743", true },
     { "ngo-743", "ngo", "743", true },
     { "integrator-743", "integrator", "743", true },
     { "operator", "operator", NULL, true },
+    { "importer", "importer", NULL, true },
     { "stranger", "municipality", "743", false },
     { "nometa", NULL, NULL, true },
     //  County A and county B, and Helsinki as its own organiser.

@@ -14,11 +14,11 @@
 #include <sys/types.h>
 
 //  Certificates for the services and these organisations are admitted:
-//  kela, muni-743 and muni-091 (municipalities), debt-743, ngo-743,
-//  integrator-743, operator, and the counties county-ep (EP), county-ks
-//  (KS) and helsinki (HKI), all registered in kp.organisations. "stranger"
-//  has a certificate that is NOT admitted; "nometa" is admitted but its
-//  certificate names no organisation.
+//  kela, muni-743, muni-091, muni-179 and muni-837 (municipalities),
+//  debt-743, ngo-743, integrator-743, operator, importer (kumppani import),
+//  and the counties county-ep (EP), county-ks (KS) and helsinki (HKI), all
+//  registered in kp.organisations. "stranger" has a certificate that is NOT
+//  admitted; "nometa" is admitted but its certificate names no organisation.
 void kpt_setup (void);
 void kpt_teardown (void);
 
