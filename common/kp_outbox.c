@@ -49,6 +49,10 @@ kp_outbox_append_many (kp_db_t *db, Kumppani__V1__Event *const *events,
     size_t packed = 0;
     if (values && lengths && payloads && occurred && results) {
         for (; packed < count; packed++) {
+            //  The running work's clock, as kp_outbox_append.
+            if (events [packed]->occurred_at == 0)
+                events [packed]->occurred_at = kp_db_now_us (db);
+            events [packed]->imported = kp_db_imported (db);
             size_t size;
             payloads [packed] = kp_outbox_pack (events [packed], &size);
             if (!payloads [packed])

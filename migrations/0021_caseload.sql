@@ -19,7 +19,7 @@ CREATE TABLE intake.case_workers (
     reason           intake.reassign_reason,        -- NULL: named at opening
     assigned_by_org  text NOT NULL,
     assigned_by      text NOT NULL,
-    assigned_at      timestamptz NOT NULL DEFAULT now(),
+    assigned_at      timestamptz NOT NULL DEFAULT kp.clock(),
     PRIMARY KEY (case_id, position)
 );
 CREATE INDEX case_workers_worker ON intake.case_workers (worker);
@@ -49,7 +49,7 @@ CREATE TABLE intake.contacts (
     participants     text[] NOT NULL,               -- organisation types
     recorded_by_org  text NOT NULL,
     recorded_by      text NOT NULL,
-    recorded_at      timestamptz NOT NULL DEFAULT now()
+    recorded_at      timestamptz NOT NULL DEFAULT kp.clock()
 );
 CREATE INDEX contacts_case ON intake.contacts (case_id, contact_on);
 CREATE INDEX contacts_day ON intake.contacts (contact_on);

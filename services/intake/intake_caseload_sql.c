@@ -158,6 +158,14 @@ const kp_stmt_t intake_caseload_statements [] = {
       " AND NOT EXISTS (SELECT 1 FROM intake.assessments a WHERE a.case_id = cl.case_id)"
       " AND NOT EXISTS (SELECT 1 FROM intake.clock_notices n WHERE n.case_id = cl.case_id AND n.notice = 'warning')"
       " ORDER BY cl.warning_on, cl.case_id LIMIT 1 FOR UPDATE OF cl SKIP LOCKED" },
+    //  An imported clock's notices that fell before today: marked sent,
+    //  so history gets its state and no late events ($2 deadline, $3 the
+    //  warning day, $4 today).
+    { "clock_notices_past",
+      "INSERT INTO intake.clock_notices (case_id, notice, deadline)"
+      " SELECT $1::text, past.notice, $2::date"
+      " FROM (VALUES ('warning', $3::date < $4::date), ('breach', $2::date < $4::date)) AS past (notice, due)"
+      " WHERE past.due ON CONFLICT DO NOTHING" },
     { "clock_notice_insert",
       "INSERT INTO intake.clock_notices (case_id, notice, deadline) VALUES ($1::text, $2::text, $3::date)"
       " ON CONFLICT DO NOTHING RETURNING case_id" },

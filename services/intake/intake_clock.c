@@ -115,7 +115,8 @@ intake_clock_set (kp_db_t *db, const char *case_id, bool urgent, bool highest_ca
         rc = 0;                         //  the assessment started: the clock has stopped
         goto cleanup;
     }
-    kp_date_t today = intake_today (), opened = today, pending = today;
+    //  An imported record's clock runs from its own day.
+    kp_date_t today = kp_db_imported (db) ? kp_db_today (db) : intake_today (), opened = today, pending = today;
     if (opened_on && kp_date_parse (opened_on, &opened))
         goto cleanup;
     pending = opened;
@@ -160,6 +161,14 @@ intake_clock_set (kp_db_t *db, const char *case_id, bool urgent, bool highest_ca
     PGresult *stored = kp_db_exec (db, "clock_upsert", 8, values);
     rc = stored ? 0 : -1;
     PQclear (stored);
+    if (rc == 0 && kp_db_imported (db)) {
+        char real_today [11];
+        kp_date_format (kp_date_today (), real_today);
+        const char *past [] = { case_id, deadline_text, warning_text, real_today };
+        PGresult *marked = kp_db_exec (db, "clock_notices_past", 4, past);
+        rc = marked ? 0 : -1;
+        PQclear (marked);
+    }
 cleanup:
     PQclear (clock);
     PQclear (inputs);

@@ -72,7 +72,8 @@ typedef enum { EMPTY_BODY = 0, OWN_CLIENT, OWN_REFERRAL } kpt_target_t;
 //  Each column's own role (the first its organisation type may claim).
 static const Kumppani__V1__Role kpt_own_roles [KPT_IDENTITIES] = {
     KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER, WORKER, WORKER, KUMPPANI__V1__ROLE__ROLE_DEBT_COUNSELLOR,
-    KUMPPANI__V1__ROLE__ROLE_NGO_WORKER, KUMPPANI__V1__ROLE__ROLE_INTEGRATOR, OPER, WORKER, WORKER
+    KUMPPANI__V1__ROLE__ROLE_NGO_WORKER, KUMPPANI__V1__ROLE__ROLE_INTEGRATOR, OPER, WORKER, WORKER,
+    WORKER, WORKER, WORKER
 };
 
 //  Roles: which roles the people of each organisation type may claim
