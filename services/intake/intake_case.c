@@ -37,7 +37,7 @@ intake_case_emit (kp_db_t *db, const char *case_id, const char *topic, const cha
     payload.case_id = (char *) case_id;
     payload.client_id = PQgetvalue (row, 0, 0);
     payload.municipality = PQgetvalue (row, 0, 1);
-    payload.channel = intake_value_of (&kumppani__v1__case_channel__descriptor, PQgetvalue (row, 0, 2));
+    payload.channel = kp_enum_value (&kumppani__v1__case_channel__descriptor, PQgetvalue (row, 0, 2));
     payload.state = PQgetvalue (row, 0, 4);
     payload.closure_reason = PQgetvalue (row, 0, 7);
     payload.review_date = (char *) (review_date ? review_date : PQgetvalue (row, 0, 8));
@@ -125,7 +125,7 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
     reply->case_id = kp_call_strdup (call, case_id);
     reply->client_id = kp_call_strdup (call, PQgetvalue (row, 0, 0));
     reply->municipality = kp_call_strdup (call, PQgetvalue (row, 0, 1));
-    reply->channel = intake_value_of (&kumppani__v1__case_channel__descriptor, PQgetvalue (row, 0, 2));
+    reply->channel = kp_enum_value (&kumppani__v1__case_channel__descriptor, PQgetvalue (row, 0, 2));
     reply->responsible_worker = kp_call_strdup (call, PQgetvalue (row, 0, 3));
     reply->state = kp_call_strdup (call, PQgetvalue (row, 0, 4));
     reply->opened_at = kp_call_strdup (call, PQgetvalue (row, 0, 5));
@@ -144,7 +144,7 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
     for (int index = 0; index < count; index++) {
         Kumppani__V1__SurveyEntry *entry = kp_call_alloc (call, sizeof *entry);
         kumppani__v1__survey_entry__init (entry);
-        entry->domain = intake_value_of (&kumppani__v1__survey_domain__descriptor, PQgetvalue (survey, index, 0));
+        entry->domain = kp_enum_value (&kumppani__v1__survey_domain__descriptor, PQgetvalue (survey, index, 0));
         entry->need = kp_call_strdup (call, PQgetvalue (survey, index, 1));
         entry->strengths = kp_call_strdup (call, PQgetvalue (survey, index, 2));
         reply->survey [reply->n_survey++] = entry;
@@ -158,12 +158,12 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
         Kumppani__V1__EcomapEntry *entry = kp_call_alloc (call, sizeof *entry);
         kumppani__v1__ecomap_entry__init (entry);
         entry->entry_id = kp_call_strdup (call, PQgetvalue (ecomap, index, 0));
-        entry->kind = intake_value_of (&kumppani__v1__ecomap_kind__descriptor, PQgetvalue (ecomap, index, 1));
+        entry->kind = kp_enum_value (&kumppani__v1__ecomap_kind__descriptor, PQgetvalue (ecomap, index, 1));
         entry->label = kp_call_strdup (call, PQgetvalue (ecomap, index, 2));
-        entry->direction = intake_value_of (&kumppani__v1__ecomap_direction__descriptor,
+        entry->direction = kp_enum_value (&kumppani__v1__ecomap_direction__descriptor,
                                             PQgetvalue (ecomap, index, 3));
         entry->strength = atoi (PQgetvalue (ecomap, index, 4));
-        entry->role = intake_value_of (&kumppani__v1__ecomap_role__descriptor, PQgetvalue (ecomap, index, 5));
+        entry->role = kp_enum_value (&kumppani__v1__ecomap_role__descriptor, PQgetvalue (ecomap, index, 5));
         reply->ecomap [reply->n_ecomap++] = entry;
     }
     count = PQntuples (measures);
@@ -172,7 +172,7 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
         Kumppani__V1__Measure *measure = kp_call_alloc (call, sizeof *measure);
         kumppani__v1__measure__init (measure);
         measure->measure_id = kp_call_strdup (call, PQgetvalue (measures, index, 0));
-        measure->kind = intake_value_of (&kumppani__v1__measure_kind__descriptor,
+        measure->kind = kp_enum_value (&kumppani__v1__measure_kind__descriptor,
                                          PQgetvalue (measures, index, 1));
         measure->description = kp_call_strdup (call, PQgetvalue (measures, index, 2));
         measure->responsible_person = kp_call_strdup (call, PQgetvalue (measures, index, 3));
@@ -270,7 +270,7 @@ int
 intake_case_open (kp_call_t *call)
 {
     const Kumppani__V1__OpenCase *body = call->request->open_case;
-    char channel [INTAKE_CODE_MAX];
+    char channel [KP_ENUM_CODE_MAX];
     if (!kp_id_valid (body->client_id))
         return intake_invalid (call, "intake.client_id", "open_case.client_id", "a client id");
     //  Whose client it is first: the rest of the body is checked only for
@@ -282,7 +282,7 @@ intake_case_open (kp_call_t *call)
     if (intake_access_check (call, body->client_id, municipality, INTAKE_WRITE, NULL, INTAKE_CLIENT,
                              &basis, &recipient))
         return -1;
-    if (!intake_code_of (&kumppani__v1__case_channel__descriptor, (int) body->channel, channel, sizeof channel))
+    if (!kp_enum_code (&kumppani__v1__case_channel__descriptor, (int) body->channel, channel, sizeof channel))
         return intake_invalid (call, "intake.channel", "open_case.channel", "how the case came in");
     if (!*body->responsible_worker || !s_text_ok (body->responsible_worker, NAME_MAX_LEN))
         return intake_invalid (call, "intake.responsible_worker", "open_case.responsible_worker",
@@ -319,7 +319,7 @@ int
 intake_case_complete_assessment (kp_call_t *call)
 {
     const Kumppani__V1__CompleteAssessment *body = call->request->complete_assessment;
-    char field [96], domain [INTAKE_CODE_MAX];
+    char field [96], domain [KP_ENUM_CODE_MAX];
     unsigned seen = 0;
     intake_case_row_t row;
     const intake_case_transition_t *next;
@@ -328,7 +328,7 @@ intake_case_complete_assessment (kp_call_t *call)
     for (size_t index = 0; index < body->n_survey; index++) {
         const Kumppani__V1__SurveyEntry *entry = body->survey [index];
         int value = (int) entry->domain;
-        if (!intake_code_of (&kumppani__v1__survey_domain__descriptor, value, domain, sizeof domain)
+        if (!kp_enum_code (&kumppani__v1__survey_domain__descriptor, value, domain, sizeof domain)
         ||  (seen & (1u << value))) {
             snprintf (field, sizeof field, "complete_assessment.survey[%zu].domain", index);
             return intake_invalid (call, "intake.survey_domain", field, "a survey domain, each once");
@@ -347,7 +347,7 @@ intake_case_complete_assessment (kp_call_t *call)
         return intake_invalid (call, "intake.summary", "complete_assessment.summary", "up to 4000 bytes");
     for (size_t index = 0; index < body->n_survey; index++) {
         const Kumppani__V1__SurveyEntry *entry = body->survey [index];
-        intake_code_of (&kumppani__v1__survey_domain__descriptor, (int) entry->domain, domain, sizeof domain);
+        kp_enum_code (&kumppani__v1__survey_domain__descriptor, (int) entry->domain, domain, sizeof domain);
         const char *values [] = { row.case_id, domain, entry->need, entry->strengths };
         PGresult *result = kp_db_exec (call->db, "assessment_domain_insert", 4, values);
         if (!result)
@@ -479,12 +479,12 @@ int
 intake_case_close (kp_call_t *call)
 {
     const Kumppani__V1__CloseCase *body = call->request->close_case;
-    char reason [INTAKE_CODE_MAX];
+    char reason [KP_ENUM_CODE_MAX];
     intake_case_row_t row;
     const intake_case_transition_t *next;
     if (s_step (call, body->case_id, "close_case.case_id", "close", &row, &next))
         return -1;
-    if (!intake_code_of (&kumppani__v1__closure_reason__descriptor, (int) body->reason, reason, sizeof reason)
+    if (!kp_enum_code (&kumppani__v1__closure_reason__descriptor, (int) body->reason, reason, sizeof reason)
     ||  !intake_case_fsm_is_closure_reason (reason))
         return intake_invalid (call, "intake.closure_reason", "close_case.reason", "why the case closes");
     if (!s_text_ok (body->final_evaluation, TEXT_MAX))

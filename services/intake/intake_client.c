@@ -23,7 +23,7 @@ typedef struct {
     char municipality [16];
     char birth_date [11];
     char birth_year [8];
-    char codes [9][INTAKE_CODE_MAX];
+    char codes [9][KP_ENUM_CODE_MAX];
 } s_attributes_t;
 
 static bool
@@ -110,8 +110,8 @@ s_attributes (kp_call_t *call, const char *body, const Kumppani__V1__ClientAttri
     for (int index = 0; index < 8; index++) {
         if (numbers [index] == 0)
             continue;
-        out->values [slots [index]] = intake_code_of (descriptors [index], numbers [index],
-                                                       out->codes [index], INTAKE_CODE_MAX);
+        out->values [slots [index]] = kp_enum_code (descriptors [index], numbers [index],
+                                                       out->codes [index], KP_ENUM_CODE_MAX);
         if (!out->values [slots [index]]) {
             snprintf (field, sizeof field, "%s.attributes.%s", body, names [index]);
             return intake_invalid (call, "intake.unknown_value", field, "not a known value");
@@ -138,17 +138,17 @@ s_reply (kp_call_t *call, const char *client_id, bool existing)
     a->municipality = kp_call_strdup (call, PQgetvalue (result, 0, 0));
     a->birth_date = kp_call_strdup (call, PQgetvalue (result, 0, 1));
     a->birth_year = atoi (PQgetvalue (result, 0, 2));
-    a->gender = intake_value_of (&kumppani__v1__gender__descriptor, PQgetvalue (result, 0, 3));
+    a->gender = kp_enum_value (&kumppani__v1__gender__descriptor, PQgetvalue (result, 0, 3));
     a->language = kp_call_strdup (call, PQgetvalue (result, 0, 4));
-    a->labour_market_status = intake_value_of (&kumppani__v1__labour_market_status__descriptor,
+    a->labour_market_status = kp_enum_value (&kumppani__v1__labour_market_status__descriptor,
                                                PQgetvalue (result, 0, 5));
-    a->education_level = intake_value_of (&kumppani__v1__education_level__descriptor,
+    a->education_level = kp_enum_value (&kumppani__v1__education_level__descriptor,
                                           PQgetvalue (result, 0, 6));
-    a->living_alone = intake_value_of (&kumppani__v1__answer__descriptor, PQgetvalue (result, 0, 7));
-    a->foreign_background = intake_value_of (&kumppani__v1__answer__descriptor, PQgetvalue (result, 0, 8));
-    a->disability = intake_value_of (&kumppani__v1__answer__descriptor, PQgetvalue (result, 0, 9));
-    a->homelessness = intake_value_of (&kumppani__v1__answer__descriptor, PQgetvalue (result, 0, 10));
-    a->other_disadvantage = intake_value_of (&kumppani__v1__answer__descriptor, PQgetvalue (result, 0, 11));
+    a->living_alone = kp_enum_value (&kumppani__v1__answer__descriptor, PQgetvalue (result, 0, 7));
+    a->foreign_background = kp_enum_value (&kumppani__v1__answer__descriptor, PQgetvalue (result, 0, 8));
+    a->disability = kp_enum_value (&kumppani__v1__answer__descriptor, PQgetvalue (result, 0, 9));
+    a->homelessness = kp_enum_value (&kumppani__v1__answer__descriptor, PQgetvalue (result, 0, 10));
+    a->other_disadvantage = kp_enum_value (&kumppani__v1__answer__descriptor, PQgetvalue (result, 0, 11));
     Kumppani__V1__ClientReply *reply = kp_call_alloc (call, sizeof *reply);
     kumppani__v1__client_reply__init (reply);
     reply->client_id = kp_call_strdup (call, client_id);

@@ -52,12 +52,12 @@ int
 intake_outcome_record (kp_call_t *call)
 {
     const Kumppani__V1__RecordMeasurement *body = call->request->record_measurement;
-    char timepoint [INTAKE_CODE_MAX], field [64], message [160];
+    char timepoint [KP_ENUM_CODE_MAX], field [64], message [160];
     //  The case first: only a caller who may see it hears about the body.
     intake_case_row_t row;
     if (intake_case_lock (call, body->case_id, "record_measurement.case_id", INTAKE_WRITE, "measurement", &row))
         return -1;
-    if (!intake_code_of (&kumppani__v1__timepoint__descriptor, (int) body->timepoint, timepoint, sizeof timepoint))
+    if (!kp_enum_code (&kumppani__v1__timepoint__descriptor, (int) body->timepoint, timepoint, sizeof timepoint))
         return intake_invalid (call, "intake.timepoint", "record_measurement.timepoint",
                                "start, interim or end");
     if (body->n_scores == 0)

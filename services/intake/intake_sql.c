@@ -116,13 +116,14 @@ const kp_stmt_t intake_statements [] = {
     //  Ecomap and measures
     { "ecomap_insert",
       "INSERT INTO intake.ecomap_entries (entry_id, case_id, kind, label, direction, strength, role)"
-      " VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::int2, $7::text)" },
+      " VALUES ($1::text, $2::text, $3::intake.ecomap_kind, $4::text, $5::intake.ecomap_direction, $6::int2,"
+      " $7::intake.ecomap_role)" },
     { "ecomap_of",
       "SELECT entry_id, kind, label, direction, strength, role FROM intake.ecomap_entries"
       " WHERE case_id = $1::text ORDER BY entry_id" },
     { "measure_insert",
       "INSERT INTO intake.measures (measure_id, case_id, kind, description, responsible_person, linked_ref)"
-      " VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::text)" },
+      " VALUES ($1::text, $2::text, $3::intake.measure_kind, $4::text, $5::text, $6::text)" },
     { "measures_of",
       "SELECT measure_id, kind, description, responsible_person, linked_ref FROM intake.measures"
       " WHERE case_id = $1::text ORDER BY measure_id" },
@@ -164,7 +165,7 @@ const kp_stmt_t intake_statements [] = {
     //  Anonymous contacts: no client, ever, unless converted with consent.
     { "anonymous_insert",
       "INSERT INTO intake.anonymous_contacts (contact_id, session_ref, channel, topics, follow_up_agreed,"
-      " municipality, recorded_by_org, converted_case_id) VALUES ($1::text, $2::text, $3::text,"
+      " municipality, recorded_by_org, converted_case_id) VALUES ($1::text, $2::text, $3::intake.contact_channel,"
       " string_to_array($4::text, E'\\n'), $5::bool, $6::text, $7::text, NULLIF($8::text, ''))" },
 
     //  From referrals (intake_referrals.c), through intake.referral_source.

@@ -26,16 +26,19 @@ const kp_stmt_t reporting_rollup_statements [] = {
     { "rollup_notice_received",
       "INSERT INTO reporting.referral_notices (copy, referral_id, municipality, kind, sender_org,"
       " received_on, deadline)"
-      " VALUES ($1::text, $2::text, $3::text, $4::int4, $5::text, " EVENT_DAY ("$6") ", nullif ($7::text, '')::date)"
+      " VALUES ($1::text, $2::text, $3::text, $4::referral.referral_kind, $5::text, " EVENT_DAY ("$6") ", nullif ($7::text, '')::date)"
       " ON CONFLICT DO NOTHING" },
-    //  Any later referral event: $3 previous state, $4 state, $5 occurred_at,
-    //  $6 deadline of the clock still running ('' stopped), $7 a breach notice.
-    //  1 = RECEIVED, 6 = ASSESSMENT_STARTED (referral.proto).
+    //  Any later referral event: $3 previous state, $4 state (NULL when
+    //  unspecified), $5 occurred_at, $6 deadline of the clock still running
+    //  ('' stopped), $7 a breach notice.
     { "rollup_notice_moved",
       "UPDATE reporting.referral_notices SET"
-      " acknowledged_on = CASE WHEN acknowledged_on IS NULL AND $3::int4 = 1 AND $4::int4 NOT IN (0, 1)"
+      " acknowledged_on = CASE WHEN acknowledged_on IS NULL AND $3::referral.referral_state = 'received'"
+      "   AND $4::referral.referral_state <> 'received'"
       "   THEN " EVENT_DAY ("$5") " ELSE acknowledged_on END,"
-      " assessment_started_on = CASE WHEN assessment_started_on IS NULL AND $4::int4 = 6 AND $3::int4 <> 6"
+      " assessment_started_on = CASE WHEN assessment_started_on IS NULL"
+      "   AND $4::referral.referral_state = 'assessment_started'"
+      "   AND $3::referral.referral_state IS DISTINCT FROM 'assessment_started'"
       "   THEN " EVENT_DAY ("$5") " ELSE assessment_started_on END,"
       " clock_stopped_on = CASE WHEN clock_stopped_on IS NULL AND deadline IS NOT NULL AND $6::text = ''"
       "   THEN " EVENT_DAY ("$5") " ELSE clock_stopped_on END,"

@@ -6,10 +6,23 @@
 
 #include "kp_calendar.h"
 #include "kp_ids.h"
+#include "kp_row.h"
 #include "kp_service.h"
 
 extern const kp_service_def_t reporting_service;
 extern const kp_stmt_t reporting_statements [];
+
+//  The rows of the statements that return them (reporting_sql.c; kp_db
+//  holds each spec against its statement when it prepares it).
+#define REPORTING_SLA_ROW(C) \
+    C (SLA_MUNICIPALITY, "municipality", "text") \
+    C (SLA_MONTH, "month", "text") \
+    C (SLA_KIND, "kind", "referral.referral_kind") \
+    C (SLA_RECEIVED_ON, "received_on", "text") \
+    C (SLA_ACKNOWLEDGED_ON, "acknowledged_on", "text") \
+    C (SLA_ASSESSMENT_STARTED_ON, "assessment_started_on", "text") \
+    C (SLA_DEADLINE_STATE, "deadline_state", "referral.deadline_state")
+enum { REPORTING_SLA_ROW (KP_ROW_INDEX) };
 extern const kp_stmt_t reporting_rollup_statements [];
 
 //  reporting_context: the process's own parts (the rollup consumer).

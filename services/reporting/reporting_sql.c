@@ -32,6 +32,8 @@
 
 #define REPORTING_HELSINKI_DATE(column) "((" column ") AT TIME ZONE 'Europe/Helsinki')::date"
 
+static const kp_col_t s_sla_row [] = { REPORTING_SLA_ROW (KP_ROW_COLUMN) { NULL } };
+
 const kp_stmt_t reporting_statements [] = {
     { "observation_insert",
       "INSERT INTO reporting.observations (observation_id, org_id, person_id, theme, area,"
@@ -69,24 +71,28 @@ const kp_stmt_t reporting_statements [] = {
       " VALUES ($1::text, $2::text, $3::text) ON CONFLICT DO NOTHING RETURNING 1" },
 
     //  One row per notice to a municipality received in the period, from
-    //  the rollup: municipality, month, kind, received, the day the
-    //  receiver first answered it (left RECEIVED), the assessment start,
-    //  and where its clock stands on $6 (today) as a DeadlineState: 4 met,
-    //  5 missed, 3 overdue (running past the deadline), 1 running, 0 none.
-    //  Working days are counted in C (kp_calendar), which SQL does not know.
+    //  the rollup (REPORTING_SLA_ROW): the day the receiver first answered
+    //  it (left RECEIVED), the assessment start, and where its clock stands
+    //  on $6 (today): met, missed, overdue (running past the deadline),
+    //  ok (running) or none. Working days are counted in C (kp_calendar),
+    //  which SQL does not know.
     { "report_referral_sla",
-      "SELECT n.municipality, to_char (n.received_on, 'YYYY-MM'), n.kind, n.received_on::text,"
-      " coalesce (n.acknowledged_on::text, ''), coalesce (n.assessment_started_on::text, ''),"
-      " CASE WHEN n.deadline IS NULL THEN 0"
-      "   WHEN n.clock_stopped_on IS NOT NULL THEN CASE WHEN n.clock_stopped_on <= n.deadline THEN 4 ELSE 5 END"
-      "   WHEN n.breach_notified OR n.deadline < $6::date THEN 3 ELSE 1 END"
+      "SELECT n.municipality, to_char (n.received_on, 'YYYY-MM') AS month, n.kind,"
+      " n.received_on::text AS received_on,"
+      " coalesce (n.acknowledged_on::text, '') AS acknowledged_on,"
+      " coalesce (n.assessment_started_on::text, '') AS assessment_started_on,"
+      " (CASE WHEN n.deadline IS NULL THEN 'none'"
+      "   WHEN n.clock_stopped_on IS NOT NULL THEN"
+      "     CASE WHEN n.clock_stopped_on <= n.deadline THEN 'met' ELSE 'missed' END"
+      "   WHEN n.breach_notified OR n.deadline < $6::date THEN 'overdue' ELSE 'ok' END)::referral.deadline_state"
+      "   AS deadline_state"
       " FROM reporting.referral_notices n"
       " WHERE n.copy = 'live' AND n.received_on BETWEEN $1::date AND $2::date"
       " AND ($3::text = '' OR n.municipality = $3::text)"
       " AND ($5::text = '' OR n.sender_org = $5::text)"
       " AND ($4::text = '' OR n.referral_id IN (SELECT cr.referral_id FROM intake.case_referrals cr"
       "   JOIN reporting.project_cases pc ON pc.case_id = cr.case_id WHERE pc.project_id = $4::text))"
-      " ORDER BY 1, 2, 3" },
+      " ORDER BY 1, 2, 3", s_sla_row },
 
     //  ESF participants from intake's snapshots (migration 0012), one row
     //  per person and snapshot kind, start rows first: kind, gender, age
@@ -120,7 +126,7 @@ const kp_stmt_t reporting_statements [] = {
     //  change (end - start).
     { "report_outcomes",
       "WITH m AS (SELECT m.measurement_id, m.case_id, coalesce (m.measure_id, '') AS measure,"
-      "   coalesce (ms.kind, 'case') AS measure_kind, m.code, m.version, m.timepoint, m.recorded_at"
+      "   coalesce (ms.kind::text, 'case') AS measure_kind, m.code, m.version, m.timepoint, m.recorded_at"
       "   FROM intake.measurements m JOIN intake.cases k ON k.case_id = m.case_id"
       "   LEFT JOIN intake.measures ms ON ms.measure_id = m.measure_id"
       "   WHERE $5::text = '' AND" REPORTING_CASE_SCOPE ("k") "),"
