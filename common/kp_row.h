@@ -11,6 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+//  The column of a one-column row spec (a scalar statement's value).
+#define KP_ROW_ONLY 0
+
 //  The text of a column ("" for NULL), borrowed from the result.
 const char *kp_row_text (const PGresult *result, int row, int column);
 //  An integer column (int2/int4/int8); 0 for NULL.

@@ -79,14 +79,14 @@ stream_replay (kp_call_t *call)
     reply->events = kp_call_alloc (call, sizeof (ProtobufCBinaryData) * (size_t) (count ? count : 1));
     reply->last_seq = body->after_seq;
     for (int row = 0; row < count; row++) {
-        uint64_t seq = strtoull (PQgetvalue (rows, row, 0), NULL, 10);
+        uint64_t seq = strtoull (kp_row_text (rows, row, EVENT_SEQ), NULL, 10);
         reply->last_seq = seq;
-        if (!stream_scope_entitled (call->identity, PQgetvalue (rows, row, 2),
-                                    PQgetvalue (rows, row, 3), PQgetvalue (rows, row, 4))
-        ||  !s_matches (PQgetvalue (rows, row, 1), body->topic_prefixes, body->n_topic_prefixes))
+        if (!stream_scope_entitled (call->identity, kp_row_text (rows, row, EVENT_MUNICIPALITY),
+                                    kp_row_text (rows, row, EVENT_SENDER_ORG), kp_row_text (rows, row, EVENT_RECIPIENT_ORG))
+        ||  !s_matches (kp_row_text (rows, row, EVENT_TOPIC), body->topic_prefixes, body->n_topic_prefixes))
             continue;
         size_t payload_size = 0, event_size = 0;
-        unsigned char *payload = PQunescapeBytea ((const unsigned char *) PQgetvalue (rows, row, 5),
+        unsigned char *payload = PQunescapeBytea ((const unsigned char *) kp_row_text (rows, row, EVENT_PAYLOAD),
                                                   &payload_size);
         uint8_t *event = payload ? stream_event_bytes (seq, payload, payload_size, &event_size) : NULL;
         PQfreemem (payload);
@@ -104,7 +104,7 @@ stream_replay (kp_call_t *call)
         reply->n_events++;
     }
     reply->more = count == (int) page;
-    reply->head_seq = strtoull (PQgetvalue (head, 0, 0), NULL, 10);
+    reply->head_seq = strtoull (kp_row_text (head, 0, HEAD_LAST_SEQ), NULL, 10);
     PQclear (rows);
     PQclear (head);
     call->reply->body_case = KUMPPANI__V1__REPLY__BODY_REPLAY;
