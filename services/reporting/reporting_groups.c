@@ -145,9 +145,9 @@ reporting_groups_report (kp_call_t *call, const reporting_scope_t *scope)
         const char *municipality = kp_row_text (result, row, GROUPS_MUNICIPALITY), *kind = kp_row_text (result, row, GROUPS_KIND);
         const char *month_text = kp_row_text (result, row, GROUPS_MONTH);
         s_figures_t figures = {
-            0, strtoll (kp_row_text (result, row, GROUPS_SESSIONS), NULL, 10), 0,
-            strtoll (kp_row_text (result, row, GROUPS_PRESENT), NULL, 10), strtoll (kp_row_text (result, row, GROUPS_HEADCOUNT), NULL, 10),
-            strtoll (kp_row_text (result, row, GROUPS_COMPENSATION_CENTS), NULL, 10)
+            0, kp_row_int (result, row, GROUPS_SESSIONS), 0,
+            kp_row_int (result, row, GROUPS_PRESENT), kp_row_int (result, row, GROUPS_HEADCOUNT),
+            kp_row_int (result, row, GROUPS_COMPENSATION_CENTS)
         };
         s_add (&month, &figures);
         month_groups += figures.sessions > 0;

@@ -75,8 +75,8 @@ reporting_outcomes_report (kp_call_t *call, const reporting_scope_t *scope)
     for (int row = 0; row < rows; row++) {
         const char *instrument = kp_row_text (result, row, OUTCOME_INSTRUMENT), *code = kp_row_text (result, row, OUTCOME_ITEM_CODE);
         s_change_t change = {
-            strtoll (kp_row_text (result, row, OUTCOME_PAIRS), NULL, 10), strtoll (kp_row_text (result, row, OUTCOME_IMPROVED), NULL, 10),
-            strtoll (kp_row_text (result, row, OUTCOME_CHANGE), NULL, 10)
+            kp_row_int (result, row, OUTCOME_PAIRS), kp_row_int (result, row, OUTCOME_IMPROVED),
+            kp_row_int (result, row, OUTCOME_CHANGE)
         };
         item.pairs += change.pairs;
         item.improved += change.improved;

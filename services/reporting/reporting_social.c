@@ -22,8 +22,8 @@ reporting_social_report (kp_call_t *call, const reporting_scope_t *scope)
     if (!table || !column)
         goto cleanup;
     for (int row = 0; row < rows; row++) {
-        int64_t seen = strtoll (kp_row_text (result, row, SOCIAL_OBSERVATIONS), NULL, 10);
-        int64_t concerned = strtoll (kp_row_text (result, row, SOCIAL_CLIENTS_CONCERNED), NULL, 10);
+        int64_t seen = kp_row_int (result, row, SOCIAL_OBSERVATIONS);
+        int64_t concerned = kp_row_int (result, row, SOCIAL_CLIENTS_CONCERNED);
         observations += seen;
         clients += concerned;
         if (reporting_table_row (table)

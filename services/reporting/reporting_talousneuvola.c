@@ -33,9 +33,9 @@ s_visits (reporting_table_t *table, PGresult *visits)
         goto cleanup;
     for (int row = 0; row <= rows; row++) {
         bool total = row == rows;
-        int64_t held = total ? sessions : strtoll (kp_row_text (visits, row, VISITS_SESSIONS), NULL, 10);
-        int64_t came = total ? people : strtoll (kp_row_text (visits, row, VISITS_VISITORS), NULL, 10);
-        int64_t followed = total ? agreed : strtoll (kp_row_text (visits, row, VISITS_FOLLOW_UPS), NULL, 10);
+        int64_t held = total ? sessions : kp_row_int (visits, row, VISITS_SESSIONS);
+        int64_t came = total ? people : kp_row_int (visits, row, VISITS_VISITORS);
+        int64_t followed = total ? agreed : kp_row_int (visits, row, VISITS_FOLLOW_UPS);
         sessions += total ? 0 : held;
         people += total ? 0 : came;
         agreed += total ? 0 : followed;
@@ -73,12 +73,12 @@ reporting_talousneuvola_report (kp_call_t *call, const reporting_scope_t *scope)
         goto cleanup;
     for (int row = 0; row < PQntuples (topics); row++)
         if (s_label (table, "topic", kp_row_text (topics, row, TOPICS_TOPIC), "all")
-        ||  reporting_table_count (table, COL_VISITORS, strtoll (kp_row_text (topics, row, TOPICS_VISITORS), NULL, 10)) < 0)
+        ||  reporting_table_count (table, COL_VISITORS, kp_row_int (topics, row, TOPICS_VISITORS)) < 0)
             goto cleanup;
     for (int row = 0; row < PQntuples (staffing); row++)
         if (s_label (table, "staffing", kp_row_text (staffing, row, STAFFING_ORG_TYPE), "all")
-        ||  reporting_table_figure (table, COL_SESSIONS, strtoll (kp_row_text (staffing, row, STAFFING_SESSIONS), NULL, 10))
-        ||  reporting_table_figure (table, COL_STAFF, strtoll (kp_row_text (staffing, row, STAFFING_STAFF), NULL, 10)))
+        ||  reporting_table_figure (table, COL_SESSIONS, kp_row_int (staffing, row, STAFFING_SESSIONS))
+        ||  reporting_table_figure (table, COL_STAFF, kp_row_int (staffing, row, STAFFING_STAFF)))
             goto cleanup;
     rc = reporting_table_reply (table, call);
 

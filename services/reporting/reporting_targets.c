@@ -55,7 +55,7 @@ s_actual (kp_call_t *call, const reporting_scope_t *scope, int metric, const cha
     PGresult *result = kp_db_exec (call->db, s_metrics [metric].statement, s_metrics [metric].params, values);
     if (!result)
         return -1;
-    int64_t actual = strtoll (kp_row_text (result, 0, ACTUAL), NULL, 10);
+    int64_t actual = kp_row_int (result, 0, ACTUAL);
     PQclear (result);
     return actual;
 }
@@ -65,7 +65,7 @@ static int
 s_target (kp_call_t *call, const reporting_scope_t *scope, reporting_table_t *table, PGresult *targets, int row)
 {
     const char *metric = kp_row_text (targets, row, TARGET_METRIC);
-    int64_t min = strtoll (kp_row_text (targets, row, TARGET_MIN_VALUE), NULL, 10);
+    int64_t min = kp_row_int (targets, row, TARGET_MIN_VALUE);
     const char *max = kp_row_text (targets, row, TARGET_MAX_VALUE);
     if (reporting_table_row (table)
     ||  reporting_table_text (table, COL_TARGET, kp_row_text (targets, row, TARGET_CODE))
@@ -81,7 +81,7 @@ s_target (kp_call_t *call, const reporting_scope_t *scope, reporting_table_t *ta
     if (found < 0)
         return 0;                   //  tracked by hand
     int64_t actual = s_actual (call, scope, found, kp_row_text (targets, row, TARGET_ACTIVITY_KINDS),
-                               strtoll (kp_row_text (targets, row, TARGET_PARAMETER), NULL, 10));
+                               kp_row_int (targets, row, TARGET_PARAMETER));
     if (actual < 0)
         return -1;
     bool met = actual >= min && (!*max || actual <= strtoll (max, NULL, 10));
