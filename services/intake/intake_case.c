@@ -32,15 +32,15 @@ intake_case_emit (kp_db_t *db, const char *case_id, const char *topic, const cha
     char *referral_ids [REFERRALS_MAX];
     size_t count = 0;
     for (int index = 0; index < PQntuples (links) && count < REFERRALS_MAX; index++)
-        referral_ids [count++] = PQgetvalue (links, index, 0);
+        referral_ids [count++] = (char *) kp_row_text (links, index, KP_ROW_ONLY);
     Kumppani__V1__IntakeEvent payload = KUMPPANI__V1__INTAKE_EVENT__INIT;
     payload.case_id = (char *) case_id;
-    payload.client_id = PQgetvalue (row, 0, 0);
-    payload.municipality = PQgetvalue (row, 0, 1);
-    payload.channel = kp_enum_value (&kumppani__v1__case_channel__descriptor, PQgetvalue (row, 0, 2));
-    payload.state = PQgetvalue (row, 0, 4);
-    payload.closure_reason = PQgetvalue (row, 0, 7);
-    payload.review_date = (char *) (review_date ? review_date : PQgetvalue (row, 0, 8));
+    payload.client_id = (char *) kp_row_text (row, 0, CASE_CLIENT_ID);
+    payload.municipality = (char *) kp_row_text (row, 0, CASE_MUNICIPALITY);
+    payload.channel = kp_row_enum (row, 0, CASE_CHANNEL, &kumppani__v1__case_channel__descriptor);
+    payload.state = (char *) kp_row_text (row, 0, CASE_STATE);
+    payload.closure_reason = (char *) kp_row_text (row, 0, CASE_CLOSURE_REASON);
+    payload.review_date = (char *) (review_date ? review_date : kp_row_text (row, 0, CASE_NEXT_REVIEW_DATE));
     payload.referral_ids = referral_ids;
     payload.n_referral_ids = count;
     Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
@@ -77,12 +77,12 @@ s_plan_from (kp_call_t *call, PGresult *plan)
 {
     Kumppani__V1__Plan *out = kp_call_alloc (call, sizeof *out);
     kumppani__v1__plan__init (out);
-    out->version = atoi (PQgetvalue (plan, 0, 0));
-    out->goals = kp_call_strdup (call, PQgetvalue (plan, 0, 1));
-    out->situational_factors = kp_call_strdup (call, PQgetvalue (plan, 0, 2));
-    out->services = kp_call_strdup (call, PQgetvalue (plan, 0, 3));
-    out->methods = kp_call_strdup (call, PQgetvalue (plan, 0, 4));
-    char *participants = kp_call_strdup (call, PQgetvalue (plan, 0, 5));
+    out->version = (uint32_t) kp_row_int (plan, 0, PLAN_VERSION);
+    out->goals = kp_call_strdup (call, kp_row_text (plan, 0, PLAN_GOALS));
+    out->situational_factors = kp_call_strdup (call, kp_row_text (plan, 0, PLAN_SITUATIONAL_FACTORS));
+    out->services = kp_call_strdup (call, kp_row_text (plan, 0, PLAN_SERVICES));
+    out->methods = kp_call_strdup (call, kp_row_text (plan, 0, PLAN_METHODS));
+    char *participants = kp_call_strdup (call, kp_row_text (plan, 0, PLAN_PARTICIPANTS));
     size_t count = *participants ? 1 : 0;
     for (char *c = participants; *c; c++)
         count += *c == '\n';
@@ -93,10 +93,10 @@ s_plan_from (kp_call_t *call, PGresult *plan)
         if (next)
             *next++ = '\0';
     }
-    out->evaluation_method = kp_call_strdup (call, PQgetvalue (plan, 0, 6));
-    out->next_review_date = kp_call_strdup (call, PQgetvalue (plan, 0, 7));
-    out->client_view = kp_call_strdup (call, PQgetvalue (plan, 0, 8));
-    out->worker_view = kp_call_strdup (call, PQgetvalue (plan, 0, 9));
+    out->evaluation_method = kp_call_strdup (call, kp_row_text (plan, 0, PLAN_EVALUATION_METHOD));
+    out->next_review_date = kp_call_strdup (call, kp_row_text (plan, 0, PLAN_NEXT_REVIEW_DATE));
+    out->client_view = kp_call_strdup (call, kp_row_text (plan, 0, PLAN_CLIENT_VIEW));
+    out->worker_view = kp_call_strdup (call, kp_row_text (plan, 0, PLAN_WORKER_VIEW));
     return out;
 }
 
@@ -123,30 +123,30 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
     Kumppani__V1__CaseReply *reply = kp_call_alloc (call, sizeof *reply);
     kumppani__v1__case_reply__init (reply);
     reply->case_id = kp_call_strdup (call, case_id);
-    reply->client_id = kp_call_strdup (call, PQgetvalue (row, 0, 0));
-    reply->municipality = kp_call_strdup (call, PQgetvalue (row, 0, 1));
-    reply->channel = kp_enum_value (&kumppani__v1__case_channel__descriptor, PQgetvalue (row, 0, 2));
-    reply->responsible_worker = kp_call_strdup (call, PQgetvalue (row, 0, 3));
-    reply->state = kp_call_strdup (call, PQgetvalue (row, 0, 4));
-    reply->opened_at = kp_call_strdup (call, PQgetvalue (row, 0, 5));
-    reply->closed_at = kp_call_strdup (call, PQgetvalue (row, 0, 6));
-    reply->closure_reason = kp_call_strdup (call, PQgetvalue (row, 0, 7));
-    reply->next_review_date = kp_call_strdup (call, PQgetvalue (row, 0, 8));
+    reply->client_id = kp_call_strdup (call, kp_row_text (row, 0, CASE_CLIENT_ID));
+    reply->municipality = kp_call_strdup (call, kp_row_text (row, 0, CASE_MUNICIPALITY));
+    reply->channel = kp_row_enum (row, 0, CASE_CHANNEL, &kumppani__v1__case_channel__descriptor);
+    reply->responsible_worker = kp_call_strdup (call, kp_row_text (row, 0, CASE_RESPONSIBLE_WORKER));
+    reply->state = kp_call_strdup (call, kp_row_text (row, 0, CASE_STATE));
+    reply->opened_at = kp_call_strdup (call, kp_row_text (row, 0, CASE_OPENED_AT));
+    reply->closed_at = kp_call_strdup (call, kp_row_text (row, 0, CASE_CLOSED_AT));
+    reply->closure_reason = kp_call_strdup (call, kp_row_text (row, 0, CASE_CLOSURE_REASON));
+    reply->next_review_date = kp_call_strdup (call, kp_row_text (row, 0, CASE_NEXT_REVIEW_DATE));
     reply->created_id = kp_call_strdup (call, created_id ? created_id : "");
 
     int count = PQntuples (links);
     reply->referral_ids = kp_call_alloc (call, (size_t) (count + 1) * sizeof (char *));
     for (int index = 0; index < count; index++)
-        reply->referral_ids [reply->n_referral_ids++] = kp_call_strdup (call, PQgetvalue (links, index, 0));
+        reply->referral_ids [reply->n_referral_ids++] = kp_call_strdup (call, kp_row_text (links, index, KP_ROW_ONLY));
 
     count = PQntuples (survey);
     reply->survey = kp_call_alloc (call, (size_t) (count + 1) * sizeof (void *));
     for (int index = 0; index < count; index++) {
         Kumppani__V1__SurveyEntry *entry = kp_call_alloc (call, sizeof *entry);
         kumppani__v1__survey_entry__init (entry);
-        entry->domain = kp_enum_value (&kumppani__v1__survey_domain__descriptor, PQgetvalue (survey, index, 0));
-        entry->need = kp_call_strdup (call, PQgetvalue (survey, index, 1));
-        entry->strengths = kp_call_strdup (call, PQgetvalue (survey, index, 2));
+        entry->domain = kp_row_enum (survey, index, DOMAIN_DOMAIN, &kumppani__v1__survey_domain__descriptor);
+        entry->need = kp_call_strdup (call, kp_row_text (survey, index, DOMAIN_NEED));
+        entry->strengths = kp_call_strdup (call, kp_row_text (survey, index, DOMAIN_STRENGTHS));
         reply->survey [reply->n_survey++] = entry;
     }
     if (PQntuples (plan) > 0)
@@ -157,13 +157,13 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
     for (int index = 0; index < count; index++) {
         Kumppani__V1__EcomapEntry *entry = kp_call_alloc (call, sizeof *entry);
         kumppani__v1__ecomap_entry__init (entry);
-        entry->entry_id = kp_call_strdup (call, PQgetvalue (ecomap, index, 0));
-        entry->kind = kp_enum_value (&kumppani__v1__ecomap_kind__descriptor, PQgetvalue (ecomap, index, 1));
-        entry->label = kp_call_strdup (call, PQgetvalue (ecomap, index, 2));
+        entry->entry_id = kp_call_strdup (call, kp_row_text (ecomap, index, ECOMAP_ENTRY_ID));
+        entry->kind = kp_enum_value (&kumppani__v1__ecomap_kind__descriptor, kp_row_text (ecomap, index, ECOMAP_KIND));
+        entry->label = kp_call_strdup (call, kp_row_text (ecomap, index, ECOMAP_LABEL));
         entry->direction = kp_enum_value (&kumppani__v1__ecomap_direction__descriptor,
-                                            PQgetvalue (ecomap, index, 3));
-        entry->strength = atoi (PQgetvalue (ecomap, index, 4));
-        entry->role = kp_enum_value (&kumppani__v1__ecomap_role__descriptor, PQgetvalue (ecomap, index, 5));
+                                            kp_row_text (ecomap, index, ECOMAP_DIRECTION));
+        entry->strength = (int32_t) kp_row_int (ecomap, index, ECOMAP_STRENGTH);
+        entry->role = kp_enum_value (&kumppani__v1__ecomap_role__descriptor, kp_row_text (ecomap, index, ECOMAP_ROLE));
         reply->ecomap [reply->n_ecomap++] = entry;
     }
     count = PQntuples (measures);
@@ -171,12 +171,12 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
     for (int index = 0; index < count; index++) {
         Kumppani__V1__Measure *measure = kp_call_alloc (call, sizeof *measure);
         kumppani__v1__measure__init (measure);
-        measure->measure_id = kp_call_strdup (call, PQgetvalue (measures, index, 0));
+        measure->measure_id = kp_call_strdup (call, kp_row_text (measures, index, MEASURE_ID));
         measure->kind = kp_enum_value (&kumppani__v1__measure_kind__descriptor,
-                                         PQgetvalue (measures, index, 1));
-        measure->description = kp_call_strdup (call, PQgetvalue (measures, index, 2));
-        measure->responsible_person = kp_call_strdup (call, PQgetvalue (measures, index, 3));
-        measure->linked_ref = kp_call_strdup (call, PQgetvalue (measures, index, 4));
+                                         kp_row_text (measures, index, MEASURE_KIND));
+        measure->description = kp_call_strdup (call, kp_row_text (measures, index, MEASURE_DESCRIPTION));
+        measure->responsible_person = kp_call_strdup (call, kp_row_text (measures, index, MEASURE_RESPONSIBLE_PERSON));
+        measure->linked_ref = kp_call_strdup (call, kp_row_text (measures, index, MEASURE_LINKED_REF));
         reply->measures [reply->n_measures++] = measure;
     }
     call->reply->body_case = KUMPPANI__V1__REPLY__BODY_INTAKE_CASE;
@@ -210,10 +210,10 @@ intake_case_lock (kp_call_t *call, const char *case_id, const char *field, intak
         return intake_not_found (call, INTAKE_CASE);
     }
     snprintf (row->case_id, sizeof row->case_id, "%s", case_id);
-    snprintf (row->client_id, sizeof row->client_id, "%s", PQgetvalue (result, 0, 0));
-    snprintf (row->municipality, sizeof row->municipality, "%s", PQgetvalue (result, 0, 1));
-    snprintf (row->state, sizeof row->state, "%s",
-              PQgetvalue (result, 0, access == INTAKE_READ ? 4 : 2));
+    //  case_get's row starts with case_lock's: the same indices for both.
+    snprintf (row->client_id, sizeof row->client_id, "%s", kp_row_text (result, 0, CASE_CLIENT_ID));
+    snprintf (row->municipality, sizeof row->municipality, "%s", kp_row_text (result, 0, CASE_MUNICIPALITY));
+    snprintf (row->state, sizeof row->state, "%s", kp_row_text (result, 0, CASE_STATE));
     PQclear (result);
     const char *basis, *recipient;
     if (intake_access_check (call, row->client_id, row->municipality, access, "case", INTAKE_CASE,
