@@ -166,6 +166,20 @@ s_check_row_spec (kp_db_t *self, const kp_stmt_t *stmt)
     return -1;
 }
 
+//  A statement that returns rows should say which (kp_stmt_t.columns):
+//  one without is read by position again. Said at each prepare; only
+//  statements whose text may return rows are asked.
+static void
+s_warn_unspecified (kp_db_t *self, const kp_stmt_t *stmt)
+{
+    if (!strstr (stmt->sql, "SELECT") && !strstr (stmt->sql, "RETURNING"))
+        return;
+    PGresult *described = PQdescribePrepared (self->conn, stmt->name);
+    if (PQresultStatus (described) == PGRES_COMMAND_OK && PQnfields (described) > 0)
+        kp_warn ("db: statement %s returns %d columns but has no row spec", stmt->name, PQnfields (described));
+    PQclear (described);
+}
+
 static int
 s_prepare_table (kp_db_t *self, const kp_stmt_t *table)
 {
@@ -182,6 +196,8 @@ s_prepare_table (kp_db_t *self, const kp_stmt_t *table)
             kp_error ("db: cannot prepare %s: %s", stmt->name, self->message);
             return -1;
         }
+        if (!stmt->columns)
+            s_warn_unspecified (self, stmt);
     }
     return 0;
 }
