@@ -94,7 +94,10 @@ RETURNS referral.deadline_state LANGUAGE sql IMMUTABLE AS $$
 $$;
 GRANT EXECUTE ON FUNCTION referral.deadline_state TO referral;
 
--- Reporting's rollup of notices keeps the kind the same way.
+-- Reporting's rollup of notices keeps the kind the same way; an event
+-- without one (0, UNSPECIFIED) was counted as "unspecified" and still is,
+-- as NULL.
+ALTER TABLE reporting.referral_notices ALTER COLUMN kind DROP NOT NULL;
 ALTER TABLE reporting.referral_notices
     ALTER COLUMN kind TYPE referral.referral_kind USING (CASE kind
         WHEN 1 THEN 'social_work_need' WHEN 2 THEN 'personal_discussion'

@@ -60,8 +60,6 @@ s_referral (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, cha
         if (!*referral->municipality || strlen (referral->municipality) > ROLLUP_TEXT_MAX
         ||  strlen (referral->sender_org) > ROLLUP_TEXT_MAX)
             return s_poison (event, "no municipality", error, error_size);
-        if (!kind)
-            return s_poison (event, "no referral kind", error, error_size);
         const char *values [] = {
             copy, referral->referral_id, referral->municipality, kind, referral->sender_org,
             occurred, referral->deadline

@@ -17,7 +17,7 @@ extern const kp_stmt_t reporting_statements [];
 #define REPORTING_SLA_ROW(C) \
     C (SLA_MUNICIPALITY, "municipality", "text") \
     C (SLA_MONTH, "month", "text") \
-    C (SLA_KIND, "kind", "referral.referral_kind") \
+    C (SLA_KIND, "kind", "text") \
     C (SLA_RECEIVED_ON, "received_on", "text") \
     C (SLA_ACKNOWLEDGED_ON, "acknowledged_on", "text") \
     C (SLA_ASSESSMENT_STARTED_ON, "assessment_started_on", "text") \

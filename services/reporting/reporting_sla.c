@@ -161,7 +161,7 @@ reporting_sla_report (kp_call_t *call, const reporting_scope_t *scope)
                                "run_report.period_end", "too many rows: ask for a shorter period");
             goto cleanup;
         }
-        //  The kind's database label is its published name.
+        //  The kind's database label is its published name ("unspecified" for none).
         if (s_emit (table, kp_row_text (result, row, SLA_MUNICIPALITY), kp_row_text (result, row, SLA_MONTH),
                     kp_row_text (result, row, SLA_KIND), &group))
             goto cleanup;

@@ -90,7 +90,8 @@ const kp_stmt_t reporting_statements [] = {
     //  ok (running) or none. Working days are counted in C (kp_calendar),
     //  which SQL does not know.
     { "report_referral_sla",
-      "SELECT n.municipality, to_char (n.received_on, 'YYYY-MM') AS month, n.kind,"
+      "SELECT n.municipality, to_char (n.received_on, 'YYYY-MM') AS month,"
+      " coalesce (n.kind::text, 'unspecified') AS kind,"
       " n.received_on::text AS received_on,"
       " coalesce (n.acknowledged_on::text, '') AS acknowledged_on,"
       " coalesce (n.assessment_started_on::text, '') AS assessment_started_on,"
@@ -105,7 +106,7 @@ const kp_stmt_t reporting_statements [] = {
       " AND ($5::text = '' OR n.sender_org = $5::text)"
       " AND ($4::text = '' OR n.referral_id IN (SELECT cr.referral_id FROM intake.case_referrals cr"
       "   JOIN reporting.project_cases pc ON pc.case_id = cr.case_id WHERE pc.project_id = $4::text))"
-      " ORDER BY 1, 2, 3", s_sla_row },
+      " ORDER BY 1, 2, n.kind NULLS FIRST", s_sla_row },
 
     //  ESF participants from intake's snapshots (migration 0012), one row
     //  per person and snapshot kind, start rows first: kind, gender, age
