@@ -134,7 +134,8 @@ groups_enrol (kp_call_t *call)
         kumppani__v1__conflict__init (conflict);
         conflict->date = kp_call_strdup (call, kp_row_text (result, row, ENROL_CONFLICT_DATE));
         conflict->kind = "client";
-        conflict->other_session_id = kp_call_strdup (call, kp_row_text (result, row, ENROL_CONFLICT_OTHER_SESSION_ID));
+        conflict->other_session_id = kp_call_strdup (call, kp_row_text (result, row,
+                                                                         ENROL_CONFLICT_OTHER_SESSION_ID));
         conflict->who = reply->client_id;
         reply->conflicts [reply->n_conflicts++] = conflict;
     }

@@ -36,10 +36,14 @@ s_load (kp_call_t *call, const char *id, const char *field, s_placement_t *place
     if (found) {
         memset (placement, 0, sizeof *placement);
         snprintf (placement->id, sizeof placement->id, "%s", kp_row_text (result, 0, PLACEMENT_ID));
-        snprintf (placement->client_id, sizeof placement->client_id, "%s", kp_row_text (result, 0, PLACEMENT_CLIENT_ID));
-        snprintf (placement->municipality, sizeof placement->municipality, "%s", kp_row_text (result, 0, PLACEMENT_MUNICIPALITY));
-        snprintf (placement->placing_org, sizeof placement->placing_org, "%s", kp_row_text (result, 0, PLACEMENT_PLACING_ORG));
-        snprintf (placement->organiser_org, sizeof placement->organiser_org, "%s", kp_row_text (result, 0, PLACEMENT_ORGANISER_ORG));
+        snprintf (placement->client_id, sizeof placement->client_id, "%s",
+                  kp_row_text (result, 0, PLACEMENT_CLIENT_ID));
+        snprintf (placement->municipality, sizeof placement->municipality, "%s",
+                  kp_row_text (result, 0, PLACEMENT_MUNICIPALITY));
+        snprintf (placement->placing_org, sizeof placement->placing_org, "%s",
+                  kp_row_text (result, 0, PLACEMENT_PLACING_ORG));
+        snprintf (placement->organiser_org, sizeof placement->organiser_org, "%s",
+                  kp_row_text (result, 0, PLACEMENT_ORGANISER_ORG));
         kp_date_parse (kp_row_text (result, 0, PLACEMENT_START_DATE), &placement->start);
         kp_date_parse (kp_row_text (result, 0, PLACEMENT_END_DATE), &placement->end);
         placement->compensation_cents = kp_row_int (result, 0, PLACEMENT_COMPENSATION_CENTS);
@@ -225,7 +229,8 @@ groups_report_absence (kp_call_t *call)
     Kumppani__V1__PlacementReply *reply = call->reply->placement;
     reply->absence_steps = kp_call_alloc (call, sizeof (char *) * 5);
     for (int row = 0; row < recorded; row++)
-        reply->absence_steps [reply->n_absence_steps++] = kp_call_strdup (call, kp_row_text (result, row, KP_ROW_ONLY));
+        reply->absence_steps [reply->n_absence_steps++] =
+            kp_call_strdup (call, kp_row_text (result, row, KP_ROW_ONLY));
     PQclear (result);
     int next = groups_rules_absence_next (recorded, step);
     if (next < 0)

@@ -31,7 +31,8 @@ s_send_one (kp_db_t *db, void *arg)
     PGresult *inserted = kp_db_exec (db, "groups_reminder_insert", 3, insert);
     int rc = inserted ? 0 : -1;
     if (inserted && PQntuples (inserted) == 1) {
-        rc = groups_event_emit_placement (db, "groups.evaluation_due", kp_row_text (result, 0, REMINDER_MUNICIPALITY),
+        rc = groups_event_emit_placement (db, "groups.evaluation_due",
+                                          kp_row_text (result, 0, REMINDER_MUNICIPALITY),
                                           kp_row_text (result, 0, REMINDER_ORGANISER_ORG), &payload);
         if (rc == 0)
             (*sent)++;

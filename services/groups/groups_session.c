@@ -108,7 +108,8 @@ s_check_conflicts (kp_call_t *call, Kumppani__V1__SessionListReply *reply, const
         if (policy == KUMPPANI__V1__CONFLICT_POLICY__CONFLICT_POLICY_REFUSE)
             rc = s_refuse (call, kp_row_text (result, row, CONFLICT_KIND), date, field);
         else
-            s_add_conflict (call, reply, date, kp_row_text (result, row, CONFLICT_KIND), kp_row_text (result, row, CONFLICT_SESSION_ID),
+            s_add_conflict (call, reply, date, kp_row_text (result, row, CONFLICT_KIND),
+                            kp_row_text (result, row, CONFLICT_SESSION_ID),
                             kp_row_text (result, row, CONFLICT_PARTY));
     }
     PQclear (result);
