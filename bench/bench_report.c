@@ -62,7 +62,7 @@ static const kp_stmt_t s_statements [] = {
       " FROM referral.referrals r"
       " JOIN bench.calendar received ON received.day = r.received_on"
       " LEFT JOIN LATERAL (SELECT min (h.at) AS at FROM referral.referral_history h"
-      "   WHERE h.referral_id = r.referral_id AND h.from_state = 1 AND h.to_state <> 1) a ON true"
+      "   WHERE h.referral_id = r.referral_id AND h.from_state = 'received' AND h.to_state <> 'received') a ON true"
       " LEFT JOIN bench.calendar acked ON acked.day = " HELSINKI_DAY ("a.at")
       " LEFT JOIN bench.calendar assessed ON assessed.day = " HELSINKI_DAY ("r.assessment_started_at")
       " WHERE r.recipient_type = 'municipality' AND r.received_on BETWEEN $1::date AND $2::date"
@@ -72,8 +72,9 @@ static const kp_stmt_t s_statements [] = {
       " percentile_disc (0.9) WITHIN GROUP (ORDER BY ack_days), count (assess_days),"
       " percentile_disc (0.5) WITHIN GROUP (ORDER BY assess_days),"
       " percentile_disc (0.9) WITHIN GROUP (ORDER BY assess_days),"
-      " count (*) FILTER (WHERE state = 4), count (*) FILTER (WHERE state IN (3, 5)),"
-      " (count (*) FILTER (WHERE state = 4))::float8 / nullif (count (*) FILTER (WHERE state IN (3, 4, 5)), 0)"
+      " count (*) FILTER (WHERE state = 'met'), count (*) FILTER (WHERE state IN ('overdue', 'missed')),"
+      " (count (*) FILTER (WHERE state = 'met'))::float8"
+      "   / nullif (count (*) FILTER (WHERE state IN ('overdue', 'met', 'missed')), 0)"
       " FROM notice GROUP BY GROUPING SETS ((municipality, month, kind), ())"
       " ORDER BY GROUPING (municipality, month, kind), municipality, month, kind" },
     { NULL }

@@ -20,6 +20,7 @@
         bench_report_events FIRST LAST     (client numbers, as report_data.sql) */
 #include "kp_codec.h"
 #include "kp_db.h"
+#include "kp_enum.h"
 #include "kp_outbox.h"
 
 #include <czmq.h>
@@ -93,9 +94,10 @@ s_pack (PGresult *rows, int row, const char **values, int *lengths, char *occurr
 {
     Kumppani__V1__ReferralEvent payload = KUMPPANI__V1__REFERRAL_EVENT__INIT;
     payload.referral_id = PQgetvalue (rows, row, COL_REFERRAL);
-    payload.kind = (Kumppani__V1__ReferralKind) atoi (PQgetvalue (rows, row, COL_KIND));
-    payload.state = (Kumppani__V1__ReferralState) atoi (PQgetvalue (rows, row, COL_STATE));
-    payload.previous_state = (Kumppani__V1__ReferralState) atoi (PQgetvalue (rows, row, COL_PREVIOUS));
+    payload.kind = kp_enum_value (&kumppani__v1__referral_kind__descriptor, PQgetvalue (rows, row, COL_KIND));
+    payload.state = kp_enum_value (&kumppani__v1__referral_state__descriptor, PQgetvalue (rows, row, COL_STATE));
+    payload.previous_state = kp_enum_value (&kumppani__v1__referral_state__descriptor,
+                                            PQgetvalue (rows, row, COL_PREVIOUS));
     payload.municipality = PQgetvalue (rows, row, COL_MUNICIPALITY);
     payload.sender_org = PQgetvalue (rows, row, COL_SENDER_ORG);
     payload.sender_type = PQgetvalue (rows, row, COL_SENDER_TYPE);

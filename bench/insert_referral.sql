@@ -6,8 +6,9 @@ INSERT INTO referral.referrals (referral_id, kind, state, sender_org, sender_typ
     recipient_org, recipient_type, municipality, reason_category, legal_basis,
     notifier_may_be_named, urgent, free_text, sender_contact, hetu_hash, hetu_box,
     client_requested_transfer, received_on, deadline, deadline_kind, warning_on)
-VALUES (upper (substr (md5 (random ()::text || clock_timestamp ()::text), 1, 26)), 1, 1,
-    'kela', 'kela', 'pgbench', 'muni-743', 'municipality', '743', 1, 3,
+VALUES (upper (substr (md5 (random ()::text || clock_timestamp ()::text), 1, 26)),
+    'social_work_need', 'received',
+    'kela', 'kela', 'pgbench', 'muni-743', 'municipality', '743', 'life_management', 'client_request',
     false, false, 'Benchmark notice: rent arrears after benefit changes.', '',
     sha256 (random ()::text::bytea), sha256 (random ()::text::bytea) || sha256 (random ()::text::bytea),
     false, current_date, current_date + 7, 'assessment_start', current_date + 6);

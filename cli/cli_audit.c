@@ -8,6 +8,7 @@
     passes through it. */
 #include "cli.h"
 #include "kp_audit.h"
+#include "kp_row.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -27,22 +28,40 @@ s_usage (FILE *out)
     return out == stdout ? 0 : 2;
 }
 
+//  A row of the log or its head: the seq and the hash in hex.
+#define S_HASH_ROW(C) \
+    C (HASH_SEQ, "seq", "int8") \
+    C (HASH_HEX, "hash", "text")
+enum { S_HASH_ROW (KP_ROW_INDEX) };
+static const kp_col_t s_hash_row [] = { S_HASH_ROW (KP_ROW_COLUMN) { NULL } };
+
+static const kp_stmt_t s_statements [] = {
+    { "cli_audit_row", "SELECT seq, encode (hash, 'hex') AS hash FROM kp.audit_log WHERE seq = $1::int8",
+      s_hash_row },
+    { "cli_audit_head",
+      "SELECT last_seq AS seq, encode (last_hash, 'hex') AS hash FROM kp.audit_head WHERE id = 1",
+      s_hash_row },
+    { NULL }
+};
+
 //  The hex hash of row seq (or of the head when seq is NULL) into hex;
 //  0, 1 if there is no such row, -1 on a database error.
 static int
 s_hash_of (kp_db_t *db, const char *seq, char *hex, size_t size, char *head_seq, size_t seq_size)
 {
-    PGconn *conn = kp_db_conn (db);
-    PGresult *result = seq
-        ? PQexecParams (conn, "SELECT seq, encode (hash, 'hex') FROM kp.audit_log WHERE seq = $1::bigint",
-                        1, NULL, &seq, NULL, NULL, 0)
-        : PQexec (conn, "SELECT last_seq, encode (last_hash, 'hex') FROM kp.audit_head WHERE id = 1");
-    int rc = PQresultStatus (result) != PGRES_TUPLES_OK ? -1 : PQntuples (result) == 1 ? 0 : 1;
-    if (rc == -1)
-        fprintf (stderr, "kumppani audit: %s", PQresultErrorMessage (result));
+    if (kp_db_register (db, s_statements)) {
+        fprintf (stderr, "kumppani audit: %s\n", kp_db_message (db));
+        return -1;
+    }
+    PGresult *result = seq ? kp_db_exec (db, "cli_audit_row", 1, &seq) : kp_db_exec (db, "cli_audit_head", 0, NULL);
+    if (!result) {
+        fprintf (stderr, "kumppani audit: %s\n", kp_db_message (db));
+        return -1;
+    }
+    int rc = PQntuples (result) == 1 ? 0 : 1;
     if (rc == 0) {
-        snprintf (head_seq, seq_size, "%s", PQgetvalue (result, 0, 0));
-        snprintf (hex, size, "%s", PQgetvalue (result, 0, 1));
+        snprintf (head_seq, seq_size, "%s", kp_row_text (result, 0, HASH_SEQ));
+        snprintf (hex, size, "%s", kp_row_text (result, 0, HASH_HEX));
     }
     PQclear (result);
     return rc;

@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const kp_col_t s_seq_row [] = { { "seq", "int8" }, { NULL } };
+
 const kp_stmt_t kp_audit_statements [] = {
     { "kp_audit_append",
       "SELECT kp.audit_append ($1::text, $2::text, $3::text, $4::text,"
-      " $5::text, $6::text, $7::text, $8::text)" },
+      " $5::text, $6::text, $7::text, $8::text) AS seq", s_seq_row },
     { NULL }
 };
 

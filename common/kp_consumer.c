@@ -13,6 +13,7 @@
 #include "kp_stream_client.h"
 #include "kp_log.h"
 #include "kp_metrics.h"
+#include "kp_row.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -37,6 +38,10 @@
 #define KP_CONSUMER_BACKOFF_MAX_MS 30000
 #define KP_CONSUMER_MAX_PREFIXES 8
 
+//  Every statement here that returns rows returns one value (s_scalar).
+static const kp_col_t s_seq_row [] = { { "last_seq", "int8" }, { NULL } };
+static const kp_col_t s_count_row [] = { { "count", "int8" }, { NULL } };
+
 const kp_stmt_t kp_consumer_statements [] = {
     { "kp_consumer_init",
       "INSERT INTO kp.consumer_cursors (consumer) VALUES ($1::text) ON CONFLICT (consumer) DO NOTHING" },
@@ -45,15 +50,17 @@ const kp_stmt_t kp_consumer_statements [] = {
     //  steps back and tries on its next poll (s_not_the_event) instead of
     //  sitting in a lock wait that a $TERM would have to wait for.
     { "kp_consumer_lock",
-      "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text FOR UPDATE NOWAIT" },
-    { "kp_consumer_cursor", "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text" },
+      "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text FOR UPDATE NOWAIT", s_seq_row },
+    { "kp_consumer_cursor", "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text",
+      s_seq_row },
     { "kp_consumer_move",
       "UPDATE kp.consumer_cursors SET last_seq = $2::int8, updated_at = now()"
       " WHERE consumer = $1::text AND last_seq < $2::int8" },
     { "kp_consumer_park",
       "INSERT INTO kp.parked_events (consumer, seq, topic, error) VALUES ($1::text, $2::int8, $3::text, $4::text)"
       " ON CONFLICT DO NOTHING" },
-    { "kp_consumer_parked", "SELECT count(*) FROM kp.parked_events WHERE consumer = $1::text" },
+    { "kp_consumer_parked", "SELECT count(*) FROM kp.parked_events WHERE consumer = $1::text",
+      s_count_row },
     { NULL }
 };
 

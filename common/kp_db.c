@@ -16,6 +16,7 @@
 #include <time.h>
 
 #define KP_DB_MAX_TABLES 32
+#define KP_DB_MAX_TYPES  64
 
 struct _kp_db_t {
     PGconn *conn;
@@ -36,6 +37,10 @@ struct _kp_db_t {
     int64_t clock_us;               //  the running work's clock, 0: the process clock
     bool imported;                  //  that clock is an imported record's original time
     bool clock_in_sql;              //  kp.clock is set in the open transaction
+    //  Row-spec type names resolved on this connection (s_type_oid).
+    struct s_type { const char *name; Oid oid; } types [KP_DB_MAX_TYPES];
+    int type_count;
+    bool spec_drift;                //  a row spec did not match (not retried)
 };
 
 static void
@@ -109,6 +114,79 @@ kp_db_redact (const char *message, const char *const *names, char *out, size_t s
     out [used < size ? used : size - 1] = 0;
 }
 
+//  The OID of a type named as SQL spells it, asked once per connection
+//  per name (the spec tables are static, so their strings are the keys).
+//  InvalidOid if the server does not know it.
+static Oid
+s_type_oid (kp_db_t *self, const char *type)
+{
+    for (int index = 0; index < self->type_count; index++)
+        if (self->types [index].name == type || strcmp (self->types [index].name, type) == 0)
+            return self->types [index].oid;
+    const char *values [] = { type };
+    PGresult *result = PQexecParams (self->conn, "SELECT to_regtype ($1::text)::oid", 1, NULL,
+                                     values, NULL, NULL, 0);
+    Oid oid = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1
+           && !PQgetisnull (result, 0, 0) ? (Oid) strtoul (PQgetvalue (result, 0, 0), NULL, 10)
+                                          : InvalidOid;
+    PQclear (result);
+    if (oid != InvalidOid && self->type_count < KP_DB_MAX_TYPES)
+        self->types [self->type_count++] = (struct s_type) { type, oid };
+    return oid;
+}
+
+//  Holds a prepared statement's description against its row spec. 0, or
+//  -1 with the difference in self->message (sqlstate 42804: our bug, not
+//  the database's, so INTERNAL to anyone who asks).
+static int
+s_check_row_spec (kp_db_t *self, const kp_stmt_t *stmt)
+{
+    PGresult *described = PQdescribePrepared (self->conn, stmt->name);
+    if (PQresultStatus (described) != PGRES_COMMAND_OK) {
+        s_set_error (self, described);
+        PQclear (described);
+        return -1;
+    }
+    int fields = PQnfields (described), count = 0;
+    while (stmt->columns [count].name)
+        count++;
+    char difference [192] = "";
+    for (int index = 0; index < count && index < fields && !*difference; index++) {
+        const kp_col_t *column = &stmt->columns [index];
+        Oid expected = s_type_oid (self, column->type);
+        if (strcmp (PQfname (described, index), column->name) != 0)
+            snprintf (difference, sizeof difference, "column %d is \"%s\", the spec says \"%s\"",
+                      index, PQfname (described, index), column->name);
+        else
+        if (expected == InvalidOid || PQftype (described, index) != expected)
+            snprintf (difference, sizeof difference, "column \"%s\" has type oid %u, the spec says %s",
+                      column->name, (unsigned) PQftype (described, index), column->type);
+    }
+    if (!*difference && fields != count)
+        snprintf (difference, sizeof difference, "it returns %d columns, the spec has %d", fields, count);
+    PQclear (described);
+    if (!*difference)
+        return 0;
+    self->spec_drift = true;
+    snprintf (self->sqlstate, sizeof self->sqlstate, "42804");
+    snprintf (self->message, sizeof self->message, "row spec of %s does not match: %s", stmt->name, difference);
+    return -1;
+}
+
+//  A statement that returns rows should say which (kp_stmt_t.columns):
+//  one without is read by position again. Said at each prepare; only
+//  statements whose text may return rows are asked.
+static void
+s_warn_unspecified (kp_db_t *self, const kp_stmt_t *stmt)
+{
+    if (!strstr (stmt->sql, "SELECT") && !strstr (stmt->sql, "RETURNING"))
+        return;
+    PGresult *described = PQdescribePrepared (self->conn, stmt->name);
+    if (PQresultStatus (described) == PGRES_COMMAND_OK && PQnfields (described) > 0)
+        kp_warn ("db: statement %s returns %d columns but has no row spec", stmt->name, PQnfields (described));
+    PQclear (described);
+}
+
 static int
 s_prepare_table (kp_db_t *self, const kp_stmt_t *table)
 {
@@ -121,6 +199,12 @@ s_prepare_table (kp_db_t *self, const kp_stmt_t *table)
             return -1;
         }
         PQclear (result);
+        if (stmt->columns && s_check_row_spec (self, stmt)) {
+            kp_error ("db: cannot prepare %s: %s", stmt->name, self->message);
+            return -1;
+        }
+        if (!stmt->columns)
+            s_warn_unspecified (self, stmt);
     }
     return 0;
 }
@@ -210,7 +294,9 @@ s_connect (kp_db_t *self, int max_wait_ms)
 {
     int waited = 0, pause = 50;
     while (s_connect_once (self, KP_DB_CONNECT_MS)) {
-        if (waited >= max_wait_ms) {
+        //  A row spec that does not match its statement will not match
+        //  on the next try either: fail the start-up now.
+        if (waited >= max_wait_ms || self->spec_drift) {
             kp_error ("db: cannot connect: %s", self->message);
             return -1;
         }

@@ -14,10 +14,35 @@
 
 typedef struct _kp_db_t kp_db_t;
 
+//  One column of a statement's rows: its name (the SQL says AS name for
+//  anything not a plain column) and its type as SQL spells it ("text",
+//  "int8", "bool", "bytea", "referral.referral_state").
+typedef struct {
+    const char *name;
+    const char *type;
+} kp_col_t;
+
+//  A row spec is written once, as a list macro of C (INDEX, "name",
+//  "type") entries; KP_ROW_INDEX makes the enum of column indices the
+//  reader uses, KP_ROW_COLUMN the kp_col_t array the statement carries:
+//
+//      #define HISTORY_ROW(C) C (HISTORY_OPERATION, "operation", "text") …
+//      enum { HISTORY_ROW (KP_ROW_INDEX) };                          reader
+//      static const kp_col_t s_history_row [] = { HISTORY_ROW (KP_ROW_COLUMN) { NULL } };
+//      kp_row_text (result, row, HISTORY_OPERATION)
+#define KP_ROW_INDEX(index, name, type)  index,
+#define KP_ROW_COLUMN(index, name, type) { name, type },
+
 //  A prepared statement. Tables end with { NULL }.
 typedef struct {
     const char *name;
     const char *sql;                //  parameters only, cast in SQL ($1::int8)
+    //  The rows it returns, ending with { NULL }; NULL if it returns none.
+    //  Checked against the server's description each time the statement
+    //  is prepared: names, count and types must agree, or the prepare
+    //  fails (at start-up: the service does not start) naming the
+    //  statement and the first column that differs.
+    const kp_col_t *columns;
 } kp_stmt_t;
 
 //  What an error means to the caller.

@@ -5,6 +5,7 @@
 #include "kp_alloc.h"
 #include "kp_codec.h"
 #include "kp_log.h"
+#include "kp_row.h"
 
 #include <assert.h>
 #include <sodium.h>
@@ -18,10 +19,18 @@
 #define KP_IDEM_SWEEP_TICK_MS    1000
 #define KP_IDEM_SWEEP_IDLE_TICKS 60
 
+//  A stored reply (s_found reads it).
+#define LOOKUP_ROW(C) \
+    C (LOOKUP_REQUEST_HASH, "request_hash", "bytea") \
+    C (LOOKUP_REPLY, "reply", "bytea") \
+    C (LOOKUP_SEALED, "sealed", "bool")
+enum { LOOKUP_ROW (KP_ROW_INDEX) };
+static const kp_col_t s_lookup_row [] = { LOOKUP_ROW (KP_ROW_COLUMN) { NULL } };
+
 const kp_stmt_t kp_idem_statements [] = {
     { "kp_idem_lookup",
       "SELECT request_hash, reply, sealed FROM kp.idempotency"
-      " WHERE org_id = $1::text AND key = $2::text AND service = session_user::text" },
+      " WHERE org_id = $1::text AND key = $2::text AND service = session_user::text", s_lookup_row },
     { "kp_idem_store",
       "INSERT INTO kp.idempotency (org_id, key, operation, request_hash, reply, sealed)"
       " VALUES ($1::text, $2::text, $3::text, $4::bytea, $5::bytea, $6::bool)" },
@@ -75,10 +84,10 @@ s_found (PGresult *result, const kp_hetu_keys_t *keys, const uint8_t *hash, uint
     int found = -1;
     size_t hash_size = 0, size = 0;
     unsigned char *stored_hash = PQunescapeBytea (
-        (const unsigned char *) PQgetvalue (result, 0, 0), &hash_size);
+        (const unsigned char *) kp_row_text (result, 0, LOOKUP_REQUEST_HASH), &hash_size);
     unsigned char *stored = PQunescapeBytea (
-        (const unsigned char *) PQgetvalue (result, 0, 1), &size);
-    bool sealed = *PQgetvalue (result, 0, 2) == 't';
+        (const unsigned char *) kp_row_text (result, 0, LOOKUP_REPLY), &size);
+    bool sealed = kp_row_bool (result, 0, LOOKUP_SEALED);
     if (stored_hash && stored) {
         *same_request = hash_size == KP_IDEM_HASH_BYTES
                      && memcmp (stored_hash, hash, KP_IDEM_HASH_BYTES) == 0;

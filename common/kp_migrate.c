@@ -5,6 +5,7 @@
 #include "kp_alloc.h"
 #include "kp_db.h"
 #include "kp_log.h"
+#include "kp_row.h"
 
 #include <dirent.h>
 #include <regex.h>
@@ -15,8 +16,11 @@
 
 #define KP_MIGRATE_LOCK "7340001"
 
+static const kp_col_t s_checksum_row [] = { { "checksum", "text" }, { NULL } };
+
 static const kp_stmt_t s_statements [] = {
-    { "migrate_checksum", "SELECT checksum FROM public.schema_migrations WHERE version = $1::text" },
+    { "migrate_checksum", "SELECT checksum FROM public.schema_migrations WHERE version = $1::text",
+      s_checksum_row },
     { "migrate_record",
       "INSERT INTO public.schema_migrations (version, name, checksum) VALUES ($1::text, $2::text, $3::text)" },
     { NULL }
@@ -104,7 +108,7 @@ s_apply (kp_db_t *db, const char *dir, const char *name, int *applied)
     if (!result)
         goto cleanup;
     if (PQntuples (result) == 1) {
-        if (strcmp (PQgetvalue (result, 0, 0), checksum) == 0)
+        if (strcmp (kp_row_text (result, 0, KP_ROW_ONLY), checksum) == 0)
             rc = 0;
         else
             kp_error ("migrate: %s was changed after it was applied; add a new migration instead", name);

@@ -3,6 +3,7 @@
 #include "kp_alloc.h"
 #include "kp_clock.h"
 #include "kp_codec.h"
+#include "kp_row.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,10 +11,12 @@
 #include <string.h>
 #include <sys/time.h>
 
+static const kp_col_t s_seq_row [] = { { "seq", "int8" }, { NULL } };
+
 const kp_stmt_t kp_outbox_statements [] = {
     { "kp_outbox_append",
       "SELECT kp.append_event ($1::text, $2::text, to_timestamp ($3::int8 / 1e6),"
-      " $4::text, $5::text, $6::text, $7::bytea)" },
+      " $4::text, $5::text, $6::text, $7::bytea) AS seq", s_seq_row },
     { NULL }
 };
 
@@ -110,7 +113,7 @@ kp_outbox_append (kp_db_t *db, Kumppani__V1__Event *event, const kp_event_scope_
     free (payload);
     if (!result)
         return -1;
-    int64_t seq = strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+    int64_t seq = kp_row_int (result, 0, KP_ROW_ONLY);
     PQclear (result);
     return seq;
 }

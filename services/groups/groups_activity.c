@@ -38,26 +38,28 @@ groups_client_municipality (kp_db_t *db, const char *client_id, char *municipali
         return -1;
     int found = PQntuples (result) == 1;
     if (found)
-        snprintf (municipality, 8, "%s", PQgetvalue (result, 0, 0));
+        snprintf (municipality, 8, "%s", kp_row_text (result, 0, KP_ROW_ONLY));
     PQclear (result);
     return found;
 }
 
-//  Columns from `first` on are GROUPS_ACTIVITY_COLUMNS (groups_sql.c).
+//  Row 0 of a result whose row starts with GROUPS_ACTIVITY_ROW.
 static void
-s_from_row (PGresult *result, int first, groups_activity_t *activity)
+s_from_row (PGresult *result, groups_activity_t *activity)
 {
     memset (activity, 0, sizeof *activity);
-    snprintf (activity->id, sizeof activity->id, "%s", PQgetvalue (result, 0, first));
-    snprintf (activity->kind, sizeof activity->kind, "%s", PQgetvalue (result, 0, first + 1));
-    snprintf (activity->organiser_org, sizeof activity->organiser_org, "%s", PQgetvalue (result, 0, first + 2));
-    snprintf (activity->municipality, sizeof activity->municipality, "%s", PQgetvalue (result, 0, first + 3));
-    snprintf (activity->venue, sizeof activity->venue, "%s", PQgetvalue (result, 0, first + 4));
-    activity->capacity = atoi (PQgetvalue (result, 0, first + 5));
-    activity->closed = *PQgetvalue (result, 0, first + 6) == 't';
-    activity->compensation_cents = strtoll (PQgetvalue (result, 0, first + 7), NULL, 10);
-    activity->enrolled = atoi (PQgetvalue (result, 0, first + 8));
-    activity->caller_manages = *PQgetvalue (result, 0, first + 9) == 't';
+    snprintf (activity->id, sizeof activity->id, "%s", kp_row_text (result, 0, ACTIVITY_ID));
+    snprintf (activity->kind, sizeof activity->kind, "%s", kp_row_text (result, 0, ACTIVITY_KIND));
+    snprintf (activity->organiser_org, sizeof activity->organiser_org, "%s",
+              kp_row_text (result, 0, ACTIVITY_ORGANISER_ORG));
+    snprintf (activity->municipality, sizeof activity->municipality, "%s",
+              kp_row_text (result, 0, ACTIVITY_MUNICIPALITY));
+    snprintf (activity->venue, sizeof activity->venue, "%s", kp_row_text (result, 0, ACTIVITY_VENUE));
+    activity->capacity = (int) kp_row_int (result, 0, ACTIVITY_CAPACITY);
+    activity->closed = kp_row_bool (result, 0, ACTIVITY_CLOSED);
+    activity->compensation_cents = kp_row_int (result, 0, ACTIVITY_COMPENSATION_CENTS);
+    activity->enrolled = (int) kp_row_int (result, 0, ACTIVITY_ENROLLED_COUNT);
+    activity->caller_manages = kp_row_bool (result, 0, ACTIVITY_CALLER_MANAGES);
 }
 
 //  Not found and not visible look the same; visible but not managed is
@@ -92,7 +94,7 @@ groups_activity_load (kp_call_t *call, const char *id, const char *field, bool l
         return kp_call_db_fail (call);
     bool found = PQntuples (result) == 1;
     if (found)
-        s_from_row (result, 0, activity);
+        s_from_row (result, activity);
     PQclear (result);
     return s_check (call, found, manage, activity, field, "activity");
 }
@@ -114,12 +116,12 @@ groups_session_load (kp_call_t *call, const char *id, const char *field, bool lo
     bool found = PQntuples (result) == 1;
     memset (session, 0, sizeof *session);
     if (found) {
-        snprintf (session->id, sizeof session->id, "%s", PQgetvalue (result, 0, 0));
-        snprintf (session->series_id, sizeof session->series_id, "%s", PQgetvalue (result, 0, 1));
-        snprintf (session->date, sizeof session->date, "%s", PQgetvalue (result, 0, 2));
-        session->cancelled = *PQgetvalue (result, 0, 3) == 't';
-        session->held = *PQgetvalue (result, 0, 4) == 't';
-        s_from_row (result, 5, &session->activity);
+        snprintf (session->id, sizeof session->id, "%s", kp_row_text (result, 0, LOADED_SESSION_ID));
+        snprintf (session->series_id, sizeof session->series_id, "%s", kp_row_text (result, 0, LOADED_SERIES_ID));
+        snprintf (session->date, sizeof session->date, "%s", kp_row_text (result, 0, LOADED_SESSION_DATE));
+        session->cancelled = kp_row_bool (result, 0, LOADED_CANCELLED);
+        session->held = kp_row_bool (result, 0, LOADED_HELD);
+        s_from_row (result, &session->activity);
     }
     PQclear (result);
     //  Every session operation changes or reads the activity's own records.
@@ -218,20 +220,20 @@ s_view (kp_call_t *call, const char *id, bool with_participants)
     kumppani__v1__activity_reply__init (reply);
     kumppani__v1__activity__init (activity);
     kumppani__v1__activity_fields__init (fields);
-    activity->activity_id = kp_call_strdup (call, PQgetvalue (result, 0, 0));
-    activity->organiser_org = kp_call_strdup (call, PQgetvalue (result, 0, 1));
-    fields->kind = kp_call_strdup (call, PQgetvalue (result, 0, 2));
-    fields->title = kp_call_strdup (call, PQgetvalue (result, 0, 3));
-    fields->municipality = kp_call_strdup (call, PQgetvalue (result, 0, 4));
-    fields->area = kp_call_strdup (call, PQgetvalue (result, 0, 5));
-    fields->venue = kp_call_strdup (call, PQgetvalue (result, 0, 6));
-    fields->capacity = (uint32_t) atoi (PQgetvalue (result, 0, 7));
-    fields->audience = kp_call_strdup (call, PQgetvalue (result, 0, 8));
-    fields->closed = *PQgetvalue (result, 0, 9) == 't';
-    fields->compensation_cents = strtoll (PQgetvalue (result, 0, 10), NULL, 10);
-    fields->min_meetings = (uint32_t) atoi (PQgetvalue (result, 0, 11));
-    activity->enrolled = (uint32_t) atoi (PQgetvalue (result, 0, 12));
-    activity->waitlisted = (uint32_t) atoi (PQgetvalue (result, 0, 13));
+    activity->activity_id = kp_call_strdup (call, kp_row_text (result, 0, VIEW_ACTIVITY_ID));
+    activity->organiser_org = kp_call_strdup (call, kp_row_text (result, 0, VIEW_ORGANISER_ORG));
+    fields->kind = kp_call_strdup (call, kp_row_text (result, 0, VIEW_KIND));
+    fields->title = kp_call_strdup (call, kp_row_text (result, 0, VIEW_TITLE));
+    fields->municipality = kp_call_strdup (call, kp_row_text (result, 0, VIEW_MUNICIPALITY));
+    fields->area = kp_call_strdup (call, kp_row_text (result, 0, VIEW_AREA));
+    fields->venue = kp_call_strdup (call, kp_row_text (result, 0, VIEW_VENUE));
+    fields->capacity = (uint32_t) kp_row_int (result, 0, VIEW_CAPACITY);
+    fields->audience = kp_call_strdup (call, kp_row_text (result, 0, VIEW_AUDIENCE));
+    fields->closed = kp_row_bool (result, 0, VIEW_CLOSED);
+    fields->compensation_cents = kp_row_int (result, 0, VIEW_COMPENSATION_CENTS);
+    fields->min_meetings = (uint32_t) kp_row_int (result, 0, VIEW_MIN_MEETINGS);
+    activity->enrolled = (uint32_t) kp_row_int (result, 0, VIEW_ENROLLED_COUNT);
+    activity->waitlisted = (uint32_t) kp_row_int (result, 0, VIEW_WAITLISTED);
     PQclear (result);
 
     result = kp_db_exec (call->db, "groups_activity_orgs", 1, values);
@@ -241,8 +243,8 @@ s_view (kp_call_t *call, const char *id, bool with_participants)
     fields->co_organiser_orgs = kp_call_alloc (call, sizeof (char *) * (size_t) (rows + 1));
     fields->facilitator_orgs = kp_call_alloc (call, sizeof (char *) * (size_t) (rows + 1));
     for (int row = 0; row < rows; row++) {
-        char *org = kp_call_strdup (call, PQgetvalue (result, row, 0));
-        if (strcmp (PQgetvalue (result, row, 1), "co_organiser") == 0)
+        char *org = kp_call_strdup (call, kp_row_text (result, row, ORG_ID));
+        if (strcmp (kp_row_text (result, row, ORG_ROLE), "co_organiser") == 0)
             fields->co_organiser_orgs [fields->n_co_organiser_orgs++] = org;
         else
             fields->facilitator_orgs [fields->n_facilitator_orgs++] = org;
@@ -260,10 +262,10 @@ s_view (kp_call_t *call, const char *id, bool with_participants)
         for (int row = 0; row < rows; row++) {
             Kumppani__V1__Participant *participant = kp_call_alloc (call, sizeof *participant);
             kumppani__v1__participant__init (participant);
-            participant->client_id = kp_call_strdup (call, PQgetvalue (result, row, 0));
-            participant->display_name = kp_call_strdup (call, PQgetvalue (result, row, 1));
-            participant->status = kp_call_strdup (call, PQgetvalue (result, row, 2));
-            participant->waitlist_position = (uint32_t) atoi (PQgetvalue (result, row, 3));
+            participant->client_id = kp_call_strdup (call, kp_row_text (result, row, PARTICIPANT_CLIENT_ID));
+            participant->display_name = kp_call_strdup (call, kp_row_text (result, row, PARTICIPANT_DISPLAY_NAME));
+            participant->status = kp_call_strdup (call, kp_row_text (result, row, PARTICIPANT_STATUS));
+            participant->waitlist_position = (uint32_t) kp_row_int (result, row, PARTICIPANT_WAITLIST_POSITION);
             reply->participants [reply->n_participants++] = participant;
         }
         PQclear (result);

@@ -77,8 +77,8 @@ groups_record_attendance (kp_call_t *call)
     if (!result)
         return kp_call_db_fail (call);
     if (PQntuples (result) == 1) {
-        bool same = strcmp (PQgetvalue (result, 0, 0), body->attendance) == 0
-                 && (uint32_t) atoi (PQgetvalue (result, 0, 1)) == body->minutes;
+        bool same = strcmp (kp_row_text (result, 0, ATTENDANCE_ATTENDANCE), body->attendance) == 0
+                 && (uint32_t) kp_row_int (result, 0, ATTENDANCE_MINUTES) == body->minutes;
         PQclear (result);
         if (!same)
             return s_already (call, "groups.attendance_recorded", "record_attendance.attendance");
@@ -92,7 +92,7 @@ groups_record_attendance (kp_call_t *call)
     if (!result)
         return kp_call_db_fail (call);
     if (PQntuples (result) == 1)
-        snprintf (status, sizeof status, "%s", PQgetvalue (result, 0, 0));
+        snprintf (status, sizeof status, "%s", kp_row_text (result, 0, KP_ROW_ONLY));
     PQclear (result);
     if (strcmp (status, "enrolled") != 0)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "groups.not_enrolled",
@@ -178,9 +178,9 @@ groups_record_headcount (kp_call_t *call)
     if (!result)
         return kp_call_db_fail (call);
     if (PQntuples (result) == 1) {
-        bool same = strcmp (PQgetvalue (result, 0, 0), headcount) == 0
-                 && strcmp (PQgetvalue (result, 0, 1), follow_ups) == 0
-                 && strcmp (PQgetvalue (result, 0, 2), canonical) == 0;
+        bool same = strcmp (kp_row_text (result, 0, HEADCOUNT_HEADCOUNT), headcount) == 0
+                 && strcmp (kp_row_text (result, 0, HEADCOUNT_FOLLOW_UPS), follow_ups) == 0
+                 && strcmp (kp_row_text (result, 0, HEADCOUNT_TALLIES), canonical) == 0;
         PQclear (result);
         if (!same)
             return s_already (call, "groups.headcount_recorded", "record_headcount.headcount");
@@ -238,7 +238,7 @@ groups_record_staffing (kp_call_t *call)
         PGresult *result = kp_db_exec (call->db, "groups_staffing_get", 2, values);
         if (!result)
             return kp_call_db_fail (call);
-        int existing = PQntuples (result) == 1 ? atoi (PQgetvalue (result, 0, 0)) : 0;
+        int existing = PQntuples (result) == 1 ? (int) kp_row_int (result, 0, KP_ROW_ONLY) : 0;
         PQclear (result);
         if (existing && existing != (int) staff->count)
             return s_already (call, "groups.staffing_recorded", "record_staffing.staff.count");

@@ -25,7 +25,7 @@ s_status (kp_call_t *call, const char *activity_id, const char *client_id, char 
     PGresult *result = kp_db_exec (call->db, "groups_enrolment_get", 2, values);
     if (!result)
         return kp_call_db_fail (call);
-    snprintf (status, size, "%s", PQntuples (result) == 1 ? PQgetvalue (result, 0, 0) : "");
+    snprintf (status, size, "%s", PQntuples (result) == 1 ? kp_row_text (result, 0, KP_ROW_ONLY) : "");
     PQclear (result);
     return 0;
 }
@@ -68,7 +68,7 @@ groups_enrol_promote (kp_call_t *call, groups_activity_t *activity, char *promot
             return kp_call_db_fail (call);
         char client_id [KP_ID_LEN + 1] = "";
         if (PQntuples (result) == 1)
-            snprintf (client_id, sizeof client_id, "%s", PQgetvalue (result, 0, 0));
+            snprintf (client_id, sizeof client_id, "%s", kp_row_text (result, 0, KP_ROW_ONLY));
         PQclear (result);
         if (!*client_id)
             break;
@@ -138,9 +138,10 @@ groups_enrol (kp_call_t *call)
         }
         Kumppani__V1__Conflict *conflict = kp_call_alloc (call, sizeof *conflict);
         kumppani__v1__conflict__init (conflict);
-        conflict->date = kp_call_strdup (call, PQgetvalue (result, row, 0));
+        conflict->date = kp_call_strdup (call, kp_row_text (result, row, ENROL_CONFLICT_DATE));
         conflict->kind = "client";
-        conflict->other_session_id = kp_call_strdup (call, PQgetvalue (result, row, 1));
+        conflict->other_session_id = kp_call_strdup (call, kp_row_text (result, row,
+                                                                         ENROL_CONFLICT_OTHER_SESSION_ID));
         conflict->who = reply->client_id;
         reply->conflicts [reply->n_conflicts++] = conflict;
     }
@@ -222,11 +223,11 @@ groups_get_participation (kp_call_t *call)
     for (int row = 0; row < PQntuples (result); row++) {
         Kumppani__V1__ParticipationEntry *entry = kp_call_alloc (call, sizeof *entry);
         kumppani__v1__participation_entry__init (entry);
-        entry->activity_id = kp_call_strdup (call, PQgetvalue (result, row, 0));
-        entry->activity_kind = kp_call_strdup (call, PQgetvalue (result, row, 1));
-        entry->status = kp_call_strdup (call, PQgetvalue (result, row, 2));
-        entry->meetings_present = (uint32_t) atoi (PQgetvalue (result, row, 3));
-        entry->meetings_recorded = (uint32_t) atoi (PQgetvalue (result, row, 4));
+        entry->activity_id = kp_call_strdup (call, kp_row_text (result, row, PARTICIPATION_ACTIVITY_ID));
+        entry->activity_kind = kp_call_strdup (call, kp_row_text (result, row, PARTICIPATION_KIND));
+        entry->status = kp_call_strdup (call, kp_row_text (result, row, PARTICIPATION_STATUS));
+        entry->meetings_present = (uint32_t) kp_row_int (result, row, PARTICIPATION_PRESENT);
+        entry->meetings_recorded = (uint32_t) kp_row_int (result, row, PARTICIPATION_RECORDED);
         reply->entries [reply->n_entries++] = entry;
     }
     PQclear (result);

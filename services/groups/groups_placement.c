@@ -35,26 +35,30 @@ s_load (kp_call_t *call, const char *id, const char *field, s_placement_t *place
     bool found = PQntuples (result) == 1;
     if (found) {
         memset (placement, 0, sizeof *placement);
-        snprintf (placement->id, sizeof placement->id, "%s", PQgetvalue (result, 0, 0));
-        snprintf (placement->client_id, sizeof placement->client_id, "%s", PQgetvalue (result, 0, 1));
-        snprintf (placement->municipality, sizeof placement->municipality, "%s", PQgetvalue (result, 0, 2));
-        snprintf (placement->placing_org, sizeof placement->placing_org, "%s", PQgetvalue (result, 0, 3));
-        snprintf (placement->organiser_org, sizeof placement->organiser_org, "%s", PQgetvalue (result, 0, 4));
-        kp_date_parse (PQgetvalue (result, 0, 5), &placement->start);
-        kp_date_parse (PQgetvalue (result, 0, 6), &placement->end);
-        placement->compensation_cents = strtoll (PQgetvalue (result, 0, 7), NULL, 10);
+        snprintf (placement->id, sizeof placement->id, "%s", kp_row_text (result, 0, PLACEMENT_ID));
+        snprintf (placement->client_id, sizeof placement->client_id, "%s",
+                  kp_row_text (result, 0, PLACEMENT_CLIENT_ID));
+        snprintf (placement->municipality, sizeof placement->municipality, "%s",
+                  kp_row_text (result, 0, PLACEMENT_MUNICIPALITY));
+        snprintf (placement->placing_org, sizeof placement->placing_org, "%s",
+                  kp_row_text (result, 0, PLACEMENT_PLACING_ORG));
+        snprintf (placement->organiser_org, sizeof placement->organiser_org, "%s",
+                  kp_row_text (result, 0, PLACEMENT_ORGANISER_ORG));
+        kp_date_parse (kp_row_text (result, 0, PLACEMENT_START_DATE), &placement->start);
+        kp_date_parse (kp_row_text (result, 0, PLACEMENT_END_DATE), &placement->end);
+        placement->compensation_cents = kp_row_int (result, 0, PLACEMENT_COMPENSATION_CENTS);
         Kumppani__V1__PlacementReply *reply = kp_call_alloc (call, sizeof *reply);
         kumppani__v1__placement_reply__init (reply);
         reply->placement_id = kp_call_strdup (call, placement->id);
         reply->client_id = kp_call_strdup (call, placement->client_id);
         reply->organiser_org = kp_call_strdup (call, placement->organiser_org);
-        reply->start_date = kp_call_strdup (call, PQgetvalue (result, 0, 5));
-        reply->end_date = kp_call_strdup (call, PQgetvalue (result, 0, 6));
-        reply->interim_evaluation_date = kp_call_strdup (call, PQgetvalue (result, 0, 8));
-        reply->final_evaluation_date = kp_call_strdup (call, PQgetvalue (result, 0, 9));
-        reply->days_recorded = (uint32_t) atoi (PQgetvalue (result, 0, 10));
-        reply->minutes_recorded = (uint32_t) atoi (PQgetvalue (result, 0, 11));
-        reply->compensation_cents = strtoll (PQgetvalue (result, 0, 12), NULL, 10);
+        reply->start_date = kp_call_strdup (call, kp_row_text (result, 0, PLACEMENT_START_DATE));
+        reply->end_date = kp_call_strdup (call, kp_row_text (result, 0, PLACEMENT_END_DATE));
+        reply->interim_evaluation_date = kp_call_strdup (call, kp_row_text (result, 0, PLACEMENT_INTERIM_EVALUATION));
+        reply->final_evaluation_date = kp_call_strdup (call, kp_row_text (result, 0, PLACEMENT_FINAL_EVALUATION));
+        reply->days_recorded = (uint32_t) kp_row_int (result, 0, PLACEMENT_DAYS_RECORDED);
+        reply->minutes_recorded = (uint32_t) kp_row_int (result, 0, PLACEMENT_MINUTES_RECORDED);
+        reply->compensation_cents = kp_row_int (result, 0, PLACEMENT_COMPENSATION_PAID);
         call->reply->body_case = KUMPPANI__V1__REPLY__BODY_PLACEMENT;
         call->reply->placement = reply;
     }
@@ -225,7 +229,8 @@ groups_report_absence (kp_call_t *call)
     Kumppani__V1__PlacementReply *reply = call->reply->placement;
     reply->absence_steps = kp_call_alloc (call, sizeof (char *) * 5);
     for (int row = 0; row < recorded; row++)
-        reply->absence_steps [reply->n_absence_steps++] = kp_call_strdup (call, PQgetvalue (result, row, 0));
+        reply->absence_steps [reply->n_absence_steps++] =
+            kp_call_strdup (call, kp_row_text (result, row, KP_ROW_ONLY));
     PQclear (result);
     int next = groups_rules_absence_next (recorded, step);
     if (next < 0)

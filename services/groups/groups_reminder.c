@@ -23,16 +23,17 @@ s_send_one (kp_db_t *db, void *arg)
         return 0;
     }
     Kumppani__V1__GroupsEvent payload = KUMPPANI__V1__GROUPS_EVENT__INIT;
-    payload.placement_id = PQgetvalue (result, 0, 0);
-    payload.step = PQgetvalue (result, 0, 1);
-    payload.session_date = PQgetvalue (result, 0, 2);
-    payload.client_id = PQgetvalue (result, 0, 3);
+    payload.placement_id = (char *) kp_row_text (result, 0, REMINDER_PLACEMENT_ID);
+    payload.step = (char *) kp_row_text (result, 0, REMINDER_STEP);
+    payload.session_date = (char *) kp_row_text (result, 0, REMINDER_DUE);
+    payload.client_id = (char *) kp_row_text (result, 0, REMINDER_CLIENT_ID);
     const char *insert [] = { payload.placement_id, payload.step, payload.session_date };
     PGresult *inserted = kp_db_exec (db, "groups_reminder_insert", 3, insert);
     int rc = inserted ? 0 : -1;
     if (inserted && PQntuples (inserted) == 1) {
-        rc = groups_event_emit_placement (db, "groups.evaluation_due", PQgetvalue (result, 0, 4),
-                                          PQgetvalue (result, 0, 5), &payload);
+        rc = groups_event_emit_placement (db, "groups.evaluation_due",
+                                          kp_row_text (result, 0, REMINDER_MUNICIPALITY),
+                                          kp_row_text (result, 0, REMINDER_ORGANISER_ORG), &payload);
         if (rc == 0)
             (*sent)++;
     }

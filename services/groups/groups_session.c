@@ -30,17 +30,17 @@ s_session_from_row (kp_call_t *call, PGresult *result, int row)
 {
     Kumppani__V1__Session *session = kp_call_alloc (call, sizeof *session);
     kumppani__v1__session__init (session);
-    session->session_id = kp_call_strdup (call, PQgetvalue (result, row, 0));
-    session->activity_id = kp_call_strdup (call, PQgetvalue (result, row, 1));
-    session->series_id = kp_call_strdup (call, PQgetvalue (result, row, 2));
-    session->date = kp_call_strdup (call, PQgetvalue (result, row, 3));
-    session->start_time = kp_call_strdup (call, PQgetvalue (result, row, 4));
-    session->end_time = kp_call_strdup (call, PQgetvalue (result, row, 5));
-    session->starts_at = strtoll (PQgetvalue (result, row, 6), NULL, 10);
-    session->ends_at = strtoll (PQgetvalue (result, row, 7), NULL, 10);
-    session->venue = kp_call_strdup (call, PQgetvalue (result, row, 8));
-    session->cancelled = *PQgetvalue (result, row, 9) == 't';
-    char *facilitators = kp_call_strdup (call, PQgetvalue (result, row, 10));
+    session->session_id = kp_call_strdup (call, kp_row_text (result, row, SESSION_ID));
+    session->activity_id = kp_call_strdup (call, kp_row_text (result, row, SESSION_ACTIVITY_ID));
+    session->series_id = kp_call_strdup (call, kp_row_text (result, row, SESSION_SERIES_ID));
+    session->date = kp_call_strdup (call, kp_row_text (result, row, SESSION_DATE));
+    session->start_time = kp_call_strdup (call, kp_row_text (result, row, SESSION_START_TIME));
+    session->end_time = kp_call_strdup (call, kp_row_text (result, row, SESSION_END_TIME));
+    session->starts_at = kp_row_int (result, row, SESSION_STARTS_AT);
+    session->ends_at = kp_row_int (result, row, SESSION_ENDS_AT);
+    session->venue = kp_call_strdup (call, kp_row_text (result, row, SESSION_VENUE));
+    session->cancelled = kp_row_bool (result, row, SESSION_CANCELLED);
+    char *facilitators = kp_call_strdup (call, kp_row_text (result, row, SESSION_FACILITATORS));
     size_t count = *facilitators ? 1 : 0;
     for (const char *c = facilitators; *c; c++)
         count += *c == ' ';
@@ -108,10 +108,11 @@ s_check_conflicts (kp_call_t *call, Kumppani__V1__SessionListReply *reply, const
         //  error codes: groups.venue_conflict groups.facilitator_conflict
         //  groups.client_conflict (the kinds groups_conflicts returns)
         if (policy == KUMPPANI__V1__CONFLICT_POLICY__CONFLICT_POLICY_REFUSE)
-            rc = s_refuse (call, PQgetvalue (result, row, 0), date, field);
+            rc = s_refuse (call, kp_row_text (result, row, CONFLICT_KIND), date, field);
         else
-            s_add_conflict (call, reply, date, PQgetvalue (result, row, 0), PQgetvalue (result, row, 1),
-                            PQgetvalue (result, row, 2));
+            s_add_conflict (call, reply, date, kp_row_text (result, row, CONFLICT_KIND),
+                            kp_row_text (result, row, CONFLICT_SESSION_ID),
+                            kp_row_text (result, row, CONFLICT_PARTY));
     }
     PQclear (result);
     return rc;
@@ -273,13 +274,13 @@ groups_change_session (kp_call_t *call)
     int *in_question = kp_call_alloc (call, sizeof (int) * (size_t) (total + 1));
     size_t size = 3;
     for (int row = 0; row < total; row++)
-        size += 2 * strlen (PQgetvalue (rows, row, 0)) + 3;
+        size += 2 * strlen (kp_row_text (rows, row, SERIES_SESSION_ID)) + 3;
     char *ids = kp_call_alloc (call, size);
     int count = 0;
     char *end = ids;
     *end++ = '{';
     for (int row = 0; row < total; row++) {
-        const char *id = PQgetvalue (rows, row, 0);
+        const char *id = kp_row_text (rows, row, SERIES_SESSION_ID);
         if (!body->rest_of_series && strcmp (id, session.id) != 0)
             continue;
         if (count++)
@@ -315,15 +316,15 @@ groups_change_session (kp_call_t *call)
     bool backwards = move && new_date > old_date;
     for (int step = 0; move && step < count && rc == 0; step++) {
         int row = in_question [backwards ? count - 1 - step : step];
-        const char *id = PQgetvalue (rows, row, 0);
+        const char *id = kp_row_text (rows, row, SERIES_SESSION_ID);
         char date [11];
         kp_date_t date_value;
-        kp_date_parse (PQgetvalue (rows, row, 1), &date_value);
+        kp_date_parse (kp_row_text (rows, row, SERIES_DATE), &date_value);
         kp_date_format (date_value + (new_date - old_date), date);
-        const char *start = new_window ? body->start_time : PQgetvalue (rows, row, 2);
-        const char *end_time = new_window ? body->end_time : PQgetvalue (rows, row, 3);
+        const char *start = new_window ? body->start_time : kp_row_text (rows, row, SERIES_START_TIME);
+        const char *end_time = new_window ? body->end_time : kp_row_text (rows, row, SERIES_END_TIME);
         const char *move_values [] = { id, date, start, end_time };
-        rc = s_check_conflicts (call, reply, date, start, end_time, PQgetvalue (rows, row, 4),
+        rc = s_check_conflicts (call, reply, date, start, end_time, kp_row_text (rows, row, SERIES_VENUE),
                                 session.activity.id, id, body->on_conflict, "change_session.new_date");
         if (rc == 0 && kp_db_run (call->db, "groups_session_move", 4, move_values))
             rc = kp_call_db_fail (call);
@@ -390,7 +391,7 @@ groups_assign_facilitator (kp_call_t *call)
         if (body->on_conflict == KUMPPANI__V1__CONFLICT_POLICY__CONFLICT_POLICY_REFUSE)
             rc = s_refuse (call, "facilitator", session.date, "assign_facilitator.facilitator_id");
         else
-            s_add_conflict (call, reply, session.date, "facilitator", PQgetvalue (result, row, 0),
+            s_add_conflict (call, reply, session.date, "facilitator", kp_row_text (result, row, OTHER_SESSION_ID),
                             body->facilitator_id);
     }
     PQclear (result);

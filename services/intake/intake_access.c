@@ -94,7 +94,7 @@ intake_client_municipality (kp_call_t *call, const char *client_id, char *munici
     }
     int found = PQntuples (result) > 0;
     if (found)
-        snprintf (municipality, size, "%s", PQgetvalue (result, 0, 0));
+        snprintf (municipality, size, "%s", kp_row_text (result, 0, KP_ROW_ONLY));
     PQclear (result);
     if (!found) {
         intake_not_found (call, INTAKE_CLIENT);

@@ -14,11 +14,11 @@ int
 intake_anonymous_record (kp_call_t *call)
 {
     const Kumppani__V1__RecordAnonymousContact *body = call->request->record_anonymous_contact;
-    char channel [INTAKE_CODE_MAX], field [80];
+    char channel [KP_ENUM_CODE_MAX], field [80];
     if (!*body->session_ref || strlen (body->session_ref) > 64)
         return kp_check_invalid (call, "intake.session_ref", "record_anonymous_contact.session_ref",
                                  "the session, 1-64 bytes");
-    if (!intake_code_of (&kumppani__v1__contact_channel__descriptor, (int) body->channel, channel, sizeof channel))
+    if (!kp_enum_code (&kumppani__v1__contact_channel__descriptor, (int) body->channel, channel, sizeof channel))
         return kp_check_invalid (call, "intake.contact_channel", "record_anonymous_contact.channel",
                                  "walk-in or phone");
     if (body->n_topics > TOPICS_MAX)

@@ -58,12 +58,12 @@ intake_case_emit (kp_db_t *db, const char *case_id, const char *topic, const cha
     char *referral_ids [REFERRALS_MAX];
     Kumppani__V1__IntakeEvent payload = KUMPPANI__V1__INTAKE_EVENT__INIT;
     payload.case_id = (char *) case_id;
-    payload.client_id = PQgetvalue (row, 0, 0);
-    payload.municipality = PQgetvalue (row, 0, 1);
-    payload.channel = intake_value_of (&kumppani__v1__case_channel__descriptor, PQgetvalue (row, 0, 2));
-    payload.state = PQgetvalue (row, 0, 4);
-    payload.closure_reason = PQgetvalue (row, 0, 7);
-    payload.review_date = (char *) (review_date ? review_date : PQgetvalue (row, 0, 8));
+    payload.client_id = (char *) kp_row_text (row, 0, CASE_CLIENT_ID);
+    payload.municipality = (char *) kp_row_text (row, 0, CASE_MUNICIPALITY);
+    payload.channel = kp_row_enum (row, 0, CASE_CHANNEL, &kumppani__v1__case_channel__descriptor);
+    payload.state = (char *) kp_row_text (row, 0, CASE_STATE);
+    payload.closure_reason = (char *) kp_row_text (row, 0, CASE_CLOSURE_REASON);
+    payload.review_date = (char *) (review_date ? review_date : kp_row_text (row, 0, CASE_NEXT_REVIEW_DATE));
     payload.referral_ids = referral_ids;
     payload.n_referral_ids = s_split_ids (PQgetvalue (row, 0, 9), referral_ids, REFERRALS_MAX);
     int rc = s_emit (db, topic, &payload);
@@ -160,15 +160,15 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
     Kumppani__V1__CaseReply *reply = kp_call_alloc (call, sizeof *reply);
     kumppani__v1__case_reply__init (reply);
     reply->case_id = kp_call_strdup (call, case_id);
-    reply->client_id = kp_call_strdup (call, PQgetvalue (row, 0, 0));
-    reply->municipality = kp_call_strdup (call, PQgetvalue (row, 0, 1));
-    reply->channel = intake_value_of (&kumppani__v1__case_channel__descriptor, PQgetvalue (row, 0, 2));
-    reply->responsible_worker = kp_call_strdup (call, PQgetvalue (row, 0, 3));
-    reply->state = kp_call_strdup (call, PQgetvalue (row, 0, 4));
-    reply->opened_at = kp_call_strdup (call, PQgetvalue (row, 0, 5));
-    reply->closed_at = kp_call_strdup (call, PQgetvalue (row, 0, 6));
-    reply->closure_reason = kp_call_strdup (call, PQgetvalue (row, 0, 7));
-    reply->next_review_date = kp_call_strdup (call, PQgetvalue (row, 0, 8));
+    reply->client_id = kp_call_strdup (call, kp_row_text (row, 0, CASE_CLIENT_ID));
+    reply->municipality = kp_call_strdup (call, kp_row_text (row, 0, CASE_MUNICIPALITY));
+    reply->channel = kp_row_enum (row, 0, CASE_CHANNEL, &kumppani__v1__case_channel__descriptor);
+    reply->responsible_worker = kp_call_strdup (call, kp_row_text (row, 0, CASE_RESPONSIBLE_WORKER));
+    reply->state = kp_call_strdup (call, kp_row_text (row, 0, CASE_STATE));
+    reply->opened_at = kp_call_strdup (call, kp_row_text (row, 0, CASE_OPENED_AT));
+    reply->closed_at = kp_call_strdup (call, kp_row_text (row, 0, CASE_CLOSED_AT));
+    reply->closure_reason = kp_call_strdup (call, kp_row_text (row, 0, CASE_CLOSURE_REASON));
+    reply->next_review_date = kp_call_strdup (call, kp_row_text (row, 0, CASE_NEXT_REVIEW_DATE));
     reply->created_id = kp_call_strdup (call, created_id ? created_id : "");
 
     char *ids = kp_call_strdup (call, PQgetvalue (row, 0, 9));
@@ -189,7 +189,7 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
         if (section == S_SURVEY) {
             Kumppani__V1__SurveyEntry *entry = kp_call_alloc (call, sizeof *entry);
             kumppani__v1__survey_entry__init (entry);
-            entry->domain = intake_value_of (&kumppani__v1__survey_domain__descriptor, S_COL (1));
+            entry->domain = kp_enum_value (&kumppani__v1__survey_domain__descriptor, S_COL (1));
             entry->need = kp_call_strdup (call, S_COL (2));
             entry->strengths = kp_call_strdup (call, S_COL (3));
             reply->survey [reply->n_survey++] = entry;
@@ -202,11 +202,11 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
             Kumppani__V1__EcomapEntry *entry = kp_call_alloc (call, sizeof *entry);
             kumppani__v1__ecomap_entry__init (entry);
             entry->entry_id = kp_call_strdup (call, S_COL (1));
-            entry->kind = intake_value_of (&kumppani__v1__ecomap_kind__descriptor, S_COL (2));
+            entry->kind = kp_enum_value (&kumppani__v1__ecomap_kind__descriptor, S_COL (2));
             entry->label = kp_call_strdup (call, S_COL (3));
-            entry->direction = intake_value_of (&kumppani__v1__ecomap_direction__descriptor, S_COL (4));
+            entry->direction = kp_enum_value (&kumppani__v1__ecomap_direction__descriptor, S_COL (4));
             entry->strength = atoi (S_COL (5));
-            entry->role = intake_value_of (&kumppani__v1__ecomap_role__descriptor, S_COL (6));
+            entry->role = kp_enum_value (&kumppani__v1__ecomap_role__descriptor, S_COL (6));
             reply->ecomap [reply->n_ecomap++] = entry;
         }
         else
@@ -214,7 +214,7 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
             Kumppani__V1__Measure *measure = kp_call_alloc (call, sizeof *measure);
             kumppani__v1__measure__init (measure);
             measure->measure_id = kp_call_strdup (call, S_COL (1));
-            measure->kind = intake_value_of (&kumppani__v1__measure_kind__descriptor, S_COL (2));
+            measure->kind = kp_enum_value (&kumppani__v1__measure_kind__descriptor, S_COL (2));
             measure->description = kp_call_strdup (call, S_COL (3));
             measure->responsible_person = kp_call_strdup (call, S_COL (4));
             measure->linked_ref = kp_call_strdup (call, S_COL (5));
@@ -251,10 +251,10 @@ intake_case_lock (kp_call_t *call, const char *case_id, const char *field, intak
         return intake_not_found (call, INTAKE_CASE);
     }
     snprintf (row->case_id, sizeof row->case_id, "%s", case_id);
-    snprintf (row->client_id, sizeof row->client_id, "%s", PQgetvalue (result, 0, 0));
-    snprintf (row->municipality, sizeof row->municipality, "%s", PQgetvalue (result, 0, 1));
-    snprintf (row->state, sizeof row->state, "%s",
-              PQgetvalue (result, 0, access == INTAKE_READ ? 4 : 2));
+    //  case_get's row starts with case_lock's: the same indices for both.
+    snprintf (row->client_id, sizeof row->client_id, "%s", kp_row_text (result, 0, CASE_CLIENT_ID));
+    snprintf (row->municipality, sizeof row->municipality, "%s", kp_row_text (result, 0, CASE_MUNICIPALITY));
+    snprintf (row->state, sizeof row->state, "%s", kp_row_text (result, 0, CASE_STATE));
     PQclear (result);
     const char *basis, *recipient;
     if (intake_access_check (call, row->client_id, row->municipality, access, "case", INTAKE_CASE,
@@ -309,7 +309,7 @@ int
 intake_case_open (kp_call_t *call)
 {
     const Kumppani__V1__OpenCase *body = call->request->open_case;
-    char channel [INTAKE_CODE_MAX];
+    char channel [KP_ENUM_CODE_MAX];
     if (!kp_id_valid (body->client_id))
         return kp_check_invalid (call, "intake.client_id", "open_case.client_id", "a client id");
     //  Whose client it is first: the rest of the body is checked only for
@@ -321,7 +321,7 @@ intake_case_open (kp_call_t *call)
     if (intake_access_check (call, body->client_id, municipality, INTAKE_WRITE, NULL, INTAKE_CLIENT,
                              &basis, &recipient))
         return -1;
-    if (!intake_code_of (&kumppani__v1__case_channel__descriptor, (int) body->channel, channel, sizeof channel))
+    if (!kp_enum_code (&kumppani__v1__case_channel__descriptor, (int) body->channel, channel, sizeof channel))
         return kp_check_invalid (call, "intake.channel", "open_case.channel", "how the case came in");
     if (!*body->responsible_worker || !s_text_ok (body->responsible_worker, NAME_MAX_LEN))
         return kp_check_invalid (call, "intake.responsible_worker", "open_case.responsible_worker",
@@ -359,7 +359,7 @@ int
 intake_case_complete_assessment (kp_call_t *call)
 {
     const Kumppani__V1__CompleteAssessment *body = call->request->complete_assessment;
-    char field [96], domain [INTAKE_CODE_MAX];
+    char field [96], domain [KP_ENUM_CODE_MAX];
     unsigned seen = 0;
     intake_case_row_t row;
     const intake_case_transition_t *next;
@@ -368,7 +368,7 @@ intake_case_complete_assessment (kp_call_t *call)
     for (size_t index = 0; index < body->n_survey; index++) {
         const Kumppani__V1__SurveyEntry *entry = body->survey [index];
         int value = (int) entry->domain;
-        if (!intake_code_of (&kumppani__v1__survey_domain__descriptor, value, domain, sizeof domain)
+        if (!kp_enum_code (&kumppani__v1__survey_domain__descriptor, value, domain, sizeof domain)
         ||  (seen & (1u << value))) {
             snprintf (field, sizeof field, "complete_assessment.survey[%zu].domain", index);
             return kp_check_invalid (call, "intake.survey_domain", field, "a survey domain, each once");
@@ -387,7 +387,7 @@ intake_case_complete_assessment (kp_call_t *call)
         return kp_check_invalid (call, "intake.summary", "complete_assessment.summary", "up to 4000 bytes");
     for (size_t index = 0; index < body->n_survey; index++) {
         const Kumppani__V1__SurveyEntry *entry = body->survey [index];
-        intake_code_of (&kumppani__v1__survey_domain__descriptor, (int) entry->domain, domain, sizeof domain);
+        kp_enum_code (&kumppani__v1__survey_domain__descriptor, (int) entry->domain, domain, sizeof domain);
         const char *values [] = { row.case_id, domain, entry->need, entry->strengths };
         PGresult *result = kp_db_exec (call->db, "assessment_domain_insert", 4, values);
         if (!result)
@@ -517,12 +517,12 @@ int
 intake_case_close (kp_call_t *call)
 {
     const Kumppani__V1__CloseCase *body = call->request->close_case;
-    char reason [INTAKE_CODE_MAX];
+    char reason [KP_ENUM_CODE_MAX];
     intake_case_row_t row;
     const intake_case_transition_t *next;
     if (s_step (call, body->case_id, "close_case.case_id", "close", &row, &next))
         return -1;
-    if (!intake_code_of (&kumppani__v1__closure_reason__descriptor, (int) body->reason, reason, sizeof reason)
+    if (!kp_enum_code (&kumppani__v1__closure_reason__descriptor, (int) body->reason, reason, sizeof reason)
     ||  !intake_case_fsm_is_closure_reason (reason))
         return kp_check_invalid (call, "intake.closure_reason", "close_case.reason", "why the case closes");
     if (!s_text_ok (body->final_evaluation, TEXT_MAX))

@@ -24,7 +24,7 @@ typedef struct {
     char municipality [16];
     char birth_date [11];
     char birth_year [8];
-    char codes [9][INTAKE_CODE_MAX];
+    char codes [9][KP_ENUM_CODE_MAX];
 } s_attributes_t;
 
 static bool
@@ -111,8 +111,8 @@ s_attributes (kp_call_t *call, const char *body, const Kumppani__V1__ClientAttri
     for (int index = 0; index < 8; index++) {
         if (numbers [index] == 0)
             continue;
-        out->values [slots [index]] = intake_code_of (descriptors [index], numbers [index],
-                                                       out->codes [index], INTAKE_CODE_MAX);
+        out->values [slots [index]] = kp_enum_code (descriptors [index], numbers [index],
+                                                       out->codes [index], KP_ENUM_CODE_MAX);
         if (!out->values [slots [index]]) {
             snprintf (field, sizeof field, "%s.attributes.%s", body, names [index]);
             return kp_check_invalid (call, "intake.unknown_value", field, "not a known value");
@@ -136,25 +136,25 @@ s_reply (kp_call_t *call, const char *client_id, bool existing)
     }
     Kumppani__V1__ClientAttributes *a = kp_call_alloc (call, sizeof *a);
     kumppani__v1__client_attributes__init (a);
-    a->municipality = kp_call_strdup (call, PQgetvalue (result, 0, 0));
-    a->birth_date = kp_call_strdup (call, PQgetvalue (result, 0, 1));
-    a->birth_year = atoi (PQgetvalue (result, 0, 2));
-    a->gender = intake_value_of (&kumppani__v1__gender__descriptor, PQgetvalue (result, 0, 3));
-    a->language = kp_call_strdup (call, PQgetvalue (result, 0, 4));
-    a->labour_market_status = intake_value_of (&kumppani__v1__labour_market_status__descriptor,
-                                               PQgetvalue (result, 0, 5));
-    a->education_level = intake_value_of (&kumppani__v1__education_level__descriptor,
-                                          PQgetvalue (result, 0, 6));
-    a->living_alone = intake_value_of (&kumppani__v1__answer__descriptor, PQgetvalue (result, 0, 7));
-    a->foreign_background = intake_value_of (&kumppani__v1__answer__descriptor, PQgetvalue (result, 0, 8));
-    a->disability = intake_value_of (&kumppani__v1__answer__descriptor, PQgetvalue (result, 0, 9));
-    a->homelessness = intake_value_of (&kumppani__v1__answer__descriptor, PQgetvalue (result, 0, 10));
-    a->other_disadvantage = intake_value_of (&kumppani__v1__answer__descriptor, PQgetvalue (result, 0, 11));
+    const ProtobufCEnumDescriptor *answer = &kumppani__v1__answer__descriptor;
+    a->municipality = kp_call_strdup (call, kp_row_text (result, 0, CLIENT_MUNICIPALITY));
+    a->birth_date = kp_call_strdup (call, kp_row_text (result, 0, CLIENT_BIRTH_DATE));
+    a->birth_year = (int32_t) kp_row_int (result, 0, CLIENT_BIRTH_YEAR);
+    a->gender = kp_row_enum (result, 0, CLIENT_GENDER, &kumppani__v1__gender__descriptor);
+    a->language = kp_call_strdup (call, kp_row_text (result, 0, CLIENT_LANGUAGE));
+    a->labour_market_status = kp_row_enum (result, 0, CLIENT_LABOUR_MARKET_STATUS,
+                                           &kumppani__v1__labour_market_status__descriptor);
+    a->education_level = kp_row_enum (result, 0, CLIENT_EDUCATION_LEVEL, &kumppani__v1__education_level__descriptor);
+    a->living_alone = kp_row_enum (result, 0, CLIENT_LIVING_ALONE, answer);
+    a->foreign_background = kp_row_enum (result, 0, CLIENT_FOREIGN_BACKGROUND, answer);
+    a->disability = kp_row_enum (result, 0, CLIENT_DISABILITY, answer);
+    a->homelessness = kp_row_enum (result, 0, CLIENT_HOMELESSNESS, answer);
+    a->other_disadvantage = kp_row_enum (result, 0, CLIENT_OTHER_DISADVANTAGE, answer);
     Kumppani__V1__ClientReply *reply = kp_call_alloc (call, sizeof *reply);
     kumppani__v1__client_reply__init (reply);
     reply->client_id = kp_call_strdup (call, client_id);
     reply->existing = existing;
-    reply->has_hetu = strcmp (PQgetvalue (result, 0, 12), "t") == 0;
+    reply->has_hetu = kp_row_bool (result, 0, CLIENT_HAS_HETU);
     reply->attributes = a;
     PQclear (result);
     if (intake_caseload_client_cases (call, client_id, reply))
@@ -179,9 +179,9 @@ s_find_by_hash (kp_call_t *call, const uint8_t *hash, char *client_id, char *mun
         return kp_call_db_fail (call);
     int found = 0;
     for (int row = 0; row < PQntuples (result) && !found; row++)
-        if (kp_organiser_of (call->identity, PQgetvalue (result, row, 1))) {
-            snprintf (client_id, KP_ID_LEN + 1, "%s", PQgetvalue (result, row, 0));
-            snprintf (municipality, 16, "%s", PQgetvalue (result, row, 1));
+        if (kp_organiser_of (call->identity, kp_row_text (result, row, MATCH_MUNICIPALITY))) {
+            snprintf (client_id, KP_ID_LEN + 1, "%s", kp_row_text (result, row, MATCH_CLIENT_ID));
+            snprintf (municipality, 16, "%s", kp_row_text (result, row, MATCH_MUNICIPALITY));
             found = 1;
         }
     PQclear (result);

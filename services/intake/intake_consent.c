@@ -74,7 +74,7 @@ intake_consent_record (kp_call_t *call)
     if (!result)
         return kp_call_db_fail (call);
     Kumppani__V1__Consent *consent = s_consent (call, consent_id, body->client_id, body->counterparty_org,
-                                                body->scope, PQgetvalue (result, 0, 0), "");
+                                                body->scope, kp_row_text (result, 0, KP_ROW_ONLY), "");
     PQclear (result);
     return s_reply (call, consent, NULL);
 }
@@ -94,7 +94,7 @@ s_emit_withdrawn (kp_call_t *call, const Kumppani__V1__Consent *consent)
     char *referral_ids [64];
     size_t count = 0;
     for (int row = 0; row < PQntuples (rows) && count < 64; row++)
-        referral_ids [count++] = PQgetvalue (rows, row, 0);
+        referral_ids [count++] = (char *) kp_row_text (rows, row, KP_ROW_ONLY);
     Kumppani__V1__IntakeEvent payload = KUMPPANI__V1__INTAKE_EVENT__INIT;
     payload.client_id = consent->client_id;
     payload.municipality = municipality;
@@ -125,9 +125,11 @@ intake_consent_withdraw (kp_call_t *call)
         PQclear (row);
         return intake_not_found (call, INTAKE_CONSENT);
     }
-    Kumppani__V1__Consent *consent = s_consent (call, body->consent_id, PQgetvalue (row, 0, 0),
-                                                PQgetvalue (row, 0, 1), PQgetvalue (row, 0, 2),
-                                                PQgetvalue (row, 0, 3), PQgetvalue (row, 0, 4));
+    Kumppani__V1__Consent *consent = s_consent (call, body->consent_id, kp_row_text (row, 0, CONSENT_CLIENT_ID),
+                                                kp_row_text (row, 0, CONSENT_COUNTERPARTY_ORG),
+                                                kp_row_text (row, 0, CONSENT_SCOPE),
+                                                kp_row_text (row, 0, CONSENT_GIVEN_AT),
+                                                kp_row_text (row, 0, CONSENT_WITHDRAWN_AT));
     PQclear (row);
     if (intake_access_audit (call, consent->client_id, INTAKE_WRITE, NULL, INTAKE_CONSENT,
                              consent->counterparty_org))
@@ -138,7 +140,7 @@ intake_consent_withdraw (kp_call_t *call)
     PGresult *result = kp_db_exec (call->db, "consent_withdraw", 1, values);
     if (!result)
         return kp_call_db_fail (call);
-    consent->withdrawn_at = kp_call_strdup (call, PQntuples (result) ? PQgetvalue (result, 0, 0) : "");
+    consent->withdrawn_at = kp_call_strdup (call, PQntuples (result) ? kp_row_text (result, 0, KP_ROW_ONLY) : "");
     PQclear (result);
     if (s_emit_withdrawn (call, consent))
         return kp_call_db_fail (call);
@@ -166,17 +168,18 @@ intake_consent_list (kp_call_t *call)
     reply->consents = kp_call_alloc (call, (size_t) (count + 1) * sizeof (void *));
     for (int index = 0; index < count; index++)
         reply->consents [reply->n_consents++] = s_consent (
-            call, PQgetvalue (consents, index, 0), body->client_id, PQgetvalue (consents, index, 1),
-            PQgetvalue (consents, index, 2), PQgetvalue (consents, index, 3), PQgetvalue (consents, index, 4));
+            call, kp_row_text (consents, index, CONSENT_ID), body->client_id,
+            kp_row_text (consents, index, CONSENT_COUNTERPARTY_ORG), kp_row_text (consents, index, CONSENT_SCOPE),
+            kp_row_text (consents, index, CONSENT_GIVEN_AT), kp_row_text (consents, index, CONSENT_WITHDRAWN_AT));
     count = PQntuples (bans);
     reply->bans = kp_call_alloc (call, (size_t) (count + 1) * sizeof (void *));
     for (int index = 0; index < count; index++) {
         Kumppani__V1__DisclosureBan *ban = kp_call_alloc (call, sizeof *ban);
         kumppani__v1__disclosure_ban__init (ban);
-        ban->ban_id = kp_call_strdup (call, PQgetvalue (bans, index, 0));
-        ban->counterparty_org = kp_call_strdup (call, PQgetvalue (bans, index, 1));
-        ban->scope = kp_call_strdup (call, PQgetvalue (bans, index, 2));
-        ban->recorded_at = kp_call_strdup (call, PQgetvalue (bans, index, 3));
+        ban->ban_id = kp_call_strdup (call, kp_row_text (bans, index, BAN_ID));
+        ban->counterparty_org = kp_call_strdup (call, kp_row_text (bans, index, BAN_COUNTERPARTY_ORG));
+        ban->scope = kp_call_strdup (call, kp_row_text (bans, index, BAN_SCOPE));
+        ban->recorded_at = kp_call_strdup (call, kp_row_text (bans, index, BAN_RECORDED_AT));
         reply->bans [reply->n_bans++] = ban;
     }
     PQclear (consents);

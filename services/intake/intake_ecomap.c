@@ -14,26 +14,26 @@ intake_ecomap_add (kp_call_t *call)
 {
     const Kumppani__V1__AddEcomapEntry *body = call->request->add_ecomap_entry;
     const Kumppani__V1__EcomapEntry *entry = body->entry;
-    char kind [INTAKE_CODE_MAX], direction [INTAKE_CODE_MAX], role [INTAKE_CODE_MAX], strength [8];
+    char kind [KP_ENUM_CODE_MAX], direction [KP_ENUM_CODE_MAX], role [KP_ENUM_CODE_MAX], strength [8];
     intake_case_row_t row;
     if (intake_case_lock (call, body->case_id, "add_ecomap_entry.case_id", INTAKE_WRITE, "ecomap", &row))
         return -1;
     if (!entry)
         return kp_check_invalid (call, "intake.ecomap_entry", "add_ecomap_entry.entry", "the entry is missing");
-    if (!intake_code_of (&kumppani__v1__ecomap_kind__descriptor, (int) entry->kind, kind, sizeof kind))
+    if (!kp_enum_code (&kumppani__v1__ecomap_kind__descriptor, (int) entry->kind, kind, sizeof kind))
         return kp_check_invalid (call, "intake.ecomap_kind", "add_ecomap_entry.entry.kind",
                                  "a person or an organisation");
     if (!*entry->label || strlen (entry->label) > LABEL_MAX)
         return kp_check_invalid (call, "intake.ecomap_label", "add_ecomap_entry.entry.label",
                                  "1-200 bytes naming the relation");
-    if (!intake_code_of (&kumppani__v1__ecomap_direction__descriptor, (int) entry->direction,
+    if (!kp_enum_code (&kumppani__v1__ecomap_direction__descriptor, (int) entry->direction,
                          direction, sizeof direction))
         return kp_check_invalid (call, "intake.ecomap_direction", "add_ecomap_entry.entry.direction",
                                  "to the client, from the client, or mutual");
     if (entry->strength < -2 || entry->strength > 2)
         return kp_check_invalid (call, "intake.ecomap_strength", "add_ecomap_entry.entry.strength",
                                  "a strength from -2 to +2");
-    if (!intake_code_of (&kumppani__v1__ecomap_role__descriptor, (int) entry->role, role, sizeof role))
+    if (!kp_enum_code (&kumppani__v1__ecomap_role__descriptor, (int) entry->role, role, sizeof role))
         return kp_check_invalid (call, "intake.ecomap_role", "add_ecomap_entry.entry.role",
                                  "a resource or a stressor");
     if (strcmp (row.state, "closed") == 0)

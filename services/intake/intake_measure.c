@@ -16,13 +16,13 @@ intake_measure_add (kp_call_t *call)
 {
     const Kumppani__V1__AddMeasure *body = call->request->add_measure;
     const Kumppani__V1__Measure *measure = body->measure;
-    char kind [INTAKE_CODE_MAX];
+    char kind [KP_ENUM_CODE_MAX];
     intake_case_row_t row;
     if (intake_case_lock (call, body->case_id, "add_measure.case_id", INTAKE_WRITE, "measure", &row))
         return -1;
     if (!measure)
         return kp_check_invalid (call, "intake.measure", "add_measure.measure", "the measure is missing");
-    if (!intake_code_of (&kumppani__v1__measure_kind__descriptor, (int) measure->kind, kind, sizeof kind))
+    if (!kp_enum_code (&kumppani__v1__measure_kind__descriptor, (int) measure->kind, kind, sizeof kind))
         return kp_check_invalid (call, "intake.measure_kind", "add_measure.measure.kind",
                                  "what kind of measure");
     if (!*measure->description || strlen (measure->description) > TEXT_MAX)

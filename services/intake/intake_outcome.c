@@ -52,12 +52,12 @@ int
 intake_outcome_record (kp_call_t *call)
 {
     const Kumppani__V1__RecordMeasurement *body = call->request->record_measurement;
-    char timepoint [INTAKE_CODE_MAX], field [64], message [160];
+    char timepoint [KP_ENUM_CODE_MAX], field [64], message [160];
     //  The case first: only a caller who may see it hears about the body.
     intake_case_row_t row;
     if (intake_case_lock (call, body->case_id, "record_measurement.case_id", INTAKE_WRITE, "measurement", &row))
         return -1;
-    if (!intake_code_of (&kumppani__v1__timepoint__descriptor, (int) body->timepoint, timepoint, sizeof timepoint))
+    if (!kp_enum_code (&kumppani__v1__timepoint__descriptor, (int) body->timepoint, timepoint, sizeof timepoint))
         return kp_check_invalid (call, "intake.timepoint", "record_measurement.timepoint",
                                  "start, interim or end");
     if (body->n_scores == 0)
@@ -72,7 +72,7 @@ intake_outcome_record (kp_call_t *call)
         snprintf (field, sizeof field, "record_measurement.scores[%zu]", index);
         int row = -1;
         for (int item = 0; item < PQntuples (items) && row < 0; item++)
-            if (strcmp (PQgetvalue (items, item, 1), score->item_code) == 0)
+            if (strcmp (kp_row_text (items, item, ITEM_CODE), score->item_code) == 0)
                 row = item;
         for (size_t earlier = 0; earlier < index && row >= 0; earlier++)
             if (strcmp (body->scores [earlier]->item_code, score->item_code) == 0)
@@ -83,7 +83,7 @@ intake_outcome_record (kp_call_t *call)
             kp_check_invalid (call, "intake.unknown_item", field, message);
             goto cleanup;
         }
-        int low = atoi (PQgetvalue (items, row, 2)), high = atoi (PQgetvalue (items, row, 3));
+        int low = (int) kp_row_int (items, row, ITEM_SCALE_MIN), high = (int) kp_row_int (items, row, ITEM_SCALE_MAX);
         if (score->score < low || score->score > high) {
             snprintf (message, sizeof message, "item %s is scored %d to %d", score->item_code, low, high);
             kp_check_invalid (call, "intake.score_out_of_scale", field, message);
@@ -94,7 +94,7 @@ intake_outcome_record (kp_call_t *call)
         goto cleanup;
     char measurement_id [KP_ID_LEN + 1];
     kp_id_new (measurement_id);
-    const char *version = PQgetvalue (items, 0, 0);
+    const char *version = kp_row_text (items, 0, ITEM_VERSION);
     const char *values [] = { measurement_id, row.client_id, row.case_id, body->measure_id,
                               body->instrument, version, timepoint, call->request->actor->person_id };
     PGresult *result = kp_db_exec (call->db, "measurement_insert", 8, values);
@@ -155,13 +155,13 @@ intake_outcome_change (kp_call_t *call)
     for (int index = 0; index < count; index++) {
         Kumppani__V1__ItemChange *item = kp_call_alloc (call, sizeof *item);
         kumppani__v1__item_change__init (item);
-        item->item_code = kp_call_strdup (call, PQgetvalue (result, index, 0));
-        item->has_start = !PQgetisnull (result, index, 1);
-        item->start = item->has_start ? atoi (PQgetvalue (result, index, 1)) : 0;
-        item->has_end = !PQgetisnull (result, index, 2);
-        item->end = item->has_end ? atoi (PQgetvalue (result, index, 2)) : 0;
+        item->item_code = kp_call_strdup (call, kp_row_text (result, index, CHANGE_ITEM_CODE));
+        item->has_start = !kp_row_null (result, index, CHANGE_START);
+        item->start = (int32_t) kp_row_int (result, index, CHANGE_START);
+        item->has_end = !kp_row_null (result, index, CHANGE_END);
+        item->end = (int32_t) kp_row_int (result, index, CHANGE_END);
         item->change = item->has_start && item->has_end ? item->end - item->start : 0;
-        item->higher_is_better = strcmp (PQgetvalue (result, index, 3), "t") == 0;
+        item->higher_is_better = kp_row_bool (result, index, CHANGE_HIGHER_IS_BETTER);
         reply->items [reply->n_items++] = item;
     }
     PQclear (result);

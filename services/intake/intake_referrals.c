@@ -52,8 +52,8 @@ intake_referrals_handle (kp_db_t *db, const Kumppani__V1__Event *event, void *ar
         return -2;
     }
     char municipality [16], sender_type [32];
-    snprintf (municipality, sizeof municipality, "%s", PQgetvalue (source, 0, 0));
-    snprintf (sender_type, sizeof sender_type, "%s", PQgetvalue (source, 0, 2));
+    snprintf (municipality, sizeof municipality, "%s", kp_row_text (source, 0, SOURCE_MUNICIPALITY));
+    snprintf (sender_type, sizeof sender_type, "%s", kp_row_text (source, 0, SOURCE_SENDER_TYPE));
     PQclear (source);
     if (!kp_check_municipality (municipality)) {
         snprintf (error, error_size, "referral %s names no municipality", referral->referral_id);
@@ -77,8 +77,8 @@ intake_referrals_handle (kp_db_t *db, const Kumppani__V1__Event *event, void *ar
     if (!candidates)
         return -1;
     for (int row = 0; row < PQntuples (candidates) && !*client_id; row++)
-        if (kp_organiser_of (recipient, PQgetvalue (candidates, row, 1)))
-            snprintf (client_id, sizeof client_id, "%s", PQgetvalue (candidates, row, 0));
+        if (kp_organiser_of (recipient, kp_row_text (candidates, row, MATCH_MUNICIPALITY)))
+            snprintf (client_id, sizeof client_id, "%s", kp_row_text (candidates, row, MATCH_CLIENT_ID));
     PQclear (candidates);
     if (!*client_id) {
         kp_id_new (client_id);

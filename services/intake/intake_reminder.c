@@ -57,10 +57,11 @@ intake_reminder_run (intake_t *self)
     int emitted = 0;
     for (int row = 0; row < PQntuples (candidates); row++) {
         kp_date_t review;
-        if (kp_date_parse (PQgetvalue (candidates, row, 1), &review)
+        if (kp_date_parse (kp_row_text (candidates, row, REVIEW_DATE), &review)
         ||  kp_calendar_add_working_days (review, 0) > today)
             continue;
-        s_due_t due = { PQgetvalue (candidates, row, 0), PQgetvalue (candidates, row, 1), false };
+        s_due_t due = { kp_row_text (candidates, row, REVIEW_CASE_ID), kp_row_text (candidates, row, REVIEW_DATE),
+                        false };
         if (kp_db_transaction (self->db, s_remind, &due, 3))
             kp_warn ("review reminder for case %s failed: %s", due.case_id, kp_db_message (self->db));
         else

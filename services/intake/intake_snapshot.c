@@ -18,7 +18,7 @@ intake_snapshot_take (kp_db_t *db, const char *case_id, const char *kind)
         return -1;
     //  One row, always: the case was written in this transaction, so a
     //  missing case (or an exit before the close) is our bug, not input.
-    int rc = PQntuples (result) == 1 && strcmp (PQgetvalue (result, 0, 0), "1") == 0 ? 0 : -1;
+    int rc = PQntuples (result) == 1 && kp_row_int (result, 0, KP_ROW_ONLY) == 1 ? 0 : -1;
     if (rc)
         kp_error ("no %s participant snapshot written for case %s", kind, case_id);
     PQclear (result);

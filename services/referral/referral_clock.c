@@ -40,7 +40,7 @@ s_one_notice (kp_db_t *db, void *arg)
         return 0;
     }
     referral_t referral;
-    int found = referral_record_load (db, PQgetvalue (result, 0, 0), false, &referral);
+    int found = referral_record_load (db, kp_row_text (result, 0, DUE_REFERRAL_ID), false, &referral);
     PQclear (result);
     if (found != 1)
         return -1;
@@ -52,8 +52,9 @@ s_one_notice (kp_db_t *db, void *arg)
     PQclear (result);
     if (!first)
         return 0;                   //  another instance sent it first
-    char state [8];
-    snprintf (state, sizeof state, "%d", (int) referral.state);
+    char state_code [KP_ENUM_CODE_MAX];
+    const char *state = kp_enum_code (&kumppani__v1__referral_state__descriptor, (int) referral.state,
+                                      state_code, sizeof state_code);
     const char *history [] = {
         referral.id, topic, state, state, s_clock.org, s_clock.person, s_clock.role,
         referral.deadline_kind, ""

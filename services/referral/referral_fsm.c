@@ -1,6 +1,7 @@
 /*  referral_fsm — the transition table. Reading it whole is the point:
     every legal move of a referral is one row here, nowhere else. */
 #include "referral_fsm.h"
+#include "kp_enum.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -95,12 +96,15 @@ referral_fsm_stops_clock (const referral_transition_t *transition, const char *d
 const char *
 referral_state_name (Kumppani__V1__ReferralState state)
 {
-    static const char *names [] = {
-        "unspecified", "received", "acknowledged", "assigned", "client_contacted",
-        "assessment_booked", "assessment_started", "assessment_completed", "accepted",
-        "declined", "unreachable", "no_need", "transferred", "closed"
-    };
-    return (unsigned) state < sizeof names / sizeof names [0] ? names [state] : "unknown";
+    //  The database's label (kp_enum), not a copy of it. A few buffers in
+    //  turn: one message may name several states.
+    static __thread char names [4][KP_ENUM_CODE_MAX];
+    static __thread unsigned next;
+    if (state == KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED)
+        return "unspecified";
+    char *name = names [next++ % 4];
+    return kp_enum_code (&kumppani__v1__referral_state__descriptor, (int) state, name, KP_ENUM_CODE_MAX)
+         ? name : "unknown";
 }
 
 int

@@ -192,8 +192,10 @@ int
 referral_record_decision (kp_call_t *call)
 {
     const Kumppani__V1__RecordApplicationDecision *body = call->request->record_application_decision;
-    char decision [8];
-    snprintf (decision, sizeof decision, "%d", (int) body->decision);
+    char decision_code [KP_ENUM_CODE_MAX];
+    //  NULL for a value the enum lacks; refused below before it is used.
+    const char *decision = kp_enum_code (&kumppani__v1__application_decision__descriptor,
+                                         (int) body->decision, decision_code, sizeof decision_code);
     s_step_t step = { "record_application_decision", body->referral_id, REFERRAL_OP_RECORD_DECISION,
                       "", false, body->note, true,
                       "referral_set_decision", 2, { decision, body->decision_id } };

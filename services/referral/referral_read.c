@@ -3,6 +3,7 @@
     receiving municipality, the receiver's worker and notes only for the
     receiver. Every referral shown is an audited disclosure to the caller. */
 #include "referral_server.h"
+#include "kp_organiser.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,80 +15,72 @@
 static char *
 s_text (kp_call_t *call, PGresult *result, int row, int column)
 {
-    return kp_call_strdup (call, PQgetvalue (result, row, column));
+    return kp_call_strdup (call, kp_row_text (result, row, column));
 }
 
-static int
-s_int (PGresult *result, int row, int column)
-{
-    return atoi (PQgetvalue (result, row, column));
-}
-
-static bool
-s_bool (PGresult *result, int row, int column)
-{
-    return *PQgetvalue (result, row, column) == 't';
-}
-
-//  One row of REFERRAL_VIEW_COLUMNS (referral_sql.c) into a view. private:
-//  the caller is the receiver and may see its own working details.
 //  The case intake opened or joined for a referral, "" if none (yet).
 static char *
 s_case_id (kp_call_t *call, const char *referral_id)
 {
     const char *values [] = { referral_id };
     PGresult *result = kp_db_exec (call->db, "referral_case_of", 1, values);
-    char *case_id = result && PQntuples (result) ? kp_call_strdup (call, PQgetvalue (result, 0, 0)) : "";
+    char *case_id = result && PQntuples (result) ? kp_call_strdup (call, kp_row_text (result, 0, KP_ROW_ONLY)) : "";
     if (!result)
         kp_warn ("case of referral %s: %s", referral_id, kp_db_message (call->db));
     PQclear (result);
     return case_id;
 }
 
+//  One row that starts with the view's columns (REFERRAL_RULE_ROW, then
+//  REFERRAL_VIEW_MORE) into a view. private: the caller is the receiver
+//  and may see its own working details.
 static Kumppani__V1__ReferralView *
 s_view_from_row (kp_call_t *call, PGresult *result, int row, bool private, bool disclose)
 {
     Kumppani__V1__ReferralView *view = kp_call_alloc (call, sizeof *view);
     kumppani__v1__referral_view__init (view);
-    view->referral_id = s_text (call, result, row, 0);
-    view->kind = (Kumppani__V1__ReferralKind) s_int (result, row, 1);
-    view->state = (Kumppani__V1__ReferralState) s_int (result, row, 2);
-    view->sender_org = s_text (call, result, row, 3);
-    view->sender_type = s_text (call, result, row, 4);
-    view->recipient_org = s_text (call, result, row, 5);
-    view->recipient_type = s_text (call, result, row, 6);
-    view->municipality = s_text (call, result, row, 7);
-    view->reason_category = (Kumppani__V1__ReasonCategory) s_int (result, row, 8);
-    view->legal_basis = (Kumppani__V1__LegalBasis) s_int (result, row, 9);
-    view->consent_ref = s_text (call, result, row, 10);
-    view->consent_withdrawn = s_bool (result, row, 11);
-    view->notifier_may_be_named = s_bool (result, row, 12);
-    view->urgent = s_bool (result, row, 13);
+    view->referral_id = s_text (call, result, row, REF_ID);
+    view->kind = kp_row_enum (result, row, REF_KIND, &kumppani__v1__referral_kind__descriptor);
+    view->state = kp_row_enum (result, row, REF_STATE, &kumppani__v1__referral_state__descriptor);
+    view->sender_org = s_text (call, result, row, REF_SENDER_ORG);
+    view->sender_type = s_text (call, result, row, REF_SENDER_TYPE);
+    view->recipient_org = s_text (call, result, row, REF_RECIPIENT_ORG);
+    view->recipient_type = s_text (call, result, row, REF_RECIPIENT_TYPE);
+    view->municipality = s_text (call, result, row, REF_MUNICIPALITY);
+    view->reason_category = kp_row_enum (result, row, REF_REASON_CATEGORY,
+                                         &kumppani__v1__reason_category__descriptor);
+    view->legal_basis = kp_row_enum (result, row, REF_LEGAL_BASIS, &kumppani__v1__legal_basis__descriptor);
+    view->consent_ref = s_text (call, result, row, REF_CONSENT_REF);
+    view->consent_withdrawn = kp_row_bool (result, row, REF_CONSENT_WITHDRAWN);
+    view->notifier_may_be_named = kp_row_bool (result, row, REF_NOTIFIER_MAY_BE_NAMED);
+    view->urgent = kp_row_bool (result, row, REF_URGENT);
     //  After consent is withdrawn the client's story stays with the sender.
-    view->free_text = disclose || !private ? s_text (call, result, row, 14) : "";
-    view->sender_contact = s_text (call, result, row, 15);
-    view->client_ref = s_text (call, result, row, 16);
-    //  column 17 is hetu_box: referral_read_view decides about it
-    view->kela_decision_id = s_text (call, result, row, 18);
-    view->benefit_period_start = s_text (call, result, row, 19);
-    view->benefit_period_end = s_text (call, result, row, 20);
-    view->client_requested_transfer = s_bool (result, row, 21);
-    view->assistance_type = (Kumppani__V1__AssistanceType) s_int (result, row, 22);
-    view->reduction_percent = (uint32_t) s_int (result, row, 23);
-    view->received_on = s_text (call, result, row, 24);
-    view->deadline = s_text (call, result, row, 25);
-    view->deadline_kind = s_text (call, result, row, 26);
-    view->deadline_state = (Kumppani__V1__DeadlineState) s_int (result, row, 27);
-    view->assigned_worker = private ? s_text (call, result, row, 28) : "";
-    view->assessment_started_at = strtoll (PQgetvalue (result, row, 29), NULL, 10);
-    view->outcome_code = s_text (call, result, row, 30);
-    view->statement = s_text (call, result, row, 31);
-    view->decision = (Kumppani__V1__ApplicationDecision) s_int (result, row, 32);
-    view->decision_id = s_text (call, result, row, 33);
-    view->created_at = strtoll (PQgetvalue (result, row, 34), NULL, 10);
+    view->free_text = disclose || !private ? s_text (call, result, row, REF_FREE_TEXT) : "";
+    view->sender_contact = s_text (call, result, row, REF_SENDER_CONTACT);
+    view->client_ref = s_text (call, result, row, REF_CLIENT_REF);
+    //  REF_HETU_BOX: referral_read_view decides about it
+    view->kela_decision_id = s_text (call, result, row, REF_KELA_DECISION_ID);
+    view->benefit_period_start = s_text (call, result, row, REF_BENEFIT_PERIOD_START);
+    view->benefit_period_end = s_text (call, result, row, REF_BENEFIT_PERIOD_END);
+    view->client_requested_transfer = kp_row_bool (result, row, REF_CLIENT_REQUESTED_TRANSFER);
+    view->assistance_type = kp_row_enum (result, row, REF_ASSISTANCE_TYPE,
+                                         &kumppani__v1__assistance_type__descriptor);
+    view->reduction_percent = (uint32_t) kp_row_int (result, row, REF_REDUCTION_PERCENT);
+    view->received_on = s_text (call, result, row, REF_RECEIVED_ON);
+    view->deadline = s_text (call, result, row, REF_DEADLINE);
+    view->deadline_kind = s_text (call, result, row, REF_DEADLINE_KIND);
+    view->deadline_state = kp_row_enum (result, row, REF_DEADLINE_STATE,
+                                        &kumppani__v1__deadline_state__descriptor);
+    view->assigned_worker = private ? s_text (call, result, row, REF_ASSIGNED_WORKER) : "";
+    view->assessment_started_at = kp_row_int (result, row, REF_ASSESSMENT_STARTED_AT);
+    view->outcome_code = s_text (call, result, row, REF_OUTCOME_CODE);
+    view->statement = s_text (call, result, row, REF_STATEMENT);
+    view->decision = kp_row_enum (result, row, REF_DECISION, &kumppani__v1__application_decision__descriptor);
+    view->decision_id = s_text (call, result, row, REF_DECISION_ID);
+    view->created_at = kp_row_int (result, row, REF_CREATED_AT);
     //  Intake's case for it: the recipient municipality finds its work
     //  without a stream consumer; the sender is not told the case exists.
-    if (private && strcmp (view->recipient_type, "municipality") == 0)
+    if (private && kp_org_type_in (view->recipient_type, KP_ORGANISER_TYPES))
         view->case_id = s_case_id (call, view->referral_id);
     return view;
 }
@@ -102,18 +95,20 @@ s_history (kp_call_t *call, const char *id, bool private, Kumppani__V1__Referral
     int rows = PQntuples (result);
     reply->history = kp_call_alloc (call, sizeof (Kumppani__V1__ReferralHistoryEntry *) * (size_t) (rows + 1));
     reply->n_history = (size_t) rows;
+    const ProtobufCEnumDescriptor *states = &kumppani__v1__referral_state__descriptor;
     for (int row = 0; row < rows; row++) {
         Kumppani__V1__ReferralHistoryEntry *entry = kp_call_alloc (call, sizeof *entry);
         kumppani__v1__referral_history_entry__init (entry);
-        entry->operation = s_text (call, result, row, 0);
-        entry->from_state = (Kumppani__V1__ReferralState) s_int (result, row, 1);
-        entry->to_state = (Kumppani__V1__ReferralState) s_int (result, row, 2);
-        entry->actor_org = s_text (call, result, row, 3);
-        entry->actor_person = private ? s_text (call, result, row, 4) : "";
-        entry->actor_role = s_text (call, result, row, 5);
-        entry->reason_code = s_text (call, result, row, 6);
-        entry->note = private ? s_text (call, result, row, 7) : "";
-        entry->at = strtoll (PQgetvalue (result, row, 8), NULL, 10);
+        entry->operation = s_text (call, result, row, HISTORY_OPERATION);
+        //  NULL (a submission's first entry) reads as UNSPECIFIED
+        entry->from_state = kp_row_enum (result, row, HISTORY_FROM_STATE, states);
+        entry->to_state = kp_row_enum (result, row, HISTORY_TO_STATE, states);
+        entry->actor_org = s_text (call, result, row, HISTORY_ACTOR_ORG);
+        entry->actor_person = private ? s_text (call, result, row, HISTORY_ACTOR_PERSON) : "";
+        entry->actor_role = s_text (call, result, row, HISTORY_ACTOR_ROLE);
+        entry->reason_code = s_text (call, result, row, HISTORY_REASON_CODE);
+        entry->note = private ? s_text (call, result, row, HISTORY_NOTE) : "";
+        entry->at = kp_row_int (result, row, HISTORY_AT);
         reply->history [row] = entry;
     }
     PQclear (result);
@@ -129,9 +124,10 @@ referral_read_view_of_row (kp_call_t *call, const referral_t *referral, PGresult
     kumppani__v1__referral_reply__init (reply);
     reply->referral = s_view_from_row (call, result, 0, private,
                                        referral_access_disclosure_allowed (referral));
-    if (referral_access_sees_hetu (call->identity, referral) && !PQgetisnull (result, 0, 17)) {
+    if (referral_access_sees_hetu (call->identity, referral) && !kp_row_null (result, 0, REF_HETU_BOX)) {
         size_t box_size = 0;
-        unsigned char *box = PQunescapeBytea ((const unsigned char *) PQgetvalue (result, 0, 17), &box_size);
+        unsigned char *box = PQunescapeBytea ((const unsigned char *) kp_row_text (result, 0, REF_HETU_BOX),
+                                              &box_size);
         char hetu [KP_HETU_LEN + 1];
         int rc = box ? kp_hetu_decrypt (context->keys, box, box_size, hetu) : -1;
         PQfreemem (box);
@@ -205,10 +201,13 @@ referral_list (kp_call_t *call)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.bad_filter",
                              "list_referrals", "unknown state or deadline state");
     unsigned page = body->page_size ? body->page_size : REFERRAL_PAGE_DEFAULT;
-    char today [11], state [8], deadline_state [8], limit [8];
+    char today [11], state_code [KP_ENUM_CODE_MAX], deadline_code [KP_ENUM_CODE_MAX], limit [8];
     kp_date_format (kp_date_today (), today);
-    snprintf (state, sizeof state, "%d", (int) body->state);
-    snprintf (deadline_state, sizeof deadline_state, "%d", (int) body->deadline_state);
+    //  UNSPECIFIED (no filter) is NULL
+    const char *state = kp_enum_code (&kumppani__v1__referral_state__descriptor, (int) body->state,
+                                      state_code, sizeof state_code);
+    const char *deadline_state = kp_enum_code (&kumppani__v1__deadline_state__descriptor,
+                                               (int) body->deadline_state, deadline_code, sizeof deadline_code);
     snprintf (limit, sizeof limit, "%u", page + 1);     //  one more tells whether a page follows
     const char *values [] = {
         today, call->identity->org_id, state, body->municipality, deadline_state, body->cursor, limit
@@ -223,14 +222,16 @@ referral_list (kp_call_t *call)
     reply->referrals = kp_call_alloc (call, sizeof (Kumppani__V1__ReferralView *) * (size_t) (shown + 1));
     reply->n_referrals = (size_t) shown;
     for (int row = 0; row < shown; row++) {
-        bool private = strcmp (PQgetvalue (result, row, 5), call->identity->org_id) == 0;
-        bool withdrawn = s_bool (result, row, 11)
-                      && s_int (result, row, 9) == KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CONSENT;
+        bool private = strcmp (kp_row_text (result, row, REF_RECIPIENT_ORG), call->identity->org_id) == 0;
+        Kumppani__V1__LegalBasis basis = kp_row_enum (result, row, REF_LEGAL_BASIS,
+                                                      &kumppani__v1__legal_basis__descriptor);
+        bool withdrawn = kp_row_bool (result, row, REF_CONSENT_WITHDRAWN)
+                      && basis == KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CONSENT;
         reply->referrals [row] = s_view_from_row (call, result, row, private, !withdrawn);
-        const char *client_ref = PQgetvalue (result, row, 16);
-        if (kp_call_audit (call, *client_ref ? client_ref : PQgetvalue (result, row, 0),
-                           referral_basis_name ((Kumppani__V1__LegalBasis) s_int (result, row, 9)),
-                           call->identity->org_id, PQgetvalue (result, row, 0))) {
+        const char *client_ref = kp_row_text (result, row, REF_CLIENT_REF);
+        const char *id = kp_row_text (result, row, REF_ID);
+        if (kp_call_audit (call, *client_ref ? client_ref : id, referral_basis_name (basis),
+                           call->identity->org_id, id)) {
             PQclear (result);
             return kp_call_db_fail (call);
         }

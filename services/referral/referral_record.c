@@ -6,7 +6,6 @@
 #include "kp_outbox.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 void
@@ -18,24 +17,28 @@ referral_record_set_client_ref (referral_t *referral, const char *client_ref)
 }
 
 void
-referral_record_from_row (PGresult *result, int first, referral_t *referral)
+referral_record_from_row (PGresult *result, referral_t *referral)
 {
     memset (referral, 0, sizeof *referral);
-    snprintf (referral->id, sizeof referral->id, "%s", PQgetvalue (result, 0, first + 0));
-    referral->kind = (Kumppani__V1__ReferralKind) atoi (PQgetvalue (result, 0, first + 1));
-    referral->state = (Kumppani__V1__ReferralState) atoi (PQgetvalue (result, 0, first + 2));
-    snprintf (referral->sender_org, sizeof referral->sender_org, "%s", PQgetvalue (result, 0, first + 3));
-    snprintf (referral->sender_type, sizeof referral->sender_type, "%s", PQgetvalue (result, 0, first + 4));
-    snprintf (referral->recipient_org, sizeof referral->recipient_org, "%s", PQgetvalue (result, 0, first + 5));
-    snprintf (referral->recipient_type, sizeof referral->recipient_type, "%s", PQgetvalue (result, 0, first + 6));
-    snprintf (referral->municipality, sizeof referral->municipality, "%s", PQgetvalue (result, 0, first + 7));
-    referral->legal_basis = (Kumppani__V1__LegalBasis) atoi (PQgetvalue (result, 0, first + 8));
-    referral_record_set_client_ref (referral, PQgetvalue (result, 0, first + 9));
-    snprintf (referral->deadline, sizeof referral->deadline, "%s", PQgetvalue (result, 0, first + 10));
-    snprintf (referral->deadline_kind, sizeof referral->deadline_kind, "%s", PQgetvalue (result, 0, first + 11));
-    referral->urgent = *PQgetvalue (result, 0, first + 12) == 't';
-    referral->clock_running = *PQgetvalue (result, 0, first + 13) == 't';
-    referral->consent_withdrawn = *PQgetvalue (result, 0, first + 14) == 't';
+    snprintf (referral->id, sizeof referral->id, "%s", kp_row_text (result, 0, REF_ID));
+    referral->kind = kp_row_enum (result, 0, REF_KIND, &kumppani__v1__referral_kind__descriptor);
+    referral->state = kp_row_enum (result, 0, REF_STATE, &kumppani__v1__referral_state__descriptor);
+    snprintf (referral->sender_org, sizeof referral->sender_org, "%s", kp_row_text (result, 0, REF_SENDER_ORG));
+    snprintf (referral->sender_type, sizeof referral->sender_type, "%s", kp_row_text (result, 0, REF_SENDER_TYPE));
+    snprintf (referral->recipient_org, sizeof referral->recipient_org, "%s",
+              kp_row_text (result, 0, REF_RECIPIENT_ORG));
+    snprintf (referral->recipient_type, sizeof referral->recipient_type, "%s",
+              kp_row_text (result, 0, REF_RECIPIENT_TYPE));
+    snprintf (referral->municipality, sizeof referral->municipality, "%s",
+              kp_row_text (result, 0, REF_MUNICIPALITY));
+    referral->legal_basis = kp_row_enum (result, 0, REF_LEGAL_BASIS, &kumppani__v1__legal_basis__descriptor);
+    referral_record_set_client_ref (referral, kp_row_text (result, 0, REF_CLIENT_REF));
+    snprintf (referral->deadline, sizeof referral->deadline, "%s", kp_row_text (result, 0, REF_DEADLINE));
+    snprintf (referral->deadline_kind, sizeof referral->deadline_kind, "%s",
+              kp_row_text (result, 0, REF_DEADLINE_KIND));
+    referral->urgent = kp_row_bool (result, 0, REF_URGENT);
+    referral->clock_running = kp_row_bool (result, 0, REF_CLOCK_RUNNING);
+    referral->consent_withdrawn = kp_row_bool (result, 0, REF_CONSENT_WITHDRAWN);
 }
 
 int
@@ -47,7 +50,7 @@ referral_record_load (kp_db_t *db, const char *id, bool lock, referral_t *referr
         return -1;
     int found = PQntuples (result) == 1;
     if (found)
-        referral_record_from_row (result, 0, referral);
+        referral_record_from_row (result, referral);
     PQclear (result);
     return found;
 }
@@ -61,10 +64,13 @@ referral_record_transition (kp_db_t *db, referral_t *referral,
     Kumppani__V1__ReferralState from = referral->state;
     Kumppani__V1__ReferralState to = referral_fsm_target (transition, from);
     bool stop = referral->clock_running && referral_fsm_stops_clock (transition, referral->deadline_kind);
-    char today [11], from_text [8], to_text [8];
+    char today [11], from_code [KP_ENUM_CODE_MAX], to_code [KP_ENUM_CODE_MAX];
     kp_date_format (kp_db_today (db), today);
-    snprintf (from_text, sizeof from_text, "%d", (int) from);
-    snprintf (to_text, sizeof to_text, "%d", (int) to);
+    //  NULL for a state the enum lacks: the column's NOT NULL refuses it.
+    const char *from_text = kp_enum_code (&kumppani__v1__referral_state__descriptor, (int) from,
+                                          from_code, sizeof from_code);
+    const char *to_text = kp_enum_code (&kumppani__v1__referral_state__descriptor, (int) to,
+                                        to_code, sizeof to_code);
     const char *move [] = { referral->id, to_text, stop ? "true" : "false", today };
     PGresult *result = kp_db_exec (db, "referral_move", 4, move);
     if (!result)

@@ -1,28 +1,45 @@
 /*  referral_sql — every statement the referral service prepares. */
 #include "referral_server.h"
 
-//  What a view reads; $1 is today (Europe/Helsinki) for the deadline state.
-//  Column order is referral_read.c's s_view_from_row.
-#define REFERRAL_VIEW_COLUMNS \
-    "referral_id, kind, state, sender_org, sender_type, recipient_org, recipient_type," \
-    " municipality, reason_category, legal_basis, coalesce (consent_ref, '')," \
-    " consent_withdrawn_at IS NOT NULL, notifier_may_be_named, urgent, free_text, sender_contact," \
-    " coalesce (client_ref, ''), hetu_box, coalesce (kela_decision_id, '')," \
-    " coalesce (benefit_period_start::text, ''), coalesce (benefit_period_end::text, '')," \
-    " client_requested_transfer, coalesce (assistance_type, 0), coalesce (reduction_percent, 0)," \
-    " received_on::text, coalesce (deadline::text, ''), coalesce (deadline_kind, '')," \
-    " referral.deadline_state (deadline, warning_on, clock_stopped_at, deadline_met, $1::date)," \
-    " coalesce (assigned_worker, '')," \
-    " coalesce ((extract (epoch FROM assessment_started_at) * 1000000)::int8, 0)," \
-    " coalesce (outcome_code, ''), coalesce (statement, ''), coalesce (decision, 0)," \
-    " coalesce (decision_id, ''), (extract (epoch FROM created_at) * 1000000)::int8"
-
-//  What the rules need; column order is referral_record.c's s_from_row.
+//  What the rules need (REFERRAL_RULE_ROW, in its order).
 #define REFERRAL_RULE_COLUMNS \
     "referral_id, kind, state, sender_org, sender_type, recipient_org, recipient_type," \
-    " municipality, legal_basis, coalesce (client_ref, ''), coalesce (deadline::text, '')," \
-    " coalesce (deadline_kind, ''), urgent, clock_stopped_at IS NULL AND deadline IS NOT NULL," \
-    " consent_withdrawn_at IS NOT NULL"
+    " municipality, legal_basis, coalesce (client_ref, '') AS client_ref," \
+    " coalesce (deadline::text, '') AS deadline, coalesce (deadline_kind, '') AS deadline_kind, urgent," \
+    " clock_stopped_at IS NULL AND deadline IS NOT NULL AS clock_running," \
+    " consent_withdrawn_at IS NOT NULL AS consent_withdrawn"
+
+//  What a view reads: the rules, then REFERRAL_VIEW_MORE; $1 is today
+//  (Europe/Helsinki) for the deadline state.
+#define REFERRAL_VIEW_COLUMNS REFERRAL_RULE_COLUMNS "," \
+    " reason_category, coalesce (consent_ref, '') AS consent_ref, notifier_may_be_named, free_text," \
+    " sender_contact, hetu_box, coalesce (kela_decision_id, '') AS kela_decision_id," \
+    " coalesce (benefit_period_start::text, '') AS benefit_period_start," \
+    " coalesce (benefit_period_end::text, '') AS benefit_period_end," \
+    " client_requested_transfer, assistance_type, coalesce (reduction_percent, 0) AS reduction_percent," \
+    " received_on::text AS received_on," \
+    " referral.deadline_state (deadline, warning_on, clock_stopped_at, deadline_met, $1::date)" \
+    "   AS deadline_state," \
+    " coalesce (assigned_worker, '') AS assigned_worker," \
+    " coalesce ((extract (epoch FROM assessment_started_at) * 1000000)::int8, 0) AS assessment_started_at," \
+    " coalesce (outcome_code, '') AS outcome_code, coalesce (statement, '') AS statement, decision," \
+    " coalesce (decision_id, '') AS decision_id," \
+    " (extract (epoch FROM created_at) * 1000000)::int8 AS created_at"
+
+static const kp_col_t s_rule_row [] = { REFERRAL_RULE_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_view_row [] = {
+    REFERRAL_RULE_ROW (KP_ROW_COLUMN) REFERRAL_VIEW_MORE (KP_ROW_COLUMN) { NULL }
+};
+//  A submission's row: the view, then what the audit and the outbox return.
+static const kp_col_t s_submit_row [] = {
+    REFERRAL_RULE_ROW (KP_ROW_COLUMN) REFERRAL_VIEW_MORE (KP_ROW_COLUMN)
+    { "audit_seq", "int8" }, { "event_seq", "int8" }, { NULL }
+};
+static const kp_col_t s_history_row [] = { REFERRAL_HISTORY_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_due_row [] = { REFERRAL_DUE_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_one_row [] = { { "one", "int4" }, { NULL } };
+static const kp_col_t s_municipality_row [] = { { "municipality", "text" }, { NULL } };
+static const kp_col_t s_case_id_row [] = { { "case_id", "text" }, { NULL } };
 
 //  A running clock with a notice due and not yet sent; $1 today.
 #define REFERRAL_DUE(notice, condition) \
@@ -45,40 +62,47 @@ const kp_stmt_t referral_statements [] = {
       " notifier_may_be_named, urgent, free_text, sender_contact, hetu_hash, hetu_box, client_ref,"
       " kela_decision_id, benefit_period_start, benefit_period_end, assistance_type, reduction_percent,"
       " client_requested_transfer, received_on, deadline, deadline_kind, warning_on)"
-      " SELECT $2::text, $3::int2, $4::int2, $5::text, $6::text, $7::text, $8::text, $9::text,"
-      " $10::text, $11::int2, $12::int2, $13::text, $14::bool, $15::bool, $16::text, $17::text,"
-      " $18::bytea, $19::bytea, $20::text, $21::text, $22::date, $23::date, $24::int2, $25::int2,"
+      " SELECT $2::text, $3::referral.referral_kind, $4::referral.referral_state, $5::text, $6::text,"
+      " $7::text, $8::text, $9::text, $10::text, $11::referral.reason_category,"
+      " $12::referral.legal_basis, $13::text, $14::bool, $15::bool, $16::text, $17::text,"
+      " $18::bytea, $19::bytea, $20::text, $21::text, $22::date, $23::date,"
+      " $24::referral.assistance_type, $25::int2,"
       " $26::bool, $1::date, $27::date, $28::text, $29::date"
       " WHERE EXISTS (SELECT 1 FROM kp.municipalities WHERE code = $10::text)"
       " RETURNING *),"
       " history AS (INSERT INTO referral.referral_history (referral_id, operation, from_state, to_state,"
       " actor_org, actor_person, actor_role)"
-      " SELECT referral_id, $30::text, 0, state, sender_org, sender_person, $31::text FROM inserted)"
-      " SELECT " REFERRAL_VIEW_COLUMNS ", " REFERRAL_RULE_COLUMNS ","
+      " SELECT referral_id, $30::text, NULL, state, sender_org, sender_person, $31::text FROM inserted)"
+      " SELECT " REFERRAL_VIEW_COLUMNS ","
       " kp.audit_append ($32::text, $33::text, $34::text, $35::text, $36::text, $37::text,"
-      "   $38::text, $39::text),"
+      "   $38::text, $39::text) AS audit_seq,"
       " kp.append_event ($40::text, $41::text, to_timestamp ($42::int8 / 1e6), $43::text, $44::text,"
-      "   $45::text, $46::bytea)"
-      " FROM inserted" },
+      "   $45::text, $46::bytea) AS event_seq"
+      " FROM inserted", s_submit_row },
     //  Only on a refusal: whether the code names a municipality at all.
-    { "referral_municipality_known", "SELECT 1 FROM kp.municipalities WHERE code = $1::text" },
+    { "referral_municipality_known", "SELECT 1 AS one FROM kp.municipalities WHERE code = $1::text",
+      s_one_row },
     { "referral_client_municipality",
-      "SELECT municipality FROM intake.clients WHERE client_id = $1::text" },
+      "SELECT municipality FROM intake.clients WHERE client_id = $1::text", s_municipality_row },
     { "referral_load",
-      "SELECT " REFERRAL_RULE_COLUMNS " FROM referral.referrals WHERE referral_id = $1::text" },
+      "SELECT " REFERRAL_RULE_COLUMNS " FROM referral.referrals WHERE referral_id = $1::text",
+      s_rule_row },
     { "referral_load_locked",
-      "SELECT " REFERRAL_RULE_COLUMNS " FROM referral.referrals WHERE referral_id = $1::text FOR UPDATE" },
+      "SELECT " REFERRAL_RULE_COLUMNS " FROM referral.referrals WHERE referral_id = $1::text FOR UPDATE",
+      s_rule_row },
     { "referral_move",
-      "UPDATE referral.referrals SET state = $2::int2,"
+      "UPDATE referral.referrals SET state = $2::referral.referral_state,"
       " clock_stopped_at = CASE WHEN $3::bool THEN kp.clock () ELSE clock_stopped_at END,"
       " deadline_met = CASE WHEN $3::bool THEN deadline >= $4::date ELSE deadline_met END,"
-      " assessment_started_at = CASE WHEN $2::int2 = 6 AND assessment_started_at IS NULL"
+      " assessment_started_at = CASE WHEN $2::referral.referral_state = 'assessment_started'"
+      "   AND assessment_started_at IS NULL"
       "   THEN kp.clock () ELSE assessment_started_at END,"
       " updated_at = kp.clock () WHERE referral_id = $1::text" },
     { "referral_history_insert",
       "INSERT INTO referral.referral_history (referral_id, operation, from_state, to_state,"
       " actor_org, actor_person, actor_role, reason_code, note)"
-      " VALUES ($1::text, $2::text, $3::int2, $4::int2, $5::text, $6::text, $7::text, $8::text, $9::text)" },
+      " VALUES ($1::text, $2::text, $3::referral.referral_state, $4::referral.referral_state, $5::text,"
+      " $6::text, $7::text, $8::text, $9::text)" },
     { "referral_set_worker",
       "UPDATE referral.referrals SET assigned_worker = $2::text WHERE referral_id = $1::text" },
     { "referral_set_outcome",
@@ -86,29 +110,30 @@ const kp_stmt_t referral_statements [] = {
     { "referral_set_statement",
       "UPDATE referral.referrals SET statement = $2::text WHERE referral_id = $1::text" },
     { "referral_set_decision",
-      "UPDATE referral.referrals SET decision = $2::int2, decision_id = $3::text WHERE referral_id = $1::text" },
+      "UPDATE referral.referrals SET decision = $2::referral.application_decision, decision_id = $3::text WHERE referral_id = $1::text" },
     { "referral_consent_withdrawn",
       "UPDATE referral.referrals SET consent_withdrawn_at = kp.clock (), updated_at = kp.clock ()"
-      " WHERE referral_id = $1::text AND legal_basis = 1 AND consent_withdrawn_at IS NULL" },
+      " WHERE referral_id = $1::text AND legal_basis = 'consent' AND consent_withdrawn_at IS NULL" },
     { "referral_view",
-      "SELECT " REFERRAL_VIEW_COLUMNS " FROM referral.referrals WHERE referral_id = $2::text" },
+      "SELECT " REFERRAL_VIEW_COLUMNS " FROM referral.referrals WHERE referral_id = $2::text",
+      s_view_row },
     { "referral_history",
       "SELECT operation, from_state, to_state, actor_org, actor_person, actor_role, reason_code, note,"
-      " (extract (epoch FROM at) * 1000000)::int8 FROM referral.referral_history"
-      " WHERE referral_id = $1::text ORDER BY entry_id" },
+      " (extract (epoch FROM at) * 1000000)::int8 AS at FROM referral.referral_history"
+      " WHERE referral_id = $1::text ORDER BY entry_id", s_history_row },
     //  $2 the caller's organisation: it sees what it sent and what it received.
     { "referral_list",
       "SELECT " REFERRAL_VIEW_COLUMNS " FROM referral.referrals"
       " WHERE (sender_org = $2::text OR recipient_org = $2::text)"
-      " AND ($3::int2 = 0 OR state = $3::int2)"
+      " AND ($3::referral.referral_state IS NULL OR state = $3::referral.referral_state)"
       " AND ($4::text = '' OR municipality = $4::text)"
-      " AND ($5::int2 = 0 OR referral.deadline_state (deadline, warning_on, clock_stopped_at,"
-      "      deadline_met, $1::date) = $5::int2)"
-      " AND referral_id > $6::text ORDER BY referral_id LIMIT $7::int4" },
+      " AND ($5::referral.deadline_state IS NULL OR referral.deadline_state (deadline, warning_on,"
+      "      clock_stopped_at, deadline_met, $1::date) = $5::referral.deadline_state)"
+      " AND referral_id > $6::text ORDER BY referral_id LIMIT $7::int4", s_view_row },
     { "referral_due_breach",
-      REFERRAL_DUE ("breach", "deadline < $1::date") },
+      REFERRAL_DUE ("breach", "deadline < $1::date"), s_due_row },
     { "referral_due_warning",
-      REFERRAL_DUE ("warning", "warning_on <= $1::date AND deadline >= $1::date") },
+      REFERRAL_DUE ("warning", "warning_on <= $1::date AND deadline >= $1::date"), s_due_row },
     //  An imported referral's notices that fell before today ($2): its
     //  history has their state (deadline_state), the watch sends nothing.
     { "referral_notices_past",
@@ -119,9 +144,9 @@ const kp_stmt_t referral_statements [] = {
     { "referral_notice_insert",
       "INSERT INTO referral.deadline_notices (referral_id, deadline_kind, notice, deadline)"
       " SELECT referral_id, deadline_kind, $2::text, deadline FROM referral.referrals"
-      " WHERE referral_id = $1::text ON CONFLICT DO NOTHING RETURNING 1" },
+      " WHERE referral_id = $1::text ON CONFLICT DO NOTHING RETURNING 1 AS one", s_one_row },
     //  Intake's case for a referral (migration 0021 grants the columns).
     { "referral_case_of",
-      "SELECT case_id FROM intake.case_referrals WHERE referral_id = $1::text" },
+      "SELECT case_id FROM intake.case_referrals WHERE referral_id = $1::text", s_case_id_row },
     { NULL }
 };

@@ -220,13 +220,20 @@ referral_submit (kp_call_t *call)
     referral_deadline_t clock = referral_deadline_for (body->kind, body->urgent,
                                                        kp_org_type_in (body->recipient_type, KP_ORGANISER_TYPES),
                                                        today);
-    char id [KP_ID_LEN + 1], kind [8], reason [8], basis [8], assistance [8], percent [8];
+    char id [KP_ID_LEN + 1], kind_code [KP_ENUM_CODE_MAX], reason_code [KP_ENUM_CODE_MAX];
+    char basis_code [KP_ENUM_CODE_MAX], assistance_code [KP_ENUM_CODE_MAX], percent [8];
     char received [11], deadline [11], warning [11];
     kp_id_new (id);
-    snprintf (kind, sizeof kind, "%d", (int) body->kind);
-    snprintf (reason, sizeof reason, "%d", (int) body->reason_category);
-    snprintf (basis, sizeof basis, "%d", (int) body->legal_basis);
-    snprintf (assistance, sizeof assistance, "%d", (int) body->assistance_type);
+    //  s_validate has made sure each is a value its enum has.
+    const char *kind = kp_enum_code (&kumppani__v1__referral_kind__descriptor, (int) body->kind,
+                                     kind_code, sizeof kind_code);
+    const char *reason = kp_enum_code (&kumppani__v1__reason_category__descriptor,
+                                       (int) body->reason_category, reason_code, sizeof reason_code);
+    const char *basis = kp_enum_code (&kumppani__v1__legal_basis__descriptor, (int) body->legal_basis,
+                                      basis_code, sizeof basis_code);
+    const char *assistance = kp_enum_code (&kumppani__v1__assistance_type__descriptor,
+                                           (int) body->assistance_type, assistance_code,
+                                           sizeof assistance_code);
     snprintf (percent, sizeof percent, "%u", body->reduction_percent);
     kp_date_format (today, received);
     if (clock.kind) {
@@ -276,9 +283,11 @@ referral_submit (kp_call_t *call)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "referral.event",
                              NULL, "the event could not be encoded");
     }
-    char occurred [24], state [8];
+    char occurred [24], state_code [KP_ENUM_CODE_MAX];
     snprintf (occurred, sizeof occurred, "%lld", (long long) received_event.event.occurred_at);
-    snprintf (state, sizeof state, "%d", KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_RECEIVED);
+    const char *state = kp_enum_code (&kumppani__v1__referral_state__descriptor,
+                                      KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_RECEIVED,
+                                      state_code, sizeof state_code);
     //  One round trip: the row and its first history entry (the receipt;
     //  the clock is already running), the audit row, the event, the view.
     const char *values [] = {
@@ -317,7 +326,7 @@ referral_submit (kp_call_t *call)
         return kp_check_invalid (call, "referral.unknown_municipality", "submit_referral.municipality",
                                  "no municipality has this code");
     }
-    referral_record_from_row (result, REFERRAL_VIEW_COLUMN_COUNT, &referral);
+    referral_record_from_row (result, &referral);
     referral_read_view_of_row (call, &referral, result);
     PQclear (result);
     return kp_db_imported (call->db) && clock.kind ? s_past_notices (call, id) : 0;

@@ -96,13 +96,13 @@ s_add (s_figures_t *into, const s_figures_t *row)
 
 //  Activities of a block and their sessions held in the period.
 typedef struct {
-    char **ids;
+    const char **ids;
     int64_t *held;
     size_t count;
 } s_activities_t;
 
 static int
-s_activity_held (s_activities_t *activities, char *id, int64_t held)
+s_activity_held (s_activities_t *activities, const char *id, int64_t held)
 {
     for (size_t index = 0; index < activities->count; index++)
         if (strcmp (activities->ids [index], id) == 0) {
@@ -143,23 +143,25 @@ reporting_groups_report (kp_call_t *call, const reporting_scope_t *scope)
     if (!table || !block || !totals || !activities.ids || !activities.held)
         goto cleanup;
     for (int row = 0; row < rows; row++) {
-        const char *municipality = PQgetvalue (result, row, 0), *kind = PQgetvalue (result, row, 1);
-        const char *month_text = PQgetvalue (result, row, 2);
+        const char *municipality = kp_row_text (result, row, GROUPS_MUNICIPALITY), *kind = kp_row_text (result, row, GROUPS_KIND);
+        const char *month_text = kp_row_text (result, row, GROUPS_MONTH);
         s_figures_t figures = {
-            0, strtoll (PQgetvalue (result, row, 4), NULL, 10), 0,
-            strtoll (PQgetvalue (result, row, 5), NULL, 10), strtoll (PQgetvalue (result, row, 6), NULL, 10),
-            strtoll (PQgetvalue (result, row, 7), NULL, 10)
+            0, kp_row_int (result, row, GROUPS_SESSIONS), 0,
+            kp_row_int (result, row, GROUPS_PRESENT), kp_row_int (result, row, GROUPS_HEADCOUNT),
+            kp_row_int (result, row, GROUPS_COMPENSATION_CENTS)
         };
         s_add (&month, &figures);
         month_groups += figures.sessions > 0;
-        if (*PQgetvalue (result, row, 3)
-        &&  s_activity_held (&activities, PQgetvalue (result, row, 3), figures.sessions))
+        if (*kp_row_text (result, row, GROUPS_ACTIVITY_ID)
+        &&  s_activity_held (&activities, kp_row_text (result, row, GROUPS_ACTIVITY_ID), figures.sessions))
             goto cleanup;
         bool last = row + 1 == rows;
         bool block_ends = last;
+        //  A block is one area and kind.
+        const int keys [] = { GROUPS_MUNICIPALITY, GROUPS_KIND };
         for (int key = 0; key < 2 && !block_ends; key++)
-            block_ends = strcmp (PQgetvalue (result, row, key), PQgetvalue (result, row + 1, key)) != 0;
-        if (!block_ends && strcmp (month_text, PQgetvalue (result, row + 1, 2)) == 0)
+            block_ends = strcmp (kp_row_text (result, row, keys [key]), kp_row_text (result, row + 1, keys [key])) != 0;
+        if (!block_ends && strcmp (month_text, kp_row_text (result, row + 1, GROUPS_MONTH)) == 0)
             continue;
         month.groups = month_groups;
         if (s_emit (table, municipality, kind, month_text, &month, false, block))

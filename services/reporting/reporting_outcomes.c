@@ -73,19 +73,20 @@ reporting_outcomes_report (kp_call_t *call, const reporting_scope_t *scope)
     if (!table)
         goto cleanup;
     for (int row = 0; row < rows; row++) {
-        const char *instrument = PQgetvalue (result, row, 0), *code = PQgetvalue (result, row, 1);
+        const char *instrument = kp_row_text (result, row, OUTCOME_INSTRUMENT), *code = kp_row_text (result, row, OUTCOME_ITEM_CODE);
         s_change_t change = {
-            strtoll (PQgetvalue (result, row, 3), NULL, 10), strtoll (PQgetvalue (result, row, 4), NULL, 10),
-            strtoll (PQgetvalue (result, row, 5), NULL, 10)
+            kp_row_int (result, row, OUTCOME_PAIRS), kp_row_int (result, row, OUTCOME_IMPROVED),
+            kp_row_int (result, row, OUTCOME_CHANGE)
         };
         item.pairs += change.pairs;
         item.improved += change.improved;
         item.change += change.change;
-        if (s_emit (table, instrument, code, PQgetvalue (result, row, 2), &change, &lines))
+        if (s_emit (table, instrument, code, kp_row_text (result, row, OUTCOME_MEASURE_KIND), &change, &lines))
             goto cleanup;
         bool item_ends = row + 1 == rows;
+        const int keys [] = { OUTCOME_INSTRUMENT, OUTCOME_ITEM_CODE };
         for (int key = 0; key < 2 && !item_ends; key++)
-            item_ends = strcmp (PQgetvalue (result, row, key), PQgetvalue (result, row + 1, key)) != 0;
+            item_ends = strcmp (kp_row_text (result, row, keys [key]), kp_row_text (result, row + 1, keys [key])) != 0;
         if (!item_ends)
             continue;
         //  The item over all measures; its kinds add up to it.

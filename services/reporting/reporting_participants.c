@@ -151,11 +151,11 @@ s_block (reporting_table_t *table, const s_block_t *block)
 static int
 s_count (s_counts_t *counts, PGresult *result, int row, int place)
 {
-    int gender = s_index (s_genders, PQgetvalue (result, row, 1));
-    int age = atoi (PQgetvalue (result, row, 2));
+    int gender = s_index (s_genders, kp_row_text (result, row, PARTICIPANT_GENDER));
+    int age = (int) kp_row_int (result, row, PARTICIPANT_AGE);
     int band = s_index (s_age_bands, s_age_band (age));
-    int status = s_index (s_labour, PQgetvalue (result, row, 3));
-    int level = s_index (s_education, PQgetvalue (result, row, 4));
+    int status = s_index (s_labour, kp_row_text (result, row, PARTICIPANT_LABOUR_MARKET_STATUS));
+    int level = s_index (s_education, kp_row_text (result, row, PARTICIPANT_EDUCATION_LEVEL));
     if (gender < 0 || band < 0 || status < 0 || level < 0 || place < 0)
         return -1;
     int atom = s_age_atom (age);
@@ -236,8 +236,8 @@ reporting_participants_report (kp_call_t *call, const reporting_scope_t *scope)
     if (!table || !counts)
         goto cleanup;
     for (int row = 0; row < PQntuples (result); row++) {
-        int snapshot = s_index (s_snapshots, PQgetvalue (result, row, 0));
-        const char *municipality = PQgetvalue (result, row, 5);
+        int snapshot = s_index (s_snapshots, kp_row_text (result, row, PARTICIPANT_KIND));
+        const char *municipality = kp_row_text (result, row, PARTICIPANT_MUNICIPALITY);
         int place = -1;
         for (int index = 0; index < n_municipalities && place < 0; index++)
             if (strcmp (municipalities [index], municipality) == 0)

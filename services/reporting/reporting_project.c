@@ -28,9 +28,11 @@ reporting_project_load (kp_db_t *db, const char *id, reporting_project_t *projec
     int found = PQntuples (result) == 1;
     if (found) {
         snprintf (project->id, sizeof project->id, "%s", id);
-        snprintf (project->owner_org, sizeof project->owner_org, "%s", PQgetvalue (result, 0, 0));
-        project->planned_participants = strtoll (PQgetvalue (result, 0, 1), NULL, 10);
-        snprintf (project->municipalities, sizeof project->municipalities, "%s", PQgetvalue (result, 0, 2));
+        snprintf (project->owner_org, sizeof project->owner_org, "%s",
+                  kp_row_text (result, 0, PROJECT_ROW_OWNER_ORG));
+        project->planned_participants = kp_row_int (result, 0, PROJECT_ROW_PLANNED_PARTICIPANTS);
+        snprintf (project->municipalities, sizeof project->municipalities, "%s",
+                  kp_row_text (result, 0, PROJECT_ROW_MUNICIPALITIES));
     }
     PQclear (result);
     return found;
@@ -220,7 +222,7 @@ reporting_project_link (kp_call_t *call)
             return kp_call_db_fail (call);
         char municipality [8] = "";
         if (PQntuples (result) == 1)
-            snprintf (municipality, sizeof municipality, "%s", PQgetvalue (result, 0, 0));
+            snprintf (municipality, sizeof municipality, "%s", kp_row_text (result, 0, CASE_MUNICIPALITY));
         PQclear (result);
         //  Only the case's own organiser links it; to anyone else the
         //  case does not exist.

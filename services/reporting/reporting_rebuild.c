@@ -77,12 +77,12 @@ s_fold_all (kp_db_t *db, uint64_t cursor, uint64_t *folded)
             return -1;
         int rows = PQntuples (page);
         for (int row = 0; row < rows; row++)
-            if (s_fold_stored (db, PQgetvalue (page, row, 0), PQgetvalue (page, row, 1), folded)) {
+            if (s_fold_stored (db, kp_row_text (page, row, EVENT_SEQ), kp_row_text (page, row, EVENT_PAYLOAD), folded)) {
                 PQclear (page);
                 return -1;
             }
         if (rows)
-            snprintf (after, sizeof after, "%s", PQgetvalue (page, rows - 1, 0));
+            snprintf (after, sizeof after, "%s", kp_row_text (page, rows - 1, EVENT_SEQ));
         PQclear (page);
         if (rows < atoi (REBUILD_PAGE))
             return 0;
@@ -103,9 +103,9 @@ s_compare (kp_call_t *call, Kumppani__V1__RollupCheck *check)
         Kumppani__V1__RollupTableCheck *table = kp_call_alloc (call, sizeof *table);
         kumppani__v1__rollup_table_check__init (table);
         table->table = kp_call_strdup (call, name);
-        table->rows_live = strtoull (PQgetvalue (result, 0, 0), NULL, 10);
-        table->rows_rebuilt = strtoull (PQgetvalue (result, 0, 1), NULL, 10);
-        table->rows_differing = strtoull (PQgetvalue (result, 0, 2), NULL, 10);
+        table->rows_live = strtoull (kp_row_text (result, 0, COMPARE_LIVE), NULL, 10);
+        table->rows_rebuilt = strtoull (kp_row_text (result, 0, COMPARE_REBUILT), NULL, 10);
+        table->rows_differing = strtoull (kp_row_text (result, 0, COMPARE_DIFFERING), NULL, 10);
         PQclear (result);
         check->tables [check->n_tables++] = table;
     }
@@ -123,7 +123,7 @@ reporting_rebuild_run (kp_call_t *call)
     PGresult *result = kp_db_exec (call->db, "rollup_cursor_lock", 1, consumer);
     if (!result)
         return kp_call_db_fail (call);
-    uint64_t cursor = PQntuples (result) ? strtoull (PQgetvalue (result, 0, 0), NULL, 10) : 0;
+    uint64_t cursor = PQntuples (result) ? strtoull (kp_row_text (result, 0, CURSOR_LAST_SEQ), NULL, 10) : 0;
     PQclear (result);
 
     Kumppani__V1__RollupCheck *check = kp_call_alloc (call, sizeof *check);

@@ -34,11 +34,17 @@ s_referral (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, cha
     kp_date_t deadline;
     if (*referral->deadline && kp_date_parse (referral->deadline, &deadline))
         return s_poison (event, "deadline is not a date", error, error_size);
-    char occurred [24], kind [12], previous [12], state [12];
+    char occurred [24], kind_code [KP_ENUM_CODE_MAX], previous_code [KP_ENUM_CODE_MAX];
+    char state_code [KP_ENUM_CODE_MAX];
     snprintf (occurred, sizeof occurred, "%" PRId64, event->occurred_at);
-    snprintf (kind, sizeof kind, "%d", (int) referral->kind);
-    snprintf (previous, sizeof previous, "%d", (int) referral->previous_state);
-    snprintf (state, sizeof state, "%d", (int) referral->state);
+    //  As the database stores them; NULL for UNSPECIFIED (a submission's
+    //  previous state) or a value this build does not know.
+    const char *kind = kp_enum_code (&kumppani__v1__referral_kind__descriptor, (int) referral->kind,
+                                     kind_code, sizeof kind_code);
+    const char *previous = kp_enum_code (&kumppani__v1__referral_state__descriptor,
+                                         (int) referral->previous_state, previous_code, sizeof previous_code);
+    const char *state = kp_enum_code (&kumppani__v1__referral_state__descriptor, (int) referral->state,
+                                      state_code, sizeof state_code);
     if (strcmp (event->topic, "referral.received") == 0) {
         if (!kp_org_type_in (referral->recipient_type, KP_ORGANISER_TYPES))
             return 0;                   //  a partner's notice: no statutory clock here

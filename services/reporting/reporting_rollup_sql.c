@@ -16,9 +16,14 @@
       " b AS (SELECT to_jsonb (t) - 'copy' AS r, (" key ") AS k FROM reporting." name " t" \
       "   WHERE copy = 'rebuilt')," \
       " d AS ((SELECT r, k FROM l EXCEPT SELECT r, k FROM b) UNION ALL (SELECT r, k FROM b EXCEPT SELECT r, k FROM l))" \
-      " SELECT (SELECT count (*) FROM l), (SELECT count (*) FROM b), (SELECT count (DISTINCT k) FROM d)" }, \
+      " SELECT (SELECT count (*) FROM l) AS live, (SELECT count (*) FROM b) AS rebuilt," \
+      " (SELECT count (DISTINCT k) FROM d) AS differing", s_compare_row }, \
     { "rollup_clear_" name, "DELETE FROM reporting." name " WHERE copy = $1::text" }, \
     { "rollup_promote_" name, "UPDATE reporting." name " SET copy = 'live' WHERE copy = 'rebuilt'" }
+
+static const kp_col_t s_compare_row [] = { REPORTING_COMPARE_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_event_row [] = { REPORTING_EVENT_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_cursor_row [] = { REPORTING_CURSOR_ROW (KP_ROW_COLUMN) { NULL } };
 
 const kp_stmt_t reporting_rollup_statements [] = {
     //  referral.received to a municipality: $2 id, $3 municipality, $4 kind,
@@ -26,16 +31,19 @@ const kp_stmt_t reporting_rollup_statements [] = {
     { "rollup_notice_received",
       "INSERT INTO reporting.referral_notices (copy, referral_id, municipality, kind, sender_org,"
       " received_on, deadline)"
-      " VALUES ($1::text, $2::text, $3::text, $4::int4, $5::text, " EVENT_DAY ("$6") ", nullif ($7::text, '')::date)"
+      " VALUES ($1::text, $2::text, $3::text, $4::referral.referral_kind, $5::text, " EVENT_DAY ("$6") ", nullif ($7::text, '')::date)"
       " ON CONFLICT DO NOTHING" },
-    //  Any later referral event: $3 previous state, $4 state, $5 occurred_at,
-    //  $6 deadline of the clock still running ('' stopped), $7 a breach notice.
-    //  1 = RECEIVED, 6 = ASSESSMENT_STARTED (referral.proto).
+    //  Any later referral event: $3 previous state, $4 state (NULL when
+    //  unspecified), $5 occurred_at, $6 deadline of the clock still running
+    //  ('' stopped), $7 a breach notice.
     { "rollup_notice_moved",
       "UPDATE reporting.referral_notices SET"
-      " acknowledged_on = CASE WHEN acknowledged_on IS NULL AND $3::int4 = 1 AND $4::int4 NOT IN (0, 1)"
+      " acknowledged_on = CASE WHEN acknowledged_on IS NULL AND $3::referral.referral_state = 'received'"
+      "   AND $4::referral.referral_state <> 'received'"
       "   THEN " EVENT_DAY ("$5") " ELSE acknowledged_on END,"
-      " assessment_started_on = CASE WHEN assessment_started_on IS NULL AND $4::int4 = 6 AND $3::int4 <> 6"
+      " assessment_started_on = CASE WHEN assessment_started_on IS NULL"
+      "   AND $4::referral.referral_state = 'assessment_started'"
+      "   AND $3::referral.referral_state IS DISTINCT FROM 'assessment_started'"
       "   THEN " EVENT_DAY ("$5") " ELSE assessment_started_on END,"
       " clock_stopped_on = CASE WHEN clock_stopped_on IS NULL AND deadline IS NOT NULL AND $6::text = ''"
       "   THEN " EVENT_DAY ("$5") " ELSE clock_stopped_on END,"
@@ -98,11 +106,11 @@ const kp_stmt_t reporting_rollup_statements [] = {
     //  The rebuild: the consumer's cursor, held so the consumer (here or
     //  in another instance) cannot move the live copy meanwhile.
     { "rollup_cursor_lock",
-      "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text FOR UPDATE" },
+      "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text FOR UPDATE", s_cursor_row },
     //  A page of the events the rollups are folded from.
     { "rollup_events_page",
       "SELECT seq, payload FROM kp.events WHERE seq > $1::int8 AND seq <= $2::int8"
-      " AND (topic LIKE 'referral.%' OR topic LIKE 'groups.%') ORDER BY seq LIMIT $3::int4" },
+      " AND (topic LIKE 'referral.%' OR topic LIKE 'groups.%') ORDER BY seq LIMIT $3::int4", s_event_row },
     ROLLUP_TABLE ("referral_notices", "t.referral_id"),
     ROLLUP_TABLE ("group_activities", "t.activity_id"),
     ROLLUP_TABLE ("group_sessions", "t.session_id"),

@@ -21,22 +21,6 @@ static const char *const s_columns [] = {
     "breaches", "share_within_deadline", NULL
 };
 
-//  ReferralKind numbers as published names.
-static const char *
-s_kind_name (int kind)
-{
-    static const char *names [] = {
-        "unspecified", "social_work_need", "personal_discussion", "application_transfer",
-        "basic_amount_reduction", "partner", "section_35_notice"
-    };
-    return kind >= 0 && kind <= 6 ? names [kind] : "unspecified";
-}
-
-//  DeadlineState numbers (referral.proto): met, missed, overdue.
-#define DEADLINE_MET      4
-#define DEADLINE_MISSED   5
-#define DEADLINE_OVERDUE  3
-
 //  One group's figures; days are working days per notice.
 typedef struct {
     int64_t received, within, breaches;
@@ -124,8 +108,9 @@ s_add (s_group_t *group, kp_date_t received, const char *acked, const char *asse
     if (*assessed && !kp_date_parse (assessed, &date)
     &&  s_add_day (&group->assess_days, &group->n_assess, kp_calendar_working_days_between (received, date)))
         return -1;
-    group->within += state == DEADLINE_MET;
-    group->breaches += state == DEADLINE_MISSED || state == DEADLINE_OVERDUE;
+    group->within += state == KUMPPANI__V1__DEADLINE_STATE__DEADLINE_STATE_MET;
+    group->breaches += state == KUMPPANI__V1__DEADLINE_STATE__DEADLINE_STATE_MISSED
+                    || state == KUMPPANI__V1__DEADLINE_STATE__DEADLINE_STATE_OVERDUE;
     return 0;
 }
 
@@ -157,15 +142,19 @@ reporting_sla_report (kp_call_t *call, const reporting_scope_t *scope)
         goto cleanup;
     for (int row = 0; row < rows; row++) {
         kp_date_t received;
-        if (kp_date_parse (PQgetvalue (result, row, 3), &received))
+        if (kp_date_parse (kp_row_text (result, row, SLA_RECEIVED_ON), &received))
             goto cleanup;
-        int state = atoi (PQgetvalue (result, row, 6));
-        if (s_add (&group, received, PQgetvalue (result, row, 4), PQgetvalue (result, row, 5), state)
-        ||  s_add (&all, received, PQgetvalue (result, row, 4), PQgetvalue (result, row, 5), state))
+        int state = kp_row_enum (result, row, SLA_DEADLINE_STATE, &kumppani__v1__deadline_state__descriptor);
+        const char *acked = kp_row_text (result, row, SLA_ACKNOWLEDGED_ON);
+        const char *assessed = kp_row_text (result, row, SLA_ASSESSMENT_STARTED_ON);
+        if (s_add (&group, received, acked, assessed, state)
+        ||  s_add (&all, received, acked, assessed, state))
             goto cleanup;
+        //  Rows come grouped by municipality, month and kind.
         bool last = row + 1 == rows;
+        const int keys [] = { SLA_MUNICIPALITY, SLA_MONTH, SLA_KIND };
         for (int key = 0; key < 3 && !last; key++)
-            last = strcmp (PQgetvalue (result, row, key), PQgetvalue (result, row + 1, key)) != 0;
+            last = strcmp (kp_row_text (result, row, keys [key]), kp_row_text (result, row + 1, keys [key])) != 0;
         if (!last)
             continue;
         if (n_cells == 2047) {
@@ -173,8 +162,9 @@ reporting_sla_report (kp_call_t *call, const reporting_scope_t *scope)
                                "run_report.period_end", "too many rows: ask for a shorter period");
             goto cleanup;
         }
-        if (s_emit (table, PQgetvalue (result, row, 0), PQgetvalue (result, row, 1),
-                    s_kind_name (atoi (PQgetvalue (result, row, 2))), &group))
+        //  The kind's database label is its published name ("unspecified" for none).
+        if (s_emit (table, kp_row_text (result, row, SLA_MUNICIPALITY), kp_row_text (result, row, SLA_MONTH),
+                    kp_row_text (result, row, SLA_KIND), &group))
             goto cleanup;
         s_clear (&group);
         n_cells++;

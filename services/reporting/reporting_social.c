@@ -23,13 +23,13 @@ reporting_social_report (kp_call_t *call, const reporting_scope_t *scope)
     if (!table || !column)
         goto cleanup;
     for (int row = 0; row < rows; row++) {
-        int64_t seen = strtoll (PQgetvalue (result, row, 2), NULL, 10);
-        int64_t concerned = strtoll (PQgetvalue (result, row, 3), NULL, 10);
+        int64_t seen = kp_row_int (result, row, SOCIAL_OBSERVATIONS);
+        int64_t concerned = kp_row_int (result, row, SOCIAL_CLIENTS_CONCERNED);
         observations += seen;
         clients += concerned;
         if (reporting_table_row (table)
-        ||  reporting_table_text (table, COL_THEME, PQgetvalue (result, row, 0))
-        ||  reporting_table_text (table, COL_AREA, PQgetvalue (result, row, 1))
+        ||  reporting_table_text (table, COL_THEME, kp_row_text (result, row, SOCIAL_THEME))
+        ||  reporting_table_text (table, COL_AREA, kp_row_text (result, row, SOCIAL_AREA))
         ||  reporting_table_figure (table, COL_OBSERVATIONS, seen)
         ||  (column [row] = reporting_table_count (table, COL_CLIENTS, concerned)) < 0)
             goto cleanup;

@@ -39,6 +39,21 @@
 
 #define REPORTING_HELSINKI_DATE(column) "((" column ") AT TIME ZONE 'Europe/Helsinki')::date"
 
+static const kp_col_t s_sla_row [] = { REPORTING_SLA_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_participants_row [] = { REPORTING_PARTICIPANTS_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_outcomes_row [] = { REPORTING_OUTCOMES_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_social_row [] = { REPORTING_SOCIAL_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_groups_row [] = { REPORTING_GROUPS_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_visits_row [] = { REPORTING_VISITS_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_topics_row [] = { REPORTING_TOPICS_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_staffing_row [] = { REPORTING_STAFFING_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_actual_row [] = { REPORTING_ACTUAL_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_targets_row [] = { REPORTING_TARGETS_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_project_row [] = { REPORTING_PROJECT_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_case_row [] = { REPORTING_CASE_ROW (KP_ROW_COLUMN) { NULL } };
+//  Statements whose rows are only counted.
+static const kp_col_t s_one_row [] = { { "one", "int4" }, { NULL } };
+
 const kp_stmt_t reporting_statements [] = {
     { "observation_insert",
       "INSERT INTO reporting.observations (observation_id, org_id, person_id, theme, area,"
@@ -46,7 +61,7 @@ const kp_stmt_t reporting_statements [] = {
       " VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::date, $7::date,"
       " $8::text, $9::int4)" },
     { "municipality_exists",
-      "SELECT 1 FROM kp.municipalities WHERE code = $1::text" },
+      "SELECT 1 AS one FROM kp.municipalities WHERE code = $1::text", s_one_row },
     { "project_insert",
       "INSERT INTO reporting.projects (project_id, owner_org, name, period_start, period_end,"
       " planned_participants, created_by)"
@@ -59,41 +74,46 @@ const kp_stmt_t reporting_statements [] = {
       " metric, parameter, activity_kinds)"
       " VALUES ($1::text, $2::text, $3::text, $4::int8, $5::int8, $6::text, $7::int8, $8::text)" },
     { "project_targets",
-      "SELECT code, description, min_value, coalesce (max_value::text, ''), metric, parameter, activity_kinds"
-      " FROM reporting.project_targets WHERE project_id = $1::text ORDER BY code" },
+      "SELECT code, description, min_value, coalesce (max_value::text, '') AS max_value, metric, parameter,"
+      " activity_kinds FROM reporting.project_targets WHERE project_id = $1::text ORDER BY code", s_targets_row },
     { "project_load",
       "SELECT p.owner_org, p.planned_participants,"
       " coalesce ((SELECT string_agg (m.municipality, ' ' ORDER BY m.municipality)"
-      "   FROM reporting.project_municipalities m WHERE m.project_id = p.project_id), '')"
-      " FROM reporting.projects p WHERE p.project_id = $1::text" },
+      "   FROM reporting.project_municipalities m WHERE m.project_id = p.project_id), '') AS municipalities"
+      " FROM reporting.projects p WHERE p.project_id = $1::text", s_project_row },
     { "case_municipality",
-      "SELECT municipality FROM intake.cases WHERE case_id = $1::text" },
+      "SELECT municipality FROM intake.cases WHERE case_id = $1::text", s_case_row },
     { "project_case_insert",
       "INSERT INTO reporting.project_cases (project_id, case_id, municipality, linked_by_org)"
-      " VALUES ($1::text, $2::text, $3::text, $4::text) ON CONFLICT DO NOTHING RETURNING 1" },
+      " VALUES ($1::text, $2::text, $3::text, $4::text) ON CONFLICT DO NOTHING RETURNING 1 AS one", s_one_row },
     { "project_activity_insert",
       "INSERT INTO reporting.project_activities (project_id, activity_id, linked_by_org)"
-      " VALUES ($1::text, $2::text, $3::text) ON CONFLICT DO NOTHING RETURNING 1" },
+      " VALUES ($1::text, $2::text, $3::text) ON CONFLICT DO NOTHING RETURNING 1 AS one", s_one_row },
 
     //  One row per notice to a municipality received in the period, from
-    //  the rollup: municipality, month, kind, received, the day the
-    //  receiver first answered it (left RECEIVED), the assessment start,
-    //  and where its clock stands on $6 (today) as a DeadlineState: 4 met,
-    //  5 missed, 3 overdue (running past the deadline), 1 running, 0 none.
-    //  Working days are counted in C (kp_calendar), which SQL does not know.
+    //  the rollup (REPORTING_SLA_ROW): the day the receiver first answered
+    //  it (left RECEIVED), the assessment start, and where its clock stands
+    //  on $6 (today): met, missed, overdue (running past the deadline),
+    //  ok (running) or none. Working days are counted in C (kp_calendar),
+    //  which SQL does not know.
     { "report_referral_sla",
-      "SELECT n.municipality, to_char (n.received_on, 'YYYY-MM'), n.kind, n.received_on::text,"
-      " coalesce (n.acknowledged_on::text, ''), coalesce (n.assessment_started_on::text, ''),"
-      " CASE WHEN n.deadline IS NULL THEN 0"
-      "   WHEN n.clock_stopped_on IS NOT NULL THEN CASE WHEN n.clock_stopped_on <= n.deadline THEN 4 ELSE 5 END"
-      "   WHEN n.breach_notified OR n.deadline < $6::date THEN 3 ELSE 1 END"
+      "SELECT n.municipality, to_char (n.received_on, 'YYYY-MM') AS month,"
+      " coalesce (n.kind::text, 'unspecified') AS kind,"
+      " n.received_on::text AS received_on,"
+      " coalesce (n.acknowledged_on::text, '') AS acknowledged_on,"
+      " coalesce (n.assessment_started_on::text, '') AS assessment_started_on,"
+      " (CASE WHEN n.deadline IS NULL THEN 'none'"
+      "   WHEN n.clock_stopped_on IS NOT NULL THEN"
+      "     CASE WHEN n.clock_stopped_on <= n.deadline THEN 'met' ELSE 'missed' END"
+      "   WHEN n.breach_notified OR n.deadline < $6::date THEN 'overdue' ELSE 'ok' END)::referral.deadline_state"
+      "   AS deadline_state"
       " FROM reporting.referral_notices n"
       " WHERE n.copy = 'live' AND n.received_on BETWEEN $1::date AND $2::date"
       " AND" REPORTING_IN_AREA ("n.municipality")
       " AND ($5::text = '' OR n.sender_org = $5::text)"
       " AND ($4::text = '' OR n.referral_id IN (SELECT cr.referral_id FROM intake.case_referrals cr"
       "   JOIN reporting.project_cases pc ON pc.case_id = cr.case_id WHERE pc.project_id = $4::text))"
-      " ORDER BY 1, 2, 3" },
+      " ORDER BY 1, 2, n.kind NULLS FIRST", s_sla_row },
 
     //  ESF participants from intake's snapshots (migration 0012), one row
     //  per person and snapshot kind, start rows first: kind, gender, age
@@ -113,21 +133,21 @@ const kp_stmt_t reporting_statements [] = {
       "   ORDER BY client_id, opened_at, case_id),"
       " last_case AS (SELECT DISTINCT ON (client_id) case_id, closed_at FROM k"
       "   ORDER BY client_id, closed_at DESC NULLS FIRST, case_id DESC)"
-      " SELECT s.kind::text, coalesce (s.gender::text, 'not_told'), coalesce (s.age, -1),"
-      " coalesce (s.labour_market_status::text, 'unknown'),"
-      " coalesce (s.education_level::text, 'unknown'), s.municipality"
+      " SELECT s.kind::text AS kind, coalesce (s.gender::text, 'not_told') AS gender,"
+      " coalesce (s.age, -1) AS age, coalesce (s.labour_market_status::text, 'unknown') AS labour_market_status,"
+      " coalesce (s.education_level::text, 'unknown') AS education_level, s.municipality"
       " FROM intake.participant_snapshots s"
       " WHERE (s.kind = 'start' AND s.case_id IN (SELECT case_id FROM first_case))"
       " OR (s.kind = 'exit' AND s.case_id IN (SELECT case_id FROM last_case"
       "   WHERE " REPORTING_HELSINKI_DATE ("closed_at") " >= $1::date))"
-      " ORDER BY s.kind" },
+      " ORDER BY s.kind", s_participants_row },
 
     //  Per instrument item and kind of measure ("case" when the client was
     //  measured for the case, not a measure): pairs, improved, sum of
     //  change (end - start).
     { "report_outcomes",
       "WITH m AS (SELECT m.measurement_id, m.case_id, coalesce (m.measure_id, '') AS measure,"
-      "   coalesce (ms.kind, 'case') AS measure_kind, m.code, m.version, m.timepoint, m.recorded_at"
+      "   coalesce (ms.kind::text, 'case') AS measure_kind, m.code, m.version, m.timepoint, m.recorded_at"
       "   FROM intake.measurements m JOIN intake.cases k ON k.case_id = m.case_id"
       "   LEFT JOIN intake.measures ms ON ms.measure_id = m.measure_id"
       "   WHERE $5::text = '' AND" REPORTING_CASE_SCOPE ("k") "),"
@@ -138,36 +158,37 @@ const kp_stmt_t reporting_statements [] = {
       "   WHERE timepoint = 'end'"
       "   AND " REPORTING_HELSINKI_DATE ("recorded_at") " BETWEEN $1::date AND $2::date"
       "   ORDER BY case_id, measure, code, version, recorded_at DESC, measurement_id DESC)"
-      " SELECT i.code, i.item_code, s.measure_kind, count (*),"
+      " SELECT i.code AS instrument, i.item_code, s.measure_kind, count (*) AS pairs,"
       " count (*) FILTER (WHERE CASE WHEN i.higher_is_better THEN es.score > ss.score"
-      "   ELSE es.score < ss.score END),"
-      " coalesce (sum (es.score - ss.score), 0)"
+      "   ELSE es.score < ss.score END) AS improved,"
+      " coalesce (sum (es.score - ss.score), 0) AS change"
       " FROM s JOIN e USING (case_id, measure, code, version)"
       " JOIN intake.measurement_scores ss ON ss.measurement_id = s.measurement_id"
       " JOIN intake.measurement_scores es ON es.measurement_id = e.measurement_id"
       "   AND es.item_code = ss.item_code"
       " JOIN intake.instrument_items i ON i.code = s.code AND i.version = s.version"
       "   AND i.item_code = ss.item_code"
-      " GROUP BY i.code, i.item_code, i.position, s.measure_kind ORDER BY i.code, i.position, s.measure_kind" },
+      " GROUP BY i.code, i.item_code, i.position, s.measure_kind ORDER BY i.code, i.position, s.measure_kind",
+      s_outcomes_row },
 
     //  Observations whose period meets the report's, by theme and area; a
     //  project's areas are its municipalities.
     { "report_social",
-      "SELECT theme, area, count (*), coalesce (sum (clients_concerned), 0)"
+      "SELECT theme, area, count (*) AS observations, coalesce (sum (clients_concerned), 0) AS clients_concerned"
       " FROM reporting.observations"
       " WHERE period_start <= $2::date AND period_end >= $1::date AND $5::text = ''"
       " AND" REPORTING_IN_AREA ("area")
       " AND ($4::text = '' OR area IN (SELECT pm.municipality FROM reporting.project_municipalities pm"
       "   WHERE pm.project_id = $4::text))"
-      " GROUP BY theme, area ORDER BY theme, area" },
+      " GROUP BY theme, area ORDER BY theme, area", s_social_row },
 
     //  groups: per area, kind, month and activity: sessions held, present,
     //  headcounts, compensation; then rehabilitative work activity days
     //  (not sessions) by area and month, outside projects.
     { "report_groups",
-      "SELECT a.municipality, a.activity_kind, to_char (s.session_date, 'YYYY-MM'), a.activity_id,"
-      " count (*) FILTER (WHERE" REPORTING_HELD ("s") "), sum (s.present), sum (s.headcount),"
-      " sum (s.compensation_cents)"
+      "SELECT a.municipality, a.activity_kind, to_char (s.session_date, 'YYYY-MM') AS month, a.activity_id,"
+      " count (*) FILTER (WHERE" REPORTING_HELD ("s") ") AS sessions, sum (s.present) AS present,"
+      " sum (s.headcount) AS headcount, sum (s.compensation_cents) AS compensation_cents"
       REPORTING_SESSIONS_IN_SCOPE
       " GROUP BY 1, 2, 3, 4"
       " UNION ALL"
@@ -177,35 +198,36 @@ const kp_stmt_t reporting_statements [] = {
       " WHERE p.copy = 'live' AND p.month BETWEEN to_char ($1::date, 'YYYY-MM') AND to_char ($2::date, 'YYYY-MM')"
       " AND $4::text = '' AND" REPORTING_IN_AREA ("p.municipality")
       " GROUP BY 1, 2, 3"
-      " ORDER BY 1, 2, 3, 4" },
+      " ORDER BY 1, 2, 3, 4", s_groups_row },
 
     //  talousneuvola: held sessions, visitors and follow-ups by area and
     //  month; visitors per topic; staffing by organisation type.
     { "report_talousneuvola_visits",
-      "SELECT a.municipality, to_char (s.session_date, 'YYYY-MM'), count (*), sum (s.headcount),"
-      " sum (s.follow_ups)"
+      "SELECT a.municipality, to_char (s.session_date, 'YYYY-MM') AS month, count (*) AS sessions,"
+      " sum (s.headcount) AS visitors, sum (s.follow_ups) AS follow_ups"
       REPORTING_SESSIONS_IN_SCOPE
       " AND a.activity_kind = 'talousneuvola' AND" REPORTING_HELD ("s")
-      " GROUP BY 1, 2 ORDER BY 1, 2" },
+      " GROUP BY 1, 2 ORDER BY 1, 2", s_visits_row },
     { "report_talousneuvola_topics",
-      "SELECT t.topic, sum (t.visitors)"
+      "SELECT t.topic, sum (t.visitors) AS visitors"
       REPORTING_SESSIONS_IN_SCOPE_JOIN (" JOIN reporting.group_session_topics t"
                                         " ON t.copy = s.copy AND t.session_id = s.session_id")
       " AND a.activity_kind = 'talousneuvola' AND" REPORTING_HELD ("s")
-      " GROUP BY 1 ORDER BY 1" },
+      " GROUP BY 1 ORDER BY 1", s_topics_row },
     { "report_talousneuvola_staffing",
-      "SELECT f.staff_org_type, count (*), sum (f.staff_count)"
+      "SELECT f.staff_org_type, count (*) AS sessions, sum (f.staff_count) AS staff"
       REPORTING_SESSIONS_IN_SCOPE_JOIN (" JOIN reporting.group_session_staffing f"
                                         " ON f.copy = s.copy AND f.session_id = s.session_id")
       " AND a.activity_kind = 'talousneuvola' AND" REPORTING_HELD ("s")
-      " GROUP BY 1 ORDER BY 1" },
+      " GROUP BY 1 ORDER BY 1", s_staffing_row },
 
     //  targets: one statement per metric, the scope then $6 the activity
     //  kinds (space-separated, '' any) and $7 N where the metric has them.
     { "target_activities_held",
-      "SELECT count (DISTINCT a.activity_id)"
+      "SELECT count (DISTINCT a.activity_id) AS actual"
       REPORTING_SESSIONS_IN_SCOPE
-      " AND" REPORTING_HELD ("s") " AND a.activity_kind = ANY (string_to_array ($6::text, ' '))" },
+      " AND" REPORTING_HELD ("s") " AND a.activity_kind = ANY (string_to_array ($6::text, ' '))",
+      s_actual_row },
     //  The smallest, over the areas in scope, number of activities holding
     //  at least N sessions in the period (an area with none counts 0).
     { "target_groups_per_area",
@@ -214,20 +236,20 @@ const kp_stmt_t reporting_statements [] = {
       "   AND" REPORTING_HELD ("s")
       "   AND ($6::text = '' OR a.activity_kind = ANY (string_to_array ($6::text, ' ')))"
       "   GROUP BY 1, 2 HAVING count (*) >= $7::int8)"
-      " SELECT coalesce (min (n), 0) FROM (SELECT pm.municipality, count (g.activity_id) AS n"
+      " SELECT coalesce (min (n), 0) AS actual FROM (SELECT pm.municipality, count (g.activity_id) AS n"
       "   FROM reporting.project_municipalities pm LEFT JOIN g ON g.municipality = pm.municipality"
       "   WHERE pm.project_id = $4::text AND" REPORTING_IN_AREA ("pm.municipality")
-      "   GROUP BY 1) per_area" },
+      "   GROUP BY 1) per_area", s_actual_row },
     //  People (counted once) with a start measurement in the period: the
     //  resource-based assessment measured at the start of each measure.
     { "target_clients_in_assessment",
-      "SELECT count (DISTINCT k.client_id) FROM intake.measurements m JOIN intake.cases k ON k.case_id = m.case_id"
+      "SELECT count (DISTINCT k.client_id) AS actual FROM intake.measurements m JOIN intake.cases k ON k.case_id = m.case_id"
       " WHERE m.timepoint = 'start'"
       " AND " REPORTING_HELSINKI_DATE ("m.recorded_at") " BETWEEN $1::date AND $2::date"
-      " AND $5::text = '' AND" REPORTING_CASE_SCOPE ("k") },
+      " AND $5::text = '' AND" REPORTING_CASE_SCOPE ("k"), s_actual_row },
     { "target_participants",
-      "SELECT count (DISTINCT k.client_id) FROM intake.cases k"
+      "SELECT count (DISTINCT k.client_id) AS actual FROM intake.cases k"
       " WHERE " REPORTING_HELSINKI_DATE ("k.opened_at") " BETWEEN $1::date AND $2::date"
-      " AND $5::text = '' AND" REPORTING_CASE_SCOPE ("k") },
+      " AND $5::text = '' AND" REPORTING_CASE_SCOPE ("k"), s_actual_row },
     { NULL }
 };

@@ -35,14 +35,14 @@ s_visits (reporting_table_t *table, PGresult *visits)
         goto cleanup;
     for (int row = 0; row <= rows; row++) {
         bool total = row == rows;
-        int64_t held = total ? sessions : strtoll (PQgetvalue (visits, row, 2), NULL, 10);
-        int64_t came = total ? people : strtoll (PQgetvalue (visits, row, 3), NULL, 10);
-        int64_t followed = total ? agreed : strtoll (PQgetvalue (visits, row, 4), NULL, 10);
+        int64_t held = total ? sessions : kp_row_int (visits, row, VISITS_SESSIONS);
+        int64_t came = total ? people : kp_row_int (visits, row, VISITS_VISITORS);
+        int64_t followed = total ? agreed : kp_row_int (visits, row, VISITS_FOLLOW_UPS);
         sessions += total ? 0 : held;
         people += total ? 0 : came;
         agreed += total ? 0 : followed;
-        if (s_label (table, "visits", total ? "all" : PQgetvalue (visits, row, 0),
-                     total ? "all" : PQgetvalue (visits, row, 1))
+        if (s_label (table, "visits", total ? "all" : kp_row_text (visits, row, VISITS_MUNICIPALITY),
+                     total ? "all" : kp_row_text (visits, row, VISITS_MONTH))
         ||  reporting_table_figure (table, COL_SESSIONS, held)
         ||  (visitors [row] = reporting_table_count (table, COL_VISITORS, came)) < 0
         ||  (follow_ups [row] = reporting_table_count (table, COL_FOLLOW_UPS, followed)) < 0
@@ -74,13 +74,13 @@ reporting_talousneuvola_report (kp_call_t *call, const reporting_scope_t *scope)
     if (!table || s_visits (table, visits))
         goto cleanup;
     for (int row = 0; row < PQntuples (topics); row++)
-        if (s_label (table, "topic", PQgetvalue (topics, row, 0), "all")
-        ||  reporting_table_count (table, COL_VISITORS, strtoll (PQgetvalue (topics, row, 1), NULL, 10)) < 0)
+        if (s_label (table, "topic", kp_row_text (topics, row, TOPICS_TOPIC), "all")
+        ||  reporting_table_count (table, COL_VISITORS, kp_row_int (topics, row, TOPICS_VISITORS)) < 0)
             goto cleanup;
     for (int row = 0; row < PQntuples (staffing); row++)
-        if (s_label (table, "staffing", PQgetvalue (staffing, row, 0), "all")
-        ||  reporting_table_figure (table, COL_SESSIONS, strtoll (PQgetvalue (staffing, row, 1), NULL, 10))
-        ||  reporting_table_figure (table, COL_STAFF, strtoll (PQgetvalue (staffing, row, 2), NULL, 10)))
+        if (s_label (table, "staffing", kp_row_text (staffing, row, STAFFING_ORG_TYPE), "all")
+        ||  reporting_table_figure (table, COL_SESSIONS, kp_row_int (staffing, row, STAFFING_SESSIONS))
+        ||  reporting_table_figure (table, COL_STAFF, kp_row_int (staffing, row, STAFFING_STAFF)))
             goto cleanup;
     rc = reporting_table_reply (table, call);
 

@@ -55,7 +55,7 @@ s_actual (kp_call_t *call, const reporting_scope_t *scope, int metric, const cha
     PGresult *result = kp_db_exec (call->db, s_metrics [metric].statement, s_metrics [metric].params, values);
     if (!result)
         return -1;
-    int64_t actual = strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+    int64_t actual = kp_row_int (result, 0, ACTUAL);
     PQclear (result);
     return actual;
 }
@@ -64,12 +64,12 @@ s_actual (kp_call_t *call, const reporting_scope_t *scope, int metric, const cha
 static int
 s_target (kp_call_t *call, const reporting_scope_t *scope, reporting_table_t *table, PGresult *targets, int row)
 {
-    const char *metric = PQgetvalue (targets, row, 4);
-    int64_t min = strtoll (PQgetvalue (targets, row, 2), NULL, 10);
-    const char *max = PQgetvalue (targets, row, 3);
+    const char *metric = kp_row_text (targets, row, TARGET_METRIC);
+    int64_t min = kp_row_int (targets, row, TARGET_MIN_VALUE);
+    const char *max = kp_row_text (targets, row, TARGET_MAX_VALUE);
     if (reporting_table_row (table)
-    ||  reporting_table_text (table, COL_TARGET, PQgetvalue (targets, row, 0))
-    ||  reporting_table_text (table, COL_DESCRIPTION, PQgetvalue (targets, row, 1))
+    ||  reporting_table_text (table, COL_TARGET, kp_row_text (targets, row, TARGET_CODE))
+    ||  reporting_table_text (table, COL_DESCRIPTION, kp_row_text (targets, row, TARGET_DESCRIPTION))
     ||  reporting_table_text (table, COL_METRIC, metric)
     ||  reporting_table_figure (table, COL_MIN, min)
     ||  reporting_table_text (table, COL_MAX, max))
@@ -80,8 +80,8 @@ s_target (kp_call_t *call, const reporting_scope_t *scope, reporting_table_t *ta
             found = index;
     if (found < 0)
         return 0;                   //  tracked by hand
-    int64_t actual = s_actual (call, scope, found, PQgetvalue (targets, row, 6),
-                               strtoll (PQgetvalue (targets, row, 5), NULL, 10));
+    int64_t actual = s_actual (call, scope, found, kp_row_text (targets, row, TARGET_ACTIVITY_KINDS),
+                               kp_row_int (targets, row, TARGET_PARAMETER));
     if (actual < 0)
         return -1;
     bool met = actual >= min && (!*max || actual <= strtoll (max, NULL, 10));

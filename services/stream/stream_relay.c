@@ -177,15 +177,15 @@ s_publish_new (stream_relay_t *self)
         }
         int count = PQntuples (rows);
         for (int row = 0; row < count; row++) {
-            uint64_t seq = strtoull (PQgetvalue (rows, row, 0), NULL, 10);
+            uint64_t seq = strtoull (kp_row_text (rows, row, EVENT_SEQ), NULL, 10);
             size_t payload_size = 0, event_size = 0;
             unsigned char *payload = PQunescapeBytea (
-                (const unsigned char *) PQgetvalue (rows, row, 5), &payload_size);
+                (const unsigned char *) kp_row_text (rows, row, EVENT_PAYLOAD), &payload_size);
             uint8_t *event = payload ? kp_codec_event_with_seq (seq, payload, payload_size, &event_size) : NULL;
             PQfreemem (payload);
             if (event) {
-                stream_live_publish (self->live, PQgetvalue (rows, row, 1), PQgetvalue (rows, row, 2),
-                                     PQgetvalue (rows, row, 3), PQgetvalue (rows, row, 4),
+                stream_live_publish (self->live, kp_row_text (rows, row, EVENT_TOPIC), kp_row_text (rows, row, EVENT_MUNICIPALITY),
+                                     kp_row_text (rows, row, EVENT_SENDER_ORG), kp_row_text (rows, row, EVENT_RECIPIENT_ORG),
                                      event, event_size);
                 free (event);
             }
@@ -275,7 +275,7 @@ stream_relay_new (kp_server_t *server, const kp_config_t *config)
     PGresult *head = kp_db_exec (self->db, "stream_head", 0, NULL);
     if (!head)
         goto failed;
-    self->head = self->published = strtoull (PQgetvalue (head, 0, 0), NULL, 10);
+    self->head = self->published = strtoull (kp_row_text (head, 0, HEAD_LAST_SEQ), NULL, 10);
     PQclear (head);
 
     char *cert_path = kp_config_service_cert_path (config, KP_SERVICE_STREAM);

@@ -54,7 +54,7 @@ static int
 s_take (kp_call_t *call, Kumppani__V1__ReplayReply *reply, uint64_t seq, PGresult *rows, int row)
 {
     size_t payload_size = 0, event_size = 0;
-    unsigned char *payload = PQunescapeBytea ((const unsigned char *) PQgetvalue (rows, row, 5),
+    unsigned char *payload = PQunescapeBytea ((const unsigned char *) kp_row_text (rows, row, EVENT_PAYLOAD),
                                               &payload_size);
     uint8_t *event = payload ? kp_codec_event_with_seq (seq, payload, payload_size, &event_size) : NULL;
     PQfreemem (payload);
@@ -117,7 +117,7 @@ stream_replay (kp_call_t *call)
     PGresult *head = kp_db_exec (call->db, "stream_head", 0, NULL);
     if (!head)
         return kp_call_db_fail (call);
-    uint64_t head_seq = strtoull (PQgetvalue (head, 0, 0), NULL, 10);
+    uint64_t head_seq = strtoull (kp_row_text (head, 0, HEAD_LAST_SEQ), NULL, 10);
     PQclear (head);
     if (body->after_seq > head_seq)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "replay.after_head",
@@ -156,14 +156,14 @@ stream_replay (kp_call_t *call)
             return kp_call_db_fail (call);
         int count = PQntuples (rows);
         for (int row = 0; row < count && !more; row++) {
-            uint64_t seq = strtoull (PQgetvalue (rows, row, 0), NULL, 10);
+            uint64_t seq = strtoull (kp_row_text (rows, row, EVENT_SEQ), NULL, 10);
             cursor = seq;
             //  The table's own word: where the query filtered too, a
             //  divergence between the two can only hide an event, never
             //  leak one.
-            if (!stream_scope_entitled (call->identity, PQgetvalue (rows, row, 2),
-                                        PQgetvalue (rows, row, 3), PQgetvalue (rows, row, 4))
-            ||  !s_matches (PQgetvalue (rows, row, 1), body->topic_prefixes, body->n_topic_prefixes)) {
+            if (!stream_scope_entitled (call->identity, kp_row_text (rows, row, EVENT_MUNICIPALITY),
+                                        kp_row_text (rows, row, EVENT_SENDER_ORG), kp_row_text (rows, row, EVENT_RECIPIENT_ORG))
+            ||  !s_matches (kp_row_text (rows, row, EVENT_TOPIC), body->topic_prefixes, body->n_topic_prefixes)) {
                 if (filtered)
                     kp_log (KP_LOG_ERROR, &call->log, "replay: seq %" PRIu64 " passed the query's"
                             " scope filter but not stream_scope_entitled", seq);

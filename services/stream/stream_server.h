@@ -5,11 +5,24 @@
 #define STREAM_SERVER_H
 
 #include "kp_service.h"
+#include "kp_row.h"
 
 #include <stdint.h>
 
 extern const kp_service_def_t stream_service;
 extern const kp_stmt_t stream_statements [];
+//  The rows of stream_after (relay and replay) and stream_head
+//  (stream_sql.c; kp_db holds each spec against its statement).
+#define STREAM_EVENT_ROW(C) \
+    C (EVENT_SEQ, "seq", "int8") \
+    C (EVENT_TOPIC, "topic", "text") \
+    C (EVENT_MUNICIPALITY, "municipality", "text") \
+    C (EVENT_SENDER_ORG, "sender_org", "text") \
+    C (EVENT_RECIPIENT_ORG, "recipient_org", "text") \
+    C (EVENT_PAYLOAD, "payload", "bytea")
+enum { STREAM_EVENT_ROW (KP_ROW_INDEX) };
+#define STREAM_HEAD_ROW(C) C (HEAD_LAST_SEQ, "last_seq", "int8")
+enum { STREAM_HEAD_ROW (KP_ROW_INDEX) };
 
 int stream_replay (kp_call_t *call);
 

@@ -600,8 +600,8 @@ Test (intake, referral_opens_one_case_even_when_delivered_twice)
     PGresult *result = PQexecParams (kpt_admin (),
         "INSERT INTO referral.referrals (referral_id, kind, state, sender_org, sender_type, sender_person,"
         " recipient_org, recipient_type, municipality, reason_category, legal_basis, notifier_may_be_named,"
-        " urgent, hetu_hash, hetu_box, received_on) VALUES ($1, 1, 1, 'kela', 'kela', 'kela-officer-1',"
-        " 'muni-743', 'municipality', '743', 1, 1, true, false, $2, $3, current_date)",
+        " urgent, hetu_hash, hetu_box, received_on) VALUES ($1, 'social_work_need', 'received', 'kela',"
+        " 'kela', 'kela-officer-1', 'muni-743', 'municipality', '743', 'life_management', 'consent', true, false, $2, $3, current_date)",
         3, NULL, values, lengths, formats, 0);
     cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK, "%s", PQresultErrorMessage (result));
     PQclear (result);

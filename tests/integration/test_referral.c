@@ -752,14 +752,15 @@ Test (referral, intake_assessment_start_stops_the_clock_once)
     char id [32];
     snprintf (id, sizeof id, "%s", submitted);
     s_intake_event ("intake.assessment_started", id);
-    cr_assert_eq (s_wait_for ("SELECT count(*) FROM referral.referrals WHERE referral_id = $1 AND state = 6"
+    cr_assert_eq (s_wait_for ("SELECT count(*) FROM referral.referrals WHERE referral_id = $1"
+                              " AND state = 'assessment_started'"
                               " AND assessment_started_at IS NOT NULL AND clock_stopped_at IS NOT NULL"
                               " AND deadline_met", id, 1), 1, "intake's assessment start did not reach the referral");
     //  Kela sees it as a status change about its own notice.
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1"
                               " AND topic = 'referral.status_changed' AND sender_org = 'kela'", id), 1);
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM referral.referral_history WHERE referral_id = $1"
-                              " AND actor_org = 'intake' AND to_state = 6", id), 1);
+                              " AND actor_org = 'intake' AND to_state = 'assessment_started'", id), 1);
     //  A replayed or repeated start changes nothing.
     s_wait_consumed (s_intake_event ("intake.assessment_started", id));
     cr_assert_eq (s_events (id, "referral.status_changed"), 1);
