@@ -2,6 +2,7 @@
     call it. Which activity an organisation may touch is decided from the
     activity's own organisations (groups_activity_load, groups_access). */
 #include "groups_server.h"
+#include "kp_disclosure.h"
 
 //  Organisations that organise or facilitate groups, or staff them.
 #define GROUPS_PARTIES  "municipality ngo parish debt_counselling social_credit enforcement kela te_office"
@@ -45,7 +46,7 @@ static const kp_route_t s_routes [] = {
     { 0 }
 };
 
-static const kp_stmt_t *const s_statements [] = { groups_statements, NULL };
+static const kp_stmt_t *const s_statements [] = { groups_statements, kp_disclosure_statements, NULL };
 
 const kp_service_def_t groups_service = {
     .service = KP_SERVICE_GROUPS,

@@ -4,6 +4,7 @@
     depends on the client. Reads admit every organisation here so that a
     consent can disclose them; the access check refuses the rest. */
 #include "intake_server.h"
+#include "kp_disclosure.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -43,7 +44,7 @@ static const kp_route_t s_routes [] = {
     { 0 }
 };
 
-static const kp_stmt_t *const s_statements [] = { intake_statements, NULL };
+static const kp_stmt_t *const s_statements [] = { intake_statements, kp_disclosure_statements, NULL };
 
 const kp_service_def_t intake_service = {
     .service = KP_SERVICE_INTAKE,

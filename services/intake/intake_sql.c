@@ -49,7 +49,13 @@ const kp_stmt_t intake_statements [] = {
       "SELECT cr.referral_id FROM intake.case_referrals cr"
       " JOIN intake.cases c ON c.case_id = cr.case_id"
       " JOIN referral.intake_referral_clients v ON v.referral_id = cr.referral_id"
-      " WHERE c.client_id = $1::text AND v.sender_org = $2::text ORDER BY cr.referral_id LIMIT 64" },
+      " WHERE c.client_id = $1::text AND v.sender_org = $2::text ORDER BY cr.referral_id" },
+    //  The same for a ban: the banned organisation's referrals ('' everyone's).
+    { "ban_referrals",
+      "SELECT cr.referral_id FROM intake.case_referrals cr"
+      " JOIN intake.cases c ON c.case_id = cr.case_id"
+      " JOIN referral.intake_referral_clients v ON v.referral_id = cr.referral_id"
+      " WHERE c.client_id = $1::text AND ($2::text = '' OR v.sender_org = $2::text) ORDER BY cr.referral_id" },
     { "consent_list",
       "SELECT consent_id, counterparty_org, scope, given_at::text, coalesce(withdrawn_at::text, '')"
       " FROM intake.consents WHERE client_id = $1::text ORDER BY recorded_at, consent_id" },
@@ -59,11 +65,6 @@ const kp_stmt_t intake_statements [] = {
     { "ban_list",
       "SELECT ban_id, coalesce(counterparty_org, ''), coalesce(scope, ''), recorded_at::text"
       " FROM intake.disclosure_bans WHERE client_id = $1::text ORDER BY recorded_at, ban_id" },
-    //  The shared consent view is the one truth for "may we disclose".
-    { "disclosure_permitted",
-      "SELECT 1 FROM intake.disclosure_permissions WHERE client_id = $1::text"
-      " AND counterparty_org = $2::text AND scope = $3::text AND active AND NOT banned LIMIT 1" },
-
     //  Cases
     { "case_insert",
       "INSERT INTO intake.cases (case_id, client_id, municipality, channel, responsible_worker, opened_by_org)"

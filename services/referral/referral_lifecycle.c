@@ -4,6 +4,7 @@
     is one step through referral_fsm, one history row, one event; only the
     receiving organisation may take it. */
 #include "referral_server.h"
+#include "kp_disclosure.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -87,6 +88,21 @@ s_step (kp_call_t *call, const s_step_t *step)
     if (step->discloses && !referral_access_disclosure_allowed (&referral))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "referral.consent_withdrawn",
                              NULL, "the client withdrew the consent this referral rests on");
+    //  A statement or refusal about a client intake keeps (the referral
+    //  opened or joined its case) goes through the one check: the sender's
+    //  own consent is the sender's to hold, but the client's ban binds.
+    if (step->discloses) {
+        bool consent = referral.legal_basis == KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CONSENT;
+        kp_disclosure_t disclosure = {
+            .referral_id = referral.id, .recipient_org = referral.sender_org, .scope = "referral",
+            .basis = consent ? KP_DISCLOSURE_RECIPIENT_CONSENT
+                   : referral.legal_basis == KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_SECTION_35
+                   ? KP_DISCLOSURE_SECTION_35 : KP_DISCLOSURE_CLIENT_REQUEST,
+            .consent_ref = "", .object_id = referral.id
+        };
+        if (kp_disclosure_allow (call, &disclosure, NULL))
+            return -1;
+    }
     if (!referral_fsm_kind_allows (step->op, referral.kind))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.wrong_kind",
                              step->body, "this operation does not apply to this kind of referral");

@@ -208,7 +208,7 @@ referral_list (kp_call_t *call)
     for (int row = 0; row < shown; row++) {
         bool private = strcmp (PQgetvalue (result, row, 5), call->identity->org_id) == 0;
         bool withdrawn = s_bool (result, row, 11)
-                      && s_int (result, row, 9) == KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CONSENT;
+                      && s_int (result, row, 9) != KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_SECTION_35;
         reply->referrals [row] = s_view_from_row (call, result, row, private, !withdrawn);
         const char *client_ref = PQgetvalue (result, row, 16);
         if (kp_call_audit (call, *client_ref ? client_ref : PQgetvalue (result, row, 0),

@@ -2,6 +2,7 @@
     table is the referral service's authorisation matrix by organisation
     type; which referral an organisation may touch is referral_access's. */
 #include "referral_server.h"
+#include "kp_disclosure.h"
 
 //  Organisations that send referrals (per-kind rules: referral_access).
 #define REFERRAL_SENDERS    "kela municipality debt_counselling enforcement police health_care" \
@@ -35,7 +36,7 @@ static const kp_route_t s_routes [] = {
     { 0 }
 };
 
-static const kp_stmt_t *const s_statements [] = { referral_statements, NULL };
+static const kp_stmt_t *const s_statements [] = { referral_statements, kp_disclosure_statements, NULL };
 
 const kp_service_def_t referral_service = {
     .service = KP_SERVICE_REFERRAL,

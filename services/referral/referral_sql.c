@@ -6,7 +6,7 @@
 #define REFERRAL_VIEW_COLUMNS \
     "referral_id, kind, state, sender_org, sender_type, recipient_org, recipient_type," \
     " municipality, reason_category, legal_basis, coalesce (consent_ref, '')," \
-    " consent_withdrawn_at IS NOT NULL, notifier_may_be_named, urgent, free_text, sender_contact," \
+    " (consent_withdrawn_at IS NOT NULL OR disclosure_banned_at IS NOT NULL), notifier_may_be_named, urgent, free_text, sender_contact," \
     " coalesce (client_ref, ''), hetu_box, coalesce (kela_decision_id, '')," \
     " coalesce (benefit_period_start::text, ''), coalesce (benefit_period_end::text, '')," \
     " client_requested_transfer, coalesce (assistance_type, 0), coalesce (reduction_percent, 0)," \
@@ -22,7 +22,7 @@
     "referral_id, kind, state, sender_org, sender_type, recipient_org, recipient_type," \
     " municipality, legal_basis, coalesce (client_ref, ''), coalesce (deadline::text, '')," \
     " coalesce (deadline_kind, ''), urgent, clock_stopped_at IS NULL AND deadline IS NOT NULL," \
-    " consent_withdrawn_at IS NOT NULL"
+    " (consent_withdrawn_at IS NOT NULL OR disclosure_banned_at IS NOT NULL)"
 
 //  A running clock with a notice due and not yet sent; $1 today.
 #define REFERRAL_DUE(notice, condition) \
@@ -88,6 +88,25 @@ const kp_stmt_t referral_statements [] = {
     { "referral_consent_withdrawn",
       "UPDATE referral.referrals SET consent_withdrawn_at = now (), updated_at = now ()"
       " WHERE referral_id = $1::text AND legal_basis = 1 AND consent_withdrawn_at IS NULL" },
+    //  Every referral the check let go out on this consent (0020).
+    { "referral_consent_withdrawn_resting",
+      "UPDATE referral.referrals SET consent_withdrawn_at = now (), updated_at = now ()"
+      " WHERE disclosure_consent_id = $1::text AND consent_withdrawn_at IS NULL" },
+    //  A ban: one referral the banned organisation sent (not a §35 notice:
+    //  the consumer looks first), and every referral to it the check let go.
+    { "referral_banned",
+      "UPDATE referral.referrals SET disclosure_banned_at = now (), updated_at = now ()"
+      " WHERE referral_id = $1::text AND disclosure_banned_at IS NULL" },
+    { "referral_banned_resting",
+      "UPDATE referral.referrals SET disclosure_banned_at = now (), updated_at = now ()"
+      " WHERE disclosure_client_id = $1::text AND ($2::text = '' OR recipient_org = $2::text)"
+      " AND ($3::text = '' OR $3::text = 'referral')"
+      " AND disclosure_basis <> 'social_welfare_act_35' AND disclosure_banned_at IS NULL" },
+    //  What a checked disclosure rests on (migration 0020).
+    { "referral_set_disclosure",
+      "UPDATE referral.referrals SET disclosure_client_id = $2::text,"
+      " disclosure_consent_id = NULLIF ($3::text, ''), disclosure_basis = $4::text"
+      " WHERE referral_id = $1::text" },
     { "referral_view",
       "SELECT " REFERRAL_VIEW_COLUMNS " FROM referral.referrals WHERE referral_id = $2::text" },
     { "referral_history",
