@@ -129,7 +129,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
        AND a.action IN ('intake.disclosure', 'referral.disclosure', 'groups.disclosure')
        AND a.seq > p_after
      ORDER BY a.seq
-     LIMIT greatest (1, least (p_limit, 1000))
+     LIMIT greatest (1, least (p_limit, 1001))
 $$;
 REVOKE ALL ON FUNCTION kp.disclosure_log FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION kp.disclosure_log TO intake;

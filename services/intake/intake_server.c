@@ -29,6 +29,7 @@ static const kp_route_t s_routes [] = {
     { BODY (WITHDRAW_CONSENT),       "intake.withdraw_consent",      MUTATING, INTAKE_MUNICIPAL, intake_consent_withdraw },
     { BODY (LIST_CONSENTS),          "intake.list_consents",         0,        INTAKE_MUNICIPAL, intake_consent_list },
     { BODY (RECORD_DISCLOSURE_BAN),  "intake.record_disclosure_ban", MUTATING, INTAKE_MUNICIPAL, intake_consent_ban },
+    { BODY (GET_DISCLOSURE_LOG),     "intake.get_disclosure_log",    0,        INTAKE_MUNICIPAL, intake_disclosures_get },
     { BODY (OPEN_CASE),              "intake.open_case",             MUTATING, INTAKE_MUNICIPAL, intake_case_open },
     { BODY (START_ASSESSMENT),       "intake.start_assessment",      MUTATING, INTAKE_MUNICIPAL, intake_case_start_assessment },
     { BODY (COMPLETE_ASSESSMENT),    "intake.complete_assessment",   MUTATING, INTAKE_MUNICIPAL, intake_case_complete_assessment },

@@ -105,6 +105,8 @@ int intake_consent_record (kp_call_t *call);
 int intake_consent_withdraw (kp_call_t *call);
 int intake_consent_list (kp_call_t *call);
 int intake_consent_ban (kp_call_t *call);
+//  GetDisclosureLog (intake_disclosures.c).
+int intake_disclosures_get (kp_call_t *call);
 int intake_case_open (kp_call_t *call);
 int intake_case_start_assessment (kp_call_t *call);
 int intake_case_complete_assessment (kp_call_t *call);

@@ -65,6 +65,12 @@ const kp_stmt_t intake_statements [] = {
     { "ban_list",
       "SELECT ban_id, coalesce(counterparty_org, ''), coalesce(scope, ''), recorded_at::text"
       " FROM intake.disclosure_bans WHERE client_id = $1::text ORDER BY recorded_at, ban_id" },
+    //  The client's disclosure log, a page after a seq (migration 0020).
+    { "disclosure_log",
+      "SELECT seq, to_char (at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), service, actor_org,"
+      " actor_person, recipient_org, kind, basis, consent_id, object_id"
+      " FROM kp.disclosure_log ($1::text, $2::int8, $3::int4)" },
+
     //  Cases
     { "case_insert",
       "INSERT INTO intake.cases (case_id, client_id, municipality, channel, responsible_worker, opened_by_org)"
