@@ -12,7 +12,7 @@
 #include <string.h>
 
 static const char *s_columns [] = {
-    "seq", "at", "discloser_org", "person_id", "service", "recipient_org", "kind", "basis",
+    "seq", "at", "actor_org", "person_id", "service", "recipient_org", "kind", "basis",
     "consent_id", "object_id", NULL
 };
 
@@ -36,7 +36,7 @@ static void
 s_values (const Kumppani__V1__Disclosure *entry, char *seq, size_t size, const char *values [10])
 {
     snprintf (seq, size, "%" PRIu64, entry->seq);
-    const char *row [] = { seq, entry->at, entry->discloser_org, entry->person_id, entry->service,
+    const char *row [] = { seq, entry->at, entry->actor_org, entry->person_id, entry->service,
                            entry->recipient_org, entry->kind, entry->basis, entry->consent_id,
                            entry->object_id };
     memcpy (values, row, sizeof row);
@@ -82,19 +82,18 @@ cli_disclosures (int argc, char **argv, const kp_config_t *config)
         fprintf (stderr, "kumppani client disclosures: --format is csv or json, not '%s'\n", format);
         return 2;
     }
-    const char *path = cli_option (argc, argv, "--output");
-    FILE *out = path ? fopen (path, "w") : stdout;
-    if (!out) {
-        fprintf (stderr, "kumppani client disclosures: cannot write %s\n", path);
+    //  Every page first, in memory: the log is printed whole or not at all.
+    char *buffer = NULL;
+    size_t buffer_size = 0;
+    FILE *out = open_memstream (&buffer, &buffer_size);
+    if (!out)
         return 3;
-    }
     cJSON *array = csv ? NULL : cJSON_CreateArray ();
     if (csv)
         for (int column = 0; s_columns [column]; column++)
             fprintf (out, "%s%s", column ? "," : "", s_columns [column]);
     if (csv)
         fputc ('\n', out);
-    //  Every page: the log is printed whole or not at all (exit status).
     uint64_t after = 0;
     int rc = 0;
     do {
@@ -120,9 +119,20 @@ cli_disclosures (int argc, char **argv, const kp_config_t *config)
         free (text);
     }
     cJSON_Delete (array);
-    if (path && fclose (out))
-        rc = rc ? rc : 3;
-    else if (!path)
-        fflush (stdout);
+    if (fclose (out) && rc == 0)
+        rc = 3;
+    const char *path = cli_option (argc, argv, "--output");
+    FILE *target = rc == 0 ? (path ? fopen (path, "w") : stdout) : NULL;
+    if (rc == 0 && !target) {
+        fprintf (stderr, "kumppani client disclosures: cannot write %s\n", path);
+        rc = 3;
+    }
+    if (target) {
+        if (fwrite (buffer, 1, buffer_size, target) != buffer_size)
+            rc = 3;
+        if (path ? fclose (target) != 0 : fflush (stdout) != 0)
+            rc = 3;
+    }
+    free (buffer);
     return rc;
 }

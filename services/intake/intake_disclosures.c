@@ -49,7 +49,7 @@ intake_disclosures_get (kp_call_t *call)
         entry->seq = strtoull (PQgetvalue (result, row, 0), NULL, 10);
         entry->at = kp_call_strdup (call, PQgetvalue (result, row, 1));
         entry->service = kp_call_strdup (call, PQgetvalue (result, row, 2));
-        entry->discloser_org = kp_call_strdup (call, PQgetvalue (result, row, 3));
+        entry->actor_org = kp_call_strdup (call, PQgetvalue (result, row, 3));
         entry->person_id = kp_call_strdup (call, PQgetvalue (result, row, 4));
         entry->recipient_org = kp_call_strdup (call, PQgetvalue (result, row, 5));
         entry->kind = kp_call_strdup (call, PQgetvalue (result, row, 6));

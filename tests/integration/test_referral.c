@@ -342,6 +342,10 @@ Test (referral, every_kind_has_a_whole_lifecycle)
     body.kind = KD(PARTNER);
     body.recipient_org = "ngo-743";
     body.recipient_type = "ngo";
+    //  A municipality's consent_ref is looked up (test_disclosure): the
+    //  client's own request needs none.
+    body.legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST;
+    body.consent_ref = "";
     id = s_submit ("muni-743", &body);
     s_step ("ngo-743", OP_ACK, id, 0, ST(ACKNOWLEDGED));
     s_step ("ngo-743", OP_DECLINE, id, 0, ST(DECLINED));
@@ -457,6 +461,8 @@ Test (referral, other_organisations_are_refused_every_operation)
     body.kind = KD(PARTNER);
     body.recipient_org = "ngo-743";
     body.recipient_type = "ngo";
+    body.legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST;
+    body.consent_ref = "";
     const char *partner = s_submit ("muni-743", &body);
     reply = s_get ("kela", partner);
     s_expect (reply, STATUS(NOT_FOUND), "referral.not_found", NULL);
@@ -619,6 +625,8 @@ Test (referral, ngo_never_gets_the_henkilotunnus)
     body.recipient_org = "ngo-743";
     body.recipient_type = "ngo";
     body.client_ref = "client-42";
+    body.legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST;
+    body.consent_ref = "";
     const char *id = s_submit ("muni-743", &body);
     Kumppani__V1__Reply *reply = s_get ("ngo-743", id);
     s_expect (reply, STATUS(OK), NULL, NULL);
