@@ -4,6 +4,8 @@
     enrolments of one activity run one at a time whatever instance or
     batch they come in, and the seat counter's CHECK backs that up. */
 #include "groups_server.h"
+#include "kp_disclosure.h"
+#include "kp_organiser.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +120,16 @@ groups_enrol (kp_call_t *call)
     if (strcmp (status, "enrolled") == 0 || strcmp (status, "waitlisted") == 0)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "groups.already_enrolled",
                              "enrol.client_id", "the client is already enrolled or waitlisted");
+    //  A group another organisation runs learns who its participant is:
+    //  the one check, before anything is written.
+    if (!kp_organiser_is (kp_server_admitted (call->server), activity.organiser_org, municipality)) {
+        kp_disclosure_t disclosure = {
+            .client_id = body->client_id, .recipient_org = activity.organiser_org, .scope = "enrolment",
+            .basis = KP_DISCLOSURE_CONSENT, .consent_ref = "", .object_id = activity.id
+        };
+        if (kp_disclosure_allow (call, &disclosure, NULL))
+            return -1;
+    }
 
     Kumppani__V1__EnrolmentReply *reply = s_reply (call, activity.id, body->client_id, "");
     const char *values [] = { activity.id, body->client_id };

@@ -645,7 +645,8 @@ Test (referral, ngo_never_gets_the_henkilotunnus)
     kumppani__v1__reply__free_unpacked (reply, NULL);
     //  The disclosure to the NGO is in the audit log with its basis.
     cr_assert_geq (kpt_scalar ("SELECT count(*) FROM kp.audit_log WHERE detail = $1"
-                               " AND actor_org = 'ngo-743' AND basis = 'consent' AND recipient_org = 'ngo-743'", id), 2);
+                               " AND actor_org = 'ngo-743' AND basis = 'client_request' AND recipient_org = 'ngo-743'",
+                               id), 2);
 }
 
 Test (referral, list_pages_and_filters)
