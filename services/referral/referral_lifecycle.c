@@ -85,10 +85,7 @@ s_step (kp_call_t *call, const s_step_t *step)
     if (strlen (step->note) > REFERRAL_NOTE_MAX)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.note_too_long",
                              s_path (call, step->body, "note"), "at most 2000 bytes of note");
-    if (step->discloses && !referral_access_disclosure_allowed (&referral))
-        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "referral.consent_withdrawn",
-                             NULL, "the client withdrew the consent this referral rests on");
-    //  A statement or refusal about a client intake keeps (the referral
+    //  A step that tells the sender about a client intake keeps (the referral
     //  opened or joined its case) goes through the one check: the sender's
     //  own consent is the sender's to hold, but the client's ban binds.
     if (step->discloses) {
@@ -103,6 +100,9 @@ s_step (kp_call_t *call, const s_step_t *step)
         if (kp_disclosure_allow (call, &disclosure, NULL))
             return -1;
     }
+    if (step->discloses && !referral_access_disclosure_allowed (&referral))
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "referral.consent_withdrawn",
+                             NULL, "the client withdrew the consent this referral rests on");
     if (!referral_fsm_kind_allows (step->op, referral.kind))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.wrong_kind",
                              step->body, "this operation does not apply to this kind of referral");

@@ -429,3 +429,43 @@ Test (disclosure, the_log_lists_exactly_the_clients_disclosures_in_order)
     cr_assert_eq (kpt_cli_run ("muni-743", out, sizeof out, json), 0, "%s", out);
     cr_assert (out [0] == '[' && strstr (out, "\"recipient_org\":\t\"debt-743\""), "%s", out);
 }
+
+Test (disclosure, a_ban_on_kela_stops_the_answers_to_its_notice)
+{
+    s_start ();
+    char hetu [12];
+    kpt_hetu (hetu, "230591", '-', 100 + (int) (zclock_usecs () % 800));
+    Kumppani__V1__SubmitReferral body = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
+    body.kind = KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_SOCIAL_WORK_NEED;
+    body.recipient_org = "muni-743";
+    body.recipient_type = "municipality";
+    body.municipality = "743";
+    body.hetu = hetu;
+    body.reason_category = KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_INCOME;
+    body.legal_basis = BASIS (CONSENT);
+    body.consent_ref = "kela-own-reference-1";     //  Kela's: not looked up
+    Kumppani__V1__Reply *reply = s_call ("referral", "kela", BODY (SUBMIT_REFERRAL), &body, true);
+    s_expect (reply, STATUS (OK), NULL);
+    char id [KP_ID_LEN + 1];
+    snprintf (id, sizeof id, "%s", reply->referral->referral->referral_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    s_wait_count ("SELECT count(*) FROM intake.case_referrals WHERE referral_id = $1", id, 1);
+    PGresult *row = PQexecParams (kpt_admin (), "SELECT c.client_id FROM intake.case_referrals cr"
+                                  " JOIN intake.cases c ON c.case_id = cr.case_id WHERE cr.referral_id = $1",
+                                  1, NULL, (const char *[]) { id }, NULL, NULL, 0);
+    char client_id [KP_ID_LEN + 1];
+    snprintf (client_id, sizeof client_id, "%s", PQgetvalue (row, 0, 0));
+    PQclear (row);
+
+    s_ban (client_id, "kela", "");
+    Kumppani__V1__GiveStatement statement = KUMPPANI__V1__GIVE_STATEMENT__INIT;
+    statement.referral_id = id;
+    statement.statement = "The client is in our services.";
+    reply = s_call ("referral", "muni-743", BODY (GIVE_STATEMENT), &statement, true);
+    s_expect (reply, STATUS (FORBIDDEN), "disclosure.banned");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    //  And the ban reached the referral itself: its receiver no longer
+    //  sees the story (the event named it).
+    s_wait_count ("SELECT count(*) FROM referral.referrals WHERE referral_id = $1"
+                  " AND disclosure_banned_at IS NOT NULL", id, 1);
+}
