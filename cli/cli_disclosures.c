@@ -106,6 +106,11 @@ cli_disclosures (int argc, char **argv, const kp_config_t *config)
         Kumppani__V1__Reply *reply = NULL;
         rc = text ? cli_send (config, "intake", "get_disclosure_log", text, argc, argv, &reply) : 3;
         free (text);
+        if (rc == 0 && !reply->disclosure_log) {
+            fprintf (stderr, "kumppani client disclosures: the reply holds no log\n");
+            kumppani__v1__reply__free_unpacked (reply, NULL);
+            rc = 3;
+        }
         if (rc)
             break;
         s_write (out, csv, reply->disclosure_log, array);
