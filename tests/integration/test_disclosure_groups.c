@@ -2,7 +2,8 @@
     with an outside organiser and an enrolment in another organisation's
     group are refused without the client's consent (nothing written),
     allowed with it and logged, and a withdrawal or a ban reaches every
-    placement at the organiser's next access. */
+    placement at the organiser's next access and every enrolment at the
+    next attendance it records. */
 #include "test_groups.h"
 
 TestSuite (disclosure_groups, .init = gt_setup, .fini = kpt_teardown, .timeout = 120);
@@ -135,4 +136,13 @@ Test (disclosure_groups, enrolment_in_another_organisations_group_needs_consent)
     gt_done (gt_enrol ("ngo-743", activity, client, "Aino", GT_REFUSE), GT_OK, NULL, NULL);
     cr_assert_eq (gt_scalar (DISCLOSURES, client), 1);
     cr_assert_eq (gt_events (activity, "groups.enrolled"), 1);
+
+    //  Withdrawn: the organiser records no more of the client's attendance.
+    char today [11], session [KP_ID_LEN + 1];
+    kp_date_format (kp_date_today (), today);
+    gt_one_session ("ngo-743", activity, today, "00:00", "00:30", session);
+    s_sql ("UPDATE intake.consents SET withdrawn_at = now () WHERE client_id = $1", client);
+    gt_done (gt_attend ("ngo-743", session, client, "present", 30, NULL), GT_FORBIDDEN, "consent.withdrawn",
+             "record_attendance.client_id");
+    cr_assert_eq (gt_scalar ("SELECT count(*) FROM groups.attendance WHERE client_id = $1", client), 0);
 }
