@@ -457,6 +457,21 @@ Test (disclosure, a_ban_on_kela_stops_the_answers_to_its_notice)
     snprintf (client_id, sizeof client_id, "%s", PQgetvalue (row, 0, 0));
     PQclear (row);
 
+    //  Answering Kela discloses the client to it: the acknowledgement is
+    //  in the client's log, on Kela's own consent.
+    Kumppani__V1__AcknowledgeReferral ack = KUMPPANI__V1__ACKNOWLEDGE_REFERRAL__INIT;
+    ack.referral_id = id;
+    reply = s_call ("referral", "muni-743", BODY (ACKNOWLEDGE_REFERRAL), &ack, true);
+    s_expect (reply, STATUS (OK), NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_log (client_id, 0, 0);
+    s_expect (reply, STATUS (OK), NULL);
+    cr_assert_eq (reply->disclosure_log->n_disclosures, 1);
+    cr_assert_str_eq (reply->disclosure_log->disclosures [0]->recipient_org, "kela");
+    cr_assert_str_eq (reply->disclosure_log->disclosures [0]->basis, "recipient_consent");
+    cr_assert_str_eq (reply->disclosure_log->disclosures [0]->object_id, id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
     s_ban (client_id, "kela", "");
     Kumppani__V1__GiveStatement statement = KUMPPANI__V1__GIVE_STATEMENT__INIT;
     statement.referral_id = id;
