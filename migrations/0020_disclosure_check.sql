@@ -20,7 +20,7 @@
 -- in the answer).
 -- SECURITY DEFINER: referral and groups learn the verdict, never read
 -- intake's consent tables themselves. Basis and scope are text codes.
-CREATE FUNCTION kp.disclosure_check (p_client text, p_hetu_hash bytea, p_municipality text,
+CREATE OR REPLACE FUNCTION kp.disclosure_check (p_client text, p_hetu_hash bytea, p_municipality text,
                                      p_referral text, p_recipient text, p_scope text, p_basis text, p_consent text)
 RETURNS TABLE (client_id text, consent_id text, refusal text)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -112,10 +112,10 @@ GRANT EXECUTE ON FUNCTION kp.disclosure_check TO intake, referral, groups;
 -- kp.audit_log; intake, the client's own organisation's service, reads
 -- this client's disclosures through this function, after its own access
 -- check, a page at a time in the log's order.
-CREATE INDEX audit_log_disclosures ON kp.audit_log (client_ref, seq)
+CREATE INDEX IF NOT EXISTS audit_log_disclosures ON kp.audit_log (client_ref, seq)
     WHERE action IN ('intake.disclosure', 'referral.disclosure', 'groups.disclosure');
 
-CREATE FUNCTION kp.disclosure_log (p_client text, p_after bigint, p_limit int)
+CREATE OR REPLACE FUNCTION kp.disclosure_log (p_client text, p_after bigint, p_limit int)
 RETURNS TABLE (seq bigint, at timestamptz, service text, actor_org text, actor_person text,
                recipient_org text, kind text, basis text, consent_id text, object_id text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
