@@ -15,6 +15,8 @@ int cli_audit (int argc, char **argv, const kp_config_t *config);
 int cli_call (int argc, char **argv, const kp_config_t *config);
 //  referral, client, case, group: argv [0] is the noun (cli_verbs.c).
 int cli_verbs (int argc, char **argv, const kp_config_t *config);
+//  client disclosures CLIENT_ID: argv [0] is "disclosures" (cli_disclosures.c).
+int cli_disclosures (int argc, char **argv, const kp_config_t *config);
 int cli_report (int argc, char **argv, const kp_config_t *config);
 int cli_tail (int argc, char **argv, const kp_config_t *config);
 int cli_org (int argc, char **argv, const kp_config_t *config);

@@ -148,6 +148,8 @@ s_usage (const char *noun, FILE *out)
         if (strcmp (verb->noun, noun) == 0)
             fprintf (out, "%s kumppani %s %s %s\n", verb == s_verbs || strcmp (verb [-1].noun, noun)
                      ? "usage:" : "      ", noun, verb->verb, verb->help);
+    if (strcmp (noun, "client") == 0)
+        fprintf (out, "       kumppani client disclosures CLIENT_ID [--format csv|json] [--output FILE]\n");
     fprintf (out, "Common options: --person ID --role ROLE --key IDEMPOTENCY_KEY (see `kumppani call --help`).\n"
                   "The reply is printed as JSON; exit 0 OK, 1 refused, 2 usage, 3 no answer.\n");
     return out == stdout ? 0 : 2;
@@ -254,6 +256,9 @@ cli_verbs (int argc, char **argv, const kp_config_t *config)
     const char *noun = argv [0];
     if (argc < 2 || strcmp (argv [1], "--help") == 0 || strcmp (argv [1], "-h") == 0)
         return s_usage (noun, argc < 2 ? stderr : stdout);
+    //  Every page, as CSV or JSON: more than one request, so not a row here.
+    if (strcmp (noun, "client") == 0 && strcmp (argv [1], "disclosures") == 0)
+        return cli_disclosures (argc - 1, argv + 1, config);
     const cli_verb_t *verb = s_verbs;
     while (verb->noun && (strcmp (verb->noun, noun) || strcmp (verb->verb, argv [1])))
         verb++;

@@ -21,7 +21,7 @@ static const struct {
     { "area",    cli_area,    "apply a newer municipality classification (mergers)" },
     { "call",    cli_call,    "send any operation with a JSON body, print the reply as JSON" },
     { "referral", cli_verbs,  "submit, get, list, ack, status of referrals" },
-    { "client",  cli_verbs,   "register, get, find, update, consents, consent" },
+    { "client",  cli_verbs,   "register, get, find, update, consents, consent, disclosures" },
     { "case",    cli_verbs,   "open, get, start-assessment, complete-assessment, plan, review, close, outcome" },
     { "group",   cli_verbs,   "create, get, update, schedule, sessions, cancel, move, enrol, withdraw, attend, headcount, participation" },
     { "report",  cli_report,  "run a report as csv, json or html; rebuild the rollups" },

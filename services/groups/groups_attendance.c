@@ -5,6 +5,8 @@
     again is a quiet success (no event, no ledger entry), a different one
     is a CONFLICT — a record is never silently corrected. */
 #include "groups_server.h"
+#include "kp_disclosure.h"
+#include "kp_organiser.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -44,6 +46,32 @@ s_already (kp_call_t *call, const char *code, const char *field)
 {
     return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, code, field,
                          "a different record exists; records are not corrected silently");
+}
+
+//  An enrolment in another organisation's group rests on the client's
+//  consent to it: each attendance it records is checked again, so a
+//  withdrawal or ban reaches every enrolment. 0, or -1 (call failed).
+static int
+s_still_disclosed (kp_call_t *call, const groups_activity_t *activity, const char *client_id)
+{
+    char municipality [8];
+    int known = groups_client_municipality (call->db, client_id, municipality);
+    if (known < 0)
+        return kp_call_db_fail (call);
+    if (!known || kp_organiser_org_organises (activity->organiser_org, municipality))
+        return 0;
+    kp_disclosure_t disclosure = {
+        .client_id = client_id, .recipient_org = activity->organiser_org, .scope = "enrolment",
+        .basis = KP_DISCLOSURE_CONSENT, .consent_ref = "", .object_id = activity->id
+    };
+    kp_disclosure_verdict_t verdict;
+    if (kp_disclosure_check (call->db, &disclosure, &verdict))
+        return kp_call_db_fail (call);
+    if (!verdict.refusal)
+        return 0;
+    kp_call_reset_reply (call);
+    return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, verdict.refusal, "record_attendance.client_id",
+                         "the client's consent to this group's organiser no longer holds");
 }
 
 int
@@ -97,6 +125,8 @@ groups_record_attendance (kp_call_t *call)
     if (strcmp (status, "enrolled") != 0)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "groups.not_enrolled",
                              "record_attendance.client_id", "the client is not enrolled in this activity");
+    if (s_still_disclosed (call, &session.activity, body->client_id))
+        return -1;
 
     char minutes [16], amount [24];
     snprintf (minutes, sizeof minutes, "%u", body->minutes);

@@ -4,6 +4,8 @@
     enrolments of one activity run one at a time whatever instance or
     batch they come in, and the seat counter's CHECK backs that up. */
 #include "groups_server.h"
+#include "kp_disclosure.h"
+#include "kp_organiser.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,21 +111,32 @@ groups_enrol (kp_call_t *call)
     //  it: a municipality enrols its own clients (another's, or none, is
     //  "no such client"); a partner enrols by the id it was given, which
     //  groups cannot confirm to it without saying who is a client.
-    if (kp_org_type_in (call->identity->org_type, "municipality county")) {
-        char municipality [8];
-        int known = groups_client_municipality (call->db, body->client_id, municipality);
-        if (known < 0)
-            return kp_call_db_fail (call);
-        if (!known || !groups_access_sees_client (call->identity, municipality))
-            return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "groups.unknown_client",
-                                 "enrol.client_id", "no such client of yours");
-    }
+    //  (A partner's unknown id meets the disclosure check below, which
+    //  refuses it exactly as a client who gave no consent.)
+    char municipality [8] = "";
+    int known = groups_client_municipality (call->db, body->client_id, municipality);
+    if (known < 0)
+        return kp_call_db_fail (call);
+    if (kp_org_type_in (call->identity->org_type, KP_ORGANISER_TYPES)
+    &&  (!known || !groups_access_sees_client (call->identity, municipality)))
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "groups.unknown_client",
+                             "enrol.client_id", "no such client of yours");
     char status [16];
     if (s_status (call, activity.id, body->client_id, status, sizeof status))
         return -1;
     if (strcmp (status, "enrolled") == 0 || strcmp (status, "waitlisted") == 0)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "groups.already_enrolled",
                              "enrol.client_id", "the client is already enrolled or waitlisted");
+    //  A group another organisation runs learns who its participant is:
+    //  the one check, before anything is written.
+    if (!known || !kp_organiser_org_organises (activity.organiser_org, municipality)) {
+        kp_disclosure_t disclosure = {
+            .client_id = body->client_id, .recipient_org = activity.organiser_org, .scope = "enrolment",
+            .basis = KP_DISCLOSURE_CONSENT, .consent_ref = "", .object_id = activity.id
+        };
+        if (kp_disclosure_allow (call, &disclosure, NULL))
+            return -1;
+    }
 
     Kumppani__V1__EnrolmentReply *reply = s_reply (call, activity.id, body->client_id, "");
     const char *values [] = { activity.id, body->client_id };

@@ -5,6 +5,8 @@
     notification chain client → organiser → social instructor → TE office,
     one event per step, strictly in that order. */
 #include "groups_server.h"
+#include "kp_disclosure.h"
+#include "kp_organiser.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,14 @@ typedef struct {
     kp_date_t start, end;
     int64_t compensation_cents;
 } s_placement_t;
+
+//  True when the organiser is the client's own organiser (the placing
+//  municipality's organisation, or its county): no disclosure.
+static bool
+s_organises (const s_placement_t *placement)
+{
+    return kp_organiser_org_organises (placement->organiser_org, placement->municipality);
+}
 
 //  Loads the placement and the reply's view of it. Only the placing
 //  municipality and the organiser know it exists. 0, or -1 (call failed).
@@ -67,6 +77,24 @@ s_load (kp_call_t *call, const char *id, const char *field, s_placement_t *place
     if (!found || (strcmp (org, placement->placing_org) != 0 && strcmp (org, placement->organiser_org) != 0))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "groups.placement_not_found",
                              field, "no such placement");
+    //  An outside organiser sees the placement (the client in it) only
+    //  while the basis holds: a withdrawal or ban reaches every placement
+    //  the moment it is recorded, however many.
+    if (strcmp (org, placement->organiser_org) == 0 && !s_organises (placement)) {
+        kp_disclosure_t disclosure = {
+            .client_id = placement->client_id, .recipient_org = placement->organiser_org,
+            .scope = "placement", .basis = KP_DISCLOSURE_CONSENT, .consent_ref = "",
+            .object_id = placement->id
+        };
+        kp_disclosure_verdict_t verdict;
+        if (kp_disclosure_check (call->db, &disclosure, &verdict))
+            return kp_call_db_fail (call);
+        if (verdict.refusal) {
+            kp_call_reset_reply (call);
+            return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, verdict.refusal, field,
+                                 "the client's consent to this organiser no longer holds");
+        }
+    }
     return 0;
 }
 
@@ -135,6 +163,16 @@ groups_create_placement (kp_call_t *call)
     snprintf (compensation, sizeof compensation, "%lld", (long long) body->compensation_cents_per_day);
     kp_date_format (groups_rules_interim (&rules), interim);
     kp_date_format (rules.end, final);
+    //  A placement with an outside organiser discloses the client to it:
+    //  the one check first, so a refusal leaves nothing written.
+    if (!kp_organiser_org_organises (body->organiser_org, municipality)) {
+        kp_disclosure_t disclosure = {
+            .client_id = body->client_id, .recipient_org = body->organiser_org, .scope = "placement",
+            .basis = KP_DISCLOSURE_CONSENT, .consent_ref = "", .object_id = id
+        };
+        if (kp_disclosure_allow (call, &disclosure, NULL))
+            return -1;
+    }
     const char *values [] = {
         id, body->client_id, municipality, call->identity->org_id, body->organiser_org, days, hours,
         body->start_date, body->end_date, compensation, interim, final

@@ -3,6 +3,7 @@
     activity's own organisations (groups_activity_load, groups_access). */
 #include "groups_server.h"
 #include "kp_organiser.h"
+#include "kp_disclosure.h"
 
 //  Organisations that organise or facilitate groups, or staff them.
 #define GROUPS_PARTIES  KP_ORGANISER_TYPES " ngo parish debt_counselling social_credit enforcement kela te_office"
@@ -46,7 +47,7 @@ static const kp_route_t s_routes [] = {
     { 0 }
 };
 
-static const kp_stmt_t *const s_statements [] = { groups_statements, NULL };
+static const kp_stmt_t *const s_statements [] = { groups_statements, kp_disclosure_statements, NULL };
 
 KP_SERVICE_CONTEXT (groups_context_t, groups_context_new, groups_context_destroy)
 

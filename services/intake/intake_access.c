@@ -15,6 +15,7 @@
     and a disclosure names its basis and recipient (Act 703/2023). */
 #include "intake_server.h"
 #include "kp_organiser.h"
+#include "kp_disclosure.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -67,17 +68,20 @@ intake_access_check (kp_call_t *call, const char *client_id, const char *client_
         return intake_not_found (call, object);
     }
     if (access == INTAKE_READ && scope && client_id) {
-        //  A disclosure to another organisation: consent and no ban.
-        const char *values [] = { client_id, identity->org_id, scope };
-        PGresult *result = kp_db_exec (call->db, "disclosure_permitted", 3, values);
-        if (!result)
+        //  A disclosure to another organisation: the one check (consent
+        //  and no ban). Its refusal is the unknown id's reply here, as any
+        //  outsider's: a caller without consent learns nothing of the client.
+        kp_disclosure_t disclosure = {
+            .client_id = client_id, .recipient_org = identity->org_id, .scope = scope,
+            .basis = KP_DISCLOSURE_CONSENT, .consent_ref = "", .object_id = client_id
+        };
+        kp_disclosure_verdict_t verdict;
+        if (kp_disclosure_check (call->db, &disclosure, &verdict))
             return kp_call_db_fail (call);
-        bool permitted = PQntuples (result) > 0;
-        PQclear (result);
-        if (permitted) {
+        if (!verdict.refusal) {
             *basis = "consent";
             *recipient = identity->org_id;
-            return 0;
+            return kp_disclosure_record (call, &disclosure, &verdict);
         }
     }
     return intake_not_found (call, object);

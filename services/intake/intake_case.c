@@ -36,7 +36,8 @@ s_emit (kp_db_t *db, const char *topic, const Kumppani__V1__IntakeEvent *known)
     return kp_outbox_append (db, &event, &scope) < 0 ? -1 : 0;
 }
 
-//  Splits a case_view's space-separated referral ids in place.
+//  Splits a case_view's space-separated referral ids in place (the
+//  result's own storage: it is cleared right after).
 static size_t
 s_split_ids (char *ids, char **out, size_t max)
 {
@@ -65,7 +66,7 @@ intake_case_emit (kp_db_t *db, const char *case_id, const char *topic, const cha
     payload.closure_reason = (char *) kp_row_text (row, 0, CASE_CLOSURE_REASON);
     payload.review_date = (char *) (review_date ? review_date : kp_row_text (row, 0, CASE_NEXT_REVIEW_DATE));
     payload.referral_ids = referral_ids;
-    payload.n_referral_ids = s_split_ids (PQgetvalue (row, 0, 9), referral_ids, REFERRALS_MAX);
+    payload.n_referral_ids = s_split_ids ((char *) kp_row_text (row, 0, CASE_REFERRAL_IDS), referral_ids, REFERRALS_MAX);
     int rc = s_emit (db, topic, &payload);
     PQclear (row);
     return rc;
@@ -171,7 +172,7 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
     reply->next_review_date = kp_call_strdup (call, kp_row_text (row, 0, CASE_NEXT_REVIEW_DATE));
     reply->created_id = kp_call_strdup (call, created_id ? created_id : "");
 
-    char *ids = kp_call_strdup (call, PQgetvalue (row, 0, 9));
+    char *ids = kp_call_strdup (call, kp_row_text (row, 0, CASE_REFERRAL_IDS));
     size_t count = *ids ? 1 : 0;
     for (const char *c = ids; *c; c++)
         count += *c == ' ';

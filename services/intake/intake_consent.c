@@ -1,8 +1,10 @@
 /*  intake_consent — consent to exchange information and cooperate (lupa
     tietojen vaihtoon ja yhteistyöhön): per counterparty organisation and
     scope, given and withdrawn; and disclosure bans, which outrank any
-    consent. Other services read the result through the view
-    intake.disclosure_permissions; intake_access_check reads it too. */
+    consent. Every disclosure is decided from these by one check,
+    kp.disclosure_check (common/kp_disclosure); a withdrawal or a ban
+    reaches what already went out through intake.consent_withdrawn and
+    intake.disclosure_banned, never cut short. */
 #include "intake_server.h"
 #include "kp_outbox.h"
 #include "kp_calendar.h"
@@ -79,36 +81,63 @@ intake_consent_record (kp_call_t *call)
     return s_reply (call, consent, NULL);
 }
 
+//  Referral ids per event: events stay far below any frame limit however
+//  many referrals a withdrawal or ban reaches; all of them go out, in as
+//  many events as it takes, in the call's transaction.
+#define IDS_PER_EVENT 500
+
+//  topic for the client, naming every referral rows lists (column 0),
+//  IDS_PER_EVENT at a time; at least one event even when none. told is
+//  the organisation the stream shows the events to besides the
+//  municipality's own (NULL: nobody else). 0 or -1.
+static int
+s_emit_referrals (kp_call_t *call, const char *topic, const char *aggregate_id, const char *client_id,
+                  const char *counterparty, const char *scope, const char *told, PGresult *rows)
+{
+    char municipality [16] = "";
+    if (intake_client_municipality (call, client_id, municipality, sizeof municipality))
+        return -1;
+    int total = PQntuples (rows);
+    char **referral_ids = kp_call_alloc (call, sizeof (char *) * (size_t) (total + 1));
+    for (int row = 0; row < total; row++)
+        referral_ids [row] = PQgetvalue (rows, row, 0);
+    int done = 0;
+    do {
+        int count = total - done < IDS_PER_EVENT ? total - done : IDS_PER_EVENT;
+        Kumppani__V1__IntakeEvent payload = KUMPPANI__V1__INTAKE_EVENT__INIT;
+        payload.client_id = (char *) client_id;
+        payload.municipality = municipality;
+        payload.referral_ids = referral_ids + done;
+        payload.n_referral_ids = (size_t) count;
+        payload.counterparty_org = (char *) counterparty;
+        payload.scope = (char *) scope;
+        Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+        event.topic = (char *) topic;
+        event.aggregate_id = (char *) aggregate_id;
+        event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_INTAKE;
+        event.intake = &payload;
+        kp_event_scope_t event_scope = { .municipality = municipality, .recipient_org = told };
+        if (kp_outbox_append (call->db, &event, &event_scope) < 0)
+            return -1;
+        done += count;
+    } while (done < total);
+    return 0;
+}
+
 //  intake.consent_withdrawn, naming the referrals the counterparty sent
-//  about this client: the referral service stops their further disclosure.
+//  about this client: the referral service stops their further disclosure,
+//  and that of every referral resting on this consent (the aggregate id).
 static int
 s_emit_withdrawn (kp_call_t *call, const Kumppani__V1__Consent *consent)
 {
-    char municipality [16] = "";
-    if (intake_client_municipality (call, consent->client_id, municipality, sizeof municipality))
-        return -1;
     const char *values [] = { consent->client_id, consent->counterparty_org };
     PGresult *rows = kp_db_exec (call->db, "consent_referrals", 2, values);
     if (!rows)
         return -1;
-    char *referral_ids [64];
-    size_t count = 0;
-    for (int row = 0; row < PQntuples (rows) && count < 64; row++)
-        referral_ids [count++] = (char *) kp_row_text (rows, row, KP_ROW_ONLY);
-    Kumppani__V1__IntakeEvent payload = KUMPPANI__V1__INTAKE_EVENT__INIT;
-    payload.client_id = consent->client_id;
-    payload.municipality = municipality;
-    payload.referral_ids = referral_ids;
-    payload.n_referral_ids = count;
-    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
-    event.topic = "intake.consent_withdrawn";
-    event.aggregate_id = consent->consent_id;
-    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_INTAKE;
-    event.intake = &payload;
-    kp_event_scope_t scope = { .municipality = municipality, .recipient_org = consent->counterparty_org };
-    int64_t seq = kp_outbox_append (call->db, &event, &scope);
+    int rc = s_emit_referrals (call, "intake.consent_withdrawn", consent->consent_id, consent->client_id,
+                               consent->counterparty_org, "", consent->counterparty_org, rows);
     PQclear (rows);
-    return seq < 0 ? -1 : 0;
+    return rc;
 }
 
 int
@@ -211,5 +240,18 @@ intake_consent_ban (kp_call_t *call)
     if (!result)
         return kp_call_db_fail (call);
     PQclear (result);
+    //  The ban reaches what already went out: intake.disclosure_banned
+    //  names the banned organisation's referrals of this client, and the
+    //  referral service stops every referral to it resting on a check.
+    //  The banned organisation is not told of the ban by the stream.
+    const char *whose [] = { body->client_id, body->counterparty_org };
+    PGresult *rows = kp_db_exec (call->db, "ban_referrals", 2, whose);
+    if (!rows)
+        return kp_call_db_fail (call);
+    int emitted = s_emit_referrals (call, "intake.disclosure_banned", ban_id, body->client_id,
+                                    body->counterparty_org, body->scope, NULL, rows);
+    PQclear (rows);
+    if (emitted)
+        return kp_call_db_fail (call);
     return s_reply (call, NULL, ban_id);
 }

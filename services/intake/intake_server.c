@@ -6,6 +6,7 @@
 #include "intake_server.h"
 #include "intake_caseload.h"
 #include "kp_organiser.h"
+#include "kp_disclosure.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -30,6 +31,7 @@ static const kp_route_t s_routes [] = {
     { BODY (WITHDRAW_CONSENT),       "intake.withdraw_consent",      MUTATING, INTAKE_MUNICIPAL, intake_consent_withdraw },
     { BODY (LIST_CONSENTS),          "intake.list_consents",         0,        INTAKE_MUNICIPAL, intake_consent_list },
     { BODY (RECORD_DISCLOSURE_BAN),  "intake.record_disclosure_ban", MUTATING, INTAKE_MUNICIPAL, intake_consent_ban },
+    { BODY (GET_DISCLOSURE_LOG),     "intake.get_disclosure_log",    0,        INTAKE_MUNICIPAL, intake_disclosures_get },
     { BODY (OPEN_CASE),              "intake.open_case",             MUTATING, INTAKE_MUNICIPAL, intake_case_open },
     { BODY (START_ASSESSMENT),       "intake.start_assessment",      MUTATING, INTAKE_MUNICIPAL, intake_case_start_assessment },
     { BODY (COMPLETE_ASSESSMENT),    "intake.complete_assessment",   MUTATING, INTAKE_MUNICIPAL, intake_case_complete_assessment },
@@ -50,7 +52,7 @@ static const kp_route_t s_routes [] = {
     { 0 }
 };
 
-static const kp_stmt_t *const s_statements [] = { intake_statements, intake_caseload_statements, NULL };
+static const kp_stmt_t *const s_statements [] = { intake_statements, intake_caseload_statements, kp_disclosure_statements, NULL };
 
 KP_SERVICE_CONTEXT (intake_t, intake_new, intake_destroy)
 

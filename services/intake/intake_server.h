@@ -30,7 +30,7 @@ extern const kp_stmt_t intake_statements [];
     C (CASE_CLOSED_AT, "closed_at", "text") \
     C (CASE_CLOSURE_REASON, "closure_reason", "text") \
     C (CASE_NEXT_REVIEW_DATE, "next_review_date", "text")
-enum { INTAKE_CASE_LOCK_ROW (KP_ROW_INDEX) INTAKE_CASE_MORE (KP_ROW_INDEX) };
+enum { INTAKE_CASE_LOCK_ROW (KP_ROW_INDEX) INTAKE_CASE_MORE (KP_ROW_INDEX) CASE_REFERRAL_IDS };
 #define INTAKE_CLIENT_ROW(C) \
     C (CLIENT_MUNICIPALITY, "municipality", "text") \
     C (CLIENT_BIRTH_DATE, "birth_date", "text") \
@@ -219,6 +219,8 @@ int intake_consent_record (kp_call_t *call);
 int intake_consent_withdraw (kp_call_t *call);
 int intake_consent_list (kp_call_t *call);
 int intake_consent_ban (kp_call_t *call);
+//  GetDisclosureLog (intake_disclosures.c).
+int intake_disclosures_get (kp_call_t *call);
 int intake_case_open (kp_call_t *call);
 int intake_case_start_assessment (kp_call_t *call);
 int intake_case_complete_assessment (kp_call_t *call);

@@ -28,6 +28,10 @@ static const kp_col_t s_client_row [] = { INTAKE_CLIENT_ROW (KP_ROW_COLUMN) { NU
 static const kp_col_t s_client_match_row [] = { INTAKE_CLIENT_MATCH_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_case_lock_row [] = { INTAKE_CASE_LOCK_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_case_row [] = { INTAKE_CASE_LOCK_ROW (KP_ROW_COLUMN) INTAKE_CASE_MORE (KP_ROW_COLUMN) { NULL } };
+//  case_view: the case row, then its referral ids (CASE_REFERRAL_IDS).
+static const kp_col_t s_case_view_row [] = {
+    INTAKE_CASE_LOCK_ROW (KP_ROW_COLUMN) INTAKE_CASE_MORE (KP_ROW_COLUMN) { "referral_ids", "text" }, { NULL }
+};
 static const kp_col_t s_consent_row [] = { INTAKE_CONSENT_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_ban_row [] = { INTAKE_BAN_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_domain_row [] = { INTAKE_DOMAIN_ROW (KP_ROW_COLUMN) { NULL } };
@@ -91,7 +95,14 @@ const kp_stmt_t intake_statements [] = {
       "SELECT cr.referral_id FROM intake.case_referrals cr"
       " JOIN intake.cases c ON c.case_id = cr.case_id"
       " JOIN referral.intake_referral_clients v ON v.referral_id = cr.referral_id"
-      " WHERE c.client_id = $1::text AND v.sender_org = $2::text ORDER BY cr.referral_id LIMIT 64",
+      " WHERE c.client_id = $1::text AND v.sender_org = $2::text ORDER BY cr.referral_id",
+      s_referral_id_row },
+    //  The same for a ban: the banned organisation's referrals ('' everyone's).
+    { "ban_referrals",
+      "SELECT cr.referral_id FROM intake.case_referrals cr"
+      " JOIN intake.cases c ON c.case_id = cr.case_id"
+      " JOIN referral.intake_referral_clients v ON v.referral_id = cr.referral_id"
+      " WHERE c.client_id = $1::text AND ($2::text = '' OR v.sender_org = $2::text) ORDER BY cr.referral_id",
       s_referral_id_row },
     { "consent_list",
       "SELECT consent_id, " CONSENT_COLUMNS " FROM intake.consents WHERE client_id = $1::text"
@@ -107,6 +118,11 @@ const kp_stmt_t intake_statements [] = {
     { "disclosure_permitted",
       "SELECT 1 AS one FROM intake.disclosure_permissions WHERE client_id = $1::text"
       " AND counterparty_org = $2::text AND scope = $3::text AND active AND NOT banned LIMIT 1", s_one_row },
+    //  The client's disclosure log, a page after a seq (migration 0020).
+    { "disclosure_log",
+      "SELECT seq, to_char (at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), service, actor_org,"
+      " actor_person, recipient_org, kind, basis, consent_id, object_id"
+      " FROM kp.disclosure_log ($1::text, $2::int8, $3::int4)" },
 
     //  Cases
     { "case_insert",
@@ -130,11 +146,10 @@ const kp_stmt_t intake_statements [] = {
     //  case_get's columns and the referral ids (ids have no spaces) in one
     //  round trip: what a reply and an event need of the case row.
     { "case_view",
-      "SELECT client_id, municipality, channel::text, responsible_worker, state::text, opened_at::text,"
-      " coalesce(closed_at::text, ''), coalesce(closure_reason::text, ''), coalesce(next_review_date::text, ''),"
+      "SELECT " CASE_COLUMNS ","
       " coalesce((SELECT string_agg(r.referral_id, ' ' ORDER BY r.linked_at, r.referral_id)"
-      " FROM intake.case_referrals r WHERE r.case_id = c.case_id), '')"
-      " FROM intake.cases c WHERE case_id = $1::text" },
+      " FROM intake.case_referrals r WHERE r.case_id = c.case_id), '') AS referral_ids"
+      " FROM intake.cases c WHERE case_id = $1::text", s_case_view_row },
     //  The rest of a case reply in one round trip: survey, current plan,
     //  ecomap and measures as tagged rows (section, then each part's own
     //  order as n), the columns of each as assessment_domains_of,

@@ -55,10 +55,12 @@ referral_access_sees_hetu (const kp_identity_t *who, const referral_t *referral)
 }
 
 //  A referral made on the client's consent discloses nothing more once the
-//  consent is withdrawn; §35 and the client's own request do not lapse.
+//  consent is withdrawn, nor one the client's ban concerns (consent_withdrawn
+//  is either: referral_intake sets neither on another basis); a §35 notice
+//  does not lapse.
 bool
 referral_access_disclosure_allowed (const referral_t *referral)
 {
-    return !(referral->legal_basis == KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CONSENT
+    return !(referral->legal_basis != KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_SECTION_35
              && referral->consent_withdrawn);
 }

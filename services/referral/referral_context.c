@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 static const char *const s_intake_topics [] = {
-    "intake.assessment_started", "intake.consent_withdrawn", NULL
+    "intake.assessment_started", "intake.consent_withdrawn", "intake.disclosure_banned", NULL
 };
 
 static int

@@ -1,13 +1,18 @@
 /*  referral_intake — the closed loop's return path. intake.assessment_started
     names the referrals behind the case: each moves to ASSESSMENT_STARTED
     (its clock stops, Kela sees a status change). intake.consent_withdrawn
-    names the referrals resting on the withdrawn consent: they disclose
-    nothing more. Replays are harmless: a referral already past the step
-    is left as it is. */
+    names the referrals resting on the withdrawn consent, and
+    intake.disclosure_banned those a ban concerns: they disclose nothing
+    more, however many (an event names at most intake's page of ids; every
+    referral that rests on the consent, or went to the banned organisation
+    after the check, is reached by one statement). Replays are harmless: a
+    referral already past the step is left as it is. */
 #include "referral_server.h"
+#include "kp_alloc.h"
 #include "kp_audit.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const referral_actor_t s_intake = { "intake", "", "ROLE_SERVICE" };
@@ -59,6 +64,51 @@ s_assessment_started (kp_db_t *db, const char *id, referral_t *referral,
     return 0;
 }
 
+//  A withdrawal or a ban: the referrals the event names (sent by the
+//  counterparty about the client), and every referral the check let go
+//  out that rests on the consent (withdrawal) or went to the banned
+//  organisation (ban). A ban does not stop §35 notices: the law's duty.
+static int
+s_stop_disclosure (kp_db_t *db, const Kumppani__V1__Event *event, bool banned)
+{
+    const Kumppani__V1__IntakeEvent *intake = event->intake;
+    //  A ban of another kind of data leaves the referrals as they are.
+    if (banned && *intake->scope && strcmp (intake->scope, "referral") != 0)
+        return 0;
+    for (size_t index = 0; index < intake->n_referral_ids; index++) {
+        const char *id = intake->referral_ids [index];
+        if (!kp_id_valid (id))
+            continue;               //  not a referral id: nothing of ours to stop
+        if (banned) {
+            referral_t referral;
+            int found = referral_record_load (db, id, true, &referral);
+            if (found < 0)
+                return -1;
+            if (!found || referral.legal_basis == KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_SECTION_35)
+                continue;
+        }
+        const char *values [] = { id };
+        PGresult *result = kp_db_exec (db, banned ? "referral_banned" : "referral_consent_withdrawn",
+                                       1, values);
+        if (!result)
+            return -1;
+        PQclear (result);
+    }
+    PGresult *result;
+    if (banned) {
+        const char *values [] = { intake->client_id, intake->counterparty_org, intake->scope };
+        result = kp_db_exec (db, "referral_banned_resting", 3, values);
+    }
+    else {
+        const char *values [] = { event->aggregate_id };
+        result = kp_db_exec (db, "referral_consent_withdrawn_resting", 1, values);
+    }
+    if (!result)
+        return -1;
+    PQclear (result);
+    return 0;
+}
+
 int
 referral_intake_on_event (kp_db_t *db, const Kumppani__V1__Event *event, void *arg,
                           char *error, size_t error_size)
@@ -71,39 +121,40 @@ referral_intake_on_event (kp_db_t *db, const Kumppani__V1__Event *event, void *a
     const Kumppani__V1__IntakeEvent *intake = event->intake;
     bool started = strcmp (event->topic, "intake.assessment_started") == 0;
     bool withdrawn = strcmp (event->topic, "intake.consent_withdrawn") == 0;
-    if (!started && !withdrawn)
+    bool banned = strcmp (event->topic, "intake.disclosure_banned") == 0;
+    if (!started && !withdrawn && !banned)
         return 0;
+    if (withdrawn || banned)
+        return s_stop_disclosure (db, event, banned);
     //  Events go out last (the outbox holds the counter lock to commit),
     //  so the moves are done first and the events after.
-    enum { MAX_REFERRALS = 64 };
-    if (intake->n_referral_ids > MAX_REFERRALS) {
-        snprintf (error, error_size, "more than %d referrals in one event", MAX_REFERRALS);
-        return -2;
+    size_t size = intake->n_referral_ids ? intake->n_referral_ids : 1;
+    referral_t *moved = kp_malloc (size * sizeof *moved);
+    Kumppani__V1__ReferralState *previous = kp_malloc (size * sizeof *previous);
+    const referral_transition_t **steps = kp_malloc (size * sizeof *steps);
+    int rc = -1;
+    if (!moved || !previous || !steps) {
+        snprintf (error, error_size, "out of memory for %zu referrals", intake->n_referral_ids);
+        goto cleanup;
     }
-    referral_t moved [MAX_REFERRALS];
-    Kumppani__V1__ReferralState previous [MAX_REFERRALS];
-    const referral_transition_t *steps [MAX_REFERRALS];
     size_t count = 0;
     for (size_t index = 0; index < intake->n_referral_ids; index++) {
         const char *id = intake->referral_ids [index];
         if (!kp_id_valid (id))
             continue;               //  not a referral id: nothing of ours to move
-        if (withdrawn) {
-            const char *values [] = { id };
-            PGresult *result = kp_db_exec (db, "referral_consent_withdrawn", 1, values);
-            if (!result)
-                return -1;
-            PQclear (result);
-            continue;
-        }
         if (s_assessment_started (db, id, &moved [count], &steps [count], &previous [count]))
-            return -1;
+            goto cleanup;
         if (steps [count])
             count++;
     }
     for (size_t index = 0; index < count; index++)
         if (referral_record_emit (db, &moved [index], steps [index]->topic, previous [index],
                                   "assessment_started_by_intake"))
-            return -1;
-    return 0;
+            goto cleanup;
+    rc = 0;
+cleanup:
+    free (moved);
+    free (previous);
+    free (steps);
+    return rc;
 }

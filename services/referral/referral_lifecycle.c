@@ -4,6 +4,7 @@
     is one step through referral_fsm, one history row, one event; only the
     receiving organisation may take it. */
 #include "referral_server.h"
+#include "kp_disclosure.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -43,6 +44,27 @@ s_invalid (s_step_t *step, const char *code, const char *field, const char *mess
     step->invalid_message = message;
 }
 
+//  Every step tells the sender about the client (s_step audits it as a
+//  disclosure to it). About a client intake keeps (the referral opened or
+//  joined its case) it goes through the one check and is logged: the
+//  sender's own consent is the sender's to hold, but the client's ban
+//  binds. 0, or -1 with the call failed.
+static int
+s_check_disclosure (kp_call_t *call, const referral_t *referral)
+{
+    const char *basis = KP_DISCLOSURE_CLIENT_REQUEST;
+    if (referral->legal_basis == KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CONSENT)
+        basis = KP_DISCLOSURE_RECIPIENT_CONSENT;
+    else
+    if (referral->legal_basis == KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_SECTION_35)
+        basis = KP_DISCLOSURE_SECTION_35;
+    kp_disclosure_t disclosure = {
+        .referral_id = referral->id, .recipient_org = referral->sender_org, .scope = "referral",
+        .basis = basis, .consent_ref = "", .object_id = referral->id
+    };
+    return kp_disclosure_allow (call, &disclosure, NULL);
+}
+
 //  The referral first, then the body: who may not see the referral gets
 //  the reply an unknown id gets, whatever else the body holds.
 static int
@@ -71,6 +93,8 @@ s_step (kp_call_t *call, const s_step_t *step)
     if (strlen (step->note) > REFERRAL_NOTE_MAX)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.note_too_long",
                              s_path (call, step->body, "note"), "at most 2000 bytes of note");
+    if (s_check_disclosure (call, &referral))
+        return -1;
     if (step->discloses && !referral_access_disclosure_allowed (&referral))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "referral.consent_withdrawn",
                              NULL, "the client withdrew the consent this referral rests on");

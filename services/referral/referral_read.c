@@ -226,7 +226,7 @@ referral_list (kp_call_t *call)
         Kumppani__V1__LegalBasis basis = kp_row_enum (result, row, REF_LEGAL_BASIS,
                                                       &kumppani__v1__legal_basis__descriptor);
         bool withdrawn = kp_row_bool (result, row, REF_CONSENT_WITHDRAWN)
-                      && basis == KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CONSENT;
+                      && basis != KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_SECTION_35;
         reply->referrals [row] = s_view_from_row (call, result, row, private, !withdrawn);
         const char *client_ref = kp_row_text (result, row, REF_CLIENT_REF);
         const char *id = kp_row_text (result, row, REF_ID);

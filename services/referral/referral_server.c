@@ -3,6 +3,7 @@
     type; which referral an organisation may touch is referral_access's. */
 #include "referral_server.h"
 #include "kp_organiser.h"
+#include "kp_disclosure.h"
 
 //  Organisations that send referrals (per-kind rules: referral_access).
 #define REFERRAL_SENDERS    "kela " KP_ORGANISER_TYPES " debt_counselling enforcement police health_care" \
@@ -36,7 +37,7 @@ static const kp_route_t s_routes [] = {
     { 0 }
 };
 
-static const kp_stmt_t *const s_statements [] = { referral_statements, NULL };
+static const kp_stmt_t *const s_statements [] = { referral_statements, kp_disclosure_statements, NULL };
 
 KP_SERVICE_CONTEXT (referral_context_t, referral_context_new, referral_context_destroy)
 

@@ -7,7 +7,7 @@
     " municipality, legal_basis, coalesce (client_ref, '') AS client_ref," \
     " coalesce (deadline::text, '') AS deadline, coalesce (deadline_kind, '') AS deadline_kind, urgent," \
     " clock_stopped_at IS NULL AND deadline IS NOT NULL AS clock_running," \
-    " consent_withdrawn_at IS NOT NULL AS consent_withdrawn"
+    " (consent_withdrawn_at IS NOT NULL OR disclosure_banned_at IS NOT NULL) AS consent_withdrawn"
 
 //  What a view reads: the rules, then REFERRAL_VIEW_MORE; $1 is today
 //  (Europe/Helsinki) for the deadline state.
@@ -114,6 +114,25 @@ const kp_stmt_t referral_statements [] = {
     { "referral_consent_withdrawn",
       "UPDATE referral.referrals SET consent_withdrawn_at = kp.clock (), updated_at = kp.clock ()"
       " WHERE referral_id = $1::text AND legal_basis = 'consent' AND consent_withdrawn_at IS NULL" },
+    //  Every referral the check let go out on this consent (0020).
+    { "referral_consent_withdrawn_resting",
+      "UPDATE referral.referrals SET consent_withdrawn_at = kp.clock (), updated_at = kp.clock ()"
+      " WHERE disclosure_consent_id = $1::text AND consent_withdrawn_at IS NULL" },
+    //  A ban: one referral the banned organisation sent (not a §35 notice:
+    //  the consumer looks first), and every referral to it the check let go.
+    { "referral_banned",
+      "UPDATE referral.referrals SET disclosure_banned_at = kp.clock (), updated_at = kp.clock ()"
+      " WHERE referral_id = $1::text AND disclosure_banned_at IS NULL" },
+    { "referral_banned_resting",
+      "UPDATE referral.referrals SET disclosure_banned_at = kp.clock (), updated_at = kp.clock ()"
+      " WHERE disclosure_client_id = $1::text AND ($2::text = '' OR recipient_org = $2::text)"
+      " AND ($3::text = '' OR $3::text = 'referral')"
+      " AND disclosure_basis <> 'social_welfare_act_35' AND disclosure_banned_at IS NULL" },
+    //  What a checked disclosure rests on (migration 0020).
+    { "referral_set_disclosure",
+      "UPDATE referral.referrals SET disclosure_client_id = $2::text,"
+      " disclosure_consent_id = NULLIF ($3::text, ''), disclosure_basis = $4::text"
+      " WHERE referral_id = $1::text" },
     { "referral_view",
       "SELECT " REFERRAL_VIEW_COLUMNS " FROM referral.referrals WHERE referral_id = $2::text",
       s_view_row },

@@ -7,6 +7,7 @@
 #include "referral_deadline.h"
 #include "kp_ids.h"
 #include "kp_organiser.h"
+#include "kp_disclosure.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -145,6 +146,18 @@ s_check_recipient (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
     return 0;
 }
 
+//  The disclosure check's name for the referral's legal basis.
+static const char *
+s_disclosure_basis (Kumppani__V1__LegalBasis basis)
+{
+    switch (basis) {
+        case KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CONSENT:        return KP_DISCLOSURE_CONSENT;
+        case KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_SECTION_35:     return KP_DISCLOSURE_SECTION_35;
+        case KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST: return KP_DISCLOSURE_CLIENT_REQUEST;
+        default:                                                    return "";
+    }
+}
+
 //  A referral to social services goes to the organiser of the client's
 //  municipality, as the registry knows it (a county organises every
 //  municipality of its area); anything else would open a case, and
@@ -251,6 +264,24 @@ referral_submit (kp_call_t *call)
             return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "referral.encryption",
                                  NULL, "the identity could not be protected");
     }
+    //  A sender that keeps the client in intake (it organises the client's
+    //  municipality) discloses intake's client: the one check decides, and
+    //  records the disclosure. Anyone else (Kela's own notices, a partner
+    //  referring to social services) names its own consent, not looked up.
+    kp_disclosure_verdict_t verdict = { .client_id = "" };
+    bool checked = kp_organiser_of (call->identity, body->municipality);
+    if (checked) {
+        kp_disclosure_t disclosure = {
+            .client_id = body->client_ref, .hetu_hash = box ? hash : NULL,
+            .municipality = body->municipality, .recipient_org = body->recipient_org,
+            .scope = "referral", .basis = s_disclosure_basis (body->legal_basis),
+            .consent_ref = body->consent_ref, .object_id = id
+        };
+        if (kp_disclosure_allow (call, &disclosure, &verdict)) {
+            free (box);
+            return -1;
+        }
+    }
     //  The referral as the insert will make it, for the audit and the event.
     referral_t referral = {
         .kind = body->kind, .state = KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_RECEIVED,
@@ -329,5 +360,14 @@ referral_submit (kp_call_t *call)
     referral_record_from_row (result, &referral);
     referral_read_view_of_row (call, &referral, result);
     PQclear (result);
+    //  What the disclosure rests on, for a withdrawal or ban to reach it.
+    if (checked && *verdict.client_id) {
+        const char *rests [] = { id, verdict.client_id, verdict.consent_id,
+                                 s_disclosure_basis (body->legal_basis) };
+        PGresult *set = kp_db_exec (call->db, "referral_set_disclosure", 4, rests);
+        if (!set)
+            return kp_call_db_fail (call);
+        PQclear (set);
+    }
     return kp_db_imported (call->db) && clock.kind ? s_past_notices (call, id) : 0;
 }

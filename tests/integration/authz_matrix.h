@@ -130,6 +130,8 @@ static const kpt_authz_row_t kpt_authz_matrix [] = {
     { "intake",   "withdraw_consent",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "intake",   "list_consents",                OWN_CLIENT,   WORKER, { FORB,   ALLOW,  HIDDEN, FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  HIDDEN, HIDDEN } },
     { "intake",   "record_disclosure_ban",        OWN_CLIENT,   WORKER, { FORB,   ALLOW,  HIDDEN, FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  HIDDEN, HIDDEN } },
+    //  The client's own organisation only: who received the client's data.
+    { "intake",   "get_disclosure_log",           OWN_CLIENT,   WORKER, { FORB,   ALLOW,  HIDDEN, FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  HIDDEN, HIDDEN } },
     { "intake",   "open_case",                    EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "intake",   "start_assessment",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "intake",   "complete_assessment",          EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
@@ -206,5 +208,49 @@ static const kpt_authz_row_t kpt_authz_matrix [] = {
     { "stream",   "replay",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { NULL }
 };
+
+/*  The consent dimension, for the operations that disclose a client's
+    data to another organisation (kp_disclosure, migration 0020): each row
+    is one disclosure, each column a state of the client's consent to the
+    recipient, each cell the answer (test_authz_consent.c sends them).
+      NONE        no consent (a referral names a made-up consent_ref)
+      GIVEN       a live consent to the recipient for this kind of data
+      WITHDRAWN   that consent, withdrawn
+      OTHER_ORG   a live consent to another organisation
+      OUT_SCOPE   a live consent to the recipient for other data
+      BANNED      the live consent, and a ban on the recipient
+    "ok" is OK; "hidden" the unknown client's NOT_FOUND (an outsider's read
+    of intake tells nothing); anything else the FORBIDDEN reply's code. */
+typedef enum { CONSENT_NONE, CONSENT_GIVEN, CONSENT_WITHDRAWN, CONSENT_OTHER_ORG, CONSENT_OUT_SCOPE,
+               CONSENT_BANNED } kpt_consent_state_t;
+#define KPT_CONSENT_STATES 6
+
+typedef struct {
+    const char *service;
+    const char *operation;
+    const char *basis;              //  the referral's legal basis ("" where the operation has none)
+    const char *caller, *recipient, *scope;
+    const char *cells [KPT_CONSENT_STATES];
+} kpt_consent_row_t;
+
+#define NOT_FOUND "consent.not_found"
+#define WITHDRAWN "consent.withdrawn"
+#define OUT_SCOPE "consent.out_of_scope"
+#define BANNED    "disclosure.banned"
+
+static const kpt_consent_row_t kpt_consent_matrix [] = {
+//    service     operation          basis             caller      recipient  scope        NONE        GIVEN  WITHDRAWN  OTHER_ORG  OUT_SCOPE  BANNED
+    { "referral", "submit_referral", "consent",        "muni-743", "ngo-743", "referral",  { NOT_FOUND, "ok", WITHDRAWN, NOT_FOUND, OUT_SCOPE, BANNED } },
+    { "referral", "submit_referral", "client_request", "muni-743", "ngo-743", "referral",  { "ok",      "ok", "ok",      "ok",      "ok",      BANNED } },
+    { "groups",   "create_placement", "",              "muni-743", "ngo-743", "placement", { NOT_FOUND, "ok", WITHDRAWN, NOT_FOUND, OUT_SCOPE, BANNED } },
+    { "groups",   "enrol",           "",               "ngo-743",  "ngo-743", "enrolment", { NOT_FOUND, "ok", WITHDRAWN, NOT_FOUND, OUT_SCOPE, BANNED } },
+    { "intake",   "get_client",      "",               "ngo-743",  "ngo-743", "client",    { "hidden",  "ok", "hidden",  "hidden",  "hidden",  "hidden" } },
+    { NULL }
+};
+
+#undef NOT_FOUND
+#undef WITHDRAWN
+#undef OUT_SCOPE
+#undef BANNED
 
 #endif

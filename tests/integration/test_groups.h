@@ -135,7 +135,16 @@ gt_events_free (Kumppani__V1__Event **events, int count)
         kumppani__v1__event__free_unpacked (events [index], NULL);
 }
 
-//  A client intake knows, in municipality; a static buffer of a ring.
+//  The client's consent to the groups' outside organisers for enrolments
+//  and placements (their disclosure checks: test_disclosure), as the
+//  municipality records it.
+#define GT_CONSENTS_SQL \
+    "INSERT INTO intake.consents (consent_id, client_id, counterparty_org, scope, given_at, recorded_by_org)" \
+    " SELECT md5 ($1 || o || s), $1, o, s, current_date, 'muni-743'" \
+    " FROM unnest (ARRAY ['ngo-743', 'debt-743']) o, unnest (ARRAY ['enrolment', 'placement']) s"
+
+//  A client intake knows, in municipality, who has consented to the
+//  groups' organisers; a static buffer of a ring.
 static inline const char *
 gt_client (const char *municipality)
 {
@@ -147,6 +156,9 @@ gt_client (const char *municipality)
     PGresult *result = PQexecParams (kpt_admin (),
         "INSERT INTO intake.clients (client_id, municipality, created_by_org) VALUES ($1, $2, 'muni-743')",
         2, NULL, values, NULL, NULL, 0);
+    cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK, "%s", PQresultErrorMessage (result));
+    PQclear (result);
+    result = PQexecParams (kpt_admin (), GT_CONSENTS_SQL, 1, NULL, values, NULL, NULL, 0);
     cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK, "%s", PQresultErrorMessage (result));
     PQclear (result);
     return id;

@@ -65,6 +65,9 @@ s_new_client (char *id)
         1, NULL, values, NULL, NULL, 0);
     cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK, "%s", PQresultErrorMessage (result));
     PQclear (result);
+    result = PQexecParams (kpt_admin (), GT_CONSENTS_SQL, 1, NULL, values, NULL, NULL, 0);
+    cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK, "%s", PQresultErrorMessage (result));
+    PQclear (result);
 }
 
 //  The first waitlisted client of an activity, into id.

@@ -816,7 +816,11 @@ Test (intake, every_other_organisation_is_refused)
     s_expect (reply, STATUS (OK), NULL, NULL);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.audit_log WHERE client_ref = $1 AND actor_org = 'ngo-743'"
-                              " AND basis = 'consent' AND recipient_org = 'ngo-743'", client_id), 1);
+                              " AND basis = 'consent' AND recipient_org = 'ngo-743' AND action = 'intake.get_client'",
+                              client_id), 1);
+    //  And the disclosure's own row, for the client's disclosure log.
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.audit_log WHERE client_ref = $1 AND actor_org = 'ngo-743'"
+                              " AND recipient_org = 'ngo-743' AND action = 'intake.disclosure'", client_id), 1);
     reply = s_call (ngo, ROLE (NGO_WORKER), BODY (GET_CASE), &get_case);
     //  The consent's scope is the client only: the case is not there for it.
     s_expect (reply, STATUS (NOT_FOUND), "intake.unknown_case", NULL);

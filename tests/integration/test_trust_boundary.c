@@ -238,6 +238,9 @@ s_fixture (s_fixture_t *fixture)
     kp_date_format (kp_date_today () + 1, tomorrow);
     gt_one_session ("muni-743", fixture->activity, tomorrow, "10:00", "12:00", fixture->session);
 
+    //  The placement with the NGO rests on the client's consent to it.
+    snprintf (fields, sizeof fields, "client_id=%s counterparty_org=ngo-743 scope=placement", fixture->client);
+    kumppani__v1__reply__free_unpacked (s_ok ("intake", "muni-743", "record_consent", fields), NULL);
     char start [11], end [11];
     kp_date_format (kp_date_today () - 7, start);
     kp_date_format (kp_date_today () + 180, end);
@@ -301,7 +304,7 @@ Test (trust_boundary, another_organisations_id_answers_as_an_unknown_id_in_every
     //  Nothing the probes asked for reached the other organisation's data.
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.cases WHERE client_id = $1", fixture.client), 1);
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.consents WHERE client_id = $1 AND withdrawn_at IS NULL",
-                              fixture.client), 1);
+                              fixture.client), 2);     //  the fixture's two: client and placement
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.audit_log WHERE client_ref = $1 AND actor_org <> 'muni-743'",
                               fixture.client), 0);
 }

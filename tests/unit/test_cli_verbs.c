@@ -7,6 +7,7 @@
     UBSan stopped `group schedule` there (SANITIZE=1). */
 #include "../../cli/cli_args.c"
 #include "../../cli/cli_verbs.c"
+#include "../../cli/cli_disclosures.c"
 
 #include <criterion/criterion.h>
 
