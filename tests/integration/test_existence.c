@@ -48,11 +48,12 @@ Test (existence, groups_enrol_tells_nobody_whether_a_client_exists)
 {
     char unknown [KP_ID_LEN + 1];
     kp_id_new (unknown);
-    //  A partner's group: an existing client of 743 and an id of nobody.
+    //  A partner's group: an existing client of 743 who gave the partner no
+    //  consent, and an id of nobody.
     char ngo_activity [KP_ID_LEN + 1];
     snprintf (ngo_activity, sizeof ngo_activity, "%s", gt_activity ("ngo-743", "peer_support", true, 10, 0));
     char existing [KP_ID_LEN + 1];
-    snprintf (existing, sizeof existing, "%s", gt_client ("743"));
+    snprintf (existing, sizeof existing, "%s", gt_client_without_consent ("743"));
     s_same_answer (gt_enrol ("ngo-743", ngo_activity, existing, "", GT_REFUSE),
                    gt_enrol ("ngo-743", ngo_activity, unknown, "", GT_REFUSE), "ngo enrols");
 

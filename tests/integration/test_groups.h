@@ -143,10 +143,10 @@ gt_events_free (Kumppani__V1__Event **events, int count)
     " SELECT md5 ($1 || o || s), $1, o, s, current_date, 'muni-743'" \
     " FROM unnest (ARRAY ['ngo-743', 'debt-743']) o, unnest (ARRAY ['enrolment', 'placement']) s"
 
-//  A client intake knows, in municipality, who has consented to the
-//  groups' organisers; a static buffer of a ring.
+//  A client intake knows, in municipality, who has consented to nobody;
+//  a static buffer of a ring.
 static inline const char *
-gt_client (const char *municipality)
+gt_client_without_consent (const char *municipality)
 {
     static char ids [16][KP_ID_LEN + 1];
     static int next;
@@ -158,7 +158,16 @@ gt_client (const char *municipality)
         2, NULL, values, NULL, NULL, 0);
     cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK, "%s", PQresultErrorMessage (result));
     PQclear (result);
-    result = PQexecParams (kpt_admin (), GT_CONSENTS_SQL, 1, NULL, values, NULL, NULL, 0);
+    return id;
+}
+
+//  The same client, who has consented to the groups' organisers.
+static inline const char *
+gt_client (const char *municipality)
+{
+    const char *id = gt_client_without_consent (municipality);
+    const char *values [] = { id };
+    PGresult *result = PQexecParams (kpt_admin (), GT_CONSENTS_SQL, 1, NULL, values, NULL, NULL, 0);
     cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK, "%s", PQresultErrorMessage (result));
     PQclear (result);
     return id;

@@ -230,9 +230,10 @@ Test (groups_access, bad_input_named_by_field)
              "enrol.client_id");
     char unknown [KP_ID_LEN + 1];
     kp_id_new (unknown);
-    //  A partner is not told whether an id is a client's (test_wire.c,
-    //  no_existence_signals): it enrols by the id it was given.
-    gt_done (gt_enrol ("ngo-743", activity, unknown, "", GT_REFUSE), GT_OK, NULL, NULL);
+    //  A partner is not told whether an id is a client's (test_existence):
+    //  an id of nobody meets the disclosure check as a client who gave the
+    //  partner no consent does.
+    gt_done (gt_enrol ("ngo-743", activity, unknown, "", GT_REFUSE), GT_FORBIDDEN, "consent.not_found", "");
     gt_done (gt_enrol ("ngo-743", activity, gt_client ("743"), big, GT_REFUSE), GT_INVALID,
              "groups.bad_display_name", "enrol.display_name");
     gt_done (gt_enrol ("ngo-743", "01ARZ3NDEKTSV4RRFFQ69G5FAV", gt_client ("743"), "", GT_REFUSE), GT_NOT_FOUND,
