@@ -6,6 +6,8 @@
     that the checks after them are fuzzed too. Nothing here can hide a
     crash in the code under test. */
 #include "kp_db.h"
+#include "kp_clock.h"
+#include "kp_calendar.h"
 #include "kumppani/v1/envelope.pb-c.h"
 
 #include <stddef.h>
@@ -74,6 +76,14 @@ int kp_db_commit (kp_db_t *self) { (void) self; return -1; }
 int kp_db_rollback (kp_db_t *self) { (void) self; return -1; }
 const char *kp_db_sqlstate (kp_db_t *self) { (void) self; return FUZZ_DB_GONE; }
 void kp_db_clear_error (kp_db_t *self) { (void) self; }
+int kp_db_set_clock (kp_db_t *self, int64_t clock_us, bool imported)
+{
+    (void) self; (void) clock_us; (void) imported;
+    return 0;
+}
+int64_t kp_db_now_us (kp_db_t *self) { (void) self; return kp_clock_now_us (); }
+kp_date_t kp_db_today (kp_db_t *self) { (void) self; return kp_date_today (); }
+bool kp_db_imported (kp_db_t *self) { (void) self; return false; }
 const char *kp_db_message (kp_db_t *self) { (void) self; return "no database in a fuzz run"; }
 kp_db_class_t kp_db_class (kp_db_t *self) { (void) self; return KP_DB_RETRY; }
 kp_db_class_t kp_db_classify (const char *sqlstate) { (void) sqlstate; return KP_DB_RETRY; }
