@@ -28,6 +28,10 @@ static const kp_col_t s_client_row [] = { INTAKE_CLIENT_ROW (KP_ROW_COLUMN) { NU
 static const kp_col_t s_client_match_row [] = { INTAKE_CLIENT_MATCH_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_case_lock_row [] = { INTAKE_CASE_LOCK_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_case_row [] = { INTAKE_CASE_LOCK_ROW (KP_ROW_COLUMN) INTAKE_CASE_MORE (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_case_view_row [] = {
+    INTAKE_CASE_LOCK_ROW (KP_ROW_COLUMN) INTAKE_CASE_MORE (KP_ROW_COLUMN) INTAKE_CASE_VIEW_MORE (KP_ROW_COLUMN) { NULL }
+};
+static const kp_col_t s_details_row [] = { INTAKE_DETAILS_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_consent_row [] = { INTAKE_CONSENT_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_ban_row [] = { INTAKE_BAN_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_domain_row [] = { INTAKE_DOMAIN_ROW (KP_ROW_COLUMN) { NULL } };
@@ -130,11 +134,10 @@ const kp_stmt_t intake_statements [] = {
     //  case_get's columns and the referral ids (ids have no spaces) in one
     //  round trip: what a reply and an event need of the case row.
     { "case_view",
-      "SELECT client_id, municipality, channel::text, responsible_worker, state::text, opened_at::text,"
-      " coalesce(closed_at::text, ''), coalesce(closure_reason::text, ''), coalesce(next_review_date::text, ''),"
+      "SELECT " CASE_COLUMNS ","
       " coalesce((SELECT string_agg(r.referral_id, ' ' ORDER BY r.linked_at, r.referral_id)"
-      " FROM intake.case_referrals r WHERE r.case_id = c.case_id), '')"
-      " FROM intake.cases c WHERE case_id = $1::text" },
+      " FROM intake.case_referrals r WHERE r.case_id = c.case_id), '') AS referral_ids"
+      " FROM intake.cases c WHERE case_id = $1::text", s_case_view_row },
     //  The rest of a case reply in one round trip: survey, current plan,
     //  ecomap and measures as tagged rows (section, then each part's own
     //  order as n), the columns of each as assessment_domains_of,
@@ -155,7 +158,7 @@ const kp_stmt_t intake_statements [] = {
       " UNION ALL"
       " SELECT 4, row_number() OVER (ORDER BY measure_id), measure_id, kind::text, description,"
       "  responsible_person, linked_ref, NULL, NULL, NULL, NULL, NULL FROM intake.measures WHERE case_id = $1::text"
-      ") t ORDER BY section, n" },
+      ") t ORDER BY section, n", s_details_row },
     { "case_referral_ids",
       "SELECT referral_id FROM intake.case_referrals WHERE case_id = $1::text ORDER BY linked_at, referral_id",
       s_referral_id_row },
