@@ -28,6 +28,13 @@ int cli_import (int argc, char **argv, const kp_config_t *config);
 //  text parameters (NULL on failure, printed), and the audit row.
 kp_db_t *cli_admin_db (const char *command);
 PGresult *cli_sql (kp_db_t *db, const char *sql, int nparams, const char *const *values);
+//  cli_sql for a statement that returns rows, read by a row spec (kp_db.h,
+//  kp_row.h): NULL, the difference printed, unless the result's columns
+//  are the spec's in names, count and types. The statements are the
+//  operator's one-off texts, some on temporary tables, so they are not
+//  prepared and kp_db cannot hold them against the spec at start-up.
+PGresult *cli_rows (kp_db_t *db, const char *sql, int nparams, const char *const *values,
+                    const kp_col_t *columns);
 int cli_operator_audit (kp_db_t *db, const char *action, const char *detail);
 
 //  Sends operation to service with a JSON body (NULL = {}); see cli_send.c.

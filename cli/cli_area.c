@@ -10,6 +10,7 @@
     that no longer holds. All or nothing, in one audited transaction
     (operator.area_apply); --dry-run shows the changes and writes none. */
 #include "cli.h"
+#include "kp_row.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,16 +127,32 @@ s_load (kp_db_t *db, const char *path)
     return rc;
 }
 
-//  Prints every row of a check query as a refusal; true if there were any.
+//  A check query's rows: one refusal each.
+static const kp_col_t s_refusal_row [] = { { "refusal", "text" }, { NULL } };
+//  What the file changes, one row per municipality (old_*: as stored).
+#define AREA_CHANGE_ROW(C) \
+    C (AREA_CODE, "code", "text") \
+    C (AREA_OLD_NAME, "old_name", "text") \
+    C (AREA_NAME, "name", "text") \
+    C (AREA_OLD_ORGANISER, "old_organiser", "text") \
+    C (AREA_ORGANISER, "organiser", "text") \
+    C (AREA_OLD_MERGED_INTO, "old_merged_into", "text") \
+    C (AREA_MERGED_INTO, "merged_into", "text") \
+    C (AREA_IS_NEW, "is_new", "bool")
+enum { AREA_CHANGE_ROW (KP_ROW_INDEX) };
+static const kp_col_t s_change_row [] = { AREA_CHANGE_ROW (KP_ROW_COLUMN) { NULL } };
+
+//  Prints every row of a check query (its one column: refusal) as a
+//  refusal; true if there were any.
 static bool
 s_refused (kp_db_t *db, const char *sql, const char *what)
 {
-    PGresult *result = cli_sql (db, sql, 0, NULL);
+    PGresult *result = cli_rows (db, sql, 0, NULL, s_refusal_row);
     if (!result)
         return true;
     int rows = PQntuples (result);
     for (int row = 0; row < rows; row++)
-        fprintf (stderr, "kumppani area: %s: %s\n", what, PQgetvalue (result, row, 0));
+        fprintf (stderr, "kumppani area: %s: %s\n", what, kp_row_text (result, row, KP_ROW_ONLY));
     PQclear (result);
     return rows > 0;
 }
@@ -148,14 +165,14 @@ s_apply (kp_db_t *db, const char *path, const char *on, bool dry_run)
     if (kp_db_command (db, "CREATE TEMPORARY TABLE area_new (code text PRIMARY KEY, name text NOT NULL,"
                            " name_sv text NOT NULL, organiser text NOT NULL, merged_into text) ON COMMIT DROP")
     ||  s_load (db, path)
-    ||  s_refused (db, "SELECT DISTINCT n.organiser FROM area_new n"
+    ||  s_refused (db, "SELECT DISTINCT n.organiser AS refusal FROM area_new n"
                        " WHERE NOT EXISTS (SELECT 1 FROM kp.organisers o WHERE o.organiser = n.organiser)"
                        " ORDER BY 1", "no such organiser (county_id)")
-    ||  s_refused (db, "SELECT m.code || ' ' || m.name FROM kp.municipalities m"
+    ||  s_refused (db, "SELECT m.code || ' ' || m.name AS refusal FROM kp.municipalities m"
                        " WHERE m.ended_on IS NULL AND NOT EXISTS (SELECT 1 FROM area_new n WHERE n.code = m.code)"
                        " ORDER BY 1", "current municipality missing from the file (list it, with merged_into"
                        " if a merger ended it)")
-    ||  s_refused (db, "SELECT n.code || ' -> ' || n.merged_into FROM area_new n"
+    ||  s_refused (db, "SELECT n.code || ' -> ' || n.merged_into AS refusal FROM area_new n"
                        " WHERE n.merged_into IS NOT NULL AND NOT EXISTS (SELECT 1 FROM area_new s"
                        "   WHERE s.code = n.merged_into AND s.merged_into IS NULL) ORDER BY 1",
                    "merged into a code that is not a current municipality of the file")) {
@@ -164,16 +181,17 @@ s_apply (kp_db_t *db, const char *path, const char *on, bool dry_run)
     }
     //  A merged code is organised by its successor's organiser.
     const char *values [] = { on };
-    PGresult *changes = cli_sql (db,
+    PGresult *changes = cli_rows (db,
         "WITH n AS (SELECT n.code, n.name, n.name_sv, n.merged_into,"
         "                  coalesce (s.organiser, n.organiser) AS organiser"
         "             FROM area_new n LEFT JOIN area_new s ON s.code = n.merged_into)"
-        " SELECT n.code, coalesce (m.name, ''), n.name, coalesce (m.organiser, ''), n.organiser,"
-        "        coalesce (m.merged_into, ''), coalesce (n.merged_into, ''), m.code IS NULL"
+        " SELECT n.code, coalesce (m.name, '') AS old_name, n.name, coalesce (m.organiser, '') AS old_organiser,"
+        "        n.organiser, coalesce (m.merged_into, '') AS old_merged_into,"
+        "        coalesce (n.merged_into, '') AS merged_into, m.code IS NULL AS is_new"
         "   FROM n LEFT JOIN kp.municipalities m ON m.code = n.code"
         "  WHERE m.code IS NULL OR m.name <> n.name OR m.name_sv <> n.name_sv OR m.organiser <> n.organiser"
         "     OR m.merged_into IS DISTINCT FROM n.merged_into"
-        "  ORDER BY n.code", 0, NULL);
+        "  ORDER BY n.code", 0, NULL, s_change_row);
     if (!changes) {
         kp_db_rollback (db);
         return 1;
@@ -182,19 +200,22 @@ s_apply (kp_db_t *db, const char *path, const char *on, bool dry_run)
     size_t used = 0;
     int rows = PQntuples (changes);
     for (int row = 0; row < rows; row++) {
-        const char *code = PQgetvalue (changes, row, 0);
-        if (strcmp (PQgetvalue (changes, row, 7), "t") == 0)
-            printf ("%s %s: new, organised by %s\n", code, PQgetvalue (changes, row, 2), PQgetvalue (changes, row, 4));
+        const char *code = kp_row_text (changes, row, AREA_CODE);
+        const char *name = kp_row_text (changes, row, AREA_NAME);
+        const char *organiser = kp_row_text (changes, row, AREA_ORGANISER);
+        const char *old_organiser = kp_row_text (changes, row, AREA_OLD_ORGANISER);
+        const char *merged_into = kp_row_text (changes, row, AREA_MERGED_INTO);
+        if (kp_row_bool (changes, row, AREA_IS_NEW))
+            printf ("%s %s: new, organised by %s\n", code, name, organiser);
         else
-        if (*PQgetvalue (changes, row, 6) && !*PQgetvalue (changes, row, 5))
-            printf ("%s %s: merged into %s, organised by %s (was %s)\n", code, PQgetvalue (changes, row, 1),
-                    PQgetvalue (changes, row, 6), PQgetvalue (changes, row, 4), PQgetvalue (changes, row, 3));
+        if (*merged_into && !*kp_row_text (changes, row, AREA_OLD_MERGED_INTO))
+            printf ("%s %s: merged into %s, organised by %s (was %s)\n", code,
+                    kp_row_text (changes, row, AREA_OLD_NAME), merged_into, organiser, old_organiser);
         else
-        if (strcmp (PQgetvalue (changes, row, 3), PQgetvalue (changes, row, 4)) != 0)
-            printf ("%s %s: organiser %s -> %s\n", code, PQgetvalue (changes, row, 2),
-                    PQgetvalue (changes, row, 3), PQgetvalue (changes, row, 4));
+        if (strcmp (old_organiser, organiser) != 0)
+            printf ("%s %s: organiser %s -> %s\n", code, name, old_organiser, organiser);
         else
-            printf ("%s %s: names or merger changed\n", code, PQgetvalue (changes, row, 2));
+            printf ("%s %s: names or merger changed\n", code, name);
         if (used + 5 < sizeof detail)
             used += (size_t) snprintf (detail + used, sizeof detail - used, "%s%s", used ? " " : "codes=", code);
     }

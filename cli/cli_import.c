@@ -21,6 +21,7 @@
 #include "kp_db.h"
 #include "kp_import.h"
 #include "kp_json_read.h"
+#include "kp_row.h"
 
 #include <cjson/cJSON.h>
 #include <czmq.h>
@@ -37,19 +38,26 @@
 #define IMPORT_MAX_LINE (1024 * 1024)
 #define IMPORT_PROGRESS_EVERY 50
 
+//  One-column rows: the id a source id became; a position in the stream
+//  (every s_scalar statement names its value last_seq).
+static const kp_col_t s_kumppani_id_row [] = { { "kumppani_id", "text" }, { NULL } };
+static const kp_col_t s_last_seq_row [] = { { "last_seq", "int8" }, { NULL } };
+
 static const kp_stmt_t s_statements [] = {
     { "import_map_get",
-      "SELECT kumppani_id FROM kp.import_map WHERE source_system = $1::text AND source_id = $2::text" },
+      "SELECT kumppani_id FROM kp.import_map WHERE source_system = $1::text AND source_id = $2::text",
+      s_kumppani_id_row },
     { "import_map_put",
       "INSERT INTO kp.import_map (source_system, source_id, kind, kumppani_id, as_org, original_time)"
       " VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, to_timestamp ($6::int8 / 1e6))"
       " ON CONFLICT DO NOTHING" },
-    { "import_head", "SELECT last_seq FROM kp.event_counter WHERE id = 1" },
+    { "import_head", "SELECT last_seq FROM kp.event_counter WHERE id = 1", s_last_seq_row },
     { "import_last_of",
-      "SELECT coalesce (max (seq), 0) FROM kp.events"
-      " WHERE seq > $1::int8 AND topic = ANY (string_to_array ($2::text, ' '))" },
+      "SELECT coalesce (max (seq), 0) AS last_seq FROM kp.events"
+      " WHERE seq > $1::int8 AND topic = ANY (string_to_array ($2::text, ' '))", s_last_seq_row },
     { "import_cursor",
-      "SELECT coalesce ((SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text), -1)" },
+      "SELECT coalesce ((SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text), -1) AS last_seq",
+      s_last_seq_row },
     { NULL }
 };
 
@@ -105,17 +113,17 @@ s_mapped (s_import_t *self, const char *source, const char *source_id, char *id,
         return -1;
     int found = PQntuples (result) == 1;
     if (found)
-        snprintf (id, size, "%s", PQgetvalue (result, 0, 0));
+        snprintf (id, size, "%s", kp_row_text (result, 0, KP_ROW_ONLY));
     PQclear (result);
     return found;
 }
 
-//  The first column of a one-row statement as an integer; -1 on error.
+//  A one-row statement's last_seq; -1 on error.
 static int64_t
 s_scalar (s_import_t *self, const char *statement, int nparams, const char *const *values)
 {
     PGresult *result = kp_db_exec (self->db, statement, nparams, values);
-    int64_t value = result && PQntuples (result) == 1 ? strtoll (PQgetvalue (result, 0, 0), NULL, 10) : -1;
+    int64_t value = result && PQntuples (result) == 1 ? kp_row_int (result, 0, KP_ROW_ONLY) : -1;
     PQclear (result);
     return value;
 }

@@ -7,6 +7,7 @@
     transaction. The services read the registry at start and on SIGHUP. */
 #include "cli.h"
 #include "kp_audit.h"
+#include "kp_row.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,74 @@ cli_sql (kp_db_t *db, const char *sql, int nparams, const char *const *values)
     return NULL;
 }
 
+//  The type a spec names, as the server knows it; InvalidOid if unknown.
+static Oid
+s_type_oid (kp_db_t *db, const char *type)
+{
+    const char *values [] = { type };
+    PGresult *result = PQexecParams (kp_db_conn (db), "SELECT to_regtype ($1::text)::oid", 1, NULL,
+                                     values, NULL, NULL, 0);
+    Oid oid = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1
+           && !PQgetisnull (result, 0, 0) ? (Oid) strtoul (PQgetvalue (result, 0, 0), NULL, 10)
+                                          : InvalidOid;
+    PQclear (result);
+    return oid;
+}
+
+PGresult *
+cli_rows (kp_db_t *db, const char *sql, int nparams, const char *const *values, const kp_col_t *columns)
+{
+    PGresult *result = cli_sql (db, sql, nparams, values);
+    if (!result)
+        return NULL;
+    int count = 0;
+    while (columns [count].name)
+        count++;
+    int fields = PQnfields (result);
+    for (int index = 0; index < count && index < fields; index++) {
+        const kp_col_t *column = &columns [index];
+        if (strcmp (PQfname (result, index), column->name) != 0) {
+            fprintf (stderr, "kumppani: row spec does not match: column %d is \"%s\", the spec says \"%s\"\n",
+                     index, PQfname (result, index), column->name);
+            PQclear (result);
+            return NULL;
+        }
+        if (PQftype (result, index) != s_type_oid (db, column->type)) {
+            fprintf (stderr, "kumppani: row spec does not match: column \"%s\" has type oid %u, the spec says %s\n",
+                     column->name, (unsigned) PQftype (result, index), column->type);
+            PQclear (result);
+            return NULL;
+        }
+    }
+    if (fields != count) {
+        fprintf (stderr, "kumppani: row spec does not match: it returns %d columns, the spec has %d\n",
+                 fields, count);
+        PQclear (result);
+        return NULL;
+    }
+    return result;
+}
+
+//  The rows of the registry's statements.
+#define ORG_EXISTING_ROW(C) \
+    C (EXISTING_ORG_TYPE, "org_type", "text") \
+    C (EXISTING_AREA, "area", "text") \
+    C (EXISTING_DEACTIVATED, "deactivated", "bool")
+enum { ORG_EXISTING_ROW (KP_ROW_INDEX) };
+static const kp_col_t s_existing_row [] = { ORG_EXISTING_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_active_to_row [] = { { "active_to", "timestamptz" }, { NULL } };
+#define ORG_LIST_ROW(C) \
+    C (ORG_LIST_ORG_ID, "org_id", "text") \
+    C (ORG_LIST_ORG_TYPE, "org_type", "text") \
+    C (ORG_LIST_AREA, "area", "text") \
+    C (ORG_LIST_AREA_NAME, "area_name", "text") \
+    C (ORG_LIST_NAME, "name", "text") \
+    C (ORG_LIST_ACTIVE_FROM, "active_from", "text") \
+    C (ORG_LIST_ACTIVE_TO, "active_to", "text") \
+    C (ORG_LIST_ACTIVE, "active", "bool")
+enum { ORG_LIST_ROW (KP_ROW_INDEX) };
+static const kp_col_t s_list_row [] = { ORG_LIST_ROW (KP_ROW_COLUMN) { NULL } };
+
 static int
 s_add (kp_db_t *db, int argc, char **argv)
 {
@@ -99,19 +168,19 @@ s_add (kp_db_t *db, int argc, char **argv)
     const char *values [] = { org_id, type, name ? name : "", area, from };
     //  The same registration again changes nothing (make up reruns it);
     //  another one under a registered id is refused: ids are not reused.
-    PGresult *existing = cli_sql (db,
-        "SELECT org_type, coalesce (area, ''), active_to IS NOT NULL FROM kp.organisations WHERE org_id = $1",
-        1, values);
+    PGresult *existing = cli_rows (db,
+        "SELECT org_type, coalesce (area, '') AS area, active_to IS NOT NULL AS deactivated"
+        " FROM kp.organisations WHERE org_id = $1", 1, values, s_existing_row);
     if (!existing)
         return 1;
     if (PQntuples (existing) == 1) {
-        bool same = strcmp (PQgetvalue (existing, 0, 0), type) == 0
-                 && strcmp (PQgetvalue (existing, 0, 1), area ? area : "") == 0
-                 && strcmp (PQgetvalue (existing, 0, 2), "f") == 0;
+        bool same = strcmp (kp_row_text (existing, 0, EXISTING_ORG_TYPE), type) == 0
+                 && strcmp (kp_row_text (existing, 0, EXISTING_AREA), area ? area : "") == 0
+                 && !kp_row_bool (existing, 0, EXISTING_DEACTIVATED);
         if (!same)
             fprintf (stderr, "kumppani org add: %s is already registered (%s %s%s); ids are not reused\n",
-                     org_id, PQgetvalue (existing, 0, 0), PQgetvalue (existing, 0, 1),
-                     strcmp (PQgetvalue (existing, 0, 2), "t") == 0 ? ", deactivated" : "");
+                     org_id, kp_row_text (existing, 0, EXISTING_ORG_TYPE), kp_row_text (existing, 0, EXISTING_AREA),
+                     kp_row_bool (existing, 0, EXISTING_DEACTIVATED) ? ", deactivated" : "");
         else
             printf ("%s is registered already\n", org_id);
         PQclear (existing);
@@ -146,10 +215,10 @@ s_deactivate (kp_db_t *db, int argc, char **argv)
     if (kp_db_begin (db))
         return 1;
     //  An earlier end stays: deactivating again never extends one.
-    PGresult *result = cli_sql (db,
+    PGresult *result = cli_rows (db,
         "UPDATE kp.organisations SET active_to = least (coalesce (active_to, 'infinity'),"
         "   greatest (active_from, coalesce ($2::timestamptz, now ())))"
-        " WHERE org_id = $1 RETURNING active_to", 2, values);
+        " WHERE org_id = $1 RETURNING active_to", 2, values, s_active_to_row);
     if (!result) {
         kp_db_rollback (db);
         return 1;
@@ -161,7 +230,7 @@ s_deactivate (kp_db_t *db, int argc, char **argv)
         return 1;
     }
     char until [64];
-    snprintf (until, sizeof until, "%s", PQgetvalue (result, 0, 0));
+    snprintf (until, sizeof until, "%s", kp_row_text (result, 0, KP_ROW_ONLY));
     PQclear (result);
     if (cli_operator_audit (db, "operator.org_deactivate", detail) || kp_db_commit (db)) {
         kp_db_rollback (db);
@@ -176,28 +245,30 @@ static int
 s_list (kp_db_t *db, int argc, char **argv)
 {
     bool all = cli_flag (argc, argv, "--all");
-    PGresult *result = cli_sql (db,
-        "SELECT o.org_id, o.org_type, coalesce (o.area, ''),"
-        "       coalesce (m.name, g.name_fi, ''), o.name,"
-        "       to_char (o.active_from AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-        "       coalesce (to_char (o.active_to AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
-        "       now () >= o.active_from AND (o.active_to IS NULL OR now () < o.active_to)"
+    PGresult *result = cli_rows (db,
+        "SELECT o.org_id, o.org_type, coalesce (o.area, '') AS area,"
+        "       coalesce (m.name, g.name_fi, '') AS area_name, o.name,"
+        "       to_char (o.active_from AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS active_from,"
+        "       coalesce (to_char (o.active_to AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
+        "         AS active_to,"
+        "       now () >= o.active_from AND (o.active_to IS NULL OR now () < o.active_to) AS active"
         " FROM kp.organisations o"
         " LEFT JOIN kp.municipalities m ON m.code = o.area"
         " LEFT JOIN kp.organisers g ON g.organiser = o.area"
-        " ORDER BY o.org_id", 0, NULL);
+        " ORDER BY o.org_id", 0, NULL, s_list_row);
     if (!result)
         return 1;
     printf ("%-24s %-18s %-5s %-8s %-20s %-20s %s\n", "ORG_ID", "TYPE", "AREA", "STATE", "FROM", "TO", "NAME");
     for (int row = 0; row < PQntuples (result); row++) {
-        bool active = strcmp (PQgetvalue (result, row, 7), "t") == 0;
+        bool active = kp_row_bool (result, row, ORG_LIST_ACTIVE);
         if (!active && !all)
             continue;
-        printf ("%-24s %-18s %-5s %-8s %-20s %-20s %s%s%s%s\n", PQgetvalue (result, row, 0),
-                PQgetvalue (result, row, 1), PQgetvalue (result, row, 2), active ? "active" : "inactive",
-                PQgetvalue (result, row, 5), PQgetvalue (result, row, 6), PQgetvalue (result, row, 4),
-                *PQgetvalue (result, row, 3) ? " (" : "", PQgetvalue (result, row, 3),
-                *PQgetvalue (result, row, 3) ? ")" : "");
+        const char *area_name = kp_row_text (result, row, ORG_LIST_AREA_NAME);
+        printf ("%-24s %-18s %-5s %-8s %-20s %-20s %s%s%s%s\n", kp_row_text (result, row, ORG_LIST_ORG_ID),
+                kp_row_text (result, row, ORG_LIST_ORG_TYPE), kp_row_text (result, row, ORG_LIST_AREA),
+                active ? "active" : "inactive", kp_row_text (result, row, ORG_LIST_ACTIVE_FROM),
+                kp_row_text (result, row, ORG_LIST_ACTIVE_TO), kp_row_text (result, row, ORG_LIST_NAME),
+                *area_name ? " (" : "", area_name, *area_name ? ")" : "");
     }
     PQclear (result);
     return 0;

@@ -3,6 +3,7 @@
 #include "kp_organiser.h"
 #include "kp_alloc.h"
 #include "kp_log.h"
+#include "kp_row.h"
 
 #include <assert.h>
 #include <czmq.h>
@@ -102,6 +103,27 @@ kp_areas_put_organisation (kp_areas_t *self, const char *org_id, const char *org
     return 0;
 }
 
+//  The load's two statements run on a bare connection (the caller's, at
+//  start and on SIGHUP), outside kp_db's prepared and checked ones, so
+//  their columns are found by name here.
+enum { AREAS_CODE, AREAS_ORGANISER, AREAS_NAME, AREAS_COLUMNS };
+static const char *const s_areas_columns [AREAS_COLUMNS] = { "code", "organiser", "name" };
+enum { ORGS_ORG_ID, ORGS_ORG_TYPE, ORGS_AREA, ORGS_FROM_US, ORGS_TO_US, ORGS_COLUMNS };
+static const char *const s_orgs_columns [ORGS_COLUMNS] = { "org_id", "org_type", "area", "from_us", "to_us" };
+
+//  Fills column [] with where each name is in result. 0, or -1 (logged)
+//  if one is missing.
+static int
+s_columns (const PGresult *result, const char *const *names, int count, int *column)
+{
+    for (int index = 0; index < count; index++)
+        if ((column [index] = PQfnumber (result, names [index])) < 0) {
+            kp_error ("cannot read the areas and the organisation registry: no column %s", names [index]);
+            return -1;
+        }
+    return 0;
+}
+
 kp_areas_t *
 kp_areas_load (PGconn *conn)
 {
@@ -110,23 +132,28 @@ kp_areas_load (PGconn *conn)
     kp_areas_t *self = kp_areas_new ();
     PGresult *areas = PQexec (conn, "SELECT code, organiser, name FROM kp.municipalities");
     PGresult *orgs = PQexec (conn,
-        "SELECT org_id, org_type, coalesce (area, ''),"
-        " (extract (epoch FROM active_from) * 1000000)::int8,"
-        " coalesce ((extract (epoch FROM active_to) * 1000000)::int8, 0)"
+        "SELECT org_id, org_type, coalesce (area, '') AS area,"
+        " (extract (epoch FROM active_from) * 1000000)::int8 AS from_us,"
+        " coalesce ((extract (epoch FROM active_to) * 1000000)::int8, 0) AS to_us"
         " FROM kp.organisations");
     bool ok = self && PQresultStatus (areas) == PGRES_TUPLES_OK && PQresultStatus (orgs) == PGRES_TUPLES_OK;
     if (!ok)
         kp_error ("cannot read the areas and the organisation registry: %s",
                   PQresultStatus (areas) != PGRES_TUPLES_OK ? PQresultErrorMessage (areas)
                                                             : PQresultErrorMessage (orgs));
+    int area [AREAS_COLUMNS], org [ORGS_COLUMNS];
+    ok = ok && s_columns (areas, s_areas_columns, AREAS_COLUMNS, area) == 0
+            && s_columns (orgs, s_orgs_columns, ORGS_COLUMNS, org) == 0;
     for (int row = 0; ok && row < PQntuples (areas); row++)
-        ok = kp_areas_put_municipality (self, PQgetvalue (areas, row, 0), PQgetvalue (areas, row, 1),
-                                        PQgetvalue (areas, row, 2)) == 0;
+        ok = kp_areas_put_municipality (self, kp_row_text (areas, row, area [AREAS_CODE]),
+                                        kp_row_text (areas, row, area [AREAS_ORGANISER]),
+                                        kp_row_text (areas, row, area [AREAS_NAME])) == 0;
     for (int row = 0; ok && row < PQntuples (orgs); row++)
-        ok = kp_areas_put_organisation (self, PQgetvalue (orgs, row, 0), PQgetvalue (orgs, row, 1),
-                                        PQgetvalue (orgs, row, 2),
-                                        strtoll (PQgetvalue (orgs, row, 3), NULL, 10),
-                                        strtoll (PQgetvalue (orgs, row, 4), NULL, 10)) == 0;
+        ok = kp_areas_put_organisation (self, kp_row_text (orgs, row, org [ORGS_ORG_ID]),
+                                        kp_row_text (orgs, row, org [ORGS_ORG_TYPE]),
+                                        kp_row_text (orgs, row, org [ORGS_AREA]),
+                                        kp_row_int (orgs, row, org [ORGS_FROM_US]),
+                                        kp_row_int (orgs, row, org [ORGS_TO_US])) == 0;
     PQclear (areas);
     PQclear (orgs);
     if (!ok)

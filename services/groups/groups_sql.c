@@ -127,14 +127,14 @@ const kp_stmt_t groups_statements [] = {
     //  The sessions $1 (a text array) as they are now, in date order.
     { "groups_sessions_get",
       "SELECT " GROUPS_SESSION_COLUMNS " FROM groups.sessions s WHERE session_id = ANY ($1::text[])"
-      " ORDER BY session_date, session_id" },
+      " ORDER BY session_date, session_id", s_session_row },
     { "groups_sessions_cancel",
       "UPDATE groups.sessions SET cancelled = true WHERE session_id = ANY ($1::text[])" },
     //  How many of the sessions $1 took place (attendance or a headcount).
     { "groups_sessions_recorded",
       "SELECT count(*) FROM groups.sessions s WHERE s.session_id = ANY ($1::text[]) AND (EXISTS (SELECT 1"
       " FROM groups.attendance t WHERE t.session_id = s.session_id) OR EXISTS (SELECT 1"
-      " FROM groups.headcounts h WHERE h.session_id = s.session_id))" },
+      " FROM groups.headcounts h WHERE h.session_id = s.session_id))", s_count_row },
     { "groups_session_cancel",
       "UPDATE groups.sessions SET cancelled = true WHERE session_id = $1::text" },
     //  What a session on $1 from $2 to $3 at venue $4 of activity $5 would

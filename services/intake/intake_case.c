@@ -111,18 +111,26 @@ intake_case_insert (kp_db_t *db, const char *case_id, const char *client_id,
 //  --------------------------------------------------------------------------
 //  The reply: the case as stored, with its survey, plan, ecomap, measures.
 
-//  The plan from a case_details row (its columns from the second on).
+//  A part's column in a case_details row (INTAKE_DETAILS_ROW): X of the
+//  part's own spec.
+static const char *
+s_part (const PGresult *details, int row, int column)
+{
+    return kp_row_text (details, row, DETAILS_C1 + column);
+}
+
+//  The plan from a case_details row.
 static Kumppani__V1__Plan *
 s_plan_from (kp_call_t *call, PGresult *details, int row)
 {
     Kumppani__V1__Plan *out = kp_call_alloc (call, sizeof *out);
     kumppani__v1__plan__init (out);
-    out->version = atoi (PQgetvalue (details, row, 1));
-    out->goals = kp_call_strdup (call, PQgetvalue (details, row, 2));
-    out->situational_factors = kp_call_strdup (call, PQgetvalue (details, row, 3));
-    out->services = kp_call_strdup (call, PQgetvalue (details, row, 4));
-    out->methods = kp_call_strdup (call, PQgetvalue (details, row, 5));
-    char *participants = kp_call_strdup (call, PQgetvalue (details, row, 6));
+    out->version = atoi (s_part (details, row, PLAN_VERSION));
+    out->goals = kp_call_strdup (call, s_part (details, row, PLAN_GOALS));
+    out->situational_factors = kp_call_strdup (call, s_part (details, row, PLAN_SITUATIONAL_FACTORS));
+    out->services = kp_call_strdup (call, s_part (details, row, PLAN_SERVICES));
+    out->methods = kp_call_strdup (call, s_part (details, row, PLAN_METHODS));
+    char *participants = kp_call_strdup (call, s_part (details, row, PLAN_PARTICIPANTS));
     size_t count = *participants ? 1 : 0;
     for (char *c = participants; *c; c++)
         count += *c == '\n';
@@ -133,10 +141,10 @@ s_plan_from (kp_call_t *call, PGresult *details, int row)
         if (next)
             *next++ = '\0';
     }
-    out->evaluation_method = kp_call_strdup (call, PQgetvalue (details, row, 7));
-    out->next_review_date = kp_call_strdup (call, PQgetvalue (details, row, 8));
-    out->client_view = kp_call_strdup (call, PQgetvalue (details, row, 9));
-    out->worker_view = kp_call_strdup (call, PQgetvalue (details, row, 10));
+    out->evaluation_method = kp_call_strdup (call, s_part (details, row, PLAN_EVALUATION_METHOD));
+    out->next_review_date = kp_call_strdup (call, s_part (details, row, PLAN_NEXT_REVIEW_DATE));
+    out->client_view = kp_call_strdup (call, s_part (details, row, PLAN_CLIENT_VIEW));
+    out->worker_view = kp_call_strdup (call, s_part (details, row, PLAN_WORKER_VIEW));
     return out;
 }
 
@@ -185,14 +193,13 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
     reply->ecomap = kp_call_alloc (call, rows * sizeof (void *));
     reply->measures = kp_call_alloc (call, rows * sizeof (void *));
     for (int index = 0; index < PQntuples (details); index++) {
-        int section = atoi (PQgetvalue (details, index, 0));
-        #define S_COL(n) PQgetvalue (details, index, n)
+        int section = (int) kp_row_int (details, index, DETAILS_SECTION);
         if (section == S_SURVEY) {
             Kumppani__V1__SurveyEntry *entry = kp_call_alloc (call, sizeof *entry);
             kumppani__v1__survey_entry__init (entry);
-            entry->domain = kp_enum_value (&kumppani__v1__survey_domain__descriptor, S_COL (1));
-            entry->need = kp_call_strdup (call, S_COL (2));
-            entry->strengths = kp_call_strdup (call, S_COL (3));
+            entry->domain = kp_enum_value (&kumppani__v1__survey_domain__descriptor, s_part (details, index, DOMAIN_DOMAIN));
+            entry->need = kp_call_strdup (call, s_part (details, index, DOMAIN_NEED));
+            entry->strengths = kp_call_strdup (call, s_part (details, index, DOMAIN_STRENGTHS));
             reply->survey [reply->n_survey++] = entry;
         }
         else
@@ -202,26 +209,25 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
         if (section == S_ECOMAP) {
             Kumppani__V1__EcomapEntry *entry = kp_call_alloc (call, sizeof *entry);
             kumppani__v1__ecomap_entry__init (entry);
-            entry->entry_id = kp_call_strdup (call, S_COL (1));
-            entry->kind = kp_enum_value (&kumppani__v1__ecomap_kind__descriptor, S_COL (2));
-            entry->label = kp_call_strdup (call, S_COL (3));
-            entry->direction = kp_enum_value (&kumppani__v1__ecomap_direction__descriptor, S_COL (4));
-            entry->strength = atoi (S_COL (5));
-            entry->role = kp_enum_value (&kumppani__v1__ecomap_role__descriptor, S_COL (6));
+            entry->entry_id = kp_call_strdup (call, s_part (details, index, ECOMAP_ENTRY_ID));
+            entry->kind = kp_enum_value (&kumppani__v1__ecomap_kind__descriptor, s_part (details, index, ECOMAP_KIND));
+            entry->label = kp_call_strdup (call, s_part (details, index, ECOMAP_LABEL));
+            entry->direction = kp_enum_value (&kumppani__v1__ecomap_direction__descriptor, s_part (details, index, ECOMAP_DIRECTION));
+            entry->strength = atoi (s_part (details, index, ECOMAP_STRENGTH));
+            entry->role = kp_enum_value (&kumppani__v1__ecomap_role__descriptor, s_part (details, index, ECOMAP_ROLE));
             reply->ecomap [reply->n_ecomap++] = entry;
         }
         else
         if (section == S_MEASURES) {
             Kumppani__V1__Measure *measure = kp_call_alloc (call, sizeof *measure);
             kumppani__v1__measure__init (measure);
-            measure->measure_id = kp_call_strdup (call, S_COL (1));
-            measure->kind = kp_enum_value (&kumppani__v1__measure_kind__descriptor, S_COL (2));
-            measure->description = kp_call_strdup (call, S_COL (3));
-            measure->responsible_person = kp_call_strdup (call, S_COL (4));
-            measure->linked_ref = kp_call_strdup (call, S_COL (5));
+            measure->measure_id = kp_call_strdup (call, s_part (details, index, MEASURE_ID));
+            measure->kind = kp_enum_value (&kumppani__v1__measure_kind__descriptor, s_part (details, index, MEASURE_KIND));
+            measure->description = kp_call_strdup (call, s_part (details, index, MEASURE_DESCRIPTION));
+            measure->responsible_person = kp_call_strdup (call, s_part (details, index, MEASURE_RESPONSIBLE_PERSON));
+            measure->linked_ref = kp_call_strdup (call, s_part (details, index, MEASURE_LINKED_REF));
             reply->measures [reply->n_measures++] = measure;
         }
-        #undef S_COL
     }
     if (intake_caseload_case_reply (call, reply))
         goto cleanup;

@@ -38,14 +38,14 @@ intake_caseload_emit (kp_db_t *db, const char *case_id, const char *topic,
     char *referral_ids [REFERRALS_MAX];
     size_t count = 0;
     for (int index = 0; index < PQntuples (links) && count < REFERRALS_MAX; index++)
-        referral_ids [count++] = PQgetvalue (links, index, 0);
+        referral_ids [count++] = (char *) kp_row_text (links, index, KP_ROW_ONLY);
     payload->case_id = (char *) case_id;
-    payload->client_id = PQgetvalue (row, 0, 0);
-    payload->municipality = PQgetvalue (row, 0, 1);
-    payload->channel = intake_value_of (&kumppani__v1__case_channel__descriptor, PQgetvalue (row, 0, 2));
-    payload->state = PQgetvalue (row, 0, 3);
-    payload->closure_reason = PQgetvalue (row, 0, 4);
-    payload->review_date = PQgetvalue (row, 0, 5);
+    payload->client_id = (char *) kp_row_text (row, 0, EVENT_CASE_CLIENT_ID);
+    payload->municipality = (char *) kp_row_text (row, 0, EVENT_CASE_MUNICIPALITY);
+    payload->channel = kp_row_enum (row, 0, EVENT_CASE_CHANNEL, &kumppani__v1__case_channel__descriptor);
+    payload->state = (char *) kp_row_text (row, 0, EVENT_CASE_STATE);
+    payload->closure_reason = (char *) kp_row_text (row, 0, EVENT_CASE_CLOSURE_REASON);
+    payload->review_date = (char *) kp_row_text (row, 0, EVENT_CASE_REVIEW_DATE);
     payload->referral_ids = referral_ids;
     payload->n_referral_ids = count;
     Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
@@ -70,15 +70,13 @@ s_measure_times (kp_call_t *call, Kumppani__V1__CaseReply *reply, PGresult *time
     for (int row = 0; row < PQntuples (times); row++)
         for (size_t index = 0; index < reply->n_measures; index++) {
             Kumppani__V1__Measure *measure = reply->measures [index];
-            if (strcmp (measure->measure_id, PQgetvalue (times, row, 0)) != 0)
+            if (strcmp (measure->measure_id, kp_row_text (times, row, TIMES_MEASURE_ID)) != 0)
                 continue;
-            measure->start_date = kp_call_strdup (call, PQgetvalue (times, row, 1));
-            measure->planned_end = kp_call_strdup (call, PQgetvalue (times, row, 2));
-            measure->ended_at = kp_call_strdup (call, PQgetvalue (times, row, 3));
-            measure->status = intake_value_of (&kumppani__v1__measure_status__descriptor,
-                                               PQgetvalue (times, row, 4));
-            measure->outcome = intake_value_of (&kumppani__v1__measure_outcome__descriptor,
-                                                PQgetvalue (times, row, 5));
+            measure->start_date = kp_call_strdup (call, kp_row_text (times, row, TIMES_START_DATE));
+            measure->planned_end = kp_call_strdup (call, kp_row_text (times, row, TIMES_PLANNED_END));
+            measure->ended_at = kp_call_strdup (call, kp_row_text (times, row, TIMES_ENDED_ON));
+            measure->status = kp_row_enum (times, row, TIMES_STATUS, &kumppani__v1__measure_status__descriptor);
+            measure->outcome = kp_row_enum (times, row, TIMES_OUTCOME, &kumppani__v1__measure_outcome__descriptor);
         }
 }
 
@@ -103,26 +101,25 @@ intake_caseload_case_reply (kp_call_t *call, Kumppani__V1__CaseReply *reply)
     for (int row = 0; row < count; row++) {
         Kumppani__V1__WorkerPeriod *period = kp_call_alloc (call, sizeof *period);
         kumppani__v1__worker_period__init (period);
-        period->worker = kp_call_strdup (call, PQgetvalue (workers, row, 0));
-        period->reason = intake_value_of (&kumppani__v1__reassign_reason__descriptor,
-                                          PQgetvalue (workers, row, 1));
-        period->assigned_at = kp_call_strdup (call, PQgetvalue (workers, row, 2));
-        period->assigned_by_org = kp_call_strdup (call, PQgetvalue (workers, row, 3));
+        period->worker = kp_call_strdup (call, kp_row_text (workers, row, WORKER_NAME));
+        period->reason = kp_row_enum (workers, row, WORKER_REASON, &kumppani__v1__reassign_reason__descriptor);
+        period->assigned_at = kp_call_strdup (call, kp_row_text (workers, row, WORKER_ASSIGNED_AT));
+        period->assigned_by_org = kp_call_strdup (call, kp_row_text (workers, row, WORKER_ASSIGNED_BY_ORG));
         reply->worker_history [reply->n_worker_history++] = period;
     }
     if (PQntuples (clock) > 0) {
         Kumppani__V1__AssessmentClock *out = kp_call_alloc (call, sizeof *out);
         kumppani__v1__assessment_clock__init (out);
-        out->pending_on = kp_call_strdup (call, PQgetvalue (clock, 0, 0));
-        out->urgent = strcmp (PQgetvalue (clock, 0, 1), "t") == 0;
-        out->priority = kp_call_strdup (call, PQgetvalue (clock, 0, 2));
-        out->working_days = atoi (PQgetvalue (clock, 0, 3));
-        out->deadline = kp_call_strdup (call, PQgetvalue (clock, 0, 4));
-        out->warning_on = kp_call_strdup (call, PQgetvalue (clock, 0, 5));
-        out->state = intake_value_of (&kumppani__v1__clock_state__descriptor, PQgetvalue (clock, 0, 8));
+        out->pending_on = kp_call_strdup (call, kp_row_text (clock, 0, REPLY_CLOCK_PENDING_ON));
+        out->urgent = kp_row_bool (clock, 0, REPLY_CLOCK_URGENT);
+        out->priority = kp_call_strdup (call, kp_row_text (clock, 0, REPLY_CLOCK_PRIORITY));
+        out->working_days = (int32_t) kp_row_int (clock, 0, REPLY_CLOCK_WORKING_DAYS);
+        out->deadline = kp_call_strdup (call, kp_row_text (clock, 0, REPLY_CLOCK_DEADLINE));
+        out->warning_on = kp_call_strdup (call, kp_row_text (clock, 0, REPLY_CLOCK_WARNING_ON));
+        out->state = kp_row_enum (clock, 0, REPLY_CLOCK_STATE, &kumppani__v1__clock_state__descriptor);
         reply->assessment_clock = out;
-        reply->last_contact_on = kp_call_strdup (call, PQgetvalue (clock, 0, 6));
-        reply->contact_due_on = kp_call_strdup (call, PQgetvalue (clock, 0, 7));
+        reply->last_contact_on = kp_call_strdup (call, kp_row_text (clock, 0, REPLY_CLOCK_LAST_CONTACT_ON));
+        reply->contact_due_on = kp_call_strdup (call, kp_row_text (clock, 0, REPLY_CLOCK_CONTACT_DUE_ON));
     }
     s_measure_times (call, reply, times);
     rc = 0;
@@ -155,7 +152,7 @@ intake_caseload_client_cases (kp_call_t *call, const char *client_id, Kumppani__
     int count = PQntuples (cases);
     reply->case_ids = kp_call_alloc (call, (size_t) (count + 1) * sizeof (char *));
     for (int row = 0; row < count; row++)
-        reply->case_ids [reply->n_case_ids++] = kp_call_strdup (call, PQgetvalue (cases, row, 0));
+        reply->case_ids [reply->n_case_ids++] = kp_call_strdup (call, kp_row_text (cases, row, KP_ROW_ONLY));
     PQclear (cases);
     return 0;
 }
@@ -244,21 +241,21 @@ s_summary (kp_call_t *call, PGresult *result, int row)
 {
     Kumppani__V1__CaseSummary *out = kp_call_alloc (call, sizeof *out);
     kumppani__v1__case_summary__init (out);
-    out->case_id = kp_call_strdup (call, PQgetvalue (result, row, 0));
-    out->client_id = kp_call_strdup (call, PQgetvalue (result, row, 1));
-    out->municipality = kp_call_strdup (call, PQgetvalue (result, row, 2));
-    out->state = kp_call_strdup (call, PQgetvalue (result, row, 3));
-    out->channel = intake_value_of (&kumppani__v1__case_channel__descriptor, PQgetvalue (result, row, 4));
-    out->responsible_worker = kp_call_strdup (call, PQgetvalue (result, row, 5));
-    out->opened_on = kp_call_strdup (call, PQgetvalue (result, row, 6));
-    out->closed_on = kp_call_strdup (call, PQgetvalue (result, row, 7));
-    out->last_contact_on = kp_call_strdup (call, PQgetvalue (result, row, 8));
-    out->next_review_date = kp_call_strdup (call, PQgetvalue (result, row, 9));
-    out->contact_due_on = kp_call_strdup (call, PQgetvalue (result, row, 10));
-    out->assessment_deadline = kp_call_strdup (call, PQgetvalue (result, row, 11));
-    out->clock_state = intake_value_of (&kumppani__v1__clock_state__descriptor, PQgetvalue (result, row, 12));
-    out->next_due_kind = kp_call_strdup (call, PQgetvalue (result, row, 13));
-    out->next_due_on = kp_call_strdup (call, PQgetvalue (result, row, 14));
+    out->case_id = kp_call_strdup (call, kp_row_text (result, row, LIST_CASE_ID));
+    out->client_id = kp_call_strdup (call, kp_row_text (result, row, LIST_CLIENT_ID));
+    out->municipality = kp_call_strdup (call, kp_row_text (result, row, LIST_MUNICIPALITY));
+    out->state = kp_call_strdup (call, kp_row_text (result, row, LIST_STATE));
+    out->channel = kp_row_enum (result, row, LIST_CHANNEL, &kumppani__v1__case_channel__descriptor);
+    out->responsible_worker = kp_call_strdup (call, kp_row_text (result, row, LIST_RESPONSIBLE_WORKER));
+    out->opened_on = kp_call_strdup (call, kp_row_text (result, row, LIST_OPENED_ON));
+    out->closed_on = kp_call_strdup (call, kp_row_text (result, row, LIST_CLOSED_ON));
+    out->last_contact_on = kp_call_strdup (call, kp_row_text (result, row, LIST_LAST_CONTACT_ON));
+    out->next_review_date = kp_call_strdup (call, kp_row_text (result, row, LIST_REVIEW_ON));
+    out->contact_due_on = kp_call_strdup (call, kp_row_text (result, row, LIST_CONTACT_DUE_ON));
+    out->assessment_deadline = kp_call_strdup (call, kp_row_text (result, row, LIST_DEADLINE));
+    out->clock_state = kp_row_enum (result, row, LIST_CLOCK_STATE, &kumppani__v1__clock_state__descriptor);
+    out->next_due_kind = kp_call_strdup (call, kp_row_text (result, row, LIST_NEXT_DUE_KIND));
+    out->next_due_on = kp_call_strdup (call, kp_row_text (result, row, LIST_NEXT_ON));
     return out;
 }
 
@@ -280,12 +277,12 @@ intake_caseload_list (kp_call_t *call)
     if (!state_known)
         return s_bad_filter (call, "list_cases.state",
                              "opened, assessment_started, assessment_completed, plan_made, reviewed or closed");
-    char channel [INTAKE_CODE_MAX] = "", clock [INTAKE_CODE_MAX] = "";
+    char channel [KP_ENUM_CODE_MAX] = "", clock [KP_ENUM_CODE_MAX] = "";
     if (body->channel
-    &&  !intake_code_of (&kumppani__v1__case_channel__descriptor, (int) body->channel, channel, sizeof channel))
+    &&  !kp_enum_code (&kumppani__v1__case_channel__descriptor, (int) body->channel, channel, sizeof channel))
         return s_bad_filter (call, "list_cases.channel", "a CaseChannel");
     if (body->clock_state
-    &&  !intake_code_of (&kumppani__v1__clock_state__descriptor, (int) body->clock_state, clock, sizeof clock))
+    &&  !kp_enum_code (&kumppani__v1__clock_state__descriptor, (int) body->clock_state, clock, sizeof clock))
         return s_bad_filter (call, "list_cases.clock_state", "a ClockState");
     if (*body->client_id && !kp_id_valid (body->client_id))
         return s_bad_filter (call, "list_cases.client_id", "a client id");
@@ -343,7 +340,7 @@ intake_caseload_list (kp_call_t *call)
     reply->cases = kp_call_alloc (call, sizeof (Kumppani__V1__CaseSummary *) * (size_t) (shown + 1));
     for (int row = 0; row < shown; row++) {
         //  Each listed client is a read of that client's data.
-        if (kp_call_audit (call, PQgetvalue (result, row, 1), NULL, NULL, "case list")) {
+        if (kp_call_audit (call, kp_row_text (result, row, LIST_CLIENT_ID), NULL, NULL, "case list")) {
             PQclear (result);
             return kp_call_db_fail (call);
         }
@@ -376,7 +373,7 @@ intake_caseload_find (kp_call_t *call)
         return kp_call_db_fail (call);
     char case_id [KP_ID_LEN + 1] = "";
     if (PQntuples (result) > 0)
-        snprintf (case_id, sizeof case_id, "%s", PQgetvalue (result, 0, 0));
+        snprintf (case_id, sizeof case_id, "%s", kp_row_text (result, 0, KP_ROW_ONLY));
     PQclear (result);
     if (!*case_id)
         return intake_not_found (call, INTAKE_CASE);
@@ -397,8 +394,8 @@ intake_caseload_reassign (kp_call_t *call)
     if (!*body->responsible_worker || strlen (body->responsible_worker) > NAME_MAX_LEN)
         return kp_check_invalid (call, "intake.responsible_worker", "reassign_case.responsible_worker",
                                "the new responsible worker (omatyöntekijä), up to 200 bytes");
-    char reason [INTAKE_CODE_MAX];
-    if (!intake_code_of (&kumppani__v1__reassign_reason__descriptor, (int) body->reason, reason, sizeof reason))
+    char reason [KP_ENUM_CODE_MAX];
+    if (!kp_enum_code (&kumppani__v1__reassign_reason__descriptor, (int) body->reason, reason, sizeof reason))
         return kp_check_invalid (call, "intake.reassign_reason", "reassign_case.reason", "why the case moves");
     if (strcmp (row.state, "closed") == 0)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "intake.case_closed", NULL,
@@ -410,7 +407,7 @@ intake_caseload_reassign (kp_call_t *call)
         return kp_call_db_fail (call);
     }
     char previous [NAME_MAX_LEN + 1];
-    snprintf (previous, sizeof previous, "%s", PQgetvalue (current, 0, 0));
+    snprintf (previous, sizeof previous, "%s", kp_row_text (current, 0, KP_ROW_ONLY));
     PQclear (current);
     if (strcmp (previous, body->responsible_worker) == 0)
         return kp_check_invalid (call, "intake.same_worker", "reassign_case.responsible_worker",

@@ -58,6 +58,85 @@ int intake_measure_time_check (kp_call_t *call, const Kumppani__V1__Measure *mea
 int intake_measure_time_store (kp_call_t *call, const char *measure_id,
                                const Kumppani__V1__Measure *measure);
 
+//  The rows the caseload's statements return (intake_caseload_sql.c;
+//  kp_db holds each spec against its statement when it prepares it).
+//  One-column rows (an id, a day, a worker) are read at KP_ROW_ONLY.
+#define CASELOAD_EVENT_ROW(C) \
+    C (EVENT_CASE_CLIENT_ID, "client_id", "text") \
+    C (EVENT_CASE_MUNICIPALITY, "municipality", "text") \
+    C (EVENT_CASE_CHANNEL, "channel", "text") \
+    C (EVENT_CASE_STATE, "state", "text") \
+    C (EVENT_CASE_CLOSURE_REASON, "closure_reason", "text") \
+    C (EVENT_CASE_REVIEW_DATE, "next_review_date", "text")
+enum { CASELOAD_EVENT_ROW (KP_ROW_INDEX) };
+#define CASELOAD_WORKER_ROW(C) \
+    C (WORKER_NAME, "worker", "text") \
+    C (WORKER_REASON, "reason", "text") \
+    C (WORKER_ASSIGNED_AT, "assigned_at", "text") \
+    C (WORKER_ASSIGNED_BY_ORG, "assigned_by_org", "text")
+enum { CASELOAD_WORKER_ROW (KP_ROW_INDEX) };
+#define CASELOAD_CLOCK_ROW(C) \
+    C (REPLY_CLOCK_PENDING_ON, "pending_on", "text") \
+    C (REPLY_CLOCK_URGENT, "urgent", "bool") \
+    C (REPLY_CLOCK_PRIORITY, "priority", "text") \
+    C (REPLY_CLOCK_WORKING_DAYS, "working_days", "int4") \
+    C (REPLY_CLOCK_DEADLINE, "deadline", "text") \
+    C (REPLY_CLOCK_WARNING_ON, "warning_on", "text") \
+    C (REPLY_CLOCK_LAST_CONTACT_ON, "last_contact_on", "text") \
+    C (REPLY_CLOCK_CONTACT_DUE_ON, "contact_due_on", "text") \
+    C (REPLY_CLOCK_STATE, "clock_state", "text")
+enum { CASELOAD_CLOCK_ROW (KP_ROW_INDEX) };
+#define CASELOAD_TIMES_ROW(C) \
+    C (TIMES_MEASURE_ID, "measure_id", "text") \
+    C (TIMES_START_DATE, "start_date", "text") \
+    C (TIMES_PLANNED_END, "planned_end", "text") \
+    C (TIMES_ENDED_ON, "ended_on", "text") \
+    C (TIMES_STATUS, "status", "text") \
+    C (TIMES_OUTCOME, "outcome", "text")
+enum { CASELOAD_TIMES_ROW (KP_ROW_INDEX) };
+#define CASELOAD_LIST_ROW(C) \
+    C (LIST_CASE_ID, "case_id", "text") \
+    C (LIST_CLIENT_ID, "client_id", "text") \
+    C (LIST_MUNICIPALITY, "municipality", "text") \
+    C (LIST_STATE, "state", "text") \
+    C (LIST_CHANNEL, "channel", "text") \
+    C (LIST_RESPONSIBLE_WORKER, "responsible_worker", "text") \
+    C (LIST_OPENED_ON, "opened_on", "text") \
+    C (LIST_CLOSED_ON, "closed_on", "text") \
+    C (LIST_LAST_CONTACT_ON, "last_contact_on", "text") \
+    C (LIST_REVIEW_ON, "review_on", "text") \
+    C (LIST_CONTACT_DUE_ON, "contact_due_on", "text") \
+    C (LIST_DEADLINE, "deadline", "text") \
+    C (LIST_CLOCK_STATE, "clock_state", "text") \
+    C (LIST_NEXT_DUE_KIND, "next_due_kind", "text") \
+    C (LIST_NEXT_ON, "next_on", "text")
+enum { CASELOAD_LIST_ROW (KP_ROW_INDEX) };
+//  A case and the day it falls due (contact_due_candidates, clock_missing,
+//  clock_due_breach / clock_due_warning).
+#define CASELOAD_DUE_ROW(C) \
+    C (DUE_CASE_ID, "case_id", "text") \
+    C (DUE_ON, "due_on", "text")
+enum { CASELOAD_DUE_ROW (KP_ROW_INDEX) };
+#define CASELOAD_CLOCK_LOCK_ROW(C) \
+    C (CLOCK_LOCK_OPENED_ON, "opened_on", "text") \
+    C (CLOCK_LOCK_PENDING_ON, "pending_on", "text") \
+    C (CLOCK_LOCK_URGENT, "urgent", "bool") \
+    C (CLOCK_LOCK_PRIORITY, "priority", "text")
+enum { CASELOAD_CLOCK_LOCK_ROW (KP_ROW_INDEX) };
+#define CASELOAD_CLOCK_INPUTS_ROW(C) \
+    C (INPUTS_BIRTH_DATE, "birth_date", "text") \
+    C (INPUTS_BIRTH_YEAR, "birth_year", "int4") \
+    C (INPUTS_ASSESSED, "assessed", "bool")
+enum { CASELOAD_CLOCK_INPUTS_ROW (KP_ROW_INDEX) };
+#define CASELOAD_CLOCK_REFERRAL_ROW(C) \
+    C (CLOCK_REFERRAL_URGENT, "urgent", "bool") \
+    C (CLOCK_REFERRAL_RECEIVED_ON, "received_on", "text")
+enum { CASELOAD_CLOCK_REFERRAL_ROW (KP_ROW_INDEX) };
+#define CASELOAD_MEASURE_LOCK_ROW(C) \
+    C (MEASURE_LOCK_STATUS, "status", "text") \
+    C (MEASURE_LOCK_START_DATE, "start_date", "text")
+enum { CASELOAD_MEASURE_LOCK_ROW (KP_ROW_INDEX) };
+
 extern const kp_stmt_t intake_caseload_statements [];
 
 //  Handlers.

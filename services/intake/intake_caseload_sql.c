@@ -14,27 +14,49 @@
 #define CASE_CONTACT_DUE(M) \
     "intake.contact_due_on (cl.last_contact_on, " CASE_OPENED_ON ", c.state = 'closed', " M "::int4)"
 
+static const kp_col_t s_event_row [] = { CASELOAD_EVENT_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_worker_row [] = { CASELOAD_WORKER_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_clock_row [] = { CASELOAD_CLOCK_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_times_row [] = { CASELOAD_TIMES_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_list_row [] = { CASELOAD_LIST_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_due_row [] = { CASELOAD_DUE_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_clock_lock_row [] = { CASELOAD_CLOCK_LOCK_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_clock_inputs_row [] = { CASELOAD_CLOCK_INPUTS_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_clock_referral_row [] = { CASELOAD_CLOCK_REFERRAL_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_measure_lock_row [] = { CASELOAD_MEASURE_LOCK_ROW (KP_ROW_COLUMN) { NULL } };
+//  One-column rows.
+static const kp_col_t s_case_id_row [] = { { "case_id", "text" }, { NULL } };
+static const kp_col_t s_worker_of_row [] = { { "responsible_worker", "text" }, { NULL } };
+static const kp_col_t s_opened_on_row [] = { { "opened_on", "text" }, { NULL } };
+static const kp_col_t s_one_row [] = { { "one", "int4" }, { NULL } };
+
 const kp_stmt_t intake_caseload_statements [] = {
     //  Events and replies
     { "caseload_event_case",
-      "SELECT client_id, municipality, channel::text, state::text, coalesce(closure_reason::text, ''),"
-      " coalesce(next_review_date::text, '') FROM intake.cases WHERE case_id = $1::text" },
+      "SELECT client_id, municipality, channel::text AS channel, state::text AS state,"
+      " coalesce(closure_reason::text, '') AS closure_reason,"
+      " coalesce(next_review_date::text, '') AS next_review_date FROM intake.cases WHERE case_id = $1::text",
+      s_event_row },
     { "caseload_workers",
-      "SELECT worker, coalesce(reason::text, ''),"
-      " to_char(assigned_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), assigned_by_org"
-      " FROM intake.case_workers WHERE case_id = $1::text ORDER BY position" },
+      "SELECT worker, coalesce(reason::text, '') AS reason,"
+      " to_char(assigned_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS assigned_at, assigned_by_org"
+      " FROM intake.case_workers WHERE case_id = $1::text ORDER BY position", s_worker_row },
     { "caseload_clock",
-      "SELECT cl.pending_on::text, cl.urgent, cl.priority, cl.working_days, cl.deadline::text,"
-      " cl.warning_on::text, coalesce(cl.last_contact_on::text, ''),"
-      " coalesce(" CASE_CONTACT_DUE ("$3") "::text, ''), " CASE_CLOCK_STATE ("$2")
+      "SELECT cl.pending_on::text AS pending_on, cl.urgent, cl.priority, cl.working_days,"
+      " cl.deadline::text AS deadline, cl.warning_on::text AS warning_on,"
+      " coalesce(cl.last_contact_on::text, '') AS last_contact_on,"
+      " coalesce(" CASE_CONTACT_DUE ("$3") "::text, '') AS contact_due_on, " CASE_CLOCK_STATE ("$2")
+      " AS clock_state"
       " FROM intake.cases c JOIN intake.case_clocks cl ON cl.case_id = c.case_id"
-      " LEFT JOIN intake.assessments a ON a.case_id = c.case_id WHERE c.case_id = $1::text" },
+      " LEFT JOIN intake.assessments a ON a.case_id = c.case_id WHERE c.case_id = $1::text", s_clock_row },
     { "caseload_measure_times",
-      "SELECT measure_id, coalesce(start_date::text, ''), coalesce(planned_end::text, ''),"
-      " coalesce(ended_on::text, ''), status::text, coalesce(outcome::text, '')"
-      " FROM intake.measures WHERE case_id = $1::text" },
+      "SELECT measure_id, coalesce(start_date::text, '') AS start_date,"
+      " coalesce(planned_end::text, '') AS planned_end, coalesce(ended_on::text, '') AS ended_on,"
+      " status::text AS status, coalesce(outcome::text, '') AS outcome"
+      " FROM intake.measures WHERE case_id = $1::text", s_times_row },
     { "caseload_client_cases",
-      "SELECT case_id FROM intake.cases WHERE client_id = $1::text ORDER BY opened_at, case_id LIMIT 100" },
+      "SELECT case_id FROM intake.cases WHERE client_id = $1::text ORDER BY opened_at, case_id LIMIT 100",
+      s_case_id_row },
 
     //  ListCases: every filter is '' / NULL for "any"; keyset paging by case id.
     { "caseload_list",
@@ -53,12 +75,13 @@ const kp_stmt_t intake_caseload_statements [] = {
       "                     review_on, contact_due_on) AS next_on,"
       "         CASE WHEN clock_state IN ('running', 'due_soon', 'overdue') THEN deadline END AS assessment_due"
       "    FROM k)"
-      " SELECT case_id, client_id, municipality, state, channel, responsible_worker, opened_on::text,"
-      "        coalesce(closed_on::text, ''), coalesce(last_contact_on::text, ''), coalesce(review_on::text, ''),"
-      "        coalesce(contact_due_on::text, ''), coalesce(deadline::text, ''), clock_state,"
+      " SELECT case_id, client_id, municipality, state, channel, responsible_worker, opened_on::text AS opened_on,"
+      "        coalesce(closed_on::text, '') AS closed_on, coalesce(last_contact_on::text, '') AS last_contact_on,"
+      "        coalesce(review_on::text, '') AS review_on, coalesce(contact_due_on::text, '') AS contact_due_on,"
+      "        coalesce(deadline::text, '') AS deadline, clock_state,"
       "        CASE WHEN next_on IS NULL THEN '' WHEN next_on = assessment_due THEN 'assessment_start'"
-      "             WHEN next_on = review_on THEN 'review' ELSE 'contact' END,"
-      "        coalesce(next_on::text, '')"
+      "             WHEN next_on = review_on THEN 'review' ELSE 'contact' END AS next_due_kind,"
+      "        coalesce(next_on::text, '') AS next_on"
       "   FROM d"
       "  WHERE ($4::text = '' OR responsible_worker = $4::text)"
       "    AND ($5::text = '' OR state = $5::text)"
@@ -78,16 +101,17 @@ const kp_stmt_t intake_caseload_statements [] = {
       "                                            WHERE e.measure_id = ms.measure_id"
       "                                              AND e.timepoint = 'end' AND e.code = s.code))))"
       "    AND ($16::date IS NULL OR next_on <= $16::date)"
-      "  ORDER BY case_id LIMIT $18::int4" },
+      "  ORDER BY case_id LIMIT $18::int4", s_list_row },
     //  A worker filter names someone who has been responsible for a case here.
     { "caseload_worker_known",
-      "SELECT 1 FROM intake.case_workers w JOIN intake.cases c ON c.case_id = w.case_id"
-      " WHERE w.worker = $1::text AND c.municipality = ANY ($2::text[]) LIMIT 1" },
+      "SELECT 1 AS one FROM intake.case_workers w JOIN intake.cases c ON c.case_id = w.case_id"
+      " WHERE w.worker = $1::text AND c.municipality = ANY ($2::text[]) LIMIT 1", s_one_row },
     { "caseload_find",
-      "SELECT case_id FROM intake.case_referrals WHERE referral_id = $1::text" },
+      "SELECT case_id FROM intake.case_referrals WHERE referral_id = $1::text", s_case_id_row },
 
     //  Hand-over
-    { "caseload_worker_of", "SELECT responsible_worker FROM intake.cases WHERE case_id = $1::text" },
+    { "caseload_worker_of", "SELECT responsible_worker FROM intake.cases WHERE case_id = $1::text",
+      s_worker_of_row },
     { "caseload_reassign",
       "UPDATE intake.cases SET responsible_worker = $2::text WHERE case_id = $1::text" },
     { "caseload_worker_insert",
@@ -97,8 +121,8 @@ const kp_stmt_t intake_caseload_statements [] = {
 
     //  Contacts
     { "contact_case_opened",
-      "SELECT " CASE_OPENED_ON "::text FROM intake.cases c"
-      " LEFT JOIN intake.case_clocks cl ON cl.case_id = c.case_id WHERE c.case_id = $1::text" },
+      "SELECT " CASE_OPENED_ON "::text AS opened_on FROM intake.cases c"
+      " LEFT JOIN intake.case_clocks cl ON cl.case_id = c.case_id WHERE c.case_id = $1::text", s_opened_on_row },
     { "contact_insert",
       "WITH added AS (INSERT INTO intake.contacts (contact_id, case_id, kind, contact_on, participants,"
       "               recorded_by_org, recorded_by)"
@@ -109,32 +133,34 @@ const kp_stmt_t intake_caseload_statements [] = {
       " UPDATE intake.case_clocks SET last_contact_on = greatest (last_contact_on, (SELECT contact_on FROM added))"
       " WHERE case_id = $2::text" },
     { "contact_due_candidates",
-      "SELECT c.case_id, " CASE_CONTACT_DUE ("$2") "::text FROM intake.cases c"
+      "SELECT c.case_id, " CASE_CONTACT_DUE ("$2") "::text AS due_on FROM intake.cases c"
       " JOIN intake.case_clocks cl ON cl.case_id = c.case_id"
       " WHERE c.state <> 'closed' AND " CASE_CONTACT_DUE ("$2") " <= $1::date"
       " AND NOT EXISTS (SELECT 1 FROM intake.contact_reminders r WHERE r.case_id = c.case_id"
       "                 AND r.due_on = " CASE_CONTACT_DUE ("$2") ")"
-      " ORDER BY 2, c.case_id LIMIT 100" },
+      " ORDER BY 2, c.case_id LIMIT 100", s_due_row },
     //  Still due on that day (no contact since, not closed), and not held
     //  by another instance.
     { "contact_due_lock",
-      "SELECT 1 FROM intake.cases c JOIN intake.case_clocks cl ON cl.case_id = c.case_id"
+      "SELECT 1 AS one FROM intake.cases c JOIN intake.case_clocks cl ON cl.case_id = c.case_id"
       " WHERE c.case_id = $1::text AND c.state <> 'closed'"
-      " AND " CASE_CONTACT_DUE ("$3") " = $2::date FOR UPDATE OF cl SKIP LOCKED" },
+      " AND " CASE_CONTACT_DUE ("$3") " = $2::date FOR UPDATE OF cl SKIP LOCKED", s_one_row },
     { "contact_remind",
       "INSERT INTO intake.contact_reminders (case_id, due_on) VALUES ($1::text, $2::date)"
-      " ON CONFLICT DO NOTHING RETURNING case_id" },
+      " ON CONFLICT DO NOTHING RETURNING case_id", s_case_id_row },
 
     //  The assessment clock
     { "clock_lock",
-      "SELECT opened_on::text, pending_on::text, urgent, priority FROM intake.case_clocks"
-      " WHERE case_id = $1::text FOR UPDATE" },
+      "SELECT opened_on::text AS opened_on, pending_on::text AS pending_on, urgent, priority"
+      " FROM intake.case_clocks WHERE case_id = $1::text FOR UPDATE", s_clock_lock_row },
     { "clock_inputs",
-      "SELECT coalesce(cl.birth_date::text, ''), coalesce(cl.birth_year, 0),"
-      " EXISTS (SELECT 1 FROM intake.assessments a WHERE a.case_id = c.case_id)"
-      " FROM intake.cases c JOIN intake.clients cl ON cl.client_id = c.client_id WHERE c.case_id = $1::text" },
+      "SELECT coalesce(cl.birth_date::text, '') AS birth_date, coalesce(cl.birth_year, 0) AS birth_year,"
+      " EXISTS (SELECT 1 FROM intake.assessments a WHERE a.case_id = c.case_id) AS assessed"
+      " FROM intake.cases c JOIN intake.clients cl ON cl.client_id = c.client_id WHERE c.case_id = $1::text",
+      s_clock_inputs_row },
     { "clock_referral",
-      "SELECT urgent, received_on::text FROM referral.referrals WHERE referral_id = $1::text" },
+      "SELECT urgent, received_on::text AS received_on FROM referral.referrals WHERE referral_id = $1::text",
+      s_clock_referral_row },
     { "clock_upsert",
       "INSERT INTO intake.case_clocks (case_id, opened_on, pending_on, urgent, priority, working_days,"
       " deadline, warning_on) VALUES ($1::text, $2::date, $3::date, $4::bool, $5::text, $6::int4,"
@@ -143,21 +169,21 @@ const kp_stmt_t intake_caseload_statements [] = {
       " priority = EXCLUDED.priority, working_days = EXCLUDED.working_days, deadline = EXCLUDED.deadline,"
       " warning_on = EXCLUDED.warning_on" },
     { "clock_missing",
-      "SELECT c.case_id, " HELSINKI_DAY ("c.opened_at") "::text FROM intake.cases c"
+      "SELECT c.case_id, " HELSINKI_DAY ("c.opened_at") "::text AS due_on FROM intake.cases c"
       " WHERE NOT EXISTS (SELECT 1 FROM intake.case_clocks cl WHERE cl.case_id = c.case_id)"
-      " ORDER BY c.case_id LIMIT 100" },
+      " ORDER BY c.case_id LIMIT 100", s_due_row },
     { "clock_due_breach",
-      "SELECT cl.case_id, cl.deadline::text FROM intake.case_clocks cl JOIN intake.cases c ON c.case_id = cl.case_id"
+      "SELECT cl.case_id, cl.deadline::text AS due_on FROM intake.case_clocks cl JOIN intake.cases c ON c.case_id = cl.case_id"
       " WHERE cl.deadline < $1::date AND c.state <> 'closed'"
       " AND NOT EXISTS (SELECT 1 FROM intake.assessments a WHERE a.case_id = cl.case_id)"
       " AND NOT EXISTS (SELECT 1 FROM intake.clock_notices n WHERE n.case_id = cl.case_id AND n.notice = 'breach')"
-      " ORDER BY cl.deadline, cl.case_id LIMIT 1 FOR UPDATE OF cl SKIP LOCKED" },
+      " ORDER BY cl.deadline, cl.case_id LIMIT 1 FOR UPDATE OF cl SKIP LOCKED", s_due_row },
     { "clock_due_warning",
-      "SELECT cl.case_id, cl.deadline::text FROM intake.case_clocks cl JOIN intake.cases c ON c.case_id = cl.case_id"
+      "SELECT cl.case_id, cl.deadline::text AS due_on FROM intake.case_clocks cl JOIN intake.cases c ON c.case_id = cl.case_id"
       " WHERE cl.warning_on <= $1::date AND cl.deadline >= $1::date AND c.state <> 'closed'"
       " AND NOT EXISTS (SELECT 1 FROM intake.assessments a WHERE a.case_id = cl.case_id)"
       " AND NOT EXISTS (SELECT 1 FROM intake.clock_notices n WHERE n.case_id = cl.case_id AND n.notice = 'warning')"
-      " ORDER BY cl.warning_on, cl.case_id LIMIT 1 FOR UPDATE OF cl SKIP LOCKED" },
+      " ORDER BY cl.warning_on, cl.case_id LIMIT 1 FOR UPDATE OF cl SKIP LOCKED", s_due_row },
     //  An imported clock's notices that fell before today: marked sent,
     //  so history gets its state and no late events ($2 deadline, $3 the
     //  warning day, $4 today).
@@ -168,7 +194,7 @@ const kp_stmt_t intake_caseload_statements [] = {
       " WHERE past.due ON CONFLICT DO NOTHING" },
     { "clock_notice_insert",
       "INSERT INTO intake.clock_notices (case_id, notice, deadline) VALUES ($1::text, $2::text, $3::date)"
-      " ON CONFLICT DO NOTHING RETURNING case_id" },
+      " ON CONFLICT DO NOTHING RETURNING case_id", s_case_id_row },
 
     //  Measures with time
     { "measure_time_set",
@@ -176,8 +202,8 @@ const kp_stmt_t intake_caseload_statements [] = {
       " status = CASE WHEN $2::date > $4::date THEN 'planned' ELSE 'active' END::intake.measure_status"
       " WHERE measure_id = $1::text" },
     { "measure_lock",
-      "SELECT status::text, coalesce(start_date::text, '') FROM intake.measures"
-      " WHERE measure_id = $1::text AND case_id = $2::text FOR UPDATE" },
+      "SELECT status::text AS status, coalesce(start_date::text, '') AS start_date FROM intake.measures"
+      " WHERE measure_id = $1::text AND case_id = $2::text FOR UPDATE", s_measure_lock_row },
     { "measure_end",
       "UPDATE intake.measures SET ended_on = $2::date, status = $3::intake.measure_status,"
       " outcome = $4::intake.measure_outcome WHERE measure_id = $1::text" },

@@ -88,12 +88,6 @@ s_days (const char *birth_date, int birth_year, kp_date_t pending, bool urgent, 
     return days;
 }
 
-static bool
-s_true (PGresult *result, int row, int column)
-{
-    return strcmp (PQgetvalue (result, row, column), "t") == 0;
-}
-
 int
 intake_clock_set (kp_db_t *db, const char *case_id, bool urgent, bool highest_care_allowance,
                   const char *referral_id, const char *opened_on)
@@ -111,7 +105,7 @@ intake_clock_set (kp_db_t *db, const char *case_id, bool urgent, bool highest_ca
             goto cleanup;
     }
     bool existing = PQntuples (clock) > 0;
-    if (existing && s_true (inputs, 0, 2)) {
+    if (existing && kp_row_bool (inputs, 0, INPUTS_ASSESSED)) {
         rc = 0;                         //  the assessment started: the clock has stopped
         goto cleanup;
     }
@@ -122,24 +116,24 @@ intake_clock_set (kp_db_t *db, const char *case_id, bool urgent, bool highest_ca
     pending = opened;
     char priority [32] = "";
     if (existing) {
-        if (kp_date_parse (PQgetvalue (clock, 0, 0), &opened)
-        ||  kp_date_parse (PQgetvalue (clock, 0, 1), &pending))
+        if (kp_date_parse (kp_row_text (clock, 0, CLOCK_LOCK_OPENED_ON), &opened)
+        ||  kp_date_parse (kp_row_text (clock, 0, CLOCK_LOCK_PENDING_ON), &pending))
             goto cleanup;
-        urgent = urgent || s_true (clock, 0, 2);
+        urgent = urgent || kp_row_bool (clock, 0, CLOCK_LOCK_URGENT);
         highest_care_allowance = highest_care_allowance
-                              || strcmp (PQgetvalue (clock, 0, 3), "highest_care_allowance") == 0;
+                              || strcmp (kp_row_text (clock, 0, CLOCK_LOCK_PRIORITY), "highest_care_allowance") == 0;
     }
     kp_date_t deadline;
-    int days = s_days (PQgetvalue (inputs, 0, 0), atoi (PQgetvalue (inputs, 0, 1)), pending, urgent,
+    int days = s_days (kp_row_text (inputs, 0, INPUTS_BIRTH_DATE), (int) kp_row_int (inputs, 0, INPUTS_BIRTH_YEAR), pending, urgent,
                        highest_care_allowance, priority, sizeof priority, &deadline);
     //  A referral counts from its own receipt with its own urgency; the
     //  case keeps whichever clock runs out first.
     kp_date_t received;
-    if (referral && PQntuples (referral) > 0 && kp_date_parse (PQgetvalue (referral, 0, 1), &received) == 0) {
-        bool referral_urgent = s_true (referral, 0, 0);
+    if (referral && PQntuples (referral) > 0 && kp_date_parse (kp_row_text (referral, 0, CLOCK_REFERRAL_RECEIVED_ON), &received) == 0) {
+        bool referral_urgent = kp_row_bool (referral, 0, CLOCK_REFERRAL_URGENT);
         char referral_priority [32];
         kp_date_t referral_deadline;
-        int referral_days = s_days (PQgetvalue (inputs, 0, 0), atoi (PQgetvalue (inputs, 0, 1)), received,
+        int referral_days = s_days (kp_row_text (inputs, 0, INPUTS_BIRTH_DATE), (int) kp_row_int (inputs, 0, INPUTS_BIRTH_YEAR), received,
                                     referral_urgent, highest_care_allowance, referral_priority,
                                     sizeof referral_priority, &referral_deadline);
         if (referral_deadline < deadline || (referral_deadline == deadline && received < pending)) {
@@ -207,8 +201,8 @@ s_one_notice (kp_db_t *db, void *arg)
         return 0;
     }
     char case_id [32], deadline [11];
-    snprintf (case_id, sizeof case_id, "%s", PQgetvalue (result, 0, 0));
-    snprintf (deadline, sizeof deadline, "%s", PQgetvalue (result, 0, 1));
+    snprintf (case_id, sizeof case_id, "%s", kp_row_text (result, 0, DUE_CASE_ID));
+    snprintf (deadline, sizeof deadline, "%s", kp_row_text (result, 0, DUE_ON));
     PQclear (result);
     const char *insert [] = { case_id, notice, deadline };
     result = kp_db_exec (db, "clock_notice_insert", 3, insert);
@@ -250,7 +244,7 @@ s_backfill (intake_t *self)
     }
     bool failed = false;
     for (int row = 0; row < PQntuples (missing); row++) {
-        s_backfill_t backfill = { PQgetvalue (missing, row, 0), PQgetvalue (missing, row, 1) };
+        s_backfill_t backfill = { kp_row_text (missing, row, DUE_CASE_ID), kp_row_text (missing, row, DUE_ON) };
         if (kp_db_transaction (self->db, s_backfill_one, &backfill, 3)) {
             kp_warn ("assessment clock for case %s: %s", backfill.case_id, kp_db_message (self->db));
             failed = true;

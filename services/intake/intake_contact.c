@@ -40,8 +40,8 @@ intake_contact_record (kp_call_t *call)
     intake_case_row_t row;
     if (intake_case_lock (call, body->case_id, "record_contact.case_id", INTAKE_WRITE, "contact", &row))
         return -1;
-    char kind [INTAKE_CODE_MAX];
-    if (!intake_code_of (&kumppani__v1__contact_kind__descriptor, (int) body->kind, kind, sizeof kind))
+    char kind [KP_ENUM_CODE_MAX];
+    if (!kp_enum_code (&kumppani__v1__contact_kind__descriptor, (int) body->kind, kind, sizeof kind))
         return kp_check_invalid (call, "intake.contact_kind", "record_contact.kind",
                                "meeting, phone, home visit, network meeting or digital");
     kp_date_t day;
@@ -73,7 +73,7 @@ intake_contact_record (kp_call_t *call)
     if (!opened)
         return kp_call_db_fail (call);
     kp_date_t opened_on;
-    bool before = PQntuples (opened) > 0 && kp_date_parse (PQgetvalue (opened, 0, 0), &opened_on) == 0
+    bool before = PQntuples (opened) > 0 && kp_date_parse (kp_row_text (opened, 0, KP_ROW_ONLY), &opened_on) == 0
                && day < opened_on;
     PQclear (opened);
     if (before)
@@ -164,7 +164,7 @@ intake_contact_tick (intake_t *self)
     int emitted = 0;
     bool complete = PQntuples (candidates) < CANDIDATES_MAX;
     for (int row = 0; row < PQntuples (candidates); row++) {
-        s_due_t due = { PQgetvalue (candidates, row, 0), PQgetvalue (candidates, row, 1), false, false };
+        s_due_t due = { kp_row_text (candidates, row, DUE_CASE_ID), kp_row_text (candidates, row, DUE_ON), false, false };
         if (kp_db_transaction (self->db, s_remind, &due, 3)) {
             kp_warn ("contact reminder for case %s failed: %s", due.case_id, kp_db_message (self->db));
             complete = false;

@@ -67,10 +67,10 @@ intake_measure_end (kp_call_t *call)
     if (kp_id_valid (body->measure_id) && !measure)
         return kp_call_db_fail (call);
     bool found = measure && PQntuples (measure) > 0;
-    char status [INTAKE_CODE_MAX] = "", started [11] = "";
+    char status [KP_ENUM_CODE_MAX] = "", started [11] = "";
     if (found) {
-        snprintf (status, sizeof status, "%s", PQgetvalue (measure, 0, 0));
-        snprintf (started, sizeof started, "%s", PQgetvalue (measure, 0, 1));
+        snprintf (status, sizeof status, "%s", kp_row_text (measure, 0, MEASURE_LOCK_STATUS));
+        snprintf (started, sizeof started, "%s", kp_row_text (measure, 0, MEASURE_LOCK_START_DATE));
     }
     PQclear (measure);
     if (!found)
@@ -79,10 +79,10 @@ intake_measure_end (kp_call_t *call)
     if (body->status != KUMPPANI__V1__MEASURE_STATUS__MEASURE_STATUS_ENDED
     &&  body->status != KUMPPANI__V1__MEASURE_STATUS__MEASURE_STATUS_INTERRUPTED)
         return kp_check_invalid (call, "intake.measure_status", "end_measure.status", "ENDED or INTERRUPTED");
-    char new_status [INTAKE_CODE_MAX], outcome [INTAKE_CODE_MAX];
-    intake_code_of (&kumppani__v1__measure_status__descriptor, (int) body->status, new_status, sizeof new_status);
+    char new_status [KP_ENUM_CODE_MAX], outcome [KP_ENUM_CODE_MAX];
+    kp_enum_code (&kumppani__v1__measure_status__descriptor, (int) body->status, new_status, sizeof new_status);
     if (body->outcome
-    &&  !intake_code_of (&kumppani__v1__measure_outcome__descriptor, (int) body->outcome, outcome, sizeof outcome))
+    &&  !kp_enum_code (&kumppani__v1__measure_outcome__descriptor, (int) body->outcome, outcome, sizeof outcome))
         return kp_check_invalid (call, "intake.measure_outcome", "end_measure.outcome", "a MeasureOutcome");
     kp_date_t ended, start;
     bool given;

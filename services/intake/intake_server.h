@@ -30,7 +30,10 @@ extern const kp_stmt_t intake_statements [];
     C (CASE_CLOSED_AT, "closed_at", "text") \
     C (CASE_CLOSURE_REASON, "closure_reason", "text") \
     C (CASE_NEXT_REVIEW_DATE, "next_review_date", "text")
-enum { INTAKE_CASE_LOCK_ROW (KP_ROW_INDEX) INTAKE_CASE_MORE (KP_ROW_INDEX) CASE_REFERRAL_IDS };
+//  case_view: the full row, then the linked referral ids (space-separated).
+#define INTAKE_CASE_VIEW_MORE(C) \
+    C (CASE_REFERRAL_IDS, "referral_ids", "text")
+enum { INTAKE_CASE_LOCK_ROW (KP_ROW_INDEX) INTAKE_CASE_MORE (KP_ROW_INDEX) INTAKE_CASE_VIEW_MORE (KP_ROW_INDEX) };
 #define INTAKE_CLIENT_ROW(C) \
     C (CLIENT_MUNICIPALITY, "municipality", "text") \
     C (CLIENT_BIRTH_DATE, "birth_date", "text") \
@@ -119,6 +122,23 @@ enum { INTAKE_SOURCE_ROW (KP_ROW_INDEX) };
     C (REVIEW_CASE_ID, "case_id", "text") \
     C (REVIEW_DATE, "next_review_date", "text")
 enum { INTAKE_REVIEW_ROW (KP_ROW_INDEX) };
+//  case_details: tagged rows (section), each part's columns as text from
+//  c1 on, in the order of that part's own spec (INTAKE_DOMAIN_ROW,
+//  INTAKE_PLAN_ROW, INTAKE_ECOMAP_ROW, INTAKE_MEASURE_ROW): a part's
+//  column X is at DETAILS_C1 + X.
+#define INTAKE_DETAILS_ROW(C) \
+    C (DETAILS_SECTION, "section", "int4") \
+    C (DETAILS_C1, "c1", "text") \
+    C (DETAILS_C2, "c2", "text") \
+    C (DETAILS_C3, "c3", "text") \
+    C (DETAILS_C4, "c4", "text") \
+    C (DETAILS_C5, "c5", "text") \
+    C (DETAILS_C6, "c6", "text") \
+    C (DETAILS_C7, "c7", "text") \
+    C (DETAILS_C8, "c8", "text") \
+    C (DETAILS_C9, "c9", "text") \
+    C (DETAILS_C10, "c10", "text")
+enum { INTAKE_DETAILS_ROW (KP_ROW_INDEX) };
 //  One-column rows (a returned id, a date, a municipality) are read at KP_ROW_ONLY.
 
 //  The service context: what handlers, the referral consumer and the
@@ -233,11 +253,5 @@ int intake_measure_add (kp_call_t *call);
 int intake_outcome_record (kp_call_t *call);
 int intake_outcome_change (kp_call_t *call);
 int intake_anonymous_record (kp_call_t *call);
-
-//  Enum value ↔ database code: kp_enum (common/). The old names stay
-//  until the branches written against them are merged.
-#define INTAKE_CODE_MAX KP_ENUM_CODE_MAX
-#define intake_code_of  kp_enum_code
-#define intake_value_of kp_enum_value
 
 #endif

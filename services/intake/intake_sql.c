@@ -28,10 +28,10 @@ static const kp_col_t s_client_row [] = { INTAKE_CLIENT_ROW (KP_ROW_COLUMN) { NU
 static const kp_col_t s_client_match_row [] = { INTAKE_CLIENT_MATCH_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_case_lock_row [] = { INTAKE_CASE_LOCK_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_case_row [] = { INTAKE_CASE_LOCK_ROW (KP_ROW_COLUMN) INTAKE_CASE_MORE (KP_ROW_COLUMN) { NULL } };
-//  case_view: the case row, then its referral ids (CASE_REFERRAL_IDS).
 static const kp_col_t s_case_view_row [] = {
-    INTAKE_CASE_LOCK_ROW (KP_ROW_COLUMN) INTAKE_CASE_MORE (KP_ROW_COLUMN) { "referral_ids", "text" }, { NULL }
+    INTAKE_CASE_LOCK_ROW (KP_ROW_COLUMN) INTAKE_CASE_MORE (KP_ROW_COLUMN) INTAKE_CASE_VIEW_MORE (KP_ROW_COLUMN) { NULL }
 };
+static const kp_col_t s_details_row [] = { INTAKE_DETAILS_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_consent_row [] = { INTAKE_CONSENT_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_ban_row [] = { INTAKE_BAN_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_domain_row [] = { INTAKE_DOMAIN_ROW (KP_ROW_COLUMN) { NULL } };
@@ -170,7 +170,7 @@ const kp_stmt_t intake_statements [] = {
       " UNION ALL"
       " SELECT 4, row_number() OVER (ORDER BY measure_id), measure_id, kind::text, description,"
       "  responsible_person, linked_ref, NULL, NULL, NULL, NULL, NULL FROM intake.measures WHERE case_id = $1::text"
-      ") t ORDER BY section, n" },
+      ") t ORDER BY section, n", s_details_row },
     { "case_referral_ids",
       "SELECT referral_id FROM intake.case_referrals WHERE case_id = $1::text ORDER BY linked_at, referral_id",
       s_referral_id_row },

@@ -195,7 +195,7 @@ s_check_client (kp_call_t *call, const Kumppani__V1__SubmitReferral *body)
     PGresult *result = kp_db_exec (call->db, "referral_client_municipality", 1, values);
     if (!result)
         return kp_call_db_fail (call);
-    bool own = PQntuples (result) > 0 && kp_organiser_of (call->identity, PQgetvalue (result, 0, 0));
+    bool own = PQntuples (result) > 0 && kp_organiser_of (call->identity, kp_row_text (result, 0, KP_ROW_ONLY));
     PQclear (result);
     if (own)
         return 0;

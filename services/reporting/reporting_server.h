@@ -103,6 +103,24 @@ enum { REPORTING_EVENT_ROW (KP_ROW_INDEX) };
 enum { REPORTING_COMPARE_ROW (KP_ROW_INDEX) };
 #define REPORTING_CURSOR_ROW(C) C (CURSOR_LAST_SEQ, "last_seq", "int8")
 enum { REPORTING_CURSOR_ROW (KP_ROW_INDEX) };
+//  The workload report's (reporting_workload_sql.c): the counts in the
+//  report's own column order from WORKLOAD_OPEN_CASES on.
+#define REPORTING_WORKLOAD_ROW(C) \
+    C (WORKLOAD_MUNICIPALITY, "municipality", "text") \
+    C (WORKLOAD_WORKER, "worker", "text") \
+    C (WORKLOAD_MONTH, "month", "text") \
+    C (WORKLOAD_OPEN_CASES, "open_cases", "int8") \
+    C (WORKLOAD_OPENED, "opened", "int8") \
+    C (WORKLOAD_CLOSED, "closed", "int8") \
+    C (WORKLOAD_CONTACTS_MEETING, "contacts_meeting", "numeric") \
+    C (WORKLOAD_CONTACTS_PHONE, "contacts_phone", "numeric") \
+    C (WORKLOAD_CONTACTS_HOME_VISIT, "contacts_home_visit", "numeric") \
+    C (WORKLOAD_CONTACTS_NETWORK_MEETING, "contacts_network_meeting", "numeric") \
+    C (WORKLOAD_CONTACTS_DIGITAL, "contacts_digital", "numeric") \
+    C (WORKLOAD_ASSESSMENTS_IN_TIME, "assessments_in_time", "int8") \
+    C (WORKLOAD_ASSESSMENTS_LATE, "assessments_late", "int8") \
+    C (WORKLOAD_REVIEWS_OVERDUE, "reviews_overdue", "int8")
+enum { REPORTING_WORKLOAD_ROW (KP_ROW_INDEX) };
 extern const kp_stmt_t reporting_rollup_statements [];
 extern const kp_stmt_t reporting_workload_statements [];
 

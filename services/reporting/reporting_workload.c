@@ -21,6 +21,8 @@
 
 enum { COL_DIMENSION, COL_MUNICIPALITY, COL_WORKER, COL_MONTH, COL_FIRST_COUNT };
 #define COUNTS 11
+_Static_assert (WORKLOAD_REVIEWS_OVERDUE - WORKLOAD_OPEN_CASES + 1 == COUNTS,
+                "the counts of REPORTING_WORKLOAD_ROW are the report's count columns");
 static const char *const s_columns [] = {
     "dimension", "municipality", "worker", "month", "open_cases", "opened", "closed",
     "contacts_meeting", "contacts_phone", "contacts_home_visit", "contacts_network_meeting",
@@ -43,17 +45,17 @@ s_query (kp_call_t *call, const reporting_scope_t *scope, bool by_worker)
 static int
 s_row (reporting_table_t *table, PGresult *result, int row, const char *dimension, int *cells)
 {
-    const char *worker = PQgetvalue (result, row, 1);
+    const char *worker = kp_row_text (result, row, WORKLOAD_WORKER);
     if (reporting_table_row (table)
     ||  reporting_table_text (table, COL_DIMENSION, dimension)
-    ||  reporting_table_text (table, COL_MUNICIPALITY, PQgetvalue (result, row, 0))
+    ||  reporting_table_text (table, COL_MUNICIPALITY, kp_row_text (result, row, WORKLOAD_MUNICIPALITY))
     ||  reporting_table_text (table, COL_WORKER, strcmp (dimension, "worker") ? "all"
                                                  : *worker ? worker : "unassigned")
-    ||  reporting_table_text (table, COL_MONTH, PQgetvalue (result, row, 2)))
+    ||  reporting_table_text (table, COL_MONTH, kp_row_text (result, row, WORKLOAD_MONTH)))
         return -1;
     for (int count = 0; count < COUNTS; count++)
         if ((cells [count] = reporting_table_count (table, COL_FIRST_COUNT + count,
-                                                    strtoll (PQgetvalue (result, row, 3 + count), NULL, 10))) < 0)
+                                                    kp_row_int (result, row, WORKLOAD_OPEN_CASES + count))) < 0)
             return -1;
     return 0;
 }
@@ -73,8 +75,8 @@ s_lines (reporting_table_t *table, PGresult *orgs, const int *org_cells, PGresul
         for (int count = 0; count < COUNTS && rc == 0; count++) {
             size_t used = 0;
             for (int row = 0; row < rows; row++)
-                if (strcmp (PQgetvalue (workers, row, 0), PQgetvalue (orgs, org, 0)) == 0
-                &&  strcmp (PQgetvalue (workers, row, 2), PQgetvalue (orgs, org, 2)) == 0)
+                if (strcmp (kp_row_text (workers, row, WORKLOAD_MUNICIPALITY), kp_row_text (orgs, org, WORKLOAD_MUNICIPALITY)) == 0
+                &&  strcmp (kp_row_text (workers, row, WORKLOAD_MONTH), kp_row_text (orgs, org, WORKLOAD_MONTH)) == 0)
                     line [used++] = worker_cells [row * COUNTS + count];
             line [used++] = org_cells [org * COUNTS + count];
             rc = reporting_table_line (table, line, used);

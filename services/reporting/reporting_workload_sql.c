@@ -12,7 +12,10 @@
 #define HELSINKI(column) "((" column ") AT TIME ZONE 'Europe/Helsinki')::date"
 #define CONTACTS(kind) \
     " coalesce (sum ((SELECT count (*) FROM intake.contacts ct WHERE ct.case_id = w.case_id" \
-    "   AND ct.kind = '" kind "' AND ct.contact_on BETWEEN w.month_start AND w.month_end)), 0),"
+    "   AND ct.kind = '" kind "' AND ct.contact_on BETWEEN w.month_start AND w.month_end)), 0)" \
+    " AS contacts_" kind ","
+
+static const kp_col_t s_workload_row [] = { REPORTING_WORKLOAD_ROW (KP_ROW_COLUMN) { NULL } };
 
 //  $1-$5 the scope (reporting_scope_params), $6 by worker.
 const kp_stmt_t reporting_workload_statements [] = {
@@ -36,20 +39,24 @@ const kp_stmt_t reporting_workload_statements [] = {
       "             ORDER BY cw.position LIMIT 1), '') END AS worker"
       "    FROM k CROSS JOIN months mo"
       "   WHERE k.opened_on <= mo.month_end AND (k.closed_on IS NULL OR k.closed_on >= mo.month_start))"
-      " SELECT municipality, worker, to_char (month_start, 'YYYY-MM'),"
-      "  count (*) FILTER (WHERE closed_on IS NULL OR closed_on > month_end),"
-      "  count (*) FILTER (WHERE opened_on >= month_start),"
-      "  count (*) FILTER (WHERE closed_on BETWEEN month_start AND month_end),"
+      " SELECT municipality, worker, to_char (month_start, 'YYYY-MM') AS month,"
+      "  count (*) FILTER (WHERE closed_on IS NULL OR closed_on > month_end) AS open_cases,"
+      "  count (*) FILTER (WHERE opened_on >= month_start) AS opened,"
+      "  count (*) FILTER (WHERE closed_on BETWEEN month_start AND month_end) AS closed,"
       CONTACTS ("meeting") CONTACTS ("phone") CONTACTS ("home_visit") CONTACTS ("network_meeting")
       CONTACTS ("digital")
-      "  count (*) FILTER (WHERE started_on BETWEEN month_start AND month_end AND started_on <= deadline),"
-      "  count (*) FILTER (WHERE started_on BETWEEN month_start AND month_end AND started_on > deadline),"
+      "  count (*) FILTER (WHERE started_on BETWEEN month_start AND month_end AND started_on <= deadline)"
+      "   AS assessments_in_time,"
+      "  count (*) FILTER (WHERE started_on BETWEEN month_start AND month_end AND started_on > deadline)"
+      "   AS assessments_late,"
       "  count (*) FILTER (WHERE (closed_on IS NULL OR closed_on > month_end) AND EXISTS ("
       "    SELECT 1 FROM intake.plans p WHERE p.case_id = w.case_id AND p.next_review_date < month_end"
       "      AND " HELSINKI ("p.made_at") " <= month_end"
       "      AND NOT EXISTS (SELECT 1 FROM intake.plans q WHERE q.case_id = p.case_id"
       "                      AND q.version > p.version AND " HELSINKI ("q.made_at") " <= month_end)))"
-      " FROM w GROUP BY municipality, worker, month_start ORDER BY municipality, month_start, worker" },
+      "   AS reviews_overdue"
+      " FROM w GROUP BY municipality, worker, month_start ORDER BY municipality, month_start, worker",
+      s_workload_row },
     { NULL }
 };
 
