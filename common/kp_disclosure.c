@@ -4,16 +4,25 @@
     client id, basis, recipient, detail "kind=… object=… consent=…"), which
     kp.disclosure_log reads back for the client's right of access. */
 #include "kp_disclosure.h"
+#include "kp_row.h"
 #include "kp_audit.h"
 #include "kp_hetu.h"
 
 #include <stdio.h>
 #include <string.h>
 
+//  kp.disclosure_check's row.
+#define S_VERDICT_ROW(C) \
+    C (VERDICT_CLIENT_ID, "client_id", "text") \
+    C (VERDICT_CONSENT_ID, "consent_id", "text") \
+    C (VERDICT_REFUSAL, "refusal", "text")
+enum { S_VERDICT_ROW (KP_ROW_INDEX) };
+static const kp_col_t s_verdict_row [] = { S_VERDICT_ROW (KP_ROW_COLUMN) { NULL } };
+
 const kp_stmt_t kp_disclosure_statements [] = {
     { "kp_disclosure_check",
       "SELECT client_id, consent_id, refusal FROM kp.disclosure_check ($1::text, $2::bytea,"
-      " $3::text, $4::text, $5::text, $6::text, $7::text, $8::text)" },
+      " $3::text, $4::text, $5::text, $6::text, $7::text, $8::text)", s_verdict_row },
     { NULL }
 };
 
@@ -58,9 +67,9 @@ kp_disclosure_check (kp_db_t *db, const kp_disclosure_t *disclosure, kp_disclosu
         PQclear (result);
         return -1;
     }
-    snprintf (verdict->client_id, sizeof verdict->client_id, "%s", PQgetvalue (result, 0, 0));
-    snprintf (verdict->consent_id, sizeof verdict->consent_id, "%s", PQgetvalue (result, 0, 1));
-    const char *refusal = PQgetvalue (result, 0, 2);
+    snprintf (verdict->client_id, sizeof verdict->client_id, "%s", kp_row_text (result, 0, VERDICT_CLIENT_ID));
+    snprintf (verdict->consent_id, sizeof verdict->consent_id, "%s", kp_row_text (result, 0, VERDICT_CONSENT_ID));
+    const char *refusal = kp_row_text (result, 0, VERDICT_REFUSAL);
     if (*refusal) {
         //  An unknown code refuses too: the check said no.
         verdict->refusal = "disclosure.no_basis";

@@ -100,7 +100,7 @@ s_emit_referrals (kp_call_t *call, const char *topic, const char *aggregate_id, 
     int total = PQntuples (rows);
     char **referral_ids = kp_call_alloc (call, sizeof (char *) * (size_t) (total + 1));
     for (int row = 0; row < total; row++)
-        referral_ids [row] = PQgetvalue (rows, row, 0);
+        referral_ids [row] = (char *) kp_row_text (rows, row, KP_ROW_ONLY);
     int done = 0;
     do {
         int count = total - done < IDS_PER_EVENT ? total - done : IDS_PER_EVENT;

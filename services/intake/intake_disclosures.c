@@ -46,16 +46,16 @@ intake_disclosures_get (kp_call_t *call)
     for (int row = 0; row < shown; row++) {
         Kumppani__V1__Disclosure *entry = kp_call_alloc (call, sizeof *entry);
         kumppani__v1__disclosure__init (entry);
-        entry->seq = strtoull (PQgetvalue (result, row, 0), NULL, 10);
-        entry->at = kp_call_strdup (call, PQgetvalue (result, row, 1));
-        entry->service = kp_call_strdup (call, PQgetvalue (result, row, 2));
-        entry->actor_org = kp_call_strdup (call, PQgetvalue (result, row, 3));
-        entry->person_id = kp_call_strdup (call, PQgetvalue (result, row, 4));
-        entry->recipient_org = kp_call_strdup (call, PQgetvalue (result, row, 5));
-        entry->kind = kp_call_strdup (call, PQgetvalue (result, row, 6));
-        entry->basis = kp_call_strdup (call, PQgetvalue (result, row, 7));
-        entry->consent_id = kp_call_strdup (call, PQgetvalue (result, row, 8));
-        entry->object_id = kp_call_strdup (call, PQgetvalue (result, row, 9));
+        entry->seq = strtoull (kp_row_text (result, row, LOG_SEQ), NULL, 10);
+        entry->at = kp_call_strdup (call, kp_row_text (result, row, LOG_AT));
+        entry->service = kp_call_strdup (call, kp_row_text (result, row, LOG_SERVICE));
+        entry->actor_org = kp_call_strdup (call, kp_row_text (result, row, LOG_ACTOR_ORG));
+        entry->person_id = kp_call_strdup (call, kp_row_text (result, row, LOG_PERSON));
+        entry->recipient_org = kp_call_strdup (call, kp_row_text (result, row, LOG_RECIPIENT_ORG));
+        entry->kind = kp_call_strdup (call, kp_row_text (result, row, LOG_KIND));
+        entry->basis = kp_call_strdup (call, kp_row_text (result, row, LOG_BASIS));
+        entry->consent_id = kp_call_strdup (call, kp_row_text (result, row, LOG_CONSENT_ID));
+        entry->object_id = kp_call_strdup (call, kp_row_text (result, row, LOG_OBJECT_ID));
         reply->disclosures [reply->n_disclosures++] = entry;
     }
     reply->next_after_seq = rows > (int) page ? reply->disclosures [shown - 1]->seq : 0;

@@ -34,6 +34,19 @@ extern const kp_stmt_t intake_statements [];
 #define INTAKE_CASE_VIEW_MORE(C) \
     C (CASE_REFERRAL_IDS, "referral_ids", "text")
 enum { INTAKE_CASE_LOCK_ROW (KP_ROW_INDEX) INTAKE_CASE_MORE (KP_ROW_INDEX) INTAKE_CASE_VIEW_MORE (KP_ROW_INDEX) };
+//  disclosure_log: one entry of the client's disclosure log.
+#define INTAKE_DISCLOSURE_LOG_ROW(C) \
+    C (LOG_SEQ, "seq", "int8") \
+    C (LOG_AT, "at", "text") \
+    C (LOG_SERVICE, "service", "text") \
+    C (LOG_ACTOR_ORG, "actor_org", "text") \
+    C (LOG_PERSON, "actor_person", "text") \
+    C (LOG_RECIPIENT_ORG, "recipient_org", "text") \
+    C (LOG_KIND, "kind", "text") \
+    C (LOG_BASIS, "basis", "text") \
+    C (LOG_CONSENT_ID, "consent_id", "text") \
+    C (LOG_OBJECT_ID, "object_id", "text")
+enum { INTAKE_DISCLOSURE_LOG_ROW (KP_ROW_INDEX) };
 #define INTAKE_CLIENT_ROW(C) \
     C (CLIENT_MUNICIPALITY, "municipality", "text") \
     C (CLIENT_BIRTH_DATE, "birth_date", "text") \

@@ -26,6 +26,7 @@
 
 static const kp_col_t s_client_row [] = { INTAKE_CLIENT_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_client_match_row [] = { INTAKE_CLIENT_MATCH_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_disclosure_log_row [] = { INTAKE_DISCLOSURE_LOG_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_case_lock_row [] = { INTAKE_CASE_LOCK_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_case_row [] = { INTAKE_CASE_LOCK_ROW (KP_ROW_COLUMN) INTAKE_CASE_MORE (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_case_view_row [] = {
@@ -120,9 +121,9 @@ const kp_stmt_t intake_statements [] = {
       " AND counterparty_org = $2::text AND scope = $3::text AND active AND NOT banned LIMIT 1", s_one_row },
     //  The client's disclosure log, a page after a seq (migration 0020).
     { "disclosure_log",
-      "SELECT seq, to_char (at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), service, actor_org,"
-      " actor_person, recipient_org, kind, basis, consent_id, object_id"
-      " FROM kp.disclosure_log ($1::text, $2::int8, $3::int4)" },
+      "SELECT seq, to_char (at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at, service,"
+      " actor_org, actor_person, recipient_org, kind, basis, consent_id, object_id"
+      " FROM kp.disclosure_log ($1::text, $2::int8, $3::int4)", s_disclosure_log_row },
 
     //  Cases
     { "case_insert",

@@ -243,4 +243,11 @@ int reporting_project_link (kp_call_t *call);
 int reporting_report_run (kp_call_t *call);
 int reporting_rebuild_run (kp_call_t *call);
 
+//  In the area asked for: '' everywhere, a municipality code, or an
+//  organiser ("EP"), which is every municipality it organises. One rule,
+//  so a county's figures are its municipalities' figures added up.
+#define REPORTING_IN_AREA(column) \
+    " ($3::text = '' OR " column " = $3::text OR " column " IN" \
+    "   (SELECT am.code FROM kp.municipalities am WHERE am.organiser = $3::text))"
+
 #endif

@@ -4,13 +4,6 @@
     '' means no restriction. They return no identifier of a person. */
 #include "reporting_server.h"
 
-//  In the area asked for: '' everywhere, a municipality code, or an
-//  organiser ("EP"), which is every municipality it organises. One rule,
-//  so a county's figures are its municipalities' figures added up.
-#define REPORTING_IN_AREA(column) \
-    " ($3::text = '' OR " column " = $3::text OR " column " IN" \
-    "   (SELECT am.code FROM kp.municipalities am WHERE am.organiser = $3::text))"
-
 //  The cases a report may count: in the municipality, and linked to the
 //  project when one is given.
 #define REPORTING_CASE_SCOPE(alias) \

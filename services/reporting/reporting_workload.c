@@ -2,8 +2,9 @@
     and month, the cases open at the month's end, opened and closed in
     it, contacts with clients by kind, service-need assessments started
     in time and late, and client-plan reviews overdue at the month's end.
-    Today an organisation is the organiser of one municipality, so its
-    rows are by municipality. A COORDINATOR of that very organisation also
+    An organiser's rows are by municipality (a county's, one for each of
+    its municipalities; a report asked for the county, EP, has them all).
+    A COORDINATOR of that very organisation, asking for its own area, also
     gets the same figures per responsible worker (the worker at the
     month's end; a case's first worker from its opening); nobody else
     does, and never for another organisation's workers. Every figure
@@ -14,6 +15,7 @@
     reporting_workload_sql.c's). */
 #include "reporting_server.h"
 #include "kp_alloc.h"
+#include "kp_organiser.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,13 +91,13 @@ int
 reporting_workload_report (kp_call_t *call, const reporting_scope_t *scope)
 {
     //  An organisation's own caseload: not Kela's, not a project's.
-    if (strcmp (call->identity->org_type, "municipality") != 0 || scope->project)
+    if (!kp_org_type_in (call->identity->org_type, KP_ORGANISER_TYPES) || scope->project)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "reporting.forbidden", NULL,
                              "the workload report is for an organisation's own area");
     bool by_worker = call->request->actor
                   && call->request->actor->role == KUMPPANI__V1__ROLE__ROLE_COORDINATOR
                   && *scope->municipality
-                  && strcmp (scope->municipality, call->identity->municipality) == 0;
+                  && strcmp (scope->municipality, kp_organiser_identity_area (call->identity)) == 0;
     PGresult *orgs = s_query (call, scope, false);
     PGresult *workers = orgs && by_worker ? s_query (call, scope, true) : NULL;
     if (!orgs || (by_worker && !workers)) {

@@ -6,7 +6,7 @@
 
 //  The cases a report may count (as reporting_sql's REPORTING_CASE_SCOPE).
 #define REPORTING_CASE_SCOPE_CASES \
-    " ($3::text = '' OR c.municipality = $3::text)" \
+    REPORTING_IN_AREA ("c.municipality") \
     " AND ($4::text = '' OR c.case_id IN" \
     "   (SELECT pc.case_id FROM reporting.project_cases pc WHERE pc.project_id = $4::text))"
 #define HELSINKI(column) "((" column ") AT TIME ZONE 'Europe/Helsinki')::date"
