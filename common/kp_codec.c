@@ -338,6 +338,17 @@ s_locate (const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t si
     return false;
 }
 
+//  Field number 0 does not exist in protobuf; protobuf-c keeps it as an
+//  unknown field all the same, and packs it back as bytes that no longer
+//  decode. Such a frame is malformed, not a newer client's.
+static void
+s_field_zero (const char *path, void *arg)
+{
+    size_t len = strlen (path);
+    if (len >= 2 && strcmp (path + len - 2, "#0") == 0 && (len == 2 || path [len - 3] == '.'))
+        *(bool *) arg = true;
+}
+
 int
 kp_codec_request_decode (const uint8_t *data, size_t size, size_t max_size,
                          Kumppani__V1__Request **request_p, kp_codec_error_t *error)
@@ -353,6 +364,14 @@ kp_codec_request_decode (const uint8_t *data, size_t size, size_t max_size,
     }
     Kumppani__V1__Request *request = kumppani__v1__request__unpack (NULL, size, data);
     if (!request) {
+        error->code = "request.malformed";
+        s_locate (&kumppani__v1__request__descriptor, data, size, "", error, 0);
+        return -2;
+    }
+    bool field_zero = false;
+    kp_codec_walk_unknown (&request->base, "", s_field_zero, &field_zero);
+    if (field_zero) {
+        kumppani__v1__request__free_unpacked (request, NULL);
         error->code = "request.malformed";
         s_locate (&kumppani__v1__request__descriptor, data, size, "", error, 0);
         return -2;

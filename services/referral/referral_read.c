@@ -119,12 +119,17 @@ int
 referral_read_view_of_row (kp_call_t *call, const referral_t *referral, PGresult *result)
 {
     referral_context_t *context = call->service;
-    bool private = referral_access_is_recipient (call->identity, referral);
+    //  The view row may be a later read than the rules' row: the consumer
+    //  that records a withdrawal or a ban commits beside the request loop.
+    //  What the view says decides what it discloses.
+    referral_t current = *referral;
+    current.consent_withdrawn = kp_row_bool (result, 0, REF_CONSENT_WITHDRAWN);
+    bool private = referral_access_is_recipient (call->identity, &current);
     Kumppani__V1__ReferralReply *reply = kp_call_alloc (call, sizeof *reply);
     kumppani__v1__referral_reply__init (reply);
     reply->referral = s_view_from_row (call, result, 0, private,
-                                       referral_access_disclosure_allowed (referral));
-    if (referral_access_sees_hetu (call->identity, referral) && !kp_row_null (result, 0, REF_HETU_BOX)) {
+                                       referral_access_disclosure_allowed (&current));
+    if (referral_access_sees_hetu (call->identity, &current) && !kp_row_null (result, 0, REF_HETU_BOX)) {
         size_t box_size = 0;
         unsigned char *box = PQunescapeBytea ((const unsigned char *) kp_row_text (result, 0, REF_HETU_BOX),
                                               &box_size);

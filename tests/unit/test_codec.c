@@ -437,3 +437,15 @@ Test (codec, refusals_after_decoding_keep_the_correlation_id)
     cr_assert_str_eq (error.correlation_id, "c-5");
     free (packed);
 }
+
+//  Field number 0 does not exist: protobuf-c keeps it as an unknown field
+//  and would pack it back as bytes that no longer decode (found by the
+//  envelope fuzzer). It is malformed, not a newer client's field.
+Test (codec, field_number_zero_is_malformed)
+{
+    const uint8_t frame [] = { 0x0a, 0x03, 'c', '-', '1', 0x80, 0x00, 0x00, 0x82, 0x19, 0x00 };
+    kp_codec_error_t error;
+    cr_assert_eq (s_decode (frame, sizeof frame, &error), -2);
+    cr_assert_str_eq (error.code, "request.malformed");
+    cr_assert_str_eq (error.correlation_id, "c-1");
+}
