@@ -1,7 +1,10 @@
-/*  kp_client — request/reply over CURVE with Lazy Pirate retries. */
+/*  kp_client — request/reply over CURVE with Lazy Pirate retries. The
+    endpoint may list several instances of the service (kp_endpoints): the
+    DEALER connects to each and ZeroMQ deals the requests out in turn. */
 #include "kp_client.h"
 #include "kp_alloc.h"
 #include "kp_codec.h"
+#include "kp_endpoints.h"
 #include "kp_ids.h"
 
 #include <assert.h>
@@ -24,7 +27,14 @@ s_connect (kp_client_t *self)
     zsock_set_linger (self->dealer, 0);
     zcert_apply (self->client_cert, self->dealer);
     zsock_set_curve_serverkey (self->dealer, zcert_public_txt (self->server_cert));
-    return zsock_connect (self->dealer, "%s", self->endpoint);
+    //  With several instances a request goes only to one whose handshake
+    //  has completed: otherwise round robin would queue every other
+    //  request for an instance that is down, and a retry on the rebuilt
+    //  socket would start with the same one again. Sending then waits
+    //  while none is up, so a call bounds it (kp_client_call).
+    if (kp_endpoints_count (self->endpoint) > 1)
+        zsock_set_immediate (self->dealer, 1);
+    return kp_endpoints_connect (self->dealer, self->endpoint);
 }
 
 kp_client_t *
@@ -100,9 +110,10 @@ kp_client_call (kp_client_t *self, Kumppani__V1__Request *request, int timeout_m
     for (int attempt = 0; packed && attempt <= retries && !reply; attempt++) {
         if (attempt > 0 && s_connect (self))
             break;
+        int64_t deadline = zclock_mono () + timeout_ms;
+        zsock_set_sndtimeo (self->dealer, timeout_ms);
         if (kp_client_send_bytes (self, packed, size))
             continue;
-        int64_t deadline = zclock_mono () + timeout_ms;
         while (!reply) {
             int64_t left = deadline - zclock_mono ();
             if (left <= 0)

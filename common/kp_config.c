@@ -3,6 +3,7 @@
 #include "kp_config.h"
 #include "kp_alloc.h"
 #include "kp_calendar.h"
+#include "kp_endpoints.h"
 #include "kp_log.h"
 
 #include <assert.h>
@@ -64,6 +65,42 @@ s_env_long (const char *name, long fallback, long min, long max, long *out)
     return 0;
 }
 
+//  A service instance binds one endpoint: its own setting when that names
+//  one instance, else the KUMPPANI_BIND_* variable, which is required.
+static int
+s_bind_one (const char *bind_var, const char *own_var, const char *own, char **bind)
+{
+    *bind = s_env (bind_var, NULL);
+    if (*bind && kp_endpoints_count (*bind) != 1) {
+        kp_error ("configuration: %s must name one endpoint", bind_var);
+        return -1;
+    }
+    if (!*bind && kp_endpoints_count (own) > 1) {
+        kp_error ("configuration: %s lists several instances: set %s to the one this instance binds",
+                  own_var, bind_var);
+        return -1;
+    }
+    if (!*bind)
+        *bind = kp_strdup (own);
+    return 0;
+}
+
+static int
+s_bind_endpoints (kp_config_t *self)
+{
+    int service = kp_service_from_name (self->service);
+    if (service < 0)
+        return 0;                   //  a tool: it binds nothing
+    if (s_bind_one ("KUMPPANI_BIND_ENDPOINT", s_endpoint_vars [service], self->endpoints [service],
+                    &self->bind_endpoint))
+        return -1;
+    if (service == KP_SERVICE_STREAM
+    &&  s_bind_one ("KUMPPANI_STREAM_PUB_BIND_ENDPOINT", "KUMPPANI_STREAM_PUB_ENDPOINT",
+                    self->stream_pub_endpoint, &self->stream_pub_bind_endpoint))
+        return -1;
+    return 0;
+}
+
 kp_config_t *
 kp_config_load (const char *service)
 {
@@ -81,6 +118,10 @@ kp_config_load (const char *service)
         self->endpoints [index] = s_env (s_endpoint_vars [index], fallback);
     }
     self->stream_pub_endpoint = s_env ("KUMPPANI_STREAM_PUB_ENDPOINT", "tcp://127.0.0.1:7106");
+    if (s_bind_endpoints (self)) {
+        kp_config_destroy (&self);
+        return NULL;
+    }
     self->hetu_key_file = s_env ("KUMPPANI_HETU_KEY_FILE", "var/secrets/hetu.keys");
     self->client_cert = s_env ("KUMPPANI_CLIENT_CERT", NULL);
     self->log_level = s_env ("KUMPPANI_LOG_LEVEL", "info");
@@ -152,6 +193,8 @@ kp_config_destroy (kp_config_t **self_p)
     for (int index = 0; index < KP_SERVICE_COUNT; index++)
         free (self->endpoints [index]);
     free (self->stream_pub_endpoint);
+    free (self->bind_endpoint);
+    free (self->stream_pub_bind_endpoint);
     free (self->hetu_key_file);
     free (self->client_cert);
     free (self->log_level);

@@ -22,8 +22,14 @@ typedef struct {
     char *db_user;                  //  KUMPPANI_DB_USER, default: service name
     char *certs_dir;                //  KUMPPANI_CERTS_DIR: admitted public certs
     char *service_certs_dir;        //  KUMPPANI_SERVICE_CERTS_DIR: NAME.cert(+_secret)
-    char *endpoints [KP_SERVICE_COUNT];  //  KUMPPANI_<NAME>_ENDPOINT
-    char *stream_pub_endpoint;      //  KUMPPANI_STREAM_PUB_ENDPOINT
+    char *endpoints [KP_SERVICE_COUNT];  //  KUMPPANI_<NAME>_ENDPOINT; a list
+                                    //  (comma-separated) names every instance
+    char *stream_pub_endpoint;      //  KUMPPANI_STREAM_PUB_ENDPOINT, likewise
+    //  What this instance binds: KUMPPANI_BIND_ENDPOINT and (the stream)
+    //  KUMPPANI_STREAM_PUB_BIND_ENDPOINT, by default its own endpoint
+    //  above, which must then name one instance.
+    char *bind_endpoint;
+    char *stream_pub_bind_endpoint;
     char *hetu_key_file;            //  KUMPPANI_HETU_KEY_FILE
     char *client_cert;              //  KUMPPANI_CLIENT_CERT (CLI and consumers)
     char *log_level;                //  KUMPPANI_LOG_LEVEL

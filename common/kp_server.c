@@ -221,8 +221,8 @@ kp_server_new (const kp_config_t *config, kp_service_t service,
     zsock_set_router_mandatory (self->router, 1);
     zsock_set_sndhwm (self->router, KP_SERVER_PEER_HWM);
     zsock_set_sndtimeo (self->router, 0);
-    if (zsock_bind (self->router, "%s", config->endpoints [service]) == -1) {
-        kp_error ("cannot bind %s: %s", config->endpoints [service], zmq_strerror (zmq_errno ()));
+    if (zsock_bind (self->router, "%s", config->bind_endpoint) == -1) {
+        kp_error ("cannot bind %s: %s", config->bind_endpoint, zmq_strerror (zmq_errno ()));
         goto failed;
     }
     self->metrics = kp_metrics_new (kp_service_name (service));
@@ -244,7 +244,7 @@ kp_server_new (const kp_config_t *config, kp_service_t service,
     if (writes)
         self->idem_sweeper = kp_idem_sweeper_new (self->loop, self->db, config->idempotency_retention_days);
     signal (SIGHUP, s_on_sighup);
-    kp_info ("serving %s on %s", kp_service_name (service), config->endpoints [service]);
+    kp_info ("serving %s on %s", kp_service_name (service), config->bind_endpoint);
     return self;
 
 failed:

@@ -2,6 +2,7 @@
 #include "kp_stream_client.h"
 #include "kp_alloc.h"
 #include "kp_codec.h"
+#include "kp_endpoints.h"
 #include "kp_log.h"
 
 #include <assert.h>
@@ -17,13 +18,21 @@ struct _kp_stream_live_t {
     size_t prefix_count;            //  0: everything
     int64_t heard_at;               //  zclock_mono of the last message or subscription
     uint64_t subscriptions;
+    int relays;                     //  endpoints the DEALER is connected to
 };
 
 void
 kp_stream_live_subscribe (kp_stream_live_t *self)
 {
-    //  Never waiting: while disconnected these queue, up to the HWM.
-    for (size_t index = 0; index < (self->prefix_count ? self->prefix_count : 1); index++) {
+    //  Never waiting: while disconnected these queue, up to the HWM. With
+    //  several stream instances each relay needs every prefix: the DEALER
+    //  deals frames out in turn over its connections, so each prefix goes
+    //  as many times in a row as there are relays, one to each (a relay
+    //  ignores a prefix it already has).
+    size_t relays = self->relays > 0 ? (size_t) self->relays : 1;
+    size_t frames = (self->prefix_count ? self->prefix_count : 1) * relays;
+    for (size_t sent = 0; sent < frames; sent++) {
+        size_t index = sent / relays;
         const char *prefix = self->prefix_count ? self->prefixes [index] : "";
         char frame [1 + 256];
         size_t len = strlen (prefix);
@@ -57,6 +66,7 @@ kp_stream_live_new (const char *pub_endpoint, const char *stream_cert_path,
         self->monitor = copied ? zsock_new (ZMQ_PAIR) : NULL;
     }
     if (self && self->dealer && self->monitor) {
+        self->relays = kp_endpoints_count (pub_endpoint);
         zsock_set_linger (self->dealer, 0);
         zcert_apply (own_cert, self->dealer);
         zsock_set_curve_serverkey (self->dealer, zcert_public_txt (stream_cert));
@@ -66,7 +76,7 @@ kp_stream_live_new (const char *pub_endpoint, const char *stream_cert_path,
         snprintf (endpoint, sizeof endpoint, "inproc://kp-stream-live-%p", (void *) self);
         if (zmq_socket_monitor (zsock_resolve (self->dealer), endpoint, ZMQ_EVENT_HANDSHAKE_SUCCEEDED) == 0
         &&  zsock_connect (self->monitor, "%s", endpoint) == 0
-        &&  zsock_connect (self->dealer, "%s", pub_endpoint) == 0)
+        &&  kp_endpoints_connect (self->dealer, pub_endpoint) == 0)
             self->poller = zpoller_new (self->dealer, self->monitor, NULL);
     }
     zcert_destroy (&stream_cert);

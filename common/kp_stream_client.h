@@ -18,7 +18,9 @@
 
 typedef struct _kp_stream_live_t kp_stream_live_t;
 
-//  A DEALER connected to pub_endpoint with CURVE that sends \x01PREFIX
+//  A DEALER connected to pub_endpoint (a list: every stream instance's
+//  relay, each sending every event; the caller drops repeats by seq)
+//  with CURVE that sends \x01PREFIX
 //  for each prefix ("" when there are none: everything the certificate
 //  may see) now, after every successful handshake (a reconnection is a
 //  new connection to the relay, which must hear them again) and after

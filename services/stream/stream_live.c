@@ -207,8 +207,8 @@ stream_live_new (kp_server_t *server, const kp_config_t *config, zcert_t *cert)
     //  A send to a full or vanished peer fails at once instead of
     //  waiting (full) or vanishing silently (gone).
     zsock_set_router_mandatory (self->router, 1);
-    if (zsock_bind (self->router, "%s", config->stream_pub_endpoint) == -1) {
-        kp_error ("cannot bind %s: %s", config->stream_pub_endpoint, zmq_strerror (zmq_errno ()));
+    if (zsock_bind (self->router, "%s", config->stream_pub_bind_endpoint) == -1) {
+        kp_error ("cannot bind %s: %s", config->stream_pub_bind_endpoint, zmq_strerror (zmq_errno ()));
         stream_live_destroy (&self);
         return NULL;
     }

@@ -289,7 +289,7 @@ stream_relay_new (kp_server_t *server, const kp_config_t *config)
     s_watch_socket (self);
     self->timer_id = zloop_timer (self->loop, (size_t) config->poll_interval_ms, 0, s_on_timer, self);
     kp_server_set_health_hook (server, stream_relay_health);
-    kp_info ("relay publishing on %s from seq %" PRIu64, config->stream_pub_endpoint, self->published);
+    kp_info ("relay publishing on %s from seq %" PRIu64, config->stream_pub_bind_endpoint, self->published);
     return self;
 
 failed:

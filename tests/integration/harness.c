@@ -27,12 +27,20 @@
 
 static char s_dir [256];
 static PGconn *s_admin;
+//  Instance 0 is the service as every suite starts it; kpt_scale_out
+//  gives each a second one, and the endpoints then list both.
 static struct {
     char name [16];
     char endpoint [64];
     char pub_endpoint [64];
     pid_t pid;
+    char endpoint2 [64];
+    char pub_endpoint2 [64];
+    pid_t pid2;
+    char endpoints [130];           //  what clients and the other services connect to
+    char pub_endpoints [130];
 } s_services [KPT_MAX_SERVICES];
+static bool s_scaled_out;
 
 static const struct {
     const char *org, *type, *municipality;
@@ -117,7 +125,13 @@ kpt_setup (void)
         snprintf (s_services [index].pub_endpoint, sizeof s_services [index].pub_endpoint,
                   "tcp://127.0.0.1:%d", kpt_free_port ());
         s_services [index].pid = 0;
+        s_services [index].pid2 = 0;
+        snprintf (s_services [index].endpoints, sizeof s_services [index].endpoints,
+                  "%s", s_services [index].endpoint);
+        snprintf (s_services [index].pub_endpoints, sizeof s_services [index].pub_endpoints,
+                  "%s", s_services [index].pub_endpoint);
     }
+    s_scaled_out = false;
     for (int index = 0; s_orgs [index].org; index++) {
         s_make_cert (clients, s_orgs [index].org, s_orgs [index].type, s_orgs [index].municipality,
                      s_orgs [index].county, s_orgs [index].admitted ? admitted : NULL);
@@ -151,14 +165,34 @@ s_index (const char *service)
 }
 
 void
+kpt_scale_out (void)
+{
+    for (int index = 0; index < KPT_MAX_SERVICES; index++) {
+        cr_assert (s_services [index].pid == 0, "kpt_scale_out comes before any service starts");
+        snprintf (s_services [index].endpoint2, sizeof s_services [index].endpoint2,
+                  "tcp://127.0.0.1:%d", kpt_free_port ());
+        snprintf (s_services [index].pub_endpoint2, sizeof s_services [index].pub_endpoint2,
+                  "tcp://127.0.0.1:%d", kpt_free_port ());
+        snprintf (s_services [index].endpoints, sizeof s_services [index].endpoints,
+                  "%s,%s", s_services [index].endpoint, s_services [index].endpoint2);
+        snprintf (s_services [index].pub_endpoints, sizeof s_services [index].pub_endpoints,
+                  "%s,%s", s_services [index].pub_endpoint, s_services [index].pub_endpoint2);
+    }
+    s_scaled_out = true;
+}
+
+void
 kpt_teardown (void)
 {
-    for (int index = 0; index < KPT_MAX_SERVICES; index++)
-        if (s_services [index].pid > 0) {
-            kill (s_services [index].pid, SIGKILL);
-            waitpid (s_services [index].pid, NULL, 0);
-            s_services [index].pid = 0;
-        }
+    for (int index = 0; index < KPT_MAX_SERVICES; index++) {
+        pid_t *pids [] = { &s_services [index].pid, &s_services [index].pid2 };
+        for (int instance = 0; instance < 2; instance++)
+            if (*pids [instance] > 0) {
+                kill (*pids [instance], SIGKILL);
+                waitpid (*pids [instance], NULL, 0);
+                *pids [instance] = 0;
+            }
+    }
     kpt_admin_close ();
     if (*s_dir) {
         char command [320];
@@ -171,13 +205,21 @@ kpt_teardown (void)
 const char *
 kpt_endpoint (const char *service)
 {
-    return s_services [s_index (service)].endpoint;
+    return s_services [s_index (service)].endpoints;
+}
+
+const char *
+kpt_instance_endpoint (const char *service, int instance)
+{
+    int index = s_index (service);
+    cr_assert (instance == 0 || (instance == 1 && s_scaled_out), "no instance %d of %s", instance, service);
+    return instance ? s_services [index].endpoint2 : s_services [index].endpoint;
 }
 
 const char *
 kpt_pub_endpoint (void)
 {
-    return s_services [s_index ("stream")].pub_endpoint;
+    return s_services [s_index ("stream")].pub_endpoints;
 }
 
 static char *
@@ -212,10 +254,17 @@ s_required_env (const char *name)
     return value;
 }
 
+static pid_t *
+s_pid_of (int index, int instance)
+{
+    return instance ? &s_services [index].pid2 : &s_services [index].pid;
+}
+
 static pid_t
-s_service_start (const char *service, const char *bin_dir_var, const char *const *extra_env)
+s_service_start (const char *service, int instance, const char *bin_dir_var, const char *const *extra_env)
 {
     int index = s_index (service);
+    const char *own = kpt_instance_endpoint (service, instance);
     char binary [512];
     snprintf (binary, sizeof binary, "%s/%s", s_required_env (bin_dir_var), service);
     const char *conninfo = s_required_env ("KUMPPANI_TEST_CONNINFO");
@@ -241,9 +290,15 @@ s_service_start (const char *service, const char *bin_dir_var, const char *const
             snprintf (name, sizeof name, "KUMPPANI_%.15s_ENDPOINT", s_services [other].name);
             for (char *c = name; *c; c++)
                 *c = (char) toupper ((unsigned char) *c);
-            setenv (name, s_services [other].endpoint, 1);
+            setenv (name, s_services [other].endpoints, 1);
         }
         setenv ("KUMPPANI_STREAM_PUB_ENDPOINT", kpt_pub_endpoint (), 1);
+        if (s_scaled_out) {
+            setenv ("KUMPPANI_BIND_ENDPOINT", own, 1);
+            if (strcmp (service, "stream") == 0)
+                setenv ("KUMPPANI_STREAM_PUB_BIND_ENDPOINT",
+                        instance ? s_services [index].pub_endpoint2 : s_services [index].pub_endpoint, 1);
+        }
         if (!getenv ("KUMPPANI_LOG_LEVEL"))
             setenv ("KUMPPANI_LOG_LEVEL", "warn", 1);
         for (const char *const *entry = extra_env; entry && *entry; entry++)
@@ -251,10 +306,15 @@ s_service_start (const char *service, const char *bin_dir_var, const char *const
         execl (binary, binary, (char *) NULL);
         _exit (127);
     }
-    s_services [index].pid = pid;
+    *s_pid_of (index, instance) = pid;
 
     //  Ready when it answers health; bounded so a broken build fails fast.
-    kp_client_t *client = kpt_client (service, "operator");
+    //  Asked of this instance alone, not of the list.
+    char server_cert [512], client_cert [512];
+    snprintf (server_cert, sizeof server_cert, "%s/services/%s.cert", s_dir, service);
+    snprintf (client_cert, sizeof client_cert, "%s/clients/operator.cert", s_dir);
+    kp_client_t *client = kp_client_new (own, server_cert, client_cert);
+    cr_assert_not_null (client);
     Kumppani__V1__Reply *reply = NULL;
     for (int attempt = 0; attempt < 100 && !reply; attempt++) {
         Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
@@ -274,13 +334,29 @@ s_service_start (const char *service, const char *bin_dir_var, const char *const
 pid_t
 kpt_service_start (const char *service, const char *const *extra_env)
 {
-    return s_service_start (service, "KUMPPANI_TEST_BIN_DIR", extra_env);
+    return s_service_start (service, 0, "KUMPPANI_TEST_BIN_DIR", extra_env);
+}
+
+pid_t
+kpt_instance_start (const char *service, int instance, const char *const *extra_env)
+{
+    return s_service_start (service, instance, "KUMPPANI_TEST_BIN_DIR", extra_env);
 }
 
 pid_t
 kpt_service_start_test_build (const char *service, const char *const *extra_env)
 {
-    return s_service_start (service, "KUMPPANI_TEST_FAULT_BIN_DIR", extra_env);
+    return s_service_start (service, 0, "KUMPPANI_TEST_FAULT_BIN_DIR", extra_env);
+}
+
+void
+kpt_instance_kill (const char *service, int instance)
+{
+    pid_t *pid = s_pid_of (s_index (service), instance);
+    cr_assert (*pid > 0, "instance %d of %s is not running", instance, service);
+    kill (*pid, SIGKILL);
+    waitpid (*pid, NULL, 0);
+    *pid = 0;
 }
 
 long long

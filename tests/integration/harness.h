@@ -39,10 +39,24 @@ int kpt_service_stop (const char *service);
 int kpt_service_wait (const char *service);
 //  Sends a signal without waiting.
 void kpt_service_signal (const char *service, int signum);
+//  What clients connect to: the service's endpoint, or after kpt_scale_out
+//  both instances' as a list (kp_endpoints).
 const char *kpt_endpoint (const char *service);
+//  Scale-out: called after kpt_setup and before any service starts, gives
+//  every service a second instance (its own endpoints, same database and
+//  certificate). The services then hear of both instances of each other,
+//  and kpt_client connects to both.
+void kpt_scale_out (void);
+//  Instance 0 (what kpt_service_start starts) or 1 of a service; its own
+//  endpoint, not the list.
+pid_t kpt_instance_start (const char *service, int instance, const char *const *extra_env);
+const char *kpt_instance_endpoint (const char *service, int instance);
+//  SIGKILL and reaps one instance.
+void kpt_instance_kill (const char *service, int instance);
 //  A TCP port on loopback that was free a moment ago.
 int kpt_free_port (void);
-//  The stream's live (ROUTER) endpoint, for subscribers' DEALERs.
+//  The stream's live (ROUTER) endpoint, for subscribers' DEALERs (after
+//  kpt_scale_out, both instances').
 const char *kpt_pub_endpoint (void);
 //  "DIR/kind" (kind: services, clients, admitted) and "DIR/kind/name.cert";
 //  each call returns a new static buffer of a small ring.
