@@ -10,13 +10,18 @@
 #   CHAOS submitted=… acknowledged=… retried=… kills=… lost=… duplicated=… stream_gaps=… audit=ok|broken
 # and the exit status is 0 only if nothing was lost, doubled or missed.
 # CHAOS_SECONDS (default 60) is how long the killing goes on; CHAOS_KEEP=1
-# keeps the directory with the logs.
+# keeps the directory with the logs. CHAOS_INSTANCES (default 2) runs that
+# many instances of every service on the one database, the clients and the
+# subscriber connected to all of them; a kill takes one instance, so with
+# two the other goes on serving while it comes back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/pg.sh
 source scripts/pg.sh
 
 seconds=${CHAOS_SECONDS:-60}
+instances=${CHAOS_INSTANCES:-2}
+[[ $instances =~ ^[1-4]$ ]] || { echo "chaos: CHAOS_INSTANCES must be 1 to 4" >&2; exit 2; }
 root=$(pwd -P)
 build=${BUILD:-build}
 [[ $build == /* ]] || build=$root/$build
@@ -24,7 +29,8 @@ bin=$build/bin
 chaos=$build/chaos/chaos
 victims=(intake referral stream)           # the services the submissions pass through
 services=(intake referral reporting stream)
-declare -A pids=()
+declare -A pids=()                          # "service/instance" -> pid
+declare -A binds=() pub_binds=()            # "service/instance" -> its own endpoint
 helpers=()                                  # drivers and the subscriber
 dir=""
 
@@ -97,43 +103,67 @@ export KUMPPANI_SERVICE_CERTS_DIR=$dir/certs/services
 export KUMPPANI_HETU_KEY_FILE=$dir/hetu.keys
 export KUMPPANI_LOG_LEVEL=info
 export KUMPPANI_POLL_MS=500
+# Every instance its own port; the setting everyone reads lists them all.
 for service in "${services[@]}" groups; do
-    export "KUMPPANI_${service^^}_ENDPOINT=tcp://127.0.0.1:$(free_port)"
+    list=""
+    for (( instance = 0; instance < instances; instance++ )); do
+        binds[$service/$instance]=tcp://127.0.0.1:$(free_port)
+        list+=${list:+,}${binds[$service/$instance]}
+    done
+    export "KUMPPANI_${service^^}_ENDPOINT=$list"
 done
-export KUMPPANI_STREAM_PUB_ENDPOINT=tcp://127.0.0.1:$(free_port)
+list=""
+for (( instance = 0; instance < instances; instance++ )); do
+    pub_binds[stream/$instance]=tcp://127.0.0.1:$(free_port)
+    list+=${list:+,}${pub_binds[stream/$instance]}
+done
+export KUMPPANI_STREAM_PUB_ENDPOINT=$list
 export CHAOS_CERTS=$dir/certs
 
 start () {
-    local service=$1
+    local service=$1 instance=$2
     (
         unset KUMPPANI_DB_ADMIN_CONNINFO
         export KUMPPANI_CLIENT_CERT=$dir/certs/services/$service.cert
-        exec "$bin/$service" >> "$dir/log/$service.log" 2>&1 < /dev/null
+        export KUMPPANI_BIND_ENDPOINT=${binds[$service/$instance]}
+        [[ $service != stream ]] || export KUMPPANI_STREAM_PUB_BIND_ENDPOINT=${pub_binds[stream/$instance]}
+        exec "$bin/$service" >> "$dir/log/$service.$instance.log" 2>&1 < /dev/null
     ) &
-    pids[$service]=$!
+    pids[$service/$instance]=$!
 }
 
-# Bounded: 120 tries of at most half a second each.
+# One instance, asked on its own endpoint. Bounded: 120 tries of at most
+# half a second each.
 healthy () {
-    local service=$1
+    local service=$1 instance=$2
     for _ in {1..120}; do
-        KUMPPANI_CLIENT_CERT=$dir/certs/clients/operator.cert \
+        env "KUMPPANI_${service^^}_ENDPOINT=${binds[$service/$instance]}" \
+            KUMPPANI_CLIENT_CERT="$dir/certs/clients/operator.cert" \
             "$bin/kumppani" health --service "$service" --timeout 500 > /dev/null 2>&1 && return 0
-        kill -0 "${pids[$service]}" 2>/dev/null || start "$service"
+        kill -0 "${pids[$service/$instance]}" 2>/dev/null || start "$service" "$instance"
         sleep 0.2
     done
-    say "$service never answered health; the end of its log:"
-    tail -n 20 "$dir/log/$service.log"
+    say "$service (instance $instance) never answered health; the end of its log:"
+    tail -n 20 "$dir/log/$service.$instance.log"
     return 1
+}
+
+every_instance () {
+    local action=$1 service instance
+    for service in "${services[@]}"; do
+        for (( instance = 0; instance < instances; instance++ )); do
+            "$action" "$service" "$instance" || return 1
+        done
+    done
 }
 
 psql_value () {
     "$(pg_bin)/psql" "$KUMPPANI_DB_ADMIN_CONNINFO" -Atqc "$1"
 }
 
-for service in "${services[@]}"; do start "$service"; done
-for service in "${services[@]}"; do healthy "$service"; done
-say "services up in $dir; ${seconds}s of SIGKILLs, one PostgreSQL restart"
+every_instance start
+every_instance healthy
+say "services up in $dir ($instances instances each); ${seconds}s of SIGKILLs, one PostgreSQL restart"
 
 "$chaos" subscribe "$dir/record" "$dir/head" 2> "$dir/log/subscriber.log" &
 helpers+=($!)
@@ -158,17 +188,18 @@ while (( SECONDS - start_time < seconds )); do
         continue
     fi
     victim=${victims[RANDOM % ${#victims[@]}]}
-    kill -KILL "${pids[$victim]}" 2>/dev/null || true
-    wait "${pids[$victim]}" 2>/dev/null || true
+    instance=$(( RANDOM % instances ))
+    kill -KILL "${pids[$victim/$instance]}" 2>/dev/null || true
+    wait "${pids[$victim/$instance]}" 2>/dev/null || true
     kills=$(( kills + 1 ))
     sleep 0.$(( RANDOM % 10 ))
-    start "$victim"
+    start "$victim" "$instance"
 done
 say "$kills kills; letting the clients finish"
 
 driver_rc=0
 for pid in "${drivers[@]}"; do wait "$pid" || driver_rc=1; done
-for service in "${services[@]}"; do healthy "$service"; done
+every_instance healthy
 
 # Intake opens a case for every referral from the stream: let it catch up
 # (bounded), then tell the subscriber where the stream ends.
