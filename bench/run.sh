@@ -10,12 +10,12 @@
 #   BENCH_REPORT_SIZES="10000 100000 1000000"   clients generated for the reports
 #   BENCH_REPORT_FOLD_MAX=100000   up to this many clients the notices' events are
 #                              appended and folded and the SLA report is timed
-#   BENCH_ONLY="submit memory stream report"    which parts to run
+#   BENCH_ONLY="submit memory stream report scaleout"    which parts to run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
 seconds=${BENCH_SECONDS:-5}
-only=${BENCH_ONLY:-submit memory stream report}
+only=${BENCH_ONLY:-submit memory stream report scaleout}
 services=(intake referral groups reporting stream)
 
 die () { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
@@ -106,6 +106,11 @@ if wants report; then
             emit "$line"
         done < <("$build/bench/bench_report" "$size" "${reports[@]}")
     done
+fi
+
+if wants scaleout; then
+    # shellcheck source=bench/scaleout.sh
+    source bench/scaleout.sh
 fi
 
 # The table, and the JSON: every BENCH line as one object of its fields.

@@ -93,7 +93,7 @@ for _ in 1 2; do od -An -v -tx1 -N32 /dev/urandom | tr -d ' \n'; echo; done > "$
 free_port () {
     local port
     while :; do
-        port=$(( 20000 + RANDOM % 40000 ))
+        port=$(( 20000 + RANDOM % 12000 ))    # below the ephemeral range (32768-)
         (: < "/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
     done
 }
