@@ -282,3 +282,28 @@ Test (scaleout, an_instance_needs_its_own_endpoint)
     cr_assert (WIFEXITED (status) && WEXITSTATUS (status) != 0, "started on a list of endpoints");
     cr_assert (strstr (output, "KUMPPANI_REFERRAL_ENDPOINT lists several instances"), "%s", output);
 }
+
+//  The first instance listed is down: without ZMQ_IMMEDIATE the DEALER
+//  would queue every other request for it, each waiting out its timeout
+//  (and a retry on the rebuilt socket would start with it again). Every
+//  call is answered on its first attempt.
+Test (scaleout, a_list_skips_an_instance_that_is_down)
+{
+    kpt_service_start ("stream", NULL);
+    char list [200];
+    snprintf (list, sizeof list, "tcp://127.0.0.1:%d,%s", kpt_free_port (), kpt_endpoint ("stream"));
+    kp_client_t *client = kp_client_new (list, kpt_cert_path ("services", "stream"),
+                                         kpt_cert_path ("clients", "operator"));
+    cr_assert_not_null (client);
+    for (int call = 0; call < 6; call++) {
+        Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+        Kumppani__V1__HealthRequest health = KUMPPANI__V1__HEALTH_REQUEST__INIT;
+        request.body_case = KUMPPANI__V1__REQUEST__BODY_HEALTH;
+        request.health = &health;
+        Kumppani__V1__Reply *reply = kp_client_call (client, &request, 3000, 0);
+        cr_assert_not_null (reply, "call %d went to the instance that is down", call);
+        cr_assert_eq (reply->status, STATUS (OK));
+        kp_codec_reply_free (&reply);
+    }
+    kp_client_destroy (&client);
+}

@@ -116,3 +116,48 @@ Test (config, caseload_day_counts_and_the_test_clock)
     unsetenv ("KUMPPANI_ASSESSMENT_PRIORITY_DAYS");
     unsetenv ("KUMPPANI_CONTACT_DUE_MONTHS");
 }
+
+//  Several instances: the list is for clients; an instance binds its own.
+Test (config, an_instance_of_a_listed_service_names_what_it_binds)
+{
+    unsetenv ("KUMPPANI_BIND_ENDPOINT");
+    unsetenv ("KUMPPANI_STREAM_PUB_BIND_ENDPOINT");
+    setenv ("KUMPPANI_REFERRAL_ENDPOINT", "tcp://127.0.0.1:7102,tcp://127.0.0.1:7112", 1);
+    kp_config_t *config = kp_config_load ("referral");
+    cr_assert_null (config, "a listed service started without knowing which instance it is");
+    //  A tool (the CLI) binds nothing: the list is all it needs.
+    config = kp_config_load (NULL);
+    cr_assert_not_null (config);
+    cr_assert_str_eq (config->endpoints [KP_SERVICE_REFERRAL], "tcp://127.0.0.1:7102,tcp://127.0.0.1:7112");
+    cr_assert_null (config->bind_endpoint);
+    kp_config_destroy (&config);
+    setenv ("KUMPPANI_BIND_ENDPOINT", "tcp://127.0.0.1:7112", 1);
+    config = kp_config_load ("referral");
+    cr_assert_not_null (config);
+    cr_assert_str_eq (config->bind_endpoint, "tcp://127.0.0.1:7112");
+    kp_config_destroy (&config);
+    //  Another service on the same environment binds its own single one.
+    unsetenv ("KUMPPANI_BIND_ENDPOINT");
+    setenv ("KUMPPANI_INTAKE_ENDPOINT", "tcp://127.0.0.1:7101", 1);
+    config = kp_config_load ("intake");
+    cr_assert_not_null (config);
+    cr_assert_str_eq (config->bind_endpoint, "tcp://127.0.0.1:7101");
+    kp_config_destroy (&config);
+    //  The bind is one endpoint, never a list.
+    setenv ("KUMPPANI_BIND_ENDPOINT", "tcp://127.0.0.1:7102,tcp://127.0.0.1:7112", 1);
+    cr_assert_null (kp_config_load ("referral"));
+    //  The stream's live port likewise.
+    setenv ("KUMPPANI_BIND_ENDPOINT", "tcp://127.0.0.1:7105", 1);
+    setenv ("KUMPPANI_STREAM_PUB_ENDPOINT", "tcp://127.0.0.1:7106,tcp://127.0.0.1:7116", 1);
+    cr_assert_null (kp_config_load ("stream"));
+    setenv ("KUMPPANI_STREAM_PUB_BIND_ENDPOINT", "tcp://127.0.0.1:7116", 1);
+    config = kp_config_load ("stream");
+    cr_assert_not_null (config);
+    cr_assert_str_eq (config->stream_pub_bind_endpoint, "tcp://127.0.0.1:7116");
+    kp_config_destroy (&config);
+    unsetenv ("KUMPPANI_BIND_ENDPOINT");
+    unsetenv ("KUMPPANI_STREAM_PUB_BIND_ENDPOINT");
+    unsetenv ("KUMPPANI_STREAM_PUB_ENDPOINT");
+    unsetenv ("KUMPPANI_REFERRAL_ENDPOINT");
+    unsetenv ("KUMPPANI_INTAKE_ENDPOINT");
+}

@@ -33,10 +33,18 @@ def _new_id():
     return "".join(alphabet[(value >> (5 * index)) & 31] for index in range(26))
 
 
+def endpoints_of(endpoint):
+    """The endpoints of a setting: a comma-separated string or a list."""
+    items = endpoint.split(",") if isinstance(endpoint, str) else list(endpoint)
+    return [item.strip() for item in items if item.strip()]
+
+
 class Client:
     """A client of one service.
 
-    endpoint      "tcp://host:7102"
+    endpoint      "tcp://host:7102", or several instances of the service:
+                  "tcp://a:7102,tcp://b:7102" (or a list); requests are
+                  dealt out to the instances that are up, in turn
     server_cert   the service's public certificate file (its .cert)
     client_cert   your certificate (NAME.cert; NAME.cert_secret beside it)
     person_id     the person acting, the organisation's own id for them
@@ -46,7 +54,9 @@ class Client:
 
     def __init__(self, endpoint, server_cert, client_cert, person_id="python-client", role=None,
                  timeout_ms=5000, retries=2, context=None):
-        self.endpoint = endpoint
+        if not endpoints_of(endpoint):
+            raise ValueError("no endpoint")
+        self.endpoint = ",".join(endpoints_of(endpoint))
         self.server_public, _ = certs.load_keys(server_cert)
         self.public, self.secret = certs.load_keys(client_cert)
         if not self.secret:
@@ -70,7 +80,15 @@ class Client:
         self.socket.curve_serverkey = self.server_public
         self.socket.curve_publickey = self.public
         self.socket.curve_secretkey = self.secret
-        self.socket.connect(self.endpoint)
+        endpoints = endpoints_of(self.endpoint)
+        if len(endpoints) > 1:
+            # Only to an instance whose handshake completed: never queued
+            # for one that is down. A send then waits while none is up,
+            # so it is bounded by the attempt's timeout.
+            self.socket.immediate = 1
+            self.socket.sndtimeo = self.timeout_ms
+        for endpoint in endpoints:
+            self.socket.connect(endpoint)
 
     def close(self):
         if self.socket is not None:
@@ -111,7 +129,10 @@ class Client:
             if attempt:
                 self._connect()         # a fresh connection: the old one may be stuck
             self.attempts += 1
-            self.socket.send(data)
+            try:
+                self.socket.send(data)
+            except zmq.Again:
+                continue                # no instance up within the timeout
             deadline = time.monotonic() + self.timeout_ms / 1000.0
             while True:
                 left = int((deadline - time.monotonic()) * 1000)

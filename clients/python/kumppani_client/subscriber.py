@@ -17,7 +17,7 @@ import time
 import zmq
 
 from . import certs
-from .client import Client
+from .client import Client, endpoints_of
 from .errors import NoReply
 from .proto import envelope_pb2, stream_pb2
 
@@ -52,7 +52,11 @@ class Subscriber:
         self.live.curve_secretkey = secret
         # The monitor is in place before the connection: no handshake unseen.
         self.monitor = self.live.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
-        self.live.connect(live_endpoint)
+        # Every stream instance's relay, if several: each sends every event,
+        # and repeats are dropped by seq like any other.
+        self._relays = endpoints_of(live_endpoint)
+        for endpoint in self._relays:
+            self.live.connect(endpoint)
         self._subscribe()
         self._caught_up = False
 
@@ -69,11 +73,14 @@ class Subscriber:
         self.close()
 
     def _subscribe(self):
+        # The DEALER deals frames out in turn: each prefix as many times in
+        # a row as there are relays reaches each once.
         for prefix in self.prefixes or [""]:
-            try:
-                self.live.send(b"\x01" + prefix.encode(), zmq.NOBLOCK)
-            except zmq.Again:
-                pass                    # queued up to the HWM while disconnected; resent later
+            for _ in self._relays:
+                try:
+                    self.live.send(b"\x01" + prefix.encode(), zmq.NOBLOCK)
+                except zmq.Again:
+                    pass                # queued up to the HWM while disconnected; resent later
         self._heard = time.monotonic()
 
     def _replay(self):

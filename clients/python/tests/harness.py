@@ -43,6 +43,7 @@ class System:
             self._cert(name, "service", None, self.services_dir)
         for org, kind, municipality in ORGS:
             self._cert(org, kind, municipality, self.clients_dir)
+            self._register(org, kind, municipality)
         self.hetu_keys = os.path.join(self.dir, "hetu.keys")
         with open(self.hetu_keys, "w") as keys:
             for _ in range(2):
@@ -57,6 +58,20 @@ class System:
             args += ["--municipality", municipality]
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
         shutil.copy(os.path.join(folder, org + ".cert"), self.admitted)
+
+    def _register(self, org, kind, municipality):
+        """Admitted means registered too (kp.organisations). The cluster is
+        shared with the C suites: an id one of them deactivated is made
+        active again (as their harness does), not refused as a reused id."""
+        subprocess.run(
+            ["psql", os.environ["KUMPPANI_TEST_ADMIN_CONNINFO"], "-qAt", "-v", "ON_ERROR_STOP=1",
+             "-v", "org=" + org, "-v", "kind=" + kind, "-v", "area=" + (municipality or "")],
+            # variables are interpolated only in what psql reads, not in -c
+            input="INSERT INTO kp.organisations (org_id, org_type, area, active_from)"
+                  " VALUES (:'org', :'kind', nullif (:'area', ''), now () - interval '1 day')"
+                  " ON CONFLICT (org_id) DO UPDATE SET org_type = EXCLUDED.org_type,"
+                  " area = EXCLUDED.area, active_from = EXCLUDED.active_from, active_to = NULL;\n",
+            text=True, check=True, stdout=subprocess.DEVNULL)
 
     def cert(self, org):
         return os.path.join(self.clients_dir, org + ".cert")

@@ -136,6 +136,18 @@ class PythonClient(unittest.TestCase):
                 kela.call("health")
             self.assertEqual(kela.attempts, 2)
 
+    def test_a_list_of_instances_skips_one_that_is_down(self):
+        # The first instance listed is down: without ZMQ_IMMEDIATE the
+        # DEALER would queue every other request for it and each of those
+        # would wait out its timeout. Every call is answered first time.
+        live = self.system.endpoints["referral"]
+        with self.system.client("referral", "kela", timeout_ms=2000, retries=0) as kela:
+            kela.endpoint = "tcp://127.0.0.1:1," + live
+            kela._connect()
+            for _ in range(6):
+                self.assertTrue(kela.call("health").database_ok)
+            self.assertEqual(kela.attempts, 6)
+
     def test_a_killed_consumer_resumes_without_gaps_or_duplicates(self):
         out = os.path.join(self.system.dir, "consumer.jsonl")
         env = self.system.env()
