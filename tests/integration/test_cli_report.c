@@ -404,6 +404,14 @@ Test (cli_report, page_in_swedish_and_english)
     cr_assert (strstr (out, "<h1>Report for the funder</h1>"));
     cr_assert (strstr (out, "<td>Housing</td>"));
     cr_assert (strstr (out, "<dd>1995-01-01–1995-12-31</dd>"), "%.3000s", out);
+    //  A county's page names its municipalities with their organiser, in
+    //  Swedish where the registry has it; Kela's is bound to no area.
+    const char *county [] = { "report", "social_reporting", S_PERIOD (1995), "--format", "html", "--lang", "sv", NULL };
+    cr_assert_eq (kpt_cli_run ("county-ep", out, sizeof out, county), 0, "%.2000s", out);
+    cr_assert (strstr (out, "Seinäjoki (Södra Österbottens välfärdsområde)"), "%.3000s", out);
+    const char *kela [] = { "report", "referral_sla", S_PERIOD (1995), "--format", "html", NULL };
+    cr_assert_eq (kpt_cli_run ("kela", out, sizeof out, kela), 0, "%.2000s", out);
+    cr_assert (strstr (out, "<dt>Alueet</dt><dd>Ei aluerajausta</dd>"), "%.3000s", out);
     kpt_cli_merge_stderr = true;
     const char *de [] = { "report", "social_reporting", S_PERIOD (1995), "--format", "html", "--lang", "de", NULL };
     cr_assert_eq (kpt_cli_run ("muni-091", out, sizeof out, de), 2, "%s", out);
