@@ -419,6 +419,16 @@ Test (cli_report, page_in_swedish_and_english)
     kpt_cli_merge_stderr = false;
 }
 
+//  Migration 0030: the reporting role runs without JIT in this database
+//  (the workload report's plan took seconds to compile, past the CLI's
+//  timeout, for a query of milliseconds).
+Test (cli_report, reporting_runs_without_jit)
+{
+    cr_assert_eq (kpt_scalar ("SELECT count (*) FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase"
+                              " WHERE s.setrole = $1::regrole AND d.datname = current_database ()"
+                              " AND 'jit=off' = ANY (s.setconfig)", "reporting"), 1);
+}
+
 Test (cli_report, bad_requests_are_refused_with_the_reason)
 {
     s_seed (1993);
