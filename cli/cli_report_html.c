@@ -183,10 +183,12 @@ s_label_cell (s_page_t *page, const char *column, const Kumppani__V1__ReportCell
         s_code (page, cell->value);
 }
 
+//  A figure, or a decimal the service sent as text (a statistic such as
+//  meetings per group): no code has a decimal point.
 static bool
 s_is_figure (const Kumppani__V1__ReportCell *cell)
 {
-    return !cell->label && cli_report_is_number (cell->value);
+    return cli_report_is_number (cell->value) && (!cell->label || strchr (cell->value, '.'));
 }
 
 //  A cell's text as s_write_cell shows it, without markup: for charts'
@@ -362,9 +364,10 @@ s_chart_label (s_page_t *page, const Kumppani__V1__ReportTable *table, const s_c
         memcpy (out + at, "…", sizeof "…");
 }
 
-//  A horizontal stacked bar chart as inline SVG that scales with the page.
-//  Rows with a suppressed figure are left out (a bar without its hidden
-//  part would mislead), and the page says how many.
+//  A horizontal bar chart as inline SVG that scales with the page: one
+//  bar per series side by side (not stacked, so a hidden figure hides
+//  only its own bar). Suppressed figures are left out, and the page says
+//  how many; a row whose every figure is hidden is not drawn at all.
 static void
 s_write_chart (s_page_t *page, const Kumppani__V1__ReportTable *table, const s_chart_t *chart)
 {
@@ -373,21 +376,19 @@ s_write_chart (s_page_t *page, const Kumppani__V1__ReportTable *table, const s_c
     for (size_t row = 0; row < table->n_rows; row++) {
         if (!s_chart_row (table, chart, row))
             continue;
-        bool hidden = false;
-        double total = 0;
+        size_t shown = 0;
         for (size_t series = 0; series < chart->n_series; series++) {
             const Kumppani__V1__ReportCell *cell = s_cell (table, row, chart->series [series]);
-            hidden |= !cell || cell->suppressed;
-            total += s_value (table, row, chart->series [series]);
+            if (!cell || cell->suppressed)
+                left_out++;
+            else {
+                shown++;
+                double value = s_value (table, row, chart->series [series]);
+                largest = n_rows < S_CHART_ROWS && value > largest ? value : largest;
+            }
         }
-        if (hidden) {
-            left_out++;
-            continue;
-        }
-        if (n_rows == S_CHART_ROWS)
-            continue;
-        largest = total > largest ? total : largest;
-        rows [n_rows++] = row;
+        if (shown && n_rows < S_CHART_ROWS)
+            rows [n_rows++] = row;
     }
     if (n_rows == 0 && left_out == 0)
         return;
@@ -412,37 +413,39 @@ s_write_chart (s_page_t *page, const Kumppani__V1__ReportTable *table, const s_c
         fputs ("</li>", out);
     }
     fputs ("</ul>\n", out);
-    int height = 8 + 22 * (int) n_rows;
+    int bar = chart->n_series > 1 ? 10 : 16;
+    int step = bar * (int) chart->n_series + 8;
+    int height = 6 + step * (int) n_rows;
     fprintf (out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\" "
              "preserveAspectRatio=\"xMinYMin meet\">\n", S_CHART_WIDTH, height);
     for (size_t index = 0; index < n_rows; index++) {
         size_t row = rows [index];
-        int y = 4 + 22 * (int) index;
+        int y = 4 + step * (int) index;
         char label [512];
         s_chart_label (page, table, chart, row, label, sizeof label);
-        fprintf (out, "<g><text x=\"%d\" y=\"%d\" text-anchor=\"end\">", S_LABEL_WIDTH - 8, y + 13);
+        fprintf (out, "<g><text x=\"%d\" y=\"%d\" text-anchor=\"end\">", S_LABEL_WIDTH - 8,
+                 y + (step - 8) / 2 + 4);
         s_escape (out, label);
         fputs ("</text>", out);
-        double left = 0, total = 0;
         for (size_t series = 0; series < chart->n_series; series++) {
+            const Kumppani__V1__ReportCell *cell = s_cell (table, row, chart->series [series]);
+            if (!cell || cell->suppressed)
+                continue;
             double value = s_value (table, row, chart->series [series]);
             double width = largest > 0 ? value / largest * S_BAR_WIDTH : 0;
-            total += value;
+            int top = y + bar * (int) series;
             if (width > 0)
-                fprintf (out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\"/>",
-                         S_LABEL_WIDTH + left, y, width, s_colours [series]);
-            left += width;
+                fprintf (out, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
+                         S_LABEL_WIDTH, top, width, bar - 1, s_colours [series]);
+            fprintf (out, "<text x=\"%.1f\" y=\"%d\" class=\"figure\">", S_LABEL_WIDTH + width + 4, top + bar - 2);
+            s_number (page, cell->value);
+            fputs ("</text>", out);
         }
-        char figure [32];
-        snprintf (figure, sizeof figure, "%g", total);
-        fprintf (out, "<text x=\"%.1f\" y=\"%d\">", S_LABEL_WIDTH + left + 6, y + 13);
-        s_number (page, figure);
-        fputs ("</text></g>\n", out);
+        fputs ("</g>\n", out);
     }
     fputs ("</svg>\n", out);
     if (left_out)
-        fprintf (out, "<p class=\"chart-note\">%s %zu %s.</p>\n", cli_text ("chart_left_out", page->lang),
-                 left_out, cli_text ("rows", page->lang));
+        fprintf (out, "<p class=\"chart-note\">%s %zu.</p>\n", cli_text ("chart_left_out", page->lang), left_out);
     fputs ("</figure>\n", out);
 }
 
@@ -461,7 +464,7 @@ s_split (const Kumppani__V1__ReportTable *table, int *labels, size_t *n_labels, 
         for (size_t row = 0; row < table->n_rows; row++) {
             const Kumppani__V1__ReportCell *cell = s_cell (table, row, (int) column);
             //  An empty cell (the plan row's snapshot) keeps a label column one.
-            label &= cell && !cell->suppressed && (cell->label || !*cell->value);
+            label &= cell && !cell->suppressed && ((cell->label && !s_is_figure (cell)) || !*cell->value);
             all &= cell && cell->label && strcmp (cell->value, "all") == 0;
         }
         leading &= label;
@@ -586,7 +589,7 @@ static const char s_style [] =
     ".unlabelled { font-family: monospace; color: #8a4b00; }\n"
     "figure { margin: .8em 0; break-inside: avoid; } figcaption { font-weight: bold; margin-bottom: .3em; }\n"
     "figure svg { display: block; width: 100%; max-width: 760px; height: auto; }\n"
-    "svg text { font-size: 12px; fill: #333; }\n"
+    "svg text { font-size: 12px; fill: #333; } svg text.figure { font-size: 10px; }\n"
     "ul.legend { list-style: none; padding: 0; margin: .2em 0 .4em; display: flex; flex-wrap: wrap; gap: .3em 1.2em;"
     " font-size: .9em; }\n"
     ".swatch { display: inline-block; width: .9em; height: .9em; margin-right: .35em; vertical-align: -.1em; }\n"

@@ -176,7 +176,8 @@ s_base_hidden (reporting_table_t *self, size_t row, int base)
 }
 
 //  A category that is a municipality (participants' dimension
-//  "municipality"): named like the municipality columns.
+//  "municipality", talousneuvola's "visits" by area): named like the
+//  municipality columns.
 static bool
 s_municipality_category (reporting_table_t *self, size_t row, size_t column)
 {
@@ -185,7 +186,7 @@ s_municipality_category (reporting_table_t *self, size_t row, size_t column)
     for (size_t other = 0; other < self->n_columns; other++)
         if (strcmp (self->columns [other], "dimension") == 0) {
             const char *text = self->cells [row * self->n_columns + other].text;
-            return text && strcmp (text, "municipality") == 0;
+            return text && (strcmp (text, "municipality") == 0 || strcmp (text, "visits") == 0);
         }
     return false;
 }

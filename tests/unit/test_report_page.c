@@ -170,7 +170,7 @@ Test (report_page, chart_leaves_suppressed_rows_out_and_says_so)
     const char *mark = strstr (chart, ">..<");
     cr_assert (!mark || mark > end, "a \"..\" in the chart");
     cr_assert (strstr (chart, "Asuminen · Helsinki"), "%.*s", (int) (end - chart), chart);
-    cr_assert (strstr (chart, "rivit, joissa on salattu luku: 2 riviä."));
+    cr_assert (strstr (chart, "salattuja lukuja (..); niitä on 2."));
     free (page);
     //  All hidden: no chart, said so.
     static const char *const hidden [] = {
@@ -197,7 +197,40 @@ Test (report_page, decimals_and_escaping)
     //  A project's own target code is its identifier: shown as it is.
     cr_assert (strstr (page, "<td>own_goal</td>"), "%s", page);
     free (page);
+    //  A decimal the service sends as text (meetings per group) is a figure too.
+    built.cell_data [0][3].label = true;
     page = s_page (&built.table, CLI_LANG_EN);
     cr_assert (strstr (page, "<td class=\"number\">0.75</td>"), "%s", page);
+    free (page);
+}
+
+//  Two series side by side: a hidden headcount hides only its own bar,
+//  the attendances of that month are still drawn.
+Test (report_page, a_hidden_figure_hides_only_its_own_bar)
+{
+    static const char *const columns [] = { "municipality", "activity_kind", "month", "attendances", "headcount" };
+    static const char *const values [] = {
+        "743", "meeting_place", "2021-01", "..", "n:25",
+        "743", "meeting_place", "2021-02", "n:12", "..",
+        "743", "meeting_place", "2021-03", "..", "..",
+        "743", "meeting_place", "all", "n:40", "n:93",
+    };
+    s_table_t built;
+    s_build (&built, "groups", columns, 5, values, 4);
+    char *page = s_page (&built.table, CLI_LANG_FI);
+    const char *chart = strstr (page, "<figure>");
+    cr_assert_not_null (chart, "%s", page);
+    const char *end = strstr (chart, "</figure>");
+    size_t bars = 0, groups = 0;
+    for (const char *at = chart; (at = strstr (at, "<rect ")) && at < end; at++)
+        bars++;
+    for (const char *at = chart; (at = strstr (at, "<g>")) && at < end; at++)
+        groups++;
+    //  January's headcount, February's attendances; March not at all; the
+    //  period row ("all" month) is kept out by the groups chart's filter.
+    cr_assert_eq (bars, 2, "%.*s", (int) (end - chart), chart);
+    cr_assert_eq (groups, 2);
+    cr_assert (strstr (chart, "niitä on 4."), "%.*s", (int) (end - chart), chart);
+    cr_assert (strstr (chart, "Kohtaamispaikka · tammikuu 2021"), "%.*s", (int) (end - chart), chart);
     free (page);
 }
