@@ -1,5 +1,5 @@
 /*  kumppani report NAME … — runs reports on the reporting service and
-    writes them as CSV, JSON or one HTML page; kumppani report rebuild asks
+    writes them as CSV, JSON, one HTML page or that page as PDF; kumppani report rebuild asks
     it to recompute its rollups and compare. The tables arrive already
     through disclosure control: the writers only keep the marks. */
 #include "cli.h"
@@ -26,13 +26,15 @@ s_usage (FILE *out)
     fprintf (out,
         "usage: kumppani report NAME[,NAME…]|all [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
         "                       [--project ID] [--municipality CODE] [--threshold N]\n"
-        "                       [--format csv|json|html] [--output FILE]\n"
+        "                       [--format csv|json|html|pdf] [--lang fi|sv|en] [--output FILE]\n"
         "       kumppani report rebuild [--json FILE]   (operator: recompute the rollups, compare)\n"
         "Reports: participants, targets, groups, talousneuvola, referral_sla, outcomes,\n"
         "social_reporting, workload. The period defaults to this year up to today. Counts of fewer\n"
         "people than the threshold (default 5, never below 3) are suppressed: \"..\" in CSV\n"
         "and HTML, null in JSON. csv takes one report; json and html take several (\"all\"\n"
-        "runs every report you may see and skips the ones you may not).\n");
+        "runs every report you may see and skips the ones you may not). html is one page for\n"
+        "the funder (pdf: the same page printed by headless Chromium, A4), in Finnish unless\n"
+        "--lang says sv or en.\n");
     return out == stdout ? 0 : 2;
 }
 
@@ -83,7 +85,8 @@ s_run (const kp_config_t *config, const char *report, int argc, char **argv,
 }
 
 static int
-s_write (const char *format, const char *path, Kumppani__V1__ReportTable *const *tables, size_t count)
+s_write (const char *format, cli_lang_t lang, const char *path, Kumppani__V1__ReportTable *const *tables,
+         size_t count)
 {
     //  Into a temporary file renamed at the end: a reader never sees half a report.
     char temporary [4096];
@@ -98,7 +101,8 @@ s_write (const char *format, const char *path, Kumppani__V1__ReportTable *const 
     }
     int rc = strcmp (format, "csv") == 0 ? cli_report_write_csv (out, tables [0])
            : strcmp (format, "json") == 0 ? cli_report_write_json (out, tables, count)
-           : cli_report_write_html (out, tables, count);
+           : strcmp (format, "pdf") == 0 ? cli_report_write_pdf (out, tables, count, lang)
+           : cli_report_write_html (out, tables, count, lang);
     if (path) {
         rc |= fclose (out);
         if (rc == 0 && rename (temporary, path))
@@ -133,8 +137,14 @@ cli_report (int argc, char **argv, const kp_config_t *config)
         return s_rebuild (argc - 1, argv + 1, config);
     const char *format = cli_option (argc, argv, "--format");
     format = format ? format : "csv";
-    if (strcmp (format, "csv") && strcmp (format, "json") && strcmp (format, "html")) {
-        fprintf (stderr, "kumppani report: --format is csv, json or html, not '%s'\n", format);
+    if (strcmp (format, "csv") && strcmp (format, "json") && strcmp (format, "html") && strcmp (format, "pdf")) {
+        fprintf (stderr, "kumppani report: --format is csv, json, html or pdf, not '%s'\n", format);
+        return 2;
+    }
+    const char *lang_name = cli_option (argc, argv, "--lang");
+    cli_lang_t lang = CLI_LANG_FI;
+    if (lang_name && !cli_lang_parse (lang_name, &lang)) {
+        fprintf (stderr, "kumppani report: --lang is fi, sv or en, not '%s'\n", lang_name);
         return 2;
     }
     //  The names asked for; "all" is every report, refusals skipped.
@@ -151,7 +161,7 @@ cli_report (int argc, char **argv, const kp_config_t *config)
              name = strtok_r (NULL, ",", &saved))
             wanted [n_wanted++] = name;
     if (n_wanted == 0 || (n_wanted > 1 && strcmp (format, "csv") == 0)) {
-        fprintf (stderr, "kumppani report: csv takes exactly one report (use json or html for several)\n");
+        fprintf (stderr, "kumppani report: csv takes exactly one report (use json, html or pdf for several)\n");
         return 2;
     }
     Kumppani__V1__Reply *replies [S_MAX_TABLES];
@@ -178,7 +188,7 @@ cli_report (int argc, char **argv, const kp_config_t *config)
         rc = 1;
     }
     if (rc == 0)
-        rc = s_write (format, cli_option (argc, argv, "--output"), tables, count);
+        rc = s_write (format, lang, cli_option (argc, argv, "--output"), tables, count);
     for (size_t index = 0; index < count; index++)
         kp_codec_reply_free (&replies [index]);
     return rc;

@@ -1,10 +1,11 @@
 /*  The report writers of `kumppani report`: a list of ReportTable replies
-    as CSV, JSON or one self-contained HTML page. Suppressed cells (the
+    as CSV, JSON, one self-contained HTML page or that page as a PDF. Suppressed cells (the
     disclosure control's) are written as ".." in CSV and HTML and as null in
     JSON: never a value. */
 #ifndef CLI_REPORT_H
 #define CLI_REPORT_H
 
+#include "cli_report_labels.h"
 #include "kumppani/v1/envelope.pb-c.h"
 
 #include <stdbool.h>
@@ -20,6 +21,10 @@ const char *cli_report_shown (const Kumppani__V1__ReportCell *cell);
 //  0, or -1 if writing failed.
 int cli_report_write_csv (FILE *out, const Kumppani__V1__ReportTable *table);
 int cli_report_write_json (FILE *out, Kumppani__V1__ReportTable *const *tables, size_t count);
-int cli_report_write_html (FILE *out, Kumppani__V1__ReportTable *const *tables, size_t count);
+//  The funder's page in lang (cli_report_html.c).
+int cli_report_write_html (FILE *out, Kumppani__V1__ReportTable *const *tables, size_t count, cli_lang_t lang);
+//  The same page printed to an A4 PDF by headless Chromium (cli_report_pdf.c):
+//  0, or -1 with the reason on stderr.
+int cli_report_write_pdf (FILE *out, Kumppani__V1__ReportTable *const *tables, size_t count, cli_lang_t lang);
 
 #endif

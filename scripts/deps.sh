@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(libzmq3-dev libczmq-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev
           postgresql libcriterion-dev libsodium-dev libcjson-dev libmicrohttpd-dev pkg-config
           docker-compose      # only to validate compose/ in make test: no engine here
-          chromium            # only to render the HTML report in make test
+          chromium            # the report page: --format pdf prints it, make test renders it
+          poppler-utils       # make test: the report PDF's page size and text (pdfinfo, pdftotext)
           clang libclang-rt-14-dev    # the fuzz targets: libFuzzer and the sanitizer runtimes
           python3-zmq python3-protobuf protobuf-compiler)   # clients/python and its tests
 command -v make >/dev/null 2>&1 || packages+=(make)

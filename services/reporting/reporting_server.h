@@ -123,6 +123,8 @@ enum { REPORTING_CURSOR_ROW (KP_ROW_INDEX) };
 enum { REPORTING_WORKLOAD_ROW (KP_ROW_INDEX) };
 extern const kp_stmt_t reporting_rollup_statements [];
 extern const kp_stmt_t reporting_workload_statements [];
+//  reporting_heading: a report's project and areas, with their names.
+extern const kp_stmt_t reporting_heading_statements [];
 
 //  reporting_context: the process's own parts (the rollup consumer).
 typedef struct _reporting_t reporting_t;
@@ -212,6 +214,8 @@ int reporting_table_row_people (reporting_table_t *self, int64_t people);
 //  The cell id of a count in the current row's column, -1 if none.
 int reporting_table_cell_of (reporting_table_t *self, int row, int column);
 //  Applies disclosure control and sets the call's reply. 0 or -1.
+int reporting_heading_fill (kp_call_t *call, const reporting_scope_t *scope,
+                            Kumppani__V1__ReportTable *table);
 int reporting_table_reply (reporting_table_t *self, kp_call_t *call);
 
 //  The reports: each fills table for scope. 0, or -1 with the call failed.

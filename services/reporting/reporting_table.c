@@ -175,6 +175,22 @@ s_base_hidden (reporting_table_t *self, size_t row, int base)
     return count >= 0 && reporting_suppress_is_hidden (self->rule, count);
 }
 
+//  A category that is a municipality (participants' dimension
+//  "municipality", talousneuvola's "visits" by area): named like the
+//  municipality columns.
+static bool
+s_municipality_category (reporting_table_t *self, size_t row, size_t column)
+{
+    if (strcmp (self->columns [column], "category"))
+        return false;
+    for (size_t other = 0; other < self->n_columns; other++)
+        if (strcmp (self->columns [other], "dimension") == 0) {
+            const char *text = self->cells [row * self->n_columns + other].text;
+            return text && (strcmp (text, "municipality") == 0 || strcmp (text, "visits") == 0);
+        }
+    return false;
+}
+
 int
 reporting_table_reply (reporting_table_t *self, kp_call_t *call)
 {
@@ -208,13 +224,16 @@ reporting_table_reply (reporting_table_t *self, kp_call_t *call)
             //  Readers see names; the code stays the value (JSON, joins).
             char name [128];
             if (value->label && !value->suppressed
-            &&  (strcmp (self->columns [column], "municipality") == 0 || strcmp (self->columns [column], "area") == 0)
+            &&  (strcmp (self->columns [column], "municipality") == 0 || strcmp (self->columns [column], "area") == 0
+                 || s_municipality_category (self, row, column))
             &&  kp_organiser_name_of (cell->text, name, sizeof name))
                 value->name = kp_call_strdup (call, name);
             out->cells [column] = value;
         }
         table->rows [row] = out;
     }
+    if (reporting_heading_fill (call, self->scope, table))
+        return kp_call_db_fail (call);
     call->reply->body_case = KUMPPANI__V1__REPLY__BODY_REPORT_TABLE;
     call->reply->report_table = table;
     return 0;

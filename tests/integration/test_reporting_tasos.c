@@ -10,6 +10,8 @@
     rollups, and finds a row tampered with; who is refused. */
 #include "test_reporting.h"
 
+#include <unistd.h>
+
 TestSuite (reporting_tasos, .init = kpt_setup, .fini = kpt_teardown, .timeout = 120);
 
 // ---------------------------------------------------------------------
@@ -645,6 +647,36 @@ Test (reporting_tasos, groups_talousneuvola_targets_and_rebuild)
     s_row_is (table, 4, "participants|participants|participants|10|20|*|*");
     s_row_is (table, 6, "talousneuvola_processes|talousneuvola_processes|talousneuvola_processes|6|10|1|not_met");
     kumppani__v1__reply__free_unpacked (reply, NULL);
+
+    //  The funder's page over this year: the groups chart draws the months
+    //  (each has one of its two counts hidden: only that bar goes), and
+    //  talousneuvola's visits are by the municipality's name.
+    {
+        char page [] = "/tmp/kp-tasos-page.XXXXXX", out [8192];
+        int fd = mkstemp (page);
+        cr_assert (fd >= 0);
+        close (fd);
+        const char *args [] = { "report", "groups,talousneuvola", "--from", "2021-01-01", "--to", "2021-12-31",
+                                "--project", project, "--role", "coordinator", "--format", "html",
+                                "--output", page, NULL };
+        cr_assert_eq (kpt_cli_run ("ngo-743", out, sizeof out, args), 0, "%s", out);
+        FILE *file = fopen (page, "rb");
+        cr_assert_not_null (file);
+        static char html [1 << 18];
+        html [fread (html, 1, sizeof html - 1, file)] = 0;
+        fclose (file);
+        unlink (page);
+        const char *groups = strstr (html, "id=\"r-groups\"");
+        cr_assert_not_null (groups);
+        const char *figure_end = strstr (groups, "</figure>");
+        cr_assert_not_null (figure_end);
+        size_t bars = 0;
+        for (const char *at = groups; (at = strstr (at, "<rect ")) && at < figure_end; at++)
+            bars++;
+        cr_assert_geq (bars, 12, "the groups chart drew %zu bars", bars);
+        cr_assert_null (strstr (html, "Kaaviota ei piirretty"), "a chart collapsed");
+        cr_assert (strstr (html, ">Seinäjoki · tammikuu 2021</text>"), "talousneuvola's visits by area's name");
+    }
 
     //  The rebuild from kp.events agrees with the rollups exactly.
     kp_client_t *operator = kpt_client ("reporting", "operator");
