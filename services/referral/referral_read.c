@@ -162,6 +162,8 @@ referral_read_view (kp_call_t *call, const referral_t *referral, bool with_histo
     }
     referral_read_view_of_row (call, referral, result);
     PQclear (result);
+    if (referral_statement_fill_view (call, call->reply->referral->referral))
+        return -1;
     if (with_history && s_history (call, referral->id, referral_access_is_recipient (call->identity, referral),
                                    call->reply->referral))
         return -1;

@@ -12,6 +12,7 @@ static const struct {
     reporting_report_fn *build;
 } s_reports [] = {
     { "referral_sla",     reporting_sla_report },
+    { "referral_partner_sla", reporting_partner_sla_report },
     { "participants",     reporting_participants_report },
     { "outcomes",         reporting_outcomes_report },
     { "social_reporting", reporting_social_report },

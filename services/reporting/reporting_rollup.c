@@ -24,6 +24,30 @@ s_poison (const Kumppani__V1__Event *event, const char *why, char *error, size_t
 // ---------------------------------------------------------------------
 // referral.*: only notices to a municipality's social services.
 
+//  The partner SLA's rollup of every referral (reporting_partner_sla):
+//  received, the first acceptance or decline, the outcome.
+static int
+s_response (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, const char *kind,
+            const char *state, const char *occurred)
+{
+    const Kumppani__V1__ReferralEvent *referral = event->referral;
+    if (strcmp (event->topic, "referral.received") == 0) {
+        //  Unlike a notice to a municipality, a partner's referral may
+        //  lack what only a statutory clock needs; the keys must be there.
+        if (strlen (referral->recipient_type) > ROLLUP_TEXT_MAX || strlen (referral->municipality) > ROLLUP_TEXT_MAX
+        ||  strlen (referral->sender_org) > ROLLUP_TEXT_MAX)
+            return 0;
+        const char *values [] = {
+            copy, referral->referral_id, kind, referral->recipient_type, referral->municipality,
+            referral->sender_org, occurred
+        };
+        return kp_db_run (db, "rollup_response_received", 7, values);
+    }
+    bool outcome = strcmp (event->topic, "referral.outcome_recorded") == 0;
+    const char *values [] = { copy, referral->referral_id, state, occurred, outcome ? "true" : "false" };
+    return kp_db_run (db, "rollup_response_moved", 5, values);
+}
+
 static int
 s_referral (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, char *error, size_t error_size)
 {
@@ -45,6 +69,8 @@ s_referral (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, cha
                                          (int) referral->previous_state, previous_code, sizeof previous_code);
     const char *state = kp_enum_code (&kumppani__v1__referral_state__descriptor, (int) referral->state,
                                       state_code, sizeof state_code);
+    if (s_response (db, copy, event, kind, state, occurred))
+        return -1;
     if (strcmp (event->topic, "referral.received") == 0) {
         if (!kp_org_type_in (referral->recipient_type, KP_ORGANISER_TYPES))
             return 0;                   //  a partner's notice: no statutory clock here
