@@ -61,7 +61,7 @@ reporting_report_run (kp_call_t *call)
         }
     if (!build)
         return kp_check_invalid (call, "reporting.unknown_report", "run_report.report",
-                                 "one of referral_sla, participants, outcomes, social_reporting, groups,"
+                                 "one of referral_sla, referral_partner_sla, participants, outcomes, social_reporting, groups,"
                                  " talousneuvola, targets, workload");
     kp_date_t start, end;
     if (kp_date_parse (body->period_start, &start))

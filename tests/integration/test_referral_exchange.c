@@ -239,13 +239,15 @@ s_request_state (const char *id, bool *notified)
     return state;
 }
 
+//  Polls a count until it reaches at least want (bounded); the last value,
+//  so that a count past want fails the caller's equality too.
 static long long
 s_wait_for (const char *sql, const char *param, long long want)
 {
     long long value = -1;
     for (int attempt = 0; attempt < 150; attempt++) {
         value = kpt_scalar (sql, param);
-        if (value == want)
+        if (value >= want)
             break;
         zclock_sleep (100);
     }
@@ -259,11 +261,17 @@ s_wait_for (const char *sql, const char *param, long long want)
 Test (referral_exchange, a_statement_request_breaches_once_and_an_answer_in_time_never)
 {
     s_start ("2031-06-02", false);               //  a Monday
-    char late [32], answered [32], sentinel [32];
+    char late [32], answered [32], sentinel [32], lapsed [32];
     s_kela_notice (late);
     s_kela_notice (answered);
+    s_kela_notice (lapsed);
     s_ok ("muni-743", KUMPPANI__V1__REQUEST__BODY_ACKNOWLEDGE_REFERRAL, late);
     s_ok ("muni-743", KUMPPANI__V1__REQUEST__BODY_ACKNOWLEDGE_REFERRAL, answered);
+    //  Asked, then declined: no statement can follow, so no breach either.
+    Kumppani__V1__Reply *asked = s_request ("kela", lapsed, "2031-06-03", NULL);
+    s_expect (asked, STATUS(OK), NULL);
+    kumppani__v1__reply__free_unpacked (asked, NULL);
+    s_ok ("muni-743", KUMPPANI__V1__REQUEST__BODY_DECLINE_REFERRAL, lapsed);
 
     Kumppani__V1__Reply *reply = s_request ("kela", late, "2031-06-04", "Income 2031-05 and the plan, please.");
     s_expect (reply, STATUS(OK), NULL);
@@ -292,10 +300,16 @@ Test (referral_exchange, a_statement_request_breaches_once_and_an_answer_in_time
     s_set_day ("2031-06-04");
     s_ok ("muni-743", KUMPPANI__V1__REQUEST__BODY_GIVE_STATEMENT, answered);
     cr_assert_eq (s_request_state (answered, NULL), SRS(ANSWERED));
+    //  Kela sees the answer beside its request.
+    reply = s_simple ("kela", KUMPPANI__V1__REQUEST__BODY_GET_REFERRAL, answered);
+    s_expect (reply, STATUS(OK), NULL);
+    cr_assert_str_eq (reply->referral->referral->statement, "Supplementary assistance is justified.");
+    cr_assert_gt (reply->referral->referral->statement_requests [0]->answered_at, 0);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  The day after the due date the unanswered one breaches.
     s_set_day ("2031-06-05");
-    cr_assert_eq (s_wait_for (OVERDUE, late, 1), 1, "no breach for the unanswered request");
+    cr_assert_eq (s_wait_for (OVERDUE, late, 1), 1, "not one breach for the unanswered request");
     bool notified = false;
     cr_assert_eq (s_request_state (late, &notified), SRS(OVERDUE));
     cr_assert (notified);
@@ -313,6 +327,8 @@ Test (referral_exchange, a_statement_request_breaches_once_and_an_answer_in_time
     cr_assert_eq (s_wait_for (OVERDUE, sentinel, 1), 1, "the restarted watch sent nothing");
     cr_assert_eq (kpt_scalar (OVERDUE, late), 1, "a second breach after the restart");
     cr_assert_eq (kpt_scalar (OVERDUE, answered), 0, "an answered request breached");
+    cr_assert_eq (kpt_scalar (OVERDUE, lapsed), 0, "a request on a declined referral breached");
+    cr_assert_eq (s_request_state (lapsed, NULL), SRS(LAPSED));
     //  The breach carries the request's clock, not the referral's.
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM referral.statement_requests WHERE referral_id = $1"
                               " AND breach_sent_at IS NOT NULL", late), 1);
