@@ -580,12 +580,24 @@ Test (referral_exchange, after_consent_is_withdrawn_the_thread_goes_quiet)
     reply = s_post ("muni-743", id, "from the municipality");
     s_expect (reply, STATUS(OK), NULL);
     kumppani__v1__reply__free_unpacked (reply, NULL);
-    //  What referral_intake records on intake.consent_withdrawn.
-    const char *values [] = { id };
-    PGresult *result = PQexecParams (kpt_admin (), "UPDATE referral.referrals SET consent_withdrawn_at = now ()"
-                                     " WHERE referral_id = $1", 1, NULL, values, NULL, NULL, 0);
-    cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK);
-    PQclear (result);
+    //  Intake tells the referral service, as it does on a withdrawal.
+    PGconn *conn = kpt_connect_as ("intake");
+    Kumppani__V1__IntakeEvent intake = KUMPPANI__V1__INTAKE_EVENT__INIT;
+    char *ids [] = { id };
+    intake.case_id = "case-1";
+    intake.municipality = "743";
+    intake.referral_ids = ids;
+    intake.n_referral_ids = 1;
+    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+    event.topic = "intake.consent_withdrawn";
+    event.aggregate_id = "case-1";
+    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_INTAKE;
+    event.intake = &intake;
+    kpt_append_event (conn, &event, "743", NULL, NULL);
+    PQfinish (conn);
+    cr_assert_eq (s_wait_for ("SELECT count(*) FROM referral.referrals WHERE referral_id = $1"
+                              " AND consent_withdrawn_at IS NOT NULL", id, 1), 1,
+                  "the withdrawal never reached the referral");
     s_refused (s_post ("kela", id, "more"), STATUS(FORBIDDEN), "referral.consent_withdrawn");
     s_refused (s_post ("muni-743", id, "more"), STATUS(FORBIDDEN), "referral.consent_withdrawn");
     reply = s_thread ("muni-743", id, 0, NULL);
