@@ -102,7 +102,8 @@ s_call_to (const char *service, const char *org, int body_case, void *body, cons
 {
     bool mutating = body_case != KUMPPANI__V1__REQUEST__BODY_GET_REFERRAL
                  && body_case != KUMPPANI__V1__REQUEST__BODY_LIST_REFERRAL_MESSAGES
-                 && body_case != KUMPPANI__V1__REQUEST__BODY_RUN_REPORT;
+                 && body_case != KUMPPANI__V1__REQUEST__BODY_RUN_REPORT
+                 && body_case != KUMPPANI__V1__REQUEST__BODY_REPLAY;
     kp_client_t *client = kpt_client (service, org);
     Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
     Kumppani__V1__Actor actor;
@@ -432,6 +433,40 @@ s_thread (const char *org, const char *id, unsigned page_size, const char *curso
     return s_call (org, KUMPPANI__V1__REQUEST__BODY_LIST_REFERRAL_MESSAGES, &body);
 }
 
+//  Replays the stream as org from just before the referral's first event
+//  to the head: how many events name needle_seen, and whether any holds
+//  one of the texts.
+static int
+s_replay_scan (const char *org, const char *id, const char *needle_seen, const char *const *texts, int n_texts,
+               bool *leaked)
+{
+    long long first = kpt_scalar ("SELECT min (seq) FROM kp.events WHERE aggregate_id = $1", id);
+    cr_assert_gt (first, 0);
+    uint64_t after = (uint64_t) first - 1;
+    int seen = 0;
+    *leaked = false;
+    for (int page = 0; page < 100; page++) {
+        Kumppani__V1__ReplayRequest body = KUMPPANI__V1__REPLAY_REQUEST__INIT;
+        body.after_seq = after;
+        Kumppani__V1__Reply *reply = s_call_to ("stream", org, KUMPPANI__V1__REQUEST__BODY_REPLAY, &body, NULL);
+        s_expect (reply, STATUS(OK), NULL);
+        for (size_t index = 0; index < reply->replay->n_events; index++) {
+            const ProtobufCBinaryData *event = &reply->replay->events [index];
+            if (memmem (event->data, event->len, needle_seen, strlen (needle_seen)))
+                seen++;
+            for (int text = 0; text < n_texts; text++)
+                if (memmem (event->data, event->len, texts [text], strlen (texts [text])))
+                    *leaked = true;
+        }
+        bool more = reply->replay->more;
+        after = reply->replay->last_seq;
+        kumppani__v1__reply__free_unpacked (reply, NULL);
+        if (!more)
+            break;
+    }
+    return seen;
+}
+
 //  Whether the file holds needle.
 static bool
 s_file_has (const char *path, const char *needle)
@@ -557,6 +592,13 @@ Test (referral_exchange, both_parties_read_the_thread_and_its_texts_reach_no_eve
                                   texts [index]), 0, "a message text is in the audit log");
         cr_assert_eq (kpt_scalar ("SELECT count(*) FROM referral.referral_history h WHERE position ($1 IN h::text) > 0",
                                   texts [index]), 0, "a message text is in the history");
+    }
+    //  What subscribers get: the stream's replay, to either party.
+    for (int who = 0; who < 2; who++) {
+        bool leaked = true;
+        cr_assert_geq (s_replay_scan (readers [who], id, first_id, texts, 2, &leaked), 1,
+                       "%s's replay does not show the message was posted", readers [who]);
+        cr_assert (!leaked, "a message text is in %s's replay", readers [who]);
     }
     //  The services' own log (debug level) is whole once they stopped.
     kpt_service_stop ("referral");
