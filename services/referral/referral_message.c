@@ -17,15 +17,16 @@
 #define MESSAGE_PAGE_DEFAULT 50
 #define MESSAGE_PAGE_MAX     100
 
-//  The referral, for a party only: 0 with it loaded, or -1 with the call
-//  failed (an outsider gets what an unknown id gets).
+//  The referral, for a party only: 0 with it loaded (its row locked when
+//  lock: a post then waits for a withdrawal being recorded, and sees it),
+//  or -1 with the call failed (an outsider gets what an unknown id gets).
 static int
-s_party_referral (kp_call_t *call, const char *id, const char *field, referral_t *referral)
+s_party_referral (kp_call_t *call, const char *id, const char *field, bool lock, referral_t *referral)
 {
     if (!kp_id_valid (id))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.bad_id",
                              field, "a referral id (26 characters)");
-    int found = referral_record_load (call->db, id, false, referral);
+    int found = referral_record_load (call->db, id, lock, referral);
     if (found < 0)
         return kp_call_db_fail (call);
     if (!found || !referral_access_may_see (call->identity, referral))
@@ -57,7 +58,7 @@ referral_post_message (kp_call_t *call)
 {
     const Kumppani__V1__PostReferralMessage *body = call->request->post_referral_message;
     referral_t referral;
-    if (s_party_referral (call, body->referral_id, "post_referral_message.referral_id", &referral))
+    if (s_party_referral (call, body->referral_id, "post_referral_message.referral_id", true, &referral))
         return -1;
     size_t length = strlen (body->text);
     //  UTF-8 is the codec's (request.invalid_utf8 before any handler).
@@ -122,7 +123,7 @@ referral_list_messages (kp_call_t *call)
 {
     const Kumppani__V1__ListReferralMessages *body = call->request->list_referral_messages;
     referral_t referral;
-    if (s_party_referral (call, body->referral_id, "list_referral_messages.referral_id", &referral))
+    if (s_party_referral (call, body->referral_id, "list_referral_messages.referral_id", false, &referral))
         return -1;
     if (body->page_size > MESSAGE_PAGE_MAX)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.page_size",

@@ -217,10 +217,11 @@ int referral_post_message (kp_call_t *call);
 int referral_list_messages (kp_call_t *call);
 
 //  referral_statement: the requests into a single referral's view (0, or
-//  -1 with the call failed) and the breach watch (one tick: how many
-//  breaches it sent, -1 on a database error). GiveStatement answers the
-//  open request in its own statement (referral_set_statement).
-int referral_statement_fill_view (kp_call_t *call, Kumppani__V1__ReferralView *view);
+//  -1 with the call failed; Kela's notes only with show_notes) and the
+//  breach watch (one tick: how many breaches it sent, -1 on a database
+//  error). GiveStatement answers the open request in its own statement
+//  (referral_set_statement).
+int referral_statement_fill_view (kp_call_t *call, Kumppani__V1__ReferralView *view, bool show_notes);
 int referral_statement_tick (kp_db_t *db);
 
 //  referral_intake: handles intake.* events inside the consumer's transaction.

@@ -107,7 +107,7 @@ referral_request_statement (kp_call_t *call)
 }
 
 int
-referral_statement_fill_view (kp_call_t *call, Kumppani__V1__ReferralView *view)
+referral_statement_fill_view (kp_call_t *call, Kumppani__V1__ReferralView *view, bool show_notes)
 {
     char today [11];
     kp_date_format (kp_db_today (call->db), today);
@@ -126,7 +126,7 @@ referral_statement_fill_view (kp_call_t *call, Kumppani__V1__ReferralView *view)
         request->due_on = kp_call_strdup (call, kp_row_text (result, row, SR_DUE_ON));
         request->requested_at = kp_row_int (result, row, SR_REQUESTED_AT);
         request->answered_at = kp_row_int (result, row, SR_ANSWERED_AT);
-        request->note = kp_call_strdup (call, kp_row_text (result, row, SR_NOTE));
+        request->note = show_notes ? kp_call_strdup (call, kp_row_text (result, row, SR_NOTE)) : "";
         request->breach_notified = kp_row_bool (result, row, SR_BREACH_NOTIFIED);
         //  The SQL's label is the enum's (kp_enum: "answered_late").
         request->state = kp_enum_value (&kumppani__v1__statement_request_state__descriptor,

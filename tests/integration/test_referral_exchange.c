@@ -592,6 +592,9 @@ Test (referral_exchange, both_parties_read_the_thread_and_its_texts_reach_no_eve
                                   texts [index]), 0, "a message text is in the audit log");
         cr_assert_eq (kpt_scalar ("SELECT count(*) FROM referral.referral_history h WHERE position ($1 IN h::text) > 0",
                                   texts [index]), 0, "a message text is in the history");
+        //  The stored replies for retries hold it, sealed.
+        cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.idempotency WHERE position (convert_to ($1, 'UTF8') IN reply) > 0",
+                                  texts [index]), 0, "a message text is stored in the clear with its idempotency key");
     }
     //  What subscribers get: the stream's replay, to either party.
     for (int who = 0; who < 2; who++) {
@@ -616,7 +619,10 @@ Test (referral_exchange, after_consent_is_withdrawn_the_thread_goes_quiet)
     s_start ("2031-06-02", false);
     char id [32];
     s_kela_notice (id);
-    Kumppani__V1__Reply *reply = s_post ("kela", id, "from kela");
+    Kumppani__V1__Reply *reply = s_request ("kela", id, "2031-06-20", "Kela's words about the client");
+    s_expect (reply, STATUS(OK), NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_post ("kela", id, "from kela");
     s_expect (reply, STATUS(OK), NULL);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     reply = s_post ("muni-743", id, "from the municipality");
@@ -650,6 +656,23 @@ Test (referral_exchange, after_consent_is_withdrawn_the_thread_goes_quiet)
     cr_assert_str_empty (thread->messages [0]->text);
     cr_assert (!thread->messages [1]->withheld);
     cr_assert_str_eq (thread->messages [1]->text, "from the municipality");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    //  Kela reads its own texts still, not the municipality's.
+    reply = s_thread ("kela", id, 0, NULL);
+    s_expect (reply, STATUS(OK), NULL);
+    cr_assert_str_eq (reply->referral_message_list->messages [0]->text, "from kela");
+    cr_assert (reply->referral_message_list->messages [1]->withheld);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    //  Nor is a statement asked for any more; Kela's note stays with Kela.
+    s_refused (s_request ("kela", id, "2031-06-20", NULL), STATUS(FORBIDDEN), "referral.consent_withdrawn");
+    reply = s_simple ("muni-743", KUMPPANI__V1__REQUEST__BODY_GET_REFERRAL, id);
+    s_expect (reply, STATUS(OK), NULL);
+    cr_assert_eq (reply->referral->referral->n_statement_requests, 1);
+    cr_assert_str_empty (reply->referral->referral->statement_requests [0]->note);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_simple ("kela", KUMPPANI__V1__REQUEST__BODY_GET_REFERRAL, id);
+    s_expect (reply, STATUS(OK), NULL);
+    cr_assert_str_eq (reply->referral->referral->statement_requests [0]->note, "Kela's words about the client");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 }
 
