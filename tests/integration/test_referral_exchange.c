@@ -322,7 +322,7 @@ Test (referral_exchange, a_statement_request_breaches_once_and_an_answer_in_time
     reply = s_request ("kela", sentinel, "2031-06-05", NULL);
     s_expect (reply, STATUS(OK), NULL);
     kumppani__v1__reply__free_unpacked (reply, NULL);
-    kpt_service_stop ("referral");
+    cr_assert_eq (kpt_service_stop ("referral"), 0, "the referral service did not exit cleanly");
     s_set_day ("2031-06-06");
     s_start_logged ("referral", s_log_fd);
     cr_assert_eq (s_wait_for (OVERDUE, sentinel, 1), 1, "the restarted watch sent nothing");
@@ -604,8 +604,9 @@ Test (referral_exchange, both_parties_read_the_thread_and_its_texts_reach_no_eve
         cr_assert (!leaked, "a message text is in %s's replay", readers [who]);
     }
     //  The services' own log (debug level) is whole once they stopped.
-    kpt_service_stop ("referral");
-    kpt_service_stop ("stream");
+    //  A clean exit also says the sanitizers found nothing (SANITIZE=1).
+    cr_assert_eq (kpt_service_stop ("referral"), 0, "the referral service did not exit cleanly");
+    cr_assert_eq (kpt_service_stop ("stream"), 0, "the stream service did not exit cleanly");
     fsync (s_log_fd);
     for (int index = 0; index < 2; index++)
         cr_assert (!s_file_has (s_log_path, texts [index]), "a message text is in a service log");
@@ -783,4 +784,6 @@ Test (referral_exchange, partner_sla_agrees_with_a_scenario_counted_by_hand)
         cr_assert (strcmp (reply->report_table->rows [row]->cells [1]->value, "ngo") != 0,
                    "muni-091 sees muni-743's partners");
     kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (kpt_service_stop ("reporting"), 0, "the reporting service did not exit cleanly");
+    cr_assert_eq (kpt_service_stop ("referral"), 0, "the referral service did not exit cleanly");
 }
