@@ -22,7 +22,8 @@ s_poison (const Kumppani__V1__Event *event, const char *why, char *error, size_t
 }
 
 // ---------------------------------------------------------------------
-// referral.*: only notices to a municipality's social services.
+// referral.*: notices to a municipality's social services for their
+// statutory clocks; every referral for the partner SLA.
 
 //  The partner SLA's rollup of every referral (reporting_partner_sla):
 //  received, the first acceptance or decline, the outcome.
@@ -69,20 +70,24 @@ s_referral (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, cha
                                          (int) referral->previous_state, previous_code, sizeof previous_code);
     const char *state = kp_enum_code (&kumppani__v1__referral_state__descriptor, (int) referral->state,
                                       state_code, sizeof state_code);
-    if (s_response (db, copy, event, kind, state, occurred))
-        return -1;
+    //  The partner SLA's row is written only once the event is known not
+    //  to be poison, so a parked event leaves nothing behind.
     if (strcmp (event->topic, "referral.received") == 0) {
         if (!kp_org_type_in (referral->recipient_type, KP_ORGANISER_TYPES))
-            return 0;                   //  a partner's notice: no statutory clock here
+            return s_response (db, copy, event, kind, state, occurred);     //  no statutory clock here
         if (!*referral->municipality || strlen (referral->municipality) > ROLLUP_TEXT_MAX
         ||  strlen (referral->sender_org) > ROLLUP_TEXT_MAX)
             return s_poison (event, "no municipality", error, error_size);
+        if (s_response (db, copy, event, kind, state, occurred))
+            return -1;
         const char *values [] = {
             copy, referral->referral_id, referral->municipality, kind, referral->sender_org,
             occurred, referral->deadline
         };
         return kp_db_run (db, "rollup_notice_received", 7, values);
     }
+    if (s_response (db, copy, event, kind, state, occurred))
+        return -1;
     bool breach = strcmp (event->topic, "referral.deadline_breached") == 0;
     const char *values [] = {
         copy, referral->referral_id, previous, state, occurred, referral->deadline, breach ? "true" : "false"

@@ -6,7 +6,10 @@
     existence signal, bounded and checked, idempotent, its texts in no
     event, audit row or log line), and the partner SLA report against a
     scenario counted by hand. Business days move with KUMPPANI_CLOCK_FILE
-    in 2031, a year no other suite writes to, since the cluster is shared. */
+    in 1998, a year no other suite writes to, since the cluster is shared;
+    a past year also leaves the statutory clocks of the other suites'
+    referrals running (a future day would breach them all at once and keep
+    the deadline watch busy for seconds). */
 #define _GNU_SOURCE
 #include "harness.h"
 #include "kp_calendar.h"
@@ -261,7 +264,7 @@ s_wait_for (const char *sql, const char *param, long long want)
 
 Test (referral_exchange, a_statement_request_breaches_once_and_an_answer_in_time_never)
 {
-    s_start ("2031-06-02", false);               //  a Monday
+    s_start ("1998-06-01", false);               //  a Monday
     char late [32], answered [32], sentinel [32], lapsed [32];
     s_kela_notice (late);
     s_kela_notice (answered);
@@ -269,36 +272,36 @@ Test (referral_exchange, a_statement_request_breaches_once_and_an_answer_in_time
     s_ok ("muni-743", KUMPPANI__V1__REQUEST__BODY_ACKNOWLEDGE_REFERRAL, late);
     s_ok ("muni-743", KUMPPANI__V1__REQUEST__BODY_ACKNOWLEDGE_REFERRAL, answered);
     //  Asked, then declined: no statement can follow, so no breach either.
-    Kumppani__V1__Reply *asked = s_request ("kela", lapsed, "2031-06-03", NULL);
+    Kumppani__V1__Reply *asked = s_request ("kela", lapsed, "1998-06-02", NULL);
     s_expect (asked, STATUS(OK), NULL);
     kumppani__v1__reply__free_unpacked (asked, NULL);
     s_ok ("muni-743", KUMPPANI__V1__REQUEST__BODY_DECLINE_REFERRAL, lapsed);
 
-    Kumppani__V1__Reply *reply = s_request ("kela", late, "2031-06-04", "Income 2031-05 and the plan, please.");
+    Kumppani__V1__Reply *reply = s_request ("kela", late, "1998-06-03", "Income 1998-05 and the plan, please.");
     s_expect (reply, STATUS(OK), NULL);
     Kumppani__V1__ReferralView *view = reply->referral->referral;
     cr_assert_eq (view->n_statement_requests, 1);
-    cr_assert_str_eq (view->statement_requests [0]->due_on, "2031-06-04");
+    cr_assert_str_eq (view->statement_requests [0]->due_on, "1998-06-03");
     cr_assert_eq (view->statement_requests [0]->state, SRS(OPEN));
     cr_assert_eq (view->state, ST(ACKNOWLEDGED), "asking moved the referral");
     kumppani__v1__reply__free_unpacked (reply, NULL);
     //  One open request at a time.
-    s_refused (s_request ("kela", late, "2031-06-05", NULL), STATUS(CONFLICT), "referral.statement_already_requested");
-    reply = s_request ("kela", answered, "2031-06-04", NULL);
+    s_refused (s_request ("kela", late, "1998-06-04", NULL), STATUS(CONFLICT), "referral.statement_already_requested");
+    reply = s_request ("kela", answered, "1998-06-03", NULL);
     s_expect (reply, STATUS(OK), NULL);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     //  The receiver sees it, and Kela's note, in GetReferral.
     reply = s_simple ("muni-743", KUMPPANI__V1__REQUEST__BODY_GET_REFERRAL, late);
     s_expect (reply, STATUS(OK), NULL);
     cr_assert_eq (reply->referral->referral->n_statement_requests, 1);
-    cr_assert_str_eq (reply->referral->referral->statement_requests [0]->note, "Income 2031-05 and the plan, please.");
+    cr_assert_str_eq (reply->referral->referral->statement_requests [0]->note, "Income 1998-05 and the plan, please.");
     cr_assert_str_eq (reply->referral->referral->statement_requests [0]->requested_by_org, "kela");
     kumppani__v1__reply__free_unpacked (reply, NULL);
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1"
                               " AND topic = 'referral.statement_requested' AND sender_org = 'kela'", late), 1);
 
     //  Answered on the due date: no breach, ever.
-    s_set_day ("2031-06-04");
+    s_set_day ("1998-06-03");
     s_ok ("muni-743", KUMPPANI__V1__REQUEST__BODY_GIVE_STATEMENT, answered);
     cr_assert_eq (s_request_state (answered, NULL), SRS(ANSWERED));
     //  Kela sees the answer beside its request.
@@ -309,7 +312,7 @@ Test (referral_exchange, a_statement_request_breaches_once_and_an_answer_in_time
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  The day after the due date the unanswered one breaches.
-    s_set_day ("2031-06-05");
+    s_set_day ("1998-06-04");
     cr_assert_eq (s_wait_for (OVERDUE, late, 1), 1, "not one breach for the unanswered request");
     bool notified = false;
     cr_assert_eq (s_request_state (late, &notified), SRS(OVERDUE));
@@ -319,11 +322,11 @@ Test (referral_exchange, a_statement_request_breaches_once_and_an_answer_in_time
     //  watch takes requests by due date, so the tick that sends its breach
     //  would have sent a repeat of the earlier one first.
     s_kela_notice (sentinel);
-    reply = s_request ("kela", sentinel, "2031-06-05", NULL);
+    reply = s_request ("kela", sentinel, "1998-06-04", NULL);
     s_expect (reply, STATUS(OK), NULL);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     cr_assert_eq (kpt_service_stop ("referral"), 0, "the referral service did not exit cleanly");
-    s_set_day ("2031-06-06");
+    s_set_day ("1998-06-05");
     s_start_logged ("referral", s_log_fd);
     cr_assert_eq (s_wait_for (OVERDUE, sentinel, 1), 1, "the restarted watch sent nothing");
     cr_assert_eq (kpt_scalar (OVERDUE, late), 1, "a second breach after the restart");
@@ -340,10 +343,10 @@ Test (referral_exchange, a_statement_request_breaches_once_and_an_answer_in_time
     //  Another tick's worth: a fresh sentinel breach shows the watch ran.
     char second [32];
     s_kela_notice (second);
-    reply = s_request ("kela", second, "2031-06-06", NULL);
+    reply = s_request ("kela", second, "1998-06-05", NULL);
     s_expect (reply, STATUS(OK), NULL);
     kumppani__v1__reply__free_unpacked (reply, NULL);
-    s_set_day ("2031-06-09");
+    s_set_day ("1998-06-08");
     cr_assert_eq (s_wait_for (OVERDUE, second, 1), 1);
     cr_assert_eq (kpt_scalar (OVERDUE, late), 1);
     cr_assert_eq (kpt_scalar (OVERDUE, answered), 0);
@@ -351,23 +354,23 @@ Test (referral_exchange, a_statement_request_breaches_once_and_an_answer_in_time
 
 Test (referral_exchange, statement_request_refuses_bad_input_others_and_wrong_states)
 {
-    s_start ("2031-06-02", false);
+    s_start ("1998-06-01", false);
     char id [32], partner [32];
     s_kela_notice (id);
     //  Malformed.
-    s_refused (s_request ("kela", "nope", "2031-06-04", NULL), STATUS(INVALID), "referral.bad_id");
-    s_refused (s_request ("kela", id, "2031-13-01", NULL), STATUS(INVALID), "referral.bad_due_date");
+    s_refused (s_request ("kela", "nope", "1998-06-03", NULL), STATUS(INVALID), "referral.bad_id");
+    s_refused (s_request ("kela", id, "1998-13-01", NULL), STATUS(INVALID), "referral.bad_due_date");
     s_refused (s_request ("kela", id, "", NULL), STATUS(INVALID), "referral.bad_due_date");
-    s_refused (s_request ("kela", id, "2031-06-01", NULL), STATUS(INVALID), "referral.due_date_past");
-    s_refused (s_request ("kela", id, "2031-09-01", NULL), STATUS(INVALID), "referral.due_date_too_far");
+    s_refused (s_request ("kela", id, "1998-05-31", NULL), STATUS(INVALID), "referral.due_date_past");
+    s_refused (s_request ("kela", id, "1998-08-31", NULL), STATUS(INVALID), "referral.due_date_too_far");
     char note [2002];
     memset (note, 'n', 2001);
     note [2001] = 0;
-    s_refused (s_request ("kela", id, "2031-06-04", note), STATUS(INVALID), "referral.note_too_long");
+    s_refused (s_request ("kela", id, "1998-06-03", note), STATUS(INVALID), "referral.note_too_long");
     //  Unknown, and not Kela's: the route admits Kela only.
-    s_refused (s_request ("kela", "01J0000000000000000000000Z", "2031-06-04", NULL), STATUS(NOT_FOUND),
+    s_refused (s_request ("kela", "01J0000000000000000000000Z", "1998-06-03", NULL), STATUS(NOT_FOUND),
                "referral.not_found");
-    Kumppani__V1__Reply *reply = s_request ("muni-743", id, "2031-06-04", NULL);
+    Kumppani__V1__Reply *reply = s_request ("muni-743", id, "1998-06-03", NULL);
     s_expect (reply, STATUS(FORBIDDEN), NULL);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     //  Only on Kela's notices: a partner referral Kela sent is the wrong kind.
@@ -381,10 +384,10 @@ Test (referral_exchange, statement_request_refuses_bad_input_others_and_wrong_st
     body.legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST;
     body.consent_ref = "";
     s_submit ("kela", &body, partner);
-    s_refused (s_request ("kela", partner, "2031-06-04", NULL), STATUS(INVALID), "referral.wrong_kind");
+    s_refused (s_request ("kela", partner, "1998-06-03", NULL), STATUS(INVALID), "referral.wrong_kind");
     //  Out of order: after a decline there is nothing to state.
     s_ok ("muni-743", KUMPPANI__V1__REQUEST__BODY_DECLINE_REFERRAL, id);
-    s_refused (s_request ("kela", id, "2031-06-04", NULL), STATUS(CONFLICT), "referral.illegal_transition");
+    s_refused (s_request ("kela", id, "1998-06-03", NULL), STATUS(CONFLICT), "referral.illegal_transition");
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM referral.statement_requests WHERE referral_id = $1", id), 0,
                   "a refused request left a row");
     //  The same idempotency key twice: one request, the same reply.
@@ -392,7 +395,7 @@ Test (referral_exchange, statement_request_refuses_bad_input_others_and_wrong_st
     s_kela_notice (other);
     Kumppani__V1__RequestStatement request = KUMPPANI__V1__REQUEST_STATEMENT__INIT;
     request.referral_id = other;
-    request.due_on = "2031-06-10";
+    request.due_on = "1998-06-09";
     Kumppani__V1__Reply *first = s_call_to ("referral", "kela", KUMPPANI__V1__REQUEST__BODY_REQUEST_STATEMENT,
                                             &request, "stmt-key-1");
     Kumppani__V1__Reply *again = s_call_to ("referral", "kela", KUMPPANI__V1__REQUEST__BODY_REQUEST_STATEMENT,
@@ -489,7 +492,7 @@ s_file_has (const char *path, const char *needle)
 
 Test (referral_exchange, both_parties_read_the_thread_and_its_texts_reach_no_event_audit_or_log)
 {
-    s_start ("2031-06-02", false);
+    s_start ("1998-06-01", false);
     char id [32], marker [80], answer [80];
     s_kela_notice (id);
     //  A marker no other row or line can hold by chance.
@@ -617,10 +620,10 @@ Test (referral_exchange, both_parties_read_the_thread_and_its_texts_reach_no_eve
 
 Test (referral_exchange, after_consent_is_withdrawn_the_thread_goes_quiet)
 {
-    s_start ("2031-06-02", false);
+    s_start ("1998-06-01", false);
     char id [32];
     s_kela_notice (id);
-    Kumppani__V1__Reply *reply = s_request ("kela", id, "2031-06-20", "Kela's words about the client");
+    Kumppani__V1__Reply *reply = s_request ("kela", id, "1998-06-19", "Kela's words about the client");
     s_expect (reply, STATUS(OK), NULL);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     reply = s_post ("kela", id, "from kela");
@@ -665,7 +668,7 @@ Test (referral_exchange, after_consent_is_withdrawn_the_thread_goes_quiet)
     cr_assert (reply->referral_message_list->messages [1]->withheld);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     //  Nor is a statement asked for any more; Kela's note stays with Kela.
-    s_refused (s_request ("kela", id, "2031-06-20", NULL), STATUS(FORBIDDEN), "referral.consent_withdrawn");
+    s_refused (s_request ("kela", id, "1998-06-19", NULL), STATUS(FORBIDDEN), "referral.consent_withdrawn");
     reply = s_simple ("muni-743", KUMPPANI__V1__REQUEST__BODY_GET_REFERRAL, id);
     s_expect (reply, STATUS(OK), NULL);
     cr_assert_eq (reply->referral->referral->n_statement_requests, 1);
@@ -717,25 +720,25 @@ s_cell (const Kumppani__V1__ReportTable *table, const char *kind, const char *ty
 
 Test (referral_exchange, partner_sla_agrees_with_a_scenario_counted_by_hand)
 {
-    //  Six referrals to the NGO received on Monday 2031-03-03. Answers:
+    //  Six referrals to the NGO received on Monday 1998-03-02. Answers:
     //  accepted the same day (0 working days), on Tuesday (1), on
     //  Thursday (3); declined on Tuesday (1), Wednesday (2) and Friday
     //  (4). Outcomes on the three accepted.
-    s_start ("2031-03-03", true);
+    s_start ("1998-03-02", true);
     char ngo [6][32];
     for (int index = 0; index < 6; index++)
         s_partner (ngo [index]);
     const int accept = KUMPPANI__V1__REQUEST__BODY_ACCEPT_REFERRAL;
     const int decline = KUMPPANI__V1__REQUEST__BODY_DECLINE_REFERRAL;
     s_ok ("ngo-743", accept, ngo [0]);                  //  Monday: 0
-    s_set_day ("2031-03-04");
+    s_set_day ("1998-03-03");
     s_ok ("ngo-743", accept, ngo [1]);                  //  Tuesday: 1
     s_ok ("ngo-743", decline, ngo [3]);                 //  1
-    s_set_day ("2031-03-05");
+    s_set_day ("1998-03-04");
     s_ok ("ngo-743", decline, ngo [4]);                 //  Wednesday: 2
-    s_set_day ("2031-03-06");
+    s_set_day ("1998-03-05");
     s_ok ("ngo-743", accept, ngo [2]);                  //  Thursday: 3
-    s_set_day ("2031-03-07");
+    s_set_day ("1998-03-06");
     s_ok ("ngo-743", decline, ngo [5]);                 //  Friday: 4
     for (int index = 0; index < 3; index++)
         s_ok ("ngo-743", KUMPPANI__V1__REQUEST__BODY_RECORD_REFERRAL_OUTCOME, ngo [index]);
@@ -746,8 +749,8 @@ Test (referral_exchange, partner_sla_agrees_with_a_scenario_counted_by_hand)
 
     Kumppani__V1__RunReport run = KUMPPANI__V1__RUN_REPORT__INIT;
     run.report = "referral_partner_sla";
-    run.period_start = "2031-03-01";
-    run.period_end = "2031-03-31";
+    run.period_start = "1998-03-01";
+    run.period_end = "1998-03-31";
     run.threshold = 3;
     Kumppani__V1__Reply *reply = s_call_to ("reporting", "muni-743", KUMPPANI__V1__REQUEST__BODY_RUN_REPORT, &run, NULL);
     s_expect (reply, STATUS(OK), NULL);
