@@ -14,8 +14,8 @@
 
 //  The reports, in the order "all" runs them.
 static const char *s_reports [] = {
-    "participants", "targets", "groups", "talousneuvola", "referral_sla", "outcomes",
-    "social_reporting", "workload", NULL
+    "participants", "targets", "groups", "talousneuvola", "referral_sla", "referral_partner_sla",
+    "outcomes", "social_reporting", "workload", NULL
 };
 
 #define S_MAX_TABLES 16
@@ -28,8 +28,8 @@ s_usage (FILE *out)
         "                       [--project ID] [--municipality CODE] [--threshold N]\n"
         "                       [--format csv|json|html|pdf] [--lang fi|sv|en] [--output FILE]\n"
         "       kumppani report rebuild [--json FILE]   (operator: recompute the rollups, compare)\n"
-        "Reports: participants, targets, groups, talousneuvola, referral_sla, outcomes,\n"
-        "social_reporting, workload. The period defaults to this year up to today. Counts of fewer\n"
+        "Reports: participants, targets, groups, talousneuvola, referral_sla, referral_partner_sla,\n"
+        "outcomes, social_reporting, workload. The period defaults to this year up to today. Counts of fewer\n"
         "people than the threshold (default 5, never below 3) are suppressed: \"..\" in CSV\n"
         "and HTML, null in JSON. csv takes one report; json and html take several (\"all\"\n"
         "runs every report you may see and skips the ones you may not). html is one page for\n"

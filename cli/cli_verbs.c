@@ -52,6 +52,14 @@ static const cli_verb_t s_verbs [] = {
     { "referral", "status", "referral", "update_referral_status", { "referral_id", "status" },
       CLI_OPTIONS ({ "--reason", "reason_code" }, { "--note", "note" }), false,
       "REFERRAL_ID STATE [--reason CODE] [--note TEXT]   (STATE e.g. REFERRAL_STATE_CLIENT_CONTACTED)" },
+    { "referral", "request-statement", "referral", "request_statement", { "referral_id", "due_on" },
+      CLI_OPTIONS ({ "--note", "note" }), false, "REFERRAL_ID YYYY-MM-DD [--note TEXT]   (Kela)" },
+    //  A message is client data: never an argument (ps, shell history).
+    { "referral", "message", "referral", "post_referral_message", { "referral_id" }, NULL, true,
+      "REFERRAL_ID --json FILE|-   with {\"text\": \"…\"}" },
+    { "referral", "messages", "referral", "list_referral_messages", { "referral_id" },
+      CLI_OPTIONS ({ "--page-size", "page_size", CLI_NUMBER }, { "--cursor", "cursor" }), false,
+      "REFERRAL_ID [--page-size N] [--cursor C]" },
 
     { "client", "register", "intake", "register_client", { NULL }, NULL, true,
       "a RegisterClient body (--json FILE|-; the henkilötunnus goes there)" },

@@ -80,5 +80,7 @@ referral_clock_tick (kp_db_t *db)
             break;
         sent++;
     }
-    return sent;
+    //  Kela's statement requests have their own clock (referral_statement).
+    int statements = referral_statement_tick (db);
+    return statements > 0 ? sent + statements : sent;
 }

@@ -45,6 +45,9 @@ static const referral_transition_t s_table [] = {
                                                                                                TO(CLOSED),              "referral.outcome_recorded",   REFERRAL_STOPS_ALL },
     { REFERRAL_OP_GIVE_STATEMENT,        KELA_KINDS, (OPEN & ~S(RECEIVED)) | S(ACCEPTED) | S(UNREACHABLE) | S(NO_NEED),
                                                                                                TO(UNSPECIFIED),         "referral.statement_given",    0 },
+    //  Kela may ask while the matter is open or a statement could still follow
+    { REFERRAL_OP_REQUEST_STATEMENT,     KELA_KINDS, OPEN | S(ACCEPTED) | S(UNREACHABLE) | S(NO_NEED),
+                                                                                               TO(UNSPECIFIED),         "referral.statement_requested", 0 },
     //  the decision on a transferred application is the municipality taking it on
     { REFERRAL_OP_RECORD_DECISION,       K(APPLICATION_TRANSFER), OPEN,                        TO(ACCEPTED),            "referral.decision_recorded",  REFERRAL_STOPS_DECISION },
 };

@@ -24,6 +24,7 @@ typedef enum {
     REFERRAL_OP_RECORD_OUTCOME,
     REFERRAL_OP_GIVE_STATEMENT,
     REFERRAL_OP_RECORD_DECISION,
+    REFERRAL_OP_REQUEST_STATEMENT,      //  Kela asks for the statement (referral_statement)
     REFERRAL_OP_COUNT
 } referral_op_t;
 

@@ -162,6 +162,14 @@ referral_read_view (kp_call_t *call, const referral_t *referral, bool with_histo
     }
     referral_read_view_of_row (call, referral, result);
     PQclear (result);
+    //  Kela's notes are the sender's words about the client: after a
+    //  withdrawal they stay with it, as its free text does.
+    referral_t current = *referral;
+    current.consent_withdrawn = call->reply->referral->referral->consent_withdrawn;
+    bool show_notes = !referral_access_is_recipient (call->identity, &current)
+                   || referral_access_disclosure_allowed (&current);
+    if (referral_statement_fill_view (call, call->reply->referral->referral, show_notes))
+        return -1;
     if (with_history && s_history (call, referral->id, referral_access_is_recipient (call->identity, referral),
                                    call->reply->referral))
         return -1;

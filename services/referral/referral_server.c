@@ -34,10 +34,19 @@ static const kp_route_t s_routes [] = {
       0, REFERRAL_PARTIES, referral_get },
     { KUMPPANI__V1__REQUEST__BODY_LIST_REFERRALS, "referral.list_referrals",
       0, REFERRAL_PARTIES, referral_list },
+    //  Kela asks; the receiving municipality answers with GiveStatement.
+    { KUMPPANI__V1__REQUEST__BODY_REQUEST_STATEMENT, "referral.request_statement",
+      KP_ROUTE_MUTATING, "kela", referral_request_statement },
+    //  Either party to the referral (referral_message checks which).
+    { KUMPPANI__V1__REQUEST__BODY_POST_REFERRAL_MESSAGE, "referral.post_referral_message",
+      KP_ROUTE_MUTATING, REFERRAL_PARTIES, referral_post_message },
+    { KUMPPANI__V1__REQUEST__BODY_LIST_REFERRAL_MESSAGES, "referral.list_referral_messages",
+      0, REFERRAL_PARTIES, referral_list_messages },
     { 0 }
 };
 
-static const kp_stmt_t *const s_statements [] = { referral_statements, kp_disclosure_statements, NULL };
+static const kp_stmt_t *const s_statements [] = { referral_statements, referral_exchange_statements,
+                                                kp_disclosure_statements, NULL };
 
 KP_SERVICE_CONTEXT (referral_context_t, referral_context_new, referral_context_destroy)
 

@@ -77,6 +77,36 @@ enum { REFERRAL_HISTORY_ROW (KP_ROW_INDEX) };
 #define REFERRAL_DUE_ROW(C) C (DUE_REFERRAL_ID, "referral_id", "text")
 enum { REFERRAL_DUE_ROW (KP_ROW_INDEX) };
 
+//  Statement requests and messages (referral_exchange_sql.c, migration 0024).
+#define REFERRAL_STATEMENT_REQUEST_ROW(C) \
+    C (SR_REQUEST_ID, "request_id", "text") \
+    C (SR_REQUESTED_BY_ORG, "requested_by_org", "text") \
+    C (SR_DUE_ON, "due_on", "text") \
+    C (SR_REQUESTED_AT, "requested_at", "int8") \
+    C (SR_ANSWERED_AT, "answered_at", "int8") \
+    C (SR_STATE, "state", "text") \
+    C (SR_NOTE, "note", "text") \
+    C (SR_BREACH_NOTIFIED, "breach_notified", "bool")
+enum { REFERRAL_STATEMENT_REQUEST_ROW (KP_ROW_INDEX) };
+#define REFERRAL_STATEMENT_DUE_ROW(C) \
+    C (SD_REQUEST_ID, "request_id", "text") \
+    C (SD_REFERRAL_ID, "referral_id", "text") \
+    C (SD_DUE_ON, "due_on", "text")
+enum { REFERRAL_STATEMENT_DUE_ROW (KP_ROW_INDEX) };
+#define REFERRAL_MESSAGE_ROW(C) \
+    C (MSG_ID, "message_id", "text") \
+    C (MSG_AUTHOR_ORG, "author_org", "text") \
+    C (MSG_AUTHOR_ROLE, "author_role", "text") \
+    C (MSG_AUTHOR_PERSON, "author_person", "text") \
+    C (MSG_BODY, "body", "text") \
+    C (MSG_LENGTH, "length", "int4") \
+    C (MSG_POSTED_AT, "posted_at", "int8")
+enum { REFERRAL_MESSAGE_ROW (KP_ROW_INDEX) };
+extern const kp_stmt_t referral_exchange_statements [];
+#define REFERRAL_MESSAGE_MAX    2000
+//  How far ahead Kela may set a statement's due date (calendar days).
+#define REFERRAL_STATEMENT_DUE_MAX_DAYS 90
+
 //  Text limits (bytes); the migration's CHECKs say the same.
 #define REFERRAL_FREE_TEXT_MAX  2000
 #define REFERRAL_NOTE_MAX       2000
@@ -182,6 +212,17 @@ int referral_give_statement (kp_call_t *call);
 int referral_record_decision (kp_call_t *call);
 int referral_get (kp_call_t *call);
 int referral_list (kp_call_t *call);
+int referral_request_statement (kp_call_t *call);
+int referral_post_message (kp_call_t *call);
+int referral_list_messages (kp_call_t *call);
+
+//  referral_statement: the requests into a single referral's view (0, or
+//  -1 with the call failed; Kela's notes only with show_notes) and the
+//  breach watch (one tick: how many breaches it sent, -1 on a database
+//  error). GiveStatement answers the open request in its own statement
+//  (referral_set_statement).
+int referral_statement_fill_view (kp_call_t *call, Kumppani__V1__ReferralView *view, bool show_notes);
+int referral_statement_tick (kp_db_t *db);
 
 //  referral_intake: handles intake.* events inside the consumer's transaction.
 int referral_intake_on_event (kp_db_t *db, const Kumppani__V1__Event *event, void *arg,

@@ -107,8 +107,11 @@ const kp_stmt_t referral_statements [] = {
       "UPDATE referral.referrals SET assigned_worker = $2::text WHERE referral_id = $1::text" },
     { "referral_set_outcome",
       "UPDATE referral.referrals SET outcome_code = $2::text WHERE referral_id = $1::text" },
+    //  It answers Kela's open statement request, if any (migration 0024).
     { "referral_set_statement",
-      "UPDATE referral.referrals SET statement = $2::text WHERE referral_id = $1::text" },
+      "WITH answered AS (UPDATE referral.statement_requests SET answered_at = kp.clock ()"
+      "   WHERE referral_id = $1::text AND answered_at IS NULL)"
+      " UPDATE referral.referrals SET statement = $2::text WHERE referral_id = $1::text" },
     { "referral_set_decision",
       "UPDATE referral.referrals SET decision = $2::referral.application_decision, decision_id = $3::text WHERE referral_id = $1::text" },
     { "referral_consent_withdrawn",

@@ -62,7 +62,7 @@ reporting_access_scope (kp_call_t *call, const reporting_project_t *project, rep
 {
     const char *asked = call->request->run_report->municipality;
     if (strcmp (call->identity->org_type, "kela") == 0) {
-        if (strcmp (scope->report, "referral_sla") != 0)
+        if (strcmp (scope->report, "referral_sla") != 0 && strcmp (scope->report, "referral_partner_sla") != 0)
             return s_forbidden (call, "Kela sees the referral SLA report only");
         if (project)
             return s_forbidden (call, "Kela's report covers its own notices, not a project");

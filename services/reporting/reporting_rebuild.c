@@ -22,7 +22,7 @@
 #define REBUILD_PAGE "500"
 
 static const char *const s_tables [] = {
-    "referral_notices", "group_activities", "group_sessions", "group_session_topics",
+    "referral_notices", "referral_responses", "group_activities", "group_sessions", "group_session_topics",
     "group_session_staffing", "placement_days", NULL
 };
 #define REBUILD_TABLES (sizeof s_tables / sizeof s_tables [0] - 1)

@@ -12,6 +12,7 @@ static const struct {
     reporting_report_fn *build;
 } s_reports [] = {
     { "referral_sla",     reporting_sla_report },
+    { "referral_partner_sla", reporting_partner_sla_report },
     { "participants",     reporting_participants_report },
     { "outcomes",         reporting_outcomes_report },
     { "social_reporting", reporting_social_report },
@@ -60,7 +61,7 @@ reporting_report_run (kp_call_t *call)
         }
     if (!build)
         return kp_check_invalid (call, "reporting.unknown_report", "run_report.report",
-                                 "one of referral_sla, participants, outcomes, social_reporting, groups,"
+                                 "one of referral_sla, referral_partner_sla, participants, outcomes, social_reporting, groups,"
                                  " talousneuvola, targets, workload");
     kp_date_t start, end;
     if (kp_date_parse (body->period_start, &start))

@@ -22,7 +22,32 @@ s_poison (const Kumppani__V1__Event *event, const char *why, char *error, size_t
 }
 
 // ---------------------------------------------------------------------
-// referral.*: only notices to a municipality's social services.
+// referral.*: notices to a municipality's social services for their
+// statutory clocks; every referral for the partner SLA.
+
+//  The partner SLA's rollup of every referral (reporting_partner_sla):
+//  received, the first acceptance or decline, the outcome.
+static int
+s_response (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, const char *kind,
+            const char *state, const char *occurred)
+{
+    const Kumppani__V1__ReferralEvent *referral = event->referral;
+    if (strcmp (event->topic, "referral.received") == 0) {
+        //  Unlike a notice to a municipality, a partner's referral may
+        //  lack what only a statutory clock needs; the keys must be there.
+        if (strlen (referral->recipient_type) > ROLLUP_TEXT_MAX || strlen (referral->municipality) > ROLLUP_TEXT_MAX
+        ||  strlen (referral->sender_org) > ROLLUP_TEXT_MAX)
+            return 0;
+        const char *values [] = {
+            copy, referral->referral_id, kind, referral->recipient_type, referral->municipality,
+            referral->sender_org, occurred
+        };
+        return kp_db_run (db, "rollup_response_received", 7, values);
+    }
+    bool outcome = strcmp (event->topic, "referral.outcome_recorded") == 0;
+    const char *values [] = { copy, referral->referral_id, state, occurred, outcome ? "true" : "false" };
+    return kp_db_run (db, "rollup_response_moved", 5, values);
+}
 
 static int
 s_referral (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, char *error, size_t error_size)
@@ -45,18 +70,24 @@ s_referral (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, cha
                                          (int) referral->previous_state, previous_code, sizeof previous_code);
     const char *state = kp_enum_code (&kumppani__v1__referral_state__descriptor, (int) referral->state,
                                       state_code, sizeof state_code);
+    //  The partner SLA's row is written only once the event is known not
+    //  to be poison, so a parked event leaves nothing behind.
     if (strcmp (event->topic, "referral.received") == 0) {
         if (!kp_org_type_in (referral->recipient_type, KP_ORGANISER_TYPES))
-            return 0;                   //  a partner's notice: no statutory clock here
+            return s_response (db, copy, event, kind, state, occurred);     //  no statutory clock here
         if (!*referral->municipality || strlen (referral->municipality) > ROLLUP_TEXT_MAX
         ||  strlen (referral->sender_org) > ROLLUP_TEXT_MAX)
             return s_poison (event, "no municipality", error, error_size);
+        if (s_response (db, copy, event, kind, state, occurred))
+            return -1;
         const char *values [] = {
             copy, referral->referral_id, referral->municipality, kind, referral->sender_org,
             occurred, referral->deadline
         };
         return kp_db_run (db, "rollup_notice_received", 7, values);
     }
+    if (s_response (db, copy, event, kind, state, occurred))
+        return -1;
     bool breach = strcmp (event->topic, "referral.deadline_breached") == 0;
     const char *values [] = {
         copy, referral->referral_id, previous, state, occurred, referral->deadline, breach ? "true" : "false"

@@ -50,6 +50,26 @@ const kp_stmt_t reporting_rollup_statements [] = {
       " breach_notified = breach_notified OR $7::bool"
       " WHERE copy = $1::text AND referral_id = $2::text" },
 
+    //  Every referral, partners too, for the partner SLA (migration 0024):
+    //  referral.received: $2 id, $3 kind, $4 recipient type, $5
+    //  municipality, $6 sender, $7 occurred_at.
+    { "rollup_response_received",
+      "INSERT INTO reporting.referral_responses (copy, referral_id, kind, recipient_type, municipality,"
+      " sender_org, received_on)"
+      " VALUES ($1::text, $2::text, $3::referral.referral_kind, $4::text, $5::text, $6::text, " EVENT_DAY ("$7") ")"
+      " ON CONFLICT DO NOTHING" },
+    //  Any later event: the first move into ACCEPTED or DECLINED ($3
+    //  state, NULL when unspecified) is the answer; $4 occurred_at; $5 an
+    //  outcome was recorded.
+    { "rollup_response_moved",
+      "UPDATE reporting.referral_responses SET"
+      " answer = CASE WHEN answer IS NULL AND $3::referral.referral_state IN ('accepted', 'declined')"
+      "   THEN $3::text ELSE answer END,"
+      " answered_on = CASE WHEN answer IS NULL AND $3::referral.referral_state IN ('accepted', 'declined')"
+      "   THEN " EVENT_DAY ("$4") " ELSE answered_on END,"
+      " outcome_on = CASE WHEN outcome_on IS NULL AND $5::bool THEN " EVENT_DAY ("$4") " ELSE outcome_on END"
+      " WHERE copy = $1::text AND referral_id = $2::text" },
+
     //  groups.activity_created / _changed: $2 activity, $3 kind, $4 municipality, $5 organiser.
     { "rollup_activity_set",
       "INSERT INTO reporting.group_activities (copy, activity_id, activity_kind, municipality, organiser_org)"
@@ -112,6 +132,7 @@ const kp_stmt_t reporting_rollup_statements [] = {
       "SELECT seq, payload FROM kp.events WHERE seq > $1::int8 AND seq <= $2::int8"
       " AND (topic LIKE 'referral.%' OR topic LIKE 'groups.%') ORDER BY seq LIMIT $3::int4", s_event_row },
     ROLLUP_TABLE ("referral_notices", "t.referral_id"),
+    ROLLUP_TABLE ("referral_responses", "t.referral_id"),
     ROLLUP_TABLE ("group_activities", "t.activity_id"),
     ROLLUP_TABLE ("group_sessions", "t.session_id"),
     ROLLUP_TABLE ("group_session_topics", "t.session_id || ' ' || t.topic"),

@@ -221,6 +221,9 @@ int reporting_table_reply (reporting_table_t *self, kp_call_t *call);
 //  The reports: each fills table for scope. 0, or -1 with the call failed.
 typedef int (reporting_report_fn) (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_sla_report (kp_call_t *call, const reporting_scope_t *scope);
+//  The partner part of the referral SLA (reporting_partner_sla.c).
+int reporting_partner_sla_report (kp_call_t *call, const reporting_scope_t *scope);
+extern const kp_stmt_t reporting_partner_sla_statements [];
 int reporting_participants_report (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_outcomes_report (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_social_report (kp_call_t *call, const reporting_scope_t *scope);

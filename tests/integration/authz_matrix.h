@@ -170,6 +170,11 @@ static const kpt_authz_row_t kpt_authz_matrix [] = {
     //  Parties only: sender and recipient.
     { "referral", "get_referral",                 OWN_REFERRAL, WORKER, { ALLOW,  ALLOW,  HIDDEN, HIDDEN, HIDDEN, FORB,   FORB,   DENY,   UNAUTH, HIDDEN, HIDDEN, HIDDEN } },
     { "referral", "list_referrals",               EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    //  Kela asks for the statement; which referral is referral_statement.c's.
+    { "referral", "request_statement",            EMPTY_BODY,   WORKER, { ALLOW,  FORB,   FORB,   FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, FORB,   FORB,   FORB } },
+    //  The thread: either party; everyone else is not told the referral exists.
+    { "referral", "post_referral_message",        EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "referral", "list_referral_messages",       OWN_REFERRAL, WORKER, { ALLOW,  ALLOW,  HIDDEN, HIDDEN, HIDDEN, FORB,   FORB,   DENY,   UNAUTH, HIDDEN, HIDDEN, HIDDEN } },
 
     { "reporting", "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "reporting", "submit_observation",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },

@@ -167,6 +167,10 @@ static const s_probe_t s_probes [] = {
     { "referral", "muni-091", "record_referral_outcome",     "referral_id", "referral", "" },
     { "referral", "muni-091", "give_statement",              "referral_id", "referral", "" },
     { "referral", "muni-091", "record_application_decision", "referral_id", "referral", "" },
+    { "referral", "muni-091", "post_referral_message",       "referral_id", "referral", "text=hello" },
+    { "referral", "muni-091", "post_referral_message",       "referral_id", "referral", "" },
+    { "referral", "muni-091", "list_referral_messages",      "referral_id", "referral", "" },
+    { "referral", "muni-091", "list_referral_messages",      "referral_id", "referral", "page_size=500" },
     //  groups: 743's activity, session, placement and client, asked for by 091
     { "groups", "muni-091", "get_activity",          "activity_id",  "activity",  "" },
     { "groups", "muni-091", "update_activity",       "activity_id",  "activity",  "" },
