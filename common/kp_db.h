@@ -119,9 +119,20 @@ typedef int (kp_db_txn_fn) (kp_db_t *db, void *arg);
 int kp_db_transaction (kp_db_t *self, kp_db_txn_fn *fn, void *arg, int max_tries);
 
 int kp_db_begin (kp_db_t *self);
+//  Writes the audit rows and events kept in the transaction (kp_batch),
+//  then COMMITs; a failed write rolls the transaction back.
 int kp_db_commit (kp_db_t *self);
 int kp_db_rollback (kp_db_t *self);
+//  True between kp_db_begin and its commit or rollback.
+bool kp_db_in_transaction (kp_db_t *self);
+//  What the open transaction keeps for its COMMIT (kp_batch.h); made on
+//  first use, NULL out of memory.
+typedef struct _kp_batch_t kp_batch_t;
+kp_batch_t *kp_db_batch (kp_db_t *self);
 
+//  Records an error found before the server was asked (as if a statement
+//  had failed with sqlstate); returns -1.
+int kp_db_fail (kp_db_t *self, const char *sqlstate, const char *message);
 //  The last error of this connection.
 const char *kp_db_sqlstate (kp_db_t *self);
 //  Forgets the last error, so that what fails after this is told apart
