@@ -314,36 +314,51 @@ s_text_free (s_text_t *texts, int count)
         free (texts [index].text);
 }
 
-//  The head under its lock, the rows' hashes chained from it, and the rows.
+//  The statements' parameters: the audit batch's (first seq, its prev
+//  hash, the eight field arrays, the hashes) and the events' seven arrays.
+#define AUDIT_PARAMS (AUDIT_FIELDS + 3)
+enum { TOPIC, AGGREGATE, OCCURRED, MUNICIPALITY, SENDER, RECIPIENT, PAYLOAD, EVENT_ARRAYS };
+
+typedef struct {
+    char first [24];
+    uint8_t first_prev [KP_AUDIT_HASH_SIZE];
+    s_text_t audit [AUDIT_FIELDS + 1];
+    s_text_t events [EVENT_ARRAYS];
+    const char *audit_values [AUDIT_PARAMS];
+    int audit_lengths [AUDIT_PARAMS];
+    int audit_formats [AUDIT_PARAMS];
+    const char *event_values [EVENT_ARRAYS];
+} s_statements_t;
+
+//  The head under its lock, and the rows' hashes chained from it.
 static int
-s_flush_audits (kp_batch_t *self, kp_db_t *db)
+s_build_audits (kp_batch_t *self, kp_db_t *db, s_statements_t *out)
 {
     PGresult *head = kp_db_exec (db, "kp_batch_head", 0, NULL);
     if (!head)
         return -1;
-    int rc = -1;
     uint8_t prev [KP_AUDIT_HASH_SIZE];
     size_t prev_size = 0;
     const char *hex = kp_row_text (head, 0, HEAD_HASH);
     int64_t last_seq = kp_row_int (head, 0, HEAD_SEQ), at_us = kp_row_int (head, 0, HEAD_AT);
     char *service = kp_strdup (kp_row_text (head, 0, HEAD_SERVICE));
     //  bytea arrives as \x and 64 hex digits.
-    if (!service || strncmp (hex, "\\x", 2) != 0
-    ||  sodium_hex2bin (prev, sizeof prev, hex + 2, strlen (hex + 2), NULL, &prev_size, NULL)
-    ||  prev_size != sizeof prev) {
-        kp_error ("audit batch: the audit head cannot be read");
-        PQclear (head);
-        free (service);
-        return -1;
-    }
+    bool read = service && strncmp (hex, "\\x", 2) == 0
+             && sodium_hex2bin (prev, sizeof prev, hex + 2, strlen (hex + 2), NULL, &prev_size, NULL) == 0
+             && prev_size == sizeof prev;
     PQclear (head);
-    uint8_t first_prev [KP_AUDIT_HASH_SIZE];
-    memcpy (first_prev, prev, sizeof prev);
+    if (!read) {
+        free (service);
+        return kp_db_fail (db, "XX000", "audit batch: the audit head cannot be read");
+    }
+    memcpy (out->first_prev, prev, sizeof prev);
+    snprintf (out->first, sizeof out->first, "%" PRId64, last_seq + 1);
 
-    s_text_t arrays [AUDIT_FIELDS + 1] = { { 0 } };
+    int rc = 0;
+    s_text_t *arrays = out->audit;
     for (int array = 0; array < AUDIT_FIELDS + 1; array++)
         s_put (&arrays [array], "{", 1);
-    for (size_t index = 0; index < self->audit_count; index++) {
+    for (size_t index = 0; index < self->audit_count && rc == 0; index++) {
         char **field = self->audits [index].field;
         kp_audit_row_t row = {
             .format = KP_AUDIT_FORMAT_V2, .seq = last_seq + 1 + (int64_t) index, .at_us = at_us,
@@ -352,42 +367,34 @@ s_flush_audits (kp_batch_t *self, kp_db_t *db)
             .basis = field [5], .recipient_org = field [6], .detail = field [7]
         };
         uint8_t hash [KP_AUDIT_HASH_SIZE];
-        if (kp_audit_hash (prev, &row, hash))
-            goto cleanup;
+        if (kp_audit_hash (prev, &row, hash)) {
+            rc = kp_db_fail (db, "53200", "out of memory");
+            break;
+        }
         memcpy (prev, hash, sizeof hash);
         for (int array = 0; array < AUDIT_FIELDS; array++)
             s_put_element (&arrays [array], field [array], index == 0);
         s_put_bytes (&arrays [AUDIT_FIELDS], hash, sizeof hash, index == 0);
     }
-    bool built = true;
+    free (service);
+    out->audit_values [0] = out->first;
+    out->audit_values [1] = (const char *) out->first_prev;
+    out->audit_lengths [1] = KP_AUDIT_HASH_SIZE;
+    out->audit_formats [1] = 1;
     for (int array = 0; array < AUDIT_FIELDS + 1; array++) {
         s_put (&arrays [array], "}", 1);
-        built &= !arrays [array].failed;
+        if (arrays [array].failed && rc == 0)
+            rc = kp_db_fail (db, "53200", "out of memory");
+        out->audit_values [2 + array] = arrays [array].text;
     }
-    if (!built)
-        goto cleanup;
-    char first [24];
-    snprintf (first, sizeof first, "%" PRId64, last_seq + 1);
-    const char *values [AUDIT_FIELDS + 3] = { first, (const char *) first_prev };
-    int lengths [AUDIT_FIELDS + 3] = { 0, KP_AUDIT_HASH_SIZE };
-    int formats [AUDIT_FIELDS + 3] = { 0, 1 };
-    for (int array = 0; array < AUDIT_FIELDS + 1; array++)
-        values [2 + array] = arrays [array].text;
-    PGresult *written = kp_db_exec_params (db, "kp_batch_audit", AUDIT_FIELDS + 3, values, lengths, formats);
-    rc = written ? 0 : -1;
-    PQclear (written);
-cleanup:
-    s_text_free (arrays, AUDIT_FIELDS + 1);
-    free (service);
     return rc;
 }
 
 static int
-s_flush_events (kp_batch_t *self, kp_db_t *db)
+s_build_events (kp_batch_t *self, kp_db_t *db, s_statements_t *out)
 {
-    enum { TOPIC, AGGREGATE, OCCURRED, MUNICIPALITY, SENDER, RECIPIENT, PAYLOAD, ARRAYS };
-    s_text_t arrays [ARRAYS] = { { 0 } };
-    for (int array = 0; array < ARRAYS; array++)
+    s_text_t *arrays = out->events;
+    for (int array = 0; array < EVENT_ARRAYS; array++)
         s_put (&arrays [array], "{", 1);
     for (size_t index = 0; index < self->event_count; index++) {
         s_event_t *event = &self->events [index];
@@ -401,36 +408,55 @@ s_flush_events (kp_batch_t *self, kp_db_t *db)
             s_put_element (&arrays [MUNICIPALITY + part], event->scope [part], first);
         s_put_bytes (&arrays [PAYLOAD], event->payload, event->size, first);
     }
-    bool built = true;
-    const char *values [ARRAYS];
-    for (int array = 0; array < ARRAYS; array++) {
+    int rc = 0;
+    for (int array = 0; array < EVENT_ARRAYS; array++) {
         s_put (&arrays [array], "}", 1);
-        built &= !arrays [array].failed;
-        values [array] = arrays [array].text;
+        if (arrays [array].failed && rc == 0)
+            rc = kp_db_fail (db, "53200", "out of memory");
+        out->event_values [array] = arrays [array].text;
     }
-    int rc = -1;
-    if (built) {
-        PGresult *written = kp_db_exec (db, "kp_batch_events", ARRAYS, values);
-        rc = written ? 0 : -1;
-        PQclear (written);
-    }
-    s_text_free (arrays, ARRAYS);
     return rc;
 }
 
 int
-kp_batch_flush (kp_batch_t *self, kp_db_t *db)
+kp_batch_commit (kp_batch_t *self, kp_db_t *db)
 {
-    if (kp_batch_empty (self))
-        return 0;
     //  Prepared on first use: a connection that never writes through a
     //  batch (the migrator, before 0031) never needs the functions.
     int rc = kp_db_register (db, kp_batch_statements);
-    //  The audit head first: the lock order of migration 0011.
+    s_statements_t *statements = kp_calloc (1, sizeof (s_statements_t));
+    if (!statements)
+        rc = kp_db_fail (db, "53200", "out of memory");
+    //  The audit head first: the lock order of migration 0011. Its read
+    //  is the one round trip before the rest; the counter is taken in the
+    //  same round trip as the COMMIT.
     if (rc == 0 && self->audit_count)
-        rc = s_flush_audits (self, db);
+        rc = s_build_audits (self, db, statements);
     if (rc == 0 && self->event_count)
-        rc = s_flush_events (self, db);
+        rc = s_build_events (self, db, statements);
+    if (rc == 0) {
+        kp_db_step_t steps [3];
+        int count = 0;
+        if (self->audit_count)
+            steps [count++] = (kp_db_step_t) {
+                .name = "kp_batch_audit", .nparams = AUDIT_PARAMS, .values = statements->audit_values,
+                .lengths = statements->audit_lengths, .formats = statements->audit_formats
+            };
+        if (self->event_count)
+            steps [count++] = (kp_db_step_t) {
+                .name = "kp_batch_events", .nparams = EVENT_ARRAYS, .values = statements->event_values
+            };
+        steps [count++] = (kp_db_step_t) { .sql = "COMMIT" };
+        PGresult *results [3];
+        rc = kp_db_pipeline (db, steps, count, results);
+        for (int index = 0; index < count; index++)
+            PQclear (results [index]);
+    }
+    if (statements) {
+        s_text_free (statements->audit, AUDIT_FIELDS + 1);
+        s_text_free (statements->events, EVENT_ARRAYS);
+        free (statements);
+    }
     kp_batch_clear (self);
     return rc;
 }

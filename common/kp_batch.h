@@ -45,9 +45,10 @@ bool kp_batch_empty (kp_batch_t *self);
 kp_batch_t *kp_batch_new (void);
 void kp_batch_destroy (kp_batch_t **self_p);
 void kp_batch_clear (kp_batch_t *self);
-//  Writes everything kept, in the open transaction, and clears it: the
-//  audit head (locked and read), the audit rows, the events. 0, or -1
-//  on a database error (recorded on db; the transaction is then failed).
-int kp_batch_flush (kp_batch_t *self, kp_db_t *db);
+//  Writes everything kept and COMMITs, and clears it: the audit head is
+//  locked and read (one round trip, when there are audit rows), then the
+//  audit rows, the events and the COMMIT go in one pipeline. 0, or -1 on
+//  a database error (recorded on db; the caller rolls back).
+int kp_batch_commit (kp_batch_t *self, kp_db_t *db);
 
 #endif

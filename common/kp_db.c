@@ -544,6 +544,56 @@ kp_db_exec_pipelined (kp_db_t *self, const char *name, int count, int nparams,
 }
 
 int
+kp_db_pipeline (kp_db_t *self, const kp_db_step_t *steps, int count, PGresult **results)
+{
+    for (int index = 0; index < count; index++)
+        results [index] = NULL;
+    if (count == 0)
+        return 0;
+    if (!self->in_transaction && kp_db_ensure (self))
+        return -1;
+    PGconn *conn = self->conn;
+    if (!PQenterPipelineMode (conn) || PQsetnonblocking (conn, 1)) {
+        s_drop_connection (self);
+        return -1;
+    }
+    bool sent = true;
+    for (int index = 0; index < count && sent; index++) {
+        const kp_db_step_t *step = &steps [index];
+        sent = step->name
+             ? PQsendQueryPrepared (conn, step->name, step->nparams, step->values, step->lengths,
+                                    step->formats, 0) == 1
+             : PQsendQueryParams (conn, step->sql, 0, NULL, NULL, NULL, NULL, 0) == 1;
+    }
+    sent = sent && PQpipelineSync (conn) == 1 && s_flush_pipeline (conn) == 0;
+    if (!sent || PQsetnonblocking (conn, 0)) {
+        s_drop_connection (self);
+        return -1;
+    }
+    int rc = 0;
+    bool connected = true;
+    for (int index = 0; index < count && connected; index++) {
+        int outcome = s_read_pipelined (self, &results [index], rc == 0);
+        connected = outcome != -1;
+        if (outcome != 1)
+            rc = -1;
+    }
+    PGresult *sync = connected ? PQgetResult (conn) : NULL;
+    connected = sync && PQresultStatus (sync) == PGRES_PIPELINE_SYNC;
+    PQclear (sync);
+    if (!connected || !PQexitPipelineMode (conn)) {
+        rc = -1;
+        s_drop_connection (self);
+    }
+    if (rc)
+        for (int index = 0; index < count; index++) {
+            PQclear (results [index]);
+            results [index] = NULL;
+        }
+    return rc;
+}
+
+int
 kp_db_command (kp_db_t *self, const char *sql)
 {
     if (!self->in_transaction && kp_db_ensure (self))
@@ -620,9 +670,14 @@ kp_db_commit (kp_db_t *self)
 {
     //  The kept audit rows and events go last, in the transaction: the
     //  rows every writer shares are locked only from here to COMMIT.
-    if (!kp_batch_empty (self->batch) && kp_batch_flush (self->batch, self)) {
-        kp_db_rollback (self);
-        return -1;
+    //  kp_batch_commit sends them and the COMMIT in one pipeline.
+    if (!kp_batch_empty (self->batch)) {
+        int rc = kp_batch_commit (self->batch, self);
+        if (rc)
+            kp_db_rollback (self);
+        self->in_transaction = false;
+        self->clock_in_sql = false;
+        return rc;
     }
     self->in_transaction = false;
     self->clock_in_sql = false;     //  SET LOCAL ends with the transaction

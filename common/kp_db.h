@@ -87,6 +87,20 @@ PGresult *kp_db_exec_params (kp_db_t *self, const char *name, int nparams,
 int kp_db_exec_pipelined (kp_db_t *self, const char *name, int count, int nparams,
                           const char *const *values, const int *lengths, const int *formats,
                           PGresult **results);
+//  Runs different statements in one round trip (pipeline mode), in
+//  order: a prepared one by name with its parameters, or (name NULL) sql
+//  without any (COMMIT). results [i] gets step i's result (caller
+//  PQclear's each); 0 if all succeeded, else -1 with the first error
+//  recorded and every results [i] NULL. A failed step skips the rest.
+typedef struct {
+    const char *name;
+    const char *sql;
+    int nparams;
+    const char *const *values;
+    const int *lengths;
+    const int *formats;
+} kp_db_step_t;
+int kp_db_pipeline (kp_db_t *self, const kp_db_step_t *steps, int count, PGresult **results);
 //  Single values (kp_db_value.c), for the statements whose answer is one
 //  value or none. kp_db_run discards the result: 0, or -1 on an error.
 //  kp_db_int64 and kp_db_text read the first column of the first row:
