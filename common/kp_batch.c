@@ -128,10 +128,7 @@ s_grow (void **array, size_t count, size_t *max, size_t size)
     if (count < *max)
         return true;
     size_t next = *max ? *max * 2 : 16;
-    void *grown = realloc (*array, next * size);
-    if (!grown)
-        return false;
-    *array = grown;
+    *array = kp_realloc (*array, next * size);
     *max = next;
     return true;
 }
@@ -243,24 +240,16 @@ kp_batch_event (kp_db_t *db, const Kumppani__V1__Event *event, const kp_event_sc
 typedef struct {
     char *text;
     size_t length, max;
-    bool failed;
 } s_text_t;
 
 static void
 s_put (s_text_t *out, const char *bytes, size_t size)
 {
-    if (out->failed)
-        return;
     if (out->length + size + 1 > out->max) {
         size_t next = out->max ? out->max : 256;
         while (out->length + size + 1 > next)
             next *= 2;
-        char *grown = realloc (out->text, next);
-        if (!grown) {
-            out->failed = true;
-            return;
-        }
-        out->text = grown;
+        out->text = kp_realloc (out->text, next);
         out->max = next;
     }
     memcpy (out->text + out->length, bytes, size);
@@ -383,15 +372,13 @@ s_build_audits (kp_batch_t *self, kp_db_t *db, s_statements_t *out)
     out->audit_formats [1] = 1;
     for (int array = 0; array < AUDIT_FIELDS + 1; array++) {
         s_put (&arrays [array], "}", 1);
-        if (arrays [array].failed && rc == 0)
-            rc = kp_db_fail (db, "53200", "out of memory");
         out->audit_values [2 + array] = arrays [array].text;
     }
     return rc;
 }
 
-static int
-s_build_events (kp_batch_t *self, kp_db_t *db, s_statements_t *out)
+static void
+s_build_events (kp_batch_t *self, s_statements_t *out)
 {
     s_text_t *arrays = out->events;
     for (int array = 0; array < EVENT_ARRAYS; array++)
@@ -408,14 +395,10 @@ s_build_events (kp_batch_t *self, kp_db_t *db, s_statements_t *out)
             s_put_element (&arrays [MUNICIPALITY + part], event->scope [part], first);
         s_put_bytes (&arrays [PAYLOAD], event->payload, event->size, first);
     }
-    int rc = 0;
     for (int array = 0; array < EVENT_ARRAYS; array++) {
         s_put (&arrays [array], "}", 1);
-        if (arrays [array].failed && rc == 0)
-            rc = kp_db_fail (db, "53200", "out of memory");
         out->event_values [array] = arrays [array].text;
     }
-    return rc;
 }
 
 int
@@ -424,16 +407,15 @@ kp_batch_commit (kp_batch_t *self, kp_db_t *db)
     //  Prepared on first use: a connection that never writes through a
     //  batch (the migrator, before 0031) never needs the functions.
     int rc = kp_db_register (db, kp_batch_statements);
-    s_statements_t *statements = kp_calloc (1, sizeof (s_statements_t));
-    if (!statements)
-        rc = kp_db_fail (db, "53200", "out of memory");
+    s_statements_t built = { 0 };
+    s_statements_t *statements = &built;
     //  The audit head first: the lock order of migration 0011. Its read
     //  is the one round trip before the rest; the counter is taken in the
     //  same round trip as the COMMIT.
     if (rc == 0 && self->audit_count)
         rc = s_build_audits (self, db, statements);
     if (rc == 0 && self->event_count)
-        rc = s_build_events (self, db, statements);
+        s_build_events (self, statements);
     if (rc == 0) {
         kp_db_step_t steps [3];
         int count = 0;
@@ -452,11 +434,8 @@ kp_batch_commit (kp_batch_t *self, kp_db_t *db)
         for (int index = 0; index < count; index++)
             PQclear (results [index]);
     }
-    if (statements) {
-        s_text_free (statements->audit, AUDIT_FIELDS + 1);
-        s_text_free (statements->events, EVENT_ARRAYS);
-        free (statements);
-    }
+    s_text_free (statements->audit, AUDIT_FIELDS + 1);
+    s_text_free (statements->events, EVENT_ARRAYS);
     kp_batch_clear (self);
     return rc;
 }
