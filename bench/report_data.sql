@@ -47,7 +47,7 @@ SELECT n.*, n.stopped::date <= n.deadline AS met,
        (n.warning_on + time '07:00') AT TIME ZONE 'Europe/Helsinki' AS warned_at,
        (n.deadline + 1 + time '07:00') AT TIME ZONE 'Europe/Helsinki' AS breached_at,
        -- the state the deadline watch found it in
-       CASE WHEN n.acknowledged THEN 2 ELSE 1 END AS waiting_state
+       CASE WHEN n.acknowledged THEN 'acknowledged' ELSE 'received' END::referral.referral_state AS waiting_state
   FROM (SELECT b.*, k.deadline, k.warning_on,
                b.answered AND b.ack_days <= b.assess_days AS acknowledged,
                b.opened + b.ack_days * interval '1 day' + interval '1 hour' AS acknowledged_at,
@@ -71,13 +71,14 @@ SELECT case_id, client_id, '743', 'kela_notice', '', opened, 'intake' FROM bench
 -- The start snapshot intake takes when it opens a case (migration 0012).
 SELECT count (intake.take_participant_snapshot (case_id, 'start')) FROM bench_client;
 
--- Kind 1 (social work need), states 6 ASSESSMENT_STARTED and 9 DECLINED.
+-- A social work need, assessment started or declined (enum labels, migration 0016).
 INSERT INTO referral.referrals (referral_id, kind, state, sender_org, sender_type, sender_person,
     recipient_org, recipient_type, municipality, reason_category, legal_basis,
     notifier_may_be_named, urgent, client_ref, received_on, deadline, deadline_kind, warning_on,
     clock_stopped_at, deadline_met, assessment_started_at, created_at, updated_at)
-SELECT referral_id, 1, CASE WHEN answered THEN 6 ELSE 9 END, 'kela', 'kela', 'bench-kela-officer',
-       'muni-743', 'municipality', '743', 1 + i % 7, 3, false, false, client_id,
+SELECT referral_id, 'social_work_need', CASE WHEN answered THEN 'assessment_started' ELSE 'declined' END::referral.referral_state,
+       'kela', 'kela', 'bench-kela-officer', 'muni-743', 'municipality', '743',
+       (enum_range (NULL::referral.reason_category)) [1 + i % 7], 'client_request', false, false, client_id,
        opened::date, deadline, 'assessment_start', warning_on, stopped, met,
        CASE WHEN answered THEN stopped END, opened, stopped
   FROM bench_notice;
@@ -85,11 +86,11 @@ SELECT referral_id, 1, CASE WHEN answered THEN 6 ELSE 9 END, 'kela', 'kela', 'be
 -- The history as the service writes it: each row is one event.
 INSERT INTO referral.referral_history (referral_id, operation, from_state, to_state,
                                        actor_org, actor_person, actor_role, reason_code, at)
-SELECT referral_id, 'referral.submit_referral', 0, 1, 'kela', 'bench-kela-officer',
+SELECT referral_id, 'referral.submit_referral', NULL::referral.referral_state, 'received'::referral.referral_state, 'kela', 'bench-kela-officer',
        'ROLE_KELA_OFFICER', '', opened
   FROM bench_notice
 UNION ALL
-SELECT referral_id, 'referral.acknowledge_referral', 1, 2, 'muni-743', 'bench-worker',
+SELECT referral_id, 'referral.acknowledge_referral', 'received'::referral.referral_state, 'acknowledged'::referral.referral_state, 'muni-743', 'bench-worker',
        'ROLE_SOCIAL_WORKER', '', acknowledged_at
   FROM bench_notice WHERE acknowledged
 UNION ALL
@@ -101,11 +102,11 @@ SELECT referral_id, 'referral.deadline_breached', waiting_state, waiting_state, 
        'ROLE_SERVICE', 'assessment_start', breached_at
   FROM bench_notice WHERE breached
 UNION ALL
-SELECT referral_id, 'intake.assessment_started', waiting_state, 6, 'intake', '',
+SELECT referral_id, 'intake.assessment_started', waiting_state, 'assessment_started'::referral.referral_state, 'intake', '',
        'ROLE_SERVICE', '', stopped
   FROM bench_notice WHERE answered
 UNION ALL
-SELECT referral_id, 'referral.decline_referral', 1, 9, 'muni-743', 'bench-worker',
+SELECT referral_id, 'referral.decline_referral', 'received'::referral.referral_state, 'declined'::referral.referral_state, 'muni-743', 'bench-worker',
        'ROLE_SOCIAL_WORKER', 'no_resources', stopped
   FROM bench_notice WHERE NOT answered;
 

@@ -10,12 +10,20 @@
 #   BENCH_REPORT_SIZES="10000 100000 1000000"   clients generated for the reports
 #   BENCH_REPORT_FOLD_MAX=100000   up to this many clients the notices' events are
 #                              appended and folded and the SLA report is timed
-#   BENCH_ONLY="submit memory stream report scaleout"    which parts to run
+#   BENCH_LOOP_SECONDS=60      length of the closed-loop figure (BENCH_LOOP_CLIENTS=8)
+#   BENCH_SETTLE_MAX=600       seconds to wait for the consumers to settle before a figure
+#   BENCH_NODE_PORT=7480       the Node.js comparison service's port (bench/node)
+#   BENCH_ONLY="submit loop node memory stream report scaleout"    which parts to run
+#
+# Before every figure the consumers are let settle (their cursors reach
+# the event head: lag 0) and the lag is printed, so no figure pays for
+# the backlog of the one before; pgbench runs right after its kumppani
+# figure, once the consumers have settled again, on a quiet database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
 seconds=${BENCH_SECONDS:-5}
-only=${BENCH_ONLY:-submit memory stream report scaleout}
+only=${BENCH_ONLY:-submit loop node memory stream report scaleout}
 services=(intake referral groups reporting stream)
 
 die () { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
@@ -34,6 +42,39 @@ psql=$(dirname "$pgbench")/psql
 lines=()
 emit () { echo "$1"; lines+=("$1"); }
 
+# The consumers every notice feeds: intake opens the case, reporting folds it.
+consumers="'intake.referrals', 'reporting.rollups', 'referral.assessments'"
+# Events the furthest behind of them has still to handle.
+lag () {
+    "$psql" -At "$KUMPPANI_DB_ADMIN_CONNINFO" -c "SELECT coalesce (max (h.last_seq - c.last_seq), 0)
+        FROM kp.consumer_cursors c, kp.event_counter h WHERE c.consumer IN ($consumers)"
+}
+# Waits (up to BENCH_SETTLE_MAX s) for every consumer to reach the head;
+# prints the lag it found and how long it waited, and emits a BENCH line.
+settle () {
+    local before start waited now
+    before=$(lag)
+    start=$(date +%s.%N)
+    while now=$(lag); (( now > 0 )); do
+        awk -v s="$start" -v n="$(date +%s.%N)" -v m="${BENCH_SETTLE_MAX:-600}" 'BEGIN { exit !(n - s > m) }' \
+            && { say "settle: consumers still $now events behind after ${BENCH_SETTLE_MAX:-600} s"; break; }
+        sleep 0.2
+    done
+    waited=$(awk -v s="$start" -v n="$(date +%s.%N)" 'BEGIN { printf "%.1f", n - s }')
+    emit "BENCH settle before=$1 lag_events=$before settled_lag=$now waited_s=$waited"
+}
+# Samples, every 0.2 s until killed, the furthest consumer's lag in seconds:
+# how long ago the oldest event it has not handled occurred (0 when none).
+sample_lag () {
+    while :; do
+        "$psql" -At "$KUMPPANI_DB_ADMIN_CONNINFO" -c "SELECT coalesce (max (extract (epoch FROM
+            clock_timestamp () - e.occurred_at)), 0)::numeric (10, 3)
+            FROM kp.consumer_cursors c JOIN kp.events e ON e.seq = c.last_seq + 1
+            WHERE c.consumer IN ($consumers)" 2>/dev/null || true
+        sleep 0.2
+    done
+}
+
 if wants submit; then
     say "submission: Kela notices of need for social work to the referral service, each with a"
     say "fresh idempotency key, acknowledged only after COMMIT. Per submission the service validates"
@@ -41,18 +82,95 @@ if wants submit; then
     say "the view back (one statement), appends the hash-chained audit row, appends the outbox"
     say "event (gap-free seq) and stores the idempotency key with the reply; group commit shares one"
     say "transaction per batch. pgbench: the bare INSERT of an equivalent row, one per transaction."
+    say "The consumers run meanwhile (as deployed); lag_after is how far behind they were when"
+    say "the figure ended. Each figure starts, and pgbench runs, only on settled consumers."
     for n in ${BENCH_CLIENTS:-1 8 32}; do
+        settle "submit_n$n"
         line=$("$build/bench/bench_submit" "$n" "$seconds")
+        after=$(lag)
         kp_tps=$(sed -n 's/.*kumppani_tps=\([0-9.]*\).*/\1/p' <<<"$line")
+        settle "pgbench_n$n"
         pg_tps=$("$pgbench" -n -M prepared -c "$n" -j "$n" -T "$seconds" -f bench/insert_referral.sql \
                      "$KUMPPANI_DB_ADMIN_CONNINFO" 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
         ratio=$(awk -v a="$kp_tps" -v b="${pg_tps:-0}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-        emit "${line/kumppani_tps=/pgbench_tps=${pg_tps%.*} ratio=$ratio kumppani_tps=}"
+        emit "${line/kumppani_tps=/pgbench_tps=${pg_tps%.*} ratio=$ratio lag_after=$after kumppani_tps=}"
     done
     # pgbench's rows are not referrals anyone sent: remove them.
     "$psql" -q "$KUMPPANI_DB_ADMIN_CONNINFO" \
         -c "DELETE FROM referral.referrals WHERE sender_person = 'pgbench'" \
         >/dev/null || true
+fi
+
+if wants loop; then
+    # The closed loop: Kela notices for BENCH_LOOP_SECONDS from
+    # BENCH_LOOP_CLIENTS submitters while intake opens the case of every
+    # one and reporting folds every event; the consumers' lag (seconds
+    # since the oldest event one of them has not handled) is sampled every
+    # 0.2 s. Sustained means: the notices per second counted until the
+    # consumers have caught up with the last of them, not just until the
+    # last was acknowledged. pgbench at the same clients follows, settled.
+    loop_n=${BENCH_LOOP_CLIENTS:-8}
+    loop_s=${BENCH_LOOP_SECONDS:-60}
+    say "closed loop: $loop_n submitters for $loop_s s, intake and reporting consuming"
+    settle "loop"
+    samples=$(mktemp)
+    sample_lag > "$samples" &
+    sampler=$!
+    start=$(date +%s.%N)
+    line=$("$build/bench/bench_submit" "$loop_n" "$loop_s")
+    while (( $(lag) > 0 )); do sleep 0.1; done
+    finish=$(date +%s.%N)
+    kill "$sampler" 2>/dev/null || true
+    wait "$sampler" 2>/dev/null || true
+    acked=$(sed -n 's/.*acked=\([0-9]*\).*/\1/p' <<<"$line")
+    sustained=$(awk -v a="${acked:-0}" -v s="$start" -v f="$finish" 'BEGIN { printf "%.0f", a / (f - s) }')
+    read -r lag_p50 lag_p99 lag_max < <(sort -n "$samples" | awk '
+        function at (p,  i) { i = int (NR * p + 0.999999); return v[i < 1 ? 1 : i] }
+        { v[NR] = $1 } END { if (NR == 0) print "0 0 0"; else print at(0.5), at(0.99), v[NR] }')
+    rm -f "$samples"
+    settle "loop_pgbench"
+    pg_tps=$("$pgbench" -n -M prepared -c "$loop_n" -j "$loop_n" -T "${BENCH_SECONDS_PGBENCH:-10}" \
+                 -f bench/insert_referral.sql "$KUMPPANI_DB_ADMIN_CONNINFO" 2>/dev/null \
+                 | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+    ratio=$(awk -v a="$sustained" -v b="${pg_tps:-0}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+    emit "BENCH closed_loop clients=$loop_n seconds=$loop_s acked=${acked:-0} sustained_tps=$sustained pgbench_tps=${pg_tps%.*} ratio=$ratio lag_p50_s=$lag_p50 lag_p99_s=$lag_p99 lag_max_s=$lag_max"
+    "$psql" -q "$KUMPPANI_DB_ADMIN_CONNINFO" \
+        -c "DELETE FROM referral.referrals WHERE sender_person = 'pgbench'" >/dev/null || true
+fi
+
+if wants node; then
+    # The comparison: the same durable submission in another mainstream
+    # stack, Node.js + pg (bench/node/server.js, batched: one transaction
+    # per batch of concurrent requests), against kumppani as deployed
+    # (consumers running), each on settled consumers, one after the other
+    # at each N. The Node service's effects are checked in SQL afterwards.
+    port=${BENCH_NODE_PORT:-7480}
+    if ! command -v node >/dev/null 2>&1; then
+        say "node: no node on PATH, comparison skipped"
+    elif ! [[ -d bench/node/node_modules/pg ]] && ! (cd bench/node && npm install --no-audit --no-fund >&2); then
+        say "node: npm install failed, comparison skipped"
+    else
+        "$psql" -q "$KUMPPANI_DB_ADMIN_CONNINFO" -f bench/node/schema.sql >/dev/null
+        node bench/node/server.js "$port" "$KUMPPANI_DB_ADMIN_CONNINFO" &
+        node_server=$!
+        for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+        for n in ${BENCH_CLIENTS:-1 8 32}; do
+            settle "compare_kumppani_n$n"
+            kp_line=$("$build/bench/bench_submit" "$n" "$seconds")
+            kp_tps=$(sed -n 's/.*kumppani_tps=\([0-9.]*\).*/\1/p' <<<"$kp_line")
+            kp_p99=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$kp_line")
+            settle "compare_node_n$n"
+            node_line=$(node bench/node/load.js "$port" "$n" "$seconds")
+            emit "$node_line"
+            node_tps=$(sed -n 's/.*node_tps=\([0-9.]*\).*/\1/p' <<<"$node_line")
+            ratio=$(awk -v a="$kp_tps" -v b="${node_tps:-0}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+            emit "BENCH compare n=$n kumppani_tps=$kp_tps kumppani_p99_ms=$kp_p99 node_tps=$node_tps ratio=$ratio"
+        done
+        kill "$node_server" 2>/dev/null || true
+        wait "$node_server" 2>/dev/null || true
+        emit "BENCH node_check $("$psql" -At "$KUMPPANI_DB_ADMIN_CONNINFO" -f bench/node/check.sql)"
+        "$psql" -q "$KUMPPANI_DB_ADMIN_CONNINFO" -c "DROP SCHEMA benchnode CASCADE" >/dev/null
+    fi
 fi
 
 if wants memory; then

@@ -1,7 +1,7 @@
 # bench/scaleout.sh — sourced by bench/run.sh (BENCH_ONLY=scaleout): Kela
 # notices per second through one referral instance and through two, as
 # the same clients see them (their DEALERs connected to both endpoints,
-# ZeroMQ's round robin). The second instance is started here beside the
+# ZeroMQ's round robin), each on settled consumers (run.sh's settle). The second instance is started here beside the
 # one `make up` runs, on the same database and certificate, and stopped
 # afterwards. Both runs in one go, so read the ratio, not the figures: on
 # a 2-core machine a second process mostly shares the same cores and the
@@ -35,7 +35,9 @@ for _ in {1..100}; do
 done
 say "scale-out: a second referral instance on $second_bind (pid $second_pid)"
 for n in ${BENCH_CLIENTS:-1 8 32}; do
+    settle "scaleout_one_n$n"
     one=$("$build/bench/bench_submit" "$n" "$seconds")
+    settle "scaleout_two_n$n"
     two=$(KUMPPANI_REFERRAL_ENDPOINT="$KUMPPANI_REFERRAL_ENDPOINT,$second_bind" \
               "$build/bench/bench_submit" "$n" "$seconds")
     tps_one=$(sed -n 's/.*kumppani_tps=\([0-9.]*\).*/\1/p' <<<"$one")

@@ -5,6 +5,7 @@
     replace a database function. */
 #include "kp_audit.h"
 #include "kp_audit_canon.h"
+#include "kp_batch.h"
 #include "kp_log.h"
 
 #include <stdbool.h>
@@ -23,6 +24,10 @@ const kp_stmt_t kp_audit_statements [] = {
 int
 kp_audit_append (kp_db_t *db, const kp_audit_entry_t *entry)
 {
+    //  Inside a transaction the row waits for COMMIT (kp_batch), so the
+    //  audit head is locked only from there.
+    if (kp_db_in_transaction (db))
+        return kp_batch_audit (db, entry);
     const char *values [] = {
         entry->org_id, entry->person_id ? entry->person_id : "",
         entry->role ? entry->role : "", entry->action, entry->client_ref,

@@ -21,16 +21,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KP_CONSUMER_PAGE 200
+//  A page is the most the stream's replay gives at once (REPLAY_PAGE_MAX).
+#define KP_CONSUMER_PAGE 1000
 //  Events handled in one transaction when none of them fails: one commit
-//  (one WAL flush) for the lot instead of one each. Only while catching
-//  up, more than KUMPPANI_CONSUMER_BATCH_LAG (default 20000) behind the
-//  head: the transaction holds what its handlers lock (the audit head, the
-//  event counter) until it commits, which stalls the services writing
-//  beside it. Measured (make bench, 2 cores): folding 293k events went
-//  from 1517 to 7017 events/s; batching at any lag instead halved Kela
-//  notice submissions (n=32: 1385 -> ~550 per second).
-#define KP_CONSUMER_BATCH 50
+//  (one WAL flush) for the lot instead of one each. Until migration 0031
+//  a batch held the audit head and the event counter from its first
+//  handler to its COMMIT, stalling every service writing beside it, so it
+//  batched only far behind; now its audit rows and events are written at
+//  its end (kp_batch) and it batches at any lag over
+//  KUMPPANI_CONSUMER_BATCH_LAG (default 0). Measured in make bench: see
+//  the README's Benchmarks.
+#define KP_CONSUMER_BATCH 500
 //  The consumer runs on its own thread, so requests never wait for it;
 //  it still asks briefly (a $TERM waits for the page in hand) and backs
 //  off while the stream is away instead of asking on every tick.

@@ -1,8 +1,8 @@
 /*  kp_consumer — how a service consumes the stream: replay from its stored
     cursor, then follow live. Each event is handled in a transaction
-    together with the cursor move; while catching up (further behind than
-    KUMPPANI_CONSUMER_BATCH_LAG) up to 50 share one, one at a time again
-    after a failure. So a crash replays at most the events in hand, and
+    together with the cursor move; up to 500 share one (when further
+    behind than KUMPPANI_CONSUMER_BATCH_LAG, default 0), one at a time
+    again after a failure. So a crash replays at most the events in hand, and
     handlers must be idempotent and touch nothing but the database (a
     batch that fails is rolled back and run again). An event that fails
     KP_CONSUMER_TRIES times, or that the handler calls poison, is parked

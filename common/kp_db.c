@@ -3,6 +3,7 @@
     after a reconnect, SQLSTATE classified into retry / duplicate / error. */
 #include "kp_db.h"
 #include "kp_alloc.h"
+#include "kp_batch.h"
 #include "kp_clock.h"
 #include "kp_log.h"
 #include "kumppani/v1/envelope.pb-c.h"
@@ -41,6 +42,7 @@ struct _kp_db_t {
     struct s_type { const char *name; Oid oid; } types [KP_DB_MAX_TYPES];
     int type_count;
     bool spec_drift;                //  a row spec did not match (not retried)
+    kp_batch_t *batch;              //  audit rows and events kept for COMMIT
 };
 
 static void
@@ -351,6 +353,7 @@ kp_db_destroy (kp_db_t **self_p)
         PQfinish (self->conn);
     free (self->conninfo);
     free (self->on_connect);
+    kp_batch_destroy (&self->batch);
     free (self);
     *self_p = NULL;
 }
@@ -383,6 +386,7 @@ kp_db_ensure (kp_db_t *self)
         return 0;
     self->in_transaction = false;
     self->clock_in_sql = false;     //  SET LOCAL ends with the transaction
+    kp_batch_clear (self->batch);   //  and what it kept for COMMIT with it
     int64_t now = s_now_ms ();
     if (now < self->retry_at) {
         //  Down, and tried a moment ago: refuse at once (the last error stays).
@@ -540,6 +544,56 @@ kp_db_exec_pipelined (kp_db_t *self, const char *name, int count, int nparams,
 }
 
 int
+kp_db_pipeline (kp_db_t *self, const kp_db_step_t *steps, int count, PGresult **results)
+{
+    for (int index = 0; index < count; index++)
+        results [index] = NULL;
+    if (count == 0)
+        return 0;
+    if (!self->in_transaction && kp_db_ensure (self))
+        return -1;
+    PGconn *conn = self->conn;
+    if (!PQenterPipelineMode (conn) || PQsetnonblocking (conn, 1)) {
+        s_drop_connection (self);
+        return -1;
+    }
+    bool sent = true;
+    for (int index = 0; index < count && sent; index++) {
+        const kp_db_step_t *step = &steps [index];
+        sent = step->name
+             ? PQsendQueryPrepared (conn, step->name, step->nparams, step->values, step->lengths,
+                                    step->formats, 0) == 1
+             : PQsendQueryParams (conn, step->sql, 0, NULL, NULL, NULL, NULL, 0) == 1;
+    }
+    sent = sent && PQpipelineSync (conn) == 1 && s_flush_pipeline (conn) == 0;
+    if (!sent || PQsetnonblocking (conn, 0)) {
+        s_drop_connection (self);
+        return -1;
+    }
+    int rc = 0;
+    bool connected = true;
+    for (int index = 0; index < count && connected; index++) {
+        int outcome = s_read_pipelined (self, &results [index], rc == 0);
+        connected = outcome != -1;
+        if (outcome != 1)
+            rc = -1;
+    }
+    PGresult *sync = connected ? PQgetResult (conn) : NULL;
+    connected = sync && PQresultStatus (sync) == PGRES_PIPELINE_SYNC;
+    PQclear (sync);
+    if (!connected || !PQexitPipelineMode (conn)) {
+        rc = -1;
+        s_drop_connection (self);
+    }
+    if (rc)
+        for (int index = 0; index < count; index++) {
+            PQclear (results [index]);
+            results [index] = NULL;
+        }
+    return rc;
+}
+
+int
 kp_db_command (kp_db_t *self, const char *sql)
 {
     if (!self->in_transaction && kp_db_ensure (self))
@@ -559,6 +613,7 @@ int
 kp_db_begin (kp_db_t *self)
 {
     self->sqlstate [0] = 0;     //  a domain failure must not look like a stale retry
+    kp_batch_clear (self->batch);
     if (kp_db_command (self, "BEGIN"))
         return -1;
     self->in_transaction = true;
@@ -613,14 +668,40 @@ kp_db_imported (kp_db_t *self)
 int
 kp_db_commit (kp_db_t *self)
 {
+    //  The kept audit rows and events go last, in the transaction: the
+    //  rows every writer shares are locked only from here to COMMIT.
+    //  kp_batch_commit sends them and the COMMIT in one pipeline.
+    if (!kp_batch_empty (self->batch)) {
+        int rc = kp_batch_commit (self->batch, self);
+        if (rc)
+            kp_db_rollback (self);
+        self->in_transaction = false;
+        self->clock_in_sql = false;
+        return rc;
+    }
     self->in_transaction = false;
     self->clock_in_sql = false;     //  SET LOCAL ends with the transaction
     return kp_db_command (self, "COMMIT");
 }
 
+bool
+kp_db_in_transaction (kp_db_t *self)
+{
+    return self->in_transaction;
+}
+
+kp_batch_t *
+kp_db_batch (kp_db_t *self)
+{
+    if (!self->batch)
+        self->batch = kp_batch_new ();
+    return self->batch;
+}
+
 int
 kp_db_rollback (kp_db_t *self)
 {
+    kp_batch_clear (self->batch);
     self->in_transaction = false;
     self->clock_in_sql = false;     //  SET LOCAL ends with the transaction
     if (PQstatus (self->conn) != CONNECTION_OK)
@@ -650,6 +731,14 @@ kp_db_transaction (kp_db_t *self, kp_db_txn_fn *fn, void *arg, int max_tries)
         kp_debug ("db: retrying transaction after %s (attempt %d)", self->sqlstate, attempt);
         s_sleep_ms (5 * attempt);
     }
+}
+
+int
+kp_db_fail (kp_db_t *self, const char *sqlstate, const char *message)
+{
+    snprintf (self->sqlstate, sizeof self->sqlstate, "%s", sqlstate);
+    snprintf (self->message, sizeof self->message, "%s", message);
+    return -1;
 }
 
 const char *

@@ -87,6 +87,20 @@ PGresult *kp_db_exec_params (kp_db_t *self, const char *name, int nparams,
 int kp_db_exec_pipelined (kp_db_t *self, const char *name, int count, int nparams,
                           const char *const *values, const int *lengths, const int *formats,
                           PGresult **results);
+//  Runs different statements in one round trip (pipeline mode), in
+//  order: a prepared one by name with its parameters, or (name NULL) sql
+//  without any (COMMIT). results [i] gets step i's result (caller
+//  PQclear's each); 0 if all succeeded, else -1 with the first error
+//  recorded and every results [i] NULL. A failed step skips the rest.
+typedef struct {
+    const char *name;
+    const char *sql;
+    int nparams;
+    const char *const *values;
+    const int *lengths;
+    const int *formats;
+} kp_db_step_t;
+int kp_db_pipeline (kp_db_t *self, const kp_db_step_t *steps, int count, PGresult **results);
 //  Single values (kp_db_value.c), for the statements whose answer is one
 //  value or none. kp_db_run discards the result: 0, or -1 on an error.
 //  kp_db_int64 and kp_db_text read the first column of the first row:
@@ -119,9 +133,20 @@ typedef int (kp_db_txn_fn) (kp_db_t *db, void *arg);
 int kp_db_transaction (kp_db_t *self, kp_db_txn_fn *fn, void *arg, int max_tries);
 
 int kp_db_begin (kp_db_t *self);
+//  Writes the audit rows and events kept in the transaction (kp_batch),
+//  then COMMITs; a failed write rolls the transaction back.
 int kp_db_commit (kp_db_t *self);
 int kp_db_rollback (kp_db_t *self);
+//  True between kp_db_begin and its commit or rollback.
+bool kp_db_in_transaction (kp_db_t *self);
+//  What the open transaction keeps for its COMMIT (kp_batch.h); made on
+//  first use, NULL out of memory.
+typedef struct _kp_batch_t kp_batch_t;
+kp_batch_t *kp_db_batch (kp_db_t *self);
 
+//  Records an error found before the server was asked (as if a statement
+//  had failed with sqlstate); returns -1.
+int kp_db_fail (kp_db_t *self, const char *sqlstate, const char *message);
 //  The last error of this connection.
 const char *kp_db_sqlstate (kp_db_t *self);
 //  Forgets the last error, so that what fails after this is told apart

@@ -1,6 +1,7 @@
 /*  kp_outbox — the writing side of the transactional outbox. */
 #include "kp_outbox.h"
 #include "kp_alloc.h"
+#include "kp_batch.h"
 #include "kp_clock.h"
 #include "kp_codec.h"
 #include "kp_row.h"
@@ -43,6 +44,12 @@ kp_outbox_append_many (kp_db_t *db, Kumppani__V1__Event *const *events,
 {
     if (count == 0)
         return 0;
+    if (kp_db_in_transaction (db)) {
+        for (size_t index = 0; index < count; index++)
+            if (kp_outbox_append (db, events [index], &scopes [index]) < 0)
+                return -1;
+        return 0;
+    }
     const char **values = kp_calloc (count * S_PARAMS, sizeof *values);
     int *lengths = kp_calloc (count * S_PARAMS, sizeof *lengths);
     uint8_t **payloads = kp_calloc (count, sizeof *payloads);
@@ -100,6 +107,13 @@ kp_outbox_append (kp_db_t *db, Kumppani__V1__Event *event, const kp_event_scope_
     uint8_t *payload = kp_outbox_pack (event, &size);
     if (!payload)
         return -1;
+    //  Inside a transaction the event waits for COMMIT (kp_batch): the
+    //  counter is locked only from there, and the seq is assigned then.
+    if (kp_db_in_transaction (db)) {
+        int rc = kp_batch_event (db, event, scope, payload, size);
+        free (payload);
+        return rc;
+    }
     char occurred [24];
     snprintf (occurred, sizeof occurred, "%" PRId64, event->occurred_at);
     const char *values [] = {

@@ -1,6 +1,10 @@
 /*  kp_outbox — appends an event in the caller's transaction. The seq is
-    assigned by kp.append_event in commit order (see migration 0002), so
-    call this as the last step before COMMIT: it holds the counter lock. */
+    assigned in commit order under the event counter's lock (migration
+    0002). Inside a transaction begun with kp_db_begin the event is kept
+    in C and written by kp_db_commit with the transaction's others
+    (kp_batch, migration 0031), so the lock is held only from there to
+    COMMIT and a handler may append at any point; outside one it is
+    written at once through kp.append_event. */
 #ifndef KP_OUTBOX_H
 #define KP_OUTBOX_H
 
@@ -20,7 +24,8 @@ extern const kp_stmt_t kp_outbox_statements [];
 
 //  event carries topic, aggregate_id and payload; occurred_at is set to
 //  now by the connection's clock when 0 (kp_db_set_clock), and imported
-//  from that clock. Returns the assigned seq, or -1 on a database error.
+//  from that clock. Returns the assigned seq when written at once, 0 when
+//  kept for COMMIT, or -1 on a database error (or out of memory).
 int64_t kp_outbox_append (kp_db_t *db, Kumppani__V1__Event *event, const kp_event_scope_t *scope);
 //  Appends count events (scopes [i] for events [i]) in one round trip, in
 //  order. 0, or -1 on a database error (or out of memory), with none kept

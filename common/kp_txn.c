@@ -17,6 +17,7 @@
     and its request hashes keyed (kp_idem). */
 #include "kp_txn.h"
 #include "kp_alloc.h"
+#include "kp_batch.h"
 #include "kp_clock.h"
 #include "kp_codec.h"
 #include "kp_idem.h"
@@ -142,6 +143,8 @@ s_write_one (kp_call_t *call, const uint8_t *hash)
     const char *key = call->request->idempotency_key;
     if (kp_db_command (db, "SAVEPOINT call"))
         return -1;
+    //  What the call keeps for COMMIT goes with its savepoint.
+    kp_batch_mark_t mark = kp_batch_mark (kp_db_batch (db));
     uint8_t *stored = NULL;
     size_t stored_size = 0;
     bool same_request = false;
@@ -158,11 +161,14 @@ s_write_one (kp_call_t *call, const uint8_t *hash)
         //  Unavailable or internal: nothing stored, the client may retry.
         if (kp_db_class (db) == KP_DB_RETRY)
             return -1;
+        kp_batch_rewind (kp_db_batch (db), mark);
         return kp_db_command (db, "ROLLBACK TO SAVEPOINT call");
     }
-    if (call->reply->status != KUMPPANI__V1__STATUS__STATUS_OK
-    &&  kp_db_command (db, "ROLLBACK TO SAVEPOINT call"))
-        return -1;
+    if (call->reply->status != KUMPPANI__V1__STATUS__STATUS_OK) {
+        kp_batch_rewind (kp_db_batch (db), mark);
+        if (kp_db_command (db, "ROLLBACK TO SAVEPOINT call"))
+            return -1;
+    }
     uint8_t *packed = kp_codec_pack (&call->reply->base, &call->packed_size);
     if (!packed || kp_idem_store (db, keys, org, key, call->operation, hash, packed, call->packed_size)) {
         free (packed);

@@ -74,6 +74,22 @@ kp_db_transaction (kp_db_t *self, kp_db_txn_fn *fn, void *arg, int max_tries)
 int kp_db_begin (kp_db_t *self) { (void) self; return -1; }
 int kp_db_commit (kp_db_t *self) { (void) self; return -1; }
 int kp_db_rollback (kp_db_t *self) { (void) self; return -1; }
+//  Never in a transaction: audit rows and events go the direct way, and fail.
+bool kp_db_in_transaction (kp_db_t *self) { (void) self; return false; }
+kp_batch_t *kp_db_batch (kp_db_t *self) { (void) self; return NULL; }
+int kp_db_fail (kp_db_t *self, const char *sqlstate, const char *message)
+{
+    (void) self; (void) sqlstate; (void) message;
+    return -1;
+}
+int
+kp_db_pipeline (kp_db_t *self, const kp_db_step_t *steps, int count, PGresult **results)
+{
+    (void) self; (void) steps;
+    for (int index = 0; index < count; index++)
+        results [index] = NULL;
+    return -1;
+}
 const char *kp_db_sqlstate (kp_db_t *self) { (void) self; return FUZZ_DB_GONE; }
 void kp_db_clear_error (kp_db_t *self) { (void) self; }
 int kp_db_set_clock (kp_db_t *self, int64_t clock_us, bool imported)

@@ -30,11 +30,6 @@ static const kp_col_t s_rule_row [] = { REFERRAL_RULE_ROW (KP_ROW_COLUMN) { NULL
 static const kp_col_t s_view_row [] = {
     REFERRAL_RULE_ROW (KP_ROW_COLUMN) REFERRAL_VIEW_MORE (KP_ROW_COLUMN) { NULL }
 };
-//  A submission's row: the view, then what the audit and the outbox return.
-static const kp_col_t s_submit_row [] = {
-    REFERRAL_RULE_ROW (KP_ROW_COLUMN) REFERRAL_VIEW_MORE (KP_ROW_COLUMN)
-    { "audit_seq", "int8" }, { "event_seq", "int8" }, { NULL }
-};
 static const kp_col_t s_history_row [] = { REFERRAL_HISTORY_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_due_row [] = { REFERRAL_DUE_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_one_row [] = { { "one", "int4" }, { NULL } };
@@ -52,9 +47,8 @@ static const kp_col_t s_case_id_row [] = { { "case_id", "text" }, { NULL } };
 const kp_stmt_t referral_statements [] = {
     //  A submission in one round trip: the row (only if the municipality
     //  is a known one: no row back means it is not), its first history
-    //  entry, the audit row and the event (last, as kp_outbox asks: its
-    //  counter lock is held to commit), and the view and rule columns read
-    //  back. $1 is today.
+    //  entry, and the view and rule columns read back; its audit row and
+    //  event wait for the batch's COMMIT (kp_batch). $1 is today.
     { "referral_submit",
       "WITH inserted AS ("
       " INSERT INTO referral.referrals (referral_id, kind, state, sender_org, sender_type, sender_person,"
@@ -73,12 +67,8 @@ const kp_stmt_t referral_statements [] = {
       " history AS (INSERT INTO referral.referral_history (referral_id, operation, from_state, to_state,"
       " actor_org, actor_person, actor_role)"
       " SELECT referral_id, $30::text, NULL, state, sender_org, sender_person, $31::text FROM inserted)"
-      " SELECT " REFERRAL_VIEW_COLUMNS ","
-      " kp.audit_append ($32::text, $33::text, $34::text, $35::text, $36::text, $37::text,"
-      "   $38::text, $39::text) AS audit_seq,"
-      " kp.append_event ($40::text, $41::text, to_timestamp ($42::int8 / 1e6), $43::text, $44::text,"
-      "   $45::text, $46::bytea) AS event_seq"
-      " FROM inserted", s_submit_row },
+      " SELECT " REFERRAL_VIEW_COLUMNS
+      " FROM inserted", s_view_row },
     //  Only on a refusal: whether the code names a municipality at all.
     { "referral_municipality_known", "SELECT 1 AS one FROM kp.municipalities WHERE code = $1::text",
       s_one_row },

@@ -306,21 +306,13 @@ referral_submit (kp_call_t *call)
     referral_record_event (&referral, received_step->topic,
                            KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED, NULL, &received_event);
     received_event.event.occurred_at = kp_db_now_us (call->db);
-    received_event.event.imported = kp_db_imported (call->db);
-    size_t event_size = 0;
-    uint8_t *event = kp_outbox_pack (&received_event.event, &event_size);
-    if (!event) {
-        free (box);
-        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "referral.event",
-                             NULL, "the event could not be encoded");
-    }
-    char occurred [24], state_code [KP_ENUM_CODE_MAX];
-    snprintf (occurred, sizeof occurred, "%lld", (long long) received_event.event.occurred_at);
+    char state_code [KP_ENUM_CODE_MAX];
     const char *state = kp_enum_code (&kumppani__v1__referral_state__descriptor,
                                       KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_RECEIVED,
                                       state_code, sizeof state_code);
     //  One round trip: the row and its first history entry (the receipt;
-    //  the clock is already running), the audit row, the event, the view.
+    //  the clock is already running) and the view; the audit row and the
+    //  event are kept for COMMIT.
     const char *values [] = {
         received, id, kind, state, call->identity->org_id, call->identity->org_type,
         call->request->actor->person_id, body->recipient_org, body->recipient_type,
@@ -334,28 +326,26 @@ referral_submit (kp_call_t *call)
         transfer ? assistance : NULL, reduction ? percent : NULL,
         transfer ? "true" : "false",
         clock.kind ? deadline : NULL, clock.kind, clock.kind ? warning : NULL,
-        call->operation, kp_role_name (call->request->actor->role),
-        audit.org_id, audit.person_id, audit.role, audit.action, audit.client_ref, audit.basis,
-        audit.recipient_org, audit.detail,
-        received_event.event.topic, received_event.event.aggregate_id, occurred,
-        received_event.scope.municipality, received_event.scope.sender_org,
-        received_event.scope.recipient_org, (const char *) event
+        call->operation, kp_role_name (call->request->actor->role)
     };
     enum { PARAMS = sizeof values / sizeof values [0] };
     int lengths [PARAMS] = { 0 }, formats [PARAMS] = { 0 };
     lengths [17] = KP_HETU_HASH_BYTES;
     lengths [18] = (int) box_size;
-    lengths [PARAMS - 1] = (int) event_size;
-    formats [17] = formats [18] = formats [PARAMS - 1] = 1;
+    formats [17] = formats [18] = 1;
     PGresult *result = kp_db_exec_params (call->db, "referral_submit", PARAMS, values, lengths, formats);
     free (box);
-    free (event);
     if (!result)
         return kp_call_db_fail (call);
     if (PQntuples (result) != 1) {
         PQclear (result);
         return kp_check_invalid (call, "referral.unknown_municipality", "submit_referral.municipality",
                                  "no municipality has this code");
+    }
+    if (kp_audit_append (call->db, &audit)
+    ||  kp_outbox_append (call->db, &received_event.event, &received_event.scope) < 0) {
+        PQclear (result);
+        return kp_call_db_fail (call);
     }
     referral_record_from_row (result, &referral);
     referral_read_view_of_row (call, &referral, result);

@@ -176,20 +176,21 @@ Test (consumer, catching_up_batches_events_into_few_transactions)
 {
     kpt_service_start ("stream", NULL);
     s_scenario_t scenario;
-    enum { EVENTS = 120 };
+    enum { EVENTS = 1200 };
     s_prepare (&scenario, "batch", EVENTS);
     s_running_t running;
     s_start (&running, &scenario, "0");
     s_poll_until (&running, &scenario, EVENTS);
     s_assert_once_each (&scenario, EVENTS);
-    //  Up to 50 a transaction (KP_CONSUMER_BATCH); a page boundary from
-    //  other suites' events in between may split one more.
+    //  Up to 500 a transaction (KP_CONSUMER_BATCH), pages of 1000: 500,
+    //  500, 200; a page boundary from other suites' events in between may
+    //  split one more.
     long long transactions = kpt_scalar ("SELECT count (DISTINCT txid) FROM reporting.consumer_test_effects"
                                          " WHERE consumer = $1", scenario.name);
     cr_assert_geq (transactions, 3);
     cr_assert_leq (transactions, 4, "%lld transactions for %d events", transactions, EVENTS);
     cr_assert_eq (kpt_scalar ("SELECT max (n) FROM (SELECT count (*) AS n FROM reporting.consumer_test_effects"
-                              " WHERE consumer = $1 GROUP BY txid) t", scenario.name), 50);
+                              " WHERE consumer = $1 GROUP BY txid) t", scenario.name), 500);
     cr_assert_eq (s_cursor (&scenario), s_head ());
     cr_assert_eq (kp_consumer_cursor (running.consumer), (uint64_t) s_head ());
     s_stop (&running);
