@@ -24,6 +24,7 @@ static const struct {
     { "client",  cli_verbs,   "register, get, find, update, consents, consent, disclosures" },
     { "case",    cli_verbs,   "open, get, start-assessment, complete-assessment, plan, review, close, outcome" },
     { "group",   cli_verbs,   "create, get, update, schedule, sessions, cancel, move, enrol, withdraw, attend, headcount, participation" },
+    { "placement", cli_verbs, "create, plan, agree, day, evaluate, end (rehabilitative work activity)" },
     { "report",  cli_report,  "run a report as csv, json or html; rebuild the rollups" },
     { "tail",    cli_tail,    "follow the event stream as JSON lines" },
     { "import",  cli_import,  "bring history in from JSON lines (importer certificate)" },
