@@ -65,3 +65,8 @@ CREATE TABLE groups.placement_endings (
 
 GRANT SELECT, INSERT ON groups.activation_plans, groups.placement_agreements,
     groups.placement_evaluations, groups.placement_endings TO groups;
+
+-- A placement is a measure of the client's case (intake_placements.c):
+-- intake attaches an open rehabilitative_work measure linked to nothing
+-- by setting its linked_ref to the placement.
+GRANT UPDATE (linked_ref) ON intake.measures TO intake;
