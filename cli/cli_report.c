@@ -14,7 +14,7 @@
 
 //  The reports, in the order "all" runs them.
 static const char *s_reports [] = {
-    "participants", "targets", "groups", "placements", "talousneuvola", "referral_sla", "outcomes",
+    "participants", "targets", "groups", "placements", "feedback", "talousneuvola", "referral_sla", "outcomes",
     "social_reporting", "workload", NULL
 };
 

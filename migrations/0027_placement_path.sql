@@ -70,3 +70,35 @@ GRANT SELECT, INSERT ON groups.activation_plans, groups.placement_agreements,
 -- intake attaches an open rehabilitative_work measure linked to nothing
 -- by setting its linked_ref to the placement.
 GRANT UPDATE (linked_ref) ON intake.measures TO intake;
+
+-- What follows a group (issue 22): each participant's follow-up plan at
+-- the group's end, once per activity and client.
+CREATE TABLE groups.group_follow_ups (
+    activity_id     text NOT NULL REFERENCES groups.activities,
+    client_id       text NOT NULL,
+    next_step       text NOT NULL CHECK (next_step IN ('work', 'education', 'new_placement',
+                        'other_service', 'social_work', 'none')),
+    referral_id     text NOT NULL DEFAULT '' CHECK (referral_id = '' OR referral_id ~ '^[0-9A-Z]{26}$'),
+    follow_up_date  date,
+    recorded_by     text NOT NULL,
+    recorded_at     timestamptz NOT NULL DEFAULT kp.clock (),
+    PRIMARY KEY (activity_id, client_id)
+);
+
+-- Anonymous feedback forms: no client, no respondent, only the
+-- organisation that typed the form in and the day (not the time, so a
+-- form cannot be matched to who was at the door when). Reports show
+-- aggregates under disclosure control only.
+CREATE TABLE groups.feedback (
+    feedback_id   text PRIMARY KEY,
+    activity_id   text NOT NULL REFERENCES groups.activities,
+    session_id    text REFERENCES groups.sessions,
+    overall       smallint NOT NULL CHECK (overall BETWEEN 1 AND 5),
+    social        smallint NOT NULL CHECK (social BETWEEN 1 AND 5),
+    variety       smallint NOT NULL CHECK (variety BETWEEN 1 AND 5),
+    usefulness    smallint NOT NULL CHECK (usefulness BETWEEN 1 AND 5),
+    recorded_on   date NOT NULL,
+    recorded_by   text NOT NULL
+);
+
+GRANT SELECT, INSERT ON groups.group_follow_ups, groups.feedback TO groups;

@@ -15,3 +15,18 @@ CREATE TABLE reporting.placement_flow (
 );
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON reporting.placement_flow TO reporting;
+
+-- Anonymous group feedback (groups.feedback_recorded), per area, kind of
+-- activity, month and item: how many forms and the sum of their scores.
+CREATE TABLE reporting.group_feedback (
+    copy           text NOT NULL DEFAULT 'live' CHECK (copy IN ('live', 'rebuilt')),
+    municipality   text NOT NULL,
+    activity_kind  text NOT NULL,
+    month          text NOT NULL CHECK (month ~ '^[0-9]{4}-[0-9]{2}$'),
+    item           text NOT NULL CHECK (item IN ('overall', 'social', 'variety', 'usefulness')),
+    responses      integer NOT NULL DEFAULT 0 CHECK (responses >= 0),
+    score_sum      bigint NOT NULL DEFAULT 0 CHECK (score_sum >= 0),
+    PRIMARY KEY (copy, municipality, activity_kind, month, item)
+);
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON reporting.group_feedback TO reporting;

@@ -68,6 +68,10 @@ int groups_record_activation_plan (kp_call_t *call);
 int groups_record_agreement (kp_call_t *call);
 int groups_record_placement_evaluation (kp_call_t *call);
 int groups_end_placement (kp_call_t *call);
+//  What follows a group (groups_followup.c, with its statements).
+int groups_record_group_follow_up (kp_call_t *call);
+int groups_record_group_feedback (kp_call_t *call);
+extern const kp_stmt_t groups_followup_statements [];
 
 //  The path's statements (groups_placement_sql.c) and the row of its load.
 extern const kp_stmt_t groups_path_statements [];

@@ -47,6 +47,11 @@ static const kp_route_t s_routes [] = {
       KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_placement_evaluation },
     { KUMPPANI__V1__REQUEST__BODY_END_PLACEMENT, "groups.end_placement",
       KP_ROUTE_MUTATING, KP_ORGANISER_TYPES, groups_end_placement },
+    //  What follows a group: the activity's organisations.
+    { KUMPPANI__V1__REQUEST__BODY_RECORD_GROUP_FOLLOW_UP, "groups.record_group_follow_up",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_group_follow_up },
+    { KUMPPANI__V1__REQUEST__BODY_RECORD_GROUP_FEEDBACK, "groups.record_group_feedback",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_group_feedback },
     { KUMPPANI__V1__REQUEST__BODY_GET_ACTIVITY, "groups.get_activity",
       0, GROUPS_PARTIES, groups_get_activity },
     { KUMPPANI__V1__REQUEST__BODY_LIST_SESSIONS, "groups.list_sessions",
@@ -57,7 +62,7 @@ static const kp_route_t s_routes [] = {
 };
 
 static const kp_stmt_t *const s_statements [] = {
-    groups_statements, groups_path_statements, kp_disclosure_statements, NULL
+    groups_statements, groups_path_statements, groups_followup_statements, kp_disclosure_statements, NULL
 };
 
 KP_SERVICE_CONTEXT (groups_context_t, groups_context_new, groups_context_destroy)

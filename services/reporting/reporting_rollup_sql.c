@@ -110,6 +110,13 @@ const kp_stmt_t reporting_rollup_statements [] = {
       " VALUES ($1::text, $2::text, $3::text, to_char ($4::date, 'YYYY-MM'), $5::text, 1)"
       " ON CONFLICT (copy, municipality, organiser_org, month, flow) DO UPDATE SET placements = f.placements + 1" },
 
+    //  groups.feedback_recorded, per item: $2 municipality, $3 kind, $4 date, $5 item, $6 score.
+    { "rollup_group_feedback",
+      "INSERT INTO reporting.group_feedback AS g (copy, municipality, activity_kind, month, item, responses,"
+      " score_sum) VALUES ($1::text, $2::text, $3::text, to_char ($4::date, 'YYYY-MM'), $5::text, 1, $6::int8)"
+      " ON CONFLICT (copy, municipality, activity_kind, month, item) DO UPDATE SET responses = g.responses + 1,"
+      " score_sum = g.score_sum + EXCLUDED.score_sum" },
+
     //  The rebuild: the consumer's cursor, held so the consumer (here or
     //  in another instance) cannot move the live copy meanwhile.
     { "rollup_cursor_lock",
@@ -125,5 +132,6 @@ const kp_stmt_t reporting_rollup_statements [] = {
     ROLLUP_TABLE ("group_session_staffing", "t.session_id || ' ' || t.staff_org_type"),
     ROLLUP_TABLE ("placement_days", "t.municipality || ' ' || t.organiser_org || ' ' || t.month"),
     ROLLUP_TABLE ("placement_flow", "t.municipality || ' ' || t.organiser_org || ' ' || t.month || ' ' || t.flow"),
+    ROLLUP_TABLE ("group_feedback", "t.municipality || ' ' || t.activity_kind || ' ' || t.month || ' ' || t.item"),
     { NULL }
 };

@@ -477,7 +477,7 @@ s_rebuild (kp_client_t *operator, bool replace)
     body.replace = replace;
     Kumppani__V1__Reply *reply = s_call (operator, ROLE (OPERATOR), BODY (REBUILD_ROLLUPS), &body);
     s_expect (reply, STATUS (OK), NULL, NULL);
-    cr_assert_eq (reply->rollup_check->n_tables, 7);
+    cr_assert_eq (reply->rollup_check->n_tables, 8);
     cr_assert_geq (reply->rollup_check->cursor, s_last_seq);
     return reply;
 }
