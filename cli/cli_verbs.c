@@ -138,6 +138,14 @@ static const cli_verb_t s_verbs [] = {
       "SESSION_ID --count N [--follow-ups N]   (topic tallies: --json)" },
     { "group", "participation", "groups", "get_participation", { "client_id" }, NULL, false,
       "CLIENT_ID   (your own clients' groups)" },
+    { "group", "follow-up", "groups", "record_group_follow_up", { "activity_id", "client_id", "next_step" },
+      CLI_OPTIONS ({ "--referral", "referral_id" }, { "--follow-up", "follow_up_date" }), false,
+      "ACTIVITY_ID CLIENT_ID NEXT_STEP [--referral REFERRAL_ID] [--follow-up DATE]" },
+    { "group", "feedback", "groups", "record_group_feedback", { "activity_id" },
+      CLI_OPTIONS ({ "--session", "session_id" }, { "--overall", "overall", CLI_NUMBER },
+        { "--social", "social", CLI_NUMBER }, { "--variety", "variety", CLI_NUMBER },
+        { "--usefulness", "usefulness", CLI_NUMBER }), false,
+      "ACTIVITY_ID [--session SESSION_ID] --overall 1-5 --social 1-5 --variety 1-5 --usefulness 1-5" },
 
     //  Rehabilitative work activity: the municipality places, plans and
     //  ends; the organiser agrees, keeps the days and evaluates.

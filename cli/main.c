@@ -23,7 +23,7 @@ static const struct {
     { "referral", cli_verbs,  "submit, get, list, ack, status of referrals" },
     { "client",  cli_verbs,   "register, get, find, update, consents, consent, disclosures" },
     { "case",    cli_verbs,   "open, get, start-assessment, complete-assessment, plan, review, close, outcome" },
-    { "group",   cli_verbs,   "create, get, update, schedule, sessions, cancel, move, enrol, withdraw, attend, headcount, participation" },
+    { "group",   cli_verbs,   "create, get, update, schedule, sessions, cancel, move, enrol, withdraw, attend, headcount, participation, follow-up, feedback" },
     { "placement", cli_verbs, "create, plan, agree, day, evaluate, end (rehabilitative work activity)" },
     { "report",  cli_report,  "run a report as csv, json or html; rebuild the rollups" },
     { "tail",    cli_tail,    "follow the event stream as JSON lines" },
