@@ -8,16 +8,19 @@
 -- client is stored here.
 
 -- The aktivointisuunnitelma, made by the municipality with the TE office
--- and the client.
+-- and the client; a review that extends it is a new version (the latest
+-- holds), never an edit of the old one.
 CREATE TABLE groups.activation_plans (
-    placement_id   text PRIMARY KEY REFERENCES groups.placements,
+    placement_id   text NOT NULL REFERENCES groups.placements,
+    version        integer NOT NULL CHECK (version >= 1),
     te_office_org  text NOT NULL CHECK (octet_length (te_office_org) BETWEEN 1 AND 64),
     goals          text NOT NULL CHECK (goals ~ '^[a-z_]+( [a-z_]+){0,6}$'),   -- space-separated codes
     days_per_week  integer NOT NULL CHECK (days_per_week BETWEEN 1 AND 4),
     hours_per_day  integer NOT NULL CHECK (hours_per_day BETWEEN 4 AND 8),
     valid_until    date NOT NULL,
     recorded_by    text NOT NULL,
-    recorded_at    timestamptz NOT NULL DEFAULT kp.clock ()
+    recorded_at    timestamptz NOT NULL DEFAULT kp.clock (),
+    PRIMARY KEY (placement_id, version)
 );
 
 -- The organiser's agreement with the client: tasks and schedule.

@@ -159,16 +159,36 @@ groups_record_activation_plan (kp_call_t *call)
     const char *values [] = {
         placement.id, body->te_office_org, goals, days, hours, body->valid_until, call->identity->org_id
     };
-    int written = s_once (call, "groups_plan_insert", "groups_plan_same", 7, values, "groups.plan_recorded",
-                          "record_activation_plan.placement_id");
-    if (written <= 0)
-        return written;
+    //  A plan again: the same is a repeat; one valid for longer is the
+    //  plan's review (a new version); anything else is a conflict.
+    bool review = false;
+    if (placement.path.has_plan) {
+        int64_t same = groups_scalar (call->db, "groups_plan_same", 6, values);
+        if (same < 0)
+            return kp_call_db_fail (call);
+        if (same > 0) {
+            call->reply->placement->already_recorded = true;
+            return 0;
+        }
+        if (valid_until <= placement.path.plan_valid_until)
+            return s_conflict (call, "groups.plan_recorded", "record_activation_plan.valid_until",
+                               "a different plan exists; a review extends valid_until");
+        review = true;
+    }
+    int64_t written = groups_scalar (call->db, "groups_plan_insert", 7, values);
+    if (written < 0)
+        return kp_call_db_fail (call);
+    if (written == 0)       //  another version went in at the same moment
+        return s_conflict (call, "groups.plan_recorded", "record_activation_plan.placement_id",
+                           "the plan changed meanwhile; read it and try again");
     call->reply->placement->activation_plan_recorded = true;
     if (kp_call_audit (call, placement.client_id, "activation_plan", NULL, placement.id))
         return kp_call_db_fail (call);
     Kumppani__V1__GroupsEvent payload = KUMPPANI__V1__GROUPS_EVENT__INIT;
-    payload.step = (char *) "activation_plan";
-    return groups_placement_emit (call, "groups.activation_plan_recorded", &placement, &payload);
+    payload.step = (char *) (review ? "review" : "activation_plan");
+    payload.session_date = (char *) body->valid_until;
+    return groups_placement_emit (call, review ? "groups.activation_plan_reviewed" : "groups.activation_plan_recorded",
+                                  &placement, &payload);
 }
 
 int

@@ -21,19 +21,24 @@ const kp_stmt_t groups_path_statements [] = {
       " coalesce (e.ended_on::text, '') AS ended_on, coalesce (e.reason, '') AS end_reason,"
       " coalesce ((SELECT max (d.day) FROM groups.placement_days d WHERE d.placement_id = p.placement_id)::text,"
       "   '') AS last_day"
-      " FROM groups.placements p LEFT JOIN groups.activation_plans a ON a.placement_id = p.placement_id"
+      " FROM groups.placements p LEFT JOIN LATERAL (SELECT * FROM groups.activation_plans l"
+      "   WHERE l.placement_id = p.placement_id ORDER BY l.version DESC LIMIT 1) a ON true"
       " LEFT JOIN groups.placement_agreements g ON g.placement_id = p.placement_id"
       " LEFT JOIN groups.placement_endings e ON e.placement_id = p.placement_id"
       " WHERE p.placement_id = $1::text", s_path_row },
-    //  $1 placement, $2 TE office, $3 goals, $4 days, $5 hours, $6 valid until, $7 recorded by.
+    //  $1 placement, $2 TE office, $3 goals, $4 days, $5 hours, $6 valid until, $7 recorded by:
+    //  the next version (1 for the first); two at once meet the key.
     { "groups_plan_insert",
-      "INSERT INTO groups.activation_plans (placement_id, te_office_org, goals, days_per_week, hours_per_day,"
-      " valid_until, recorded_by) VALUES ($1::text, $2::text, $3::text, $4::int4, $5::int4, $6::date, $7::text)"
+      "INSERT INTO groups.activation_plans (placement_id, version, te_office_org, goals, days_per_week,"
+      " hours_per_day, valid_until, recorded_by) SELECT $1::text, coalesce (max (version), 0) + 1, $2::text,"
+      " $3::text, $4::int4, $5::int4, $6::date, $7::text FROM groups.activation_plans WHERE placement_id = $1::text"
       " ON CONFLICT DO NOTHING RETURNING 1 AS one", s_one_row },
+    //  Is the latest version this one?
     { "groups_plan_same",
-      "SELECT count(*) FROM groups.activation_plans WHERE placement_id = $1::text AND te_office_org = $2::text"
-      " AND goals = $3::text AND days_per_week = $4::int4 AND hours_per_day = $5::int4"
-      " AND valid_until = $6::date", s_count_row },
+      "SELECT count(*) FROM (SELECT * FROM groups.activation_plans WHERE placement_id = $1::text"
+      " ORDER BY version DESC LIMIT 1) a WHERE a.te_office_org = $2::text"
+      " AND a.goals = $3::text AND a.days_per_week = $4::int4 AND a.hours_per_day = $5::int4"
+      " AND a.valid_until = $6::date", s_count_row },
     //  $1 placement, $2 tasks, $3 weekdays, $4 hours, $5 start, $6 end, $7 recorded by.
     { "groups_agreement_insert",
       "INSERT INTO groups.placement_agreements (placement_id, tasks, weekdays, hours_per_day, start_date,"

@@ -158,7 +158,7 @@ Test (groups_rehab, the_whole_path)
     kumppani__v1__reply__free_unpacked (reply, NULL);
     plan.hours_per_day = 5;
     gt_done (gt_call ("muni-743", PLAN, &plan, NULL), GT_CONFLICT, "groups.plan_recorded",
-             "record_activation_plan.placement_id");
+             "record_activation_plan.valid_until");
     cr_assert_eq (gt_scalar ("SELECT count(*) FROM groups.activation_plans WHERE placement_id = $1"
                              " AND hours_per_day = 6 AND goals = 'daily_rhythm work_ability social_contacts'",
                              placement), 1);
@@ -404,6 +404,36 @@ Test (groups_rehab, malformed_steps)
              "end_placement.placement_id");
     s_end_body (&ending, "short", ended_on, -5);
     gt_done (gt_call ("muni-743", END, &ending, NULL), GT_INVALID, "groups.bad_id", "end_placement.placement_id");
+}
+
+//  The activation plan holds until valid_until: a day after it waits for
+//  the plan's review, which extends it as a new version (never an edit).
+Test (groups_rehab, an_expired_plan_is_reviewed_before_more_days)
+{
+    char placement [KP_ID_LEN + 1], valid [11], start [11], end [11];
+    s_placement (placement, 0);
+    Kumppani__V1__RecordActivationPlan plan;
+    s_plan_body (&plan, placement, valid);
+    s_day (-40, valid);
+    gt_done (gt_call ("muni-743", PLAN, &plan, NULL), GT_OK, NULL, NULL);
+    Kumppani__V1__RecordAgreement agreement;
+    s_agreement_body (&agreement, placement, start, end);
+    gt_done (gt_call ("ngo-743", AGREE, &agreement, NULL), GT_OK, NULL, NULL);
+    gt_done (s_work_day (placement, -50, 360), GT_OK, NULL, NULL);
+    gt_done (s_work_day (placement, -30, 360), GT_CONFLICT, "groups.plan_expired", "record_placement_day.date");
+    //  A "review" that shortens it is no review.
+    s_day (-45, valid);
+    gt_done (gt_call ("muni-743", PLAN, &plan, NULL), GT_CONFLICT, "groups.plan_recorded",
+             "record_activation_plan.valid_until");
+    s_day (83, valid);
+    plan.hours_per_day = 5;
+    gt_done (gt_call ("muni-743", PLAN, &plan, NULL), GT_OK, NULL, NULL);
+    gt_done (s_work_day (placement, -30, 300), GT_OK, NULL, NULL);
+    cr_assert_eq (gt_scalar ("SELECT count(*) FROM groups.activation_plans WHERE placement_id = $1", placement), 2);
+    cr_assert_eq (gt_scalar ("SELECT max (version) FROM groups.activation_plans WHERE placement_id = $1"
+                             " AND hours_per_day = 5", placement), 2);
+    cr_assert_eq (gt_events (placement, "groups.activation_plan_recorded"), 1);
+    cr_assert_eq (gt_events (placement, "groups.activation_plan_reviewed"), 1);
 }
 
 //  A retried request (the same idempotency key) gets the first reply and
