@@ -73,6 +73,8 @@ int groups_record_group_follow_up (kp_call_t *call);
 int groups_record_group_feedback (kp_call_t *call);
 extern const kp_stmt_t groups_followup_statements [];
 
+//  The advisory lock class of placements (pg_advisory_xact_lock (class, hash)).
+#define GROUPS_PATH_LOCK_CLASS "2201"
 //  The path's statements (groups_placement_sql.c) and the row of its load.
 extern const kp_stmt_t groups_path_statements [];
 #define GROUPS_PATH_ROW(C) \

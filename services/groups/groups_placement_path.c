@@ -24,6 +24,8 @@ int
 groups_path_load (kp_call_t *call, groups_placement_rec_t *placement)
 {
     const char *values [] = { placement->id };
+    if (kp_db_run (call->db, "groups_path_lock", 1, values))
+        return kp_call_db_fail (call);
     PGresult *result = kp_db_exec (call->db, "groups_path_load", 1, values);
     if (!result)
         return kp_call_db_fail (call);

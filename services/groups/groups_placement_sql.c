@@ -9,6 +9,12 @@ static const kp_col_t s_one_row [] = { { "one", "int4" }, { NULL } };
 static const kp_col_t s_count_row [] = { { "count", "int8" }, { NULL } };
 
 const kp_stmt_t groups_path_statements [] = {
+    //  Every step of a placement's path (and its days) takes this lock
+    //  first, so a day and the ending, or two steps, never pass their
+    //  checks side by side (read committed). An advisory lock: the groups
+    //  role may not UPDATE placements, which a row lock would need.
+    { "groups_path_lock",
+      "SELECT 1 AS one FROM pg_advisory_xact_lock (" GROUPS_PATH_LOCK_CLASS ", hashtext ($1::text))", s_one_row },
     { "groups_path_load",
       "SELECT a.placement_id IS NOT NULL AS has_plan, coalesce (a.days_per_week, 0) AS plan_days,"
       " coalesce (a.valid_until::text, '') AS plan_valid_until,"
