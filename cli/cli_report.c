@@ -14,8 +14,8 @@
 
 //  The reports, in the order "all" runs them.
 static const char *s_reports [] = {
-    "participants", "targets", "groups", "talousneuvola", "referral_sla", "referral_partner_sla",
-    "outcomes", "social_reporting", "workload", NULL
+    "participants", "targets", "groups", "placements", "feedback", "talousneuvola", "referral_sla",
+    "referral_partner_sla", "outcomes", "social_reporting", "workload", NULL
 };
 
 #define S_MAX_TABLES 16

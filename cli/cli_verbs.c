@@ -146,6 +146,40 @@ static const cli_verb_t s_verbs [] = {
       "SESSION_ID --count N [--follow-ups N]   (topic tallies: --json)" },
     { "group", "participation", "groups", "get_participation", { "client_id" }, NULL, false,
       "CLIENT_ID   (your own clients' groups)" },
+    { "group", "follow-up", "groups", "record_group_follow_up", { "activity_id", "client_id", "next_step" },
+      CLI_OPTIONS ({ "--referral", "referral_id" }, { "--follow-up", "follow_up_date" }), false,
+      "ACTIVITY_ID CLIENT_ID NEXT_STEP [--referral REFERRAL_ID] [--follow-up DATE]" },
+    { "group", "feedback", "groups", "record_group_feedback", { "activity_id" },
+      CLI_OPTIONS ({ "--session", "session_id" }, { "--overall", "overall", CLI_NUMBER },
+        { "--social", "social", CLI_NUMBER }, { "--variety", "variety", CLI_NUMBER },
+        { "--usefulness", "usefulness", CLI_NUMBER }), false,
+      "ACTIVITY_ID [--session SESSION_ID] --overall 1-5 --social 1-5 --variety 1-5 --usefulness 1-5" },
+
+    //  Rehabilitative work activity: the municipality places, plans and
+    //  ends; the organiser agrees, keeps the days and evaluates.
+    { "placement", "create", "groups", "create_placement", { NULL }, NULL, true,
+      "--json FILE   ({\"client_id\": …, \"organiser_org\": …, \"days_per_week\": 3, …})" },
+    { "placement", "plan", "groups", "record_activation_plan", { "placement_id" }, NULL, true,
+      "PLACEMENT_ID --json FILE   ({\"te_office_org\": …, \"goals\": [\"daily_rhythm\"], \"days_per_week\": 3,\n"
+      "                               \"hours_per_day\": 6, \"valid_until\": DATE})" },
+    { "placement", "agree", "groups", "record_agreement", { "placement_id" }, NULL, true,
+      "PLACEMENT_ID --json FILE   ({\"tasks\": …, \"weekdays\": [1, 3, 5], \"hours_per_day\": 6,\n"
+      "                               \"start_date\": DATE, \"end_date\": DATE})" },
+    { "placement", "day", "groups", "record_placement_day", { "placement_id", "date" },
+      CLI_OPTIONS ({ "--minutes", "minutes", CLI_NUMBER }), false, "PLACEMENT_ID DATE --minutes N" },
+    { "placement", "evaluate", "groups", "record_placement_evaluation", { "placement_id", "kind", "decision" },
+      CLI_OPTIONS ({ "--self-goals", "self_goals", CLI_NUMBER },
+        { "--self-daily-rhythm", "self_daily_rhythm", CLI_NUMBER },
+        { "--self-work-ability", "self_work_ability", CLI_NUMBER },
+        { "--organiser-goals", "organiser_goals", CLI_NUMBER },
+        { "--organiser-daily-rhythm", "organiser_daily_rhythm", CLI_NUMBER },
+        { "--organiser-work-ability", "organiser_work_ability", CLI_NUMBER }), false,
+      "PLACEMENT_ID interim|final continue|change|end --self-goals 1-5 --self-daily-rhythm 1-5\n"
+      "                               --self-work-ability 1-5 --organiser-goals 1-5 --organiser-daily-rhythm 1-5\n"
+      "                               --organiser-work-ability 1-5" },
+    { "placement", "end", "groups", "end_placement", { "placement_id", "ended_on", "reason" },
+      CLI_OPTIONS ({ "--next", "next_step" }, { "--referral", "referral_id" }, { "--follow-up", "follow_up_date" }),
+      false, "PLACEMENT_ID ENDED_ON REASON --next STEP [--referral REFERRAL_ID] [--follow-up DATE]" },
     { NULL }
 };
 

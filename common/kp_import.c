@@ -48,6 +48,7 @@ static const kp_import_op_t s_ops [] = {
 //  The same lists as intake_context.c and referral_context.c subscribe.
 const kp_import_consumer_t kp_import_consumers [] = {
     { "intake.referrals",     "referral.received" },
+    { "intake.placements",    "groups.agreement_recorded groups.placement_ended" },
     { "referral.assessments", "intake.assessment_started intake.consent_withdrawn" },
     { NULL }
 };

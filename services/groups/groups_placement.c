@@ -4,7 +4,7 @@
     earning the day's expense compensation once), and an absence runs its
     notification chain client → organiser → social instructor → TE office,
     one event per step, strictly in that order. */
-#include "groups_server.h"
+#include "groups_placement.h"
 #include "kp_disclosure.h"
 #include "kp_organiser.h"
 
@@ -12,15 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    char id [KP_ID_LEN + 1];
-    char client_id [KP_ID_LEN + 1];
-    char municipality [8];
-    char placing_org [GROUPS_ORG_MAX + 1];
-    char organiser_org [GROUPS_ORG_MAX + 1];
-    kp_date_t start, end;
-    int64_t compensation_cents;
-} s_placement_t;
+typedef groups_placement_rec_t s_placement_t;
 
 //  True when the organiser is the client's own organiser (the placing
 //  municipality's organisation, or its county): no disclosure.
@@ -32,8 +24,8 @@ s_organises (const s_placement_t *placement)
 
 //  Loads the placement and the reply's view of it. Only the placing
 //  municipality and the organiser know it exists. 0, or -1 (call failed).
-static int
-s_load (kp_call_t *call, const char *id, const char *field, s_placement_t *placement)
+int
+groups_placement_load (kp_call_t *call, const char *id, const char *field, s_placement_t *placement)
 {
     if (!kp_id_valid (id))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "groups.bad_id", field,
@@ -95,11 +87,12 @@ s_load (kp_call_t *call, const char *id, const char *field, s_placement_t *place
                                  "the client's consent to this organiser no longer holds");
         }
     }
-    return 0;
+    return groups_path_load (call, placement);
 }
 
-static int
-s_emit (kp_call_t *call, const char *topic, const s_placement_t *placement, Kumppani__V1__GroupsEvent *payload)
+int
+groups_placement_emit (kp_call_t *call, const char *topic, const s_placement_t *placement,
+                       Kumppani__V1__GroupsEvent *payload)
 {
     payload->placement_id = (char *) placement->id;
     payload->client_id = (char *) placement->client_id;
@@ -180,13 +173,13 @@ groups_create_placement (kp_call_t *call)
     if (kp_db_run (call->db, "groups_placement_insert", 12, values))
         return kp_call_db_fail (call);
     s_placement_t placement;
-    if (s_load (call, id, "create_placement", &placement))
+    if (groups_placement_load (call, id, "create_placement", &placement))
         return -1;
     //  The organiser learns who its new client is: a disclosure.
     if (kp_call_audit (call, body->client_id, "activation_plan", body->organiser_org, id))
         return kp_call_db_fail (call);
     Kumppani__V1__GroupsEvent payload = KUMPPANI__V1__GROUPS_EVENT__INIT;
-    return s_emit (call, "groups.placement_created", &placement, &payload);
+    return groups_placement_emit (call, "groups.placement_created", &placement, &payload);
 }
 
 int
@@ -195,7 +188,7 @@ groups_record_placement_day (kp_call_t *call)
     const Kumppani__V1__RecordPlacementDay *body = call->request->record_placement_day;
     const char *b = "record_placement_day";
     s_placement_t placement;
-    if (s_load (call, body->placement_id, "record_placement_day.placement_id", &placement))
+    if (groups_placement_load (call, body->placement_id, "record_placement_day.placement_id", &placement))
         return -1;
     if (strcmp (call->identity->org_id, placement.organiser_org) != 0)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_FORBIDDEN, "groups.forbidden",
@@ -205,6 +198,8 @@ groups_record_placement_day (kp_call_t *call)
         return -1;
     if (body->minutes < 1 || body->minutes > 600)
         return groups_invalid (call, "groups.bad_minutes", b, "minutes", "1-600 minutes of the day");
+    if (groups_path_day_check (call, &placement, day))
+        return -1;
     char minutes [16], key [KP_ID_LEN + 12], amount [24];
     snprintf (minutes, sizeof minutes, "%u", body->minutes);
     const char *values [] = { placement.id, body->date, minutes };
@@ -235,7 +230,7 @@ groups_record_placement_day (kp_call_t *call)
     payload.session_date = (char *) body->date;
     payload.minutes = body->minutes;
     payload.compensation_cents = placement.compensation_cents;
-    return s_emit (call, "groups.placement_day_recorded", &placement, &payload);
+    return groups_placement_emit (call, "groups.placement_day_recorded", &placement, &payload);
 }
 
 int
@@ -244,7 +239,7 @@ groups_report_absence (kp_call_t *call)
     const Kumppani__V1__ReportAbsence *body = call->request->report_absence;
     const char *b = "report_absence";
     s_placement_t placement;
-    if (s_load (call, body->placement_id, "report_absence.placement_id", &placement))
+    if (groups_placement_load (call, body->placement_id, "report_absence.placement_id", &placement))
         return -1;
     int step = groups_rules_absence_step (body->step);
     if (step < 0)
@@ -290,5 +285,5 @@ groups_report_absence (kp_call_t *call)
     Kumppani__V1__GroupsEvent payload = KUMPPANI__V1__GROUPS_EVENT__INIT;
     payload.step = (char *) body->step;
     payload.session_date = (char *) body->absence_date;
-    return s_emit (call, "groups.absence_reported", &placement, &payload);
+    return groups_placement_emit (call, "groups.absence_reported", &placement, &payload);
 }

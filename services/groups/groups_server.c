@@ -1,7 +1,7 @@
 /*  groups_server — operation → handler, and which organisation types may
     call it. Which activity an organisation may touch is decided from the
     activity's own organisations (groups_activity_load, groups_access). */
-#include "groups_server.h"
+#include "groups_placement.h"
 #include "kp_organiser.h"
 #include "kp_disclosure.h"
 
@@ -38,6 +38,20 @@ static const kp_route_t s_routes [] = {
       KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_placement_day },
     { KUMPPANI__V1__REQUEST__BODY_REPORT_ABSENCE, "groups.report_absence",
       KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_report_absence },
+    //  The placement's path: each handler checks which of its two parties.
+    { KUMPPANI__V1__REQUEST__BODY_RECORD_ACTIVATION_PLAN, "groups.record_activation_plan",
+      KP_ROUTE_MUTATING, KP_ORGANISER_TYPES, groups_record_activation_plan },
+    { KUMPPANI__V1__REQUEST__BODY_RECORD_AGREEMENT, "groups.record_agreement",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_agreement },
+    { KUMPPANI__V1__REQUEST__BODY_RECORD_PLACEMENT_EVALUATION, "groups.record_placement_evaluation",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_placement_evaluation },
+    { KUMPPANI__V1__REQUEST__BODY_END_PLACEMENT, "groups.end_placement",
+      KP_ROUTE_MUTATING, KP_ORGANISER_TYPES, groups_end_placement },
+    //  What follows a group: the activity's organisations.
+    { KUMPPANI__V1__REQUEST__BODY_RECORD_GROUP_FOLLOW_UP, "groups.record_group_follow_up",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_group_follow_up },
+    { KUMPPANI__V1__REQUEST__BODY_RECORD_GROUP_FEEDBACK, "groups.record_group_feedback",
+      KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_group_feedback },
     { KUMPPANI__V1__REQUEST__BODY_GET_ACTIVITY, "groups.get_activity",
       0, GROUPS_PARTIES, groups_get_activity },
     { KUMPPANI__V1__REQUEST__BODY_LIST_SESSIONS, "groups.list_sessions",
@@ -47,7 +61,9 @@ static const kp_route_t s_routes [] = {
     { 0 }
 };
 
-static const kp_stmt_t *const s_statements [] = { groups_statements, kp_disclosure_statements, NULL };
+static const kp_stmt_t *const s_statements [] = {
+    groups_statements, groups_path_statements, groups_followup_statements, kp_disclosure_statements, NULL
+};
 
 KP_SERVICE_CONTEXT (groups_context_t, groups_context_new, groups_context_destroy)
 

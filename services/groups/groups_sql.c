@@ -270,13 +270,18 @@ const kp_stmt_t groups_statements [] = {
     { "groups_absence_insert",
       "INSERT INTO groups.absence_steps (placement_id, absence_date, step_no, step, recorded_by)"
       " VALUES ($1::text, $2::date, $3::int2, $4::text, $5::text)" },
-    //  The next evaluation within two weeks (or overdue) not yet reminded of.
+    //  The next evaluation within two weeks (or overdue) not yet reminded of
+    //  and not yet done (a final one does for the interim too; an ended
+    //  placement is evaluated no more).
     { "groups_reminder_due",
       "SELECT p.placement_id, k.step, k.due::text AS due, p.client_id, p.municipality, p.organiser_org"
       " FROM groups.placements p CROSS JOIN LATERAL (VALUES ('interim', p.interim_evaluation),"
       " ('final', p.final_evaluation)) AS k (step, due)"
       " WHERE k.due - 14 <= $1::date AND NOT EXISTS (SELECT 1 FROM groups.evaluation_reminders r"
       "  WHERE r.placement_id = p.placement_id AND r.step = k.step)"
+      " AND NOT EXISTS (SELECT 1 FROM groups.placement_evaluations v WHERE v.placement_id = p.placement_id"
+      "  AND (v.kind = k.step OR v.kind = 'final'))"
+      " AND NOT EXISTS (SELECT 1 FROM groups.placement_endings e WHERE e.placement_id = p.placement_id)"
       " ORDER BY k.due, p.placement_id LIMIT 1", s_reminder_row },
     { "groups_reminder_insert",
       "INSERT INTO groups.evaluation_reminders (placement_id, step, due) VALUES ($1::text, $2::text, $3::date)"

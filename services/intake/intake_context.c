@@ -13,7 +13,8 @@ s_health (void *service, Kumppani__V1__HealthReply *health)
 {
     intake_t *self = service;
     if (self && self->referrals)
-        health->parked_events = kp_consumer_parked (self->referrals);
+        health->parked_events = kp_consumer_parked (self->referrals)
+                              + (self->placements ? kp_consumer_parked (self->placements) : 0);
 }
 
 intake_t *
@@ -39,8 +40,11 @@ intake_new (kp_server_t *server, const kp_config_t *config)
     const char *prefixes [] = { "referral.received", NULL };
     self->referrals = cert ? kp_consumer_new (self->loop, self->db, config, "intake.referrals",
                                               prefixes, cert, intake_referrals_handle, self) : NULL;
+    const char *placement_topics [] = { "groups.agreement_recorded", "groups.placement_ended", NULL };
+    self->placements = cert ? kp_consumer_new (self->loop, self->db, config, "intake.placements",
+                                               placement_topics, cert, intake_placements_handle, self) : NULL;
     free (cert);
-    if (!self->referrals || intake_reminder_start (self))
+    if (!self->referrals || !self->placements || intake_reminder_start (self))
         goto failed;
     kp_consumer_set_metrics (self->referrals, kp_server_metrics (server));
     kp_server_set_health_hook (server, s_health);
@@ -63,6 +67,7 @@ intake_destroy (intake_t **self_p)
     if (self->reminder_timer)
         zloop_timer_end (self->loop, self->reminder_timer);
     kp_consumer_destroy (&self->referrals);
+    kp_consumer_destroy (&self->placements);
     kp_hetu_keys_destroy (&self->keys);
     free (self);
     *self_p = NULL;

@@ -52,7 +52,9 @@ static const kp_route_t s_routes [] = {
     { 0 }
 };
 
-static const kp_stmt_t *const s_statements [] = { intake_statements, intake_caseload_statements, kp_disclosure_statements, NULL };
+static const kp_stmt_t *const s_statements [] = {
+    intake_statements, intake_caseload_statements, kp_disclosure_statements, intake_placement_statements, NULL
+};
 
 KP_SERVICE_CONTEXT (intake_t, intake_new, intake_destroy)
 

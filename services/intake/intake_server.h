@@ -163,6 +163,7 @@ typedef struct {
     zloop_t *loop;
     kp_hetu_keys_t *keys;           //  henkilötunnus encryption and lookup hash
     kp_consumer_t *referrals;       //  "intake.referrals" on referral.received
+    kp_consumer_t *placements;      //  "intake.placements" on groups' placement path
     int reminder_timer;
     //  The caseload's watches (intake_clock, intake_contact): the old cases'
     //  clocks are made once; contacts fall due by the day, so one complete
@@ -238,6 +239,9 @@ int intake_client_emit_registered (kp_db_t *db, const char *client_id, const cha
 
 //  Referral consumer (intake_referrals.c) and review timer (intake_reminder.c).
 kp_consumer_fn intake_referrals_handle;
+//  Placements as measures of the client's case (intake_placements.c).
+kp_consumer_fn intake_placements_handle;
+extern const kp_stmt_t intake_placement_statements [];
 int intake_reminder_start (intake_t *self);
 //  Emits intake.review_due for every reached review date not yet reminded;
 //  returns how many were emitted, or -1.

@@ -23,7 +23,7 @@
 
 static const char *const s_tables [] = {
     "referral_notices", "referral_responses", "group_activities", "group_sessions", "group_session_topics",
-    "group_session_staffing", "placement_days", NULL
+    "group_session_staffing", "placement_days", "placement_flow", "group_feedback", NULL
 };
 #define REBUILD_TABLES (sizeof s_tables / sizeof s_tables [0] - 1)
 

@@ -17,6 +17,8 @@ static const struct {
     { "outcomes",         reporting_outcomes_report },
     { "social_reporting", reporting_social_report },
     { "groups",           reporting_groups_report },
+    { "placements",       reporting_placements_report },
+    { "feedback",         reporting_feedback_report },
     { "talousneuvola",    reporting_talousneuvola_report },
     { "targets",          reporting_targets_report },
     { "workload",         reporting_workload_report },

@@ -219,6 +219,51 @@ s_placement_day (kp_db_t *db, const char *copy, const Kumppani__V1__GroupsEvent 
     return kp_db_run (db, "rollup_placement_day", 6, values);
 }
 
+//  A placement started (its agreement) or ended (step: the reason).
+static int
+s_placement_flow (kp_db_t *db, const char *copy, const Kumppani__V1__GroupsEvent *groups, const char *flow)
+{
+    const char *values [] = { copy, groups->municipality, groups->organiser_org, groups->session_date, flow };
+    return kp_db_run (db, "rollup_placement_flow", 5, values);
+}
+
+//  An anonymous feedback form: one row per item, its score added.
+static int
+s_feedback (kp_db_t *db, const char *copy, const Kumppani__V1__GroupsEvent *groups)
+{
+    for (size_t index = 0; index < groups->n_topic_tallies; index++) {
+        char score [16];
+        snprintf (score, sizeof score, "%u", groups->topic_tallies [index]->count);
+        const char *values [] = {
+            copy, groups->municipality, groups->activity_kind, groups->session_date,
+            groups->topic_tallies [index]->topic, score
+        };
+        if (kp_db_run (db, "rollup_group_feedback", 6, values))
+            return -1;
+    }
+    return 0;
+}
+
+//  The feedback form's four items, each once with a 1-5 score.
+static const char *
+s_feedback_fault (const Kumppani__V1__GroupsEvent *groups)
+{
+    static const char *const items [] = { "overall", "social", "variety", "usefulness" };
+    kp_date_t date;
+    if (!s_is_id (groups->municipality) || !kp_check_code (groups->activity_kind, ROLLUP_TEXT_MAX))
+        return "no municipality or activity_kind";
+    if (kp_date_parse (groups->session_date, &date))
+        return "session_date is not a date";
+    if (groups->n_topic_tallies != 4)
+        return "a feedback form has four items";
+    for (size_t index = 0; index < 4; index++) {
+        const Kumppani__V1__TopicTally *tally = groups->topic_tallies [index];
+        if (!tally || strcmp (tally->topic, items [index]) != 0 || tally->count < 1 || tally->count > 5)
+            return "feedback items are overall, social, variety, usefulness, each 1-5";
+    }
+    return NULL;
+}
+
 //  Checks the event's fields for its topic: NULL when it keeps the contract.
 static const char *
 s_groups_fault (const char *topic, const Kumppani__V1__GroupsEvent *groups)
@@ -249,6 +294,26 @@ s_groups_fault (const char *topic, const Kumppani__V1__GroupsEvent *groups)
     }
     if (strncmp (topic, "groups.session_", 15) == 0)
         return s_session_fault (groups);
+    if (strcmp (topic, "groups.feedback_recorded") == 0)
+        return s_feedback_fault (groups);
+    if (strcmp (topic, "groups.agreement_recorded") == 0 || strcmp (topic, "groups.placement_ended") == 0) {
+        if (!s_is_id (groups->municipality) || !s_is_id (groups->organiser_org))
+            return "no municipality or organiser_org";
+        if (kp_date_parse (groups->session_date, &date))
+            return "session_date is not a date";
+        if (strcmp (topic, "groups.agreement_recorded") == 0)
+            return NULL;
+        //  The reasons EndPlacement takes (groups_placement.h), the flows
+        //  reporting.placement_flow holds.
+        static const char *const reasons [] = {
+            "completed", "illness", "moved_to_work", "moved_to_education", "client_decision", "no_shows", "other",
+            NULL
+        };
+        for (int index = 0; reasons [index]; index++)
+            if (strcmp (groups->step, reasons [index]) == 0)
+                return NULL;
+        return "step is not a reason for ending a placement";
+    }
     if (strcmp (topic, "groups.placement_day_recorded") == 0) {
         if (!s_is_id (groups->municipality) || !s_is_id (groups->organiser_org))
             return "no municipality or organiser_org";
@@ -283,6 +348,12 @@ s_groups (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, char 
         return s_staffing (db, copy, groups);
     if (strcmp (topic, "groups.placement_day_recorded") == 0)
         return s_placement_day (db, copy, groups);
+    if (strcmp (topic, "groups.feedback_recorded") == 0)
+        return s_feedback (db, copy, groups);
+    if (strcmp (topic, "groups.agreement_recorded") == 0)
+        return s_placement_flow (db, copy, groups, "started");
+    if (strcmp (topic, "groups.placement_ended") == 0)
+        return s_placement_flow (db, copy, groups, groups->step);
     return 0;       //  enrolment, placements, absences, evaluations: no rollup counts them
 }
 

@@ -123,6 +123,20 @@ const kp_stmt_t reporting_rollup_statements [] = {
       " attended_minutes = p.attended_minutes + EXCLUDED.attended_minutes,"
       " compensation_cents = p.compensation_cents + EXCLUDED.compensation_cents" },
 
+    //  groups.agreement_recorded (flow started) and groups.placement_ended
+    //  (flow = the reason): $2 municipality, $3 organiser, $4 date, $5 flow.
+    { "rollup_placement_flow",
+      "INSERT INTO reporting.placement_flow AS f (copy, municipality, organiser_org, month, flow, placements)"
+      " VALUES ($1::text, $2::text, $3::text, to_char ($4::date, 'YYYY-MM'), $5::text, 1)"
+      " ON CONFLICT (copy, municipality, organiser_org, month, flow) DO UPDATE SET placements = f.placements + 1" },
+
+    //  groups.feedback_recorded, per item: $2 municipality, $3 kind, $4 date, $5 item, $6 score.
+    { "rollup_group_feedback",
+      "INSERT INTO reporting.group_feedback AS g (copy, municipality, activity_kind, month, item, responses,"
+      " score_sum) VALUES ($1::text, $2::text, $3::text, to_char ($4::date, 'YYYY-MM'), $5::text, 1, $6::int8)"
+      " ON CONFLICT (copy, municipality, activity_kind, month, item) DO UPDATE SET responses = g.responses + 1,"
+      " score_sum = g.score_sum + EXCLUDED.score_sum" },
+
     //  The rebuild: the consumer's cursor, held so the consumer (here or
     //  in another instance) cannot move the live copy meanwhile.
     { "rollup_cursor_lock",
@@ -138,5 +152,7 @@ const kp_stmt_t reporting_rollup_statements [] = {
     ROLLUP_TABLE ("group_session_topics", "t.session_id || ' ' || t.topic"),
     ROLLUP_TABLE ("group_session_staffing", "t.session_id || ' ' || t.staff_org_type"),
     ROLLUP_TABLE ("placement_days", "t.municipality || ' ' || t.organiser_org || ' ' || t.month"),
+    ROLLUP_TABLE ("placement_flow", "t.municipality || ' ' || t.organiser_org || ' ' || t.month || ' ' || t.flow"),
+    ROLLUP_TABLE ("group_feedback", "t.municipality || ' ' || t.activity_kind || ' ' || t.month || ' ' || t.item"),
     { NULL }
 };

@@ -28,7 +28,8 @@ static const kp_route_t s_routes [] = {
 
 static const kp_stmt_t *const s_statements [] = {
     reporting_statements, reporting_rollup_statements, reporting_workload_statements,
-    reporting_heading_statements, reporting_partner_sla_statements, NULL
+    reporting_heading_statements, reporting_partner_sla_statements, reporting_placements_statements,
+    reporting_feedback_statements, NULL
 };
 
 KP_SERVICE_CONTEXT (reporting_t, reporting_new, reporting_destroy)

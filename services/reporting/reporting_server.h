@@ -228,6 +228,12 @@ int reporting_participants_report (kp_call_t *call, const reporting_scope_t *sco
 int reporting_outcomes_report (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_social_report (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_groups_report (kp_call_t *call, const reporting_scope_t *scope);
+//  Rehabilitative work activity placements (reporting_placements.c, with its statements).
+int reporting_placements_report (kp_call_t *call, const reporting_scope_t *scope);
+extern const kp_stmt_t reporting_placements_statements [];
+//  Anonymous group feedback, aggregated (reporting_feedback.c, with its statements).
+int reporting_feedback_report (kp_call_t *call, const reporting_scope_t *scope);
+extern const kp_stmt_t reporting_feedback_statements [];
 int reporting_talousneuvola_report (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_targets_report (kp_call_t *call, const reporting_scope_t *scope);
 int reporting_workload_report (kp_call_t *call, const reporting_scope_t *scope);

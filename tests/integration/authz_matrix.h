@@ -203,6 +203,14 @@ static const kpt_authz_row_t kpt_authz_matrix [] = {
     { "groups",   "create_placement",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "groups",   "record_placement_day",          EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "groups",   "report_absence",                EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    //  The placement's path: the municipality's plan and ending, the organiser's agreement and evaluations.
+    { "groups",   "record_activation_plan",        EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "record_agreement",              EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "record_placement_evaluation",   EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "end_placement",                 EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  FORB,   FORB,   FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    //  What follows a group: the activity's organisations.
+    { "groups",   "record_group_follow_up",        EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "record_group_feedback",         EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "groups",   "get_activity",                  EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "groups",   "list_sessions",                 EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  A municipality reads its own clients' participation.

@@ -91,6 +91,10 @@ Test (disclosure_groups, placement_needs_the_clients_consent_and_loses_it_on_wit
     snprintf (placement, sizeof placement, "%s", reply->placement->placement_id);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     cr_assert_eq (gt_scalar (DISCLOSURES, client), 1);
+    char start [11], end [11];
+    kp_date_format (kp_date_today () - 10, start);
+    kp_date_format (kp_date_today () + 173, end);
+    gt_placement_path (placement, start, end);
     gt_done (s_work_day (placement), GT_OK, NULL, NULL);
 
     //  Withdrawn: the organiser's next access to the placement is refused.

@@ -322,4 +322,34 @@ gt_attend (const char *org, const char *session, const char *client, const char 
     return gt_call (org, KUMPPANI__V1__REQUEST__BODY_RECORD_ATTENDANCE, &body, key);
 }
 
+//  A 743 placement's path up to its first day, as the municipality and
+//  ngo-743 record it: an activation plan of 3 days a week valid to end,
+//  and an agreement Monday, Wednesday, Friday from start to end.
+static inline void
+gt_placement_path (const char *placement, const char *start, const char *end)
+{
+    Kumppani__V1__RecordActivationPlan plan = KUMPPANI__V1__RECORD_ACTIVATION_PLAN__INIT;
+    char *goals [] = { "daily_rhythm", "work_ability" };
+    plan.placement_id = (char *) placement;
+    plan.te_office_org = "te-743";
+    plan.goals = goals;
+    plan.n_goals = 2;
+    plan.days_per_week = 3;
+    plan.hours_per_day = 6;
+    plan.valid_until = (char *) end;
+    gt_done (gt_call ("muni-743", KUMPPANI__V1__REQUEST__BODY_RECORD_ACTIVATION_PLAN, &plan, NULL), GT_OK,
+             NULL, NULL);
+    Kumppani__V1__RecordAgreement agreement = KUMPPANI__V1__RECORD_AGREEMENT__INIT;
+    uint32_t weekdays [] = { 1, 3, 5 };
+    agreement.placement_id = (char *) placement;
+    agreement.tasks = "kitchen and recycling centre";
+    agreement.weekdays = weekdays;
+    agreement.n_weekdays = 3;
+    agreement.hours_per_day = 6;
+    agreement.start_date = (char *) start;
+    agreement.end_date = (char *) end;
+    gt_done (gt_call ("ngo-743", KUMPPANI__V1__REQUEST__BODY_RECORD_AGREEMENT, &agreement, NULL), GT_OK,
+             NULL, NULL);
+}
+
 #endif

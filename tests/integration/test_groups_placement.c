@@ -119,8 +119,11 @@ Test (groups_placement, absence_chain_in_order_one_event_per_step)
 
 Test (groups_placement, attended_days_once_with_their_compensation)
 {
-    char placement [KP_ID_LEN + 1], day [11];
+    char placement [KP_ID_LEN + 1], day [11], start [11], end [11];
     s_placement (placement);
+    s_day (-100, start);
+    s_day (83, end);
+    gt_placement_path (placement, start, end);
     s_day (-7, day);
     Kumppani__V1__Reply *reply = s_work_day ("ngo-743", placement, day, 360);
     gt_expect (reply, GT_OK, NULL, NULL);

@@ -217,7 +217,7 @@ Test (reporting_rebuild, health_and_reports_are_answered_while_a_rebuild_runs)
     cr_assert_not_null (reply, "the rebuild never answered");
     cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "%s", reply->error ? reply->error->code : "");
     cr_assert_eq (reply->body_case, KUMPPANI__V1__REPLY__BODY_ROLLUP_CHECK);
-    cr_assert_eq (reply->rollup_check->n_tables, 7);      //  with referral_responses (0024)
+    cr_assert_eq (reply->rollup_check->n_tables, 9);      //  referral_responses (0024), placement_flow and group_feedback (0028)
     uint64_t cursor = reply->rollup_check->cursor;
     kumppani__v1__reply__free_unpacked (reply, NULL);
     cr_assert_geq (kpt_scalar ("SELECT count (*) FROM kp.audit_log WHERE action = 'reporting.rebuild_rollups'"

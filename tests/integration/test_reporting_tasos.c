@@ -479,7 +479,7 @@ s_rebuild (kp_client_t *operator, bool replace)
     body.replace = replace;
     Kumppani__V1__Reply *reply = s_call (operator, ROLE (OPERATOR), BODY (REBUILD_ROLLUPS), &body);
     s_expect (reply, STATUS (OK), NULL, NULL);
-    cr_assert_eq (reply->rollup_check->n_tables, 7);      //  with referral_responses (0024)
+    cr_assert_eq (reply->rollup_check->n_tables, 9);
     cr_assert_geq (reply->rollup_check->cursor, s_last_seq);
     return reply;
 }

@@ -180,3 +180,30 @@ Test (cli_verbs, every_verb_takes_each_of_its_options)
     }
     s_reset ();
 }
+
+Test (cli_verbs, placement_evaluate_and_end_build_their_bodies)
+{
+    char *evaluate [] = { "placement", "evaluate", "pl-1", "interim", "continue", "--self-goals", "4",
+                          "--self-daily-rhythm", "3", "--self-work-ability", "3", "--organiser-goals", "4",
+                          "--organiser-daily-rhythm", "5", "--organiser-work-ability", "2" };
+    cr_assert_eq (s_run (17, evaluate), 0);
+    cr_assert_str_eq (s_sent.service, "groups");
+    cr_assert_str_eq (s_sent.operation, "record_placement_evaluation");
+    cr_assert_str_eq (cJSON_GetObjectItem (s_sent.body, "placement_id")->valuestring, "pl-1");
+    cr_assert_str_eq (cJSON_GetObjectItem (s_sent.body, "kind")->valuestring, "interim");
+    cr_assert_str_eq (cJSON_GetObjectItem (s_sent.body, "decision")->valuestring, "continue");
+    cr_assert_eq (cJSON_GetObjectItem (s_sent.body, "organiser_daily_rhythm")->valuedouble, 5);
+    cr_assert_eq (cJSON_GetObjectItem (s_sent.body, "organiser_work_ability")->valuedouble, 2);
+    cr_assert_eq (cJSON_GetArraySize (s_sent.body), 9);
+    s_reset ();
+    char *end [] = { "placement", "end", "pl-1", "2026-06-30", "moved_to_work", "--next", "work" };
+    cr_assert_eq (s_run (7, end), 0);
+    cr_assert_str_eq (s_sent.operation, "end_placement");
+    cr_assert_str_eq (cJSON_GetObjectItem (s_sent.body, "ended_on")->valuestring, "2026-06-30");
+    cr_assert_str_eq (cJSON_GetObjectItem (s_sent.body, "reason")->valuestring, "moved_to_work");
+    cr_assert_str_eq (cJSON_GetObjectItem (s_sent.body, "next_step")->valuestring, "work");
+    s_reset ();
+    char *no_score [] = { "placement", "evaluate", "pl-1", "final", "end", "--self-goals", "four" };
+    cr_assert_eq (s_run (7, no_score), 2);
+    cr_assert_eq (s_sent.calls, 0);
+}
