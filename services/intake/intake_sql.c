@@ -74,6 +74,20 @@ const kp_stmt_t intake_statements [] = {
       " foreign_background = $10::intake.answer, disability = $11::intake.answer,"
       " homelessness = $12::intake.answer, other_disadvantage = $13::intake.answer, updated_at = kp.clock ()"
       " WHERE client_id = $1::text" },
+    //  RegisterClient finding the person (intake_client_apply.c): only the
+    //  attributes given change, the rest stay (NULL = not given).
+    { "client_apply",
+      "UPDATE intake.clients SET municipality = coalesce ($2::text, municipality),"
+      " birth_date = coalesce ($3::date, birth_date), birth_year = coalesce ($4::int4, birth_year),"
+      " gender = coalesce ($5::intake.gender, gender), language = coalesce ($6::text, language),"
+      " labour_market_status = coalesce ($7::intake.labour_market_status, labour_market_status),"
+      " education_level = coalesce ($8::intake.education_level, education_level),"
+      " living_alone = coalesce ($9::intake.answer, living_alone),"
+      " foreign_background = coalesce ($10::intake.answer, foreign_background),"
+      " disability = coalesce ($11::intake.answer, disability),"
+      " homelessness = coalesce ($12::intake.answer, homelessness),"
+      " other_disadvantage = coalesce ($13::intake.answer, other_disadvantage), updated_at = kp.clock ()"
+      " WHERE client_id = $1::text" },
     { "client_get", "SELECT " CLIENT_COLUMNS " FROM intake.clients WHERE client_id = $1::text", s_client_row },
     { "client_municipality", "SELECT municipality FROM intake.clients WHERE client_id = $1::text",
       s_municipality_row },
@@ -132,6 +146,10 @@ const kp_stmt_t intake_statements [] = {
     //  ESF participant snapshot of a case (migration 0012): 1 row written.
     { "snapshot_take",
       "SELECT intake.take_participant_snapshot ($1::text, $2::intake.snapshot_kind) AS written", s_written_row },
+    //  The start snapshots of the client's notice cases in their entry
+    //  window, retaken from the record now (migration 0025).
+    { "snapshot_retake",
+      "SELECT intake.retake_start_snapshots ($1::text) AS written", s_written_row },
     { "case_lock",
       "SELECT " CASE_LOCK_COLUMNS " FROM intake.cases WHERE case_id = $1::text FOR UPDATE", s_case_lock_row },
     { "case_set_state",
