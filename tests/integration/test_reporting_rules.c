@@ -333,9 +333,25 @@ s_contacts (kp_client_t *intake, int channel, int n, int follow_ups)
     }
 }
 
+//  Intake on a test clock at day (other suites record contacts today in
+//  the same areas; a day of its own keeps this scenario's apart).
+static void
+s_intake_on (const char *day)
+{
+    static char path [300], env [340];
+    snprintf (path, sizeof path, "%s/clock", kpt_cert_dir ("."));
+    FILE *file = fopen (path, "w");
+    cr_assert_not_null (file);
+    fprintf (file, "%lld\n", (long long) s_day_us (day));
+    fclose (file);
+    snprintf (env, sizeof env, "KUMPPANI_CLOCK_FILE=%s", path);
+    const char *extra [] = { env, NULL };
+    kpt_service_start ("intake", extra);
+}
+
 Test (reporting_rules, talousneuvola_visits_per_area_and_contacts_by_channel)
 {
-    kpt_service_start ("intake", NULL);
+    s_intake_on ("2016-05-17");
     s_start ();
     kp_client_t *ngo = kpt_client ("reporting", "ngo-743");
     //  Talousneuvolas in 091 and 743, January and February 2021: 091 had
@@ -350,8 +366,7 @@ Test (reporting_rules, talousneuvola_visits_per_area_and_contacts_by_channel)
     s_session (clinic_743, "talousneuvola", "743", "2021-02-10", -1, 9, 6);
     s_session (clinic_743, "talousneuvola", "743", "2021-02-24", -1, 0, 0);
     s_rolled_up (s_seq);
-    //  Anonymous contacts recorded today (the report's period below is
-    //  this year): 743 walk-in 7 (5 follow-ups), phone 5 (5); 091 walk-in
+    //  Anonymous contacts recorded on 17.5.2016: 743 walk-in 7 (5 follow-ups), phone 5 (5); 091 walk-in
     //  6 (5), phone 5 (5).
     kp_client_t *intake_743 = kpt_client ("intake", "muni-743");
     kp_client_t *intake_091 = kpt_client ("intake", "muni-091");
@@ -388,19 +403,11 @@ Test (reporting_rules, talousneuvola_visits_per_area_and_contacts_by_channel)
     s_table_is (reply->report_table, year, 10);
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
-    //  This year: no sessions; the contacts per channel and area, each
+    //  May 2016: no sessions; the contacts per channel and area, each
     //  channel's total (walk-in 6 + 7 = 13, phone 5 + 5 = 10), then all
     //  contacts per area (091 6 + 5 = 11, 743 7 + 5 = 12) and in total 23;
     //  follow-ups likewise (5 + 5 = 10 per channel, 10 per area, 20).
-    char today [11], first [11];
-    PGresult *result = PQexec (kpt_admin (), "SELECT to_char ((now () AT TIME ZONE 'Europe/Helsinki')::date,"
-                                             " 'YYYY-MM-DD'), to_char (date_trunc ('year', now () AT TIME ZONE"
-                                             " 'Europe/Helsinki'), 'YYYY-MM-DD')");
-    cr_assert_eq (PQresultStatus (result), PGRES_TUPLES_OK);
-    snprintf (today, sizeof today, "%s", PQgetvalue (result, 0, 0));
-    snprintf (first, sizeof first, "%s", PQgetvalue (result, 0, 1));
-    PQclear (result);
-    reply = s_report (ngo, ROLE (COORDINATOR), "talousneuvola", first, today, project, NULL);
+    reply = s_report (ngo, ROLE (COORDINATOR), "talousneuvola", "2016-05-01", "2016-05-31", project, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
     const char *now [] = {
         "visits|all|all|0|*|*|",
@@ -421,28 +428,30 @@ Test (reporting_rules, talousneuvola_visits_per_area_and_contacts_by_channel)
 Test (reporting_rules, an_assessment_started_without_acknowledgement_acknowledges)
 {
     s_start ();
-    //  Five Kela notices received Monday 4.3.2024, none acknowledged: the
-    //  assessment started straight away after 2, 3, 4, 5 and 6 working
-    //  days (6.3, 7.3, 8.3, 11.3, 12.3; the deadline 13.3 met by all).
+    //  Five Kela notices received Monday 7.3.2016 (a month no other suite
+    //  uses), none acknowledged: the assessment started straight away
+    //  after 2, 3, 4, 5 and 6 working days (9.3, 10.3, 11.3, 14.3, 15.3;
+    //  March 2016 has no holiday before Good Friday 25.3; the 7-working-
+    //  day deadline 16.3 met by all).
     //  Each counts as acknowledged on that day: acknowledged 5, the
     //  median by nearest rank the 3rd of 2,3,4,5,6 = 4, p90 the 5th = 6;
     //  the same for the assessments; 5 within, 0 breaches (hidden, and the
     //  share with them).
-    const char *started [] = { "2024-03-06", "2024-03-07", "2024-03-08", "2024-03-11", "2024-03-12" };
+    const char *started [] = { "2016-03-09", "2016-03-10", "2016-03-11", "2016-03-14", "2016-03-15" };
     long long seq = 0;
     for (int notice = 0; notice < 5; notice++) {
         char id [KP_ID_LEN + 1];
         kp_id_new (id);
-        s_referral_event ("referral.received", id, "743", 1, "kela", 0, 1, "2024-03-13", "2024-03-04");
+        s_referral_event ("referral.received", id, "743", 1, "kela", 0, 1, "2016-03-16", "2016-03-07");
         seq = s_referral_event ("referral.status_changed", id, "743", 1, "kela", 1, 6, "", started [notice]);
     }
     s_rolled_up (seq);
     kp_client_t *muni = kpt_client ("reporting", "muni-743");
-    Kumppani__V1__Reply *reply = s_report (muni, ROLE (SOCIAL_WORKER), "referral_sla", "2024-03-01", "2024-03-31",
+    Kumppani__V1__Reply *reply = s_report (muni, ROLE (SOCIAL_WORKER), "referral_sla", "2016-03-01", "2016-03-31",
                                            NULL, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
     const char *rows [] = {
-        "743|2024-03|social_work_need|5|5|4|6|5|4|6|5|*|*", "all|all|all|5|5|4|6|5|4|6|5|*|*"
+        "743|2016-03|social_work_need|5|5|4|6|5|4|6|5|*|*", "all|all|all|5|5|4|6|5|4|6|5|*|*"
     };
     s_table_is (reply->report_table, rows, 2);
     kumppani__v1__reply__free_unpacked (reply, NULL);
@@ -633,9 +642,8 @@ Test (reporting_rules, notice_entrants_get_the_attributes_recorded_at_entry)
     kumppani__v1__reply__free_unpacked (reply, NULL);
     cr_assert_eq (s_snapshot_is (cases [6], "employed", "isced_3_4"), 1);
 
-    //  The report: this month's entrants' start block holds 5 + 1 (0-4,
-    //  6: unemployed 5, employed 1) and 2 unknown (5 opened 40 days ago
-    //  only if in the period; 7). Over the last 60 days: unemployed 5.
+    //  The report over the last 60 days: all eight entered; unemployed 5
+    //  (0-4), employed 1 (6), unknown 2 (5, 7).
     char start [11], today [11];
     PGresult *result = PQexec (kpt_admin (), "SELECT to_char ((now () AT TIME ZONE 'Europe/Helsinki')::date - 60,"
                                              " 'YYYY-MM-DD'), to_char ((now () AT TIME ZONE 'Europe/Helsinki')::date,"
@@ -644,8 +652,17 @@ Test (reporting_rules, notice_entrants_get_the_attributes_recorded_at_entry)
     snprintf (start, sizeof start, "%s", PQgetvalue (result, 0, 0));
     snprintf (today, sizeof today, "%s", PQgetvalue (result, 0, 1));
     PQclear (result);
+    //  In a project of their own (other suites open cases in 743 today).
     kp_client_t *muni = kpt_client ("reporting", "muni-743");
-    reply = s_report (muni, ROLE (SOCIAL_WORKER), "participants", start, today, NULL, NULL);
+    kp_client_t *ngo = kpt_client ("reporting", "ngo-743");
+    char *areas [] = { "743" }, project [KP_ID_LEN + 1], *ids [8];
+    s_project (ngo, areas, 1, NULL, 0, project);
+    for (int person = 0; person < 8; person++)
+        ids [person] = cases [person];
+    reply = s_link (muni, project, ids, 8);
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_report (ngo, ROLE (COORDINATOR), "participants", start, today, project, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
     const char *columns [] = { "snapshot", "dimension", "category" };
     const char *unemployed [] = { "start", "labour_market_status", "unemployed" };
@@ -654,6 +671,7 @@ Test (reporting_rules, notice_entrants_get_the_attributes_recorded_at_entry)
     cr_assert_str_eq (s_cell (reply->report_table, (size_t) row, "total"), "5",
                       "the notice entrants' status at entry");
     kumppani__v1__reply__free_unpacked (reply, NULL);
+    kp_client_destroy (&ngo);
     kp_client_destroy (&muni);
     kp_client_destroy (&intake);
 }
