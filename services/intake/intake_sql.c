@@ -48,6 +48,7 @@ static const kp_col_t s_client_id_row [] = { { "client_id", "text" }, { NULL } }
 static const kp_col_t s_case_id_row [] = { { "case_id", "text" }, { NULL } };
 static const kp_col_t s_referral_id_row [] = { { "referral_id", "text" }, { NULL } };
 static const kp_col_t s_municipality_row [] = { { "municipality", "text" }, { NULL } };
+static const kp_col_t s_hetu_box_row [] = { { "hetu_box", "bytea" }, { NULL } };
 static const kp_col_t s_given_at_row [] = { { "given_at", "text" }, { NULL } };
 static const kp_col_t s_withdrawn_at_row [] = { { "withdrawn_at", "text" }, { NULL } };
 static const kp_col_t s_version_row [] = { { "version", "int4" }, { NULL } };
@@ -287,6 +288,14 @@ const kp_stmt_t intake_statements [] = {
       " ON c.hetu_hash = r.hetu_hash OR c.client_id = r.client_ref"
       " ORDER BY (c.hetu_hash = r.hetu_hash) DESC NULLS LAST, c.created_at, c.client_id LIMIT 64",
       s_client_match_row },
+    //  A client the notice created: its identity box, to give the birth
+    //  date the henkilötunnus holds (as register_client does).
+    { "client_hetu_box",
+      "SELECT hetu_box FROM intake.clients WHERE client_id = $1::text AND hetu_box IS NOT NULL"
+      " AND birth_date IS NULL", s_hetu_box_row },
+    { "client_birth_set",
+      "UPDATE intake.clients SET birth_date = $2::date, birth_year = $3::int4 WHERE client_id = $1::text"
+      " AND birth_date IS NULL" },
     { "referral_client_insert",
       "INSERT INTO intake.clients (client_id, hetu_hash, hetu_box, municipality, created_by_org)"
       " SELECT $2::text, r.hetu_hash, r.hetu_box, r.municipality, coalesce(r.sender_org, '')"
