@@ -129,9 +129,12 @@ s_contacts (reporting_table_t *table, PGresult *contacts)
     int rows = PQntuples (contacts);
     const char *areas [64];
     int n_areas = 0;
-    for (int row = 0; row < rows && n_areas < 64; row++)
-        if (!n_areas || strcmp (areas [n_areas - 1], kp_row_text (contacts, row, CONTACTS_MUNICIPALITY)))
+    for (int row = 0; row < rows; row++)
+        if (!n_areas || strcmp (areas [n_areas - 1], kp_row_text (contacts, row, CONTACTS_MUNICIPALITY))) {
+            if (n_areas == 64)
+                return -1;      //  more areas than a line holds: fail loudly, never a wrong total
             areas [n_areas++] = kp_row_text (contacts, row, CONTACTS_MUNICIPALITY);
+        }
     //  cells [channel][area or n_areas: all][count or follow-ups]
     int cells [3][65][2];
     for (int channel = 0; channel < 3; channel++)
