@@ -116,9 +116,10 @@ const kp_stmt_t reporting_statements [] = {
     //  then (-1 unknown), labour market status, education level,
     //  municipality of residence then. Start: the person's first case in
     //  scope ever (their entry into the operation) opened in the period; a
-    //  returning client's later case is no second entry. Exit: the person's cases in scope opened
-    //  by the period's end were all closed by then, the last of them in the
-    //  period; its exit snapshot (none for a case closed before 0012).
+    //  returning client's later case is no second entry. Exit: the
+    //  person's cases in scope opened by the period's end were all closed
+    //  by then, the last of them in the period; its exit snapshot (none
+    //  for a case closed before 0012).
     { "report_participants",
       "WITH k AS (SELECT k.case_id, k.client_id, k.opened_at,"
       "   CASE WHEN " REPORTING_HELSINKI_DATE ("k.closed_at") " <= $2::date THEN k.closed_at END AS closed_at"
