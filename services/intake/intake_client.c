@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ATTRIBUTE_COUNT 12
+#define ATTRIBUTE_COUNT INTAKE_ATTRIBUTES
 
 //  Attribute parameters in the order client_insert / client_update take
 //  them after their leading columns; NULL = not given.
@@ -246,9 +246,25 @@ intake_client_register (kp_call_t *call)
             if (intake_access_check (call, client_id, municipality, INTAKE_WRITE, NULL, INTAKE_CLIENT,
                                      &basis, &recipient))
                 return -1;
-            if (kp_call_audit (call, client_id, basis, recipient, "already registered"))
+            //  The attributes sent are applied, never dropped; a
+            //  municipality only when named (the caller's is a default).
+            if (!body->attributes || !*body->attributes->municipality)
+                attributes.values [0] = NULL;
+            const char *updated [ATTRIBUTE_COUNT];
+            size_t n_updated;
+            char detail [256];
+            if (intake_client_apply (call, client_id, attributes.values, updated, &n_updated,
+                                     detail, sizeof detail))
+                return -1;
+            if (kp_call_audit (call, client_id, basis, recipient, detail))
                 return kp_call_db_fail (call);
-            return s_reply (call, client_id, true);
+            if (s_reply (call, client_id, true))
+                return -1;
+            call->reply->client->updated_fields = kp_call_alloc (call, (n_updated + 1) * sizeof (char *));
+            for (size_t index = 0; index < n_updated; index++)
+                call->reply->client->updated_fields [index] = (char *) updated [index];
+            call->reply->client->n_updated_fields = n_updated;
+            return 0;
         }
         //  Another organiser's client, or nobody's: a new record of the
         //  caller's own, exactly as for a person never seen.
@@ -317,6 +333,9 @@ intake_client_update (kp_call_t *call)
     if (!result)
         return kp_call_db_fail (call);
     PQclear (result);
+    //  Recorded at entry: the notice cases' start snapshots follow.
+    if (intake_snapshot_retake (call->db, body->client_id) < 0)
+        return kp_call_db_fail (call);
     return s_reply (call, body->client_id, true);
 }
 

@@ -5,7 +5,9 @@
     service's view (via intake.referral_source); the henkilötunnus box and
     hash are copied as they are, both services holding the same keys.
     Idempotent: case_referrals.referral_id is unique, so a redelivered
-    event finds its case and does nothing.
+    event finds its case and does nothing. A client the notice creates
+    gets the birth date its henkilötunnus holds before the case opens, so
+    the start snapshot knows the age at entry. 
     The recipient must organise the referral's municipality (the referral
     service refuses other notices; this holds for older ones too), and
     only a client of the recipient's own is linked: the same person known
@@ -15,10 +17,48 @@
 #include "intake_caseload.h"
 #include "kp_audit.h"
 #include "kp_ids.h"
+#include "kp_calendar.h"
+#include "kp_hetu.h"
 #include "kp_organiser.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+
+//  The birth date of the henkilötunnus in a new client's identity box,
+//  onto the record (only where none is known). 0, or -1 on a database
+//  error; a box that does not open is no birth date, not an error.
+static int
+s_birth_date (kp_db_t *db, const kp_hetu_keys_t *keys, const char *client_id)
+{
+    const char *values [3] = { client_id };
+    PGresult *result = kp_db_exec (db, "client_hetu_box", 1, values);
+    if (!result)
+        return -1;
+    char hetu [KP_HETU_LEN + 1] = "", date [11], year [8];
+    int opened = -1, y, m, d;
+    if (PQntuples (result) == 1) {
+        size_t box_size = 0;
+        unsigned char *box = PQunescapeBytea ((const unsigned char *) kp_row_text (result, 0, KP_ROW_ONLY),
+                                              &box_size);
+        opened = box ? kp_hetu_decrypt (keys, box, box_size, hetu) : -1;
+        PQfreemem (box);
+    }
+    PQclear (result);
+    bool valid = opened == 0 && kp_hetu_validate (hetu, &y, &m, &d) == KP_HETU_OK;
+    sodium_memzero (hetu, sizeof hetu);
+    if (!valid)
+        return 0;
+    kp_date_format (kp_date_from_ymd (y, m, d), date);
+    snprintf (year, sizeof year, "%d", y);
+    values [1] = date;
+    values [2] = year;
+    result = kp_db_exec (db, "client_birth_set", 3, values);
+    if (!result)
+        return -1;
+    PQclear (result);
+    return 0;
+}
 
 int
 intake_referrals_handle (kp_db_t *db, const Kumppani__V1__Event *event, void *arg,
@@ -85,6 +125,7 @@ intake_referrals_handle (kp_db_t *db, const Kumppani__V1__Event *event, void *ar
         const char *values [] = { referral->referral_id, client_id };
         char registered [16];
         if (kp_db_text (db, "referral_client_insert", 2, values, registered, sizeof registered) < 0
+        ||  s_birth_date (db, self->keys, client_id)
         ||  intake_client_emit_registered (db, client_id, municipality))
             return -1;
     }

@@ -234,6 +234,18 @@ int intake_case_insert (kp_db_t *db, const char *case_id, const char *client_id,
 //  of kind "start" (at opening) or "exit" (after the close), in the
 //  caller's transaction. 0 or -1 (database error, or nothing to snapshot).
 int intake_snapshot_take (kp_db_t *db, const char *case_id, const char *kind);
+//  Retakes the start snapshots of the client's notice cases whose entry
+//  window is open (migration 0025), after its attributes were recorded;
+//  the number retaken, or -1.
+int intake_snapshot_retake (kp_db_t *db, const char *client_id);
+//  The ESF and other attributes, in client_insert / client_update order.
+#define INTAKE_ATTRIBUTES 12
+//  RegisterClient of a person already registered (intake_client_apply.c):
+//  writes the attributes given (values, NULL = not given) that differ from
+//  the record, their names into updated (n_updated of them) and the audit
+//  detail. 0, or -1 with the call failed.
+int intake_client_apply (kp_call_t *call, const char *client_id, const char *const *values,
+                         const char **updated, size_t *n_updated, char *detail, size_t detail_size);
 //  Emits intake.client_registered.
 int intake_client_emit_registered (kp_db_t *db, const char *client_id, const char *municipality);
 

@@ -48,6 +48,7 @@ static const kp_col_t s_client_id_row [] = { { "client_id", "text" }, { NULL } }
 static const kp_col_t s_case_id_row [] = { { "case_id", "text" }, { NULL } };
 static const kp_col_t s_referral_id_row [] = { { "referral_id", "text" }, { NULL } };
 static const kp_col_t s_municipality_row [] = { { "municipality", "text" }, { NULL } };
+static const kp_col_t s_hetu_box_row [] = { { "hetu_box", "bytea" }, { NULL } };
 static const kp_col_t s_given_at_row [] = { { "given_at", "text" }, { NULL } };
 static const kp_col_t s_withdrawn_at_row [] = { { "withdrawn_at", "text" }, { NULL } };
 static const kp_col_t s_version_row [] = { { "version", "int4" }, { NULL } };
@@ -73,6 +74,20 @@ const kp_stmt_t intake_statements [] = {
       " education_level = $8::intake.education_level, living_alone = $9::intake.answer,"
       " foreign_background = $10::intake.answer, disability = $11::intake.answer,"
       " homelessness = $12::intake.answer, other_disadvantage = $13::intake.answer, updated_at = kp.clock ()"
+      " WHERE client_id = $1::text" },
+    //  RegisterClient finding the person (intake_client_apply.c): only the
+    //  attributes given change, the rest stay (NULL = not given).
+    { "client_apply",
+      "UPDATE intake.clients SET municipality = coalesce ($2::text, municipality),"
+      " birth_date = coalesce ($3::date, birth_date), birth_year = coalesce ($4::int4, birth_year),"
+      " gender = coalesce ($5::intake.gender, gender), language = coalesce ($6::text, language),"
+      " labour_market_status = coalesce ($7::intake.labour_market_status, labour_market_status),"
+      " education_level = coalesce ($8::intake.education_level, education_level),"
+      " living_alone = coalesce ($9::intake.answer, living_alone),"
+      " foreign_background = coalesce ($10::intake.answer, foreign_background),"
+      " disability = coalesce ($11::intake.answer, disability),"
+      " homelessness = coalesce ($12::intake.answer, homelessness),"
+      " other_disadvantage = coalesce ($13::intake.answer, other_disadvantage), updated_at = kp.clock ()"
       " WHERE client_id = $1::text" },
     { "client_get", "SELECT " CLIENT_COLUMNS " FROM intake.clients WHERE client_id = $1::text", s_client_row },
     { "client_municipality", "SELECT municipality FROM intake.clients WHERE client_id = $1::text",
@@ -132,6 +147,10 @@ const kp_stmt_t intake_statements [] = {
     //  ESF participant snapshot of a case (migration 0012): 1 row written.
     { "snapshot_take",
       "SELECT intake.take_participant_snapshot ($1::text, $2::intake.snapshot_kind) AS written", s_written_row },
+    //  The start snapshots of the client's notice cases in their entry
+    //  window, retaken from the record now (migration 0025).
+    { "snapshot_retake",
+      "SELECT intake.retake_start_snapshots ($1::text) AS written", s_written_row },
     { "case_lock",
       "SELECT " CASE_LOCK_COLUMNS " FROM intake.cases WHERE case_id = $1::text FOR UPDATE", s_case_lock_row },
     { "case_set_state",
@@ -269,6 +288,14 @@ const kp_stmt_t intake_statements [] = {
       " ON c.hetu_hash = r.hetu_hash OR c.client_id = r.client_ref"
       " ORDER BY (c.hetu_hash = r.hetu_hash) DESC NULLS LAST, c.created_at, c.client_id LIMIT 64",
       s_client_match_row },
+    //  A client the notice created: its identity box, to give the birth
+    //  date the henkilötunnus holds (as register_client does).
+    { "client_hetu_box",
+      "SELECT hetu_box FROM intake.clients WHERE client_id = $1::text AND hetu_box IS NOT NULL"
+      " AND birth_date IS NULL", s_hetu_box_row },
+    { "client_birth_set",
+      "UPDATE intake.clients SET birth_date = $2::date, birth_year = $3::int4 WHERE client_id = $1::text"
+      " AND birth_date IS NULL" },
     { "referral_client_insert",
       "INSERT INTO intake.clients (client_id, hetu_hash, hetu_box, municipality, created_by_org)"
       " SELECT $2::text, r.hetu_hash, r.hetu_box, r.municipality, coalesce(r.sender_org, '')"

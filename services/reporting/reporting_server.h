@@ -63,6 +63,12 @@ enum { REPORTING_GROUPS_ROW (KP_ROW_INDEX) };
     C (VISITS_VISITORS, "visitors", "int8") \
     C (VISITS_FOLLOW_UPS, "follow_ups", "int8")
 enum { REPORTING_VISITS_ROW (KP_ROW_INDEX) };
+#define REPORTING_CONTACTS_ROW(C) \
+    C (CONTACTS_MUNICIPALITY, "municipality", "text") \
+    C (CONTACTS_CHANNEL, "channel", "text") \
+    C (CONTACTS_CONTACTS, "contacts", "int8") \
+    C (CONTACTS_FOLLOW_UPS, "follow_ups", "int8")
+enum { REPORTING_CONTACTS_ROW (KP_ROW_INDEX) };
 #define REPORTING_TOPICS_ROW(C) \
     C (TOPICS_TOPIC, "topic", "text") \
     C (TOPICS_VISITORS, "visitors", "int8")

@@ -18,8 +18,10 @@
     " AND ($4::text = '' OR " alias ".activity_id IN" \
     "   (SELECT pa.activity_id FROM reporting.project_activities pa WHERE pa.project_id = $4::text))"
 
-//  A session held (the groups contract): someone present, or a headcount.
-#define REPORTING_HELD(alias) "(" alias ".present > 0 OR " alias ".headcount_recorded)"
+//  A session held: somebody came (someone present, or a headcount above
+//  0). All absent or excused, or a headcount of 0, is a session nobody
+//  attended: not a meeting held (README, counting rules).
+#define REPORTING_HELD(alias) "(" alias ".present > 0 OR " alias ".headcount > 0)"
 
 //  Live sessions in the period of activities in scope, joined to their
 //  activity (and to what join adds).
@@ -38,6 +40,7 @@ static const kp_col_t s_outcomes_row [] = { REPORTING_OUTCOMES_ROW (KP_ROW_COLUM
 static const kp_col_t s_social_row [] = { REPORTING_SOCIAL_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_groups_row [] = { REPORTING_GROUPS_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_visits_row [] = { REPORTING_VISITS_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_contacts_row [] = { REPORTING_CONTACTS_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_topics_row [] = { REPORTING_TOPICS_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_staffing_row [] = { REPORTING_STAFFING_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_actual_row [] = { REPORTING_ACTUAL_ROW (KP_ROW_COLUMN) { NULL } };
@@ -112,18 +115,20 @@ const kp_stmt_t reporting_statements [] = {
     //  per person and snapshot kind, start rows first: kind, gender, age
     //  then (-1 unknown), labour market status, education level,
     //  municipality of residence then. Start: the person's first case in
-    //  scope opened in the period. Exit: the person's cases in scope opened
-    //  by the period's end were all closed by then, the last of them in the
-    //  period; its exit snapshot (none for a case closed before 0012).
+    //  scope ever (their entry into the operation) opened in the period; a
+    //  returning client's later case is no second entry. Exit: the
+    //  person's cases in scope opened by the period's end were all closed
+    //  by then, the last of them in the period; its exit snapshot (none
+    //  for a case closed before 0012).
     { "report_participants",
       "WITH k AS (SELECT k.case_id, k.client_id, k.opened_at,"
       "   CASE WHEN " REPORTING_HELSINKI_DATE ("k.closed_at") " <= $2::date THEN k.closed_at END AS closed_at"
       "   FROM intake.cases k"
       "   WHERE " REPORTING_HELSINKI_DATE ("k.opened_at") " <= $2::date"
       "   AND $5::text = '' AND" REPORTING_CASE_SCOPE ("k") "),"
-      " first_case AS (SELECT DISTINCT ON (client_id) case_id FROM k"
-      "   WHERE " REPORTING_HELSINKI_DATE ("opened_at") " >= $1::date"
-      "   ORDER BY client_id, opened_at, case_id),"
+      " first_case AS (SELECT case_id FROM (SELECT DISTINCT ON (client_id) case_id, opened_at FROM k"
+      "   ORDER BY client_id, opened_at, case_id) f"
+      "   WHERE " REPORTING_HELSINKI_DATE ("f.opened_at") " >= $1::date),"
       " last_case AS (SELECT DISTINCT ON (client_id) case_id, closed_at FROM k"
       "   ORDER BY client_id, closed_at DESC NULLS FIRST, case_id DESC)"
       " SELECT s.kind::text AS kind, coalesce (s.gender::text, 'not_told') AS gender,"
@@ -207,6 +212,18 @@ const kp_stmt_t reporting_statements [] = {
                                         " ON t.copy = s.copy AND t.session_id = s.session_id")
       " AND a.activity_kind = 'talousneuvola' AND" REPORTING_HELD ("s")
       " GROUP BY 1 ORDER BY 1", s_topics_row },
+    //  Anonymous contacts (intake, migration 0025) recorded in the period
+    //  by area and channel: contacts and follow-ups agreed. A project's
+    //  are those recorded in its areas (nothing links a contact to one).
+    { "report_talousneuvola_contacts",
+      "SELECT c.municipality, c.channel::text AS channel, count (*) AS contacts,"
+      " count (*) FILTER (WHERE c.follow_up_agreed) AS follow_ups"
+      " FROM intake.anonymous_contacts c"
+      " WHERE " REPORTING_HELSINKI_DATE ("c.recorded_at") " BETWEEN $1::date AND $2::date AND $5::text = ''"
+      " AND" REPORTING_IN_AREA ("c.municipality")
+      " AND ($4::text = '' OR c.municipality IN (SELECT pm.municipality FROM reporting.project_municipalities pm"
+      "   WHERE pm.project_id = $4::text))"
+      " GROUP BY 1, 2 ORDER BY 1, 2", s_contacts_row },
     { "report_talousneuvola_staffing",
       "SELECT f.staff_org_type, count (*) AS sessions, sum (f.staff_count) AS staff"
       REPORTING_SESSIONS_IN_SCOPE_JOIN (" JOIN reporting.group_session_staffing f"
@@ -233,16 +250,21 @@ const kp_stmt_t reporting_statements [] = {
       "   FROM reporting.project_municipalities pm LEFT JOIN g ON g.municipality = pm.municipality"
       "   WHERE pm.project_id = $4::text AND" REPORTING_IN_AREA ("pm.municipality")
       "   GROUP BY 1) per_area", s_actual_row },
-    //  People (counted once) with a start measurement in the period: the
-    //  resource-based assessment measured at the start of each measure.
+    //  People (counted once) whose resource-based service-need assessment
+    //  was completed in the period with strengths recorded in at least one
+    //  domain (migration 0025's view): a start measurement is not one.
     { "target_clients_in_assessment",
-      "SELECT count (DISTINCT k.client_id) AS actual FROM intake.measurements m JOIN intake.cases k ON k.case_id = m.case_id"
-      " WHERE m.timepoint = 'start'"
-      " AND " REPORTING_HELSINKI_DATE ("m.recorded_at") " BETWEEN $1::date AND $2::date"
+      "SELECT count (DISTINCT k.client_id) AS actual FROM intake.assessments_with_strengths a"
+      " JOIN intake.cases k ON k.case_id = a.case_id"
+      " WHERE a.domains_with_strengths > 0"
+      " AND " REPORTING_HELSINKI_DATE ("a.completed_at") " BETWEEN $1::date AND $2::date"
       " AND $5::text = '' AND" REPORTING_CASE_SCOPE ("k"), s_actual_row },
+    //  The participants report's start block: people whose first case in
+    //  scope ever opened in the period (a returning client is no new one).
     { "target_participants",
-      "SELECT count (DISTINCT k.client_id) AS actual FROM intake.cases k"
-      " WHERE " REPORTING_HELSINKI_DATE ("k.opened_at") " BETWEEN $1::date AND $2::date"
-      " AND $5::text = '' AND" REPORTING_CASE_SCOPE ("k"), s_actual_row },
+      "SELECT count (*) AS actual FROM (SELECT DISTINCT ON (k.client_id) k.opened_at FROM intake.cases k"
+      "   WHERE $5::text = '' AND" REPORTING_CASE_SCOPE ("k")
+      "   ORDER BY k.client_id, k.opened_at, k.case_id) f"
+      " WHERE " REPORTING_HELSINKI_DATE ("f.opened_at") " BETWEEN $1::date AND $2::date", s_actual_row },
     { NULL }
 };

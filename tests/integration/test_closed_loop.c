@@ -120,6 +120,14 @@ Test (closed_loop, kela_notice_opens_a_case_and_the_assessment_start_closes_kela
         (unsigned long long) kp_subscriber_last_seq (operator), (unsigned long long) kp_subscriber_replays (operator),
         kpt_scalar ("SELECT last_seq FROM kp.event_counter", NULL));
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.case_referrals WHERE referral_id = $1", referral_id), 1);
+    //  The person was no client yet: the record the notice created has the
+    //  birth date of the henkilötunnus (1.1.1990), so the start snapshot
+    //  taken as the case opened knows the age at entry.
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.participant_snapshots s JOIN intake.cases k USING (case_id)"
+                              " JOIN intake.clients c ON c.client_id = k.client_id WHERE s.case_id = $1"
+                              " AND s.kind = 'start' AND c.birth_date = '1990-01-01' AND c.birth_year = 1990"
+                              " AND s.age = extract (year FROM age ((s.taken_at AT TIME ZONE 'Europe/Helsinki')::date,"
+                              " '1990-01-01'))", case_id), 1, "no age at entry from the notice's henkilötunnus");
 
     //  3. The municipality's social worker starts the service-need assessment.
     Kumppani__V1__StartAssessment start = KUMPPANI__V1__START_ASSESSMENT__INIT;

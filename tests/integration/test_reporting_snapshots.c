@@ -385,8 +385,10 @@ Test (reporting_snapshots, no_identity_in_snapshots)
         "SELECT string_agg (column_name::text, ' ' ORDER BY ordinal_position) FROM information_schema.columns"
         " WHERE table_schema = 'intake' AND table_name = 'participant_snapshots'");
     cr_assert_eq (PQresultStatus (result), PGRES_TUPLES_OK);
+    //  retaken_at (migration 0025): when a notice case's start snapshot
+    //  was completed in its entry window; a time, no identity.
     cr_assert_str_eq (PQgetvalue (result, 0, 0), "case_id kind taken_at age gender labour_market_status"
-                      " education_level municipality backfilled");
+                      " education_level municipality backfilled retaken_at");
     PQclear (result);
     PGconn *reporting = kpt_connect_as ("reporting");
     const struct { const char *sql; ExecStatusType status; } reads [] = {
@@ -398,6 +400,8 @@ Test (reporting_snapshots, no_identity_in_snapshots)
         { "INSERT INTO intake.participant_snapshots (case_id, kind, taken_at, municipality)"
           " VALUES ('x', 'start', now (), '743')", PGRES_FATAL_ERROR },
         { "SELECT intake.take_participant_snapshot ('x', 'start')", PGRES_FATAL_ERROR },
+        { "SELECT intake.retake_start_snapshots ('x')", PGRES_FATAL_ERROR },
+        { "SELECT retaken_at FROM intake.participant_snapshots LIMIT 1", PGRES_FATAL_ERROR },
     };
     for (size_t index = 0; index < sizeof reads / sizeof reads [0]; index++) {
         result = PQexec (reporting, reads [index].sql);

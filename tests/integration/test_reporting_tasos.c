@@ -349,7 +349,7 @@ s_check_groups (const Kumppani__V1__ReportTable *table)
 
 // ---------------------------------------------------------------------
 // People of the project: cases opened in March 2021; those in 743 and
-// two of 091's measured at the start (the resource-based assessment).
+// two of 091's measured at the start and assessed with strengths (resource-based).
 
 #define PEOPLE_743 12
 #define PEOPLE_091 3
@@ -372,10 +372,16 @@ s_seed_people (kp_client_t *muni, kp_client_t *helsinki, const char *project)
         s_sql ("INSERT INTO intake.cases (case_id, client_id, municipality, channel, responsible_worker,"
                " opened_at, opened_by_org) VALUES ('%s', '%s', '%s', 'own_contact', 'w1',"
                " '2021-03-10 12:00+02', 'muni-%s')", case_id, client, municipality, municipality);
-        if (person < PEOPLE_743 + MEASURED_091)
+        if (person < PEOPLE_743 + MEASURED_091) {
             s_sql ("INSERT INTO intake.measurements (measurement_id, client_id, case_id, code, version,"
                    " timepoint, recorded_by, recorded_at) VALUES ('%s', '%s', '%s', 'avain', 1, 'start',"
                    " 'w1', '2021-03-11 12:00+02')", measurement, client, case_id);
+            //  The resource-based assessment, completed with strengths.
+            s_sql ("INSERT INTO intake.assessments (case_id, started_at, completed_at)"
+                   " VALUES ('%s', '2021-03-11 12:00+02', '2021-03-18 12:00+02')", case_id);
+            s_sql ("INSERT INTO intake.assessment_domains VALUES ('%s', 'networks', '', 'a friend nearby')",
+                   case_id);
+        }
         char *ids [] = { case_id };
         Kumppani__V1__Reply *reply = s_link (person < PEOPLE_743 ? muni : helsinki, project, ids, 1);
         s_expect (reply, STATUS (OK), NULL, NULL);
@@ -616,13 +622,28 @@ Test (reporting_tasos, groups_talousneuvola_targets_and_rebuild)
         snprintf (expected, sizeof expected, "staffing|%s|all|%ld|||%ld", s_staff_types [type], sessions, staff);
         s_row_is (table, row, expected);
     }
+    //  Each area over the period: its months' sessions, visits and
+    //  follow-ups (the latter small: hidden).
+    for (int area = 0; area < 2; area++, row++) {
+        long sessions = s_activities [talousneuvola [area]].sessions, visitors = 0;
+        for (int session = 0; session < sessions; session++)
+            visitors += s_headcount (talousneuvola [area], session);
+        cr_assert_str_eq (s_cell (table, row, "dimension"), "area");
+        cr_assert_str_eq (s_cell (table, row, "category"), areas [area]);
+        cr_assert_eq (s_number (s_cell (table, row, "sessions_held")), sessions);
+        s_check_count (s_cell (table, row, "visits"), visitors, "area visitors");
+    }
+    //  No anonymous contact was recorded: walk-in, phone and all are 0.
+    const char *channels [] = { "walk_in|all|all||*|*|", "phone|all|all||*|*|", "contacts|all|all||*|*|" };
+    for (int channel = 0; channel < 3; channel++, row++)
+        s_row_is (table, row, channels [channel]);
     cr_assert_eq (table->n_rows, row);
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  targets: talousneuvola processes 2 of 6-10; peer networks 2 of 10;
     //  nature or upcycling groups meeting 8 times: 743 has 2, 091 1 (its
     //  upcycling group met 5 times): the least area counts, 1 of 2; at 5
-    //  times both have 2: met; 14 people measured at the start (743's 12,
+    //  times both have 2: met; 14 people assessed with strengths (743's 12,
     //  091's 2) of 100; 15 participants, 10-20: met; one tracked by hand.
     reply = s_report (ngo, ROLE (COORDINATOR), "targets", "2021-01-01", "2021-12-31", project, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
