@@ -27,3 +27,10 @@ CREATE INDEX referrals_parent ON referral.referrals (parent_referral_id) WHERE p
 DROP INDEX referral.referrals_running_clock;
 CREATE INDEX referrals_running_clock ON referral.referrals (warning_on, deadline)
     WHERE clock_stopped_at IS NULL AND deadline IS NOT NULL AND held_since IS NULL;
+
+-- The SLA report says how long notices were held: the rollup keeps
+-- whether a notice was ever held and its held working days (from the
+-- events, which carry the total), and the deadline a resume moved.
+ALTER TABLE reporting.referral_notices
+    ADD COLUMN held boolean NOT NULL DEFAULT false,
+    ADD COLUMN held_working_days integer NOT NULL DEFAULT 0;

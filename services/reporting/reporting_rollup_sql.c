@@ -50,6 +50,15 @@ const kp_stmt_t reporting_rollup_statements [] = {
       " breach_notified = breach_notified OR $7::bool"
       " WHERE copy = $1::text AND referral_id = $2::text" },
 
+    //  A hold (issue 20): $3 held now, $4 the held working days so far,
+    //  $5 the deadline of the clock still running ('' stopped): a resume
+    //  moves it by the held days.
+    { "rollup_notice_held",
+      "UPDATE reporting.referral_notices SET held = held OR $3::bool,"
+      " held_working_days = greatest (held_working_days, $4::int4),"
+      " deadline = CASE WHEN $5::text <> '' AND deadline IS NOT NULL THEN $5::date ELSE deadline END"
+      " WHERE copy = $1::text AND referral_id = $2::text" },
+
     //  groups.activity_created / _changed: $2 activity, $3 kind, $4 municipality, $5 organiser.
     { "rollup_activity_set",
       "INSERT INTO reporting.group_activities (copy, activity_id, activity_kind, municipality, organiser_org)"
