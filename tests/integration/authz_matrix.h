@@ -170,6 +170,12 @@ static const kpt_authz_row_t kpt_authz_matrix [] = {
     //  Parties only: sender and recipient.
     { "referral", "get_referral",                 OWN_REFERRAL, WORKER, { ALLOW,  ALLOW,  HIDDEN, HIDDEN, HIDDEN, FORB,   FORB,   DENY,   UNAUTH, HIDDEN, HIDDEN, HIDDEN } },
     { "referral", "list_referrals",               EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    //  Cancel is the sender's (which referral: referral_cancel.c); hold,
+    //  resume and forward the receiver's.
+    { "referral", "cancel_referral",              EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "referral", "hold_referral",                EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "referral", "resume_referral",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "referral", "forward_referral",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
 
     { "reporting", "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "reporting", "submit_observation",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },

@@ -446,3 +446,80 @@ Test (referral_lifecycle, the_deadline_watch_skips_a_held_referral)
     cr_assert_eq (s_count ("SELECT count(*) FROM referral.referrals WHERE referral_id = $1 AND held_since IS NULL"
                            " AND held_working_days > 0 AND clock_stopped_at IS NOT NULL", id), 1);
 }
+
+//  A referral_sla cell of row by column name; "*" when suppressed.
+static const char *
+s_sla_cell (const Kumppani__V1__ReportTable *table, size_t row, const char *column)
+{
+    cr_assert_lt (row, table->n_rows);
+    for (size_t index = 0; index < table->n_columns; index++)
+        if (strcmp (table->columns [index], column) == 0)
+            return table->rows [row]->cells [index]->suppressed ? "*" : table->rows [row]->cells [index]->value;
+    cr_assert_fail ("no column %s", column);
+    return NULL;
+}
+
+Test (referral_lifecycle, the_sla_report_says_how_long_notices_were_held)
+{
+    s_start (true);
+    static char clock_env [340];
+    snprintf (clock_env, sizeof clock_env, "KUMPPANI_CLOCK_FILE=%s", s_clock_path);
+    const char *env [] = { "KUMPPANI_POLL_MS=100", clock_env, NULL };
+    kpt_service_start ("reporting", env);
+    //  A month of its own (the suite's other tests leave theirs): six
+    //  notices on Tue 11 Apr 2028, due Mon 24 Apr (Good Friday and Easter
+    //  Monday are no working days); five held Wed 12 Apr and resumed Tue
+    //  18 Apr (12 and 13 held: 2 working days), due Wed 26 Apr then; the
+    //  sixth never held.
+    s_set_clock (2028, 4, 11, 8);
+    char ids [6][32];
+    for (int index = 0; index < 6; index++)
+        snprintf (ids [index], sizeof ids [index], "%s", s_kela_notice ());
+    s_set_clock (2028, 4, 12, 8);
+    for (int index = 0; index < 5; index++)
+        s_ok_state (s_hold ("muni-743", ids [index], "client_in_hospital"), ST(ON_HOLD));
+    s_set_clock (2028, 4, 18, 8);
+    for (int index = 0; index < 5; index++)
+        s_ok_state (s_resume ("muni-743", ids [index], NULL), ST(RECEIVED));
+    //  The rollup consumer has folded them.
+    long long folded = 0;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        folded = s_count ("SELECT count(*) FROM reporting.referral_notices WHERE copy = 'live' AND held"
+                          " AND held_working_days = 2 AND deadline = '2028-04-26' AND $1 <> ''", "x");
+        if (folded == 5)
+            break;
+        zclock_sleep (100);
+    }
+    cr_assert_eq (folded, 5, "the rollup has %lld held notices", folded);
+
+    kp_client_t *client = kpt_client ("reporting", "muni-743");
+    Kumppani__V1__RunReport body = KUMPPANI__V1__RUN_REPORT__INIT;
+    body.report = "referral_sla";
+    body.period_start = "2028-04-01";
+    body.period_end = "2028-04-30";
+    body.project_id = "";
+    body.municipality = "";
+    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+    Kumppani__V1__Actor actor;
+    kpt_request (&request, &actor, KUMPPANI__V1__ROLE__ROLE_SOCIAL_WORKER, false);
+    request.body_case = BODY(RUN_REPORT);
+    request.run_report = &body;
+    Kumppani__V1__Reply *reply = kpt_call (client, &request);
+    kp_client_destroy (&client);
+    cr_assert_not_null (reply);
+    s_expect (reply, STATUS(OK), NULL, NULL);
+    const Kumppani__V1__ReportTable *table = reply->report_table;
+    cr_assert_geq (table->n_rows, 1);
+    char text [512] = "";
+    for (size_t row = 0; row < table->n_rows; row++)
+        for (size_t index = 0; index < table->n_columns; index++) {
+            strcat (text, s_sla_cell (table, row, table->columns [index]));
+            strcat (text, index + 1 < table->n_columns ? "|" : "\n");
+        }
+    cr_assert_str_eq (s_sla_cell (table, 0, "kind"), "social_work_need", "%s", text);
+    cr_assert_str_eq (s_sla_cell (table, 0, "received"), "6", "%s", text);
+    cr_assert_str_eq (s_sla_cell (table, 0, "held"), "5");
+    cr_assert_str_eq (s_sla_cell (table, 0, "held_median_days"), "2");
+    cr_assert_str_eq (s_sla_cell (table, 0, "held_p90_days"), "2");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+}
