@@ -9,6 +9,7 @@
 #include "harness.h"
 #include "kp_codec.h"
 #include "kp_ids.h"
+#include "kp_subscriber.h"
 
 #include <criterion/criterion.h>
 #include <czmq.h>
@@ -188,6 +189,35 @@ s_ok_state (Kumppani__V1__Reply *reply, Kumppani__V1__ReferralState state)
     kumppani__v1__reply__free_unpacked (reply, NULL);
 }
 
+//  The events org's stream gives it under prefix for aggregate, in seq
+//  order, through the real stream service: their states into states
+//  (at most max); returns how many came before 3 s passed with nothing new.
+static size_t
+s_stream_states (const char *org, const char *prefix, const char *aggregate, const char *root,
+                 Kumppani__V1__ReferralState *states, size_t max)
+{
+    static char cert [512], stream_cert [512];
+    snprintf (cert, sizeof cert, "%s", kpt_cert_path ("clients", org));
+    snprintf (stream_cert, sizeof stream_cert, "%s", kpt_cert_path ("services", "stream"));
+    const char *prefixes [] = { prefix, NULL };
+    kp_subscriber_t *subscriber = kp_subscriber_new (kpt_endpoint ("stream"), kpt_pub_endpoint (),
+                                                     stream_cert, cert, prefixes, 0);
+    cr_assert_not_null (subscriber);
+    size_t count = 0;
+    Kumppani__V1__Event *event;
+    while (count < max && (event = kp_subscriber_next (subscriber, 3000)) != NULL) {
+        if (strcmp (event->aggregate_id, aggregate) == 0) {
+            cr_assert_eq (event->payload_case, KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL);
+            if (root)
+                cr_assert_str_eq (event->referral->root_referral_id, root);
+            states [count++] = event->referral->state;
+        }
+        kp_codec_event_free (&event);
+    }
+    kp_subscriber_destroy (&subscriber);
+    return count;
+}
+
 static long long
 s_count (const char *sql, const char *param)
 {
@@ -277,6 +307,13 @@ Test (referral_lifecycle, forward_closes_the_loop_through_the_chain)
                             " AND topic = 'referral.chain_updated' AND sender_org = 'muni-743'"
                             " AND recipient_org IS NULL AND municipality IS NULL";
     cr_assert_eq (s_count (chain_sql, child), 3, "received, accepted, outcome recorded");
+    Kumppani__V1__ReferralState states [4];
+    cr_assert_eq (s_stream_states ("muni-743", "referral.chain_updated", child, parent, states, 4), 3);
+    cr_assert_eq (states [0], ST(RECEIVED));
+    cr_assert_eq (states [1], ST(ACCEPTED));
+    cr_assert_eq (states [2], ST(CLOSED));
+    //  Another organisation's stream shows none of it.
+    cr_assert_eq (s_stream_states ("muni-091", "referral.", child, NULL, states, 4), 0);
     cr_assert_eq (s_count ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1 AND topic = 'referral.chain_updated'"
                            " AND sender_org <> 'muni-743'", child), 0);
     cr_assert_eq (s_count ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1 AND topic = 'referral.forwarded'"
@@ -350,6 +387,9 @@ Test (referral_lifecycle, cancel_reaches_the_receiver_and_stops_the_clock)
     s_refused (s_simple ("muni-743", BODY(ACCEPT_REFERRAL), id), STATUS(CONFLICT), "referral.illegal_transition", NULL);
 
     //  The receiver's stream shows it; the clock stopped; the reason is in its history.
+    Kumppani__V1__ReferralState states [2];
+    cr_assert_eq (s_stream_states ("muni-743", "referral.cancelled", id, NULL, states, 2), 1);
+    cr_assert_eq (states [0], ST(CANCELLED));
     cr_assert_eq (s_count ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1 AND topic = 'referral.cancelled'"
                            " AND recipient_org = 'muni-743' AND municipality = '743'", id), 1);
     cr_assert_eq (s_count ("SELECT count(*) FROM referral.referrals WHERE referral_id = $1"
