@@ -38,3 +38,15 @@ referral_deadline_for (Kumppani__V1__ReferralKind kind, bool urgent, bool to_mun
     clock.warning_on = referral_deadline_previous_working_day (clock.deadline);
     return clock;
 }
+
+int
+referral_deadline_held_days (kp_date_t since, kp_date_t until)
+{
+    return until > since ? kp_calendar_working_days_between (since - 1, until - 1) : 0;
+}
+
+kp_date_t
+referral_deadline_moved (kp_date_t deadline, int held_days)
+{
+    return held_days > 0 ? kp_calendar_add_working_days (deadline, held_days) : deadline;
+}

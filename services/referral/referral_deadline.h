@@ -33,5 +33,12 @@ referral_deadline_t referral_deadline_for (Kumppani__V1__ReferralKind kind, bool
                                            bool to_municipality, kp_date_t received);
 //  The last working day before date (date itself is not considered).
 kp_date_t referral_deadline_previous_working_day (kp_date_t date);
+//  Working days a referral held from since (the first held day) to until
+//  (the day it resumed) was on hold: the working days in [since, until).
+//  0 when it resumed the day it was held.
+int referral_deadline_held_days (kp_date_t since, kp_date_t until);
+//  A deadline after held working days on hold: that many working days
+//  later (a deadline that was itself no working day counts from the next).
+kp_date_t referral_deadline_moved (kp_date_t deadline, int held_days);
 
 #endif

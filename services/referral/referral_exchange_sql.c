@@ -12,7 +12,7 @@ static const kp_col_t s_seq_row [] = { { "message_seq", "int8" }, { NULL } };
 //  The referral states a statement can no longer be given in: an open
 //  request there has lapsed, its clock stopped (referral_fsm's
 //  REFERRAL_OP_GIVE_STATEMENT row says the same from the other side).
-#define STATEMENT_LAPSED_STATES "('declined', 'transferred', 'closed')"
+#define STATEMENT_LAPSED_STATES "('declined', 'transferred', 'closed', 'cancelled', 'forwarded')"
 
 //  A request's standing on $today (StatementRequestState's labels).
 #define STATEMENT_STATE(today) \

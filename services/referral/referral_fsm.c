@@ -50,6 +50,13 @@ static const referral_transition_t s_table [] = {
                                                                                                TO(UNSPECIFIED),         "referral.statement_requested", 0 },
     //  the decision on a transferred application is the municipality taking it on
     { REFERRAL_OP_RECORD_DECISION,       K(APPLICATION_TRANSFER), OPEN,                        TO(ACCEPTED),            "referral.decision_recorded",  REFERRAL_STOPS_DECISION },
+    //  the sender may withdraw until the receiver has accepted (or ended it)
+    { REFERRAL_OP_CANCEL,                0,          OPEN | S(UNREACHABLE) | S(ON_HOLD),       TO(CANCELLED),           "referral.cancelled",          REFERRAL_STOPS_ALL },
+    { REFERRAL_OP_HOLD,                  0,          OPEN | S(UNREACHABLE) | S(ACCEPTED),      TO(ON_HOLD),             "referral.held",               REFERRAL_PAUSES },
+    //  to the state it was held from (held_from; referral_hold)
+    { REFERRAL_OP_RESUME,                0,          S(ON_HOLD),                               TO(UNSPECIFIED),         "referral.resumed",            REFERRAL_RESUMES },
+    //  the child referral carries the matter and starts its own clock
+    { REFERRAL_OP_FORWARD,               0,          OPEN | S(UNREACHABLE) | S(ACCEPTED),      TO(FORWARDED),           "referral.forwarded",          REFERRAL_STOPS_ALL },
 };
 
 const referral_transition_t *

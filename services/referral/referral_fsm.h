@@ -25,6 +25,10 @@ typedef enum {
     REFERRAL_OP_GIVE_STATEMENT,
     REFERRAL_OP_RECORD_DECISION,
     REFERRAL_OP_REQUEST_STATEMENT,      //  Kela asks for the statement (referral_statement)
+    REFERRAL_OP_CANCEL,                 //  the sender withdraws it (referral_cancel)
+    REFERRAL_OP_HOLD,                   //  referral_hold
+    REFERRAL_OP_RESUME,                 //  back to the state it was held from
+    REFERRAL_OP_FORWARD,                //  referral_forward: a child referral goes out
     REFERRAL_OP_COUNT
 } referral_op_t;
 
@@ -32,6 +36,8 @@ typedef enum {
 #define REFERRAL_STOPS_ASSESSMENT   1   //  assessment_start and personal_discussion clocks
 #define REFERRAL_STOPS_DECISION     2   //  the decision clock of a transferred application
 #define REFERRAL_STOPS_ALL          3   //  the matter has ended one way or another
+#define REFERRAL_PAUSES             4   //  running clocks pause (on hold)
+#define REFERRAL_RESUMES            8   //  paused clocks run again, later by the held working days
 
 typedef struct {
     referral_op_t op;

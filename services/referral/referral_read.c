@@ -78,6 +78,11 @@ s_view_from_row (kp_call_t *call, PGresult *result, int row, bool private, bool 
     view->decision = kp_row_enum (result, row, REF_DECISION, &kumppani__v1__application_decision__descriptor);
     view->decision_id = s_text (call, result, row, REF_DECISION_ID);
     view->created_at = kp_row_int (result, row, REF_CREATED_AT);
+    view->parent_referral_id = s_text (call, result, row, REF_PARENT_ID);
+    view->root_referral_id = s_text (call, result, row, REF_ROOT_ID);
+    view->held_from = kp_row_enum (result, row, REF_HELD_FROM, &kumppani__v1__referral_state__descriptor);
+    view->held_since = s_text (call, result, row, REF_HELD_SINCE);
+    view->held_working_days = (uint32_t) kp_row_int (result, row, REF_HELD_DAYS);
     //  Intake's case for it: the recipient municipality finds its work
     //  without a stream consumer; the sender is not told the case exists.
     if (private && kp_org_type_in (view->recipient_type, KP_ORGANISER_TYPES))
@@ -170,6 +175,10 @@ referral_read_view (kp_call_t *call, const referral_t *referral, bool with_histo
                    || referral_access_disclosure_allowed (&current);
     if (referral_statement_fill_view (call, call->reply->referral->referral, show_notes))
         return -1;
+    //  Only a forwarded referral has referrals forwarded on from it.
+    if (referral->state == KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_FORWARDED
+    &&  referral_chain_read (call, referral, call->reply->referral))
+        return -1;
     if (with_history && s_history (call, referral->id, referral_access_is_recipient (call->identity, referral),
                                    call->reply->referral))
         return -1;
@@ -209,7 +218,7 @@ referral_list (kp_call_t *call)
     if (strlen (body->municipality) > 3)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.bad_municipality",
                              "list_referrals.municipality", "a three-digit municipality code");
-    if ((unsigned) body->state > KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_CLOSED
+    if ((unsigned) body->state > KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_FORWARDED
     ||  (unsigned) body->deadline_state > KUMPPANI__V1__DEADLINE_STATE__DEADLINE_STATE_NONE)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INVALID, "referral.bad_filter",
                              "list_referrals", "unknown state or deadline state");

@@ -39,6 +39,13 @@ referral_record_from_row (PGresult *result, referral_t *referral)
     referral->urgent = kp_row_bool (result, 0, REF_URGENT);
     referral->clock_running = kp_row_bool (result, 0, REF_CLOCK_RUNNING);
     referral->consent_withdrawn = kp_row_bool (result, 0, REF_CONSENT_WITHDRAWN);
+    snprintf (referral->parent_id, sizeof referral->parent_id, "%s", kp_row_text (result, 0, REF_PARENT_ID));
+    snprintf (referral->root_id, sizeof referral->root_id, "%s", kp_row_text (result, 0, REF_ROOT_ID));
+    snprintf (referral->root_sender_org, sizeof referral->root_sender_org, "%s",
+              kp_row_text (result, 0, REF_ROOT_SENDER_ORG));
+    referral->held_from = kp_row_enum (result, 0, REF_HELD_FROM, &kumppani__v1__referral_state__descriptor);
+    snprintf (referral->held_since, sizeof referral->held_since, "%s", kp_row_text (result, 0, REF_HELD_SINCE));
+    referral->held_days = (int) kp_row_int (result, 0, REF_HELD_DAYS);
 }
 
 int
@@ -110,6 +117,9 @@ referral_record_event (const referral_t *referral, const char *topic,
     payload->deadline_kind = referral->clock_running ? (char *) referral->deadline_kind : "";
     payload->reason_code = (char *) (reason_code ? reason_code : "");
     payload->urgent = referral->urgent;
+    payload->parent_referral_id = (char *) referral->parent_id;
+    payload->root_referral_id = (char *) referral->root_id;
+    payload->held_working_days = (uint32_t) referral->held_days;
     kumppani__v1__event__init (&out->event);
     out->event.topic = (char *) topic;
     out->event.aggregate_id = (char *) referral->id;
@@ -139,7 +149,8 @@ referral_record_emit (kp_db_t *db, const referral_t *referral, const char *topic
         if (kp_outbox_append (db, &emitted.event, &emitted.scope) < 0)
             return -1;
     }
-    return 0;
+    //  A forwarded referral's news reaches the chain's first sender too.
+    return *referral->root_id ? referral_chain_emit (db, referral, topic, previous, reason_code) : 0;
 }
 
 const char *

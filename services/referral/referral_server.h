@@ -36,7 +36,16 @@ extern const kp_stmt_t referral_statements [];
     C (REF_DEADLINE_KIND, "deadline_kind", "text") \
     C (REF_URGENT, "urgent", "bool") \
     C (REF_CLOCK_RUNNING, "clock_running", "bool") \
-    C (REF_CONSENT_WITHDRAWN, "consent_withdrawn", "bool")
+    C (REF_CONSENT_WITHDRAWN, "consent_withdrawn", "bool") \
+    REFERRAL_CHAIN_HOLD_ROW(C)
+//  The chain and the hold (migration 0023), part of the rules' row.
+#define REFERRAL_CHAIN_HOLD_ROW(C) \
+    C (REF_PARENT_ID, "parent_referral_id", "text") \
+    C (REF_ROOT_ID, "root_referral_id", "text") \
+    C (REF_ROOT_SENDER_ORG, "root_sender_org", "text") \
+    C (REF_HELD_FROM, "held_from", "referral.referral_state") \
+    C (REF_HELD_SINCE, "held_since", "text") \
+    C (REF_HELD_DAYS, "held_working_days", "int4")
 //  What a view adds to the rules.
 #define REFERRAL_VIEW_MORE(C) \
     C (REF_REASON_CATEGORY, "reason_category", "referral.reason_category") \
@@ -73,6 +82,19 @@ enum { REFERRAL_RULE_ROW (KP_ROW_INDEX) REFERRAL_VIEW_MORE (KP_ROW_INDEX) REF_VI
     C (HISTORY_NOTE, "note", "text") \
     C (HISTORY_AT, "at", "int8")
 enum { REFERRAL_HISTORY_ROW (KP_ROW_INDEX) };
+//  One referral forwarded on from another (referral_chain).
+#define REFERRAL_CHAIN_ROW(C) \
+    C (CHAIN_ID, "referral_id", "text") \
+    C (CHAIN_PARENT_ID, "parent_referral_id", "text") \
+    C (CHAIN_SENDER_ORG, "sender_org", "text") \
+    C (CHAIN_RECIPIENT_ORG, "recipient_org", "text") \
+    C (CHAIN_RECIPIENT_TYPE, "recipient_type", "text") \
+    C (CHAIN_STATE, "state", "referral.referral_state") \
+    C (CHAIN_OUTCOME_CODE, "outcome_code", "text") \
+    C (CHAIN_WITHHELD, "withheld", "bool") \
+    C (CHAIN_CREATED_AT, "created_at", "int8") \
+    C (CHAIN_UPDATED_AT, "updated_at", "int8")
+enum { REFERRAL_CHAIN_ROW (KP_ROW_INDEX) };
 //  A referral whose deadline notice is due.
 #define REFERRAL_DUE_ROW(C) C (DUE_REFERRAL_ID, "referral_id", "text")
 enum { REFERRAL_DUE_ROW (KP_ROW_INDEX) };
@@ -148,6 +170,12 @@ typedef struct {
     bool urgent;
     bool clock_running;
     bool consent_withdrawn;
+    char parent_id [KP_ID_LEN + 1];     //  "" unless forwarded from another referral
+    char root_id [KP_ID_LEN + 1];
+    char root_sender_org [64];          //  the chain's first sender: it follows the loop
+    Kumppani__V1__ReferralState held_from;  //  ON_HOLD: the state to resume to
+    char held_since [11];               //  ON_HOLD: the first held day, else ""
+    int held_days;                      //  working days of ended holds
 } referral_t;
 
 //  Who acts, for the history.
@@ -223,6 +251,24 @@ int referral_list_messages (kp_call_t *call);
 //  (referral_set_statement).
 int referral_statement_fill_view (kp_call_t *call, Kumppani__V1__ReferralView *view, bool show_notes);
 int referral_statement_tick (kp_db_t *db);
+int referral_cancel (kp_call_t *call);
+//  referral_cancel: the referral a request names, locked; 0, or -1 with
+//  the call failed (bad id, or not found for this caller). body names
+//  the request body for the error's field path.
+int referral_find_for (kp_call_t *call, const char *body, const char *id, referral_t *referral);
+//  A required reason code and an optional note; 0, or -1 with the call failed.
+int referral_check_reason (kp_call_t *call, const char *body, const char *reason_code, const char *note);
+//  referral_hold: ends the hold (held days counted, a running clock's
+//  deadline moved by them). 0 or -1 (database).
+int referral_hold_end (kp_db_t *db, referral_t *referral);
+int referral_hold (kp_call_t *call);
+int referral_resume (kp_call_t *call);
+int referral_forward (kp_call_t *call);
+//  referral_chain: the referrals forwarded on from one, into its reply. 0 or -1.
+int referral_chain_read (kp_call_t *call, const referral_t *referral, Kumppani__V1__ReferralReply *reply);
+//  A child's event again for the chain's first sender (referral.chain_updated). 0 or -1.
+int referral_chain_emit (kp_db_t *db, const referral_t *referral, const char *topic,
+                         Kumppani__V1__ReferralState previous, const char *reason_code);
 
 //  referral_intake: handles intake.* events inside the consumer's transaction.
 int referral_intake_on_event (kp_db_t *db, const Kumppani__V1__Event *event, void *arg,

@@ -7,7 +7,10 @@
     " municipality, legal_basis, coalesce (client_ref, '') AS client_ref," \
     " coalesce (deadline::text, '') AS deadline, coalesce (deadline_kind, '') AS deadline_kind, urgent," \
     " clock_stopped_at IS NULL AND deadline IS NOT NULL AS clock_running," \
-    " (consent_withdrawn_at IS NOT NULL OR disclosure_banned_at IS NOT NULL) AS consent_withdrawn"
+    " (consent_withdrawn_at IS NOT NULL OR disclosure_banned_at IS NOT NULL) AS consent_withdrawn," \
+    " coalesce (parent_referral_id, '') AS parent_referral_id, coalesce (root_referral_id, '') AS root_referral_id," \
+    " coalesce (root_sender_org, '') AS root_sender_org, held_from," \
+    " coalesce (held_since::text, '') AS held_since, held_working_days"
 
 //  What a view reads: the rules, then REFERRAL_VIEW_MORE; $1 is today
 //  (Europe/Helsinki) for the deadline state.
@@ -32,6 +35,7 @@ static const kp_col_t s_view_row [] = {
 };
 static const kp_col_t s_history_row [] = { REFERRAL_HISTORY_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_due_row [] = { REFERRAL_DUE_ROW (KP_ROW_COLUMN) { NULL } };
+static const kp_col_t s_chain_row [] = { REFERRAL_CHAIN_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_one_row [] = { { "one", "int4" }, { NULL } };
 static const kp_col_t s_municipality_row [] = { { "municipality", "text" }, { NULL } };
 static const kp_col_t s_case_id_row [] = { { "case_id", "text" }, { NULL } };
@@ -39,7 +43,7 @@ static const kp_col_t s_case_id_row [] = { { "case_id", "text" }, { NULL } };
 //  A running clock with a notice due and not yet sent; $1 today.
 #define REFERRAL_DUE(notice, condition) \
     "SELECT referral_id FROM referral.referrals r" \
-    " WHERE clock_stopped_at IS NULL AND deadline IS NOT NULL AND " condition \
+    " WHERE clock_stopped_at IS NULL AND deadline IS NOT NULL AND held_since IS NULL AND " condition \
     " AND NOT EXISTS (SELECT 1 FROM referral.deadline_notices n WHERE n.referral_id = r.referral_id" \
     " AND n.deadline_kind = r.deadline_kind AND n.notice = '" notice "')" \
     " ORDER BY deadline, referral_id LIMIT 1 FOR UPDATE SKIP LOCKED"
@@ -157,6 +161,46 @@ const kp_stmt_t referral_statements [] = {
       "INSERT INTO referral.deadline_notices (referral_id, deadline_kind, notice, deadline)"
       " SELECT referral_id, deadline_kind, $2::text, deadline FROM referral.referrals"
       " WHERE referral_id = $1::text ON CONFLICT DO NOTHING RETURNING 1 AS one", s_one_row },
+    //  On hold (migration 0023): $2 the state held from, $3 the first held day.
+    { "referral_hold_start",
+      "UPDATE referral.referrals SET held_from = $2::referral.referral_state, held_since = $3::date"
+      " WHERE referral_id = $1::text" },
+    //  The hold ends: $2 its working days; $3, $4 the moved deadline and
+    //  warning day, or NULL when no clock runs.
+    { "referral_hold_end",
+      "UPDATE referral.referrals SET held_from = NULL, held_since = NULL,"
+      " held_working_days = held_working_days + $2::int4,"
+      " deadline = coalesce ($3::date, deadline), warning_on = coalesce ($4::date, warning_on)"
+      " WHERE referral_id = $1::text" },
+    //  A forward's child: the parent's client and content, the forwarder as
+    //  sender ($3-$5), its recipient ($6-$8), today $9, the clock $10-$12,
+    //  $13 the consent, $14 the forwarder's note as the child's free text.
+    { "referral_forward_child",
+      "INSERT INTO referral.referrals (referral_id, kind, state, sender_org, sender_type, sender_person,"
+      " recipient_org, recipient_type, municipality, reason_category, legal_basis, consent_ref,"
+      " notifier_may_be_named, urgent, free_text, sender_contact, hetu_hash, hetu_box, client_ref,"
+      " kela_decision_id, benefit_period_start, benefit_period_end, assistance_type, reduction_percent,"
+      " client_requested_transfer, received_on, deadline, deadline_kind, warning_on,"
+      " parent_referral_id, root_referral_id, root_sender_org, created_at, updated_at)"
+      " SELECT $2::text, kind, 'received', $3::text, $4::text, $5::text, $6::text, $7::text, $8::text,"
+      " reason_category, legal_basis, coalesce (NULLIF ($13::text, ''), consent_ref), notifier_may_be_named,"
+      " urgent, $14::text, '', hetu_hash, hetu_box, client_ref, kela_decision_id, benefit_period_start,"
+      " benefit_period_end, assistance_type, reduction_percent, client_requested_transfer, $9::date,"
+      " $10::date, $11::text, $12::date, referral_id, coalesce (root_referral_id, referral_id),"
+      " coalesce (root_sender_org, sender_org), kp.clock (), kp.clock ()"
+      " FROM referral.referrals WHERE referral_id = $1::text" },
+    //  Every referral forwarded on from $1, at any depth, oldest first.
+    { "referral_chain",
+      "WITH RECURSIVE chain AS ("
+      " SELECT * FROM referral.referrals WHERE parent_referral_id = $1::text"
+      " UNION ALL SELECT r.* FROM referral.referrals r JOIN chain c ON r.parent_referral_id = c.referral_id)"
+      " SELECT referral_id, parent_referral_id, sender_org, recipient_org, recipient_type, state,"
+      " coalesce (outcome_code, '') AS outcome_code,"
+      " (legal_basis <> 'section_35' AND (consent_withdrawn_at IS NOT NULL OR disclosure_banned_at IS NOT NULL))"
+      "   AS withheld,"
+      " (extract (epoch FROM created_at) * 1000000)::int8 AS created_at,"
+      " (extract (epoch FROM updated_at) * 1000000)::int8 AS updated_at"
+      " FROM chain ORDER BY created_at, referral_id", s_chain_row },
     //  Intake's case for a referral (migration 0021 grants the columns).
     { "referral_case_of",
       "SELECT case_id FROM intake.case_referrals WHERE referral_id = $1::text", s_case_id_row },

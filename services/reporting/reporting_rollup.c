@@ -86,6 +86,17 @@ s_referral (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, cha
         };
         return kp_db_run (db, "rollup_notice_received", 7, values);
     }
+    //  A child's news told again to the chain's first sender: counted once, as the child's.
+    if (strcmp (event->topic, "referral.chain_updated") == 0)
+        return 0;
+    bool held = strcmp (event->topic, "referral.held") == 0;
+    if (held || referral->held_working_days > 0) {
+        char days [16];
+        snprintf (days, sizeof days, "%u", referral->held_working_days);
+        const char *hold [] = { copy, referral->referral_id, held ? "true" : "false", days, referral->deadline };
+        if (kp_db_run (db, "rollup_notice_held", 5, hold))
+            return -1;
+    }
     if (s_response (db, copy, event, kind, state, occurred))
         return -1;
     bool breach = strcmp (event->topic, "referral.deadline_breached") == 0;

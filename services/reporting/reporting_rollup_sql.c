@@ -68,6 +68,13 @@ const kp_stmt_t reporting_rollup_statements [] = {
       " answered_on = CASE WHEN answer IS NULL AND $3::referral.referral_state IN ('accepted', 'declined')"
       "   THEN " EVENT_DAY ("$4") " ELSE answered_on END,"
       " outcome_on = CASE WHEN outcome_on IS NULL AND $5::bool THEN " EVENT_DAY ("$4") " ELSE outcome_on END"
+    //  A hold (issue 20): $3 held now, $4 the held working days so far,
+    //  $5 the deadline of the clock still running ('' stopped): a resume
+    //  moves it by the held days.
+    { "rollup_notice_held",
+      "UPDATE reporting.referral_notices SET held = held OR $3::bool,"
+      " held_working_days = greatest (held_working_days, $4::int4),"
+      " deadline = CASE WHEN $5::text <> '' AND deadline IS NOT NULL THEN $5::date ELSE deadline END"
       " WHERE copy = $1::text AND referral_id = $2::text" },
 
     //  groups.activity_created / _changed: $2 activity, $3 kind, $4 municipality, $5 organiser.

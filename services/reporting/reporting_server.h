@@ -22,7 +22,9 @@ extern const kp_stmt_t reporting_statements [];
     C (SLA_RECEIVED_ON, "received_on", "text") \
     C (SLA_ACKNOWLEDGED_ON, "acknowledged_on", "text") \
     C (SLA_ASSESSMENT_STARTED_ON, "assessment_started_on", "text") \
-    C (SLA_DEADLINE_STATE, "deadline_state", "referral.deadline_state")
+    C (SLA_DEADLINE_STATE, "deadline_state", "referral.deadline_state") \
+    C (SLA_HELD, "held", "bool") \
+    C (SLA_HELD_DAYS, "held_working_days", "int4")
 enum { REPORTING_SLA_ROW (KP_ROW_INDEX) };
 #define REPORTING_PARTICIPANTS_ROW(C) \
     C (PARTICIPANT_KIND, "kind", "text") \

@@ -2,7 +2,9 @@
     social services by municipality, month and kind; how many were
     acknowledged and how many working days that took (median, p90), the
     same for the start of the service-need assessment, and the statutory
-    clock: met, breached (missed, or running past the deadline today). */
+    clock: met, breached (missed, or running past the deadline today);
+    and how many were put on hold, with the working days they were held
+    (median, p90: the days the deadline moved by). */
 #include "reporting_server.h"
 #include "kp_alloc.h"
 
@@ -13,19 +15,19 @@
 enum {
     COL_MUNICIPALITY, COL_MONTH, COL_KIND, COL_RECEIVED, COL_ACKNOWLEDGED, COL_ACK_MEDIAN,
     COL_ACK_P90, COL_ASSESSED, COL_ASSESS_MEDIAN, COL_ASSESS_P90, COL_WITHIN, COL_BREACHES,
-    COL_SHARE_WITHIN, COL_COUNT
+    COL_SHARE_WITHIN, COL_HELD, COL_HELD_MEDIAN, COL_HELD_P90, COL_COUNT
 };
 static const char *const s_columns [] = {
     "municipality", "month", "kind", "received", "acknowledged", "ack_median_days", "ack_p90_days",
     "assessment_started", "assessment_median_days", "assessment_p90_days", "within_deadline",
-    "breaches", "share_within_deadline", NULL
+    "breaches", "share_within_deadline", "held", "held_median_days", "held_p90_days", NULL
 };
 
 //  One group's figures; days are working days per notice.
 typedef struct {
     int64_t received, within, breaches;
-    int *ack_days, *assess_days;
-    size_t n_ack, n_assess;
+    int *ack_days, *assess_days, *held_days;
+    size_t n_ack, n_assess, n_held;
 } s_group_t;
 
 static int
@@ -58,15 +60,18 @@ s_emit (reporting_table_t *table, const char *municipality, const char *month, c
     ||  reporting_table_count (table, COL_ACKNOWLEDGED, (int64_t) group->n_ack) < 0
     ||  reporting_table_count (table, COL_ASSESSED, (int64_t) group->n_assess) < 0
     ||  reporting_table_count (table, COL_WITHIN, group->within) < 0
-    ||  reporting_table_count (table, COL_BREACHES, group->breaches) < 0)
+    ||  reporting_table_count (table, COL_BREACHES, group->breaches) < 0
+    ||  reporting_table_count (table, COL_HELD, (int64_t) group->n_held) < 0)
         return -1;
     const struct { int column, base, percent; int *days; size_t count; } stats [] = {
         { COL_ACK_MEDIAN, COL_ACKNOWLEDGED, 50, group->ack_days, group->n_ack },
         { COL_ACK_P90, COL_ACKNOWLEDGED, 90, group->ack_days, group->n_ack },
         { COL_ASSESS_MEDIAN, COL_ASSESSED, 50, group->assess_days, group->n_assess },
-        { COL_ASSESS_P90, COL_ASSESSED, 90, group->assess_days, group->n_assess }
+        { COL_ASSESS_P90, COL_ASSESSED, 90, group->assess_days, group->n_assess },
+        { COL_HELD_MEDIAN, COL_HELD, 50, group->held_days, group->n_held },
+        { COL_HELD_P90, COL_HELD, 90, group->held_days, group->n_held }
     };
-    for (size_t index = 0; index < 4; index++) {
+    for (size_t index = 0; index < sizeof stats / sizeof stats [0]; index++) {
         *text = 0;
         if (stats [index].count)
             s_percentile (stats [index].days, stats [index].count, stats [index].percent, text, sizeof text);
@@ -96,12 +101,15 @@ s_add_day (int **days, size_t *count, int value)
 }
 
 //  Adds a notice to a group: received date, acknowledgement and assessment
-//  start dates ("" when not yet), deadline state.
+//  start dates ("" when not yet), deadline state, held working days (-1:
+//  never held).
 static int
-s_add (s_group_t *group, kp_date_t received, const char *acked, const char *assessed, int state)
+s_add (s_group_t *group, kp_date_t received, const char *acked, const char *assessed, int state, int held)
 {
     kp_date_t date;
     group->received++;
+    if (held >= 0 && s_add_day (&group->held_days, &group->n_held, held))
+        return -1;
     if (*acked && !kp_date_parse (acked, &date)
     &&  s_add_day (&group->ack_days, &group->n_ack, kp_calendar_working_days_between (received, date)))
         return -1;
@@ -119,6 +127,7 @@ s_clear (s_group_t *group)
 {
     free (group->ack_days);
     free (group->assess_days);
+    free (group->held_days);
     memset (group, 0, sizeof *group);
 }
 
@@ -136,7 +145,7 @@ reporting_sla_report (kp_call_t *call, const reporting_scope_t *scope)
     reporting_table_t *table = reporting_table_new (scope, s_columns);
     s_group_t group = { 0 }, all = { 0 };
     int rc = -1, rows = PQntuples (result);
-    int total_cells [5][2048];                  //  each count column's cells, totals last
+    int total_cells [6][2048];                  //  each count column's cells, totals last
     int n_cells = 0;
     if (!table)
         goto cleanup;
@@ -147,8 +156,9 @@ reporting_sla_report (kp_call_t *call, const reporting_scope_t *scope)
         int state = kp_row_enum (result, row, SLA_DEADLINE_STATE, &kumppani__v1__deadline_state__descriptor);
         const char *acked = kp_row_text (result, row, SLA_ACKNOWLEDGED_ON);
         const char *assessed = kp_row_text (result, row, SLA_ASSESSMENT_STARTED_ON);
-        if (s_add (&group, received, acked, assessed, state)
-        ||  s_add (&all, received, acked, assessed, state))
+        int held = kp_row_bool (result, row, SLA_HELD) ? (int) kp_row_int (result, row, SLA_HELD_DAYS) : -1;
+        if (s_add (&group, received, acked, assessed, state, held)
+        ||  s_add (&all, received, acked, assessed, state, held))
             goto cleanup;
         //  Rows come grouped by municipality, month and kind.
         bool last = row + 1 == rows;
@@ -172,8 +182,8 @@ reporting_sla_report (kp_call_t *call, const reporting_scope_t *scope)
     if (s_emit (table, "all", "all", "all", &all))
         goto cleanup;
     //  The totals row is published, so each count column is a line.
-    const int counts [] = { COL_RECEIVED, COL_ACKNOWLEDGED, COL_ASSESSED, COL_WITHIN, COL_BREACHES };
-    for (size_t index = 0; index < 5; index++) {
+    const int counts [] = { COL_RECEIVED, COL_ACKNOWLEDGED, COL_ASSESSED, COL_WITHIN, COL_BREACHES, COL_HELD };
+    for (size_t index = 0; index < sizeof counts / sizeof counts [0]; index++) {
         for (int row = 0; row <= n_cells; row++)
             total_cells [index][row] = reporting_table_cell_of (table, row, counts [index]);
         if (reporting_table_line (table, total_cells [index], (size_t) n_cells + 1))

@@ -102,7 +102,7 @@ const kp_stmt_t reporting_statements [] = {
       "   WHEN n.clock_stopped_on IS NOT NULL THEN"
       "     CASE WHEN n.clock_stopped_on <= n.deadline THEN 'met' ELSE 'missed' END"
       "   WHEN n.breach_notified OR n.deadline < $6::date THEN 'overdue' ELSE 'ok' END)::referral.deadline_state"
-      "   AS deadline_state"
+      "   AS deadline_state, n.held, n.held_working_days"
       " FROM reporting.referral_notices n"
       " WHERE n.copy = 'live' AND n.received_on BETWEEN $1::date AND $2::date"
       " AND" REPORTING_IN_AREA ("n.municipality")

@@ -175,6 +175,12 @@ static const kpt_authz_row_t kpt_authz_matrix [] = {
     //  The thread: either party; everyone else is not told the referral exists.
     { "referral", "post_referral_message",        EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "referral", "list_referral_messages",       OWN_REFERRAL, WORKER, { ALLOW,  ALLOW,  HIDDEN, HIDDEN, HIDDEN, FORB,   FORB,   DENY,   UNAUTH, HIDDEN, HIDDEN, HIDDEN } },
+    //  Cancel is the sender's (which referral: referral_cancel.c); hold,
+    //  resume and forward the receiver's.
+    { "referral", "cancel_referral",              EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "referral", "hold_referral",                EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "referral", "resume_referral",              EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "referral", "forward_referral",             EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
 
     { "reporting", "health",                       EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "reporting", "submit_observation",           EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },

@@ -287,3 +287,45 @@ Test (cli, referral_submit_get_ack_and_a_refusal)
     cr_assert_eq (kpt_cli_run ("muni-743", out, sizeof out, list), 0, "%s", out);
     cr_assert (strstr (out, id), "the acknowledged referral is not listed: %s", out);
 }
+
+//  `kumppani referral hold|resume|forward|cancel`: the municipality holds
+//  and resumes Kela's partner referral, forwards it to debt counselling;
+//  Kela cancels another, and a cancel after the forward is refused.
+Test (cli, referral_hold_resume_forward_and_cancel)
+{
+    kpt_service_start ("stream", NULL);
+    kpt_service_start ("referral", NULL);
+    char out [16384], ids [2][32];
+    for (int index = 0; index < 2; index++) {
+        char path [] = "/tmp/kpt-referral-XXXXXX";
+        int fd = mkstemp (path);
+        cr_assert_geq (fd, 0);
+        const char *partner = "{\"kind\": \"REFERRAL_KIND_PARTNER\", \"recipient_org\": \"muni-743\","
+            " \"recipient_type\": \"municipality\", \"municipality\": \"743\", \"client_ref\": \"client-cli-2\","
+            " \"reason_category\": \"REASON_CATEGORY_DEBT\", \"legal_basis\": \"LEGAL_BASIS_CLIENT_REQUEST\"}";
+        cr_assert_eq (write (fd, partner, strlen (partner)), (ssize_t) strlen (partner));
+        close (fd);
+        const char *submit [] = { "referral", "submit", "--json", path, "--role", "kela_officer", NULL };
+        int rc = kpt_cli_run ("kela", out, sizeof out, submit);
+        unlink (path);
+        cr_assert_eq (rc, 0, "%s", out);
+        const char *at = strstr (out, "\"referral_id\":\"");
+        cr_assert_not_null (at, "%s", out);
+        sscanf (at + strlen ("\"referral_id\":\""), "%26[0-9A-Z]", ids [index]);
+    }
+    const char *hold [] = { "referral", "hold", ids [0], "client_in_hospital", "--role", "social_worker", NULL };
+    cr_assert_eq (kpt_cli_run ("muni-743", out, sizeof out, hold), 0, "%s", out);
+    cr_assert (strstr (out, "REFERRAL_STATE_ON_HOLD"), "%s", out);
+    const char *resume [] = { "referral", "resume", ids [0], "--note", "Back home.", "--role", "social_worker", NULL };
+    cr_assert_eq (kpt_cli_run ("muni-743", out, sizeof out, resume), 0, "%s", out);
+    cr_assert (strstr (out, "REFERRAL_STATE_RECEIVED"), "%s", out);
+    const char *forward [] = { "referral", "forward", ids [0], "debt-743", "debt_counselling",
+                               "--reason", "debt_counselling_needed", "--role", "social_worker", NULL };
+    cr_assert_eq (kpt_cli_run ("muni-743", out, sizeof out, forward), 0, "%s", out);
+    cr_assert (strstr (out, "REFERRAL_STATE_FORWARDED") && strstr (out, "\"chain\""), "%s", out);
+    const char *late [] = { "referral", "cancel", ids [0], "sent_in_error", "--role", "kela_officer", NULL };
+    cr_assert_eq (kpt_cli_run ("kela", out, sizeof out, late), 1, "cancelled after the forward: %s", out);
+    const char *cancel [] = { "referral", "cancel", ids [1], "sent_in_error", "--role", "kela_officer", NULL };
+    cr_assert_eq (kpt_cli_run ("kela", out, sizeof out, cancel), 0, "%s", out);
+    cr_assert (strstr (out, "REFERRAL_STATE_CANCELLED"), "%s", out);
+}

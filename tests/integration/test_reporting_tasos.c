@@ -532,7 +532,7 @@ Test (reporting_tasos, groups_talousneuvola_targets_and_rebuild)
                                            project, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
     const char *sla [] = {
-        "743|2021-03|social_work_need|6|6|2|5|5|6|8|*|*|*", "all|all|all|6|6|2|5|5|6|8|*|*|*"
+        "743|2021-03|social_work_need|6|6|2|5|5|6|8|*|*|*|*|*|*", "all|all|all|6|6|2|5|5|6|8|*|*|*|*|*|*"
     };
     s_table_is (reply->report_table, sla, 2);
     kumppani__v1__reply__free_unpacked (reply, NULL);

@@ -72,3 +72,39 @@ Test (referral_deadline, previous_working_day_skips_weekends_and_holidays)
     kp_date_parse ("2026-04-02", &expected);    //  Maundy Thursday
     cr_assert_eq (referral_deadline_previous_working_day (monday), expected);
 }
+
+//  A held referral: the working days on hold, over Christmas, and the
+//  deadline moved by them.
+static kp_date_t
+s_day (const char *text)
+{
+    kp_date_t date;
+    cr_assert_eq (kp_date_parse (text, &date), 0);
+    return date;
+}
+
+Test (referral_deadline, held_working_days_skip_holidays)
+{
+    //  Held Mon 21 Dec, resumed Mon 28 Dec 2026: 21-23 count, 24-27 are
+    //  Christmas Eve, Christmas, Boxing Day and a Sunday.
+    cr_assert_eq (referral_deadline_held_days (s_day ("2026-12-21"), s_day ("2026-12-28")), 3);
+    //  the day of the hold counts, the day of the resume does not
+    cr_assert_eq (referral_deadline_held_days (s_day ("2026-12-21"), s_day ("2026-12-22")), 1);
+    cr_assert_eq (referral_deadline_held_days (s_day ("2026-12-21"), s_day ("2026-12-21")), 0);
+    //  held over a weekend only
+    cr_assert_eq (referral_deadline_held_days (s_day ("2026-12-19"), s_day ("2026-12-21")), 0);
+    //  a resume before the hold (a clock set back) counts nothing
+    cr_assert_eq (referral_deadline_held_days (s_day ("2026-12-28"), s_day ("2026-12-21")), 0);
+}
+
+Test (referral_deadline, deadline_moves_by_the_held_working_days)
+{
+    char text [11];
+    //  Due Wed 23 Dec, 3 days held: Mon 28, Tue 29, Wed 30 → Wed 30 Dec.
+    kp_date_format (referral_deadline_moved (s_day ("2026-12-23"), 3), text);
+    cr_assert_str_eq (text, "2026-12-30");
+    //  Due Wed 30 Dec, 2 days held: Thu 31, (1 Jan holiday, weekend) Mon 4 Jan.
+    kp_date_format (referral_deadline_moved (s_day ("2026-12-30"), 2), text);
+    cr_assert_str_eq (text, "2027-01-04");
+    cr_assert_eq (referral_deadline_moved (s_day ("2026-12-30"), 0), s_day ("2026-12-30"));
+}

@@ -88,8 +88,8 @@ Test (referral_fsm, illegal_moves_are_refused)
 
 Test (referral_fsm, terminal_states_stay_terminal)
 {
-    Kumppani__V1__ReferralState terminal [] = { ST(CLOSED), ST(DECLINED) };
-    for (size_t t = 0; t < 2; t++)
+    Kumppani__V1__ReferralState terminal [] = { ST(CLOSED), ST(DECLINED), ST(CANCELLED), ST(FORWARDED) };
+    for (size_t t = 0; t < 4; t++)
         for (int op = 0; op < REFERRAL_OP_COUNT; op++)
             for (int kind = 1; kind <= 6; kind++)
                 cr_assert_null (referral_fsm_find ((referral_op_t) op, (Kumppani__V1__ReferralKind) kind, terminal [t]),
@@ -101,7 +101,7 @@ Test (referral_fsm, every_op_has_a_row_and_no_state_is_ambiguous)
     for (int op = 0; op < REFERRAL_OP_COUNT; op++) {
         bool any = false;
         for (int kind = 1; kind <= 6; kind++)
-            for (int state = 0; state <= 13; state++) {
+            for (int state = 0; state <= ST(FORWARDED); state++) {
                 int rows = 0;
                 for (size_t index = 0; index < sizeof s_table / sizeof s_table [0]; index++)
                     if (s_table [index].op == (referral_op_t) op
@@ -140,4 +140,86 @@ Test (referral_fsm, status_updates_map_to_ops)
     cr_assert_eq (referral_fsm_status_op (ST(CLOSED)), -1);
     cr_assert_str_eq (referral_state_name (ST(ASSESSMENT_BOOKED)), "assessment_booked");
     cr_assert_str_eq (referral_state_name ((Kumppani__V1__ReferralState) 42), "unknown");
+}
+
+// ---------------------------------------------------------------------
+// Cancel, hold, resume, forward (issue 20): for each, the exact set of
+// states it is legal in, for every kind; every other state is refused.
+
+//  op is legal in exactly the states of allowed (a bit per state), for every kind.
+static void
+s_exactly (referral_op_t op, unsigned allowed, const char *name)
+{
+    for (int kind = 1; kind <= 6; kind++)
+        for (int state = 0; state <= ST(FORWARDED); state++) {
+            bool legal = referral_fsm_find (op, (Kumppani__V1__ReferralKind) kind,
+                                            (Kumppani__V1__ReferralState) state) != NULL;
+            cr_assert_eq (legal, (allowed & (1u << state)) != 0, "%s, kind %d, in %s: %s", name, kind,
+                          referral_state_name ((Kumppani__V1__ReferralState) state),
+                          legal ? "allowed, should be refused" : "refused, should be allowed");
+        }
+}
+
+#define B(name) (1u << ST(name))
+#define BEFORE_ACCEPT (B(RECEIVED) | B(ACKNOWLEDGED) | B(ASSIGNED) | B(CLIENT_CONTACTED) \
+                     | B(ASSESSMENT_BOOKED) | B(ASSESSMENT_STARTED) | B(ASSESSMENT_COMPLETED) | B(UNREACHABLE))
+
+Test (referral_fsm, cancel_until_the_receiver_has_accepted)
+{
+    s_exactly (REFERRAL_OP_CANCEL, BEFORE_ACCEPT | B(ON_HOLD), "cancel");
+    const referral_transition_t *row = referral_fsm_find (REFERRAL_OP_CANCEL, KD(SOCIAL_WORK_NEED), ST(ASSIGNED));
+    cr_assert_eq (referral_fsm_target (row, ST(ASSIGNED)), ST(CANCELLED));
+    cr_assert_str_eq (row->topic, "referral.cancelled");
+    //  every clock stops
+    cr_assert (referral_fsm_stops_clock (row, "assessment_start"));
+    cr_assert (referral_fsm_stops_clock (row, "personal_discussion"));
+    cr_assert (referral_fsm_stops_clock (row, "decision"));
+    //  and nothing follows a cancellation
+    for (int op = 0; op < REFERRAL_OP_COUNT; op++)
+        cr_assert_null (referral_fsm_find ((referral_op_t) op, KD(PARTNER), ST(CANCELLED)), "op %d", op);
+}
+
+Test (referral_fsm, hold_pauses_and_resume_returns)
+{
+    s_exactly (REFERRAL_OP_HOLD, BEFORE_ACCEPT | B(ACCEPTED), "hold");
+    s_exactly (REFERRAL_OP_RESUME, B(ON_HOLD), "resume");
+    const referral_transition_t *hold = referral_fsm_find (REFERRAL_OP_HOLD, KD(PARTNER), ST(CLIENT_CONTACTED));
+    cr_assert_eq (referral_fsm_target (hold, ST(CLIENT_CONTACTED)), ST(ON_HOLD));
+    cr_assert_str_eq (hold->topic, "referral.held");
+    cr_assert (hold->stops & REFERRAL_PAUSES);
+    //  a pause is no stop: the clock is judged later, by the moved deadline
+    cr_assert (!referral_fsm_stops_clock (hold, "assessment_start"));
+    cr_assert (!referral_fsm_stops_clock (hold, "decision"));
+    const referral_transition_t *resume = referral_fsm_find (REFERRAL_OP_RESUME, KD(PARTNER), ST(ON_HOLD));
+    cr_assert_eq (resume->to, ST(UNSPECIFIED), "the target is the state held from (referral_hold)");
+    cr_assert (resume->stops & REFERRAL_RESUMES);
+    cr_assert (!referral_fsm_stops_clock (resume, "assessment_start"));
+    //  on hold, only resume and cancel
+    for (int op = 0; op < REFERRAL_OP_COUNT; op++)
+        if (op != REFERRAL_OP_RESUME && op != REFERRAL_OP_CANCEL)
+            cr_assert_null (referral_fsm_find ((referral_op_t) op, KD(SOCIAL_WORK_NEED), ST(ON_HOLD)), "op %d", op);
+}
+
+Test (referral_fsm, forward_leaves_the_parent_forwarded)
+{
+    s_exactly (REFERRAL_OP_FORWARD, BEFORE_ACCEPT | B(ACCEPTED), "forward");
+    const referral_transition_t *row = referral_fsm_find (REFERRAL_OP_FORWARD, KD(PARTNER), ST(ACCEPTED));
+    cr_assert_eq (referral_fsm_target (row, ST(ACCEPTED)), ST(FORWARDED));
+    cr_assert_str_eq (row->topic, "referral.forwarded");
+    cr_assert (referral_fsm_stops_clock (row, "assessment_start"), "the child starts its own clock");
+    cr_assert (referral_fsm_stops_clock (row, "decision"));
+    //  TRANSFERRED is still the dead end outside the exchange: no forward from it
+    cr_assert_null (referral_fsm_find (REFERRAL_OP_FORWARD, KD(PARTNER), ST(TRANSFERRED)));
+    cr_assert_null (referral_fsm_find (REFERRAL_OP_RECORD_OUTCOME, KD(PARTNER), ST(FORWARDED)),
+                    "the outcome is the child's");
+}
+
+Test (referral_fsm, new_states_are_named_as_stored)
+{
+    cr_assert_str_eq (referral_state_name (ST(CANCELLED)), "cancelled");
+    cr_assert_str_eq (referral_state_name (ST(ON_HOLD)), "on_hold");
+    cr_assert_str_eq (referral_state_name (ST(FORWARDED)), "forwarded");
+    cr_assert_eq (referral_fsm_status_op (ST(CANCELLED)), -1, "cancel has its own operation");
+    cr_assert_eq (referral_fsm_status_op (ST(ON_HOLD)), -1);
+    cr_assert_eq (referral_fsm_status_op (ST(FORWARDED)), -1);
 }
