@@ -68,6 +68,7 @@ const kp_stmt_t reporting_rollup_statements [] = {
       " answered_on = CASE WHEN answer IS NULL AND $3::referral.referral_state IN ('accepted', 'declined')"
       "   THEN " EVENT_DAY ("$4") " ELSE answered_on END,"
       " outcome_on = CASE WHEN outcome_on IS NULL AND $5::bool THEN " EVENT_DAY ("$4") " ELSE outcome_on END"
+      " WHERE copy = $1::text AND referral_id = $2::text" },
     //  A hold (issue 20): $3 held now, $4 the held working days so far,
     //  $5 the deadline of the clock still running ('' stopped): a resume
     //  moves it by the held days.
