@@ -1,9 +1,16 @@
 /*  reporting_suppress — the disclosure-control rule (see the header).
     Primary: every cell under the threshold, zero included (a published
     zero says that nobody in the group has the attribute), and every row
-    whose total is under it. Secondary: while some additive line has
-    exactly one hidden cell, hide that line's smallest visible cell too. */
+    whose total is under it; structural zeros are not counts and stay
+    shown. Secondary: while some additive line has exactly one unknown
+    cell that needs protection, hide that line's smallest visible cell
+    too. Then the audit (reporting_audit): while some hidden cell's
+    feasible interval is narrower than the threshold, hide the smallest
+    visible cell on a line through it (the nearest such lines first, the
+    first of equals), and audit again. The heuristic does most of the work
+    cheaply; the audit is what proves it. */
 #include "reporting_suppress.h"
+#include "reporting_audit.h"
 #include "kp_alloc.h"
 
 #include <assert.h>
@@ -14,6 +21,8 @@ typedef struct {
     int64_t people;
     bool hidden;
     bool primary;
+    bool structural;                //  0 by construction: shown, fixed at 0
+    bool unpublished;               //  never in the table: unknown to readers
 } s_cell_t;
 
 //  A line or a row: a range of member indexes in self->members.
@@ -33,6 +42,7 @@ struct _reporting_suppress_t {
     size_t n_lines, max_lines;
     s_group_t *rows;
     size_t n_rows, max_rows;
+    bool audited;                   //  the last run's audit passed
 };
 
 //  Grows a dynamic array to hold one more (or `more`) items.
@@ -127,27 +137,52 @@ reporting_suppress_row (reporting_suppress_t *self, const int *cells, size_t cou
     return s_group_add (self, &self->rows, &self->n_rows, &self->max_rows, cells, count, people);
 }
 
-//  One pass over the lines: each line with exactly one hidden cell gets
-//  its smallest visible cell hidden as well (the first of equals, so the
-//  result does not depend on anything but the declaration order).
-//  Returns how many cells it hid.
+//  A reader cannot see it: suppressed, or never published.
+static bool
+s_unknown (const s_cell_t *cell)
+{
+    return cell->hidden || cell->unpublished;
+}
+
+//  May be hidden to protect another: shown now and a count (hiding an
+//  unpublished cell or a structural zero protects nothing).
+static bool
+s_candidate (const s_cell_t *cell)
+{
+    return !cell->hidden && !cell->unpublished && !cell->structural;
+}
+
+//  Needs protection: see reporting_suppress_audit in the header.
+static bool
+s_sensitive (const s_cell_t *cell, int threshold)
+{
+    return cell->unpublished ? !cell->structural && cell->people < threshold : cell->hidden;
+}
+
+//  One pass over the lines: each line whose one unknown cell needs
+//  protection gets its smallest visible cell hidden as well (the first of
+//  equals, so the result does not depend on anything but the declaration
+//  order). Returns how many cells it hid.
 static size_t
 s_secondary_pass (reporting_suppress_t *self)
 {
     size_t added = 0;
     for (size_t line = 0; line < self->n_lines; line++) {
         const int *cells = self->members + self->lines [line].first;
-        size_t count = self->lines [line].count, hidden = 0;
-        int smallest = -1;
+        size_t count = self->lines [line].count, unknown = 0;
+        int smallest = -1, lone = -1;
         for (size_t index = 0; index < count; index++) {
             s_cell_t *cell = &self->cells [cells [index]];
-            if (cell->hidden)
-                hidden++;
+            if (s_unknown (cell)) {
+                unknown++;
+                lone = cells [index];
+            }
             else
-            if (smallest < 0 || cell->people < self->cells [smallest].people)
+            if (s_candidate (cell)
+            &&  (smallest < 0 || cell->people < self->cells [smallest].people))
                 smallest = cells [index];
         }
-        if (hidden == 1 && smallest >= 0) {
+        if (unknown == 1 && smallest >= 0 && s_sensitive (&self->cells [lone], self->threshold)) {
             self->cells [smallest].hidden = true;
             added++;
         }
@@ -155,29 +190,189 @@ s_secondary_pass (reporting_suppress_t *self)
     return added;
 }
 
+int
+reporting_suppress_audit (reporting_suppress_t *self, reporting_suppress_finding_t *finding)
+{
+    assert (self);
+    assert (finding);
+    *finding = (reporting_suppress_finding_t) { -1, 0, 0 };
+    size_t *first = kp_calloc (self->n_lines + 1, sizeof (size_t));
+    size_t *count = kp_calloc (self->n_lines + 1, sizeof (size_t));
+    reporting_audit_t *audit = NULL;
+    int rc = -1;
+    if (!first || !count)
+        goto cleanup;
+    for (size_t line = 0; line < self->n_lines; line++) {
+        first [line] = self->lines [line].first;
+        count [line] = self->lines [line].count;
+    }
+    audit = reporting_audit_new (self->n_cells, self->members, first, count, self->n_lines);
+    if (!audit)
+        goto cleanup;
+    for (size_t index = 0; index < self->n_cells; index++) {
+        const s_cell_t *cell = &self->cells [index];
+        if (cell->structural)
+            reporting_audit_fix (audit, (int) index, 0);
+        else
+        if (!s_unknown (cell))
+            reporting_audit_fix (audit, (int) index, cell->people);
+    }
+    rc = 0;
+    for (size_t index = 0; index < self->n_cells && rc == 0; index++) {
+        if (!s_sensitive (&self->cells [index], self->threshold) || self->cells [index].structural)
+            continue;
+        int64_t lo, hi;
+        int solved = reporting_audit_interval (audit, (int) index, &lo, &hi);
+        if (solved) {
+            rc = -1;            //  infeasible: our figures contradict our lines
+            break;
+        }
+        if (hi == REPORTING_AUDIT_UNBOUNDED || hi - lo >= self->threshold)
+            continue;
+        *finding = (reporting_suppress_finding_t) { (int) index, lo, hi };
+        rc = 1;
+    }
+
+cleanup:
+    reporting_audit_destroy (&audit);
+    free (first);
+    free (count);
+    return rc;
+}
+
+//  The cell to hide for an unprotected one: the smallest candidate on a
+//  line through it; when its lines have none, on a line through any
+//  unknown cell of those lines, and so on outwards. -1 when the whole
+//  connected part of the table is already hidden.
+static int
+s_complement (reporting_suppress_t *self, int start)
+{
+    bool *reached = kp_calloc (self->n_cells, sizeof (bool));
+    bool *used = kp_calloc (self->n_lines + 1, sizeof (bool));
+    int chosen = -1;
+    if (!reached || !used)
+        goto cleanup;
+    reached [start] = true;
+    for (bool grew = true; grew && chosen < 0; ) {
+        //  One ring: every line through a reached cell, not yet used.
+        bool *ring = kp_calloc (self->n_lines + 1, sizeof (bool));
+        if (!ring)
+            goto cleanup;
+        for (size_t line = 0; line < self->n_lines; line++) {
+            const int *cells = self->members + self->lines [line].first;
+            for (size_t index = 0; index < self->lines [line].count && !used [line]; index++)
+                if (reached [cells [index]])
+                    ring [line] = true;
+        }
+        grew = false;
+        for (size_t line = 0; line < self->n_lines; line++) {
+            if (!ring [line])
+                continue;
+            used [line] = true;
+            const int *cells = self->members + self->lines [line].first;
+            for (size_t index = 0; index < self->lines [line].count; index++) {
+                int cell = cells [index];
+                if (s_candidate (&self->cells [cell])) {
+                    if (chosen < 0 || self->cells [cell].people < self->cells [chosen].people
+                    ||  (self->cells [cell].people == self->cells [chosen].people && cell < chosen))
+                        chosen = cell;
+                }
+                else
+                if (!reached [cell]) {
+                    reached [cell] = true;
+                    grew = true;
+                }
+            }
+        }
+        free (ring);
+    }
+
+cleanup:
+    free (reached);
+    free (used);
+    return chosen;
+}
+
 size_t
 reporting_suppress_run (reporting_suppress_t *self)
 {
     assert (self);
+    self->audited = false;
     for (size_t index = 0; index < self->n_cells; index++) {
         s_cell_t *cell = &self->cells [index];
-        cell->primary = cell->people < self->threshold;
+        cell->primary = !cell->structural && cell->people < self->threshold;
         cell->hidden = cell->primary;
     }
     for (size_t row = 0; row < self->n_rows; row++)
         if (self->rows [row].people < self->threshold)
             for (size_t index = 0; index < self->rows [row].count; index++) {
                 s_cell_t *cell = &self->cells [self->members [self->rows [row].first + index]];
-                cell->primary = cell->hidden = true;
+                if (!cell->structural)
+                    cell->primary = cell->hidden = true;
             }
     //  Each pass hides at least one more cell or ends the loop, so it ends
     //  after at most n_cells passes.
     while (s_secondary_pass (self))
         ;
+    //  Each round hides one more cell or ends, so at most n_cells rounds.
+    for (;;) {
+        reporting_suppress_finding_t finding;
+        int rc = reporting_suppress_audit (self, &finding);
+        if (rc == 0)
+            self->audited = true;
+        if (rc != 1)
+            break;
+        int complement = s_complement (self, finding.cell);
+        if (complement < 0)
+            break;                  //  nothing left to hide: not audited
+        self->cells [complement].hidden = true;
+    }
     size_t hidden = 0;
     for (size_t index = 0; index < self->n_cells; index++)
-        hidden += self->cells [index].hidden;
+        hidden += self->cells [index].hidden && !self->cells [index].unpublished;
     return hidden;
+}
+
+bool
+reporting_suppress_audited (reporting_suppress_t *self)
+{
+    assert (self);
+    return self->audited;
+}
+
+int
+reporting_suppress_structural_zero (reporting_suppress_t *self, int cell)
+{
+    assert (self);
+    assert (cell >= 0 && (size_t) cell < self->n_cells);
+    if (self->cells [cell].people != 0)
+        return -1;
+    self->cells [cell].structural = true;
+    return 0;
+}
+
+void
+reporting_suppress_unpublished (reporting_suppress_t *self, int cell)
+{
+    assert (self);
+    assert (cell >= 0 && (size_t) cell < self->n_cells);
+    self->cells [cell].unpublished = true;
+}
+
+void
+reporting_suppress_hide (reporting_suppress_t *self, int cell)
+{
+    assert (self);
+    assert (cell >= 0 && (size_t) cell < self->n_cells);
+    self->cells [cell].hidden = true;
+}
+
+bool
+reporting_suppress_is_structural_zero (reporting_suppress_t *self, int cell)
+{
+    assert (self);
+    assert (cell >= 0 && (size_t) cell < self->n_cells);
+    return self->cells [cell].structural;
 }
 
 bool
