@@ -152,7 +152,8 @@ s_candidate (const s_cell_t *cell)
     return !cell->hidden && !cell->unpublished && !cell->structural;
 }
 
-//  Needs protection: see reporting_suppress_audit in the header.
+//  Needs protection in the heuristic: hidden, or small and never
+//  published (the audit itself checks every unknown cell).
 static bool
 s_sensitive (const s_cell_t *cell, int threshold)
 {
@@ -219,15 +220,15 @@ reporting_suppress_audit (reporting_suppress_t *self, reporting_suppress_finding
     }
     rc = 0;
     for (size_t index = 0; index < self->n_cells && rc == 0; index++) {
-        if (!s_sensitive (&self->cells [index], self->threshold) || self->cells [index].structural)
+        const s_cell_t *cell = &self->cells [index];
+        if (!s_unknown (cell) || cell->structural)
             continue;
         int64_t lo, hi;
-        int solved = reporting_audit_interval (audit, (int) index, &lo, &hi);
-        if (solved) {
+        if (reporting_audit_interval (audit, (int) index, &lo, &hi)) {
             rc = -1;            //  infeasible: our figures contradict our lines
             break;
         }
-        if (hi == REPORTING_AUDIT_UNBOUNDED || hi - lo >= self->threshold)
+        if (hi == REPORTING_AUDIT_UNBOUNDED || hi - lo >= self->threshold || lo >= self->threshold)
             continue;
         *finding = (reporting_suppress_finding_t) { (int) index, lo, hi };
         rc = 1;
@@ -365,6 +366,23 @@ reporting_suppress_hide (reporting_suppress_t *self, int cell)
     assert (self);
     assert (cell >= 0 && (size_t) cell < self->n_cells);
     self->cells [cell].hidden = true;
+}
+
+size_t
+reporting_suppress_lines (reporting_suppress_t *self)
+{
+    assert (self);
+    return self->n_lines;
+}
+
+const int *
+reporting_suppress_line_cells (reporting_suppress_t *self, size_t line, size_t *count)
+{
+    assert (self);
+    assert (line < self->n_lines);
+    assert (count);
+    *count = self->lines [line].count;
+    return self->members + self->lines [line].first;
 }
 
 bool

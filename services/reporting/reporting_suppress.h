@@ -60,13 +60,14 @@ bool reporting_suppress_is_hidden (reporting_suppress_t *self, int cell);
 bool reporting_suppress_is_primary (reporting_suppress_t *self, int cell);
 bool reporting_suppress_is_structural_zero (reporting_suppress_t *self, int cell);
 
-//  The audit. A cell a reader does not see is protected when its feasible
-//  interval [lo, hi] (reporting_audit: every published cell fixed,
-//  structural zeros at 0, every cell ≥ 0, every declared line an
-//  equation) is at least `threshold` wide: hi − lo ≥ threshold. It
-//  applies to every suppressed cell, primary or complement (so a reader
-//  holding only the published table can check it), and to every
-//  unpublished cell under the threshold.
+//  The audit. Every cell a reader does not see (suppressed, or never
+//  published) has a feasible interval [lo, hi] (reporting_audit: every
+//  published cell fixed, structural zeros at 0, every cell ≥ 0, every
+//  declared line an equation), and passes when hi − lo ≥ threshold or
+//  lo ≥ threshold. So no count under the threshold (lo ≤ v < threshold)
+//  can be narrowed to fewer than `threshold` values, and a hidden cell a
+//  reader can narrow is provably no small count. The rule needs nothing
+//  but the published table, so a reader can check it (harness_audit).
 typedef struct {
     int cell;                       //  the first unprotected cell, or -1
     int64_t lo, hi;                 //  its interval
@@ -77,6 +78,10 @@ typedef struct {
 //  not (finding says which, the first by index); -1 when the solver or
 //  memory fails.
 int reporting_suppress_audit (reporting_suppress_t *self, reporting_suppress_finding_t *finding);
+//  The declared lines, for publishing them beside the table: how many, and
+//  line `line`'s cells (parts, then the total), `*count` of them.
+size_t reporting_suppress_lines (reporting_suppress_t *self);
+const int *reporting_suppress_line_cells (reporting_suppress_t *self, size_t line, size_t *count);
 //  Marks a cell hidden without running the rule: to audit a suppression
 //  made elsewhere (a received table, an earlier version of the rule).
 void reporting_suppress_hide (reporting_suppress_t *self, int cell);

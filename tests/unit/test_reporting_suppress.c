@@ -158,8 +158,11 @@ Test (reporting_suppress, declared_row_and_lines)
 }
 
 //  Random tables: after the rule, every small cell and every small row is
-//  hidden, and no row or column (totals included) has exactly one hidden
-//  cell, so none can be recovered from a published total by subtraction.
+//  hidden, and a row or column (totals included) with exactly one hidden
+//  cell hides a count of at least the threshold: what subtraction recovers
+//  from it could have been published. (The audit's extra suppression can
+//  leave such a complement alone on one of its lines: it was hidden for
+//  another line's sake.)
 Test (reporting_suppress, random_tables_hold_the_invariants)
 {
     srand (20230228);
@@ -182,21 +185,28 @@ Test (reporting_suppress, random_tables_hold_the_invariants)
             }
         for (size_t row = 0; row <= rows; row++) {
             int in_row = 0;
+            int64_t lone = 0;
             for (size_t col = 0; col <= cols; col++) {
                 size_t cell = row * width + col;
+                if (hidden [cell])
+                    lone = table [cell];
                 if (table [cell] < threshold)
                     cr_assert (hidden [cell], "round %d: small cell shown", round);
                 if (table [row * width + cols] < threshold)
                     cr_assert (hidden [cell], "round %d: small row shown", round);
                 in_row += hidden [cell];
             }
-            cr_assert_neq (in_row, 1, "round %d: row %zu recoverable", round, row);
+            cr_assert (in_row != 1 || lone >= threshold, "round %d: row %zu recoverable", round, row);
         }
         for (size_t col = 0; col <= cols; col++) {
             int in_col = 0;
+            int64_t lone = 0;
             for (size_t row = 0; row <= rows; row++)
-                in_col += hidden [row * width + col];
-            cr_assert_neq (in_col, 1, "round %d: column %zu recoverable", round, col);
+                if (hidden [row * width + col]) {
+                    in_col++;
+                    lone = table [row * width + col];
+                }
+            cr_assert (in_col != 1 || lone >= threshold, "round %d: column %zu recoverable", round, col);
         }
     }
 }
