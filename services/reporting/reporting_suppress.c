@@ -294,6 +294,51 @@ cleanup:
     return chosen;
 }
 
+//  True when complement x goes before y in s_prune: the largest count
+//  first (the most worth publishing), then the first declared.
+static bool
+s_prune_before (const s_cell_t *cells, int x, int y)
+{
+    return cells [x].people != cells [y].people ? cells [x].people > cells [y].people : x < y;
+}
+
+//  The complements hidden along the way are not all needed at the end (a
+//  later one can protect what an earlier one did): each in turn is shown
+//  again if the audit still passes without it. The result stays proven;
+//  it only publishes more.
+static void
+s_prune (reporting_suppress_t *self)
+{
+    int *order = kp_calloc (self->n_cells + 1, sizeof (int));
+    size_t count = 0;
+    if (!order)
+        return;                     //  proven as it is; pruning is a bonus
+    for (size_t index = 0; index < self->n_cells; index++) {
+        const s_cell_t *cell = &self->cells [index];
+        if (cell->hidden && !cell->primary && !cell->unpublished)
+            order [count++] = (int) index;
+    }
+    //  Insertion sort: a table has tens of complements, and qsort would
+    //  need the cells through a global (qsort_r is not portable C).
+    for (size_t index = 1; index < count; index++) {
+        int cell = order [index];
+        size_t at = index;
+        for (; at > 0 && s_prune_before (self->cells, cell, order [at - 1]); at--)
+            order [at] = order [at - 1];
+        order [at] = cell;
+    }
+    for (size_t index = 0; index < count; index++) {
+        reporting_suppress_finding_t finding;
+        self->cells [order [index]].hidden = false;
+        int rc = reporting_suppress_audit (self, &finding);
+        if (rc != 0)
+            self->cells [order [index]].hidden = true;
+        if (rc < 0)
+            break;
+    }
+    free (order);
+}
+
 size_t
 reporting_suppress_run (reporting_suppress_t *self)
 {
@@ -328,6 +373,8 @@ reporting_suppress_run (reporting_suppress_t *self)
             break;                  //  nothing left to hide: not audited
         self->cells [complement].hidden = true;
     }
+    if (self->audited)
+        s_prune (self);
     size_t hidden = 0;
     for (size_t index = 0; index < self->n_cells; index++)
         hidden += self->cells [index].hidden && !self->cells [index].unpublished;

@@ -42,7 +42,11 @@ Test (reporting_suppress, large_cells_are_published)
 //  row's next smallest, 10, goes too; the columns then have one hidden
 //  cell each (2 in column 0, 10 in column 1), so 8 and 7 go; that leaves
 //  rows 1 and 2 with one each (8, 7): 9 and 11; then column 2 has only 9:
-//  12. Every row and column now hides 0 or at least 2 cells.
+//  12. That was the whole rule before the audit: 7 cells. The audit then
+//  shows the complements it does not need, largest first: 12, 9 and 8 go
+//  back one by one, each leaving every interval wide enough (11, 10 and 7
+//  cannot), and what stays is the classic rectangle: 2 and 10 in row 0, 11 and 7
+//  in row 2 (2 ∈ [0, 12], 10 ∈ [0, 12], 11 ∈ [1, 13], 7 ∈ [5, 17]).
 Test (reporting_suppress, secondary_blocks_recovery_from_totals)
 {
     const int64_t counts [] = {
@@ -50,8 +54,8 @@ Test (reporting_suppress, secondary_blocks_recovery_from_totals)
          8, 15,  9,
         11,  7, 20
     };
-    const char *const expected [] = { "xxx.", "x.x.", "xx..", "...." };
-    s_check (counts, 3, 3, 5, expected, 7);
+    const char *const expected [] = { "xx..", "....", "xx..", "...." };
+    s_check (counts, 3, 3, 5, expected, 4);
 }
 
 //  Row 0 totals 3: hidden whole, total included. Each column then has one
