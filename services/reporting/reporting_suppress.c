@@ -191,53 +191,192 @@ s_secondary_pass (reporting_suppress_t *self)
     return added;
 }
 
+//  The table's connected parts: cells joined through lines. Each part is
+//  audited on its own (a line never crosses parts, so neither does a
+//  bound), which keeps every linear program as small as its part, and a
+//  cell on no line at all needs none: nothing bounds it from above.
+typedef struct {
+    int *root;                      //  per cell: its part's first cell, -1 on no line
+    int *cell_next;                 //  per cell: the next cell of its part, -1 last
+    int *line_next;                 //  per line: the next line of its part, -1 last
+    int *line_head;                 //  per root cell: its part's first line, -1 none
+    int *local;                     //  per cell: its column in the part's problem
+} s_parts_t;
+
+static int
+s_find (int *parent, int cell)
+{
+    while (parent [cell] != cell) {
+        parent [cell] = parent [parent [cell]];
+        cell = parent [cell];
+    }
+    return cell;
+}
+
+static void
+s_parts_free (s_parts_t *parts)
+{
+    free (parts->root);
+    free (parts->cell_next);
+    free (parts->line_next);
+    free (parts->line_head);
+    free (parts->local);
+}
+
+static int
+s_parts_new (reporting_suppress_t *self, s_parts_t *parts)
+{
+    size_t cells = self->n_cells + 1, lines = self->n_lines + 1;
+    *parts = (s_parts_t) {
+        kp_calloc (cells, sizeof (int)), kp_calloc (cells, sizeof (int)), kp_calloc (lines, sizeof (int)),
+        kp_calloc (cells, sizeof (int)), kp_calloc (cells, sizeof (int))
+    };
+    if (!parts->root || !parts->cell_next || !parts->line_next || !parts->line_head || !parts->local) {
+        s_parts_free (parts);
+        *parts = (s_parts_t) { NULL, NULL, NULL, NULL, NULL };
+        return -1;
+    }
+    int *parent = parts->local;     //  borrowed while the parts are found
+    bool *on_line = (bool *) parts->cell_next;
+    for (size_t cell = 0; cell < self->n_cells; cell++) {
+        parent [cell] = (int) cell;
+        on_line [cell] = false;
+    }
+    for (size_t line = 0; line < self->n_lines; line++) {
+        if (self->lines [line].count < 2)
+            continue;
+        const int *members = self->members + self->lines [line].first;
+        for (size_t index = 0; index < self->lines [line].count; index++) {
+            on_line [members [index]] = true;
+            int a = s_find (parent, members [0]), b = s_find (parent, members [index]);
+            //  The smaller index is the root, so a part's root is its first cell.
+            if (a != b)
+                parent [a > b ? a : b] = a < b ? a : b;
+        }
+    }
+    for (size_t cell = 0; cell < self->n_cells; cell++)
+        parts->root [cell] = on_line [cell] ? s_find (parent, (int) cell) : -1;
+    //  Lists, in index order: built backwards so each head is the first.
+    for (size_t cell = 0; cell < self->n_cells; cell++)
+        parts->line_head [cell] = -1;
+    int *cell_head = parts->local;  //  parent is done with
+    for (size_t cell = 0; cell < self->n_cells; cell++)
+        cell_head [cell] = -1;
+    for (size_t cell = self->n_cells; cell-- > 0; )
+        if (parts->root [cell] >= 0) {
+            parts->cell_next [cell] = cell_head [parts->root [cell]];
+            cell_head [parts->root [cell]] = (int) cell;
+        }
+    for (size_t line = self->n_lines; line-- > 0; ) {
+        parts->line_next [line] = -1;
+        if (self->lines [line].count < 2)
+            continue;
+        int root = parts->root [self->members [self->lines [line].first]];
+        parts->line_next [line] = parts->line_head [root];
+        parts->line_head [root] = (int) line;
+    }
+    for (size_t cell = 0; cell < self->n_cells; cell++)
+        parts->local [cell] = -1;
+    return 0;
+}
+
+//  One cell's check against a part's problem: 0 protected, 1 not (with
+//  finding), -1 when the solver fails or the figures contradict the lines.
+static int
+s_protected (reporting_suppress_t *self, reporting_audit_t *audit, int column, int cell,
+         reporting_suppress_finding_t *finding)
+{
+    const s_cell_t *value = &self->cells [cell];
+    if (!s_unknown (value) || value->structural)
+        return 0;
+    int64_t lo, hi;
+    if (reporting_audit_interval (audit, column, &lo, &hi))
+        return -1;
+    if (hi == REPORTING_AUDIT_UNBOUNDED || hi - lo >= self->threshold || lo >= self->threshold)
+        return 0;
+    *finding = (reporting_suppress_finding_t) { cell, lo, hi };
+    return 1;
+}
+
+//  Audits one part (by its root cell): 0, 1 with finding, -1 (see
+//  reporting_suppress_audit). Cells before `from` are taken as checked
+//  (they passed, and hiding more since only widened their intervals);
+//  `near`, when not -1, has its lines' cells checked first, where a
+//  failure shows soonest after a change to it.
+static int
+s_audit_part (reporting_suppress_t *self, s_parts_t *parts, int root, int from, int near,
+              reporting_suppress_finding_t *finding)
+{
+    size_t cells = 0, lines = 0, used = 0;
+    for (int cell = root; cell >= 0; cell = parts->cell_next [cell])
+        parts->local [cell] = (int) cells++;
+    for (int line = parts->line_head [root]; line >= 0; line = parts->line_next [line]) {
+        lines++;
+        used += self->lines [line].count;
+    }
+    int *members = kp_calloc (used + 1, sizeof (int));
+    size_t *first = kp_calloc (lines + 1, sizeof (size_t));
+    size_t *count = kp_calloc (lines + 1, sizeof (size_t));
+    reporting_audit_t *audit = NULL;
+    int rc = -1;
+    if (!members || !first || !count)
+        goto cleanup;
+    used = lines = 0;
+    for (int line = parts->line_head [root]; line >= 0; line = parts->line_next [line]) {
+        first [lines] = used;
+        count [lines++] = self->lines [line].count;
+        for (size_t index = 0; index < self->lines [line].count; index++)
+            members [used++] = parts->local [self->members [self->lines [line].first + index]];
+    }
+    audit = reporting_audit_new (cells, members, first, count, lines);
+    if (!audit)
+        goto cleanup;
+    for (int cell = root; cell >= 0; cell = parts->cell_next [cell]) {
+        const s_cell_t *value = &self->cells [cell];
+        if (value->structural)
+            reporting_audit_fix (audit, parts->local [cell], 0);
+        else
+        if (!s_unknown (value))
+            reporting_audit_fix (audit, parts->local [cell], value->people);
+    }
+    rc = 0;
+    if (near >= 0)
+        for (int line = parts->line_head [root]; line >= 0 && rc == 0; line = parts->line_next [line]) {
+            const int *cells = self->members + self->lines [line].first;
+            bool through = false;
+            for (size_t index = 0; index < self->lines [line].count; index++)
+                through |= cells [index] == near;
+            for (size_t index = 0; index < self->lines [line].count && through && rc == 0; index++)
+                rc = s_protected (self, audit, parts->local [cells [index]], cells [index], finding);
+        }
+    for (int cell = root; cell >= 0 && rc == 0; cell = parts->cell_next [cell])
+        if (cell >= from)
+            rc = s_protected (self, audit, parts->local [cell], cell, finding);
+
+cleanup:
+    for (int cell = root; cell >= 0; cell = parts->cell_next [cell])
+        parts->local [cell] = -1;
+    reporting_audit_destroy (&audit);
+    free (members);
+    free (first);
+    free (count);
+    return rc;
+}
+
 int
 reporting_suppress_audit (reporting_suppress_t *self, reporting_suppress_finding_t *finding)
 {
     assert (self);
     assert (finding);
     *finding = (reporting_suppress_finding_t) { -1, 0, 0 };
-    size_t *first = kp_calloc (self->n_lines + 1, sizeof (size_t));
-    size_t *count = kp_calloc (self->n_lines + 1, sizeof (size_t));
-    reporting_audit_t *audit = NULL;
-    int rc = -1;
-    if (!first || !count)
-        goto cleanup;
-    for (size_t line = 0; line < self->n_lines; line++) {
-        first [line] = self->lines [line].first;
-        count [line] = self->lines [line].count;
-    }
-    audit = reporting_audit_new (self->n_cells, self->members, first, count, self->n_lines);
-    if (!audit)
-        goto cleanup;
-    for (size_t index = 0; index < self->n_cells; index++) {
-        const s_cell_t *cell = &self->cells [index];
-        if (cell->structural)
-            reporting_audit_fix (audit, (int) index, 0);
-        else
-        if (!s_unknown (cell))
-            reporting_audit_fix (audit, (int) index, cell->people);
-    }
-    rc = 0;
-    for (size_t index = 0; index < self->n_cells && rc == 0; index++) {
-        const s_cell_t *cell = &self->cells [index];
-        if (!s_unknown (cell) || cell->structural)
-            continue;
-        int64_t lo, hi;
-        if (reporting_audit_interval (audit, (int) index, &lo, &hi)) {
-            rc = -1;            //  infeasible: our figures contradict our lines
-            break;
-        }
-        if (hi == REPORTING_AUDIT_UNBOUNDED || hi - lo >= self->threshold || lo >= self->threshold)
-            continue;
-        *finding = (reporting_suppress_finding_t) { (int) index, lo, hi };
-        rc = 1;
-    }
-
-cleanup:
-    reporting_audit_destroy (&audit);
-    free (first);
-    free (count);
+    s_parts_t parts;
+    if (s_parts_new (self, &parts))
+        return -1;
+    int rc = 0;
+    for (size_t cell = 0; cell < self->n_cells && rc == 0; cell++)
+        if (parts.root [cell] == (int) cell)
+            rc = s_audit_part (self, &parts, (int) cell, 0, -1, finding);
+    s_parts_free (&parts);
     return rc;
 }
 
@@ -304,22 +443,25 @@ s_prune_before (const s_cell_t *cells, int x, int y)
 
 //  The complements hidden along the way are not all needed at the end (a
 //  later one can protect what an earlier one did): each in turn is shown
-//  again if the audit still passes without it. The result stays proven;
-//  it only publishes more.
-static void
-s_prune (reporting_suppress_t *self)
+//  again if its part still passes the audit without it. The result stays
+//  proven; it only publishes more. Returns -1 when the solver fails.
+static int
+s_prune (reporting_suppress_t *self, s_parts_t *parts, int root)
 {
-    int *order = kp_calloc (self->n_cells + 1, sizeof (int));
     size_t count = 0;
+    for (int cell = root; cell >= 0; cell = parts->cell_next [cell])
+        count++;
+    int *order = kp_calloc (count + 1, sizeof (int));
     if (!order)
-        return;                     //  proven as it is; pruning is a bonus
-    for (size_t index = 0; index < self->n_cells; index++) {
-        const s_cell_t *cell = &self->cells [index];
-        if (cell->hidden && !cell->primary && !cell->unpublished)
-            order [count++] = (int) index;
+        return 0;                   //  proven as it is; pruning is a bonus
+    count = 0;
+    for (int cell = root; cell >= 0; cell = parts->cell_next [cell]) {
+        const s_cell_t *value = &self->cells [cell];
+        if (value->hidden && !value->primary && !value->unpublished)
+            order [count++] = cell;
     }
-    //  Insertion sort: a table has tens of complements, and qsort would
-    //  need the cells through a global (qsort_r is not portable C).
+    //  Insertion sort: a part has few complements, and qsort would need
+    //  the cells through a global (qsort_r is not portable C).
     for (size_t index = 1; index < count; index++) {
         int cell = order [index];
         size_t at = index;
@@ -327,16 +469,18 @@ s_prune (reporting_suppress_t *self)
             order [at] = order [at - 1];
         order [at] = cell;
     }
-    for (size_t index = 0; index < count; index++) {
+    int rc = 0;
+    for (size_t index = 0; index < count && rc == 0; index++) {
         reporting_suppress_finding_t finding;
         self->cells [order [index]].hidden = false;
-        int rc = reporting_suppress_audit (self, &finding);
-        if (rc != 0)
+        int audited = s_audit_part (self, parts, root, 0, order [index], &finding);
+        if (audited != 0)
             self->cells [order [index]].hidden = true;
-        if (rc < 0)
-            break;
+        if (audited < 0)
+            rc = -1;
     }
     free (order);
+    return rc;
 }
 
 size_t
@@ -360,21 +504,32 @@ reporting_suppress_run (reporting_suppress_t *self)
     //  after at most n_cells passes.
     while (s_secondary_pass (self))
         ;
-    //  Each round hides one more cell or ends, so at most n_cells rounds.
-    for (;;) {
-        reporting_suppress_finding_t finding;
-        int rc = reporting_suppress_audit (self, &finding);
-        if (rc == 0)
-            self->audited = true;
-        if (rc != 1)
-            break;
-        int complement = s_complement (self, finding.cell);
-        if (complement < 0)
-            break;                  //  nothing left to hide: not audited
-        self->cells [complement].hidden = true;
+    //  Part by part: audit, hide one more cell while it fails (each round
+    //  hides one more or ends, so at most n_cells rounds), then prune.
+    s_parts_t parts;
+    bool proven = s_parts_new (self, &parts) == 0;
+    for (size_t root = 0; proven && root < self->n_cells; root++) {
+        if (parts.root [root] != (int) root)
+            continue;
+        //  After a complement, the audit checks the cells on its lines
+        //  first, where the change shows. (All the others again too: a
+        //  wider interval can stop passing by lo ≥ threshold.)
+        for (int from = 0, near = -1; ; ) {
+            reporting_suppress_finding_t finding;
+            int rc = s_audit_part (self, &parts, (int) root, from, near, &finding);
+            int complement = rc == 1 ? s_complement (self, finding.cell) : -1;
+            if (complement < 0) {
+                proven = rc == 0;   //  solver failure, or nothing left to hide
+                break;
+            }
+            self->cells [complement].hidden = true;
+            near = complement;
+        }
+        if (proven && s_prune (self, &parts, (int) root))
+            proven = false;
     }
-    if (self->audited)
-        s_prune (self);
+    s_parts_free (&parts);
+    self->audited = proven;
     size_t hidden = 0;
     for (size_t index = 0; index < self->n_cells; index++)
         hidden += self->cells [index].hidden && !self->cells [index].unpublished;
