@@ -538,3 +538,50 @@ Test (reporting, refused_and_malformed)
     kumppani__v1__reply__free_unpacked (reply, NULL);
     kp_client_destroy (&muni);
 }
+
+//  Issue 21's attack on the rule before the audit: a month with no session
+//  held publishes 0 sessions, so its attendances are 0 by construction; the
+//  old rule hid that 0 as a small count beside January's 3 and thought the
+//  line safe (two hidden cells), yet any reader got January back as the
+//  period's 35 minus March's 12 and April's 20. Now February shows a
+//  structural zero ("-"), never a protection, and March goes with
+//  January. Rows go straight into the rollups (the consumer's tables).
+Test (reporting, structural_zero_is_shown_and_protects_nothing)
+{
+    s_start ();
+    s_sql ("INSERT INTO reporting.group_activities (activity_id, activity_kind, municipality, organiser_org)"
+           " VALUES ('act-sz-837', 'peer_support', '837', 'muni-837')");
+    const struct { const char *id, *day; int present; } sessions [] = {
+        { "sz-1", "2019-01-08", 2 }, { "sz-2", "2019-01-22", 1 },      //  January: 3
+        { "sz-3", "2019-02-12", 0 },                                    //  nobody came: not held
+        { "sz-4", "2019-03-05", 4 }, { "sz-5", "2019-03-12", 4 }, { "sz-6", "2019-03-19", 4 },
+        { "sz-7", "2019-04-02", 10 }, { "sz-8", "2019-04-16", 10 }
+    };
+    for (size_t index = 0; index < sizeof sessions / sizeof sessions [0]; index++)
+        s_sql ("INSERT INTO reporting.group_sessions (session_id, activity_id, session_date, present)"
+               " VALUES ('%s', 'act-sz-837', '%s', %d)", sessions [index].id, sessions [index].day,
+               sessions [index].present);
+    kp_client_t *muni = kpt_client ("reporting", "muni-837");
+    Kumppani__V1__Reply *reply = s_report (muni, ROLE (SOCIAL_WORKER), "groups", "2019-01-01", "2019-04-30",
+                                           NULL, "837");
+    s_expect (reply, STATUS (OK), NULL, NULL);
+    const char *rows [] = {
+        "837|peer_support|2019-01|1|2|||*|*|*",
+        "837|peer_support|2019-02|0|0|||-|-|0.00",
+        "837|peer_support|2019-03|1|3|||*|*|*",
+        "837|peer_support|2019-04|1|2|||20|*|0.00",
+        "837|peer_support|all|1|7|7.00|0|35|*|0.00",
+        "all|all|all|1|7|7.00|0|35|*|0.00"
+    };
+    s_table_is (reply->report_table, rows, 6);
+    //  What the old rule published (March's 12 shown, February's 0 as a
+    //  hidden count) fails the audit: January is pinned to exactly 3.
+    const char *failed = s_audit_with (reply->report_table, 2, "attendances", "12");
+    cr_assert_not_null (failed, "March's 12 shown must fail the audit");
+    cr_assert (strstr (failed, "[3, 3]"), "%s", failed);
+    //  The relations came with the table: the block's months add up to its
+    //  period row, the period rows to the total.
+    cr_assert_geq (reply->report_table->n_relations, 4);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    kp_client_destroy (&muni);
+}
