@@ -43,6 +43,7 @@ struct _reporting_suppress_t {
     s_group_t *rows;
     size_t n_rows, max_rows;
     bool audited;                   //  the last run's audit passed
+    const char *why;                //  else why not (static text)
 };
 
 //  Grows a dynamic array to hold one more (or `more`) items.
@@ -483,6 +484,16 @@ s_prune (reporting_suppress_t *self, s_parts_t *parts, int root)
     return rc;
 }
 
+//  Suppressed cells of the table (never-published ones are not in it).
+static size_t
+s_hidden_count (reporting_suppress_t *self)
+{
+    size_t hidden = 0;
+    for (size_t index = 0; index < self->n_cells; index++)
+        hidden += self->cells [index].hidden && !self->cells [index].unpublished;
+    return hidden;
+}
+
 size_t
 reporting_suppress_run (reporting_suppress_t *self)
 {
@@ -504,10 +515,24 @@ reporting_suppress_run (reporting_suppress_t *self)
     //  after at most n_cells passes.
     while (s_secondary_pass (self))
         ;
+    //  A proof over relations that do not hold proves nothing: every
+    //  declared line must add up in the true counts (a report's bug if not).
+    for (size_t line = 0; line < self->n_lines; line++) {
+        const int *cells = self->members + self->lines [line].first;
+        size_t count = self->lines [line].count;
+        int64_t sum = 0;
+        for (size_t index = 0; index + 1 < count; index++)
+            sum += self->cells [cells [index]].people;
+        if (count >= 2 && sum != self->cells [cells [count - 1]].people) {
+            self->why = "a declared line does not add up";
+            return s_hidden_count (self);
+        }
+    }
     //  Part by part: audit, hide one more cell while it fails (each round
     //  hides one more or ends, so at most n_cells rounds), then prune.
     s_parts_t parts;
     bool proven = s_parts_new (self, &parts) == 0;
+    self->why = proven ? NULL : "out of memory";
     for (size_t root = 0; proven && root < self->n_cells; root++) {
         if (parts.root [root] != (int) root)
             continue;
@@ -520,20 +545,24 @@ reporting_suppress_run (reporting_suppress_t *self)
             int complement = rc == 1 ? s_complement (self, finding.cell) : -1;
             if (complement < 0) {
                 proven = rc == 0;   //  solver failure, or nothing left to hide
+                if (rc == 1)
+                    self->why = "a count is pinned with nothing left to hide";
+                else
+                if (rc < 0)
+                    self->why = "the solver failed";
                 break;
             }
             self->cells [complement].hidden = true;
             near = complement;
         }
-        if (proven && s_prune (self, &parts, (int) root))
+        if (proven && s_prune (self, &parts, (int) root)) {
             proven = false;
+            self->why = "the solver failed";
+        }
     }
     s_parts_free (&parts);
     self->audited = proven;
-    size_t hidden = 0;
-    for (size_t index = 0; index < self->n_cells; index++)
-        hidden += self->cells [index].hidden && !self->cells [index].unpublished;
-    return hidden;
+    return s_hidden_count (self);
 }
 
 bool
@@ -541,6 +570,13 @@ reporting_suppress_audited (reporting_suppress_t *self)
 {
     assert (self);
     return self->audited;
+}
+
+const char *
+reporting_suppress_why (reporting_suppress_t *self)
+{
+    assert (self);
+    return self->audited ? NULL : self->why ? self->why : "not run";
 }
 
 int

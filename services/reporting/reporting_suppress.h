@@ -54,6 +54,8 @@ size_t reporting_suppress_run (reporting_suppress_t *self);
 //  solver failed, memory ran out, or no cell was left to hide: such a
 //  table must not be published.
 bool reporting_suppress_audited (reporting_suppress_t *self);
+//  Why the last run is not audited (static text for the log), NULL if it is.
+const char *reporting_suppress_why (reporting_suppress_t *self);
 //  True when cell is suppressed (after run).
 bool reporting_suppress_is_hidden (reporting_suppress_t *self, int cell);
 //  Primary: suppressed for its own count (or its row's), not as a complement.

@@ -8,6 +8,7 @@
 #include "kp_alloc.h"
 #include "reporting_suppress.h"
 #include "kp_organiser.h"
+#include "kp_log.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -249,9 +250,11 @@ reporting_table_reply (reporting_table_t *self, kp_call_t *call)
     //  Never a table the audit did not prove: the caller gets an error,
     //  and the log says so (a report whose structure pins a count, or a
     //  solver failure, is a defect to fix, not a table to publish).
-    if (!reporting_suppress_audited (self->rule))
+    if (!reporting_suppress_audited (self->rule)) {
+        kp_error ("%s: disclosure audit failed: %s", self->scope->report, reporting_suppress_why (self->rule));
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "reporting.disclosure_unproven",
                              NULL, "the report's suppression did not pass the disclosure audit");
+    }
     Kumppani__V1__ReportTable *table = kp_call_alloc (call, sizeof *table);
     kumppani__v1__report_table__init (table);
     table->report = kp_call_strdup (call, self->scope->report);

@@ -564,6 +564,10 @@ Test (reporting, structural_zero_is_shown_and_protects_nothing)
     kp_client_t *muni = kpt_client ("reporting", "muni-837");
     Kumppani__V1__Reply *reply = s_report (muni, ROLE (SOCIAL_WORKER), "groups", "2019-01-01", "2019-04-30",
                                            NULL, "837");
+    //  Gone again before anything is asserted: these rows have no events
+    //  behind them, and a rebuild elsewhere in the run would differ.
+    s_sql ("DELETE FROM reporting.group_sessions WHERE activity_id = 'act-sz-837'");
+    s_sql ("DELETE FROM reporting.group_activities WHERE activity_id = 'act-sz-837'");
     s_expect (reply, STATUS (OK), NULL, NULL);
     const char *rows [] = {
         "837|peer_support|2019-01|1|2|||*|*|*",

@@ -428,6 +428,21 @@ Test (reporting_suppress, audit_can_fail)
     cr_assert_eq (reporting_suppress_line (rule, line, 3), 0);
     reporting_suppress_run (rule);
     cr_assert (!reporting_suppress_audited (rule));
+    cr_assert_str_eq (reporting_suppress_why (rule), "a count is pinned with nothing left to hide");
+    reporting_suppress_destroy (&rule);
+}
+
+//  A declared line that does not add up (a report's bug) is no table to
+//  publish either: the audit finds no table agreeing with the figures.
+Test (reporting_suppress, audit_refuses_a_line_that_does_not_add_up)
+{
+    reporting_suppress_t *rule = reporting_suppress_new (5);
+    int line [] = { reporting_suppress_cell (rule, 2), reporting_suppress_cell (rule, 10),
+                    reporting_suppress_cell (rule, 20), reporting_suppress_cell (rule, 40) };
+    cr_assert_eq (reporting_suppress_line (rule, line, 4), 0);     //  2 + 10 + 20 ≠ 40
+    reporting_suppress_run (rule);
+    cr_assert (!reporting_suppress_audited (rule));
+    cr_assert_str_eq (reporting_suppress_why (rule), "a declared line does not add up");
     reporting_suppress_destroy (&rule);
 }
 
