@@ -28,7 +28,10 @@ CFLAGS      += $(DEPFLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-i
                -I$(GEN) -Icommon $(SANFLAGS) \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I$(PG_INC)
 LDFLAGS     += $(SANFLAGS)
-LDLIBS      := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+# -lglpk: the reporting service's disclosure audit (reporting_audit.c,
+# GLPK's simplex); linked everywhere because the unit, integration and fuzz
+# builds compile reporting's sources in too (no pkg-config file on Debian).
+LDLIBS      := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lglpk -lm
 TEST_LDLIBS := $(shell pkg-config --libs criterion 2>/dev/null)
 
 PROTOS      := $(wildcard proto/kumppani/v1/*.proto)

@@ -31,10 +31,11 @@ s_usage (FILE *out)
         "Reports: participants, targets, groups, talousneuvola, referral_sla, referral_partner_sla,\n"
         "outcomes, social_reporting, workload. The period defaults to this year up to today. Counts of fewer\n"
         "people than the threshold (default 5, never below 3) are suppressed: \"..\" in CSV\n"
-        "and HTML, null in JSON. csv takes one report; json and html take several (\"all\"\n"
-        "runs every report you may see and skips the ones you may not). html is one page for\n"
-        "the funder (pdf: the same page printed by headless Chromium, A4), in Finnish unless\n"
-        "--lang says sv or en.\n");
+        "and HTML, null in JSON; a structural zero (0 by construction) is \"-\" in CSV and\n"
+        "HTML, 0 in JSON (listed in structural_zeros). csv takes one report; json and html\n"
+        "take several (\"all\" runs every report you may see and skips the ones you may not).\n"
+        "html is one page for the funder (pdf: the same page printed by headless Chromium,\n"
+        "A4), in Finnish unless --lang says sv or en.\n");
     return out == stdout ? 0 : 2;
 }
 

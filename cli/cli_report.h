@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #define CLI_SUPPRESSED_MARK ".."
+#define CLI_STRUCTURAL_ZERO_MARK "-"     //  a structural zero (ReportCell.structural_zero)
 
 //  True if text is a plain decimal number (what JSON may carry unquoted).
 bool cli_report_is_number (const char *text);

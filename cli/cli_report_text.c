@@ -69,6 +69,10 @@ cli_report_write_csv (FILE *out, const Kumppani__V1__ReportTable *table)
 const char *
 cli_report_shown (const Kumppani__V1__ReportCell *cell)
 {
+    //  "-": nil by construction (the statistical convention), not a count
+    //  that happened to be 0 (those are suppressed: "..").
+    if (cell->structural_zero)
+        return CLI_STRUCTURAL_ZERO_MARK;
     return cell->name && *cell->name ? cell->name : cell->value;
 }
 
@@ -88,7 +92,7 @@ s_json_table (FILE *out, const Kumppani__V1__ReportTable *table)
         kp_json_write_string (out, table->columns [column]);
     }
     fputs ("],\"rows\":[", out);
-    size_t suppressed = 0;
+    size_t suppressed = 0, structural = 0;
     for (size_t row = 0; row < table->n_rows; row++) {
         const Kumppani__V1__ReportRow *cells = table->rows [row];
         fputs (row ? ",{" : "{", out);
@@ -103,6 +107,11 @@ s_json_table (FILE *out, const Kumppani__V1__ReportTable *table)
                 suppressed++;
             }
             else
+            if (cell->structural_zero) {
+                fputs ("0", out);
+                structural++;
+            }
+            else
             if (!cell->label && cli_report_is_number (cell->value))
                 fputs (cell->value, out);
             else
@@ -110,7 +119,16 @@ s_json_table (FILE *out, const Kumppani__V1__ReportTable *table)
         }
         fputc ('}', out);
     }
-    fprintf (out, "],\"suppressed_cells\":%zu}", suppressed);
+    //  Which zeros are structural: [row, column] pairs (0 in the rows).
+    fprintf (out, "],\"suppressed_cells\":%zu,\"structural_zeros\":[", suppressed);
+    for (size_t row = 0, listed = 0; row < table->n_rows && listed < structural; row++)
+        for (size_t column = 0; column < table->rows [row]->n_cells && column < table->n_columns; column++)
+            if (table->rows [row]->cells [column]->structural_zero) {
+                fprintf (out, "%s[%zu,", listed++ ? "," : "", row);
+                kp_json_write_string (out, table->columns [column]);
+                fputc (']', out);
+            }
+    fputs ("]}", out);
 }
 
 //  One table as an object; several as an array of them.

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(libzmq3-dev libczmq-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev
           postgresql libcriterion-dev libsodium-dev libcjson-dev libmicrohttpd-dev pkg-config
+          libglpk-dev         # the reporting service's disclosure audit (linear programming)
           docker-compose      # only to validate compose/ in make test: no engine here
           chromium            # the report page: --format pdf prints it, make test renders it
           poppler-utils       # make test: the report PDF's page size and text (pdfinfo, pdftotext)

@@ -62,6 +62,17 @@ s_emit (reporting_table_t *table, const char *municipality, const char *kind, co
     int visitors = reporting_table_count (table, COL_VISITORS, figures->visitors);
     if (attendances < 0 || visitors < 0)
         return -1;
+    //  No session held (the row publishes 0 sessions): nobody attended and
+    //  nobody was counted, by definition, so both are structural zeros, not
+    //  small counts. Placement days are not sessions: only their (always
+    //  empty) headcount is.
+    bool placement = strcmp (kind, "work_activity_placement") == 0;
+    if (figures->sessions == 0 && figures->attendances == 0 && !placement
+    &&  reporting_table_structural_zero (table, COL_ATTENDANCES))
+        return -1;
+    if (figures->sessions == 0 && figures->visitors == 0
+    &&  reporting_table_structural_zero (table, COL_VISITORS))
+        return -1;
     line->attendances [line->count] = attendances;
     line->visitors [line->count++] = visitors;
     //  Compensation is paid per attendance: it goes with the attendances.

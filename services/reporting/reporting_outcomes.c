@@ -51,7 +51,8 @@ s_emit (reporting_table_t *table, const char *instrument, const char *item, cons
     if (n < 0 || up < 0 || rest < 0
     ||  reporting_table_line (table, line, 3)
     ||  reporting_table_statistic (table, COL_MEAN_CHANGE, mean, COL_N, -1)
-    ||  reporting_table_statistic (table, COL_SHARE_IMPROVED, share, COL_IMPROVED, -1)
+    //  The share is improved / n: shown beside either, it gives the other.
+    ||  reporting_table_statistic (table, COL_SHARE_IMPROVED, share, COL_IMPROVED, COL_N)
     ||  reporting_table_row_people (table, change->pairs))
         return -1;
     lines->n [lines->count] = n;

@@ -208,6 +208,10 @@ int reporting_table_figure (reporting_table_t *self, int column, int64_t value);
 //  A count of people: goes through disclosure control. Returns its cell
 //  id for reporting_table_line, or -1.
 int reporting_table_count (reporting_table_t *self, int column, int64_t people);
+//  The count just set in column of the current row is 0 by construction
+//  (no session held, a closed group): shown as a structural zero, never
+//  suppressed nor a complement. 0; -1 when it counts anybody.
+int reporting_table_structural_zero (reporting_table_t *self, int column);
 //  A count of people that is not published but from which a published
 //  one could be derived (n - improved); -1 on failure.
 int reporting_table_unpublished (reporting_table_t *self, int64_t people);
@@ -215,15 +219,22 @@ int reporting_table_unpublished (reporting_table_t *self, int64_t people);
 //  -1): hidden whenever one of them is.
 int reporting_table_statistic (reporting_table_t *self, int column, const char *text,
                                int base, int base2);
-//  Count cells that add up (a column with its total, a row with its total).
+//  Count cells that add up (a column with its total, a row with its total):
+//  the parts, then the total last. These lines are the table's additive
+//  relations: the disclosure audit proves suppression against them, and
+//  the reply publishes them (ReportTable.relations).
 int reporting_table_line (reporting_table_t *self, const int *cells, size_t count);
 //  The current row is hidden whole when people is under the threshold.
 int reporting_table_row_people (reporting_table_t *self, int64_t people);
 //  The cell id of a count in the current row's column, -1 if none.
 int reporting_table_cell_of (reporting_table_t *self, int row, int column);
-//  Applies disclosure control and sets the call's reply. 0 or -1.
+//  reporting_heading: the project and the areas a report is about, into
+//  its table's heading (names from the registry). 0 or -1.
 int reporting_heading_fill (kp_call_t *call, const reporting_scope_t *scope,
                             Kumppani__V1__ReportTable *table);
+//  Applies disclosure control and sets the call's reply; a table whose
+//  suppression does not pass the audit is refused (INTERNAL
+//  reporting.disclosure_unproven), never sent. 0 or -1.
 int reporting_table_reply (reporting_table_t *self, kp_call_t *call);
 
 //  The reports: each fills table for scope. 0, or -1 with the call failed.

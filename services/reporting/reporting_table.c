@@ -1,11 +1,14 @@
 /*  reporting_table — a report under construction: labels, figures, counts
     of people and statistics over them, and which counts add up. On reply
     every count goes through reporting_suppress and a statistic is hidden
-    with the counts it is computed from; a hidden cell has no value. */
+    with the counts it is computed from; a hidden cell has no value. Only
+    a table whose suppression passed the audit leaves: with the lines it
+    was audited against, so that a reader can audit it again. */
 #include "reporting_server.h"
 #include "kp_alloc.h"
 #include "reporting_suppress.h"
 #include "kp_organiser.h"
+#include "kp_log.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -124,9 +127,21 @@ reporting_table_count (reporting_table_t *self, int column, int64_t people)
 }
 
 int
+reporting_table_structural_zero (reporting_table_t *self, int column)
+{
+    s_cell_t *cell = s_cell (self, column);
+    if (cell->count < 0)
+        return -1;
+    return reporting_suppress_structural_zero (self->rule, cell->count);
+}
+
+int
 reporting_table_unpublished (reporting_table_t *self, int64_t people)
 {
-    return reporting_suppress_cell (self->rule, people);
+    int cell = reporting_suppress_cell (self->rule, people);
+    if (cell >= 0)
+        reporting_suppress_unpublished (self->rule, cell);
+    return cell;
 }
 
 int
@@ -191,10 +206,71 @@ s_municipality_category (reporting_table_t *self, size_t row, size_t column)
     return false;
 }
 
+//  The relations as published: each line's cells by their place in the
+//  table (row * columns + column), unpublished counts numbered after the
+//  last cell. 0 or -1 (memory).
+static int
+s_relations (reporting_table_t *self, kp_call_t *call, Kumppani__V1__ReportTable *table)
+{
+    size_t cells = 0, lines = reporting_suppress_lines (self->rule);
+    for (size_t line = 0; line < lines; line++) {
+        size_t count;
+        const int *members = reporting_suppress_line_cells (self->rule, line, &count);
+        for (size_t index = 0; index < count; index++)
+            if ((size_t) members [index] + 1 > cells)
+                cells = (size_t) members [index] + 1;
+    }
+    uint32_t *place = kp_calloc (cells + 1, sizeof (uint32_t));
+    bool *published = kp_calloc (cells + 1, sizeof (bool));
+    int rc = -1;
+    if (!place || !published)
+        goto cleanup;
+    size_t width = self->n_rows * self->n_columns;
+    for (size_t index = 0; index < width; index++) {
+        int count = self->cells [index].count;
+        if (count >= 0 && (size_t) count < cells) {
+            place [count] = (uint32_t) index;
+            published [count] = true;
+        }
+    }
+    uint32_t unpublished = 0;
+    for (size_t cell = 0; cell < cells; cell++)
+        if (!published [cell])
+            place [cell] = (uint32_t) width + unpublished++;
+    table->unpublished_counts = unpublished;
+    table->n_relations = lines;
+    table->relations = kp_call_alloc (call, sizeof (Kumppani__V1__ReportRelation *) * (lines + 1));
+    for (size_t line = 0; line < lines; line++) {
+        size_t count;
+        const int *members = reporting_suppress_line_cells (self->rule, line, &count);
+        Kumppani__V1__ReportRelation *relation = kp_call_alloc (call, sizeof *relation);
+        kumppani__v1__report_relation__init (relation);
+        relation->n_cells = count;
+        relation->cells = kp_call_alloc (call, sizeof (uint32_t) * (count + 1));
+        for (size_t index = 0; index < count; index++)
+            relation->cells [index] = place [members [index]];
+        table->relations [line] = relation;
+    }
+    rc = 0;
+
+cleanup:
+    free (place);
+    free (published);
+    return rc;
+}
+
 int
 reporting_table_reply (reporting_table_t *self, kp_call_t *call)
 {
     reporting_suppress_run (self->rule);
+    //  Never a table the audit did not prove: the caller gets an error,
+    //  and the log says so (a report whose structure pins a count, or a
+    //  solver failure, is a defect to fix, not a table to publish).
+    if (!reporting_suppress_audited (self->rule)) {
+        kp_error ("%s: disclosure audit failed: %s", self->scope->report, reporting_suppress_why (self->rule));
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "reporting.disclosure_unproven",
+                             NULL, "the report's suppression did not pass the disclosure audit");
+    }
     Kumppani__V1__ReportTable *table = kp_call_alloc (call, sizeof *table);
     kumppani__v1__report_table__init (table);
     table->report = kp_call_strdup (call, self->scope->report);
@@ -216,6 +292,8 @@ reporting_table_reply (reporting_table_t *self, kp_call_t *call)
             const s_cell_t *cell = &self->cells [row * self->n_columns + column];
             Kumppani__V1__ReportCell *value = kp_call_alloc (call, sizeof *value);
             kumppani__v1__report_cell__init (value);
+            value->structural_zero = cell->count >= 0
+                                  && reporting_suppress_is_structural_zero (self->rule, cell->count);
             value->suppressed = (cell->count >= 0 && reporting_suppress_is_hidden (self->rule, cell->count))
                              || s_base_hidden (self, row, cell->base)
                              || s_base_hidden (self, row, cell->base2);
@@ -234,6 +312,8 @@ reporting_table_reply (reporting_table_t *self, kp_call_t *call)
     }
     if (reporting_heading_fill (call, self->scope, table))
         return kp_call_db_fail (call);
+    if (s_relations (self, call, table))
+        return -1;
     call->reply->body_case = KUMPPANI__V1__REPLY__BODY_REPORT_TABLE;
     call->reply->report_table = table;
     return 0;

@@ -449,7 +449,13 @@ kpt_client (const char *service, const char *org)
 Kumppani__V1__Reply *
 kpt_call (kp_client_t *client, Kumppani__V1__Request *request)
 {
-    return kp_client_call (client, request, 5000, 0);
+    Kumppani__V1__Reply *reply = kp_client_call (client, request, 5000, 0);
+    //  Every report table any suite receives passes the audit again here.
+    if (reply && reply->body_case == KUMPPANI__V1__REPLY__BODY_REPORT_TABLE) {
+        const char *failed = kpt_report_audit (reply->report_table);
+        cr_assert_null (failed, "report %s: %s", reply->report_table->report, failed);
+    }
+    return reply;
 }
 
 void

@@ -65,8 +65,14 @@ const char *kpt_cert_path (const char *kind, const char *name);
 
 //  A client of service acting for org (one of the names above).
 kp_client_t *kpt_client (const char *service, const char *org);
-//  One call, 5 s timeout, no retries.
+//  One call, 5 s timeout, no retries. A report table in the reply is
+//  re-audited (kpt_report_audit) and the test fails if it does not pass.
 Kumppani__V1__Reply *kpt_call (kp_client_t *client, Kumppani__V1__Request *request);
+//  The disclosure audit of a received report table from what it publishes
+//  alone (harness_audit.c): every suppressed cell's feasible interval
+//  under the table's relations at least the threshold wide. NULL when it
+//  passes, else why not (static text).
+const char *kpt_report_audit (const Kumppani__V1__ReportTable *table);
 //  A request with a fresh correlation id, an actor and (if mutating) a
 //  fresh idempotency key; strings live until the next kpt_request call.
 void kpt_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
