@@ -21,16 +21,14 @@ s_stored (kp_call_t *call, const char *case_id, const char *timepoint, PGresult 
     return *stored ? 0 : kp_call_db_fail (call);
 }
 
-//  Is the stored result the one asked for? The day is compared only when
-//  the request gives one (a repeat on another day without one is the
-//  same result).
+//  Is the stored result the one asked for, field by field (the day too)?
 static bool
 s_same (const PGresult *stored, const Kumppani__V1__EsfResult *result, const char *status,
         const char *employment, const char *observed)
 {
     return strcmp (kp_row_text (stored, 0, ESF_STATUS), status) == 0
         && strcmp (kp_row_text (stored, 0, ESF_EMPLOYMENT), employment) == 0
-        && (!*result->observed_on || strcmp (kp_row_text (stored, 0, ESF_OBSERVED_ON), observed) == 0)
+        && strcmp (kp_row_text (stored, 0, ESF_OBSERVED_ON), observed) == 0
         && kp_row_bool (stored, 0, ESF_IN_EDUCATION) == result->in_education_or_training
         && kp_row_bool (stored, 0, ESF_QUALIFICATION) == result->gained_qualification
         && kp_row_bool (stored, 0, ESF_JOB_SEARCHING) == result->job_searching

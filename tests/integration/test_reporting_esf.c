@@ -153,7 +153,7 @@ s_cell_matches (const char *got, long want, const char *where)
 static void
 s_check_participants (const Kumppani__V1__ReportTable *table, bool count_groups)
 {
-    cr_assert_eq (table->n_rows, 2 * 26, "rows: all, 3 routes, 4 dimensions of 4 answers, 5 languages; twice");
+    cr_assert_eq (table->n_rows, 2 * 25, "rows: all, 3 routes, 4 dimensions of 4 answers, 5 languages; twice");
     for (size_t row = 0; row < table->n_rows; row++)
         for (int column = 0; column < 5; column++) {
             char where [160];
@@ -291,7 +291,9 @@ s_result_ok (kp_client_t *intake, bool longer, const char *case_id, const Kumppa
              bool unchanged)
 {
     Kumppani__V1__Reply *reply = s_result (intake, ROLE (SOCIAL_WORKER), longer, case_id, result);
-    s_expect (reply, STATUS (OK), NULL, NULL);
+    cr_assert_eq (reply->status, STATUS (OK), "%s result (status %d, observed on '%s') refused: %s",
+                  longer ? "longer-term" : "exit", result->status, result->observed_on,
+                  reply->error ? reply->error->code : "");
     cr_assert_str_eq (reply->esf_result->timepoint, longer ? "six_months" : "exit");
     cr_assert_eq (reply->esf_result->unchanged, unchanged);
     cr_assert_eq (reply->esf_result->result->status, result->status);
@@ -406,7 +408,9 @@ Test (reporting_esf, indicators_from_intake_and_groups)
     //  Out of order: an open case (C), the longer-term before the exit.
     s_refused (intake, ROLE (SOCIAL_WORKER), false, s_cases [GROUP_C][0], &employed, STATUS (CONFLICT),
                "intake.case_not_closed", NULL);
-    s_refused (intake, ROLE (SOCIAL_WORKER), true, s_cases [GROUP_B][0], &employed, STATUS (CONFLICT),
+    Kumppani__V1__EsfResult employed_now = employed;
+    employed_now.observed_on = "";  //  today: six to nine months after B left
+    s_refused (intake, ROLE (SOCIAL_WORKER), true, s_cases [GROUP_B][0], &employed_now, STATUS (CONFLICT),
                "intake.esf_exit_missing", NULL);
     //  Malformed.
     s_refused (intake, ROLE (SOCIAL_WORKER), false, a0, NULL, STATUS (INVALID), "intake.esf_result",
@@ -489,9 +493,7 @@ Test (reporting_esf, indicators_from_intake_and_groups)
                "intake.esf_too_early", NULL);
     //  Duplicates: the same again changes nothing (no second row, no
     //  second event); a different one is refused and the first stands.
-    Kumppani__V1__EsfResult again = employed;
-    again.observed_on = "";         //  no day given: the stored one is kept
-    s_result_ok (intake, false, a0, &again, true);
+    s_result_ok (intake, false, a0, &employed, true);
     Kumppani__V1__EsfResult other = employed;
     other.employment = EMPLOYMENT (NONE);
     s_refused (intake, ROLE (SOCIAL_WORKER), false, a0, &other, STATUS (CONFLICT), "intake.esf_result_recorded", NULL);
@@ -505,9 +507,11 @@ Test (reporting_esf, indicators_from_intake_and_groups)
     cr_assert_eq (s_events (a0, "intake.exit_result_recorded"), 1);
     cr_assert_eq (s_events (a0, "intake.longer_term_result_recorded"), 1);
     cr_assert_eq (s_events (s_cases [GROUP_F][0], "intake.longer_term_result_recorded"), 0);
-    //  Audited as every write, with the pseudonymous client.
-    cr_assert_geq (kpt_scalar ("SELECT count(*) FROM kp.audit_log WHERE client_ref = $1"
-                               " AND detail LIKE 'esf result%'", s_clients [GROUP_A][0]), 2);
+    //  Audited as every write, with the pseudonymous client: the exit,
+    //  the longer-term and the repeat (a refusal's transaction, audit row
+    //  included, is rolled back).
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.audit_log WHERE client_ref = $1"
+                              " AND detail LIKE 'case % esf result %'", s_clients [GROUP_A][0]), 3);
     //  The events carry the case, never the person's situation.
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.events WHERE topic LIKE 'intake.%result_recorded'"
                               " AND (position ('employ' in encode (payload, 'escape')) > 0)", NULL), 0);
@@ -572,6 +576,11 @@ Test (reporting_esf, indicators_from_intake_and_groups)
         kumppani__v1__reply__free_unpacked (reply, NULL);
     }
 
+    //  Every cell is checked against the hand count (shown: equal; under
+    //  the threshold: hidden); the lines below also pin what is shown
+    //  today, where secondary suppression hides a cell that a hidden zero
+    //  beside it would give back (e.g. the 5 women of the talousneuvola,
+    //  their row's only other count being the total).
     //  esf_participants counting group-only people: 31 at start (A, C, F
     //  and B through cases; D through the group; T through the
     //  talousneuvola; A's first once), 15 at exit (A, B, F).
@@ -579,11 +588,11 @@ Test (reporting_esf, indicators_from_intake_and_groups)
     s_expect (reply, STATUS (OK), NULL, NULL);
     s_check_participants (reply->report_table, true);
     s_line (reply->report_table, "start", "all", "all", "20|11|*|*|31");
-    s_line (reply->report_table, "start", "entry_route", "case", "15|5|*|*|20");
+    s_line (reply->report_table, "start", "entry_route", "case", "15|*|*|*|20");
     s_line (reply->report_table, "start", "entry_route", "groups", "*|6|*|*|6");
-    s_line (reply->report_table, "start", "entry_route", "talousneuvola", "5|*|*|*|5");
+    s_line (reply->report_table, "start", "entry_route", "talousneuvola", "*|*|*|*|5");
     s_line (reply->report_table, "start", "foreign_background", "no", "5|11|*|*|16");
-    s_line (reply->report_table, "start", "language", "fi", "5|11|*|*|16");
+    s_line (reply->report_table, "start", "language", "fi", "*|11|*|*|16");
     s_line (reply->report_table, "exit", "all", "all", "10|5|*|*|15");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
@@ -607,7 +616,6 @@ Test (reporting_esf, indicators_from_intake_and_groups)
     s_line (reply->report_table, "exit", "left", NULL, "10|5|*|*|15");
     s_line (reply->report_table, "exit", "result_known", NULL, "5|5|*|*|10");
     s_line (reply->report_table, "exit", "job_searching", NULL, "*|5|*|*|5");
-    s_line (reply->report_table, "six_months", "of_which_self_employed", NULL, "5|*|*|*|5");
     s_line (reply->report_table, "six_months", "not_due", NULL, "5|*|*|*|5");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
