@@ -88,6 +88,8 @@ s_record (kp_call_t *call, const char *body_name, const char *case_id,
                              "the case's closing day cannot be read");
     kp_date_t observed;
     intake_esf_refusal_t refusal;
+    //  error codes: intake.esf_result intake.esf_status intake.esf_employment intake.esf_not_known
+    //  error codes: intake.esf_exit_field intake.esf_observed_on intake.esf_too_early
     if (intake_esf_rules_check (result, timepoint, closed_on, intake_today (), &observed, &refusal)) {
         if (refusal.conflict)
             return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, refusal.code, NULL, refusal.message);
