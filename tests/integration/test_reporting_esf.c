@@ -630,3 +630,33 @@ Test (reporting_esf, indicators_from_intake_and_groups)
     kp_client_destroy (&ngo);
     kp_client_destroy (&intake);
 }
+
+//  What each role may do with the ESF+ tables: intake writes a result
+//  once and never changes it; reporting reads the answers and results but
+//  not the backfill mark, the henkilötunnus or the groups' display names.
+Test (reporting_esf, grants)
+{
+    const struct { const char *role, *sql; ExecStatusType status; } cases [] = {
+        { "reporting", "SELECT case_id, kind, language, foreign_background, disability, homelessness, living_alone"
+                       " FROM intake.esf_snapshots LIMIT 1", PGRES_TUPLES_OK },
+        { "reporting", "SELECT backfilled FROM intake.esf_snapshots LIMIT 1", PGRES_FATAL_ERROR },
+        { "reporting", "SELECT case_id, timepoint, status, employment FROM intake.esf_results LIMIT 1", PGRES_TUPLES_OK },
+        { "reporting", "SELECT recorded_by FROM intake.esf_results LIMIT 1", PGRES_FATAL_ERROR },
+        { "reporting", "SELECT client_id, language, foreign_background FROM intake.clients LIMIT 1", PGRES_TUPLES_OK },
+        { "reporting", "SELECT hetu_hash FROM intake.clients LIMIT 1", PGRES_FATAL_ERROR },
+        { "reporting", "SELECT session_id, client_id, attendance FROM groups.attendance LIMIT 1", PGRES_TUPLES_OK },
+        { "reporting", "SELECT display_name FROM groups.enrolments LIMIT 1", PGRES_FATAL_ERROR },
+        { "reporting", "DELETE FROM intake.esf_results", PGRES_FATAL_ERROR },
+        { "intake",    "UPDATE intake.esf_results SET status = 'declined'", PGRES_FATAL_ERROR },
+        { "intake",    "DELETE FROM intake.esf_results", PGRES_FATAL_ERROR },
+        { "intake",    "SELECT * FROM intake.esf_results LIMIT 1", PGRES_TUPLES_OK },
+    };
+    for (size_t index = 0; index < sizeof cases / sizeof cases [0]; index++) {
+        PGconn *conn = kpt_connect_as (cases [index].role);
+        PGresult *result = PQexec (conn, cases [index].sql);
+        cr_assert_eq (PQresultStatus (result), cases [index].status, "%s: %s: %s", cases [index].role,
+                      cases [index].sql, PQresultErrorMessage (result));
+        PQclear (result);
+        PQfinish (conn);
+    }
+}
