@@ -481,11 +481,29 @@ Test (reporting_esf, indicators_from_intake_and_groups)
         later = (Kumppani__V1__EsfResult) KUMPPANI__V1__ESF_RESULT__INIT;
         later.status = ESF_STATUS (NOT_REACHED);
         s_result_ok (intake, true, s_cases [GROUP_B][person], &later, false);
-        //  F: declined at exit (today); six months after is not yet.
+        //  F: declined at exit (today); six months after is not yet. The
+        //  first through the command line, as a worker would.
         exit = (Kumppani__V1__EsfResult) KUMPPANI__V1__ESF_RESULT__INIT;
         exit.status = ESF_STATUS (DECLINED);
-        s_result_ok (intake, false, s_cases [GROUP_F][person], &exit, false);
+        if (person)
+            s_result_ok (intake, false, s_cases [GROUP_F][person], &exit, false);
+        else {
+            char path [] = "/tmp/kp-esf-result.XXXXXX";
+            int fd = mkstemp (path);
+            cr_assert (fd >= 0);
+            dprintf (fd, "{\"result\": {\"status\": \"ESF_RESULT_STATUS_DECLINED\"}}");
+            close (fd);
+            const char *args [] = { "case", "exit-result", s_cases [GROUP_F][0], "--json", path,
+                                    "--person", "sw-esf", "--role", "social_worker", NULL };
+            static char out [8192];
+            int rc = kpt_cli_run ("muni-743", out, sizeof out, args);
+            unlink (path);
+            cr_assert_eq (rc, 0, "kumppani case exit-result: %s", out);
+            cr_assert (strstr (out, "\"timepoint\": \"exit\"") || strstr (out, "\"timepoint\":\"exit\""), "%s", out);
+        }
     }
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM intake.esf_results WHERE case_id = $1 AND status = 'declined'"
+                              " AND recorded_by = 'sw-esf'", s_cases [GROUP_F][0]), 1);
     //  Out of order: six months have not passed since F left.
     Kumppani__V1__EsfResult later = KUMPPANI__V1__ESF_RESULT__INIT;
     later.status = ESF_STATUS (NOT_REACHED);
