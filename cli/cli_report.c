@@ -15,7 +15,7 @@
 //  The reports, in the order "all" runs them.
 static const char *s_reports [] = {
     "participants", "targets", "groups", "placements", "feedback", "talousneuvola", "referral_sla",
-    "referral_partner_sla", "outcomes", "social_reporting", "workload", NULL
+    "referral_partner_sla", "outcomes", "social_reporting", "workload", "esf_participants", "esf_results", NULL
 };
 
 #define S_MAX_TABLES 16

@@ -119,6 +119,11 @@ static const cli_verb_t s_verbs [] = {
     { "case", "close", "intake", "close_case", { "case_id", "reason" },
       CLI_OPTIONS ({ "--evaluation", "final_evaluation" }), false,
       "CASE_ID REASON [--evaluation TEXT]   (REASON e.g. CLOSURE_REASON_GOALS_REACHED)" },
+    { "case", "exit-result", "intake", "record_exit_result", { "case_id" }, NULL, true,
+      "CASE_ID --json FILE   ({\"result\": {\"status\": \"ESF_RESULT_STATUS_KNOWN\",\n"
+      "        \"employment\": \"ESF_EMPLOYMENT_NONE\", \"job_searching\": true, \"observed_on\": …}}, ESF+ upon leaving)" },
+    { "case", "longer-term-result", "intake", "record_longer_term_result", { "case_id" }, NULL, true,
+      "CASE_ID --json FILE   (the same, six to nine months after the case closed; \"improved_situation\")" },
     { "case", "outcome", "intake", "get_outcome_change", { "case_id" },
       CLI_OPTIONS ({ "--measure", "measure_id" }, { "--instrument", "instrument" }), false,
       "CASE_ID [--measure ID] [--instrument avain|kykyviisari]" },

@@ -27,6 +27,8 @@ const kp_enum_stored_t kp_enum_stored [] = {
     { &kumppani__v1__reassign_reason__descriptor,      "intake.reassign_reason" },
     { &kumppani__v1__measure_status__descriptor,       "intake.measure_status" },
     { &kumppani__v1__measure_outcome__descriptor,      "intake.measure_outcome" },
+    { &kumppani__v1__esf_result_status__descriptor,    "intake.esf_result_status" },
+    { &kumppani__v1__esf_employment__descriptor,       "intake.esf_employment" },
     { &kumppani__v1__referral_kind__descriptor,        "referral.referral_kind" },
     { &kumppani__v1__referral_state__descriptor,       "referral.referral_state" },
     { &kumppani__v1__reason_category__descriptor,      "referral.reason_category" },

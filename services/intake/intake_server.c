@@ -5,6 +5,7 @@
     consent can disclose them; the access check refuses the rest. */
 #include "intake_server.h"
 #include "intake_caseload.h"
+#include "intake_esf.h"
 #include "kp_organiser.h"
 #include "kp_disclosure.h"
 
@@ -49,11 +50,14 @@ static const kp_route_t s_routes [] = {
     { BODY (REASSIGN_CASE),          "intake.reassign_case",         MUTATING, INTAKE_MUNICIPAL, intake_caseload_reassign },
     { BODY (RECORD_CONTACT),         "intake.record_contact",        MUTATING, INTAKE_MUNICIPAL, intake_contact_record },
     { BODY (END_MEASURE),            "intake.end_measure",           MUTATING, INTAKE_MUNICIPAL, intake_measure_end },
+    { BODY (RECORD_EXIT_RESULT),     "intake.record_exit_result",    MUTATING, INTAKE_MUNICIPAL, intake_esf_record_exit },
+    { BODY (RECORD_LONGER_TERM_RESULT), "intake.record_longer_term_result", MUTATING, INTAKE_MUNICIPAL, intake_esf_record_longer_term },
     { 0 }
 };
 
 static const kp_stmt_t *const s_statements [] = {
-    intake_statements, intake_caseload_statements, kp_disclosure_statements, intake_placement_statements, NULL
+    intake_statements, intake_caseload_statements, intake_esf_statements, kp_disclosure_statements,
+    intake_placement_statements, NULL
 };
 
 KP_SERVICE_CONTEXT (intake_t, intake_new, intake_destroy)

@@ -4,6 +4,7 @@
     whose case it is, so a project sees no case its area did not bring. */
 #include "reporting_server.h"
 #include "kp_organiser.h"
+#include "reporting_esf.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -167,6 +168,8 @@ reporting_project_define (kp_call_t *call)
             return kp_call_db_fail (call);
         }
     }
+    if (reporting_esf_project_define (call, id, body))
+        return -1;
     if (kp_call_audit (call, NULL, NULL, NULL, id))
         return kp_call_db_fail (call);
     Kumppani__V1__ProjectReply *reply = kp_call_alloc (call, sizeof *reply);

@@ -3,6 +3,7 @@
     the run. The table below is the one list of reports. */
 #include "reporting_server.h"
 #include "reporting_suppress.h"
+#include "reporting_esf.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,8 @@ static const struct {
     { "talousneuvola",    reporting_talousneuvola_report },
     { "targets",          reporting_targets_report },
     { "workload",         reporting_workload_report },
+    { "esf_participants", reporting_esf_participants_report },
+    { "esf_results",      reporting_esf_results_report },
     { NULL, NULL }
 };
 
@@ -63,8 +66,9 @@ reporting_report_run (kp_call_t *call)
         }
     if (!build)
         return kp_check_invalid (call, "reporting.unknown_report", "run_report.report",
-                                 "one of referral_sla, referral_partner_sla, participants, outcomes, social_reporting, groups,"
-                                 " talousneuvola, targets, workload");
+                                 "one of referral_sla, referral_partner_sla, participants, outcomes, social_reporting,"
+                                 " groups, placements, feedback, talousneuvola, targets, workload, esf_participants,"
+                                 " esf_results");
     kp_date_t start, end;
     if (kp_date_parse (body->period_start, &start))
         return kp_check_invalid (call, "reporting.bad_period", "run_report.period_start",

@@ -2,6 +2,7 @@
     table is the reporting service's authorisation matrix by organisation
     type; which data a caller sees is reporting_access's. */
 #include "reporting_server.h"
+#include "reporting_esf.h"
 
 //  Organisations whose workers observe local phenomena first hand.
 #define REPORTING_OBSERVERS "municipality county ngo debt_counselling parish te_office housing"
@@ -29,7 +30,7 @@ static const kp_route_t s_routes [] = {
 static const kp_stmt_t *const s_statements [] = {
     reporting_statements, reporting_rollup_statements, reporting_workload_statements,
     reporting_heading_statements, reporting_partner_sla_statements, reporting_placements_statements,
-    reporting_feedback_statements, NULL
+    reporting_feedback_statements, reporting_esf_statements, NULL
 };
 
 KP_SERVICE_CONTEXT (reporting_t, reporting_new, reporting_destroy)
