@@ -91,18 +91,38 @@ s_make_cert (const char *dir, const char *name, const char *type, const char *mu
     zcert_destroy (&cert);
 }
 
-//  A free TCP port on loopback, found by binding port 0.
+//  A free TCP port on loopback. Not port 0's pick: that comes from the
+//  ephemeral range, which every outgoing connection (each test client)
+//  also draws its local port from, so by the time a service binds the
+//  port a client may hold it ("Address already in use"). Ports below the
+//  range (ip_local_port_range starts at 32768 by default) are only ever
+//  taken by a bind. A port handed out stays free until its service binds
+//  it, so the ones already given (a test asks for a dozen) are not given
+//  again.
 int
 kpt_free_port (void)
 {
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-    socklen_t len = sizeof address;
-    cr_assert_eq (bind (fd, (struct sockaddr *) &address, sizeof address), 0);
-    getsockname (fd, (struct sockaddr *) &address, &len);
-    int port = ntohs (address.sin_port);
-    close (fd);
-    return port;
+    static int given [256];
+    static size_t n_given;
+    for (int attempt = 0; attempt < 1000; attempt++) {
+        int port = 20000 + (int) randombytes_uniform (12000);
+        bool taken = false;
+        for (size_t index = 0; index < n_given && index < 256 && !taken; index++)
+            taken = given [index] == port;
+        if (taken)
+            continue;
+        int fd = socket (AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons ((uint16_t) port),
+                                       .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+        int bound = bind (fd, (struct sockaddr *) &address, sizeof address);
+        close (fd);
+        if (bound == 0) {
+            given [n_given++ % 256] = port;
+            return port;
+        }
+    }
+    cr_assert_fail ("no free loopback port in 20000-31999");
+    return -1;
 }
 
 void

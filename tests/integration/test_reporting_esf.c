@@ -596,22 +596,22 @@ Test (reporting_esf, indicators_from_intake_and_groups)
 
     //  Every cell is checked against the hand count (shown: equal; under
     //  the threshold: hidden); the lines below also pin what is shown
-    //  today, where secondary suppression hides a cell that a hidden zero
-    //  beside it would give back (e.g. the 5 women of the talousneuvola,
-    //  their row's only other count being the total).
+    //  today: the suppression audit hides more than the cells under the
+    //  threshold wherever hidden small counts (zeros above all) would be
+    //  pinned by the line's other figures, totals too at this scale.
     //  esf_participants counting group-only people: 31 at start (A, C, F
     //  and B through cases; D through the group; T through the
     //  talousneuvola; A's first once), 15 at exit (A, B, F).
     reply = s_report (ngo, ROLE (COORDINATOR), "esf_participants", from, to, with_groups, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
     s_check_participants (reply->report_table, true);
-    s_line (reply->report_table, "start", "all", "all", "20|11|*|*|31");
+    s_line (reply->report_table, "start", "all", "all", "*|*|*|*|31");
     s_line (reply->report_table, "start", "entry_route", "case", "15|*|*|*|20");
-    s_line (reply->report_table, "start", "entry_route", "groups", "*|6|*|*|6");
-    s_line (reply->report_table, "start", "entry_route", "talousneuvola", "*|*|*|*|5");
-    s_line (reply->report_table, "start", "foreign_background", "no", "5|11|*|*|16");
+    s_line (reply->report_table, "start", "entry_route", "groups", "*|6|*|*|*");
+    s_line (reply->report_table, "start", "entry_route", "talousneuvola", "*|*|*|*|*");
+    s_line (reply->report_table, "start", "foreign_background", "no", "*|11|*|*|16");
     s_line (reply->report_table, "start", "language", "fi", "*|11|*|*|16");
-    s_line (reply->report_table, "exit", "all", "all", "10|5|*|*|15");
+    s_line (reply->report_table, "exit", "all", "all", "*|*|*|*|*");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  The same people without the setting: cases only, as participants
@@ -619,22 +619,24 @@ Test (reporting_esf, indicators_from_intake_and_groups)
     reply = s_report (ngo, ROLE (COORDINATOR), "esf_participants", from, to, cases_only, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
     s_check_participants (reply->report_table, false);
-    s_line (reply->report_table, "start", "all", "all", "15|5|*|*|20");
+    s_line (reply->report_table, "start", "all", "all", "*|5|*|*|*");
     kumppani__v1__reply__free_unpacked (reply, NULL);
     reply = s_report (ngo, ROLE (COORDINATOR), "participants", from, to, cases_only, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
-    s_line (reply->report_table, "start", "all", "all", "15|5|*|*|20");
-    s_line (reply->report_table, "exit", "all", "all", "10|5|*|*|15");
+    //  (What each shows differs with its other lines: the audit hides by
+    //  the table. The case entrants above are these.)
+    s_line (reply->report_table, "start", "all", "all", "15|*|*|*|20");
+    s_line (reply->report_table, "exit", "all", "all", "10|*|*|*|15");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  esf_results: A, B and F left in the period.
     reply = s_report (ngo, ROLE (COORDINATOR), "esf_results", from, to, with_groups, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
     s_check_results (reply->report_table);
-    s_line (reply->report_table, "exit", "left", NULL, "10|5|*|*|15");
-    s_line (reply->report_table, "exit", "result_known", NULL, "5|5|*|*|10");
-    s_line (reply->report_table, "exit", "job_searching", NULL, "*|5|*|*|5");
-    s_line (reply->report_table, "six_months", "not_due", NULL, "5|*|*|*|5");
+    s_line (reply->report_table, "exit", "left", NULL, "10|5|*|*|*");
+    s_line (reply->report_table, "exit", "result_known", NULL, "5|*|*|*|10");
+    s_line (reply->report_table, "exit", "job_searching", NULL, "*|*|*|*|5");
+    s_line (reply->report_table, "six_months", "not_due", NULL, "*|*|*|*|5");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  A municipality outside the project's area sees no project.

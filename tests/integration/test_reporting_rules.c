@@ -451,7 +451,8 @@ Test (reporting_rules, an_assessment_started_without_acknowledgement_acknowledge
                                            NULL, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
     const char *rows [] = {
-        "743|2016-03|social_work_need|5|5|4|6|5|4|6|5|*|*", "all|all|all|5|5|4|6|5|4|6|5|*|*"
+        //  held, held_median_days, held_p90_days (issue 20): none held, hidden
+        "743|2016-03|social_work_need|5|5|4|6|5|4|6|5|*|*|*|*|*", "all|all|all|5|5|4|6|5|4|6|5|*|*|*|*|*"
     };
     s_table_is (reply->report_table, rows, 2);
     kumppani__v1__reply__free_unpacked (reply, NULL);
@@ -668,8 +669,9 @@ Test (reporting_rules, notice_entrants_get_the_attributes_recorded_at_entry)
     const char *unemployed [] = { "start", "labour_market_status", "unemployed" };
     long row = s_find (reply->report_table, columns, unemployed, 3);
     cr_assert_geq (row, 0);
-    cr_assert_str_eq (s_cell (reply->report_table, (size_t) row, "total"), "5",
-                      "the notice entrants' status at entry");
+    //  The audit may hide it among its small neighbours; the snapshot rows
+    //  themselves are checked exactly above.
+    s_shown_is (s_cell (reply->report_table, (size_t) row, "total"), 5, "the notice entrants' status at entry");
     kumppani__v1__reply__free_unpacked (reply, NULL);
     kp_client_destroy (&ngo);
     kp_client_destroy (&muni);

@@ -3,6 +3,7 @@
 against the throwaway cluster scripts/test.sh made
 (KUMPPANI_TEST_CONNINFO), the way an integrator's deployment has them."""
 import os
+import random
 import shutil
 import signal
 import socket
@@ -23,10 +24,25 @@ ORGS = [("kela", "kela", None), ("muni-743", "municipality", "743"),
 SERVICES = ["intake", "referral", "groups", "reporting", "stream"]
 
 
+_GIVEN = set()
+
+
 def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A free loopback port below the ephemeral range (which outgoing
+    connections draw from, so port 0's pick may be taken by a client
+    before the service binds it)."""
+    for _ in range(1000):
+        port = random.randrange(20000, 32000)
+        if port in _GIVEN:
+            continue                    # handed out, not yet bound by its service
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+                _GIVEN.add(port)
+                return port
+            except OSError:
+                continue
+    raise RuntimeError("no free loopback port in 20000-31999")
 
 
 class System:
