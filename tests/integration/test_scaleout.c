@@ -202,7 +202,11 @@ Test (scaleout, a_client_of_both_loses_nothing_when_one_dies)
 Test (scaleout, each_consumer_handles_every_event_once)
 {
     kpt_scale_out ();
-    long long parked = kpt_scalar ("SELECT count(*) FROM kp.parked_events", NULL);
+    //  The cluster is shared: the consumers first catch up on what earlier
+    //  suites left, which may hold events they rightly park. Ours come after.
+    long long head = kpt_scalar ("SELECT coalesce (max (seq), 0) FROM kp.events", NULL);
+    char head_text [32];
+    snprintf (head_text, sizeof head_text, "%lld", head);
     s_start_both ((const char *const []) { "stream", "referral", "intake", "reporting", NULL });
     kp_client_t *client = kpt_client ("referral", "kela");
     char ids [40][KP_ID_LEN + 1];
@@ -224,7 +228,8 @@ Test (scaleout, each_consumer_handles_every_event_once)
         cr_assert_eq (kpt_scalar ("SELECT count(*) FROM reporting.referral_notices WHERE copy = 'live'"
                                   " AND referral_id = $1", ids [person]), 1, "notice %d not folded", person);
     }
-    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.parked_events", NULL), parked, "events were parked");
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.parked_events WHERE seq > $1::int8", head_text), 0,
+                  "events of this test were parked");
     kp_client_destroy (&client);
 }
 
