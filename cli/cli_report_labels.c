@@ -140,6 +140,7 @@ static const s_label_t s_labels [] = {
     { "peer_expert",                { "Kokemusasiantuntija", "Erfarenhetsexpert", "Peer expert" } },
     { "walk_in",                    { "Paikan päällä", "På plats", "Walk-in" } },
     { "phone",                      { "Puhelimitse", "Per telefon", "By phone" } },
+    { "contacts",                   { "Yhteydenotot yhteensä", "Kontakter totalt", "Contacts (both)" } },
 
     //  referral_sla
     { "received",                   { "Vastaanotetut", "Mottagna", "Received" } },

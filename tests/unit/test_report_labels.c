@@ -41,8 +41,9 @@ static const char *const s_from_database [] = {
     "municipality", "county", "debt_counselling", "parish", "ngo", "te_office", "housing", "outreach",
     "social_credit",
     //  literals the scan cannot see: esf_participants' dimension names (a
-    //  struct array) and esf_results' second timepoint (a conditional)
-    "entry_route", "six_months",
+    //  struct array), esf_results' second timepoint (a conditional) and
+    //  talousneuvola's contact channels (a function's own array)
+    "entry_route", "six_months", "walk_in", "phone", "contacts",
     NULL
 };
 
