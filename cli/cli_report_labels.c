@@ -196,7 +196,7 @@ static const s_label_t s_labels [] = {
                                       "Interrupted: moved to education" } },
     { "ended_client_decision",      { "Keskeytyneet: asiakkaan päätös", "Avbrutna: klientens beslut",
                                       "Interrupted: the client's decision" } },
-    { "ended_no_shows",             { "Keskeytyneet: poissaolot", "Avbrutna: uteblivna dagar", "Interrupted: no-shows" } },
+    { "ended_no_shows",             { "Keskeytyneet: poissaolot", "Avbrutna: frånvaro", "Interrupted: no-shows" } },
     { "ended_other",                { "Keskeytyneet: muu syy", "Avbrutna: annan orsak", "Interrupted: other reason" } },
     { "days_attended",              { "Toteutuneet päivät", "Närvarodagar", "Days attended" } },
 
