@@ -39,6 +39,11 @@ static const s_spec_t s_specs [] = {
     { "social_reporting", NULL, NULL, { "theme", "area" }, { "clients_concerned" } },
     { "targets", NULL, NULL, { NULL }, { NULL }, true },
     { "workload", "dimension", "organisation", { "municipality", "month" }, { "open_cases", "opened", "closed" } },
+    { "referral_partner_sla", NULL, NULL, { "kind", "receiver_type" }, { "accepted", "declined" } },
+    { "placements", NULL, NULL, { "municipality" }, { "placements_started", "ended_completed" } },
+    { "feedback", NULL, NULL, { "municipality", "activity_kind" }, { "responses" } },
+    { "esf_participants", "snapshot", "start", { "dimension", "category" }, { "woman", "man", "non_binary", "not_told" } },
+    { "esf_results", NULL, NULL, { "timepoint", "indicator" }, { "woman", "man", "non_binary", "not_told" } },
     { NULL }
 };
 

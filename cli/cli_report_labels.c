@@ -24,6 +24,15 @@ static const s_label_t s_reports [] = {
     { "social_reporting", { "Sosiaalinen raportointi", "Social rapportering",
                             "Social reporting (sosiaalinen raportointi)" } },
     { "workload",         { "Asiakastyön määrä", "Arbetsbelastning", "Workload" } },
+    { "referral_partner_sla", { "Ohjausten vastaanotto kumppaneilla", "Mottagning av hänvisningar hos partner",
+                            "Partner SLA: answers to referrals" } },
+    { "placements",       { "Kuntouttavan työtoiminnan jaksot", "Perioder i arbetsverksamhet i rehabiliteringssyfte",
+                            "Rehabilitative work activity placements" } },
+    { "feedback",         { "Ryhmien palaute", "Gruppernas respons", "Group feedback" } },
+    { "esf_participants", { "ESR-indikaattorit: osallistujat", "ESF-indikatorer: deltagare",
+                            "ESF+ indicators: participants" } },
+    { "esf_results",      { "ESR-indikaattorit: tulokset", "ESF-indikatorer: resultat",
+                            "ESF+ indicators: results" } },
     { NULL }
 };
 
@@ -131,6 +140,7 @@ static const s_label_t s_labels [] = {
     { "peer_expert",                { "Kokemusasiantuntija", "Erfarenhetsexpert", "Peer expert" } },
     { "walk_in",                    { "Paikan päällä", "På plats", "Walk-in" } },
     { "phone",                      { "Puhelimitse", "Per telefon", "By phone" } },
+    { "contacts",                   { "Yhteydenotot yhteensä", "Kontakter totalt", "Contacts (both)" } },
 
     //  referral_sla
     { "received",                   { "Vastaanotetut", "Mottagna", "Received" } },
@@ -152,6 +162,51 @@ static const s_label_t s_labels [] = {
     { "partner",                    { "Kumppanin ohjaus", "Partnerns hänvisning", "Partner referral" } },
     { "section_35_notice",          { "Yhteydenotto (SHL 35 §)", "Kontakt (SvL 35 §)", "Notice (Social Welfare Act s. 35)" } },
     { "unspecified",                { "Määrittelemätön", "Ospecificerad", "Unspecified" } },
+    { "held",                       { "Tauolle asetetut", "Pausade", "Put on hold" } },
+    { "held_median_days",           { "Tauolla, mediaani (työpv)", "Pausad, median (arbetsdagar)",
+                                      "On hold, median (working days)" } },
+    { "held_p90_days",              { "Tauolla, 90 % (työpv)", "Pausad, 90 % (arbetsdagar)",
+                                      "On hold, 90th percentile (working days)" } },
+
+    //  referral_partner_sla (receiver types: referral_server.h's REFERRAL_RECEIVERS)
+    { "receiver_type",              { "Vastaanottajan tyyppi", "Typ av mottagare", "Receiver type" } },
+    { "answered",                   { "Vastatut", "Besvarade", "Answered" } },
+    { "answer_median_days",         { "Vastaus, mediaani (työpv)", "Svar, median (arbetsdagar)",
+                                      "Answer, median (working days)" } },
+    { "answer_p90_days",            { "Vastaus, 90 % (työpv)", "Svar, 90 % (arbetsdagar)",
+                                      "Answer, 90th percentile (working days)" } },
+    { "accepted",                   { "Hyväksytyt", "Godkända", "Accepted" } },
+    //  "declined" is also an esf_results status (the person would not say)
+    { "declined",                   { "Kieltäytyneet", "Avböjt", "Declined" } },
+    { "with_outcome",               { "Lopputulos kirjattu", "Utfall registrerat", "With an outcome recorded" } },
+    { "share_with_outcome",         { "Osuus, jolla lopputulos", "Andel med utfall", "Share with an outcome" } },
+    { "county",                     { "Hyvinvointialue", "Välfärdsområde", "Wellbeing services county" } },
+    { "parish",                     { "Seurakunta", "Församling", "Parish" } },
+    { "ngo",                        { "Järjestö", "Organisation (tredje sektorn)", "NGO" } },
+    { "te_office",                  { "TE-toimisto", "TE-byrå", "TE Office" } },
+    { "outreach",                   { "Etsivä työ", "Uppsökande arbete", "Outreach work" } },
+
+    //  placements
+    { "placements_started",         { "Alkaneet jaksot", "Inledda perioder", "Placements started" } },
+    { "ended_completed",            { "Päättyneet: suoritettu loppuun", "Avslutade: fullföljda", "Ended: completed" } },
+    { "ended_illness",              { "Keskeytyneet: sairaus", "Avbrutna: sjukdom", "Interrupted: illness" } },
+    { "ended_moved_to_work",        { "Keskeytyneet: siirtyi työhön", "Avbrutna: övergick till arbete",
+                                      "Interrupted: moved to work" } },
+    { "ended_moved_to_education",   { "Keskeytyneet: siirtyi koulutukseen", "Avbrutna: övergick till utbildning",
+                                      "Interrupted: moved to education" } },
+    { "ended_client_decision",      { "Keskeytyneet: asiakkaan päätös", "Avbrutna: klientens beslut",
+                                      "Interrupted: the client's decision" } },
+    { "ended_no_shows",             { "Keskeytyneet: poissaolot", "Avbrutna: frånvaro", "Interrupted: no-shows" } },
+    { "ended_other",                { "Keskeytyneet: muu syy", "Avbrutna: annan orsak", "Interrupted: other reason" } },
+    { "days_attended",              { "Toteutuneet päivät", "Närvarodagar", "Days attended" } },
+
+    //  feedback
+    { "responses",                  { "Palautelomakkeet", "Responsformulär", "Forms returned" } },
+    { "mean_overall",               { "Kokonaisarvio, ka. (1–5)", "Helhetsbedömning, medel (1–5)", "All in all, mean (1–5)" } },
+    { "mean_social",                { "Sosiaalinen merkitys, ka. (1–5)", "Social betydelse, medel (1–5)",
+                                      "Social meaning, mean (1–5)" } },
+    { "mean_variety",               { "Monipuolisuus, ka. (1–5)", "Mångsidighet, medel (1–5)", "Variety, mean (1–5)" } },
+    { "mean_usefulness",            { "Hyödyllisyys, ka. (1–5)", "Nytta, medel (1–5)", "Usefulness, mean (1–5)" } },
 
     //  outcomes
     { "instrument",                 { "Mittari", "Mätare", "Instrument" } },
@@ -229,6 +284,28 @@ static const s_label_t s_labels [] = {
     { "fi",                         { "Suomi", "Finska", "Finnish" } },
     { "sv",                         { "Ruotsi", "Svenska", "Swedish" } },
     { "en",                         { "Englanti", "Engelska", "English" } },
+    { "se",                         { "Saame", "Samiska", "Sámi" } },
+    { "entry_route",                { "Osallistumisen reitti", "Deltagandets väg", "Entry route" } },
+
+    //  esf_results (ESR:n yhteiset tulosindikaattorit)
+    { "timepoint",                  { "Ajankohta", "Tidpunkt", "Timepoint" } },
+    { "indicator",                  { "Indikaattori", "Indikator", "Indicator" } },
+    { "six_months",                 { "Kuusi kuukautta lopettamisen jälkeen", "Sex månader efter avslut",
+                                      "Six months after leaving" } },
+    { "left",                       { "Lopettaneet", "Deltagare som lämnat", "Left" } },
+    { "result_known",               { "Tilanne tiedossa", "Situationen känd", "Result known" } },
+    { "not_reached",                { "Ei tavoitettu", "Ej nådda", "Not reached" } },
+    { "not_due",                    { "Ei vielä ajankohtainen", "Ännu inte aktuell", "Not yet due" } },
+    { "not_recorded",               { "Ei kirjattu", "Ej registrerat", "Not recorded" } },
+    { "in_education_or_training",   { "Opiskelee tai koulutuksessa", "I utbildning", "In education or training" } },
+    { "gained_qualification",       { "Suoritti tutkinnon tai sai pätevyyden", "Erhöll en kvalifikation",
+                                      "Gained a qualification" } },
+    { "in_employment",              { "Työssä (myös yrittäjät)", "Sysselsatt (även egenföretagare)",
+                                      "In employment (self-employment included)" } },
+    { "of_which_self_employed",     { "joista yrittäjiä", "varav egenföretagare", "of which self-employed" } },
+    { "job_searching",              { "Hakee työtä", "Söker arbete", "Job searching" } },
+    { "improved_situation",         { "Työmarkkinatilanne parantunut", "Förbättrad situation på arbetsmarknaden",
+                                      "Improved labour-market situation" } },
     { NULL }
 };
 

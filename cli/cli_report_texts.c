@@ -71,6 +71,18 @@ static const s_text_t s_texts [] = {
     { "chart_outcomes", { "Parantuneet osioittain", "Förbättrade per delområde", "Clients improved per item" } },
     { "chart_social_reporting", { "Asiakkaita koskee teemoittain ja alueittain", "Berörda klienter per tema och område",
                           "Clients concerned by theme and area" } },
+    { "chart_referral_partner_sla", { "Ohjaukset lajeittain ja vastaanottajittain: hyväksytyt ja hylätyt",
+                          "Hänvisningar per typ och mottagare: godkända och avböjda",
+                          "Referrals by kind and receiver: accepted and declined" } },
+    { "chart_placements", { "Alkaneet ja loppuun suoritetut jaksot alueittain",
+                          "Inledda och fullföljda perioder per område",
+                          "Placements started and completed by area" } },
+    { "chart_feedback", { "Palautelomakkeet alueittain ja toimintamuodoittain",
+                          "Responsformulär per område och verksamhetsform",
+                          "Feedback forms by area and kind of activity" } },
+    { "chart_esf_participants", { "Aloittaneet osallistujat sukupuolen mukaan", "Deltagare vid start efter kön",
+                          "Participants at entry by gender" } },
+    { "chart_esf_results", { "Tulokset sukupuolen mukaan", "Resultat efter kön", "Results by gender" } },
     { "chart_workload", { "Asiakkuudet kuukausittain: avoimet, alkaneet ja päättyneet",
                           "Klientskap per månad: öppna, inledda och avslutade",
                           "Cases by month: open, opened and closed" } },
@@ -79,6 +91,117 @@ static const s_text_t s_texts [] = {
 
 //  Each report's counting rules, from the README.
 static const s_text_t s_rules [] = {
+    { "referral_partner_sla", {
+        "Kaikki kaudella vastaanotetut ohjaukset, kunnalle tai kumppanille (järjestö, talous- ja "
+        "velkaneuvonta, seurakunta …), ohjauksen lajin ja vastaanottajan tyypin mukaan: vastaanotetut; "
+        "vastatut (vastaanottaja hyväksyi tai hylkäsi ohjauksen) ja työpäivät vastaanottopäivästä "
+        "ensimmäiseen hyväksymiseen tai hylkäämiseen (mediaani ja 90 %, samana päivänä vastattu on 0); "
+        "hyväksytyt ja hylätyt; ne, joille on kirjattu lopputulos, ja niiden osuus vastaanotetuista. "
+        "Työpäivät lasketaan Suomen pyhäpäiväkalenterin mukaan, kuten yhteydenottojen määräajoissa.",
+        "Alla hänvisningar som tagits emot under perioden, till en kommun eller till en partner "
+        "(organisation, ekonomi- och skuldrådgivning, församling …), per typ av hänvisning och typ av "
+        "mottagare: mottagna; besvarade (mottagaren godkände eller avböjde hänvisningen) och arbetsdagarna "
+        "från mottagningsdagen till det första godkännandet eller avböjandet (median och 90 %, svar samma "
+        "dag räknas som 0); godkända och avböjda; de med ett registrerat utfall och deras andel av de "
+        "mottagna. Arbetsdagar räknas enligt den finländska helgdagskalendern, som för kontakternas tidsfrister.",
+        "Every referral received in the period, to a municipality or to a partner (NGO, debt counselling, "
+        "parish, …), by kind and receiver type: received; answered (the receiver accepted or declined it) "
+        "and the working days from the day received to the first acceptance or decline (median, 90th "
+        "percentile; an answer on the day it came counts 0); accepted and declined; those with an outcome "
+        "recorded, and their share of those received. Working days follow the Finnish calendar of public "
+        "holidays, as in the referral SLA." } },
+    { "placements", {
+        "Kuntouttava työtoiminta alueittain kaudella: alkaneet jaksot (sopimuksen alkupäivä osuu kaudelle), "
+        "loppuun suoritetut ja keskeytyneet syittäin (sairaus, siirtyi työhön, siirtyi koulutukseen, "
+        "asiakkaan päätös, poissaolot, muu; viimeinen päivä osuu kaudelle), toteutuneet päivät ja niistä "
+        "maksetut korvaukset (päivien kuukausien mukaan) sekä yhteensä-rivi. Jaksot ovat ihmisiä: jokainen "
+        "luku salataan tarvittaessa, ja päivät ja korvaukset salataan rivin alkaneiden jaksojen kanssa. "
+        "Ei hankekohtainen.",
+        "Arbetsverksamhet i rehabiliteringssyfte per område under perioden: inledda perioder (avtalets "
+        "startdag infaller under perioden), fullföljda och avbrutna per orsak (sjukdom, övergick till arbete, "
+        "övergick till utbildning, klientens beslut, uteblivna dagar, annan; sista dagen infaller under "
+        "perioden), närvarodagar och ersättningar för dem (enligt dagarnas månader) samt en rad totalt. "
+        "Perioderna är personer: varje siffra går genom röjandeskyddet, och dagar och ersättningar döljs "
+        "med radens inledda perioder. Inte per projekt.",
+        "Rehabilitative work activity by area over the period: placements started (the agreement's start "
+        "falls in the period), ended as completed or interrupted, by reason (illness, moved to work, moved "
+        "to education, the client's decision, no-shows, other; the last day falls in the period), days "
+        "attended and the compensation paid for them (by the months of the days), with a total row. "
+        "Placements are people: every count goes through disclosure control, and days and compensation "
+        "are hidden with the row's placements started. Not per project." } },
+    { "feedback", {
+        "Ryhmien nimettömät palautelomakkeet alueittain ja toimintamuodoittain kaudella (kokoontumisen "
+        "päivä tai koko ryhmää koskevan lomakkeen kirjauspäivä): lomakkeiden määrä ja kunkin asteikon "
+        "keskiarvo, 1 (huonosti) – 5 (erittäin hyvin): kokonaisarvio, sosiaalinen merkitys, monipuolisuus, "
+        "hyödyllisyys, sekä yhteensä-rivi. Lomakkeiden määrä salataan tarvittaessa ja keskiarvot sen mukana, "
+        "joten salausrajaa harvemman lomakkeen keskiarvoa ei näytetä. Ei hankekohtainen.",
+        "Gruppernas anonyma responsformulär per område och verksamhetsform under perioden (träffens dag, "
+        "eller registreringsdagen för ett formulär om hela gruppen): antal formulär och medelvärdet för "
+        "varje skala, 1 (dåligt) – 5 (mycket bra): helhetsbedömning, social betydelse, mångsidighet, nytta, "
+        "samt en rad totalt. Antalet formulär går genom röjandeskyddet och medelvärdena döljs med det, så "
+        "inget medelvärde av färre formulär än gränsen visas. Inte per projekt.",
+        "The groups' anonymous feedback forms by area and kind of activity over the period (the day of the "
+        "session, or of entry for a form about the whole group): how many forms, and the mean of each scale "
+        "from 1 (poorly) to 5 (very well): all in all, social meaning, variety, usefulness, with a total "
+        "row. The number of forms goes through disclosure control and the means are hidden with it, so no "
+        "mean of fewer forms than the threshold is shown. Not per project." } },
+    { "esf_participants", {
+        "ESR+-osallistujat: samat henkilöt ja sama sääntö kuin osallistujaraportissa, kukin kerran "
+        "aloittaessa ja lopettaessa, osallistumisen reitin, ulkomaisen taustan, vammaisuuden, "
+        "asunnottomuuden ja yksin asumisen (kyllä, ei, ei halua kertoa, ei tiedossa: ei kysytty) sekä "
+        "kielen (suomi, ruotsi, saame, muu, ei tiedossa) mukaan; sukupuoli joka rivillä. Kunkin jaottelun "
+        "rivit summautuvat ajankohdan Yhteensä-riviin. Jos hanke laskee ryhmien osallistujat, mukana on "
+        "myös se, joka oli läsnä hankkeen toiminnan kokoontumisessa (ei peruttu) alueella ja jolla ei ole "
+        "rajaukseen kuuluvaa asiakkuutta: vain aloittaessa, ensimmäisestä tällaisesta kokoontumisesta, "
+        "jonka on osuttava kaudelle (reitti ryhmät, tai talousneuvola, jos kaikki kokoontumiset olivat "
+        "talousneuvolan). Henkilö, jolla on asiakkuus, lasketaan asiakkuuden kautta, vaikka hän "
+        "osallistuisi myös ryhmiin. Tiedot ovat asiakkuuden avaamisen tai päättämisen ajalta, pelkkien "
+        "ryhmäosallistujien asiakastiedoista raportin laatimishetkellä. Talousneuvolan nimettömät kävijät "
+        "eivät ole osallistujia.",
+        "ESF+-deltagare: samma personer och samma regel som i deltagarrapporten, var och en en gång vid "
+        "start och vid avslut, efter deltagandets väg, utländsk bakgrund, funktionsnedsättning, "
+        "bostadslöshet och boende ensam (ja, nej, vill inte uppge, okänt: inte frågat) samt språk "
+        "(finska, svenska, samiska, annat, okänt); kön på varje rad. Varje indelnings rader summeras till "
+        "tidpunktens rad Totalt. Om projektet räknar gruppdeltagare ingår även den som var närvarande vid "
+        "en träff (inte inställd) i projektets verksamhet i området och inte har något klientskap inom "
+        "avgränsningen: endast vid start, från den första sådana träffen, som ska infalla under perioden "
+        "(vägen grupper, eller talousneuvola om alla träffar var talousneuvolans). Den som har ett "
+        "klientskap räknas via det, oavsett vilka grupper hen också deltar i. Uppgifterna är de från när "
+        "klientskapet öppnades eller avslutades, för enbart gruppdeltagare klientregistrets när rapporten "
+        "tas fram. "
+        "Talousneuvolans anonyma besökare är inte deltagare.",
+        "ESF+ participants: the same people by the same rule as the participants report, each once at "
+        "entry and at exit, by entry route, foreign background, disability, homelessness and living alone "
+        "(yes, no, prefers not to say, unknown: never asked) and language (Finnish, Swedish, Sámi, other, "
+        "unknown), with gender in every row. Each breakdown's rows add up to its snapshot's total row. "
+        "When the project counts group participants, so is someone present at a session (not cancelled) "
+        "of the project's activities in the area who has no case in scope: at entry only, on their first "
+        "such session, which must fall in the period (route groups, or talousneuvola when every such "
+        "session was one). Someone with a case is a case participant, whatever groups they also attend. "
+        "The attributes are those of when the case opened or closed; a group-only participant's come from "
+        "the client record when the report runs. Anonymous talousneuvola visitors are never participants." } },
+    { "esf_results", {
+        "Kaudella lopettaneet (osallistujaraportin lopetussääntö), kukin kerran, sukupuolen mukaan "
+        "lopettaessa, ja heidän lopettamisen päättäneelle asiakkuudelle kirjatut tuloksensa lopettaessa ja "
+        "kuusi kuukautta myöhemmin. Tilat summautuvat lopettaneisiin: tilanne tiedossa, ei tavoitettu, "
+        "kieltäytyi, ei kirjattu, ja kuuden kuukauden kohdalla myös ei vielä ajankohtainen (kuusi kuukautta "
+        "ei ole kulunut). Tiedossa olevista (sama henkilö voi olla useassa): opiskelee tai koulutuksessa, "
+        "suoritti tutkinnon tai sai pätevyyden, työssä (myös yrittäjät), joista yrittäjiä, hakee työtä, ja "
+        "kuuden kuukauden kohdalla työmarkkinatilanne parantunut.",
+        "De som lämnat under perioden (deltagarrapportens avslutsregel), var och en en gång, efter kön vid "
+        "avslut, med resultaten registrerade på det klientskap vars avslutande var deras avslut, vid avslut "
+        "och sex månader senare. Statusarna summeras till dem som lämnat: situationen känd, ej nådda, "
+        "avböjt, ej registrerat, och efter sex månader även ännu inte aktuell (sex månader har inte gått). "
+        "Av de kända (samma person kan räknas i flera): i utbildning, erhöll en kvalifikation, sysselsatt "
+        "(även egenföretagare), varav egenföretagare, söker arbete, och efter sex månader förbättrad "
+        "situation på arbetsmarknaden.",
+        "The people who left in the period (the participants report's exit rule), each once, by their "
+        "gender at exit, with the results recorded on the case whose closing was their exit, at exit and "
+        "six months after. The statuses add up to those who left: result known, not reached, declined, "
+        "not recorded, and at six months also not yet due (six months have not passed). Of the known "
+        "results (a person may count in several): in education or training, gained a qualification, in "
+        "employment (self-employment included), of which self-employed, job searching, and at six months "
+        "an improved labour-market situation." } },
     { "participants", {
         "Jokainen henkilö lasketaan kerran (hankkeen raportissa kerran hanketta kohden). Aloittaessa: "
         "tiedot sellaisina kuin ne olivat, kun henkilön ensimmäinen asiakkuus avattiin kaudella. "
@@ -115,15 +238,22 @@ static const s_text_t s_rules [] = {
         "Sosiaalihuollolle tulleet yhteydenotot kunnittain, kuukausittain ja lajeittain: kuinka moni "
         "kuitattiin ja montako työpäivää se kesti (mediaani ja 90 %), sama palvelutarpeen arvioinnin "
         "aloittamisesta, sekä lakisääteinen määräaika: pidetty tai ylitetty (myöhästynyt tai yhä kesken "
-        "määräajan jälkeen). Työpäivät lasketaan Suomen pyhäpäiväkalenterin mukaan.",
+        "määräajan jälkeen). Työpäivät lasketaan Suomen pyhäpäiväkalenterin mukaan. Tauolle asetetut: "
+        "yhteydenotot, jotka on joskus asetettu tauolle, ja niiden työpäivät tauolla (mediaani ja 90 %) eli "
+        "päivät, joilla määräaika siirtyi; tauolla olleen yhteydenoton määräaikaa verrataan siirrettyyn "
+        "määräaikaan.",
         "Kontakter till socialvården per kommun, månad och typ: hur många som kvitterades och hur många "
         "arbetsdagar det tog (median och 90 %), detsamma för starten av bedömningen av servicebehovet, samt "
         "den lagstadgade tidsfristen: hållen eller överskriden (försenad eller fortfarande pågående efter "
-        "fristen). Arbetsdagar räknas enligt den finländska helgdagskalendern.",
+        "fristen). Arbetsdagar räknas enligt den finländska helgdagskalendern. Pausade: kontakter som "
+        "någon gång pausats och deras arbetsdagar i paus (median och 90 %), de dagar tidsfristen flyttades; "
+        "en pausad kontakts tidsfrist bedöms mot den flyttade fristen.",
         "Notices to social services by municipality, month and kind: how many were acknowledged and how "
         "many working days that took (median, 90th percentile), the same for the start of the service-need "
         "assessment, and the statutory clock: met, or breached (missed, or still running past the "
-        "deadline). Working days follow the Finnish calendar of public holidays." } },
+        "deadline). Working days follow the Finnish calendar of public holidays. Put on hold: the notices "
+        "ever put on hold and their working days on hold (median, 90th percentile), the days their deadline "
+        "moved by; a held notice's clock is judged against the moved deadline." } },
     { "groups", {
         "Alueittain ja toimintamuodoittain, kuukausittain ja koko kaudelta: ryhmät, joilla oli pidetty "
         "kokoontuminen, pidetyt kokoontumiset, kokoontumisia ryhmää kohden, vähintään N kertaa kokoontuneet "

@@ -37,6 +37,13 @@ static const char *const s_from_database [] = {
     //  target metrics (reporting_targets.c)
     "talousneuvola_processes", "peer_support_networks", "groups_meeting_min_times_per_area",
     "clients_in_assessment", "participants",
+    //  referral_partner_sla's receiver types (referral_server.h's REFERRAL_RECEIVERS)
+    "municipality", "county", "debt_counselling", "parish", "ngo", "te_office", "housing", "outreach",
+    "social_credit",
+    //  literals the scan cannot see: esf_participants' dimension names (a
+    //  struct array), esf_results' second timepoint (a conditional) and
+    //  talousneuvola's contact channels (a function's own array)
+    "entry_route", "six_months", "walk_in", "phone", "contacts",
     NULL
 };
 
@@ -177,7 +184,8 @@ Test (report_labels, every_report_has_a_title_and_rules)
 {
     static const char *const reports [] = {
         "participants", "targets", "groups", "talousneuvola", "referral_sla", "outcomes",
-        "social_reporting", "workload", NULL
+        "social_reporting", "workload", "referral_partner_sla", "placements", "feedback", "esf_participants",
+        "esf_results", NULL
     };
     for (const char *const *report = reports; *report; report++)
         for (int lang = 0; lang < CLI_LANGS; lang++) {
