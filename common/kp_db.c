@@ -499,47 +499,16 @@ kp_db_exec_pipelined (kp_db_t *self, const char *name, int count, int nparams,
                       const char *const *values, const int *lengths, const int *formats,
                       PGresult **results)
 {
+    //  The same statement count times: kp_db_pipeline's steps, one per
+    //  parameter set.
+    kp_db_step_t *steps = kp_calloc (count > 0 ? (size_t) count : 1, sizeof (kp_db_step_t));
     for (int index = 0; index < count; index++)
-        results [index] = NULL;
-    if (count == 0)
-        return 0;
-    if (!self->in_transaction && kp_db_ensure (self))
-        return -1;
-    PGconn *conn = self->conn;
-    if (!PQenterPipelineMode (conn) || PQsetnonblocking (conn, 1)) {
-        s_drop_connection (self);
-        return -1;
-    }
-    bool sent = true;
-    for (int index = 0; index < count && sent; index++)
-        sent = PQsendQueryPrepared (conn, name, nparams, values + (size_t) index * (size_t) nparams,
-                                    lengths ? lengths + (size_t) index * (size_t) nparams : NULL,
-                                    formats, 0) == 1;
-    sent = sent && PQpipelineSync (conn) == 1 && s_flush_pipeline (conn) == 0;
-    if (!sent || PQsetnonblocking (conn, 0)) {
-        s_drop_connection (self);
-        return -1;
-    }
-    int rc = 0;
-    bool connected = true;
-    for (int index = 0; index < count && connected; index++) {
-        int outcome = s_read_pipelined (self, &results [index], rc == 0);
-        connected = outcome != -1;
-        if (outcome != 1)
-            rc = -1;
-    }
-    PGresult *sync = connected ? PQgetResult (conn) : NULL;
-    connected = sync && PQresultStatus (sync) == PGRES_PIPELINE_SYNC;
-    PQclear (sync);
-    if (!connected || !PQexitPipelineMode (conn)) {
-        rc = -1;
-        s_drop_connection (self);
-    }
-    if (rc)
-        for (int index = 0; index < count; index++) {
-            PQclear (results [index]);
-            results [index] = NULL;
-        }
+        steps [index] = (kp_db_step_t) {
+            .name = name, .nparams = nparams, .values = values + (size_t) index * (size_t) nparams,
+            .lengths = lengths ? lengths + (size_t) index * (size_t) nparams : NULL, .formats = formats
+        };
+    int rc = kp_db_pipeline (self, steps, count, results);
+    free (steps);
     return rc;
 }
 
