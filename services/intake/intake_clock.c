@@ -12,6 +12,7 @@
     the event commit together; SKIP LOCKED shares the work between
     instances), as referral_clock does for referrals. */
 #include "intake_caseload.h"
+#include "kp_watch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,16 +261,7 @@ intake_clock_tick (intake_t *self)
     s_backfill (self);
     char today [11];
     kp_date_format (intake_today (), today);
-    int sent = 0;
-    for (int round = 0; round < CLOCK_NOTICES_PER_TICK; round++) {
-        s_tick_t tick = { today, false };
-        if (kp_db_transaction (self->db, s_one_notice, &tick, 3)) {
-            kp_warn ("assessment clock watch: %s", kp_db_message (self->db));
-            return -1;
-        }
-        if (tick.idle)
-            break;
-        sent++;
-    }
-    return sent;
+    s_tick_t tick = { today, false };
+    return kp_watch_run (self->db, "assessment clock watch", s_one_notice, &tick, &tick.idle,
+                         CLOCK_NOTICES_PER_TICK);
 }

@@ -5,6 +5,7 @@
     FOR UPDATE SKIP LOCKED lets several instances share the work without
     waiting on each other. A clock that stopped in time sends nothing. */
 #include "referral_server.h"
+#include "kp_watch.h"
 
 #include <stdio.h>
 
@@ -69,17 +70,10 @@ s_one_notice (kp_db_t *db, void *arg)
 int
 referral_clock_tick (kp_db_t *db)
 {
-    int sent = 0;
-    for (int round = 0; round < CLOCK_NOTICES_PER_TICK; round++) {
-        s_tick_t tick = { false };
-        if (kp_db_transaction (db, s_one_notice, &tick, 3)) {
-            kp_warn ("deadline watch: %s", kp_db_message (db));
-            break;
-        }
-        if (tick.idle)
-            break;
-        sent++;
-    }
+    s_tick_t tick = { false };
+    int sent = kp_watch_run (db, "deadline watch", s_one_notice, &tick, &tick.idle, CLOCK_NOTICES_PER_TICK);
+    if (sent < 0)
+        sent = 0;
     //  Kela's statement requests have their own clock (referral_statement).
     int statements = referral_statement_tick (db);
     return statements > 0 ? sent + statements : sent;

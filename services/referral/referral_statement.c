@@ -7,6 +7,7 @@
     that appends the event. The request's note and the statement are
     client data: they stay in the referral schema, never in an event. */
 #include "referral_server.h"
+#include "kp_watch.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -184,16 +185,6 @@ s_one_breach (kp_db_t *db, void *arg)
 int
 referral_statement_tick (kp_db_t *db)
 {
-    int sent = 0;
-    for (int round = 0; round < STATEMENT_TICK_MAX; round++) {
-        bool idle = false;
-        if (kp_db_transaction (db, s_one_breach, &idle, 3)) {
-            kp_warn ("statement watch: %s", kp_db_message (db));
-            return -1;
-        }
-        if (idle)
-            break;
-        sent++;
-    }
-    return sent;
+    bool idle = false;
+    return kp_watch_run (db, "statement watch", s_one_breach, &idle, &idle, STATEMENT_TICK_MAX);
 }

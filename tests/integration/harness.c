@@ -224,6 +224,70 @@ kpt_teardown (void)
     }
 }
 
+static char s_own_database [64];
+static const char *s_required_env (const char *name);
+
+//  Runs one statement on the cluster's maintenance database.
+static void
+s_cluster_command (const char *command)
+{
+    char conninfo [1024];
+    snprintf (conninfo, sizeof conninfo, "%s dbname=postgres", s_required_env ("KUMPPANI_TEST_ADMIN_CONNINFO"));
+    PGconn *conn = PQconnectdb (conninfo);
+    cr_assert_eq (PQstatus (conn), CONNECTION_OK, "%s", PQerrorMessage (conn));
+    PGresult *result = PQexec (conn, command);
+    cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK, "%s: %s", command, PQerrorMessage (conn));
+    PQclear (result);
+    PQfinish (conn);
+}
+
+//  Later keywords win in a conninfo string, so appending dbname moves
+//  every connection the test and its services make.
+static void
+s_point_at (const char *variable, const char *database)
+{
+    char conninfo [1024];
+    snprintf (conninfo, sizeof conninfo, "%s dbname=%s", s_required_env (variable), database);
+    setenv (variable, conninfo, 1);
+}
+
+void
+kpt_setup_own_database (void)
+{
+    const char *template = getenv ("KUMPPANI_TEST_TEMPLATE_DB");
+    if (template && *template) {
+        char command [768];
+        snprintf (s_own_database, sizeof s_own_database, "kpt_%d_%08x", (int) getpid (), randombytes_random ());
+        snprintf (command, sizeof command, "CREATE DATABASE %s TEMPLATE %s", s_own_database, template);
+        s_cluster_command (command);
+        //  A copy does not take the template's per-database role settings
+        //  (the reporting role's jit = off, migration 0030): set them again.
+        snprintf (command, sizeof command,
+                  "DO $$ DECLARE s record; BEGIN FOR s IN SELECT setrole::regrole AS role, unnest (setconfig) AS setting"
+                  " FROM pg_db_role_setting WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = '%s')"
+                  " LOOP EXECUTE format ('ALTER ROLE %%s IN DATABASE %s SET %%s', s.role,"
+                  " regexp_replace (s.setting, '=', ' = ')); END LOOP; END $$", template, s_own_database);
+        s_cluster_command (command);
+        s_point_at ("KUMPPANI_TEST_CONNINFO", s_own_database);
+        s_point_at ("KUMPPANI_TEST_ADMIN_CONNINFO", s_own_database);
+    }
+    kpt_setup ();
+}
+
+void
+kpt_teardown_own_database (void)
+{
+    kpt_teardown ();
+    //  KUMPPANI_TEST_KEEP=1 keeps the cluster, and with it this database.
+    const char *keep = getenv ("KUMPPANI_TEST_KEEP");
+    if (*s_own_database && !(keep && strcmp (keep, "1") == 0)) {
+        char command [256];
+        snprintf (command, sizeof command, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s_own_database);
+        s_cluster_command (command);
+        *s_own_database = 0;
+    }
+}
+
 const char *
 kpt_endpoint (const char *service)
 {

@@ -21,6 +21,13 @@
 //  admitted; "nometa" is admitted but its certificate names no organisation.
 void kpt_setup (void);
 void kpt_teardown (void);
+//  The same on a database of the suite's own, a copy of the freshly
+//  migrated one (scripts/test.sh keeps it as KUMPPANI_TEST_TEMPLATE_DB),
+//  dropped at teardown. For the suites that move the services' clock:
+//  a month ahead, every other suite's referrals and cases are overdue,
+//  and the watch would be busy with their breaches (and send them).
+void kpt_setup_own_database (void);
+void kpt_teardown_own_database (void);
 
 //  Starts a service with the test environment plus extra "NAME=value"
 //  entries (NULL-terminated, may be NULL) and waits until it answers

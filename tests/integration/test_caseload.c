@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-TestSuite (caseload, .init = kpt_setup, .fini = kpt_teardown, .timeout = 150);
+TestSuite (caseload, .init = kpt_setup_own_database, .fini = kpt_teardown_own_database, .timeout = 150);
 
 #define ROLE(name) KUMPPANI__V1__ROLE__ROLE_ ## name
 #define STATUS(name) KUMPPANI__V1__STATUS__STATUS_ ## name

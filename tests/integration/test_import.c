@@ -27,7 +27,7 @@
 #include <string.h>
 #include <strings.h>
 
-TestSuite (import, .init = kpt_setup, .fini = kpt_teardown, .timeout = 600);
+TestSuite (import, .init = kpt_setup_own_database, .fini = kpt_teardown_own_database, .timeout = 600);
 
 #define STATUS(name) KUMPPANI__V1__STATUS__STATUS_ ## name
 #define PEOPLE 36

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-TestSuite (referral_exchange, .init = kpt_setup, .fini = kpt_teardown, .timeout = 180);
+TestSuite (referral_exchange, .init = kpt_setup_own_database, .fini = kpt_teardown_own_database, .timeout = 180);
 
 #define ST(name) KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_##name
 #define KD(name) KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_##name

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-TestSuite (referral_lifecycle, .init = kpt_setup, .fini = kpt_teardown, .timeout = 120);
+TestSuite (referral_lifecycle, .init = kpt_setup_own_database, .fini = kpt_teardown_own_database, .timeout = 120);
 
 #define ST(name) KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_##name
 #define KD(name) KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_##name

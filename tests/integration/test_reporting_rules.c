@@ -19,7 +19,7 @@
     hidden cell only where the scenario cannot avoid small neighbours. */
 #include "test_reporting.h"
 
-TestSuite (reporting_rules, .init = kpt_setup, .fini = kpt_teardown, .timeout = 120);
+TestSuite (reporting_rules, .init = kpt_setup_own_database, .fini = kpt_teardown_own_database, .timeout = 120);
 
 #define LABOUR(name) KUMPPANI__V1__LABOUR_MARKET_STATUS__LABOUR_MARKET_STATUS_ ## name
 
