@@ -5,6 +5,7 @@
 #   make test       unit + integration tests against a throwaway cluster
 #   make SANITIZE=1 test   the same under ASan + UBSan (separate build dir)
 #   make analyze    gcc -fanalyzer over common/, services/, cli/ (make test runs it)
+#   make header-check  every common/ and services/ header compiles alone (make test runs it)
 #   make proto-check  buf lint + buf breaking against released/proto (make test runs it)
 #   scripts/error_codes.py  every error code emitted is in docs/errors.md and back (make test runs it)
 
@@ -61,7 +62,7 @@ FAULT_BIN   := $(addprefix $(BUILD)/tests/bin/,$(SERVICES))
 BENCH_SRC   := $(wildcard bench/*.c)
 BENCH_BIN   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all deps up down test test-unit test-integration bench clean proto analyze proto-check python-client
+.PHONY: all deps up down test test-unit test-integration bench clean proto analyze proto-check python-client header-check
 .SECONDARY:
 
 all: $(SERVICE_BIN) $(FAULT_BIN) $(CLI_BIN) $(UNIT_BIN) $(INTEG_BIN) $(BENCH_BIN)
@@ -146,7 +147,7 @@ down:
 	@scripts/down.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all analyze
+	@$(MAKE) --no-print-directory all analyze header-check
 	@scripts/proto_check.sh
 	@scripts/error_codes.py
 	@BUILD=$(BUILD) scripts/test.sh
@@ -176,6 +177,26 @@ $(ANALYZE_DIR)/%.o: %.c $(PROTO_H)
 	$(ANALYZE_CC) $(filter-out $(SANFLAGS),$(CFLAGS)) -fanalyzer -c $< -o $@
 
 analyze: $(ANALYZE_O)
+
+# --------------------------------------------------------------------------
+# Every header stands alone: each common/ and services/*/ header is the
+# only #include of a generated .c (build/headers), compiled with the
+# build's flags, so no header leans on what its includer happened to
+# include before it. The objects' .d files make it incremental: a header's
+# check reruns when it or anything it includes changes.
+
+HEADER_DIR   := $(BUILD)/headers
+HEADERS      := $(wildcard common/*.h) $(wildcard services/*/*.h)
+HEADER_O     := $(patsubst %.h,$(HEADER_DIR)/%.o,$(HEADERS))
+
+$(HEADER_DIR)/%.c: %.h
+	@mkdir -p $(dir $@)
+	@printf '#include "%s"\n' $(notdir $<) > $@
+
+$(HEADER_DIR)/%.o: $(HEADER_DIR)/%.c $(PROTO_H)
+	$(CC) $(CFLAGS) -I$(dir $*) -c $< -o $@
+
+header-check: $(HEADER_O)
 
 # --------------------------------------------------------------------------
 # Fuzzing (clang + libFuzzer, separate from the gcc build). Each target in

@@ -1,6 +1,7 @@
 /*  fuzz_intake — arbitrary frames through intake's route table and
     handlers (validation up to the first query; see fuzz_call.h). */
 #include "fuzz_call.h"
+#include "../services/intake/intake_context.h"
 #include "../services/intake/intake_server.h"
 
 static intake_t s_intake;

@@ -1,6 +1,7 @@
 /*  fuzz_referral — arbitrary frames through referral's route table and
     handlers (validation up to the first query; see fuzz_call.h). */
 #include "fuzz_call.h"
+#include "../services/referral/referral_context.h"
 #include "../services/referral/referral_server.h"
 
 static referral_context_t s_referral;

@@ -3,8 +3,11 @@
     call an operation at all is groups_server.c's route table; managing an
     activity (its organiser, co-organisers and facilitating organisations)
     is decided by groups_activity_load from the activity's own rows. */
-#include "groups_server.h"
+#include "groups_access.h"
+#include "groups_activity.h"
+#include "kp_admitted.h"
 #include "kp_organiser.h"
+#include "kp_server.h"
 
 #include <string.h>
 

@@ -1,7 +1,21 @@
 /*  groups_activity — an activity's record and who manages it, creating and
     changing one, and reading it back (participants only to its own
     organisations). Also the small helpers every groups handler shares. */
-#include "groups_server.h"
+#include "groups_access.h"
+#include "groups_activity.h"
+#include "groups_enrol.h"
+#include "groups_event.h"
+#include "groups_handlers.h"
+#include "groups_helpers.h"
+#include "groups_limits.h"
+#include "groups_rules.h"
+#include "groups_sql.h"
+#include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_ids.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,9 +4,19 @@
     staffing by organisation type. Each is recorded once: the same record
     again is a quiet success (no event, no ledger entry), a different one
     is a CONFLICT — a record is never silently corrected. */
-#include "groups_server.h"
+#include "groups_activity.h"
+#include "groups_event.h"
+#include "groups_handlers.h"
+#include "groups_helpers.h"
+#include "groups_rules.h"
+#include "groups_sql.h"
+#include "kp_check.h"
+#include "kp_db.h"
 #include "kp_disclosure.h"
+#include "kp_ids.h"
 #include "kp_organiser.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <ctype.h>
 #include <stdio.h>

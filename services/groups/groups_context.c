@@ -1,7 +1,10 @@
 /*  groups_context — what the groups service runs besides requests: the
     evaluation reminder timer on the server's loop. */
-#include "groups_server.h"
+#include "groups_context.h"
+#include "groups_reminder.h"
 #include "kp_alloc.h"
+#include "kp_config.h"
+#include "kp_server.h"
 
 #include <assert.h>
 #include <stdlib.h>

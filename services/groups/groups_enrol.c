@@ -3,9 +3,21 @@
     when a seat frees. Every enrolment locks the activity's row first, so
     enrolments of one activity run one at a time whatever instance or
     batch they come in, and the seat counter's CHECK backs that up. */
-#include "groups_server.h"
+#include "groups_access.h"
+#include "groups_activity.h"
+#include "groups_enrol.h"
+#include "groups_event.h"
+#include "groups_handlers.h"
+#include "groups_helpers.h"
+#include "groups_limits.h"
+#include "groups_rules.h"
+#include "groups_sql.h"
+#include "kp_db.h"
 #include "kp_disclosure.h"
+#include "kp_ids.h"
 #include "kp_organiser.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,8 +2,10 @@
     common fields (activity, kind, municipality, organiser) are set from the
     record, never from the request, and the stream scope is the activity's
     municipality and organiser. No names: ids only. */
-#include "groups_server.h"
+#include "groups_activity.h"
+#include "groups_event.h"
 #include "kp_alloc.h"
+#include "kp_db.h"
 #include "kp_outbox.h"
 
 static int

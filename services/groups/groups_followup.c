@@ -6,9 +6,18 @@
     what was done, usefulness: what the SOS groups' feedback asked). A
     form carries no client and no respondent, and leaves only as
     aggregates under disclosure control (reporting's `feedback` report). */
+#include "groups_activity.h"
+#include "groups_event.h"
+#include "groups_helpers.h"
 #include "groups_placement.h"
+#include "groups_rules.h"
+#include "kp_calendar.h"
+#include "kp_db.h"
 #include "kp_disclosure.h"
+#include "kp_ids.h"
 #include "kp_organiser.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

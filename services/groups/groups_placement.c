@@ -4,9 +4,21 @@
     earning the day's expense compensation once), and an absence runs its
     notification chain client → organiser → social instructor → TE office,
     one event per step, strictly in that order. */
+#include "groups_access.h"
+#include "groups_event.h"
+#include "groups_handlers.h"
+#include "groups_helpers.h"
+#include "groups_limits.h"
 #include "groups_placement.h"
+#include "groups_rules.h"
+#include "groups_sql.h"
+#include "kp_calendar.h"
+#include "kp_db.h"
 #include "kp_disclosure.h"
+#include "kp_ids.h"
 #include "kp_organiser.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>

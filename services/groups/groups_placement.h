@@ -5,7 +5,11 @@
 #ifndef GROUPS_PLACEMENT_H
 #define GROUPS_PLACEMENT_H
 
-#include "groups_server.h"
+#include "groups_limits.h"
+#include "kp_calendar.h"
+#include "kp_db.h"
+#include "kp_ids.h"
+#include "kp_server.h"
 
 //  Where a placement is on its path; dates are 0 when not there yet.
 typedef struct {

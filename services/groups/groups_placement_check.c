@@ -3,6 +3,7 @@
     the agreement's weekdays, the evaluations' 1-5 scales, the words of
     the ending and the follow-up plan, and the one bounded text (tasks). */
 #include "groups_placement.h"
+#include "groups_rules.h"
 #include "kp_codec.h"
 
 #include <string.h>

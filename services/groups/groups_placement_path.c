@@ -8,7 +8,16 @@
     follow-up plan, never before the final evaluation, and no day after
     the end is recorded. Each step is written once: the same record again
     is a success that changes nothing, a different one CONFLICT. */
+#include "groups_helpers.h"
+#include "groups_limits.h"
 #include "groups_placement.h"
+#include "groups_rules.h"
+#include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_ids.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

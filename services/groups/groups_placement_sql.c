@@ -3,6 +3,7 @@
     latest day) and, per step, the insert that writes it once and the
     comparison that tells a repeat of the same record from a different one. */
 #include "groups_placement.h"
+#include "kp_db.h"
 
 static const kp_col_t s_path_row [] = { GROUPS_PATH_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_one_row [] = { { "one", "int4" }, { NULL } };

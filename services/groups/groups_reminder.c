@@ -3,8 +3,13 @@
     groups.evaluation_due event goes out, once, however many instances
     run the timer: the reminder row's key lets one transaction insert it,
     and only the one that did emits. */
-#include "groups_server.h"
+#include "groups_event.h"
+#include "groups_reminder.h"
+#include "groups_sql.h"
+#include "kp_calendar.h"
+#include "kp_db.h"
 #include "kp_log.h"
+#include "kp_row.h"
 
 #include <stdio.h>
 

@@ -1,5 +1,6 @@
 /*  groups_rules — see the header. */
 #include "groups_rules.h"
+#include "kp_calendar.h"
 
 #include <string.h>
 

@@ -1,5 +1,6 @@
 /*  groups_schedule — recurrence expansion and time windows (see the header). */
 #include "groups_schedule.h"
+#include "kp_calendar.h"
 
 #include <ctype.h>
 #include <string.h>

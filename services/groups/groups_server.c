@@ -1,9 +1,17 @@
 /*  groups_server — operation → handler, and which organisation types may
     call it. Which activity an organisation may touch is decided from the
     activity's own organisations (groups_activity_load, groups_access). */
+#include "groups_context.h"
+#include "groups_handlers.h"
 #include "groups_placement.h"
-#include "kp_organiser.h"
+#include "groups_server.h"
+#include "groups_sql.h"
+#include "kp_config.h"
+#include "kp_db.h"
 #include "kp_disclosure.h"
+#include "kp_organiser.h"
+#include "kp_server.h"
+#include "kp_service.h"
 
 //  Organisations that organise or facilitate groups, or staff them.
 #define GROUPS_PARTIES  KP_ORGANISER_TYPES " ngo parish debt_counselling social_credit enforcement kela te_office"

@@ -3,7 +3,18 @@
     assigning facilitators, and listing them. Every new time is checked
     for clashes (same venue, same facilitator, same enrolled client) and
     the request says whether a clash refuses it or is only reported. */
-#include "groups_server.h"
+#include "groups_activity.h"
+#include "groups_event.h"
+#include "groups_handlers.h"
+#include "groups_helpers.h"
+#include "groups_limits.h"
+#include "groups_schedule.h"
+#include "groups_sql.h"
+#include "kp_calendar.h"
+#include "kp_db.h"
+#include "kp_ids.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,8 @@
 /*  groups_sql — every statement the groups service prepares. Instants are
     made from a civil date and time in Europe/Helsinki by PostgreSQL, so a
     17:00 session is 17:00 local on both sides of a DST change. */
-#include "groups_server.h"
+#include "groups_sql.h"
+#include "kp_db.h"
 
 #define GROUPS_INSTANT(date, time) "((" date ")::date + (" time ")::time) AT TIME ZONE 'Europe/Helsinki'"
 

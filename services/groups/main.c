@@ -1,5 +1,6 @@
 /*  The groups service: wiring only. */
 #include "groups_server.h"
+#include "kp_service.h"
 
 int
 main (int argc, char **argv)

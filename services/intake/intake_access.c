@@ -13,9 +13,13 @@
     may read the client but not do this hears FORBIDDEN.
     Every allowed read or write is audited with the client's pseudonymous id,
     and a disclosure names its basis and recipient (Act 703/2023). */
-#include "intake_server.h"
-#include "kp_organiser.h"
+#include "intake_access.h"
+#include "kp_admitted.h"
+#include "kp_db.h"
 #include "kp_disclosure.h"
+#include "kp_organiser.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

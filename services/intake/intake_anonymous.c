@@ -2,8 +2,15 @@
     without identity: "visits are not written into the client register".
     Only when the visitor consents to a case is the contact converted, and
     only then does it point at a case (never at a client directly). */
-#include "intake_server.h"
+#include "intake_access.h"
+#include "intake_case_row.h"
+#include "intake_events.h"
+#include "intake_handlers.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_enum.h"
 #include "kp_ids.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

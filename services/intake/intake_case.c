@@ -3,12 +3,22 @@
     complete the service-need assessment with its initial survey, make and
     review the client plan, close with a reason. Which step is legal when
     is intake_case_fsm's table; this file does the writing and the events. */
-#include "intake_server.h"
-#include "intake_caseload.h"
+#include "intake_access.h"
 #include "intake_case_fsm.h"
+#include "intake_case_row.h"
+#include "intake_caseload.h"
+#include "intake_events.h"
+#include "intake_handlers.h"
+#include "intake_snapshot.h"
+#include "intake_sql.h"
 #include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_enum.h"
 #include "kp_ids.h"
 #include "kp_outbox.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,10 +6,18 @@
     the last contact, the assessment clock, the client's case ids. Only
     cases the caller may see are listed: those of the municipalities it
     organises, for the roles that work them (intake_access). */
+#include "intake_access.h"
+#include "intake_case_row.h"
 #include "intake_caseload.h"
+#include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_enum.h"
 #include "kp_ids.h"
 #include "kp_organiser.h"
 #include "kp_outbox.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <assert.h>
 #include <stdio.h>

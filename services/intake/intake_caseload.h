@@ -7,8 +7,11 @@
 #ifndef INTAKE_CASELOAD_H
 #define INTAKE_CASELOAD_H
 
-#include "intake_server.h"
+#include "intake_context.h"
 #include "kp_calendar.h"
+#include "kp_config.h"
+#include "kp_db.h"
+#include "kp_server.h"
 
 //  intake_clock: the process's configuration (day counts, the test clock),
 //  set once by intake_new before anything runs. Statements reached from

@@ -3,6 +3,7 @@
     cast in SQL so PostgreSQL refuses unknown ones. Days are intake's
     today, passed in (KUMPPANI_TEST_TODAY moves it in tests). */
 #include "intake_caseload.h"
+#include "kp_db.h"
 
 #define HELSINKI_DAY(column) "(" column " AT TIME ZONE 'Europe/Helsinki')::date"
 

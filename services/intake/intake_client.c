@@ -3,12 +3,24 @@
     hash, so the same person registers once with each organiser), attributes the work and ESF
     reporting need, lookup by pseudonymous id or, for entitled roles, by
     henkilötunnus. */
-#include "intake_server.h"
+#include "intake_access.h"
 #include "intake_caseload.h"
+#include "intake_client.h"
+#include "intake_context.h"
+#include "intake_events.h"
+#include "intake_handlers.h"
+#include "intake_snapshot.h"
+#include "intake_sql.h"
 #include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_enum.h"
+#include "kp_hetu.h"
 #include "kp_ids.h"
 #include "kp_organiser.h"
 #include "kp_outbox.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -4,7 +4,11 @@
     an attribute not sent stays as it is), named in the reply's
     updated_fields and in the audit entry, and the start snapshots still in
     their entry window are retaken (intake_snapshot_retake). */
-#include "intake_server.h"
+#include "intake_client.h"
+#include "intake_snapshot.h"
+#include "kp_db.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -12,6 +12,12 @@
     the event commit together; SKIP LOCKED shares the work between
     instances), as referral_clock does for referrals. */
 #include "intake_caseload.h"
+#include "intake_context.h"
+#include "kp_calendar.h"
+#include "kp_config.h"
+#include "kp_db.h"
+#include "kp_log.h"
+#include "kp_row.h"
 #include "kp_watch.h"
 
 #include <stdio.h>

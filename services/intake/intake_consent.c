@@ -5,10 +5,16 @@
     kp.disclosure_check (common/kp_disclosure); a withdrawal or a ban
     reaches what already went out through intake.consent_withdrawn and
     intake.disclosure_banned, never cut short. */
-#include "intake_server.h"
-#include "kp_outbox.h"
+#include "intake_access.h"
+#include "intake_handlers.h"
+#include "intake_sql.h"
 #include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
 #include "kp_ids.h"
+#include "kp_outbox.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <string.h>
 

@@ -9,8 +9,18 @@
     SKIP LOCKED lets a second instance pass over a case another one holds,
     so restarts and instances never send it twice (intake_reminder does
     the same for reviews). */
+#include "intake_access.h"
+#include "intake_case_row.h"
 #include "intake_caseload.h"
+#include "intake_context.h"
+#include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_enum.h"
 #include "kp_ids.h"
+#include "kp_log.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,9 +1,16 @@
 /*  intake_context — what the intake process holds besides its server: the
     henkilötunnus keys, the consumer that turns referrals into cases, and
     the review-reminder timer. Made after the server, destroyed before it. */
-#include "intake_server.h"
 #include "intake_caseload.h"
+#include "intake_consumer.h"
+#include "intake_context.h"
+#include "intake_reminder.h"
 #include "kp_alloc.h"
+#include "kp_config.h"
+#include "kp_consumer.h"
+#include "kp_hetu.h"
+#include "kp_log.h"
+#include "kp_server.h"
 
 #include <assert.h>
 #include <stdlib.h>

@@ -5,8 +5,14 @@
     Only the client's own organisation may read it (intake_access: an
     outsider hears what an unknown client id gets), and the read is
     audited like any other. */
-#include "intake_server.h"
+#include "intake_access.h"
+#include "intake_handlers.h"
+#include "intake_sql.h"
+#include "kp_check.h"
+#include "kp_db.h"
 #include "kp_ids.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <inttypes.h>
 #include <stdio.h>

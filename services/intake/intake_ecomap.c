@@ -1,8 +1,14 @@
 /*  intake_ecomap — the client's network as an ECOMAP: persons and
     organisations, the direction and strength (−2 … +2) of each link, and
     whether it is a resource or a stressor. Part of the assessment. */
-#include "intake_server.h"
+#include "intake_access.h"
+#include "intake_case_row.h"
+#include "intake_handlers.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_enum.h"
 #include "kp_ids.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

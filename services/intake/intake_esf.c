@@ -6,9 +6,17 @@
     timepoint: the same again is a success that changes nothing, a
     different one is CONFLICT, never applied silently. The event names
     the case only: a person's situation does not travel on the stream. */
+#include "intake_access.h"
+#include "intake_case_row.h"
+#include "intake_caseload.h"
 #include "intake_esf.h"
 #include "intake_esf_rules.h"
-#include "intake_caseload.h"
+#include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_enum.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

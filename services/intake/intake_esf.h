@@ -6,7 +6,8 @@
 #ifndef INTAKE_ESF_H
 #define INTAKE_ESF_H
 
-#include "intake_server.h"
+#include "kp_db.h"
+#include "kp_server.h"
 
 extern const kp_stmt_t intake_esf_statements [];
 

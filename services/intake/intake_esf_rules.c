@@ -5,6 +5,7 @@
     describes within the window of its timepoint and never in the future;
     the longer-term result not before six months have passed. */
 #include "intake_esf_rules.h"
+#include "kp_calendar.h"
 
 #include <stddef.h>
 

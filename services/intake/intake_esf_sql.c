@@ -1,6 +1,7 @@
 /*  intake_esf_sql — the statements of the ESF+ results (migration 0026).
     Enum codes are cast in SQL so PostgreSQL refuses unknown ones. */
 #include "intake_esf.h"
+#include "kp_db.h"
 
 static const kp_col_t s_result_row [] = { INTAKE_ESF_RESULT_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_closed_on_row [] = { { "closed_on", "text" }, { NULL } };

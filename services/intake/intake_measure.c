@@ -2,9 +2,15 @@
     groups, referrals to partners, rehabilitative work activity, each with
     a responsible person and, where relevant, the group or referral it
     links to. Outcome measurements hang off these (intake_outcome.c). */
-#include "intake_server.h"
+#include "intake_access.h"
+#include "intake_case_row.h"
 #include "intake_caseload.h"
+#include "intake_handlers.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_enum.h"
 #include "kp_ids.h"
+#include "kp_server.h"
 
 #include <string.h>
 

@@ -4,8 +4,16 @@
     instrument it was measured with at its start is what ListCases'
     measurement_missing finds (the seeds measure AVAIN at the start and the
     end of every measure). */
+#include "intake_access.h"
+#include "intake_case_row.h"
 #include "intake_caseload.h"
+#include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_enum.h"
 #include "kp_ids.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -3,8 +3,16 @@
     The items and their scales are data (intake.instrument_items); a score
     outside its item's scale is refused naming the item. The change from
     start to end per item is what reporting publishes. */
-#include "intake_server.h"
+#include "intake_access.h"
+#include "intake_case_row.h"
+#include "intake_handlers.h"
+#include "intake_sql.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_enum.h"
 #include "kp_ids.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,8 +11,11 @@
     A client with no open case, or a case without a plan yet, gets
     nothing: measures belong to a plan. Idempotent: a redelivered event
     finds the measure linked already. */
-#include "intake_server.h"
+#include "intake_consumer.h"
 #include "kp_audit.h"
+#include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
 #include "kp_ids.h"
 
 #include <stdio.h>

@@ -13,13 +13,22 @@
     only a client of the recipient's own is linked: the same person known
     to another organiser gets a new record here, and the case never shows
     that the other record exists. */
-#include "intake_server.h"
+#include "intake_case_row.h"
 #include "intake_caseload.h"
+#include "intake_consumer.h"
+#include "intake_context.h"
+#include "intake_events.h"
+#include "intake_sql.h"
+#include "kp_admitted.h"
 #include "kp_audit.h"
-#include "kp_ids.h"
 #include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
 #include "kp_hetu.h"
+#include "kp_ids.h"
 #include "kp_organiser.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <sodium.h>
 #include <stdio.h>

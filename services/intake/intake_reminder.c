@@ -3,9 +3,15 @@
     key case + date) and the event commit in one transaction, so a restart,
     a second instance (SKIP LOCKED) or a retry never emits twice. A review
     date on a weekend or holiday is due on the next working day. */
-#include "intake_server.h"
 #include "intake_caseload.h"
+#include "intake_context.h"
+#include "intake_events.h"
+#include "intake_reminder.h"
+#include "intake_sql.h"
 #include "kp_calendar.h"
+#include "kp_db.h"
+#include "kp_log.h"
+#include "kp_row.h"
 
 #include <stdio.h>
 #include <string.h>

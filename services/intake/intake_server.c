@@ -3,11 +3,19 @@
     half (role, municipality, consent) is intake_access_check, because it
     depends on the client. Reads admit every organisation here so that a
     consent can disclose them; the access check refuses the rest. */
-#include "intake_server.h"
 #include "intake_caseload.h"
+#include "intake_consumer.h"
+#include "intake_context.h"
 #include "intake_esf.h"
-#include "kp_organiser.h"
+#include "intake_handlers.h"
+#include "intake_server.h"
+#include "intake_sql.h"
+#include "kp_config.h"
+#include "kp_db.h"
 #include "kp_disclosure.h"
+#include "kp_organiser.h"
+#include "kp_server.h"
+#include "kp_service.h"
 
 #include <ctype.h>
 #include <string.h>

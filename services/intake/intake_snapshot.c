@@ -6,8 +6,10 @@
     in SQL (intake.take_participant_snapshot, migration 0012). A case opened
     by a notice has an entry window (migration 0025): the attributes the
     worker records in it complete its start snapshot. */
-#include "intake_server.h"
+#include "intake_snapshot.h"
+#include "kp_db.h"
 #include "kp_log.h"
+#include "kp_row.h"
 
 #include <string.h>
 

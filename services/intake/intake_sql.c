@@ -1,6 +1,7 @@
 /*  intake_sql — every statement the intake service prepares. Parameters
     only; enum values are cast in SQL so PostgreSQL refuses unknown codes. */
-#include "intake_server.h"
+#include "intake_sql.h"
+#include "kp_db.h"
 
 //  INTAKE_CLIENT_ROW.
 #define CLIENT_COLUMNS \

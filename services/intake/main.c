@@ -1,5 +1,6 @@
 /*  The intake service: wiring only. */
 #include "intake_server.h"
+#include "kp_service.h"
 
 int
 main (int argc, char **argv)

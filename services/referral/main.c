@@ -1,5 +1,6 @@
 /*  The referral service: wiring only. */
 #include "referral_server.h"
+#include "kp_service.h"
 
 int
 main (int argc, char **argv)

@@ -2,8 +2,11 @@
     henkilötunnus, and when a disclosure may still happen. The route table
     in referral_server.c says which organisation types may call at all;
     these say which referral they may touch. */
-#include "referral_server.h"
+#include "referral_access.h"
+#include "referral_record.h"
+#include "kp_admitted.h"
 #include "kp_organiser.h"
+#include "kp_server.h"
 
 #include <string.h>
 

@@ -3,7 +3,17 @@
     refusal names the state it is in. The receiver sees referral.cancelled
     and every clock stops. Also the first step every request about one
     referral takes here: find it, or answer as an unknown id does. */
-#include "referral_server.h"
+#include "referral_access.h"
+#include "referral_cancel.h"
+#include "referral_fsm.h"
+#include "referral_handlers.h"
+#include "referral_hold.h"
+#include "referral_limits.h"
+#include "referral_read.h"
+#include "referral_record.h"
+#include "kp_check.h"
+#include "kp_ids.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -6,7 +6,13 @@
     sender, whose own stream scope would not show another sender's
     referral. Neither carries client data; an outcome the client's
     withdrawn consent or ban covers is withheld. */
-#include "referral_server.h"
+#include "referral_chain.h"
+#include "referral_record.h"
+#include "referral_sql.h"
+#include "kp_db.h"
+#include "kp_outbox.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <string.h>
 

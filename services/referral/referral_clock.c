@@ -4,7 +4,14 @@
     the notice row's primary key and the event commit together, and
     FOR UPDATE SKIP LOCKED lets several instances share the work without
     waiting on each other. A clock that stopped in time sends nothing. */
-#include "referral_server.h"
+#include "referral_clock.h"
+#include "referral_record.h"
+#include "referral_sql.h"
+#include "referral_statement.h"
+#include "kp_calendar.h"
+#include "kp_db.h"
+#include "kp_enum.h"
+#include "kp_row.h"
 #include "kp_watch.h"
 
 #include <stdio.h>

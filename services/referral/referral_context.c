@@ -1,8 +1,15 @@
 /*  referral_context — what the referral service runs besides requests:
     the henkilötunnus keys, the consumer of intake's events (the closed
     loop) and the deadline watch on the server's loop. */
-#include "referral_server.h"
+#include "referral_clock.h"
+#include "referral_context.h"
+#include "referral_intake.h"
 #include "kp_alloc.h"
+#include "kp_config.h"
+#include "kp_consumer.h"
+#include "kp_hetu.h"
+#include "kp_log.h"
+#include "kp_server.h"
 
 #include <assert.h>
 #include <stdlib.h>

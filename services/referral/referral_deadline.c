@@ -2,6 +2,7 @@
     counting itself is kp_calendar's: "by the 7th working day after the
     matter became pending" is kp_calendar_add_working_days (received, 7). */
 #include "referral_deadline.h"
+#include "kp_calendar.h"
 
 kp_date_t
 referral_deadline_previous_working_day (kp_date_t date)

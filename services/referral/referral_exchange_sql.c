@@ -1,7 +1,8 @@
 /*  referral_exchange_sql — the statements of Kela's statement requests and
     of the message thread (migration 0024). Kept apart from referral_sql.c
     so the exchange's SQL reads whole in one place. */
-#include "referral_server.h"
+#include "referral_exchange.h"
+#include "kp_db.h"
 
 static const kp_col_t s_request_row [] = { REFERRAL_STATEMENT_REQUEST_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_due_row [] = { REFERRAL_STATEMENT_DUE_ROW (KP_ROW_COLUMN) { NULL } };

@@ -7,10 +7,22 @@
     The chain's first sender follows the child to its end (referral_chain).
     TRANSFERRED stays what it was: the matter went elsewhere outside this
     exchange, and nothing follows it. */
-#include "referral_server.h"
+#include "referral_access.h"
+#include "referral_cancel.h"
 #include "referral_deadline.h"
+#include "referral_fsm.h"
+#include "referral_handlers.h"
+#include "referral_limits.h"
+#include "referral_read.h"
+#include "referral_record.h"
+#include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
 #include "kp_disclosure.h"
+#include "kp_enum.h"
+#include "kp_ids.h"
 #include "kp_organiser.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

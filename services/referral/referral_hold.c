@@ -4,8 +4,19 @@
     referral, and at the end of the hold a running clock's deadline moves
     by the working days it was held (kp_calendar: weekends and holidays
     are no working days either way). */
-#include "referral_server.h"
+#include "referral_access.h"
+#include "referral_cancel.h"
 #include "referral_deadline.h"
+#include "referral_fsm.h"
+#include "referral_handlers.h"
+#include "referral_hold.h"
+#include "referral_limits.h"
+#include "referral_read.h"
+#include "referral_record.h"
+#include "kp_calendar.h"
+#include "kp_db.h"
+#include "kp_enum.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -7,9 +7,14 @@
     referral that rests on the consent, or went to the banned organisation
     after the check, is reached by one statement). Replays are harmless: a
     referral already past the step is left as it is. */
-#include "referral_server.h"
+#include "referral_fsm.h"
+#include "referral_intake.h"
+#include "referral_record.h"
 #include "kp_alloc.h"
 #include "kp_audit.h"
+#include "kp_db.h"
+#include "kp_ids.h"
+#include "kp_log.h"
 
 #include <stdio.h>
 #include <stdlib.h>

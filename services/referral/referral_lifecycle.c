@@ -3,8 +3,18 @@
     its statement, record the decision on a transferred application. Each
     is one step through referral_fsm, one history row, one event; only the
     receiving organisation may take it. */
-#include "referral_server.h"
+#include "referral_access.h"
+#include "referral_fsm.h"
+#include "referral_handlers.h"
+#include "referral_limits.h"
+#include "referral_read.h"
+#include "referral_record.h"
+#include "kp_check.h"
+#include "kp_db.h"
 #include "kp_disclosure.h"
+#include "kp_enum.h"
+#include "kp_ids.h"
+#include "kp_server.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -8,8 +8,16 @@
     client's ban), nothing more is posted and each party reads only its
     own texts: the other party's are withheld, as the receiver no longer
     sees the sender's free text. */
-#include "referral_server.h"
+#include "referral_access.h"
+#include "referral_exchange.h"
+#include "referral_handlers.h"
+#include "referral_record.h"
+#include "kp_db.h"
 #include "kp_disclosure.h"
+#include "kp_ids.h"
+#include "kp_outbox.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

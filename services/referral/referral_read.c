@@ -2,8 +2,23 @@
     referral as the caller may see it: the henkilötunnus only for the
     receiving municipality, the receiver's worker and notes only for the
     receiver. Every referral shown is an audited disclosure to the caller. */
-#include "referral_server.h"
+#include "referral_access.h"
+#include "referral_chain.h"
+#include "referral_context.h"
+#include "referral_handlers.h"
+#include "referral_read.h"
+#include "referral_record.h"
+#include "referral_sql.h"
+#include "referral_statement.h"
+#include "kp_calendar.h"
+#include "kp_db.h"
+#include "kp_enum.h"
+#include "kp_hetu.h"
+#include "kp_ids.h"
+#include "kp_log.h"
 #include "kp_organiser.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>

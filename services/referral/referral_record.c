@@ -2,8 +2,15 @@
     things every change does to it: move the state (and maybe stop the
     clock), append the history, emit the event. Handlers, the intake
     consumer and the deadline clock all go through here. */
-#include "referral_server.h"
+#include "referral_chain.h"
+#include "referral_fsm.h"
+#include "referral_record.h"
+#include "referral_sql.h"
+#include "kp_calendar.h"
+#include "kp_db.h"
+#include "kp_enum.h"
 #include "kp_outbox.h"
+#include "kp_row.h"
 
 #include <stdio.h>
 #include <string.h>

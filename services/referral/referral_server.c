@@ -1,9 +1,18 @@
 /*  referral_server — operation → handler, and who may call it. This
     table is the referral service's authorisation matrix by organisation
     type; which referral an organisation may touch is referral_access's. */
+#include "referral_context.h"
+#include "referral_exchange.h"
+#include "referral_handlers.h"
+#include "referral_limits.h"
 #include "referral_server.h"
-#include "kp_organiser.h"
+#include "referral_sql.h"
+#include "kp_config.h"
+#include "kp_db.h"
 #include "kp_disclosure.h"
+#include "kp_organiser.h"
+#include "kp_server.h"
+#include "kp_service.h"
 
 //  Organisations that send referrals (per-kind rules: referral_access).
 #define REFERRAL_SENDERS    "kela " KP_ORGANISER_TYPES " debt_counselling enforcement police health_care" \

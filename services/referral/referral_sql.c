@@ -1,5 +1,6 @@
 /*  referral_sql — every statement the referral service prepares. */
-#include "referral_server.h"
+#include "referral_sql.h"
+#include "kp_db.h"
 
 //  What the rules need (REFERRAL_RULE_ROW, in its order).
 #define REFERRAL_RULE_COLUMNS \

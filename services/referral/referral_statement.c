@@ -6,7 +6,21 @@
     passed, exactly once, because breach_sent_at is set in the transaction
     that appends the event. The request's note and the statement are
     client data: they stay in the referral schema, never in an event. */
-#include "referral_server.h"
+#include "referral_access.h"
+#include "referral_exchange.h"
+#include "referral_fsm.h"
+#include "referral_handlers.h"
+#include "referral_limits.h"
+#include "referral_read.h"
+#include "referral_record.h"
+#include "referral_statement.h"
+#include "kp_calendar.h"
+#include "kp_db.h"
+#include "kp_enum.h"
+#include "kp_ids.h"
+#include "kp_outbox.h"
+#include "kp_row.h"
+#include "kp_server.h"
 #include "kp_watch.h"
 
 #include <stdio.h>

@@ -3,11 +3,26 @@
     (one addressed to social services goes to the organiser of the
     municipality it names: kp_organiser), keeps the henkilötunnus only encrypted with a keyed lookup hash, starts
     the statutory clock, and emits referral.received (no identity in it). */
-#include "referral_server.h"
+#include "referral_access.h"
+#include "referral_context.h"
 #include "referral_deadline.h"
+#include "referral_fsm.h"
+#include "referral_handlers.h"
+#include "referral_limits.h"
+#include "referral_read.h"
+#include "referral_record.h"
+#include "kp_audit.h"
+#include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_disclosure.h"
+#include "kp_enum.h"
+#include "kp_hetu.h"
 #include "kp_ids.h"
 #include "kp_organiser.h"
-#include "kp_disclosure.h"
+#include "kp_outbox.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,5 +1,6 @@
 /*  The reporting service: wiring only. */
 #include "reporting_server.h"
+#include "kp_service.h"
 
 int
 main (int argc, char **argv)

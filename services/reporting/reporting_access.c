@@ -4,8 +4,11 @@
     organisation that owns it) sees the project; Kela sees referral SLA for
     the notices it sent. The route table in reporting_server.c says which
     organisation types may call at all; these narrow it to the data. */
-#include "reporting_server.h"
+#include "reporting_access.h"
+#include "reporting_project.h"
+#include "reporting_scope.h"
 #include "kp_organiser.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,9 +1,13 @@
 /*  reporting_context — what the reporting process runs besides requests:
     the stream consumer that keeps the rollups. Made after the server,
     destroyed before it. */
-#include "reporting_server.h"
+#include "reporting_context.h"
+#include "reporting_rollup.h"
 #include "kp_alloc.h"
+#include "kp_config.h"
 #include "kp_consumer.h"
+#include "kp_log.h"
+#include "kp_server.h"
 
 #include <assert.h>
 #include <stdlib.h>

@@ -8,7 +8,12 @@
     snapshot's "all" row, and gender is in every row. Also the project
     setting that turns the group-only count on. */
 #include "reporting_esf.h"
+#include "reporting_scope.h"
+#include "reporting_table.h"
 #include "kp_alloc.h"
+#include "kp_db.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,9 @@
 #ifndef REPORTING_ESF_H
 #define REPORTING_ESF_H
 
-#include "reporting_server.h"
+#include "reporting_scope.h"
+#include "kp_db.h"
+#include "kp_server.h"
 
 extern const kp_stmt_t reporting_esf_statements [];
 

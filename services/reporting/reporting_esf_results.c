@@ -8,6 +8,10 @@
     count in several indicators; the status rows add up to those who left,
     and in_employment is employed plus self_employed. */
 #include "reporting_esf.h"
+#include "reporting_scope.h"
+#include "reporting_table.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <string.h>
 

@@ -6,6 +6,8 @@
     again here over the same cases so each figure can be checked against
     it; the tests hold the two to the same people. */
 #include "reporting_esf.h"
+#include "reporting_scope.h"
+#include "kp_db.h"
 
 #define HELSINKI_DATE(column) "((" column ") AT TIME ZONE 'Europe/Helsinki')::date"
 

@@ -5,8 +5,13 @@
     goes through disclosure control (the column with its total a line),
     and the means are hidden with it, so no mean of one or two forms is
     ever shown. Outside projects, like the placements. */
-#include "reporting_server.h"
+#include "reporting_reports.h"
+#include "reporting_scope.h"
+#include "reporting_table.h"
 #include "kp_alloc.h"
+#include "kp_db.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>

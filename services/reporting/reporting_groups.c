@@ -6,8 +6,13 @@
     days come as the kind work_activity_placement. Attendances and
     headcounts (visitors) count people; each block's months add up to its
     period row, and the period rows to the grand total. */
-#include "reporting_server.h"
+#include "reporting_reports.h"
+#include "reporting_scope.h"
+#include "reporting_sql.h"
+#include "reporting_table.h"
 #include "kp_alloc.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -2,7 +2,11 @@
     funder reads: the project's name, owner and period when the report has
     one, and the areas in scope with their names and organisers. Only names
     and codes the registry already publishes; nothing about a client. */
-#include "reporting_server.h"
+#include "reporting_heading.h"
+#include "reporting_scope.h"
+#include "kp_db.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

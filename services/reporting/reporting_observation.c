@@ -1,10 +1,13 @@
 /*  reporting_observation — social reporting (sosiaalinen raportointi):
     a worker's structured observation of a local phenomenon, stored for
     aggregation by theme and area. It names no client, only how many. */
-#include "reporting_server.h"
+#include "reporting_handlers.h"
 #include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
 #include "kp_ids.h"
 #include "kp_outbox.h"
+#include "kp_server.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -5,7 +5,12 @@
     many improved (in the item's good direction), the mean change. A pair
     is one case's (and measure's) first start and last end filled in with
     the same instrument; the end falls in the period. */
-#include "reporting_server.h"
+#include "reporting_reports.h"
+#include "reporting_scope.h"
+#include "reporting_sql.h"
+#include "reporting_table.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>

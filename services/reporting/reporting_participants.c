@@ -5,8 +5,13 @@
     Twice: at start (the snapshot intake took when the person's first case
     in scope opened) and at exit (the one taken when their last case
     closed), so a change during the project shows as one. */
-#include "reporting_server.h"
+#include "reporting_reports.h"
+#include "reporting_scope.h"
+#include "reporting_sql.h"
+#include "reporting_table.h"
 #include "kp_alloc.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,8 +8,14 @@
     Working days rather than hours: the receivers are offices that work
     on working days, and it is the unit of the statutory clocks beside it.
     Read from the rollup reporting.referral_responses (migration 0024). */
-#include "reporting_server.h"
+#include "reporting_reports.h"
+#include "reporting_scope.h"
+#include "reporting_table.h"
 #include "kp_alloc.h"
+#include "kp_calendar.h"
+#include "kp_db.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>

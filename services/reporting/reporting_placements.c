@@ -7,8 +7,13 @@
     total is a line, and days and compensation are hidden with the row's
     started count. Outside projects, like the placement days of the
     groups report. */
-#include "reporting_server.h"
+#include "reporting_reports.h"
+#include "reporting_scope.h"
+#include "reporting_table.h"
 #include "kp_alloc.h"
+#include "kp_db.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <inttypes.h>
 #include <stdio.h>

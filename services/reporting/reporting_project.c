@@ -2,9 +2,20 @@
     define one with its areas, planned participants and targets, and link
     cases and activities to it. A case is linked only by the municipality
     whose case it is, so a project sees no case its area did not bring. */
-#include "reporting_server.h"
-#include "kp_organiser.h"
+#include "reporting_access.h"
 #include "reporting_esf.h"
+#include "reporting_handlers.h"
+#include "reporting_project.h"
+#include "reporting_reports.h"
+#include "reporting_rollup.h"
+#include "reporting_sql.h"
+#include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_ids.h"
+#include "kp_organiser.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <ctype.h>
 #include <inttypes.h>

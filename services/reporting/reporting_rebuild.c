@@ -11,8 +11,13 @@
     cursor the live consumer steps back (its lock is NOWAIT) instead of
     stalling the loop. A second rebuild meanwhile gets CONFLICT
     reporting.rebuild_running: two would only fold the same log twice. */
-#include "reporting_server.h"
+#include "reporting_handlers.h"
+#include "reporting_rollup.h"
+#include "reporting_sql.h"
 #include "kp_codec.h"
+#include "kp_db.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <inttypes.h>
 #include <stdio.h>

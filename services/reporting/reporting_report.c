@@ -1,9 +1,18 @@
 /*  reporting_report — RunReport: checks the request, resolves what the
     caller may see (reporting_access), runs the named report and audits
     the run. The table below is the one list of reports. */
-#include "reporting_server.h"
-#include "reporting_suppress.h"
+#include "reporting_access.h"
 #include "reporting_esf.h"
+#include "reporting_handlers.h"
+#include "reporting_project.h"
+#include "reporting_reports.h"
+#include "reporting_scope.h"
+#include "reporting_suppress.h"
+#include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_ids.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <string.h>

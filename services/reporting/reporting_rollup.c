@@ -4,8 +4,13 @@
     exactly once; the rebuild calls it for every stored event again. An
     event that breaks the groups contract is poison: refused before any
     SQL, the same way in both, so live and rebuilt stay comparable. */
-#include "reporting_server.h"
+#include "reporting_rollup.h"
+#include "kp_calendar.h"
+#include "kp_check.h"
+#include "kp_db.h"
+#include "kp_enum.h"
 #include "kp_organiser.h"
+#include "kp_server.h"
 
 #include <ctype.h>
 #include <inttypes.h>

@@ -2,7 +2,8 @@
     fact an event brings, each for either copy: $1 is 'live' or 'rebuilt')
     and those the rebuild compares and swaps them with. Dates of events are
     Europe/Helsinki days of occurred_at (microseconds). */
-#include "reporting_server.h"
+#include "reporting_sql.h"
+#include "kp_db.h"
 
 #define EVENT_DAY(param) "((to_timestamp (" param "::int8 / 1e6)) AT TIME ZONE 'Europe/Helsinki')::date"
 

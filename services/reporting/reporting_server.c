@@ -1,8 +1,18 @@
 /*  reporting_server — operation → handler, and who may call it. This
     table is the reporting service's authorisation matrix by organisation
     type; which data a caller sees is reporting_access's. */
-#include "reporting_server.h"
+#include "reporting_context.h"
 #include "reporting_esf.h"
+#include "reporting_handlers.h"
+#include "reporting_heading.h"
+#include "reporting_project.h"
+#include "reporting_reports.h"
+#include "reporting_server.h"
+#include "reporting_sql.h"
+#include "kp_config.h"
+#include "kp_db.h"
+#include "kp_server.h"
+#include "kp_service.h"
 
 //  Organisations whose workers observe local phenomena first hand.
 #define REPORTING_OBSERVERS "municipality county ngo debt_counselling parish te_office housing"

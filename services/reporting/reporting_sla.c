@@ -5,8 +5,15 @@
     clock: met, breached (missed, or running past the deadline today);
     and how many were put on hold, with the working days they were held
     (median, p90: the days the deadline moved by). */
-#include "reporting_server.h"
+#include "reporting_reports.h"
+#include "reporting_scope.h"
+#include "reporting_sql.h"
+#include "reporting_table.h"
 #include "kp_alloc.h"
+#include "kp_calendar.h"
+#include "kp_db.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>

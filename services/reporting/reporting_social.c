@@ -2,8 +2,13 @@
     workers' observations whose period meets the report's, by theme and
     area: how many observations, how many clients they concern, and the
     totals; the clients concerned are the count that is protected. */
-#include "reporting_server.h"
+#include "reporting_reports.h"
+#include "reporting_scope.h"
+#include "reporting_sql.h"
+#include "reporting_table.h"
 #include "kp_alloc.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdlib.h>
 

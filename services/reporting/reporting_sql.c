@@ -2,7 +2,9 @@
     report statements share their first parameters (reporting_scope_params):
     $1 period start, $2 period end, $3 municipality, $4 project, $5 sender;
     '' means no restriction. They return no identifier of a person. */
-#include "reporting_server.h"
+#include "reporting_scope.h"
+#include "reporting_sql.h"
+#include "kp_db.h"
 
 //  The cases a report may count: in the municipality, and linked to the
 //  project when one is given.

@@ -9,8 +9,8 @@
     visible cell on a line through it (the nearest such lines first, the
     first of equals), and audit again. The heuristic does most of the work
     cheaply; the audit is what proves it. */
-#include "reporting_suppress.h"
 #include "reporting_audit.h"
+#include "reporting_suppress.h"
 #include "kp_alloc.h"
 
 #include <assert.h>

@@ -4,11 +4,14 @@
     with the counts it is computed from; a hidden cell has no value. Only
     a table whose suppression passed the audit leaves: with the lines it
     was audited against, so that a reader can audit it again. */
-#include "reporting_server.h"
-#include "kp_alloc.h"
+#include "reporting_heading.h"
+#include "reporting_scope.h"
 #include "reporting_suppress.h"
-#include "kp_organiser.h"
+#include "reporting_table.h"
+#include "kp_alloc.h"
 #include "kp_log.h"
+#include "kp_organiser.h"
+#include "kp_server.h"
 
 #include <assert.h>
 #include <inttypes.h>

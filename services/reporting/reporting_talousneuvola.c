@@ -8,8 +8,13 @@
     per area with their totals. Visits are counted, not people: a
     talousneuvola visitor is anonymous, so one who comes twice counts
     twice (README, counting rules). */
-#include "reporting_server.h"
+#include "reporting_reports.h"
+#include "reporting_scope.h"
+#include "reporting_sql.h"
+#include "reporting_table.h"
 #include "kp_alloc.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,13 @@
     metrics: what each counts, and whether that is a count of people (then
     it goes through disclosure control, and "met" is hidden with it). A
     target without a metric is tracked by hand: listed, no figure. */
-#include "reporting_server.h"
+#include "reporting_reports.h"
+#include "reporting_scope.h"
+#include "reporting_sql.h"
+#include "reporting_table.h"
+#include "kp_db.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <inttypes.h>
 #include <stdio.h>

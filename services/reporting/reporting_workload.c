@@ -13,9 +13,15 @@
     lines a hidden cell could be recovered from. Read from intake's tables
     (migration 0021 grants the columns; the statement is
     reporting_workload_sql.c's). */
-#include "reporting_server.h"
+#include "reporting_reports.h"
+#include "reporting_scope.h"
+#include "reporting_sql.h"
+#include "reporting_table.h"
 #include "kp_alloc.h"
+#include "kp_db.h"
 #include "kp_organiser.h"
+#include "kp_row.h"
+#include "kp_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,9 @@
     (reporting_workload.c): one row per organisation (or per worker of it)
     and month, every figure a count. $1-$5 the scope as in reporting_sql.c,
     $6 true for the rows per worker. */
-#include "reporting_server.h"
+#include "reporting_scope.h"
+#include "reporting_sql.h"
+#include "kp_db.h"
 
 //  The cases a report may count (as reporting_sql's REPORTING_CASE_SCOPE).
 #define REPORTING_CASE_SCOPE_CASES \
