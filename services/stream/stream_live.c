@@ -7,7 +7,14 @@
     that routing id alone, once. Nothing one connection sends can change
     what another receives: there is no shared subscription state. Sends
     never wait: a full queue drops the message (counted; the subscriber
-    replays the gap by seq), a vanished peer is forgotten. */
+    replays the gap by seq), a vanished peer is forgotten, and a subscriber
+    that does not read costs the others nothing.
+    Each live message ends with the connection's live_since (Event
+    field 640, appended to the stored bytes, so the event is never decoded
+    here): the last seq that connection was entitled to before this one,
+    sent or dropped. A scoped or filtered subscriber that has everything
+    up to it knows a seq jump hides nothing for it and need not replay
+    (before, every jump meant a replay, hundreds a second per subscriber). */
 #include "stream_server.h"
 #include "kp_alloc.h"
 #include "stream_scope.h"
@@ -33,6 +40,10 @@ typedef struct {
     int scope_count;
     char prefixes [LIVE_PREFIX_MAX][LIVE_PREFIX_LEN + 1];   //  "" is everything
     int prefix_count;
+    //  Every event after this that the connection is entitled to and
+    //  subscribed to has been sent (or dropped); see the header.
+    uint64_t since;
+    bool admitted;                  //  kp_organiser_admits, as of this batch
 } s_subscriber_t;
 
 struct _stream_live_t {
@@ -41,6 +52,7 @@ struct _stream_live_t {
     kp_metrics_t *metrics;
     zhashx_t *subscribers;          //  hex of routing id → s_subscriber_t
     zlistx_t *gone;                 //  keys to forget once an iteration is over
+    uint64_t position;              //  the last seq the relay has handled
 };
 
 static void
@@ -124,6 +136,10 @@ s_on_message (stream_live_t *self, zmsg_t *msg)
     bool subscribe = data [0] == 1;
     const char *prefix = data + 1;
     size_t len = size - 1;
+    //  Events before now were not weighed against what this changes: the
+    //  promise starts afresh here (the subscriber replays what it lacks).
+    if (subscriber)
+        subscriber->since = self->position;
     if (!subscriber) {
         if (!subscribe)
             return;                 //  unsubscribing from nothing
@@ -139,6 +155,8 @@ s_on_message (stream_live_t *self, zmsg_t *msg)
         memcpy (subscriber->id, zframe_data (id), zframe_size (id));
         subscriber->id_size = zframe_size (id);
         s_set_identity (subscriber, identity);
+        subscriber->admitted = kp_organiser_admits (&subscriber->identity);
+        subscriber->since = self->position;
         zhashx_insert (self->subscribers, key, subscriber);
         kp_metrics_live_subscribers (self->metrics, (int64_t) zhashx_size (self->subscribers));
     }
@@ -233,11 +251,37 @@ stream_live_destroy (stream_live_t **self_p)
     *self_p = NULL;
 }
 
-//  One message to one subscriber, never waiting. The frames are copies
-//  of the caller's (zmq_msg_copy shares the bytes, as a PUB socket does).
-static void
+//  Event.live_since (field 640, a LiveSince message) as it goes after
+//  the stored bytes (protobuf lets a field come after the others): the
+//  tag, the length, then LiveSince.seq (field 1, varint).
+#define LIVE_TAIL_MAX 16
+
+static size_t
+s_tail (uint8_t *tail, uint64_t since)
+{
+    uint8_t seq [11];
+    size_t seq_size = 0;
+    seq [seq_size++] = 0x08;
+    do {
+        uint8_t low = since & 0x7F;
+        since >>= 7;
+        seq [seq_size++] = low | (since ? 0x80 : 0);
+    } while (since);
+    size_t size = 0;
+    tail [size++] = 0x82;           //  (640 << 3) | 2 as a varint
+    tail [size++] = 0x28;
+    tail [size++] = (uint8_t) seq_size;
+    memcpy (tail + size, seq, seq_size);
+    return size + seq_size;
+}
+
+//  One message to one subscriber, never waiting: [id][topic][event +
+//  the subscriber's live_since]. The topic frame is a copy of the
+//  caller's (zmq_msg_copy shares the bytes); the event frame is the
+//  subscriber's own. Returns false when the message did not go.
+static bool
 s_send (stream_live_t *self, s_subscriber_t *subscriber, const char *key,
-        zmq_msg_t *topic, zmq_msg_t *event)
+        zmq_msg_t *topic, const uint8_t *event, size_t size)
 {
     void *router = zsock_resolve (self->router);
     if (zmq_send (router, subscriber->id, subscriber->id_size, ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1) {
@@ -245,16 +289,20 @@ s_send (stream_live_t *self, s_subscriber_t *subscriber, const char *key,
             kp_metrics_live_dropped (self->metrics);
         else
             zlistx_add_end (self->gone, (void *) key);
-        return;
+        return false;
     }
     //  With the routing frame taken, the rest of the message goes too.
     zmq_msg_t part;
     zmq_msg_init (&part);
     zmq_msg_copy (&part, topic);
     zmq_msg_send (&part, router, ZMQ_SNDMORE | ZMQ_DONTWAIT);
-    zmq_msg_init (&part);
-    zmq_msg_copy (&part, event);
+    uint8_t tail [LIVE_TAIL_MAX];
+    size_t tail_size = s_tail (tail, subscriber->since);
+    zmq_msg_init_size (&part, size + tail_size);
+    memcpy (zmq_msg_data (&part), event, size);
+    memcpy ((uint8_t *) zmq_msg_data (&part) + size, tail, tail_size);
     zmq_msg_send (&part, router, ZMQ_DONTWAIT);
+    return true;
 }
 
 static void
@@ -285,14 +333,31 @@ s_msg_of (zmq_msg_t *msg, const void *data, size_t size)
 }
 
 void
-stream_live_publish (stream_live_t *self, const char *topic, const char *municipality,
+stream_live_begin (stream_live_t *self)
+{
+    //  Whether each organisation is still active, once per batch rather
+    //  than per event and subscriber (a lock and a lookup each time).
+    for (s_subscriber_t *subscriber = zhashx_first (self->subscribers); subscriber;
+         subscriber = zhashx_next (self->subscribers))
+        subscriber->admitted = kp_organiser_admits (&subscriber->identity);
+}
+
+void
+stream_live_position (stream_live_t *self, uint64_t seq)
+{
+    self->position = seq;
+}
+
+void
+stream_live_publish (stream_live_t *self, uint64_t seq, const char *topic, const char *municipality,
                      const char *sender_org, const char *recipient_org,
                      const uint8_t *event, size_t size)
 {
     stream_scopes_t theirs;
     int their_count = stream_scope_of_event (municipality, sender_org, recipient_org, theirs);
-    zmq_msg_t body;
-    s_msg_of (&body, event, size);
+    //  The topic frame per scope of the event, made when first needed.
+    zmq_msg_t frames [STREAM_SCOPE_MAX];
+    bool made [STREAM_SCOPE_MAX] = { false };
     for (s_subscriber_t *subscriber = zhashx_first (self->subscribers); subscriber;
          subscriber = zhashx_next (self->subscribers)) {
         //  Each subscriber's own scopes against this event's: the
@@ -301,32 +366,44 @@ stream_live_publish (stream_live_t *self, const char *topic, const char *municip
                                                  theirs, their_count);
         //  An organisation whose active_to has passed gets nothing more,
         //  even before the reload that drops its connection.
-        if (!scope || !s_interested (subscriber, topic) || !kp_organiser_admits (&subscriber->identity))
+        if (!scope || !s_interested (subscriber, topic) || !subscriber->admitted)
             continue;
-        char scoped [STREAM_SCOPE_LEN + 256];
-        int len = snprintf (scoped, sizeof scoped, "%s|%s", scope, topic);
-        zmq_msg_t frame;
-        s_msg_of (&frame, scoped, len < (int) sizeof scoped ? (size_t) len : sizeof scoped - 1);
-        s_send (self, subscriber, zhashx_cursor (self->subscribers), &frame, &body);
-        zmq_msg_close (&frame);
+        if (!event) {
+            //  Unreadable: nobody gets it, so nobody may think it had all.
+            subscriber->since = seq;
+            continue;
+        }
+        int which = (int) ((scope - theirs [0]) / STREAM_SCOPE_LEN);
+        if (!made [which]) {
+            char scoped [STREAM_SCOPE_LEN + 256];
+            int len = snprintf (scoped, sizeof scoped, "%s|%s", scope, topic);
+            s_msg_of (&frames [which], scoped, len < (int) sizeof scoped ? (size_t) len : sizeof scoped - 1);
+            made [which] = true;
+        }
+        s_send (self, subscriber, zhashx_cursor (self->subscribers), &frames [which], event, size);
+        //  Sent or dropped: either way the promise moves past it (a drop
+        //  shows as a gap, which the subscriber replays).
+        subscriber->since = seq;
     }
-    zmq_msg_close (&body);
+    for (int which = 0; which < STREAM_SCOPE_MAX; which++)
+        if (made [which])
+            zmq_msg_close (&frames [which]);
+    self->position = seq;
     s_forget_gone (self);
 }
 
 void
 stream_live_heartbeat (stream_live_t *self, const uint8_t *event, size_t size)
 {
-    zmq_msg_t topic, body;
+    zmq_msg_t topic;
     s_msg_of (&topic, STREAM_SCOPE_PUBLIC "|heartbeat", strlen (STREAM_SCOPE_PUBLIC "|heartbeat"));
-    s_msg_of (&body, event, size);
     //  To every subscriber, whatever its prefixes: an idle filtered one
-    //  learns the head, and a peer that has gone fails here and is forgotten.
+    //  learns the head (and by live_since whether it missed anything
+    //  up to it), and a peer that has gone fails here and is forgotten.
     for (s_subscriber_t *subscriber = zhashx_first (self->subscribers); subscriber;
          subscriber = zhashx_next (self->subscribers))
-        s_send (self, subscriber, zhashx_cursor (self->subscribers), &topic, &body);
+        s_send (self, subscriber, zhashx_cursor (self->subscribers), &topic, event, size);
     zmq_msg_close (&topic);
-    zmq_msg_close (&body);
     s_forget_gone (self);
 }
 

@@ -176,6 +176,7 @@ s_publish_new (stream_relay_t *self)
             return;
         }
         int count = PQntuples (rows);
+        stream_live_begin (self->live);
         for (int row = 0; row < count; row++) {
             uint64_t seq = strtoull (kp_row_text (rows, row, EVENT_SEQ), NULL, 10);
             size_t payload_size = 0, event_size = 0;
@@ -183,14 +184,13 @@ s_publish_new (stream_relay_t *self)
                 (const unsigned char *) kp_row_text (rows, row, EVENT_PAYLOAD), &payload_size);
             uint8_t *event = payload ? kp_codec_event_with_seq (seq, payload, payload_size, &event_size) : NULL;
             PQfreemem (payload);
-            if (event) {
-                stream_live_publish (self->live, kp_row_text (rows, row, EVENT_TOPIC), kp_row_text (rows, row, EVENT_MUNICIPALITY),
-                                     kp_row_text (rows, row, EVENT_SENDER_ORG), kp_row_text (rows, row, EVENT_RECIPIENT_ORG),
-                                     event, event_size);
-                free (event);
-            }
-            else
+            if (!event)
                 kp_error ("relay: event %" PRIu64 " cannot be read; replay will show it", seq);
+            stream_live_publish (self->live, seq, kp_row_text (rows, row, EVENT_TOPIC),
+                                 kp_row_text (rows, row, EVENT_MUNICIPALITY),
+                                 kp_row_text (rows, row, EVENT_SENDER_ORG),
+                                 kp_row_text (rows, row, EVENT_RECIPIENT_ORG), event, event_size);
+            free (event);
             self->published = seq;
         }
         PQclear (rows);
@@ -285,6 +285,7 @@ stream_relay_new (kp_server_t *server, const kp_config_t *config)
     zcert_destroy (&cert);
     if (!self->live)
         goto failed;
+    stream_live_position (self->live, self->published);
     kp_server_set_reload_hook (server, s_on_reload, self);
     s_watch_socket (self);
     self->timer_id = zloop_timer (self->loop, (size_t) config->poll_interval_ms, 0, s_on_timer, self);
