@@ -4,7 +4,7 @@
     entitled to exactly once and in seq order, and nothing else, while
     another connection subscribes and never reads and another subscriber
     reconnects over and over. And a scoped subscriber gets its events
-    live: the relay's live_since_seq tells it a seq jump hides nothing for
+    live: the relay's live_since tells it a seq jump hides nothing for
     it, so it does not replay every jump. Correctness only: no timing. */
 #include "harness.h"
 #include "kp_codec.h"
@@ -262,7 +262,7 @@ Test (stream_fanout, fifty_subscribers_each_get_their_events_once_in_order)
 }
 
 //  The regression: a subscriber entitled to every other event gets them
-//  live, one after another, with no replay (before live_since_seq every
+//  live, one after another, with no replay (before live_since every
 //  seq jump was a replay, and the replayed page then made the live
 //  messages arrive as repeats).
 Test (stream_fanout, scoped_subscriber_gets_its_events_live_without_replaying_each_jump)
