@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define BENCH_TOPIC "bench.fanout"
 //  A subscriber that has heard nothing for this long after the writers
@@ -340,6 +341,42 @@ s_head (const char *conninfo)
     return head;
 }
 
+//  CPU seconds (user + system) a process has used so far, from
+//  /proc/PID/stat; -1 if it cannot be read.
+static double
+s_cpu_seconds (const char *pid)
+{
+    char path [64];
+    snprintf (path, sizeof path, "/proc/%s/stat", pid ? pid : "self");
+    FILE *file = fopen (path, "r");
+    if (!file)
+        return -1;
+    char line [1024];
+    size_t size = fread (line, 1, sizeof line - 1, file);
+    fclose (file);
+    line [size] = 0;
+    //  The fields after the command name (which may hold spaces): state is
+    //  the 3rd, utime and stime the 14th and 15th.
+    const char *at = strrchr (line, ')');
+    unsigned long user = 0, system = 0;
+    if (!at || sscanf (at + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &user, &system) != 2)
+        return -1;
+    return (double) (user + system) / (double) sysconf (_SC_CLK_TCK);
+}
+
+//  The one-minute load average, for the record.
+static double
+s_load (void)
+{
+    double load = -1;
+    FILE *file = fopen ("/proc/loadavg", "r");
+    if (file && fscanf (file, "%lf", &load) != 1)
+        load = -1;
+    if (file)
+        fclose (file);
+    return load;
+}
+
 static int
 s_name_compare (const void *a, const void *b)
 {
@@ -456,6 +493,8 @@ main (int argc, char **argv)
 
     writer_t *writers = calloc ((size_t) bench.writers, sizeof (writer_t));
     pthread_t *writer_threads = calloc ((size_t) bench.writers, sizeof (pthread_t));
+    const char *relay_pid = getenv ("BENCH_STREAM_PID");
+    double relay_cpu = relay_pid ? s_cpu_seconds (relay_pid) : -1, own_cpu = s_cpu_seconds (NULL);
     bench.started_us = kp_now_us ();
     for (int index = 0; index < bench.writers; index++) {
         long share = bench.events / bench.writers + (index < bench.events % bench.writers);
@@ -504,6 +543,11 @@ main (int argc, char **argv)
         if (subscriber->last_us > delivered_us)
             delivered_us = subscriber->last_us;
     }
+    //  CPU per message delivered, the relay's (the whole stream process)
+    //  and this process's (50 subscribers and the writers): what bounds
+    //  the figure on a machine that has no core to spare.
+    double relay_us = relay_cpu >= 0 && deliveries ? (s_cpu_seconds (relay_pid) - relay_cpu) * 1e6 / (double) deliveries : -1;
+    double own_us = deliveries ? (s_cpu_seconds (NULL) - own_cpu) * 1e6 / (double) deliveries : -1;
     double p50 = bench_samples_percentile (&lags, 0.50), p99 = bench_samples_percentile (&lags, 0.99);
     double max = bench_samples_percentile (&lags, 1.0);
     double commit_p99 = bench_samples_percentile (&bench.commits, 0.99);
@@ -511,12 +555,14 @@ main (int argc, char **argv)
     double deliver_seconds = (double) (delivered_us - bench.started_us) / 1e6;
     printf ("BENCH stream subscribers=%d certs=%s writers=%d batch=%d rate=%ld events=%ld appended=%ld"
             " write_eps=%.0f delivered_eps=%.0f deliveries=%ld lost=%ld duplicated=%ld reordered=%ld leaked=%ld"
-            " lag_p50_ms=%.1f lag_p99_ms=%.1f lag_max_ms=%.1f commit_p99_ms=%.1f replays=%ld other_events=%ld\n",
+            " lag_p50_ms=%.1f lag_p99_ms=%.1f lag_max_ms=%.1f commit_p99_ms=%.1f replays=%ld other_events=%ld"
+            " relay_cpu_us_per_msg=%.2f bench_cpu_us_per_msg=%.2f load=%.1f\n",
             bench.subscribers, own == bench.subscribers ? "own" : own ? "some_own" : "operator",
             bench.writers, bench.batch, bench.rate, bench.events, appended,
             write_seconds > 0 ? (double) appended / write_seconds : 0,
             deliver_seconds > 0 ? (double) appended / deliver_seconds : 0,
-            deliveries, lost, duplicated, reordered, leaked, p50, p99, max, commit_p99, replays, foreign);
+            deliveries, lost, duplicated, reordered, leaked, p50, p99, max, commit_p99, replays, foreign,
+            relay_us, own_us, s_load ());
     bench_samples_free (&lags);
     bench_samples_free (&bench.commits);
     free (subscribers);

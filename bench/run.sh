@@ -7,7 +7,8 @@
 #   BENCH_CLIENTS="1 8 32"     concurrent submitters
 #   BENCH_STREAM_EVENTS=1000000, BENCH_STREAM_SUBSCRIBERS=50 (see bench_stream.c)
 #   BENCH_STREAM_PACED_RATE=4000   events/s of the second, paced stream run
-#   BENCH_STREAM_PACED_SECONDS=20, BENCH_STREAM_PACED_BATCH=20 (events per transaction)
+#   BENCH_STREAM_PACED_SECONDS=20, BENCH_STREAM_PACED_BATCH=50 (events per transaction),
+#   BENCH_STREAM_PACED_WRITERS=8
 #   BENCH_REPORT_SIZES="10000 100000 1000000"   clients generated for the reports
 #   BENCH_REPORT_FOLD_MAX=100000   up to this many clients the notices' events are
 #                              appended and folded and the SLA report is timed
@@ -216,11 +217,16 @@ bench_certs () {
 if wants stream; then
     # As fast as the writers go (throughput; the lag is then the backlog of
     # subscribers that cannot keep up), then paced at a rate they can
-    # sustain for 20 s, 20 events per transaction (the lag of the relay itself).
+    # sustain for 20 s, 8 writers of 50 events per transaction (the lag of
+    # the relay itself). relay_cpu_us_per_msg is the stream process's CPU
+    # per message delivered.
     bench_certs
+    export BENCH_STREAM_PID
+    BENCH_STREAM_PID=$(cat var/pids/stream.pid)
     emit "$("$build/bench/bench_stream")"
     paced=${BENCH_STREAM_PACED_RATE:-4000}
-    emit "$(BENCH_STREAM_RATE=$paced BENCH_STREAM_BATCH=${BENCH_STREAM_PACED_BATCH:-20} \
+    emit "$(BENCH_STREAM_RATE=$paced BENCH_STREAM_BATCH=${BENCH_STREAM_PACED_BATCH:-50} \
+                BENCH_STREAM_WRITERS=${BENCH_STREAM_PACED_WRITERS:-8} \
                 BENCH_STREAM_EVENTS=$(( paced * ${BENCH_STREAM_PACED_SECONDS:-20} )) "$build/bench/bench_stream")"
 fi
 

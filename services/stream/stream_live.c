@@ -43,8 +43,23 @@ typedef struct {
     //  Every event after this that the connection is entitled to and
     //  subscribed to has been sent (or dropped); see the header.
     uint64_t since;
-    bool admitted;                  //  kp_organiser_admits, as of this batch
 } s_subscriber_t;
+
+//  Topics longer than this are cut in the topic frame (they are dotted
+//  names of a few words; kp.events checks their form).
+#define LIVE_TOPIC_MAX 160
+
+//  One event of the batch being published.
+typedef struct {
+    uint64_t seq;
+    char topic [LIVE_TOPIC_MAX + 1];
+    stream_scopes_t scopes;         //  what it is addressed to
+    int scope_count;
+    uint8_t *event;                 //  its bytes with the seq (owned), NULL: unreadable
+    size_t size;
+    zmq_msg_t frames [STREAM_SCOPE_MAX];    //  [scope|topic] per scope, once made
+    bool made [STREAM_SCOPE_MAX];
+} s_pending_t;
 
 struct _stream_live_t {
     zsock_t *router;
@@ -53,6 +68,8 @@ struct _stream_live_t {
     zhashx_t *subscribers;          //  hex of routing id → s_subscriber_t
     zlistx_t *gone;                 //  keys to forget once an iteration is over
     uint64_t position;              //  the last seq the relay has handled
+    s_pending_t *pending;           //  the batch stream_live_flush sends
+    size_t pending_count, pending_room;
 };
 
 static void
@@ -155,7 +172,6 @@ s_on_message (stream_live_t *self, zmsg_t *msg)
         memcpy (subscriber->id, zframe_data (id), zframe_size (id));
         subscriber->id_size = zframe_size (id);
         s_set_identity (subscriber, identity);
-        subscriber->admitted = kp_organiser_admits (&subscriber->identity);
         subscriber->since = self->position;
         zhashx_insert (self->subscribers, key, subscriber);
         kp_metrics_live_subscribers (self->metrics, (int64_t) zhashx_size (self->subscribers));
@@ -245,6 +261,8 @@ stream_live_destroy (stream_live_t **self_p)
     if (self->router && self->server)
         zloop_reader_end (kp_server_loop (self->server), self->router);
     zsock_destroy (&self->router);
+    self->pending_count = 0;        //  what was never flushed goes unsent
+    free (self->pending);
     zhashx_destroy (&self->subscribers);
     zlistx_destroy (&self->gone);
     free (self);
@@ -278,18 +296,20 @@ s_tail (uint8_t *tail, uint64_t since)
 //  One message to one subscriber, never waiting: [id][topic][event +
 //  the subscriber's live_since]. The topic frame is a copy of the
 //  caller's (zmq_msg_copy shares the bytes); the event frame is the
-//  subscriber's own. Returns false when the message did not go.
-static bool
+//  subscriber's own. Returns 0 when it went, 1 when the subscriber's
+//  queue was full (dropped, counted), -1 when the peer is gone.
+static int
 s_send (stream_live_t *self, s_subscriber_t *subscriber, const char *key,
         zmq_msg_t *topic, const uint8_t *event, size_t size)
 {
     void *router = zsock_resolve (self->router);
     if (zmq_send (router, subscriber->id, subscriber->id_size, ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1) {
-        if (zmq_errno () == EAGAIN)
+        if (zmq_errno () == EAGAIN) {
             kp_metrics_live_dropped (self->metrics);
-        else
-            zlistx_add_end (self->gone, (void *) key);
-        return false;
+            return 1;
+        }
+        zlistx_add_end (self->gone, (void *) key);
+        return -1;
     }
     //  With the routing frame taken, the rest of the message goes too.
     zmq_msg_t part;
@@ -302,7 +322,7 @@ s_send (stream_live_t *self, s_subscriber_t *subscriber, const char *key,
     memcpy (zmq_msg_data (&part), event, size);
     memcpy ((uint8_t *) zmq_msg_data (&part) + size, tail, tail_size);
     zmq_msg_send (&part, router, ZMQ_DONTWAIT);
-    return true;
+    return 0;
 }
 
 static void
@@ -333,62 +353,103 @@ s_msg_of (zmq_msg_t *msg, const void *data, size_t size)
 }
 
 void
-stream_live_begin (stream_live_t *self)
-{
-    //  Whether each organisation is still active, once per batch rather
-    //  than per event and subscriber (a lock and a lookup each time).
-    for (s_subscriber_t *subscriber = zhashx_first (self->subscribers); subscriber;
-         subscriber = zhashx_next (self->subscribers))
-        subscriber->admitted = kp_organiser_admits (&subscriber->identity);
-}
-
-void
 stream_live_position (stream_live_t *self, uint64_t seq)
 {
     self->position = seq;
 }
 
 void
-stream_live_publish (stream_live_t *self, uint64_t seq, const char *topic, const char *municipality,
-                     const char *sender_org, const char *recipient_org,
-                     const uint8_t *event, size_t size)
+stream_live_add (stream_live_t *self, uint64_t seq, const char *topic, const char *municipality,
+                 const char *sender_org, const char *recipient_org,
+                 uint8_t *event, size_t size)
 {
-    stream_scopes_t theirs;
-    int their_count = stream_scope_of_event (municipality, sender_org, recipient_org, theirs);
-    //  The topic frame per scope of the event, made when first needed.
-    zmq_msg_t frames [STREAM_SCOPE_MAX];
-    bool made [STREAM_SCOPE_MAX] = { false };
+    if (self->pending_count == self->pending_room) {
+        size_t room = self->pending_room ? self->pending_room * 2 : 64;
+        s_pending_t *grown = kp_realloc (self->pending, room * sizeof (s_pending_t));
+        if (grown) {
+            self->pending = grown;
+            self->pending_room = room;
+        }
+        else if (self->pending_count)
+            stream_live_flush (self);   //  what is queued goes now, making room
+        else {
+            //  No room at all: nobody gets it, and no promise may cover it.
+            free (event);
+            for (s_subscriber_t *subscriber = zhashx_first (self->subscribers); subscriber;
+                 subscriber = zhashx_next (self->subscribers))
+                subscriber->since = seq;
+            self->position = seq;
+            return;
+        }
+    }
+    s_pending_t *pending = &self->pending [self->pending_count++];
+    pending->seq = seq;
+    snprintf (pending->topic, sizeof pending->topic, "%s", topic);
+    pending->scope_count = stream_scope_of_event (municipality, sender_org, recipient_org, pending->scopes);
+    pending->event = event;
+    pending->size = size;
+    memset (pending->made, 0, sizeof pending->made);
+}
+
+//  The topic frame of pending's scope which, made when first needed.
+static zmq_msg_t *
+s_topic_frame (s_pending_t *pending, int which)
+{
+    if (!pending->made [which]) {
+        char scoped [STREAM_SCOPE_LEN + LIVE_TOPIC_MAX + 2];
+        int len = snprintf (scoped, sizeof scoped, "%s|%s", pending->scopes [which], pending->topic);
+        s_msg_of (&pending->frames [which], scoped, len < (int) sizeof scoped ? (size_t) len : sizeof scoped - 1);
+        pending->made [which] = true;
+    }
+    return &pending->frames [which];
+}
+
+void
+stream_live_flush (stream_live_t *self)
+{
+    //  Subscriber by subscriber, each one's events of the batch in seq
+    //  order: its queue then fills in one go and libzmq's I/O thread
+    //  writes (and encrypts) it in large batches, instead of waking for
+    //  one message per subscriber per event.
     for (s_subscriber_t *subscriber = zhashx_first (self->subscribers); subscriber;
          subscriber = zhashx_next (self->subscribers)) {
-        //  Each subscriber's own scopes against this event's: the
-        //  entitlement check runs per connection for every message.
-        const char *scope = stream_scope_shared (subscriber->scopes, subscriber->scope_count,
-                                                 theirs, their_count);
         //  An organisation whose active_to has passed gets nothing more,
-        //  even before the reload that drops its connection.
-        if (!scope || !s_interested (subscriber, topic) || !subscriber->admitted)
+        //  even before the reload that drops its connection: asked once
+        //  per batch (a lock and a lookup).
+        if (!kp_organiser_admits (&subscriber->identity))
             continue;
-        if (!event) {
-            //  Unreadable: nobody gets it, so nobody may think it had all.
-            subscriber->since = seq;
-            continue;
+        const char *key = zhashx_cursor (self->subscribers);
+        bool gone = false;
+        for (size_t index = 0; index < self->pending_count && !gone; index++) {
+            s_pending_t *pending = &self->pending [index];
+            //  Each subscriber's own scopes against this event's: the
+            //  entitlement check runs per connection for every message.
+            const char *scope = stream_scope_shared (subscriber->scopes, subscriber->scope_count,
+                                                     pending->scopes, pending->scope_count);
+            if (!scope || !s_interested (subscriber, pending->topic))
+                continue;
+            //  An unreadable row goes to nobody: the promise moves past it
+            //  all the same, so the subscriber sees the gap and replays.
+            if (pending->event) {
+                int which = (int) ((scope - pending->scopes [0]) / STREAM_SCOPE_LEN);
+                gone = s_send (self, subscriber, key, s_topic_frame (pending, which),
+                               pending->event, pending->size) == -1;
+            }
+            //  Sent or dropped: either way the promise moves past it (a
+            //  drop shows as a gap, which the subscriber replays).
+            subscriber->since = pending->seq;
         }
-        int which = (int) ((scope - theirs [0]) / STREAM_SCOPE_LEN);
-        if (!made [which]) {
-            char scoped [STREAM_SCOPE_LEN + 256];
-            int len = snprintf (scoped, sizeof scoped, "%s|%s", scope, topic);
-            s_msg_of (&frames [which], scoped, len < (int) sizeof scoped ? (size_t) len : sizeof scoped - 1);
-            made [which] = true;
-        }
-        s_send (self, subscriber, zhashx_cursor (self->subscribers), &frames [which], event, size);
-        //  Sent or dropped: either way the promise moves past it (a drop
-        //  shows as a gap, which the subscriber replays).
-        subscriber->since = seq;
     }
-    for (int which = 0; which < STREAM_SCOPE_MAX; which++)
-        if (made [which])
-            zmq_msg_close (&frames [which]);
-    self->position = seq;
+    for (size_t index = 0; index < self->pending_count; index++) {
+        s_pending_t *pending = &self->pending [index];
+        for (int which = 0; which < STREAM_SCOPE_MAX; which++)
+            if (pending->made [which])
+                zmq_msg_close (&pending->frames [which]);
+        free (pending->event);
+        if (pending->seq > self->position)
+            self->position = pending->seq;
+    }
+    self->pending_count = 0;
     s_forget_gone (self);
 }
 

@@ -1,8 +1,9 @@
 /*  stream_relay — publishes the outbox live. Wakes on NOTIFY kp_events
     (a hint only: delivered at commit, may be folded) and on a timer as the
-    safety net, reads rows after the last published seq in order, and hands
-    each to stream_live, which sends it to every subscriber entitled to it,
-    once. The relay starts at the current head: a subscriber that missed
+    safety net, reads rows after the last published seq in order (pages of
+    up to 500), and hands each page to stream_live, which sends every
+    event to every subscriber entitled to it, once, subscriber by
+    subscriber. The relay starts at the current head: a subscriber that missed
     anything (restart, high-water mark) sees a seq gap or a heartbeat ahead
     of it and replays. Nothing is lost: the database is the log. While the
     database is away the relay backs off instead of reconnecting on every
@@ -176,7 +177,6 @@ s_publish_new (stream_relay_t *self)
             return;
         }
         int count = PQntuples (rows);
-        stream_live_begin (self->live);
         for (int row = 0; row < count; row++) {
             uint64_t seq = strtoull (kp_row_text (rows, row, EVENT_SEQ), NULL, 10);
             size_t payload_size = 0, event_size = 0;
@@ -186,14 +186,15 @@ s_publish_new (stream_relay_t *self)
             PQfreemem (payload);
             if (!event)
                 kp_error ("relay: event %" PRIu64 " cannot be read; replay will show it", seq);
-            stream_live_publish (self->live, seq, kp_row_text (rows, row, EVENT_TOPIC),
-                                 kp_row_text (rows, row, EVENT_MUNICIPALITY),
-                                 kp_row_text (rows, row, EVENT_SENDER_ORG),
-                                 kp_row_text (rows, row, EVENT_RECIPIENT_ORG), event, event_size);
-            free (event);
+            stream_live_add (self->live, seq, kp_row_text (rows, row, EVENT_TOPIC),
+                             kp_row_text (rows, row, EVENT_MUNICIPALITY),
+                             kp_row_text (rows, row, EVENT_SENDER_ORG),
+                             kp_row_text (rows, row, EVENT_RECIPIENT_ORG), event, event_size);
             self->published = seq;
         }
         PQclear (rows);
+        //  The page goes out subscriber by subscriber (stream_live.c).
+        stream_live_flush (self->live);
         kp_metrics_events_published (self->metrics, (uint64_t) count);
         if (self->published > self->head)
             self->head = self->published;

@@ -33,15 +33,15 @@ stream_live_t *stream_live_new (kp_server_t *server, const kp_config_t *config, 
 void stream_live_destroy (stream_live_t **self_p);
 //  Where the relay starts: the seq before the first it will publish.
 void stream_live_position (stream_live_t *self, uint64_t seq);
-//  Before a batch of stream_live_publish calls: who is still admitted.
-void stream_live_begin (stream_live_t *self);
-//  Event seq (its bytes with the seq, as sent) to every subscriber
-//  entitled to it (by the event's stream scope) whose prefixes match its
-//  topic, once each. event NULL: the row could not be read; those
-//  subscribers learn of the gap at their next message and replay.
-void stream_live_publish (stream_live_t *self, uint64_t seq, const char *topic, const char *municipality,
-                          const char *sender_org, const char *recipient_org,
-                          const uint8_t *event, size_t size);
+//  Event seq (its bytes with the seq, as sent; owned by the live side
+//  from here, NULL: the row could not be read) queued for the next
+//  stream_live_flush, which sends it to every subscriber entitled to it
+//  (by the event's stream scope) whose prefixes match its topic, once
+//  each. Subscribers an unreadable row was for learn of the gap at their
+//  next message and replay.
+void stream_live_add (stream_live_t *self, uint64_t seq, const char *topic, const char *municipality,
+                      const char *sender_org, const char *recipient_org, uint8_t *event, size_t size);
+void stream_live_flush (stream_live_t *self);
 //  A heartbeat (head_seq: everything up to it published) to every
 //  subscriber, whatever its prefixes.
 void stream_live_heartbeat (stream_live_t *self, const uint8_t *event, size_t size);
