@@ -45,9 +45,10 @@ typedef struct {
     uint64_t since;
 } s_subscriber_t;
 
-//  Topics longer than this are cut in the topic frame (they are dotted
-//  names of a few words; kp.events checks their form).
-#define LIVE_TOPIC_MAX 160
+//  Topics longer than this are cut in the topic frame, as before (they
+//  are dotted names of a few words; prefixes, at most 64 bytes, are
+//  matched within it).
+#define LIVE_TOPIC_MAX 255
 
 //  One event of the batch being published.
 typedef struct {
@@ -416,8 +417,14 @@ stream_live_flush (stream_live_t *self)
         //  An organisation whose active_to has passed gets nothing more,
         //  even before the reload that drops its connection: asked once
         //  per batch (a lock and a lookup).
-        if (!kp_organiser_admits (&subscriber->identity))
+        if (!kp_organiser_admits (&subscriber->identity)) {
+            //  Nor may its promise cover what it was not sent: should it
+            //  become active again, the jump is replayed (and replay
+            //  decides what it may have).
+            if (self->pending_count)
+                subscriber->since = self->pending [self->pending_count - 1].seq;
             continue;
+        }
         const char *key = zhashx_cursor (self->subscribers);
         bool gone = false;
         for (size_t index = 0; index < self->pending_count && !gone; index++) {
@@ -476,8 +483,11 @@ stream_live_reload (stream_live_t *self)
     for (s_subscriber_t *subscriber = zhashx_first (self->subscribers); subscriber;
          subscriber = zhashx_next (self->subscribers)) {
         const kp_identity_t *identity = kp_admitted_lookup (admitted, subscriber->identity.public_key);
-        if (identity)
+        if (identity) {
+            //  Its scopes may have changed: the promise starts afresh.
             s_set_identity (subscriber, identity);
+            subscriber->since = self->position;
+        }
         else {
             zlistx_add_end (self->gone, (void *) zhashx_cursor (self->subscribers));
             revoked++;
