@@ -262,7 +262,9 @@ stream_live_destroy (stream_live_t **self_p)
     if (self->router && self->server)
         zloop_reader_end (kp_server_loop (self->server), self->router);
     zsock_destroy (&self->router);
-    self->pending_count = 0;        //  what was never flushed goes unsent
+    //  What was never flushed goes unsent.
+    for (size_t index = 0; index < self->pending_count; index++)
+        free (self->pending [index].event);
     free (self->pending);
     zhashx_destroy (&self->subscribers);
     zlistx_destroy (&self->gone);
