@@ -154,10 +154,6 @@ s_on_message (stream_live_t *self, zmsg_t *msg)
     bool subscribe = data [0] == 1;
     const char *prefix = data + 1;
     size_t len = size - 1;
-    //  Events before now were not weighed against what this changes: the
-    //  promise starts afresh here (the subscriber replays what it lacks).
-    if (subscriber)
-        subscriber->since = self->position;
     if (!subscriber) {
         if (!subscribe)
             return;                 //  unsubscribing from nothing
@@ -186,6 +182,10 @@ s_on_message (stream_live_t *self, zmsg_t *msg)
         }
         memcpy (subscriber->prefixes [subscriber->prefix_count], prefix, len);
         subscriber->prefixes [subscriber->prefix_count++][len] = 0;
+        //  Events before now were not weighed against the new prefix: the
+        //  promise starts afresh here (the subscriber replays what it
+        //  lacks). Dropping a prefix only narrows what it covers.
+        subscriber->since = self->position;
     }
     else
         for (int index = 0; index < subscriber->prefix_count; index++)
