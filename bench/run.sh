@@ -7,6 +7,8 @@
 #   BENCH_CLIENTS="1 8 32"     concurrent submitters
 #   BENCH_STREAM_EVENTS=1000000, BENCH_STREAM_SUBSCRIBERS=50 (see bench_stream.c)
 #   BENCH_STREAM_PACED_RATE=4000   events/s of the second, paced stream run
+#   BENCH_STREAM_PACED_SECONDS=20, BENCH_STREAM_PACED_BATCH=50 (events per transaction),
+#   BENCH_STREAM_PACED_WRITERS=8
 #   BENCH_REPORT_SIZES="10000 100000 1000000"   clients generated for the reports
 #   BENCH_REPORT_FOLD_MAX=100000   up to this many clients the notices' events are
 #                              appended and folded and the SLA report is timed
@@ -182,13 +184,50 @@ if wants memory; then
     done
 fi
 
+# The stream's 50 subscribers, each its own registered organisation with
+# its own certificate (made once, in var/certs/bench): 2 operators, the
+# county EP, 37 municipality and integrator systems of 743 and 10 NGOs
+# that the events are addressed to in turn. The stream is told to reload
+# the admitted certificates when one was added.
+bench_certs () {
+    local dir=var/certs/bench added=0 id type area
+    mkdir -p "$dir"
+    for i in $(seq -w 0 49); do
+        if (( 10#$i < 2 )); then id=bench-op-$i type=operator area=()
+        elif (( 10#$i == 2 )); then id=bench-county-ep type=county area=(--county EP)
+        elif (( 10#$i < 40 )); then
+            (( 10#$i % 2 )) && type=municipality || type=integrator
+            id=bench-$type-$i area=(--municipality 743)
+        else id=bench-ngo-$(printf '%02d' $(( 10#$i - 40 ))) type=ngo area=(--municipality 743)
+        fi
+        [[ -f $dir/$id.cert ]] && continue
+        "$build/bin/kumppani" cert new "$id" --type "$type" "${area[@]}" --name "bench $id" --out "$dir" >/dev/null \
+            || die "cannot make the certificate $id"
+        KUMPPANI_OPERATOR="make bench" "$build/bin/kumppani" org add "$id" --type "$type" "${area[@]}" \
+            --name "bench $id" >/dev/null || die "cannot register $id"
+        cp "$dir/$id.cert" "var/certs/admitted/$id.cert"
+        added=1
+    done
+    if (( added )); then
+        kill -HUP "$(cat var/pids/stream.pid)"
+        sleep 1
+    fi
+}
+
 if wants stream; then
     # As fast as the writers go (throughput; the lag is then the backlog of
     # subscribers that cannot keep up), then paced at a rate they can
-    # sustain for 20 s (the lag of the relay itself).
+    # sustain for 20 s, 8 writers of 50 events per transaction (the lag of
+    # the relay itself). relay_cpu_us_per_msg is the stream process's CPU
+    # per message delivered.
+    bench_certs
+    export BENCH_STREAM_PID
+    BENCH_STREAM_PID=$(cat var/pids/stream.pid)
     emit "$("$build/bench/bench_stream")"
     paced=${BENCH_STREAM_PACED_RATE:-4000}
-    emit "$(BENCH_STREAM_RATE=$paced BENCH_STREAM_EVENTS=$(( paced * 20 )) "$build/bench/bench_stream")"
+    emit "$(BENCH_STREAM_RATE=$paced BENCH_STREAM_BATCH=${BENCH_STREAM_PACED_BATCH:-50} \
+                BENCH_STREAM_WRITERS=${BENCH_STREAM_PACED_WRITERS:-8} \
+                BENCH_STREAM_EVENTS=$(( paced * ${BENCH_STREAM_PACED_SECONDS:-20} )) "$build/bench/bench_stream")"
 fi
 
 if wants report; then

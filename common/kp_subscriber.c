@@ -1,6 +1,9 @@
-/*  kp_subscriber — see kp_subscriber.h. With topic prefixes a seq jump may
-    only mean other topics, so a filtered subscriber replays on every jump;
-    replay's last_seq (the head once no event of ours is left) then says
+/*  kp_subscriber — see kp_subscriber.h. A seq jump may only mean events
+    we are not entitled to or did not subscribe to; the relay says so in
+    each live message (live_since: nothing for this connection since
+    then that it did not send), so a jump is replayed only when that
+    promise does not cover it (a drop, a reconnection, an older relay).
+    Replay's last_seq (the head once no event of ours is left) then says
     where we stand.
     kp_stream_live keeps the live subscriptions in place across
     reconnections of the DEALER. */
@@ -161,10 +164,15 @@ kp_subscriber_next (kp_subscriber_t *self, int timeout_ms)
         zmsg_destroy (&msg);
         if (!event)
             continue;
+        //  The relay's promise for this connection: nothing we may see
+        //  lies between what we have and this message.
+        bool nothing_between = event->live_since && event->live_since->seq <= self->last_seq;
         if (event->payload_case == KUMPPANI__V1__EVENT__PAYLOAD_HEARTBEAT) {
-            bool behind = event->heartbeat->head_seq > self->last_seq;
+            uint64_t head = event->heartbeat->head_seq;
             kp_codec_event_free (&event);
-            if (behind)
+            if (head > self->last_seq && nothing_between)
+                self->last_seq = head;
+            else if (head > self->last_seq)
                 s_replay (self);
             continue;
         }
@@ -172,7 +180,7 @@ kp_subscriber_next (kp_subscriber_t *self, int timeout_ms)
             kp_codec_event_free (&event);   //  seen already
             continue;
         }
-        if (event->seq == self->last_seq + 1) {
+        if (event->seq == self->last_seq + 1 || nothing_between) {
             self->last_seq = event->seq;
             self->live_events++;
             return event;

@@ -1,8 +1,9 @@
 /*  stream_relay — publishes the outbox live. Wakes on NOTIFY kp_events
     (a hint only: delivered at commit, may be folded) and on a timer as the
-    safety net, reads rows after the last published seq in order, and hands
-    each to stream_live, which sends it to every subscriber entitled to it,
-    once. The relay starts at the current head: a subscriber that missed
+    safety net, reads rows after the last published seq in order (pages of
+    up to 500), and hands each page to stream_live, which sends every
+    event to every subscriber entitled to it, once, subscriber by
+    subscriber. The relay starts at the current head: a subscriber that missed
     anything (restart, high-water mark) sees a seq gap or a heartbeat ahead
     of it and replays. Nothing is lost: the database is the log. While the
     database is away the relay backs off instead of reconnecting on every
@@ -183,17 +184,17 @@ s_publish_new (stream_relay_t *self)
                 (const unsigned char *) kp_row_text (rows, row, EVENT_PAYLOAD), &payload_size);
             uint8_t *event = payload ? kp_codec_event_with_seq (seq, payload, payload_size, &event_size) : NULL;
             PQfreemem (payload);
-            if (event) {
-                stream_live_publish (self->live, kp_row_text (rows, row, EVENT_TOPIC), kp_row_text (rows, row, EVENT_MUNICIPALITY),
-                                     kp_row_text (rows, row, EVENT_SENDER_ORG), kp_row_text (rows, row, EVENT_RECIPIENT_ORG),
-                                     event, event_size);
-                free (event);
-            }
-            else
+            if (!event)
                 kp_error ("relay: event %" PRIu64 " cannot be read; replay will show it", seq);
+            stream_live_add (self->live, seq, kp_row_text (rows, row, EVENT_TOPIC),
+                             kp_row_text (rows, row, EVENT_MUNICIPALITY),
+                             kp_row_text (rows, row, EVENT_SENDER_ORG),
+                             kp_row_text (rows, row, EVENT_RECIPIENT_ORG), event, event_size);
             self->published = seq;
         }
         PQclear (rows);
+        //  The page goes out subscriber by subscriber (stream_live.c).
+        stream_live_flush (self->live);
         kp_metrics_events_published (self->metrics, (uint64_t) count);
         if (self->published > self->head)
             self->head = self->published;
@@ -285,6 +286,7 @@ stream_relay_new (kp_server_t *server, const kp_config_t *config)
     zcert_destroy (&cert);
     if (!self->live)
         goto failed;
+    stream_live_position (self->live, self->published);
     kp_server_set_reload_hook (server, s_on_reload, self);
     s_watch_socket (self);
     self->timer_id = zloop_timer (self->loop, (size_t) config->poll_interval_ms, 0, s_on_timer, self);

@@ -31,12 +31,19 @@ int stream_replay (kp_call_t *call);
 typedef struct _stream_live_t stream_live_t;
 stream_live_t *stream_live_new (kp_server_t *server, const kp_config_t *config, zcert_t *cert);
 void stream_live_destroy (stream_live_t **self_p);
-//  One event to every subscriber entitled to it (by the event's stream
-//  scope) whose prefixes match its topic, once each.
-void stream_live_publish (stream_live_t *self, const char *topic, const char *municipality,
-                          const char *sender_org, const char *recipient_org,
-                          const uint8_t *event, size_t size);
-//  A heartbeat to every subscriber, whatever its prefixes.
+//  Where the relay starts: the seq before the first it will publish.
+void stream_live_position (stream_live_t *self, uint64_t seq);
+//  Event seq (its bytes with the seq, as sent; owned by the live side
+//  from here, NULL: the row could not be read) queued for the next
+//  stream_live_flush, which sends it to every subscriber entitled to it
+//  (by the event's stream scope) whose prefixes match its topic, once
+//  each. Subscribers an unreadable row was for learn of the gap at their
+//  next message and replay.
+void stream_live_add (stream_live_t *self, uint64_t seq, const char *topic, const char *municipality,
+                      const char *sender_org, const char *recipient_org, uint8_t *event, size_t size);
+void stream_live_flush (stream_live_t *self);
+//  A heartbeat (head_seq: everything up to it published) to every
+//  subscriber, whatever its prefixes.
 void stream_live_heartbeat (stream_live_t *self, const uint8_t *event, size_t size);
 //  After SIGHUP: subscribers whose key is no longer admitted are dropped.
 void stream_live_reload (stream_live_t *self);

@@ -147,15 +147,20 @@ class Subscriber:
                 event.ParseFromString(frames[1])
             except Exception:
                 continue
+            # The relay's promise for this connection (Event.live_since):
+            # nothing we may see lies between what we have and this message.
+            covered = event.HasField("live_since") and event.live_since.seq <= self._scanned
             if event.WhichOneof("payload") == "heartbeat":
                 self.head_seq = max(self.head_seq, event.heartbeat.head_seq)
-                if event.heartbeat.head_seq > self._scanned:
+                if event.heartbeat.head_seq > self._scanned and covered:
+                    self._scanned = event.heartbeat.head_seq
+                elif event.heartbeat.head_seq > self._scanned:
                     self.gaps += 1
                     self._replay_later()    # behind (or, filtered, other topics)
                 continue
             if event.seq <= self._scanned:
                 continue                # seen already (replayed, or a duplicate)
-            if event.seq == self._scanned + 1:
+            if event.seq == self._scanned + 1 or covered:
                 self._scanned = event.seq
                 self.live_events += 1
                 self._queue.append(event)
