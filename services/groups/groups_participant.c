@@ -208,7 +208,7 @@ groups_create_pseudonymous_participant (kp_call_t *call)
     kp_date_t today = kp_db_today (call->db);
     int year, month, day;
     kp_date_to_ymd (today, &year, &month, &day);
-    if (p->birth_year && (p->birth_year < 1900 || (int) p->birth_year > year))
+    if (p->birth_year && (p->birth_year < 1900 || p->birth_year > (uint32_t) year))
         return groups_invalid (call, "groups.bad_birth_year", b, "participant.birth_year", "a year from 1900, not ahead");
     if (p->birth_year)
         snprintf (birth_year, sizeof birth_year, "%u", p->birth_year);

@@ -356,6 +356,7 @@ Test (groups_participant, refusals_write_nothing)
         { "groups.consent_required", "participant.consent_purpose" },   //  11
         { "groups.bad_date", "participant.consent_given_on" },      //  12 in the future
         { "groups.bad_consent_purpose", "participant.consent_purpose" },    //  13
+        { "groups.bad_birth_year", "participant.birth_year" },      //  14 past int32
     };
     for (int index = 0; index < (int) (sizeof cases / sizeof cases [0]); index++) {
         s_fields (&fields, "bad");
@@ -374,6 +375,7 @@ Test (groups_participant, refusals_write_nothing)
             case 11: fields.consent_purpose = ""; break;
             case 12: fields.consent_given_on = tomorrow; break;
             case 13: fields.consent_purpose = "marketing"; break;
+            case 14: fields.birth_year = 4000000000u; break;
         }
         char field [96];
         snprintf (field, sizeof field, "create_pseudonymous_participant.%s", cases [index].field);
