@@ -41,6 +41,10 @@
     "(CASE WHEN " column " IS NULL OR " column " = '' THEN 'unknown'" \
     " WHEN lower (" column ") IN ('fi', 'sv', 'se') THEN lower (" column ") ELSE 'other' END)"
 
+//  A pseudonymous participant's answer while their consent to its use
+//  holds; NULL ("not known") once it was withdrawn.
+#define ESF_CONSENTED(column) "CASE WHEN consent_withdrawn_on IS NULL THEN " column " END AS " column
+
 static const kp_col_t s_participant_row [] = { REPORTING_ESF_PARTICIPANT_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_result_row [] = { REPORTING_ESF_RESULT_ROW (KP_ROW_COLUMN) { NULL } };
 
@@ -78,15 +82,10 @@ const kp_stmt_t reporting_esf_statements [] = {
       "   AND a.activity_id IN (SELECT pa.activity_id FROM reporting.project_activities pa"
       "     WHERE pa.project_id = $4::text)"
       "   GROUP BY 1),"
-      " pa AS (SELECT participant_id, w.usable,"
-      "   CASE WHEN w.usable THEN gender END AS gender, CASE WHEN w.usable THEN language END AS language,"
-      "   CASE WHEN w.usable THEN foreign_background END AS foreign_background,"
-      "   CASE WHEN w.usable THEN disability END AS disability,"
-      "   CASE WHEN w.usable THEN homelessness END AS homelessness,"
-      "   CASE WHEN w.usable THEN living_alone END AS living_alone"
-      "   FROM groups.pseudonymous_participants CROSS JOIN LATERAL"
-      "   (SELECT consent_withdrawn_on IS NULL AS usable) w"
-      "   WHERE participant_id IN (SELECT client_id FROM grp))"
+      " pa AS (SELECT participant_id, " ESF_CONSENTED ("gender") ", " ESF_CONSENTED ("language") ","
+      "   " ESF_CONSENTED ("foreign_background") ", " ESF_CONSENTED ("disability") ","
+      "   " ESF_CONSENTED ("homelessness") ", " ESF_CONSENTED ("living_alone")
+      "   FROM groups.pseudonymous_participants WHERE participant_id IN (SELECT client_id FROM grp))"
       " SELECT s.kind::text AS kind, 'case' AS route, coalesce (s.gender::text, 'not_told') AS gender,"
       " " ESF_LANGUAGE ("e.language") " AS language,"
       " " ESF_ANSWER ("e.foreign_background") " AS foreign_background,"
