@@ -195,6 +195,18 @@ static const cli_verb_t s_verbs [] = {
     { "placement", "end", "groups", "end_placement", { "placement_id", "ended_on", "reason" },
       CLI_OPTIONS ({ "--next", "next_step" }, { "--referral", "referral_id" }, { "--follow-up", "follow_up_date" }),
       false, "PLACEMENT_ID ENDED_ON REASON --next STEP [--referral REFERRAL_ID] [--follow-up DATE]" },
+
+    //  Participants without a case: the organiser's own records. The
+    //  attributes are client data, so only through --json.
+    { "participant", "create", "groups", "create_pseudonymous_participant", { NULL }, NULL, true,
+      "--json FILE   ({\"participant\": {\"reference\": …, \"municipality\": \"743\", \"birth_year\": 1990,\n"
+      "                               \"consent_given_on\": DATE, \"consent_purpose\": \"esf_reporting\", …}})" },
+    { "participant", "get", "groups", "get_pseudonymous_participant", { "participant_id" }, NULL, false,
+      "PARTICIPANT_ID" },
+    { "participant", "withdraw-consent", "groups", "withdraw_participant_consent", { "participant_id", "withdrawn_on" },
+      NULL, false, "PARTICIPANT_ID DATE" },
+    { "participant", "link", "groups", "link_participant_to_client", { "participant_id", "client_id" }, NULL, false,
+      "PARTICIPANT_ID CLIENT_ID   (the person is now intake's client: counted once, as the client)" },
     { NULL }
 };
 

@@ -10,6 +10,7 @@
 #include "groups_handlers.h"
 #include "groups_helpers.h"
 #include "groups_limits.h"
+#include "groups_participant.h"
 #include "groups_rules.h"
 #include "groups_sql.h"
 #include "kp_db.h"
@@ -125,11 +126,16 @@ groups_enrol (kp_call_t *call)
     //  groups cannot confirm to it without saying who is a client.
     //  (A partner's unknown id meets the disclosure check below, which
     //  refuses it exactly as a client who gave no consent.)
+    //  A pseudonymous participant is no client: the organiser enrols its
+    //  own in its own groups, and nothing of intake's is disclosed.
+    int pseudonymous = groups_participant_enrollable (call, &activity, body->client_id);
+    if (pseudonymous < 0)
+        return -1;
     char municipality [8] = "";
     int known = groups_client_municipality (call->db, body->client_id, municipality);
     if (known < 0)
         return kp_call_db_fail (call);
-    if (kp_org_type_in (call->identity->org_type, KP_ORGANISER_TYPES)
+    if (!pseudonymous && kp_org_type_in (call->identity->org_type, KP_ORGANISER_TYPES)
     &&  (!known || !groups_access_sees_client (call->identity, municipality)))
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_NOT_FOUND, "groups.unknown_client",
                              "enrol.client_id", "no such client of yours");
@@ -141,7 +147,7 @@ groups_enrol (kp_call_t *call)
                              "enrol.client_id", "the client is already enrolled or waitlisted");
     //  A group another organisation runs learns who its participant is:
     //  the one check, before anything is written.
-    if (!known || !kp_organiser_org_organises (activity.organiser_org, municipality)) {
+    if (!pseudonymous && (!known || !kp_organiser_org_organises (activity.organiser_org, municipality))) {
         kp_disclosure_t disclosure = {
             .client_id = body->client_id, .recipient_org = activity.organiser_org, .scope = "enrolment",
             .basis = KP_DISCLOSURE_CONSENT, .consent_ref = "", .object_id = activity.id

@@ -259,6 +259,11 @@ groups_report_absence (kp_call_t *call)
     kp_date_t day;
     if (s_day (call, &placement, body->absence_date, b, "absence_date", &day))
         return -1;
+    //  An ended placement has no days after its end to be absent from; an
+    //  absence before it may still run its chain to the TE office.
+    if (placement.path.ended && day > placement.path.ended_on)
+        return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "groups.absence_after_end",
+                             "report_absence.absence_date", "the placement ended before that day");
     //  The organiser hears from the client and tells the social instructor;
     //  the placing municipality's instructor takes it on to the TE office.
     const char *recorder = step <= 1 ? placement.organiser_org : placement.placing_org;

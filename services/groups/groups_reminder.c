@@ -7,6 +7,7 @@
 #include "groups_reminder.h"
 #include "groups_sql.h"
 #include "kp_calendar.h"
+#include "kp_clock.h"
 #include "kp_db.h"
 #include "kp_log.h"
 #include "kp_row.h"
@@ -17,8 +18,13 @@ static int
 s_send_one (kp_db_t *db, void *arg)
 {
     int *sent = arg;
+    //  The timer is no call, so nothing put a test clock on the connection:
+    //  put it there, so the day asked about, the reminder's sent_at and the
+    //  event are all of one (moved) now.
+    if (kp_clock_is_test () && kp_db_set_clock (db, kp_clock_now_us (), false))
+        return -1;
     char today [11];
-    kp_date_format (kp_date_today (), today);
+    kp_date_format (kp_db_today (db), today);
     const char *values [] = { today };
     PGresult *result = kp_db_exec (db, "groups_reminder_due", 1, values);
     if (!result)
@@ -55,7 +61,9 @@ groups_reminder_tick (kp_db_t *db)
     //  One reminder per transaction, a bounded number per tick.
     for (int round = 0; round < 100; round++) {
         int sent = 0;
-        if (kp_db_transaction (db, s_send_one, &sent, 3) != 0) {
+        int rc = kp_db_transaction (db, s_send_one, &sent, 3);
+        kp_db_set_clock (db, 0, false);     //  back on the process clock (no round trip)
+        if (rc != 0) {
             kp_warn ("groups: evaluation reminders failed: %s", kp_db_message (db));
             break;
         }

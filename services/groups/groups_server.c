@@ -3,6 +3,7 @@
     activity's own organisations (groups_activity_load, groups_access). */
 #include "groups_context.h"
 #include "groups_handlers.h"
+#include "groups_participant.h"
 #include "groups_placement.h"
 #include "groups_server.h"
 #include "groups_sql.h"
@@ -60,6 +61,15 @@ static const kp_route_t s_routes [] = {
       KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_group_follow_up },
     { KUMPPANI__V1__REQUEST__BODY_RECORD_GROUP_FEEDBACK, "groups.record_group_feedback",
       KP_ROUTE_MUTATING, GROUPS_PARTIES, groups_record_group_feedback },
+    //  Participants without a case: the organiser's own records.
+    { KUMPPANI__V1__REQUEST__BODY_CREATE_PSEUDONYMOUS_PARTICIPANT, "groups.create_pseudonymous_participant",
+      KP_ROUTE_MUTATING, GROUPS_ORGANISERS, groups_create_pseudonymous_participant },
+    { KUMPPANI__V1__REQUEST__BODY_WITHDRAW_PARTICIPANT_CONSENT, "groups.withdraw_participant_consent",
+      KP_ROUTE_MUTATING, GROUPS_ORGANISERS, groups_withdraw_participant_consent },
+    { KUMPPANI__V1__REQUEST__BODY_LINK_PARTICIPANT_TO_CLIENT, "groups.link_participant_to_client",
+      KP_ROUTE_MUTATING, GROUPS_ORGANISERS, groups_link_participant_to_client },
+    { KUMPPANI__V1__REQUEST__BODY_GET_PSEUDONYMOUS_PARTICIPANT, "groups.get_pseudonymous_participant",
+      0, GROUPS_ORGANISERS, groups_get_pseudonymous_participant },
     { KUMPPANI__V1__REQUEST__BODY_GET_ACTIVITY, "groups.get_activity",
       0, GROUPS_PARTIES, groups_get_activity },
     { KUMPPANI__V1__REQUEST__BODY_LIST_SESSIONS, "groups.list_sessions",
@@ -70,7 +80,8 @@ static const kp_route_t s_routes [] = {
 };
 
 static const kp_stmt_t *const s_statements [] = {
-    groups_statements, groups_path_statements, groups_followup_statements, kp_disclosure_statements, NULL
+    groups_statements, groups_path_statements, groups_followup_statements, groups_participant_statements,
+    kp_disclosure_statements, NULL
 };
 
 KP_SERVICE_CONTEXT (groups_context_t, groups_context_new, groups_context_destroy)

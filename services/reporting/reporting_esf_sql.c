@@ -43,6 +43,10 @@
     "(CASE WHEN " column " IS NULL OR " column " = '' THEN 'unknown'" \
     " WHEN lower (" column ") IN ('fi', 'sv', 'se') THEN lower (" column ") ELSE 'other' END)"
 
+//  A pseudonymous participant's answer while their consent to its use
+//  holds; NULL ("not known") once it was withdrawn.
+#define ESF_CONSENTED(column) "CASE WHEN consent_withdrawn_on IS NULL THEN " column " END AS " column
+
 static const kp_col_t s_participant_row [] = { REPORTING_ESF_PARTICIPANT_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_result_row [] = { REPORTING_ESF_RESULT_ROW (KP_ROW_COLUMN) { NULL } };
 
@@ -62,20 +66,28 @@ const kp_stmt_t reporting_esf_statements [] = {
     //  came before the period: they entered then); the others enter on
     //  their first attendance, route 'groups' or 'talousneuvola', with
     //  the client record's attributes (no case, so no snapshot), and have
-    //  no exit.
+    //  no exit. A pseudonymous participant (groups, migration 0033) is
+    //  in grp as the client it was linked to, if it was (each person
+    //  once: its attendance is the client's), else as itself with its
+    //  record's attributes, "not known" once its consent was withdrawn.
     { "report_esf_participants",
       ESF_CASES ","
-      " grp AS (SELECT t.client_id, bool_and (a.kind = 'talousneuvola') AS talousneuvola_only,"
-      "   min (gs.session_date) AS first_on"
+      " grp AS (SELECT coalesce (pp.linked_client_id, t.client_id) AS client_id,"
+      "   bool_and (a.kind = 'talousneuvola') AS talousneuvola_only, min (gs.session_date) AS first_on"
       "   FROM groups.attendance t JOIN groups.sessions gs ON gs.session_id = t.session_id"
       "   JOIN groups.activities a ON a.activity_id = gs.activity_id"
+      "   LEFT JOIN groups.pseudonymous_participants pp ON pp.participant_id = t.client_id"
       "   WHERE t.attendance = 'present' AND NOT gs.cancelled AND gs.session_date <= $2::date"
       "   AND $5::text = '' AND" REPORTING_IN_AREA ("a.municipality")
       "   AND EXISTS (SELECT 1 FROM reporting.esf_project_settings ps"
       "     WHERE ps.project_id = $4::text AND ps.count_group_participants)"
       "   AND a.activity_id IN (SELECT pa.activity_id FROM reporting.project_activities pa"
       "     WHERE pa.project_id = $4::text)"
-      "   GROUP BY t.client_id)"
+      "   GROUP BY 1),"
+      " pa AS (SELECT participant_id, " ESF_CONSENTED ("gender") ", " ESF_CONSENTED ("language") ","
+      "   " ESF_CONSENTED ("foreign_background") ", " ESF_CONSENTED ("disability") ","
+      "   " ESF_CONSENTED ("homelessness") ", " ESF_CONSENTED ("living_alone")
+      "   FROM groups.pseudonymous_participants WHERE participant_id IN (SELECT client_id FROM grp))"
       " SELECT s.kind::text AS kind, 'case' AS route, coalesce (s.gender::text, 'not_told') AS gender,"
       " " ESF_LANGUAGE ("e.language") " AS language,"
       " " ESF_ANSWER ("e.foreign_background") " AS foreign_background,"
@@ -88,11 +100,16 @@ const kp_stmt_t reporting_esf_statements [] = {
       " OR (s.kind = 'exit' AND s.case_id IN (SELECT case_id FROM exit_case))"
       " UNION ALL"
       " SELECT 'start', CASE WHEN g.talousneuvola_only THEN 'talousneuvola' ELSE 'groups' END,"
-      " coalesce (cl.gender::text, 'not_told'), " ESF_LANGUAGE ("cl.language") ","
-      " " ESF_ANSWER ("cl.foreign_background") ", " ESF_ANSWER ("cl.disability") ","
-      " " ESF_ANSWER ("cl.homelessness") ", " ESF_ANSWER ("cl.living_alone")
-      " FROM grp g JOIN intake.clients cl ON cl.client_id = g.client_id"
-      " WHERE g.first_on >= $1::date AND g.client_id NOT IN (SELECT client_id FROM k)"
+      " coalesce (cl.gender::text, pa.gender::text, 'not_told'),"
+      " " ESF_LANGUAGE ("coalesce (cl.language, pa.language)") ","
+      " " ESF_ANSWER ("coalesce (cl.foreign_background, pa.foreign_background)") ","
+      " " ESF_ANSWER ("coalesce (cl.disability, pa.disability)") ","
+      " " ESF_ANSWER ("coalesce (cl.homelessness, pa.homelessness)") ","
+      " " ESF_ANSWER ("coalesce (cl.living_alone, pa.living_alone)")
+      " FROM grp g LEFT JOIN intake.clients cl ON cl.client_id = g.client_id"
+      " LEFT JOIN pa ON pa.participant_id = g.client_id AND cl.client_id IS NULL"
+      " WHERE (cl.client_id IS NOT NULL OR pa.participant_id IS NOT NULL)"
+      " AND g.first_on >= $1::date AND g.client_id NOT IN (SELECT client_id FROM k)"
       " ORDER BY 1", s_participant_row },
 
     //  One row per person who left in the period (exit_case): the gender

@@ -264,6 +264,19 @@ Test (groups_rehab, the_whole_path)
     s_evaluation_body (&evaluation, placement, "final", "end");
     gt_done (gt_call ("ngo-743", EVAL, &evaluation, NULL), GT_CONFLICT, "groups.placement_ended",
              "record_placement_evaluation.placement_id");
+    //  No absence from a day after the end; one on the last day still
+    //  starts its chain.
+    Kumppani__V1__ReportAbsence absence = KUMPPANI__V1__REPORT_ABSENCE__INIT;
+    char absent_on [11];
+    s_day (-2, absent_on);
+    absence.placement_id = placement;
+    absence.absence_date = absent_on;
+    absence.step = "client";
+    gt_done (gt_call ("ngo-743", KUMPPANI__V1__REQUEST__BODY_REPORT_ABSENCE, &absence, NULL), GT_CONFLICT,
+             "groups.absence_after_end", "report_absence.absence_date");
+    cr_assert_eq (gt_scalar ("SELECT count(*) FROM groups.absence_steps WHERE placement_id = $1", placement), 0);
+    absence.absence_date = ended_on;
+    gt_done (gt_call ("ngo-743", KUMPPANI__V1__REQUEST__BODY_REPORT_ABSENCE, &absence, NULL), GT_OK, NULL, NULL);
 
     //  What was written, and the events: one per step.
     cr_assert_eq (gt_scalar ("SELECT count(*) FROM groups.placement_days WHERE placement_id = $1", placement), 4);
