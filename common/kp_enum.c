@@ -16,6 +16,7 @@ const kp_enum_stored_t kp_enum_stored [] = {
     { &kumppani__v1__education_level__descriptor,      "intake.education_level" },
     { &kumppani__v1__case_channel__descriptor,         "intake.case_channel" },
     { &kumppani__v1__closure_reason__descriptor,       "intake.closure_reason" },
+    { &kumppani__v1__case_state__descriptor,           "intake.case_state" },
     { &kumppani__v1__survey_domain__descriptor,        "intake.survey_domain" },
     { &kumppani__v1__timepoint__descriptor,            "intake.timepoint" },
     { &kumppani__v1__measure_kind__descriptor,         "intake.measure_kind" },

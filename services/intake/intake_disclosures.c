@@ -7,6 +7,7 @@
     audited like any other. */
 #include "intake_server.h"
 #include "kp_ids.h"
+#include "kp_reply_vocab.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -47,7 +48,10 @@ intake_disclosures_get (kp_call_t *call)
         Kumppani__V1__Disclosure *entry = kp_call_alloc (call, sizeof *entry);
         kumppani__v1__disclosure__init (entry);
         entry->seq = strtoull (kp_row_text (result, row, LOG_SEQ), NULL, 10);
+KP_LEGACY_FIELDS_BEGIN
         entry->at = kp_call_strdup (call, kp_row_text (result, row, LOG_AT));
+KP_LEGACY_FIELDS_END
+        entry->at_us = kp_row_int (result, row, LOG_AT_US);
         entry->service = kp_call_strdup (call, kp_row_text (result, row, LOG_SERVICE));
         entry->actor_org = kp_call_strdup (call, kp_row_text (result, row, LOG_ACTOR_ORG));
         entry->person_id = kp_call_strdup (call, kp_row_text (result, row, LOG_PERSON));

@@ -9,6 +9,7 @@
     own texts: the other party's are withheld, as the receiver no longer
     sees the sender's free text. */
 #include "referral_server.h"
+#include "kp_reply_vocab.h"
 #include "kp_disclosure.h"
 
 #include <stdio.h>
@@ -96,7 +97,10 @@ referral_post_message (kp_call_t *call)
     message->message_id = kp_call_strdup (call, message_id);
     message->referral_id = kp_call_strdup (call, referral.id);
     message->author_org = kp_call_strdup (call, call->identity->org_id);
+KP_LEGACY_FIELDS_BEGIN
     message->author_role = kp_call_strdup (call, role);
+KP_LEGACY_FIELDS_END
+    message->author_role_enum = kp_reply_vocab_role (role);
     message->author_person = kp_call_strdup (call, call->request->actor->person_id);
     message->text = kp_call_strdup (call, body->text);
     message->length = (uint32_t) length;
@@ -170,7 +174,10 @@ referral_list_messages (kp_call_t *call)
         message->message_id = kp_call_strdup (call, kp_row_text (result, row, MSG_ID));
         message->referral_id = kp_call_strdup (call, referral.id);
         message->author_org = kp_call_strdup (call, kp_row_text (result, row, MSG_AUTHOR_ORG));
+KP_LEGACY_FIELDS_BEGIN
         message->author_role = kp_call_strdup (call, kp_row_text (result, row, MSG_AUTHOR_ROLE));
+KP_LEGACY_FIELDS_END
+        message->author_role_enum = kp_reply_vocab_role (kp_row_text (result, row, MSG_AUTHOR_ROLE));
         message->author_person = own ? kp_call_strdup (call, kp_row_text (result, row, MSG_AUTHOR_PERSON)) : "";
         message->withheld = !own && !disclose;
         message->text = message->withheld ? "" : kp_call_strdup (call, kp_row_text (result, row, MSG_BODY));

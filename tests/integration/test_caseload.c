@@ -448,7 +448,7 @@ Test (caseload, list_filters_have_known_answers)
         cr_assert_str_eq (summary->responsible_worker, w1);
         cr_assert_str_eq (summary->opened_on, "2026-06-01");
         if (strcmp (summary->case_id, a) == 0) {
-            cr_assert_str_eq (summary->state, "opened");
+            cr_assert_eq (summary->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_OPENED);
             cr_assert_str_eq (summary->last_contact_on, "2026-06-10");
             cr_assert_str_eq (summary->contact_due_on, "2026-12-10");
             cr_assert_str_eq (summary->assessment_deadline, "2026-06-10");
@@ -457,7 +457,7 @@ Test (caseload, list_filters_have_known_answers)
             cr_assert_str_eq (summary->next_due_on, "2026-06-10");
         }
         else {
-            cr_assert_str_eq (summary->state, "plan_made");
+            cr_assert_eq (summary->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_PLAN_MADE);
             cr_assert_str_eq (summary->next_review_date, review);
             cr_assert_str_eq (summary->contact_due_on, "2026-12-01");
         }
