@@ -53,9 +53,9 @@ Test (reply_vocab, new_reply_enums_round_trip)
             cr_assert_not_null (kp_enum_code (enums [which], value, code, sizeof code));
             cr_assert_eq (kp_enum_value (enums [which], code), value, "%s '%s'", enums [which]->name, code);
         }
-    //  The labels the services store and send (groups.enrolments' CHECK
-    //  before migration 0032, groups_session's conflict kinds,
-    //  referral_deadline's clock kinds).
+    //  The labels the services store and send (groups.enrolments' status,
+    //  an enum since migration 0032; groups_session's conflict kinds;
+    //  referral_deadline's clock kinds, stored as text).
     const struct { const ProtobufCEnumDescriptor *descriptor; const char *code; } words [] = {
         { &kumppani__v1__enrolment_status__descriptor, "enrolled" },
         { &kumppani__v1__enrolment_status__descriptor, "waitlisted" },
