@@ -37,7 +37,8 @@ static void
 s_values (const Kumppani__V1__Disclosure *entry, char *seq, size_t size, char *at, const char *values [10])
 {
     snprintf (seq, size, "%" PRIu64, entry->seq);
-    const char *row [] = { seq, kp_reply_vocab_time (entry->at_us, at, KP_REPLY_VOCAB_TIME_MAX), entry->actor_org, entry->person_id, entry->service,
+    kp_reply_vocab_time (entry->at_us, at, KP_REPLY_VOCAB_TIME_MAX);     //  "" if out of range
+    const char *row [] = { seq, at, entry->actor_org, entry->person_id, entry->service,
                            entry->recipient_org, entry->kind, entry->basis, entry->consent_id,
                            entry->object_id };
     memcpy (values, row, sizeof row);

@@ -24,10 +24,8 @@ const char *
 kp_reply_vocab_time (int64_t us, char *buffer, size_t size)
 {
     if (size == 0)
-        return buffer;
+        return NULL;
     *buffer = '\0';
-    if (us == 0)
-        return buffer;
     //  Floor division: a time before 1970 keeps its microseconds positive.
     int64_t seconds = us / 1000000, micros = us % 1000000;
     if (micros < 0) {
@@ -36,8 +34,8 @@ kp_reply_vocab_time (int64_t us, char *buffer, size_t size)
     }
     time_t whole = (time_t) seconds;
     struct tm utc;
-    if (!gmtime_r (&whole, &utc))
-        return buffer;
+    if (!gmtime_r (&whole, &utc) || utc.tm_year + 1900 > 9999 || utc.tm_year + 1900 < 0)
+        return NULL;
     snprintf (buffer, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", utc.tm_year + 1900, utc.tm_mon + 1,
               utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, (int) micros);
     return buffer;

@@ -30,9 +30,10 @@ Kumppani__V1__Role kp_reply_vocab_role (const char *name);
 
 //  Longest kp_reply_vocab_time text, with the terminator.
 #define KP_REPLY_VOCAB_TIME_MAX 32
-//  A reply's microseconds as ISO 8601 UTC, "2026-12-01T18:37:43.123456Z",
-//  into buffer (KP_REPLY_VOCAB_TIME_MAX bytes); "" for 0 (not set).
-//  Returns buffer.
+//  A reply's microseconds as RFC 3339 UTC, "2026-12-01T18:37:43.123456Z",
+//  into buffer (KP_REPLY_VOCAB_TIME_MAX bytes). Returns buffer, or NULL
+//  (buffer "") when the time has no four-digit year. 0 is 1970: whether
+//  0 means "not set" is the field's to say.
 const char *kp_reply_vocab_time (int64_t us, char *buffer, size_t size);
 
 #endif

@@ -7,6 +7,7 @@
 #include "harness.h"
 #include "kp_ids.h"
 
+#include <inttypes.h>
 #include <criterion/criterion.h>
 #include <czmq.h>
 #include <stdio.h>
@@ -389,7 +390,11 @@ Test (disclosure, the_log_lists_exactly_the_clients_disclosures_in_order)
         cr_assert_str_eq (entry->object_id, want [index].object, "entry %zu", index);
         cr_assert_str_eq (entry->service, want [index].service, "entry %zu", index);
         cr_assert_str_eq (entry->actor_org, index < 2 ? "muni-743" : "ngo-743");
-        cr_assert_gt (entry->at_us, 0);
+        //  The audit row's own instant, in microseconds UTC.
+        char seq [24];
+        snprintf (seq, sizeof seq, "%" PRIu64, entry->seq);
+        cr_assert_eq (entry->at_us, kpt_scalar ("SELECT (extract (epoch FROM at) * 1000000)::int8"
+                                                " FROM kp.audit_log WHERE seq = $1::int8", seq), "entry %zu", index);
         if (index)
             cr_assert_gt (entry->seq, log->disclosures [index - 1]->seq);
     }
