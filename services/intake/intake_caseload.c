@@ -266,7 +266,10 @@ KP_LEGACY_FIELDS_END
     out->contact_due_on = kp_call_strdup (call, kp_row_text (result, row, LIST_CONTACT_DUE_ON));
     out->assessment_deadline = kp_call_strdup (call, kp_row_text (result, row, LIST_DEADLINE));
     out->clock_state = kp_row_enum (result, row, LIST_CLOCK_STATE, &kumppani__v1__clock_state__descriptor);
+KP_LEGACY_FIELDS_BEGIN
     out->next_due_kind = kp_call_strdup (call, kp_row_text (result, row, LIST_NEXT_DUE_KIND));
+KP_LEGACY_FIELDS_END
+    out->next_due_kind_enum = kp_row_enum (result, row, LIST_NEXT_DUE_KIND, &kumppani__v1__due_kind__descriptor);
     out->next_due_on = kp_call_strdup (call, kp_row_text (result, row, LIST_NEXT_ON));
     return out;
 }

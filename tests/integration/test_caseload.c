@@ -453,7 +453,7 @@ Test (caseload, list_filters_have_known_answers)
             cr_assert_str_eq (summary->contact_due_on, "2026-12-10");
             cr_assert_str_eq (summary->assessment_deadline, "2026-06-10");
             cr_assert_eq (summary->clock_state, CLOCK (OVERDUE));
-            cr_assert_str_eq (summary->next_due_kind, "assessment_start");
+            cr_assert_eq (summary->next_due_kind_enum, KUMPPANI__V1__DUE_KIND__DUE_KIND_ASSESSMENT_START);
             cr_assert_str_eq (summary->next_due_on, "2026-06-10");
         }
         else {

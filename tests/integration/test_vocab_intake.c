@@ -124,6 +124,18 @@ Test (vocab_intake, case_consent_and_ban_replies_and_events_are_typed)
                                                             event->intake->state));
     kumppani__v1__event__free_unpacked (event, NULL);
 
+    //  An open case's next due item, both ways (the contact rule at least).
+    Kumppani__V1__ListCases open_list = KUMPPANI__V1__LIST_CASES__INIT;
+    open_list.client_id = client_id;
+    reply = s_call (muni, BODY (LIST_CASES), &open_list, false);
+    cr_assert_eq (reply->case_list->n_cases, 1);
+    const Kumppani__V1__CaseSummary *summary = reply->case_list->cases [0];
+    cr_assert_eq (summary->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_OPENED);
+    cr_assert_str_not_empty (summary->next_due_kind);
+    cr_assert_neq (summary->next_due_kind_enum, 0, "'%s'", summary->next_due_kind);
+    cr_assert_eq (summary->next_due_kind_enum, kp_enum_value (&kumppani__v1__due_kind__descriptor, summary->next_due_kind));
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+
     //  A reassignment: a second worker period with its own time.
     Kumppani__V1__ReassignCase reassign = KUMPPANI__V1__REASSIGN_CASE__INIT;
     reassign.case_id = case_id;
@@ -161,6 +173,9 @@ Test (vocab_intake, case_consent_and_ban_replies_and_events_are_typed)
     cr_assert_eq (reply->case_list->n_cases, 1);
     cr_assert_eq (reply->case_list->cases [0]->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_CLOSED);
     cr_assert_str_eq (reply->case_list->cases [0]->state, "closed");
+    //  Nothing falls due on a closed case; an open one is below.
+    cr_assert_eq (reply->case_list->cases [0]->next_due_kind_enum,
+                  kp_enum_value (&kumppani__v1__due_kind__descriptor, reply->case_list->cases [0]->next_due_kind));
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  Consent: in force (0), then withdrawn at the stored instant.

@@ -44,7 +44,8 @@ Test (reply_vocab, new_reply_enums_round_trip)
 {
     const ProtobufCEnumDescriptor *enums [] = {
         &kumppani__v1__case_state__descriptor, &kumppani__v1__enrolment_status__descriptor,
-        &kumppani__v1__conflict_kind__descriptor, &kumppani__v1__deadline_kind__descriptor, NULL
+        &kumppani__v1__conflict_kind__descriptor, &kumppani__v1__deadline_kind__descriptor,
+        &kumppani__v1__due_kind__descriptor, NULL
     };
     for (int which = 0; enums [which]; which++)
         for (unsigned index = 0; index < enums [which]->n_values; index++) {
@@ -69,6 +70,9 @@ Test (reply_vocab, new_reply_enums_round_trip)
         { &kumppani__v1__deadline_kind__descriptor, "decision" },
         { &kumppani__v1__deadline_kind__descriptor, "personal_discussion" },
         { &kumppani__v1__case_state__descriptor, "plan_made" },
+        { &kumppani__v1__due_kind__descriptor, "assessment_start" },
+        { &kumppani__v1__due_kind__descriptor, "review" },
+        { &kumppani__v1__due_kind__descriptor, "contact" },
     };
     for (size_t index = 0; index < sizeof words / sizeof words [0]; index++)
         cr_assert_neq (kp_enum_value (words [index].descriptor, words [index].code), 0, "'%s'", words [index].code);
