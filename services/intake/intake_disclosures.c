@@ -57,7 +57,10 @@ KP_LEGACY_FIELDS_END
         entry->person_id = kp_call_strdup (call, kp_row_text (result, row, LOG_PERSON));
         entry->recipient_org = kp_call_strdup (call, kp_row_text (result, row, LOG_RECIPIENT_ORG));
         entry->kind = kp_call_strdup (call, kp_row_text (result, row, LOG_KIND));
+KP_LEGACY_FIELDS_BEGIN
         entry->basis = kp_call_strdup (call, kp_row_text (result, row, LOG_BASIS));
+KP_LEGACY_FIELDS_END
+        entry->basis_enum = kp_row_enum (result, row, LOG_BASIS, &kumppani__v1__disclosure_basis__descriptor);
         entry->consent_id = kp_call_strdup (call, kp_row_text (result, row, LOG_CONSENT_ID));
         entry->object_id = kp_call_strdup (call, kp_row_text (result, row, LOG_OBJECT_ID));
         reply->disclosures [reply->n_disclosures++] = entry;

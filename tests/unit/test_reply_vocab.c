@@ -2,6 +2,7 @@
     proto name and by its short code), a reply's microseconds as ISO 8601
     UTC, and the new reply enums' codes both ways (the stored ones are
     held against the database by the integration suite test_stored_enums). */
+#include "kp_disclosure.h"
 #include "kp_enum.h"
 #include "kp_reply_vocab.h"
 
@@ -45,7 +46,7 @@ Test (reply_vocab, new_reply_enums_round_trip)
     const ProtobufCEnumDescriptor *enums [] = {
         &kumppani__v1__case_state__descriptor, &kumppani__v1__enrolment_status__descriptor,
         &kumppani__v1__conflict_kind__descriptor, &kumppani__v1__deadline_kind__descriptor,
-        &kumppani__v1__due_kind__descriptor, NULL
+        &kumppani__v1__due_kind__descriptor, &kumppani__v1__disclosure_basis__descriptor, NULL
     };
     for (int which = 0; enums [which]; which++)
         for (unsigned index = 0; index < enums [which]->n_values; index++) {
@@ -58,7 +59,8 @@ Test (reply_vocab, new_reply_enums_round_trip)
         }
     //  The labels the services store and send (groups.enrolments' status,
     //  an enum since migration 0032; groups_session's conflict kinds;
-    //  referral_deadline's clock kinds, stored as text).
+    //  referral_deadline's clock kinds, stored as text; kp_disclosure's
+    //  bases, audited as text).
     const struct { const ProtobufCEnumDescriptor *descriptor; const char *code; } words [] = {
         { &kumppani__v1__enrolment_status__descriptor, "enrolled" },
         { &kumppani__v1__enrolment_status__descriptor, "waitlisted" },
@@ -73,6 +75,10 @@ Test (reply_vocab, new_reply_enums_round_trip)
         { &kumppani__v1__due_kind__descriptor, "assessment_start" },
         { &kumppani__v1__due_kind__descriptor, "review" },
         { &kumppani__v1__due_kind__descriptor, "contact" },
+        { &kumppani__v1__disclosure_basis__descriptor, KP_DISCLOSURE_CONSENT },
+        { &kumppani__v1__disclosure_basis__descriptor, KP_DISCLOSURE_CLIENT_REQUEST },
+        { &kumppani__v1__disclosure_basis__descriptor, KP_DISCLOSURE_SECTION_35 },
+        { &kumppani__v1__disclosure_basis__descriptor, KP_DISCLOSURE_RECIPIENT_CONSENT },
     };
     for (size_t index = 0; index < sizeof words / sizeof words [0]; index++)
         cr_assert_neq (kp_enum_value (words [index].descriptor, words [index].code), 0, "'%s'", words [index].code);
