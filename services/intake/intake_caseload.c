@@ -439,7 +439,10 @@ intake_caseload_reassign (kp_call_t *call)
     Kumppani__V1__IntakeEvent payload = KUMPPANI__V1__INTAKE_EVENT__INIT;
     payload.responsible_worker = body->responsible_worker;
     payload.previous_worker = previous;
+KP_LEGACY_FIELDS_BEGIN
     payload.reason = reason;
+KP_LEGACY_FIELDS_END
+    payload.reassign_reason_enum = body->reason;
     if (intake_caseload_emit (call->db, row.case_id, "intake.case_reassigned", &payload))
         return kp_call_db_fail (call);
     return intake_case_reply (call, row.case_id, NULL);

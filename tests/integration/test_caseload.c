@@ -635,7 +635,7 @@ Test (caseload, reassignment_moves_the_case_between_the_workers_lists)
     cr_assert_not_null (event);
     cr_assert_str_eq (event->intake->responsible_worker, w2);
     cr_assert_str_eq (event->intake->previous_worker, w1);
-    cr_assert_str_eq (event->intake->reason, "absence");
+    cr_assert_eq (event->intake->reassign_reason_enum, KUMPPANI__V1__REASSIGN_REASON__REASSIGN_REASON_ABSENCE);
     kumppani__v1__event__free_unpacked (event, NULL);
 
     //  The same worker again, an unknown reason: INVALID, nothing changes.

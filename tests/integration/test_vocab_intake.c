@@ -143,6 +143,10 @@ Test (vocab_intake, case_consent_and_ban_replies_and_events_are_typed)
     reassign.reason = KUMPPANI__V1__REASSIGN_REASON__REASSIGN_REASON_WORKLOAD;
     reply = s_call (muni, BODY (REASSIGN_CASE), &reassign, true);
     kumppani__v1__reply__free_unpacked (reply, NULL);
+    event = s_last_event ("intake.case_reassigned", case_id);
+    cr_assert_str_eq (event->intake->reason, "workload");
+    cr_assert_eq (event->intake->reassign_reason_enum, KUMPPANI__V1__REASSIGN_REASON__REASSIGN_REASON_WORKLOAD);
+    kumppani__v1__event__free_unpacked (event, NULL);
     Kumppani__V1__GetCase get = KUMPPANI__V1__GET_CASE__INIT;
     get.case_id = case_id;
     reply = s_call (muni, BODY (GET_CASE), &get, false);
