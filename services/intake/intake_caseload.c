@@ -121,7 +121,10 @@ KP_LEGACY_FIELDS_END
         kumppani__v1__assessment_clock__init (out);
         out->pending_on = kp_call_strdup (call, kp_row_text (clock, 0, REPLY_CLOCK_PENDING_ON));
         out->urgent = kp_row_bool (clock, 0, REPLY_CLOCK_URGENT);
+KP_LEGACY_FIELDS_BEGIN
         out->priority = kp_call_strdup (call, kp_row_text (clock, 0, REPLY_CLOCK_PRIORITY));
+KP_LEGACY_FIELDS_END
+        out->priority_enum = kp_row_enum (clock, 0, REPLY_CLOCK_PRIORITY, &kumppani__v1__clock_priority__descriptor);
         out->working_days = (int32_t) kp_row_int (clock, 0, REPLY_CLOCK_WORKING_DAYS);
         out->deadline = kp_call_strdup (call, kp_row_text (clock, 0, REPLY_CLOCK_DEADLINE));
         out->warning_on = kp_call_strdup (call, kp_row_text (clock, 0, REPLY_CLOCK_WARNING_ON));

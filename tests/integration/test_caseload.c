@@ -9,6 +9,7 @@
     report per organisation and, for the own coordinator only, per worker. */
 #include "harness.h"
 #include "kp_calendar.h"
+#include "kp_enum.h"
 #include "kp_ids.h"
 
 #include <criterion/criterion.h>
@@ -756,7 +757,9 @@ Test (caseload, the_day_counts_come_from_configuration)
         Kumppani__V1__AssessmentClock *clock = reply->intake_case->assessment_clock;
         cr_assert_not_null (clock);
         cr_assert_eq (clock->working_days, cases [index].days, "case %zu: %d days", index, clock->working_days);
-        cr_assert_str_eq (clock->priority, cases [index].priority);
+        cr_assert_eq (clock->priority_enum, kp_enum_value (&kumppani__v1__clock_priority__descriptor,
+                                                           cases [index].priority), "case %zu", index);
+        cr_assert_eq (clock->priority_enum != 0, *cases [index].priority != '\0', "case %zu", index);
         cr_assert_str_eq (clock->deadline, cases [index].deadline);
         kumppani__v1__reply__free_unpacked (reply, NULL);
     }

@@ -46,7 +46,8 @@ Test (reply_vocab, new_reply_enums_round_trip)
     const ProtobufCEnumDescriptor *enums [] = {
         &kumppani__v1__case_state__descriptor, &kumppani__v1__enrolment_status__descriptor,
         &kumppani__v1__conflict_kind__descriptor, &kumppani__v1__deadline_kind__descriptor,
-        &kumppani__v1__due_kind__descriptor, &kumppani__v1__disclosure_basis__descriptor, NULL
+        &kumppani__v1__due_kind__descriptor, &kumppani__v1__disclosure_basis__descriptor,
+        &kumppani__v1__clock_priority__descriptor, NULL
     };
     for (int which = 0; enums [which]; which++)
         for (unsigned index = 0; index < enums [which]->n_values; index++) {
@@ -75,6 +76,8 @@ Test (reply_vocab, new_reply_enums_round_trip)
         { &kumppani__v1__due_kind__descriptor, "assessment_start" },
         { &kumppani__v1__due_kind__descriptor, "review" },
         { &kumppani__v1__due_kind__descriptor, "contact" },
+        { &kumppani__v1__clock_priority__descriptor, "over_75" },
+        { &kumppani__v1__clock_priority__descriptor, "highest_care_allowance" },
         { &kumppani__v1__disclosure_basis__descriptor, KP_DISCLOSURE_CONSENT },
         { &kumppani__v1__disclosure_basis__descriptor, KP_DISCLOSURE_CLIENT_REQUEST },
         { &kumppani__v1__disclosure_basis__descriptor, KP_DISCLOSURE_SECTION_35 },
