@@ -22,6 +22,7 @@
 #include "kp_db.h"
 #include "kp_enum.h"
 #include "kp_outbox.h"
+#include "kp_reply_vocab.h"
 
 #include <czmq.h>
 
@@ -104,7 +105,11 @@ s_pack (PGresult *rows, int row, const char **values, int *lengths, char *occurr
     payload.recipient_org = PQgetvalue (rows, row, COL_RECIPIENT_ORG);
     payload.recipient_type = PQgetvalue (rows, row, COL_RECIPIENT_TYPE);
     payload.deadline = PQgetvalue (rows, row, COL_DEADLINE);
+KP_LEGACY_FIELDS_BEGIN
     payload.deadline_kind = PQgetvalue (rows, row, COL_DEADLINE_KIND);
+KP_LEGACY_FIELDS_END
+    payload.deadline_kind_enum = kp_enum_value (&kumppani__v1__deadline_kind__descriptor,
+                                                PQgetvalue (rows, row, COL_DEADLINE_KIND));
     payload.reason_code = PQgetvalue (rows, row, COL_REASON);
     payload.urgent = *PQgetvalue (rows, row, COL_URGENT) == 't';
     Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;

@@ -4,6 +4,8 @@
     when, what kind, on which basis, under which consent). CSV by default,
     one row per disclosure; JSON is an array of the same fields. */
 #include "cli.h"
+#include "kp_enum.h"
+#include "kp_reply_vocab.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
@@ -33,11 +35,15 @@ s_csv_field (FILE *out, const char *text)
 }
 
 static void
-s_values (const Kumppani__V1__Disclosure *entry, char *seq, size_t size, const char *values [10])
+s_values (const Kumppani__V1__Disclosure *entry, char *seq, size_t size, char *at, char *basis,
+          const char *values [10])
 {
     snprintf (seq, size, "%" PRIu64, entry->seq);
-    const char *row [] = { seq, entry->at, entry->actor_org, entry->person_id, entry->service,
-                           entry->recipient_org, entry->kind, entry->basis, entry->consent_id,
+    kp_reply_vocab_time (entry->at_us, at, KP_REPLY_VOCAB_TIME_MAX);     //  "" if out of range
+    if (!kp_enum_code (&kumppani__v1__disclosure_basis__descriptor, entry->basis_enum, basis, KP_ENUM_CODE_MAX))
+        *basis = '\0';
+    const char *row [] = { seq, at, entry->actor_org, entry->person_id, entry->service,
+                           entry->recipient_org, entry->kind, basis, entry->consent_id,
                            entry->object_id };
     memcpy (values, row, sizeof row);
 }
@@ -46,9 +52,9 @@ static void
 s_write (FILE *out, bool csv, const Kumppani__V1__DisclosureLogReply *page, cJSON *array)
 {
     for (size_t index = 0; index < page->n_disclosures; index++) {
-        char seq [24];
+        char seq [24], at [KP_REPLY_VOCAB_TIME_MAX], basis [KP_ENUM_CODE_MAX];
         const char *values [10];
-        s_values (page->disclosures [index], seq, sizeof seq, values);
+        s_values (page->disclosures [index], seq, sizeof seq, at, basis, values);
         if (csv) {
             for (int column = 0; s_columns [column]; column++) {
                 if (column)

@@ -2,6 +2,7 @@
     Moved here from intake, which had it first, so that every service
     stores and compares enums the same way. */
 #include "kp_enum.h"
+#include "kumppani/v1/groups.pb-c.h"
 #include "kumppani/v1/intake.pb-c.h"
 #include "kumppani/v1/referral.pb-c.h"
 
@@ -16,6 +17,7 @@ const kp_enum_stored_t kp_enum_stored [] = {
     { &kumppani__v1__education_level__descriptor,      "intake.education_level" },
     { &kumppani__v1__case_channel__descriptor,         "intake.case_channel" },
     { &kumppani__v1__closure_reason__descriptor,       "intake.closure_reason" },
+    { &kumppani__v1__case_state__descriptor,           "intake.case_state" },
     { &kumppani__v1__survey_domain__descriptor,        "intake.survey_domain" },
     { &kumppani__v1__timepoint__descriptor,            "intake.timepoint" },
     { &kumppani__v1__measure_kind__descriptor,         "intake.measure_kind" },
@@ -29,6 +31,7 @@ const kp_enum_stored_t kp_enum_stored [] = {
     { &kumppani__v1__measure_outcome__descriptor,      "intake.measure_outcome" },
     { &kumppani__v1__esf_result_status__descriptor,    "intake.esf_result_status" },
     { &kumppani__v1__esf_employment__descriptor,       "intake.esf_employment" },
+    { &kumppani__v1__enrolment_status__descriptor,     "groups.enrolment_status" },
     { &kumppani__v1__referral_kind__descriptor,        "referral.referral_kind" },
     { &kumppani__v1__referral_state__descriptor,       "referral.referral_state" },
     { &kumppani__v1__reason_category__descriptor,      "referral.reason_category" },

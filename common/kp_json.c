@@ -4,6 +4,7 @@
     by its has_ flag. Messages are non-recursive by design (ARCHITECTURE),
     so walking them recursively is bounded. */
 #include "kp_json.h"
+#include "kp_reply_vocab.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -39,19 +40,11 @@ kp_json_write_string (FILE *out, const char *text)
 int
 kp_json_write_time_us (FILE *out, int64_t micros)
 {
-    int64_t seconds = micros / 1000000, fraction = micros % 1000000;
-    if (fraction < 0) {
-        fraction += 1000000;
-        seconds--;
-    }
-    time_t time = (time_t) seconds;
-    struct tm utc;
-    if (!gmtime_r (&time, &utc) || utc.tm_year + 1900 > 9999 || utc.tm_year + 1900 < 0)
-        fprintf (out, "%" PRId64, micros);      //  not representable: the raw value
+    char text [KP_REPLY_VOCAB_TIME_MAX];
+    if (kp_reply_vocab_time (micros, text, sizeof text))
+        fprintf (out, "\"%s\"", text);
     else
-        fprintf (out, "\"%04d-%02d-%02dT%02d:%02d:%02d.%06dZ\"",
-                 utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
-                 utc.tm_hour, utc.tm_min, utc.tm_sec, (int) fraction);
+        fprintf (out, "%" PRId64, micros);      //  not representable: the raw value
     return ferror (out) ? -1 : 0;
 }
 

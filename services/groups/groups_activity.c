@@ -14,6 +14,7 @@
 #include "kp_check.h"
 #include "kp_db.h"
 #include "kp_ids.h"
+#include "kp_reply_vocab.h"
 #include "kp_row.h"
 #include "kp_server.h"
 
@@ -278,7 +279,10 @@ s_view (kp_call_t *call, const char *id, bool with_participants)
             kumppani__v1__participant__init (participant);
             participant->client_id = kp_call_strdup (call, kp_row_text (result, row, PARTICIPANT_CLIENT_ID));
             participant->display_name = kp_call_strdup (call, kp_row_text (result, row, PARTICIPANT_DISPLAY_NAME));
+KP_LEGACY_FIELDS_BEGIN
             participant->status = kp_call_strdup (call, kp_row_text (result, row, PARTICIPANT_STATUS));
+KP_LEGACY_FIELDS_END
+            participant->status_enum = kp_row_enum (result, row, PARTICIPANT_STATUS, &kumppani__v1__enrolment_status__descriptor);
             participant->waitlist_position = (uint32_t) kp_row_int (result, row, PARTICIPANT_WAITLIST_POSITION);
             reply->participants [reply->n_participants++] = participant;
         }

@@ -15,8 +15,10 @@
 #include "groups_sql.h"
 #include "kp_db.h"
 #include "kp_disclosure.h"
+#include "kp_enum.h"
 #include "kp_ids.h"
 #include "kp_organiser.h"
+#include "kp_reply_vocab.h"
 #include "kp_row.h"
 #include "kp_server.h"
 
@@ -58,6 +60,16 @@ s_seats_add (kp_call_t *call, groups_activity_t *activity, int delta)
     return 0;
 }
 
+//  The reply's status, stored label and typed twin.
+static void
+s_set_status (Kumppani__V1__EnrolmentReply *reply, char *status)
+{
+KP_LEGACY_FIELDS_BEGIN
+    reply->status = status;
+KP_LEGACY_FIELDS_END
+    reply->status_enum = kp_enum_value (&kumppani__v1__enrolment_status__descriptor, status);
+}
+
 static Kumppani__V1__EnrolmentReply *
 s_reply (kp_call_t *call, const char *activity_id, const char *client_id, const char *status)
 {
@@ -65,7 +77,7 @@ s_reply (kp_call_t *call, const char *activity_id, const char *client_id, const 
     kumppani__v1__enrolment_reply__init (reply);
     reply->activity_id = kp_call_strdup (call, activity_id);
     reply->client_id = kp_call_strdup (call, client_id);
-    reply->status = kp_call_strdup (call, status);
+    s_set_status (reply, kp_call_strdup (call, status));
     reply->conflicts = kp_call_alloc (call, sizeof (void *) * 100);
     call->reply->body_case = KUMPPANI__V1__REPLY__BODY_ENROLMENT;
     call->reply->enrolment = reply;
@@ -170,7 +182,10 @@ groups_enrol (kp_call_t *call)
         Kumppani__V1__Conflict *conflict = kp_call_alloc (call, sizeof *conflict);
         kumppani__v1__conflict__init (conflict);
         conflict->date = kp_call_strdup (call, kp_row_text (result, row, ENROL_CONFLICT_DATE));
+KP_LEGACY_FIELDS_BEGIN
         conflict->kind = "client";
+KP_LEGACY_FIELDS_END
+        conflict->kind_enum = KUMPPANI__V1__CONFLICT_KIND__CONFLICT_KIND_CLIENT;
         conflict->other_session_id = kp_call_strdup (call, kp_row_text (result, row,
                                                                          ENROL_CONFLICT_OTHER_SESSION_ID));
         conflict->who = reply->client_id;
@@ -182,7 +197,7 @@ groups_enrol (kp_call_t *call)
     const char *put [] = { activity.id, body->client_id, body->display_name, seat ? "enrolled" : "waitlisted" };
     if (kp_db_run (call->db, "groups_enrolment_put", 4, put))
         return kp_call_db_fail (call);
-    reply->status = (char *) put [3];
+    s_set_status (reply, (char *) put [3]);
     if (seat && s_seats_add (call, &activity, 1))
         return -1;
     if (!seat) {
@@ -256,7 +271,10 @@ groups_get_participation (kp_call_t *call)
         kumppani__v1__participation_entry__init (entry);
         entry->activity_id = kp_call_strdup (call, kp_row_text (result, row, PARTICIPATION_ACTIVITY_ID));
         entry->activity_kind = kp_call_strdup (call, kp_row_text (result, row, PARTICIPATION_KIND));
+KP_LEGACY_FIELDS_BEGIN
         entry->status = kp_call_strdup (call, kp_row_text (result, row, PARTICIPATION_STATUS));
+KP_LEGACY_FIELDS_END
+        entry->status_enum = kp_row_enum (result, row, PARTICIPATION_STATUS, &kumppani__v1__enrolment_status__descriptor);
         entry->meetings_present = (uint32_t) kp_row_int (result, row, PARTICIPATION_PRESENT);
         entry->meetings_recorded = (uint32_t) kp_row_int (result, row, PARTICIPATION_RECORDED);
         reply->entries [reply->n_entries++] = entry;

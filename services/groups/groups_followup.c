@@ -28,7 +28,7 @@ static const kp_col_t s_status_row [] = { { "status", "text" }, { NULL } };
 
 const kp_stmt_t groups_followup_statements [] = {
     { "groups_followup_enrolment",
-      "SELECT status FROM groups.enrolments WHERE activity_id = $1::text AND client_id = $2::text", s_status_row },
+      "SELECT status::text AS status FROM groups.enrolments WHERE activity_id = $1::text AND client_id = $2::text", s_status_row },
     //  $1 activity, $2 client, $3 next step, $4 referral, $5 follow-up date ('' none), $6 recorded by.
     { "groups_followup_insert",
       "INSERT INTO groups.group_follow_ups (activity_id, client_id, next_step, referral_id, follow_up_date,"

@@ -12,7 +12,9 @@
 #include "groups_sql.h"
 #include "kp_calendar.h"
 #include "kp_db.h"
+#include "kp_enum.h"
 #include "kp_ids.h"
+#include "kp_reply_vocab.h"
 #include "kp_row.h"
 #include "kp_server.h"
 
@@ -86,7 +88,10 @@ s_add_conflict (kp_call_t *call, Kumppani__V1__SessionListReply *reply, const ch
     Kumppani__V1__Conflict *conflict = kp_call_alloc (call, sizeof *conflict);
     kumppani__v1__conflict__init (conflict);
     conflict->date = kp_call_strdup (call, date);
+KP_LEGACY_FIELDS_BEGIN
     conflict->kind = kp_call_strdup (call, kind);
+KP_LEGACY_FIELDS_END
+    conflict->kind_enum = kp_enum_value (&kumppani__v1__conflict_kind__descriptor, kind);
     conflict->other_session_id = kp_call_strdup (call, other);
     conflict->who = kp_call_strdup (call, who);
     reply->conflicts [reply->n_conflicts++] = conflict;

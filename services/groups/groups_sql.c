@@ -93,7 +93,7 @@ const kp_stmt_t groups_statements [] = {
     { "groups_activity_orgs",
       "SELECT org_id, role FROM groups.activity_orgs WHERE activity_id = $1::text ORDER BY role, org_id", s_org_row },
     { "groups_participants",
-      "SELECT client_id, display_name, status, CASE WHEN status = 'waitlisted'"
+      "SELECT client_id, display_name, status::text AS status, CASE WHEN status = 'waitlisted'"
       " THEN row_number () OVER (PARTITION BY status ORDER BY waitlist_seq) ELSE 0 END AS waitlist_position"
       " FROM groups.enrolments WHERE activity_id = $1::text ORDER BY status, waitlist_seq, client_id",
       s_participant_row },
@@ -179,7 +179,8 @@ const kp_stmt_t groups_statements [] = {
 
     //  Enrolment.
     { "groups_enrolment_get",
-      "SELECT status FROM groups.enrolments WHERE activity_id = $1::text AND client_id = $2::text", s_status_row },
+      "SELECT status::text AS status FROM groups.enrolments WHERE activity_id = $1::text AND client_id = $2::text",
+      s_status_row },
     //  Sessions of activity $1 that clash with sessions of client $2's other groups.
     { "groups_enrol_conflicts",
       "SELECT mine.session_date::text AS session_date, o.session_id AS other_session_id FROM groups.sessions mine"
@@ -191,12 +192,12 @@ const kp_stmt_t groups_statements [] = {
       s_enrol_conflict_row },
     { "groups_enrolment_put",
       "INSERT INTO groups.enrolments (activity_id, client_id, display_name, status, waitlist_seq)"
-      " VALUES ($1::text, $2::text, $3::text, $4::text,"
+      " VALUES ($1::text, $2::text, $3::text, $4::text::groups.enrolment_status,"
       "  CASE WHEN $4::text = 'waitlisted' THEN nextval ('groups.waitlist_seq') END)"
       " ON CONFLICT (activity_id, client_id) DO UPDATE SET status = EXCLUDED.status,"
       " display_name = EXCLUDED.display_name, waitlist_seq = EXCLUDED.waitlist_seq, updated_at = kp.clock ()" },
     { "groups_enrolment_set_status",
-      "UPDATE groups.enrolments SET status = $3::text, waitlist_seq = NULL, updated_at = kp.clock ()"
+      "UPDATE groups.enrolments SET status = $3::text::groups.enrolment_status, waitlist_seq = NULL, updated_at = kp.clock ()"
       " WHERE activity_id = $1::text AND client_id = $2::text" },
     { "groups_seats_add",
       "UPDATE groups.activities SET enrolled_count = enrolled_count + $2::int4 WHERE activity_id = $1::text"
@@ -209,7 +210,7 @@ const kp_stmt_t groups_statements [] = {
       "SELECT client_id FROM groups.enrolments WHERE activity_id = $1::text AND status = 'waitlisted'"
       " ORDER BY waitlist_seq LIMIT 1", s_client_row },
     { "groups_participation",
-      "SELECT e.activity_id, a.kind, e.status,"
+      "SELECT e.activity_id, a.kind, e.status::text AS status,"
       " (SELECT count(*) FROM groups.attendance t JOIN groups.sessions s USING (session_id)"
       "   WHERE s.activity_id = e.activity_id AND t.client_id = e.client_id AND t.attendance = 'present')"
       "   AS present,"

@@ -17,6 +17,7 @@
 #include "kp_enum.h"
 #include "kp_ids.h"
 #include "kp_outbox.h"
+#include "kp_reply_vocab.h"
 #include "kp_row.h"
 #include "kp_server.h"
 
@@ -72,8 +73,12 @@ intake_case_emit (kp_db_t *db, const char *case_id, const char *topic, const cha
     payload.client_id = (char *) kp_row_text (row, 0, CASE_CLIENT_ID);
     payload.municipality = (char *) kp_row_text (row, 0, CASE_MUNICIPALITY);
     payload.channel = kp_row_enum (row, 0, CASE_CHANNEL, &kumppani__v1__case_channel__descriptor);
+KP_LEGACY_FIELDS_BEGIN
     payload.state = (char *) kp_row_text (row, 0, CASE_STATE);
     payload.closure_reason = (char *) kp_row_text (row, 0, CASE_CLOSURE_REASON);
+KP_LEGACY_FIELDS_END
+    payload.state_enum = kp_row_enum (row, 0, CASE_STATE, &kumppani__v1__case_state__descriptor);
+    payload.closure_reason_enum = kp_row_enum (row, 0, CASE_CLOSURE_REASON, &kumppani__v1__closure_reason__descriptor);
     payload.review_date = (char *) (review_date ? review_date : kp_row_text (row, 0, CASE_NEXT_REVIEW_DATE));
     payload.referral_ids = referral_ids;
     payload.n_referral_ids = s_split_ids ((char *) kp_row_text (row, 0, CASE_REFERRAL_IDS), referral_ids, REFERRALS_MAX);
@@ -96,8 +101,12 @@ s_reply_and_emit (kp_call_t *call, const char *case_id, const char *topic, const
     payload.client_id = reply->client_id;
     payload.municipality = reply->municipality;
     payload.channel = reply->channel;
+KP_LEGACY_FIELDS_BEGIN
     payload.state = reply->state;
     payload.closure_reason = reply->closure_reason;
+KP_LEGACY_FIELDS_END
+    payload.state_enum = reply->state_enum;
+    payload.closure_reason_enum = reply->closure_reason_enum;
     payload.review_date = (char *) (review_date ? review_date : reply->next_review_date);
     payload.referral_ids = reply->referral_ids;
     payload.n_referral_ids = reply->n_referral_ids < REFERRALS_MAX ? reply->n_referral_ids : REFERRALS_MAX;
@@ -183,10 +192,16 @@ intake_case_reply (kp_call_t *call, const char *case_id, const char *created_id)
     reply->municipality = kp_call_strdup (call, kp_row_text (row, 0, CASE_MUNICIPALITY));
     reply->channel = kp_row_enum (row, 0, CASE_CHANNEL, &kumppani__v1__case_channel__descriptor);
     reply->responsible_worker = kp_call_strdup (call, kp_row_text (row, 0, CASE_RESPONSIBLE_WORKER));
+KP_LEGACY_FIELDS_BEGIN
     reply->state = kp_call_strdup (call, kp_row_text (row, 0, CASE_STATE));
     reply->opened_at = kp_call_strdup (call, kp_row_text (row, 0, CASE_OPENED_AT));
     reply->closed_at = kp_call_strdup (call, kp_row_text (row, 0, CASE_CLOSED_AT));
     reply->closure_reason = kp_call_strdup (call, kp_row_text (row, 0, CASE_CLOSURE_REASON));
+KP_LEGACY_FIELDS_END
+    reply->state_enum = kp_row_enum (row, 0, CASE_STATE, &kumppani__v1__case_state__descriptor);
+    reply->opened_at_us = kp_row_int (row, 0, CASE_OPENED_AT_US);
+    reply->closed_at_us = kp_row_int (row, 0, CASE_CLOSED_AT_US);
+    reply->closure_reason_enum = kp_row_enum (row, 0, CASE_CLOSURE_REASON, &kumppani__v1__closure_reason__descriptor);
     reply->next_review_date = kp_call_strdup (call, kp_row_text (row, 0, CASE_NEXT_REVIEW_DATE));
     reply->created_id = kp_call_strdup (call, created_id ? created_id : "");
 

@@ -16,6 +16,7 @@
 #include "kp_ids.h"
 #include "kp_organiser.h"
 #include "kp_outbox.h"
+#include "kp_reply_vocab.h"
 #include "kp_row.h"
 #include "kp_server.h"
 
@@ -51,8 +52,13 @@ intake_caseload_emit (kp_db_t *db, const char *case_id, const char *topic,
     payload->client_id = (char *) kp_row_text (row, 0, EVENT_CASE_CLIENT_ID);
     payload->municipality = (char *) kp_row_text (row, 0, EVENT_CASE_MUNICIPALITY);
     payload->channel = kp_row_enum (row, 0, EVENT_CASE_CHANNEL, &kumppani__v1__case_channel__descriptor);
+KP_LEGACY_FIELDS_BEGIN
     payload->state = (char *) kp_row_text (row, 0, EVENT_CASE_STATE);
     payload->closure_reason = (char *) kp_row_text (row, 0, EVENT_CASE_CLOSURE_REASON);
+KP_LEGACY_FIELDS_END
+    payload->state_enum = kp_row_enum (row, 0, EVENT_CASE_STATE, &kumppani__v1__case_state__descriptor);
+    payload->closure_reason_enum = kp_row_enum (row, 0, EVENT_CASE_CLOSURE_REASON,
+                                                &kumppani__v1__closure_reason__descriptor);
     payload->review_date = (char *) kp_row_text (row, 0, EVENT_CASE_REVIEW_DATE);
     payload->referral_ids = referral_ids;
     payload->n_referral_ids = count;
@@ -111,7 +117,10 @@ intake_caseload_case_reply (kp_call_t *call, Kumppani__V1__CaseReply *reply)
         kumppani__v1__worker_period__init (period);
         period->worker = kp_call_strdup (call, kp_row_text (workers, row, WORKER_NAME));
         period->reason = kp_row_enum (workers, row, WORKER_REASON, &kumppani__v1__reassign_reason__descriptor);
+KP_LEGACY_FIELDS_BEGIN
         period->assigned_at = kp_call_strdup (call, kp_row_text (workers, row, WORKER_ASSIGNED_AT));
+KP_LEGACY_FIELDS_END
+        period->assigned_at_us = kp_row_int (workers, row, WORKER_ASSIGNED_AT_US);
         period->assigned_by_org = kp_call_strdup (call, kp_row_text (workers, row, WORKER_ASSIGNED_BY_ORG));
         reply->worker_history [reply->n_worker_history++] = period;
     }
@@ -120,7 +129,10 @@ intake_caseload_case_reply (kp_call_t *call, Kumppani__V1__CaseReply *reply)
         kumppani__v1__assessment_clock__init (out);
         out->pending_on = kp_call_strdup (call, kp_row_text (clock, 0, REPLY_CLOCK_PENDING_ON));
         out->urgent = kp_row_bool (clock, 0, REPLY_CLOCK_URGENT);
+KP_LEGACY_FIELDS_BEGIN
         out->priority = kp_call_strdup (call, kp_row_text (clock, 0, REPLY_CLOCK_PRIORITY));
+KP_LEGACY_FIELDS_END
+        out->priority_enum = kp_row_enum (clock, 0, REPLY_CLOCK_PRIORITY, &kumppani__v1__clock_priority__descriptor);
         out->working_days = (int32_t) kp_row_int (clock, 0, REPLY_CLOCK_WORKING_DAYS);
         out->deadline = kp_call_strdup (call, kp_row_text (clock, 0, REPLY_CLOCK_DEADLINE));
         out->warning_on = kp_call_strdup (call, kp_row_text (clock, 0, REPLY_CLOCK_WARNING_ON));
@@ -252,7 +264,10 @@ s_summary (kp_call_t *call, PGresult *result, int row)
     out->case_id = kp_call_strdup (call, kp_row_text (result, row, LIST_CASE_ID));
     out->client_id = kp_call_strdup (call, kp_row_text (result, row, LIST_CLIENT_ID));
     out->municipality = kp_call_strdup (call, kp_row_text (result, row, LIST_MUNICIPALITY));
+KP_LEGACY_FIELDS_BEGIN
     out->state = kp_call_strdup (call, kp_row_text (result, row, LIST_STATE));
+KP_LEGACY_FIELDS_END
+    out->state_enum = kp_row_enum (result, row, LIST_STATE, &kumppani__v1__case_state__descriptor);
     out->channel = kp_row_enum (result, row, LIST_CHANNEL, &kumppani__v1__case_channel__descriptor);
     out->responsible_worker = kp_call_strdup (call, kp_row_text (result, row, LIST_RESPONSIBLE_WORKER));
     out->opened_on = kp_call_strdup (call, kp_row_text (result, row, LIST_OPENED_ON));
@@ -262,7 +277,10 @@ s_summary (kp_call_t *call, PGresult *result, int row)
     out->contact_due_on = kp_call_strdup (call, kp_row_text (result, row, LIST_CONTACT_DUE_ON));
     out->assessment_deadline = kp_call_strdup (call, kp_row_text (result, row, LIST_DEADLINE));
     out->clock_state = kp_row_enum (result, row, LIST_CLOCK_STATE, &kumppani__v1__clock_state__descriptor);
+KP_LEGACY_FIELDS_BEGIN
     out->next_due_kind = kp_call_strdup (call, kp_row_text (result, row, LIST_NEXT_DUE_KIND));
+KP_LEGACY_FIELDS_END
+    out->next_due_kind_enum = kp_row_enum (result, row, LIST_NEXT_DUE_KIND, &kumppani__v1__due_kind__descriptor);
     out->next_due_on = kp_call_strdup (call, kp_row_text (result, row, LIST_NEXT_ON));
     return out;
 }
@@ -432,7 +450,10 @@ intake_caseload_reassign (kp_call_t *call)
     Kumppani__V1__IntakeEvent payload = KUMPPANI__V1__INTAKE_EVENT__INIT;
     payload.responsible_worker = body->responsible_worker;
     payload.previous_worker = previous;
+KP_LEGACY_FIELDS_BEGIN
     payload.reason = reason;
+KP_LEGACY_FIELDS_END
+    payload.reassign_reason_enum = body->reason;
     if (intake_caseload_emit (call->db, row.case_id, "intake.case_reassigned", &payload))
         return kp_call_db_fail (call);
     return intake_case_reply (call, row.case_id, NULL);

@@ -76,7 +76,8 @@ enum { CASELOAD_EVENT_ROW (KP_ROW_INDEX) };
     C (WORKER_NAME, "worker", "text") \
     C (WORKER_REASON, "reason", "text") \
     C (WORKER_ASSIGNED_AT, "assigned_at", "text") \
-    C (WORKER_ASSIGNED_BY_ORG, "assigned_by_org", "text")
+    C (WORKER_ASSIGNED_BY_ORG, "assigned_by_org", "text") \
+    C (WORKER_ASSIGNED_AT_US, "assigned_at_us", "int8")
 enum { CASELOAD_WORKER_ROW (KP_ROW_INDEX) };
 #define CASELOAD_CLOCK_ROW(C) \
     C (REPLY_CLOCK_PENDING_ON, "pending_on", "text") \

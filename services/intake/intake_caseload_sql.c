@@ -40,7 +40,8 @@ const kp_stmt_t intake_caseload_statements [] = {
       s_event_row },
     { "caseload_workers",
       "SELECT worker, coalesce(reason::text, '') AS reason,"
-      " to_char(assigned_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS assigned_at, assigned_by_org"
+      " to_char(assigned_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS assigned_at, assigned_by_org,"
+      " (extract (epoch FROM assigned_at) * 1000000)::int8 AS assigned_at_us"
       " FROM intake.case_workers WHERE case_id = $1::text ORDER BY position", s_worker_row },
     { "caseload_clock",
       "SELECT cl.pending_on::text AS pending_on, cl.urgent, cl.priority, cl.working_days,"

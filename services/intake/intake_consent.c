@@ -13,6 +13,7 @@
 #include "kp_db.h"
 #include "kp_ids.h"
 #include "kp_outbox.h"
+#include "kp_reply_vocab.h"
 #include "kp_row.h"
 #include "kp_server.h"
 
@@ -20,10 +21,12 @@
 
 #define ORG_MAX   64
 #define SCOPE_MAX 40
+//  consent_withdraw's row (intake_sql.c).
+enum { WITHDRAWN_AT, WITHDRAWN_AT_US };
 
 static Kumppani__V1__Consent *
 s_consent (kp_call_t *call, const char *consent_id, const char *client_id, const char *org,
-           const char *scope, const char *given_at, const char *withdrawn_at)
+           const char *scope, const char *given_at, const char *withdrawn_at, int64_t withdrawn_at_us)
 {
     Kumppani__V1__Consent *consent = kp_call_alloc (call, sizeof *consent);
     kumppani__v1__consent__init (consent);
@@ -32,7 +35,10 @@ s_consent (kp_call_t *call, const char *consent_id, const char *client_id, const
     consent->counterparty_org = kp_call_strdup (call, org);
     consent->scope = kp_call_strdup (call, scope);
     consent->given_at = kp_call_strdup (call, given_at);
+KP_LEGACY_FIELDS_BEGIN
     consent->withdrawn_at = kp_call_strdup (call, withdrawn_at);
+KP_LEGACY_FIELDS_END
+    consent->withdrawn_at_us = withdrawn_at_us;
     return consent;
 }
 
@@ -82,7 +88,7 @@ intake_consent_record (kp_call_t *call)
     if (!result)
         return kp_call_db_fail (call);
     Kumppani__V1__Consent *consent = s_consent (call, consent_id, body->client_id, body->counterparty_org,
-                                                body->scope, kp_row_text (result, 0, KP_ROW_ONLY), "");
+                                                body->scope, kp_row_text (result, 0, KP_ROW_ONLY), "", 0);
     PQclear (result);
     return s_reply (call, consent, NULL);
 }
@@ -164,18 +170,22 @@ intake_consent_withdraw (kp_call_t *call)
                                                 kp_row_text (row, 0, CONSENT_COUNTERPARTY_ORG),
                                                 kp_row_text (row, 0, CONSENT_SCOPE),
                                                 kp_row_text (row, 0, CONSENT_GIVEN_AT),
-                                                kp_row_text (row, 0, CONSENT_WITHDRAWN_AT));
+                                                kp_row_text (row, 0, CONSENT_WITHDRAWN_AT),
+                                                kp_row_int (row, 0, CONSENT_WITHDRAWN_AT_US));
     PQclear (row);
     if (intake_access_audit (call, consent->client_id, INTAKE_WRITE, NULL, INTAKE_CONSENT,
                              consent->counterparty_org))
         return -1;
-    if (*consent->withdrawn_at)
+    if (consent->withdrawn_at_us)
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, "intake.consent_withdrawn",
                              NULL, "the consent was already withdrawn");
     PGresult *result = kp_db_exec (call->db, "consent_withdraw", 1, values);
     if (!result)
         return kp_call_db_fail (call);
-    consent->withdrawn_at = kp_call_strdup (call, PQntuples (result) ? kp_row_text (result, 0, KP_ROW_ONLY) : "");
+KP_LEGACY_FIELDS_BEGIN
+    consent->withdrawn_at = kp_call_strdup (call, PQntuples (result) ? kp_row_text (result, 0, WITHDRAWN_AT) : "");
+KP_LEGACY_FIELDS_END
+    consent->withdrawn_at_us = PQntuples (result) ? kp_row_int (result, 0, WITHDRAWN_AT_US) : 0;
     PQclear (result);
     if (s_emit_withdrawn (call, consent))
         return kp_call_db_fail (call);
@@ -205,7 +215,8 @@ intake_consent_list (kp_call_t *call)
         reply->consents [reply->n_consents++] = s_consent (
             call, kp_row_text (consents, index, CONSENT_ID), body->client_id,
             kp_row_text (consents, index, CONSENT_COUNTERPARTY_ORG), kp_row_text (consents, index, CONSENT_SCOPE),
-            kp_row_text (consents, index, CONSENT_GIVEN_AT), kp_row_text (consents, index, CONSENT_WITHDRAWN_AT));
+            kp_row_text (consents, index, CONSENT_GIVEN_AT), kp_row_text (consents, index, CONSENT_WITHDRAWN_AT),
+            kp_row_int (consents, index, CONSENT_WITHDRAWN_AT_US));
     count = PQntuples (bans);
     reply->bans = kp_call_alloc (call, (size_t) (count + 1) * sizeof (void *));
     for (int index = 0; index < count; index++) {
@@ -214,7 +225,10 @@ intake_consent_list (kp_call_t *call)
         ban->ban_id = kp_call_strdup (call, kp_row_text (bans, index, BAN_ID));
         ban->counterparty_org = kp_call_strdup (call, kp_row_text (bans, index, BAN_COUNTERPARTY_ORG));
         ban->scope = kp_call_strdup (call, kp_row_text (bans, index, BAN_SCOPE));
+KP_LEGACY_FIELDS_BEGIN
         ban->recorded_at = kp_call_strdup (call, kp_row_text (bans, index, BAN_RECORDED_AT));
+KP_LEGACY_FIELDS_END
+        ban->recorded_at_us = kp_row_int (bans, index, BAN_RECORDED_AT_US);
         reply->bans [reply->n_bans++] = ban;
     }
     PQclear (consents);

@@ -11,6 +11,7 @@
 #include "kp_check.h"
 #include "kp_db.h"
 #include "kp_ids.h"
+#include "kp_reply_vocab.h"
 #include "kp_row.h"
 #include "kp_server.h"
 
@@ -53,13 +54,19 @@ intake_disclosures_get (kp_call_t *call)
         Kumppani__V1__Disclosure *entry = kp_call_alloc (call, sizeof *entry);
         kumppani__v1__disclosure__init (entry);
         entry->seq = strtoull (kp_row_text (result, row, LOG_SEQ), NULL, 10);
+KP_LEGACY_FIELDS_BEGIN
         entry->at = kp_call_strdup (call, kp_row_text (result, row, LOG_AT));
+KP_LEGACY_FIELDS_END
+        entry->at_us = kp_row_int (result, row, LOG_AT_US);
         entry->service = kp_call_strdup (call, kp_row_text (result, row, LOG_SERVICE));
         entry->actor_org = kp_call_strdup (call, kp_row_text (result, row, LOG_ACTOR_ORG));
         entry->person_id = kp_call_strdup (call, kp_row_text (result, row, LOG_PERSON));
         entry->recipient_org = kp_call_strdup (call, kp_row_text (result, row, LOG_RECIPIENT_ORG));
         entry->kind = kp_call_strdup (call, kp_row_text (result, row, LOG_KIND));
+KP_LEGACY_FIELDS_BEGIN
         entry->basis = kp_call_strdup (call, kp_row_text (result, row, LOG_BASIS));
+KP_LEGACY_FIELDS_END
+        entry->basis_enum = kp_row_enum (result, row, LOG_BASIS, &kumppani__v1__disclosure_basis__descriptor);
         entry->consent_id = kp_call_strdup (call, kp_row_text (result, row, LOG_CONSENT_ID));
         entry->object_id = kp_call_strdup (call, kp_row_text (result, row, LOG_OBJECT_ID));
         reply->disclosures [reply->n_disclosures++] = entry;

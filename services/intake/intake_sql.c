@@ -18,12 +18,15 @@
 #define CASE_COLUMNS CASE_LOCK_COLUMNS ", channel::text AS channel, responsible_worker," \
     " opened_at::text AS opened_at, coalesce(closed_at::text, '') AS closed_at," \
     " coalesce(closure_reason::text, '') AS closure_reason," \
-    " coalesce(next_review_date::text, '') AS next_review_date"
+    " coalesce(next_review_date::text, '') AS next_review_date," \
+    " (extract (epoch FROM opened_at) * 1000000)::int8 AS opened_at_us," \
+    " coalesce ((extract (epoch FROM closed_at) * 1000000)::int8, 0) AS closed_at_us"
 
 //  INTAKE_CONSENT_ROW (the lock without the id, which the caller has).
 #define CONSENT_COLUMNS \
     "client_id, counterparty_org, scope, given_at::text AS given_at," \
-    " coalesce(withdrawn_at::text, '') AS withdrawn_at"
+    " coalesce(withdrawn_at::text, '') AS withdrawn_at," \
+    " coalesce ((extract (epoch FROM withdrawn_at) * 1000000)::int8, 0) AS withdrawn_at_us"
 
 static const kp_col_t s_client_row [] = { INTAKE_CLIENT_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_client_match_row [] = { INTAKE_CLIENT_MATCH_ROW (KP_ROW_COLUMN) { NULL } };
@@ -51,7 +54,7 @@ static const kp_col_t s_referral_id_row [] = { { "referral_id", "text" }, { NULL
 static const kp_col_t s_municipality_row [] = { { "municipality", "text" }, { NULL } };
 static const kp_col_t s_hetu_box_row [] = { { "hetu_box", "bytea" }, { NULL } };
 static const kp_col_t s_given_at_row [] = { { "given_at", "text" }, { NULL } };
-static const kp_col_t s_withdrawn_at_row [] = { { "withdrawn_at", "text" }, { NULL } };
+static const kp_col_t s_withdrawn_at_row [] = { { "withdrawn_at", "text" }, { "withdrawn_at_us", "int8" }, { NULL } };
 static const kp_col_t s_version_row [] = { { "version", "int4" }, { NULL } };
 static const kp_col_t s_written_row [] = { { "written", "int4" }, { NULL } };
 static const kp_col_t s_one_row [] = { { "one", "int4" }, { NULL } };
@@ -104,7 +107,8 @@ const kp_stmt_t intake_statements [] = {
       s_consent_row },
     { "consent_withdraw",
       "UPDATE intake.consents SET withdrawn_at = kp.clock () WHERE consent_id = $1::text AND withdrawn_at IS NULL"
-      " RETURNING withdrawn_at::text AS withdrawn_at", s_withdrawn_at_row },
+      " RETURNING withdrawn_at::text AS withdrawn_at,"
+      " (extract (epoch FROM withdrawn_at) * 1000000)::int8 AS withdrawn_at_us", s_withdrawn_at_row },
     //  Referrals behind this client's cases that the consent's counterparty
     //  sent: what a withdrawn consent stops them from disclosing further.
     //  (Intake may read the referral service's view; see migration 0005.)
@@ -129,7 +133,7 @@ const kp_stmt_t intake_statements [] = {
       " VALUES ($1::text, $2::text, NULLIF($3::text, ''), NULLIF($4::text, ''), $5::text)" },
     { "ban_list",
       "SELECT ban_id, coalesce(counterparty_org, '') AS counterparty_org, coalesce(scope, '') AS scope,"
-      " recorded_at::text AS recorded_at"
+      " recorded_at::text AS recorded_at, (extract (epoch FROM recorded_at) * 1000000)::int8 AS recorded_at_us"
       " FROM intake.disclosure_bans WHERE client_id = $1::text ORDER BY recorded_at, ban_id", s_ban_row },
     //  The shared consent view is the one truth for "may we disclose".
     { "disclosure_permitted",
@@ -138,7 +142,8 @@ const kp_stmt_t intake_statements [] = {
     //  The client's disclosure log, a page after a seq (migration 0020).
     { "disclosure_log",
       "SELECT seq, to_char (at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at, service,"
-      " actor_org, actor_person, recipient_org, kind, basis, consent_id, object_id"
+      " actor_org, actor_person, recipient_org, kind, basis, consent_id, object_id,"
+      " (extract (epoch FROM at) * 1000000)::int8 AS at_us"
       " FROM kp.disclosure_log ($1::text, $2::int8, $3::int4)", s_disclosure_log_row },
 
     //  Cases

@@ -21,7 +21,9 @@ extern const kp_stmt_t intake_statements [];
     C (CASE_OPENED_AT, "opened_at", "text") \
     C (CASE_CLOSED_AT, "closed_at", "text") \
     C (CASE_CLOSURE_REASON, "closure_reason", "text") \
-    C (CASE_NEXT_REVIEW_DATE, "next_review_date", "text")
+    C (CASE_NEXT_REVIEW_DATE, "next_review_date", "text") \
+    C (CASE_OPENED_AT_US, "opened_at_us", "int8") \
+    C (CASE_CLOSED_AT_US, "closed_at_us", "int8")
 //  case_view: the full row, then the linked referral ids (space-separated).
 #define INTAKE_CASE_VIEW_MORE(C) \
     C (CASE_REFERRAL_IDS, "referral_ids", "text")
@@ -37,7 +39,8 @@ enum { INTAKE_CASE_LOCK_ROW (KP_ROW_INDEX) INTAKE_CASE_MORE (KP_ROW_INDEX) INTAK
     C (LOG_KIND, "kind", "text") \
     C (LOG_BASIS, "basis", "text") \
     C (LOG_CONSENT_ID, "consent_id", "text") \
-    C (LOG_OBJECT_ID, "object_id", "text")
+    C (LOG_OBJECT_ID, "object_id", "text") \
+    C (LOG_AT_US, "at_us", "int8")
 enum { INTAKE_DISCLOSURE_LOG_ROW (KP_ROW_INDEX) };
 #define INTAKE_CLIENT_ROW(C) \
     C (CLIENT_MUNICIPALITY, "municipality", "text") \
@@ -64,13 +67,15 @@ enum { INTAKE_CLIENT_MATCH_ROW (KP_ROW_INDEX) };
     C (CONSENT_COUNTERPARTY_ORG, "counterparty_org", "text") \
     C (CONSENT_SCOPE, "scope", "text") \
     C (CONSENT_GIVEN_AT, "given_at", "text") \
-    C (CONSENT_WITHDRAWN_AT, "withdrawn_at", "text")
+    C (CONSENT_WITHDRAWN_AT, "withdrawn_at", "text") \
+    C (CONSENT_WITHDRAWN_AT_US, "withdrawn_at_us", "int8")
 enum { INTAKE_CONSENT_ROW (KP_ROW_INDEX) };
 #define INTAKE_BAN_ROW(C) \
     C (BAN_ID, "ban_id", "text") \
     C (BAN_COUNTERPARTY_ORG, "counterparty_org", "text") \
     C (BAN_SCOPE, "scope", "text") \
-    C (BAN_RECORDED_AT, "recorded_at", "text")
+    C (BAN_RECORDED_AT, "recorded_at", "text") \
+    C (BAN_RECORDED_AT_US, "recorded_at_us", "int8")
 enum { INTAKE_BAN_ROW (KP_ROW_INDEX) };
 #define INTAKE_DOMAIN_ROW(C) \
     C (DOMAIN_DOMAIN, "domain", "text") \

@@ -16,6 +16,7 @@
 #include "kp_disclosure.h"
 #include "kp_ids.h"
 #include "kp_outbox.h"
+#include "kp_reply_vocab.h"
 #include "kp_row.h"
 #include "kp_server.h"
 
@@ -104,7 +105,10 @@ referral_post_message (kp_call_t *call)
     message->message_id = kp_call_strdup (call, message_id);
     message->referral_id = kp_call_strdup (call, referral.id);
     message->author_org = kp_call_strdup (call, call->identity->org_id);
+KP_LEGACY_FIELDS_BEGIN
     message->author_role = kp_call_strdup (call, role);
+KP_LEGACY_FIELDS_END
+    message->author_role_enum = kp_reply_vocab_role (role);
     message->author_person = kp_call_strdup (call, call->request->actor->person_id);
     message->text = kp_call_strdup (call, body->text);
     message->length = (uint32_t) length;
@@ -178,7 +182,10 @@ referral_list_messages (kp_call_t *call)
         message->message_id = kp_call_strdup (call, kp_row_text (result, row, MSG_ID));
         message->referral_id = kp_call_strdup (call, referral.id);
         message->author_org = kp_call_strdup (call, kp_row_text (result, row, MSG_AUTHOR_ORG));
+KP_LEGACY_FIELDS_BEGIN
         message->author_role = kp_call_strdup (call, kp_row_text (result, row, MSG_AUTHOR_ROLE));
+KP_LEGACY_FIELDS_END
+        message->author_role_enum = kp_reply_vocab_role (kp_row_text (result, row, MSG_AUTHOR_ROLE));
         message->author_person = own ? kp_call_strdup (call, kp_row_text (result, row, MSG_AUTHOR_PERSON)) : "";
         message->withheld = !own && !disclose;
         message->text = message->withheld ? "" : kp_call_strdup (call, kp_row_text (result, row, MSG_BODY));

@@ -17,6 +17,7 @@
 #include "kp_ids.h"
 #include "kp_log.h"
 #include "kp_organiser.h"
+#include "kp_reply_vocab.h"
 #include "kp_row.h"
 #include "kp_server.h"
 
@@ -83,7 +84,10 @@ s_view_from_row (kp_call_t *call, PGresult *result, int row, bool private, bool 
     view->reduction_percent = (uint32_t) kp_row_int (result, row, REF_REDUCTION_PERCENT);
     view->received_on = s_text (call, result, row, REF_RECEIVED_ON);
     view->deadline = s_text (call, result, row, REF_DEADLINE);
+KP_LEGACY_FIELDS_BEGIN
     view->deadline_kind = s_text (call, result, row, REF_DEADLINE_KIND);
+KP_LEGACY_FIELDS_END
+    view->deadline_kind_enum = kp_row_enum (result, row, REF_DEADLINE_KIND, &kumppani__v1__deadline_kind__descriptor);
     view->deadline_state = kp_row_enum (result, row, REF_DEADLINE_STATE,
                                         &kumppani__v1__deadline_state__descriptor);
     view->assigned_worker = private ? s_text (call, result, row, REF_ASSIGNED_WORKER) : "";
@@ -125,7 +129,10 @@ s_history (kp_call_t *call, const char *id, bool private, Kumppani__V1__Referral
         entry->to_state = kp_row_enum (result, row, HISTORY_TO_STATE, states);
         entry->actor_org = s_text (call, result, row, HISTORY_ACTOR_ORG);
         entry->actor_person = private ? s_text (call, result, row, HISTORY_ACTOR_PERSON) : "";
+KP_LEGACY_FIELDS_BEGIN
         entry->actor_role = s_text (call, result, row, HISTORY_ACTOR_ROLE);
+KP_LEGACY_FIELDS_END
+        entry->actor_role_enum = kp_reply_vocab_role (kp_row_text (result, row, HISTORY_ACTOR_ROLE));
         entry->reason_code = s_text (call, result, row, HISTORY_REASON_CODE);
         entry->note = private ? s_text (call, result, row, HISTORY_NOTE) : "";
         entry->at = kp_row_int (result, row, HISTORY_AT);

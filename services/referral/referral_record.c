@@ -10,6 +10,7 @@
 #include "kp_db.h"
 #include "kp_enum.h"
 #include "kp_outbox.h"
+#include "kp_reply_vocab.h"
 #include "kp_row.h"
 
 #include <stdio.h>
@@ -121,7 +122,11 @@ referral_record_event (const referral_t *referral, const char *topic,
     payload->recipient_org = (char *) referral->recipient_org;
     payload->recipient_type = (char *) referral->recipient_type;
     payload->deadline = referral->clock_running ? (char *) referral->deadline : "";
+KP_LEGACY_FIELDS_BEGIN
     payload->deadline_kind = referral->clock_running ? (char *) referral->deadline_kind : "";
+KP_LEGACY_FIELDS_END
+    payload->deadline_kind_enum = referral->clock_running
+                                ? kp_enum_value (&kumppani__v1__deadline_kind__descriptor, referral->deadline_kind) : 0;
     payload->reason_code = (char *) (reason_code ? reason_code : "");
     payload->urgent = referral->urgent;
     payload->parent_referral_id = (char *) referral->parent_id;

@@ -9,6 +9,7 @@
     report per organisation and, for the own coordinator only, per worker. */
 #include "harness.h"
 #include "kp_calendar.h"
+#include "kp_enum.h"
 #include "kp_ids.h"
 
 #include <criterion/criterion.h>
@@ -448,16 +449,16 @@ Test (caseload, list_filters_have_known_answers)
         cr_assert_str_eq (summary->responsible_worker, w1);
         cr_assert_str_eq (summary->opened_on, "2026-06-01");
         if (strcmp (summary->case_id, a) == 0) {
-            cr_assert_str_eq (summary->state, "opened");
+            cr_assert_eq (summary->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_OPENED);
             cr_assert_str_eq (summary->last_contact_on, "2026-06-10");
             cr_assert_str_eq (summary->contact_due_on, "2026-12-10");
             cr_assert_str_eq (summary->assessment_deadline, "2026-06-10");
             cr_assert_eq (summary->clock_state, CLOCK (OVERDUE));
-            cr_assert_str_eq (summary->next_due_kind, "assessment_start");
+            cr_assert_eq (summary->next_due_kind_enum, KUMPPANI__V1__DUE_KIND__DUE_KIND_ASSESSMENT_START);
             cr_assert_str_eq (summary->next_due_on, "2026-06-10");
         }
         else {
-            cr_assert_str_eq (summary->state, "plan_made");
+            cr_assert_eq (summary->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_PLAN_MADE);
             cr_assert_str_eq (summary->next_review_date, review);
             cr_assert_str_eq (summary->contact_due_on, "2026-12-01");
         }
@@ -635,7 +636,7 @@ Test (caseload, reassignment_moves_the_case_between_the_workers_lists)
     cr_assert_not_null (event);
     cr_assert_str_eq (event->intake->responsible_worker, w2);
     cr_assert_str_eq (event->intake->previous_worker, w1);
-    cr_assert_str_eq (event->intake->reason, "absence");
+    cr_assert_eq (event->intake->reassign_reason_enum, KUMPPANI__V1__REASSIGN_REASON__REASSIGN_REASON_ABSENCE);
     kumppani__v1__event__free_unpacked (event, NULL);
 
     //  The same worker again, an unknown reason: INVALID, nothing changes.
@@ -756,7 +757,9 @@ Test (caseload, the_day_counts_come_from_configuration)
         Kumppani__V1__AssessmentClock *clock = reply->intake_case->assessment_clock;
         cr_assert_not_null (clock);
         cr_assert_eq (clock->working_days, cases [index].days, "case %zu: %d days", index, clock->working_days);
-        cr_assert_str_eq (clock->priority, cases [index].priority);
+        cr_assert_eq (clock->priority_enum, kp_enum_value (&kumppani__v1__clock_priority__descriptor,
+                                                           cases [index].priority), "case %zu", index);
+        cr_assert_eq (clock->priority_enum != 0, *cases [index].priority != '\0', "case %zu", index);
         cr_assert_str_eq (clock->deadline, cases [index].deadline);
         kumppani__v1__reply__free_unpacked (reply, NULL);
     }

@@ -5,8 +5,10 @@
     disclosure log listing exactly its disclosures in order, through the
     wire and through `kumppani client disclosures`. */
 #include "harness.h"
+#include "kp_enum.h"
 #include "kp_ids.h"
 
+#include <inttypes.h>
 #include <criterion/criterion.h>
 #include <czmq.h>
 #include <stdio.h>
@@ -384,12 +386,18 @@ Test (disclosure, the_log_lists_exactly_the_clients_disclosures_in_order)
         const Kumppani__V1__Disclosure *entry = log->disclosures [index];
         cr_assert_str_eq (entry->recipient_org, want [index].recipient, "entry %zu", index);
         cr_assert_str_eq (entry->kind, want [index].kind, "entry %zu", index);
-        cr_assert_str_eq (entry->basis, want [index].basis, "entry %zu", index);
+        cr_assert_eq (entry->basis_enum, kp_enum_value (&kumppani__v1__disclosure_basis__descriptor, want [index].basis),
+                      "entry %zu", index);
+        cr_assert_neq (entry->basis_enum, 0, "entry %zu", index);
         cr_assert_str_eq (entry->consent_id, want [index].consent, "entry %zu", index);
         cr_assert_str_eq (entry->object_id, want [index].object, "entry %zu", index);
         cr_assert_str_eq (entry->service, want [index].service, "entry %zu", index);
         cr_assert_str_eq (entry->actor_org, index < 2 ? "muni-743" : "ngo-743");
-        cr_assert_str_not_empty (entry->at);
+        //  The audit row's own instant, in microseconds UTC.
+        char seq [24];
+        snprintf (seq, sizeof seq, "%" PRIu64, entry->seq);
+        cr_assert_eq (entry->at_us, kpt_scalar ("SELECT (extract (epoch FROM at) * 1000000)::int8"
+                                                " FROM kp.audit_log WHERE seq = $1::int8", seq), "entry %zu", index);
         if (index)
             cr_assert_gt (entry->seq, log->disclosures [index - 1]->seq);
     }
@@ -468,7 +476,8 @@ Test (disclosure, a_ban_on_kela_stops_the_answers_to_its_notice)
     s_expect (reply, STATUS (OK), NULL);
     cr_assert_eq (reply->disclosure_log->n_disclosures, 1);
     cr_assert_str_eq (reply->disclosure_log->disclosures [0]->recipient_org, "kela");
-    cr_assert_str_eq (reply->disclosure_log->disclosures [0]->basis, "recipient_consent");
+    cr_assert_eq (reply->disclosure_log->disclosures [0]->basis_enum,
+                  KUMPPANI__V1__DISCLOSURE_BASIS__DISCLOSURE_BASIS_RECIPIENT_CONSENT);
     cr_assert_str_eq (reply->disclosure_log->disclosures [0]->object_id, id);
     kumppani__v1__reply__free_unpacked (reply, NULL);
 

@@ -126,7 +126,7 @@ Test (groups, venue_conflicts_refused_or_reported)
     gt_expect (reply, GT_OK, NULL, NULL);
     cr_assert_eq (reply->session_list->n_sessions, 1);
     cr_assert_eq (reply->session_list->n_conflicts, 1);
-    cr_assert_str_eq (reply->session_list->conflicts [0]->kind, "venue");
+    cr_assert_eq (reply->session_list->conflicts [0]->kind_enum, KUMPPANI__V1__CONFLICT_KIND__CONFLICT_KIND_VENUE);
     cr_assert_str_eq (reply->session_list->conflicts [0]->other_session_id, taken);
     kumppani__v1__reply__free_unpacked (reply, NULL);
 }
@@ -152,7 +152,7 @@ Test (groups, facilitator_conflicts_refused_or_reported)
     reply = gt_assign ("ngo-743", b, "worker-7", "", GT_REPORT);
     gt_expect (reply, GT_OK, NULL, NULL);
     cr_assert_eq (reply->session_list->n_conflicts, 1);
-    cr_assert_str_eq (reply->session_list->conflicts [0]->kind, "facilitator");
+    cr_assert_eq (reply->session_list->conflicts [0]->kind_enum, KUMPPANI__V1__CONFLICT_KIND__CONFLICT_KIND_FACILITATOR);
     cr_assert_str_eq (reply->session_list->conflicts [0]->other_session_id, a);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     cr_assert_eq (gt_events (other, "groups.facilitator_assigned"), 1);
@@ -196,7 +196,7 @@ Test (groups, client_conflicts_refused_or_reported)
     cr_assert_eq (gt_events (two, "groups.enrolled"), 0);
     reply = gt_enrol ("ngo-743", two, client, "Aino", GT_REPORT);
     gt_expect (reply, GT_OK, NULL, NULL);
-    cr_assert_str_eq (reply->enrolment->status, "enrolled");
+    cr_assert_eq (reply->enrolment->status_enum, KUMPPANI__V1__ENROLMENT_STATUS__ENROLMENT_STATUS_ENROLLED);
     cr_assert_eq (reply->enrolment->n_conflicts, 1);
     cr_assert_str_eq (reply->enrolment->conflicts [0]->other_session_id, s1);
     kumppani__v1__reply__free_unpacked (reply, NULL);

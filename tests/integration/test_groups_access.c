@@ -146,7 +146,7 @@ Test (groups_access, participation_for_the_clients_own_municipality)
     gt_expect (reply, GT_OK, NULL, NULL);
     cr_assert_eq (reply->participation->n_entries, 1);
     cr_assert_str_eq (reply->participation->entries [0]->activity_kind, "nature_based");
-    cr_assert_str_eq (reply->participation->entries [0]->status, "enrolled");
+    cr_assert_eq (reply->participation->entries [0]->status_enum, KUMPPANI__V1__ENROLMENT_STATUS__ENROLMENT_STATUS_ENROLLED);
     cr_assert_eq (reply->participation->entries [0]->meetings_present, 1);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     cr_assert_geq (kpt_scalar ("SELECT count(*) FROM kp.audit_log WHERE client_ref = $1"

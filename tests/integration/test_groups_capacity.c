@@ -46,7 +46,7 @@ s_enrol_thread (void *arg)
     Kumppani__V1__Reply *reply = kp_client_call (client, &request, 30000, 2);
     if (reply) {
         rush->outcome = reply->status != GT_OK ? -2
-                      : strcmp (reply->enrolment->status, "enrolled") == 0 ? 0 : 1;
+                      : reply->enrolment->status_enum == KUMPPANI__V1__ENROLMENT_STATUS__ENROLMENT_STATUS_ENROLLED ? 0 : 1;
         if (reply->status == GT_OK)
             rush->position = reply->enrolment->waitlist_position;
         kumppani__v1__reply__free_unpacked (reply, NULL);
@@ -101,7 +101,7 @@ Test (groups_capacity, fifty_at_once_for_the_last_seat)
         s_new_client (seated [index]);
         Kumppani__V1__Reply *reply = gt_enrol ("ngo-743", activity, seated [index], "", GT_REFUSE);
         gt_expect (reply, GT_OK, NULL, NULL);
-        cr_assert_str_eq (reply->enrolment->status, "enrolled");
+        cr_assert_eq (reply->enrolment->status_enum, KUMPPANI__V1__ENROLMENT_STATUS__ENROLMENT_STATUS_ENROLLED);
         kumppani__v1__reply__free_unpacked (reply, NULL);
     }
 
@@ -148,7 +148,7 @@ Test (groups_capacity, fifty_at_once_for_the_last_seat)
     s_first_in_line (activity, first);
     Kumppani__V1__Reply *reply = gt_withdraw ("ngo-743", activity, seated [0]);
     gt_expect (reply, GT_OK, NULL, NULL);
-    cr_assert_str_eq (reply->enrolment->status, "withdrawn");
+    cr_assert_eq (reply->enrolment->status_enum, KUMPPANI__V1__ENROLMENT_STATUS__ENROLMENT_STATUS_WITHDRAWN);
     cr_assert_str_eq (reply->enrolment->promoted_client_id, first);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     Kumppani__V1__Event *events [RUSH + 16];

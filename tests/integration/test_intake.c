@@ -116,7 +116,7 @@ s_new_case (kp_client_t *client, const char *client_id)
     static int next;
     Kumppani__V1__Reply *reply = s_open_case (client, client_id);
     s_expect (reply, STATUS (OK), NULL, NULL);
-    cr_assert_str_eq (reply->intake_case->state, "opened");
+    cr_assert_eq (reply->intake_case->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_OPENED);
     char *id = ids [next++ % 4];
     snprintf (id, KP_ID_LEN + 1, "%s", reply->intake_case->case_id);
     kumppani__v1__reply__free_unpacked (reply, NULL);
@@ -300,11 +300,11 @@ Test (intake, the_whole_client_journey)
     const char *case_id = s_new_case (muni, client_id);
     reply = s_case_step (muni, BODY (START_ASSESSMENT), case_id);
     s_expect (reply, STATUS (OK), NULL, NULL);
-    cr_assert_str_eq (reply->intake_case->state, "assessment_started");
+    cr_assert_eq (reply->intake_case->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_ASSESSMENT_STARTED);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     reply = s_complete (muni, case_id);
     s_expect (reply, STATUS (OK), NULL, NULL);
-    cr_assert_str_eq (reply->intake_case->state, "assessment_completed");
+    cr_assert_eq (reply->intake_case->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_ASSESSMENT_COMPLETED);
     cr_assert_eq (reply->intake_case->n_survey, 7);
     cr_assert_str_eq (reply->intake_case->survey [5]->strengths, "No substance use.");
     kumppani__v1__reply__free_unpacked (reply, NULL);
@@ -336,7 +336,7 @@ Test (intake, the_whole_client_journey)
     kumppani__v1__reply__free_unpacked (reply, NULL);
     reply = s_plan (muni, BODY (MAKE_PLAN), case_id, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
-    cr_assert_str_eq (reply->intake_case->state, "plan_made");
+    cr_assert_eq (reply->intake_case->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_PLAN_MADE);
     kp_date_t review;
     cr_assert_eq (kp_date_parse (reply->intake_case->next_review_date, &review), 0);
     cr_assert (review > kp_date_today () + 360 && review <= kp_date_today () + 366);
@@ -389,7 +389,7 @@ Test (intake, the_whole_client_journey)
     //  Review, then closure with a reason.
     reply = s_plan (muni, BODY (REVIEW_PLAN), case_id, NULL);
     s_expect (reply, STATUS (OK), NULL, NULL);
-    cr_assert_str_eq (reply->intake_case->state, "reviewed");
+    cr_assert_eq (reply->intake_case->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_REVIEWED);
     cr_assert_eq (reply->intake_case->plan->version, 2);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     Kumppani__V1__CloseCase close = KUMPPANI__V1__CLOSE_CASE__INIT;
@@ -401,8 +401,8 @@ Test (intake, the_whole_client_journey)
     close.final_evaluation = "Payment plan in place; attends the group.";
     reply = s_call (muni, ROLE (SOCIAL_WORKER), BODY (CLOSE_CASE), &close);
     s_expect (reply, STATUS (OK), NULL, NULL);
-    cr_assert_str_eq (reply->intake_case->state, "closed");
-    cr_assert_str_eq (reply->intake_case->closure_reason, "goals_reached");
+    cr_assert_eq (reply->intake_case->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_CLOSED);
+    cr_assert_eq (reply->intake_case->closure_reason_enum, KUMPPANI__V1__CLOSURE_REASON__CLOSURE_REASON_GOALS_REACHED);
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
     //  One event per step, scoped to the municipality, no henkilötunnus.
@@ -413,7 +413,7 @@ Test (intake, the_whole_client_journey)
     cr_assert_eq (s_count_events ("intake.client_registered", client_id), 1);
     Kumppani__V1__Event *event = s_last_event ("intake.case_closed", case_id);
     cr_assert_str_eq (event->intake->client_id, client_id);
-    cr_assert_str_eq (event->intake->closure_reason, "goals_reached");
+    cr_assert_eq (event->intake->closure_reason_enum, KUMPPANI__V1__CLOSURE_REASON__CLOSURE_REASON_GOALS_REACHED);
     cr_assert_str_eq (event->intake->municipality, "743");
     kumppani__v1__event__free_unpacked (event, NULL);
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.events WHERE position(convert_to($1, 'UTF8') in payload) > 0",

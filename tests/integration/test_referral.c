@@ -257,7 +257,7 @@ Test (referral, kela_notice_lifecycle_closes_the_loop)
     s_expect (reply, STATUS(OK), NULL, NULL);
     Kumppani__V1__ReferralView *view = reply->referral->referral;
     cr_assert_str_empty (view->hetu, "the sender got the henkilötunnus back");
-    cr_assert_str_eq (view->deadline_kind, "assessment_start");
+    cr_assert_eq (view->deadline_kind_enum, KUMPPANI__V1__DEADLINE_KIND__DEADLINE_KIND_ASSESSMENT_START);
     cr_assert_str_not_empty (view->deadline);
     cr_assert_eq (view->deadline_state, KUMPPANI__V1__DEADLINE_STATE__DEADLINE_STATE_OK);
     char id [32];

@@ -220,7 +220,7 @@ s_closed (kp_client_t *intake, const char *case_id)
     Kumppani__V1__Reply *reply = s_close (intake, case_id, KUMPPANI__V1__CLOSURE_REASON__CLOSURE_REASON_GOALS_REACHED,
                                           "goals reached");
     s_expect (reply, STATUS (OK), NULL, NULL);
-    cr_assert_str_eq (reply->intake_case->state, "closed");
+    cr_assert_eq (reply->intake_case->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_CLOSED);
     kumppani__v1__reply__free_unpacked (reply, NULL);
 }
 
@@ -500,7 +500,7 @@ Test (reporting_snapshots, refused_closes_write_no_exit)
         reply = kpt_call (intake_743, &request);
         cr_assert_not_null (reply);
         s_expect (reply, STATUS (OK), NULL, NULL);
-        cr_assert_str_eq (reply->intake_case->state, "closed");
+        cr_assert_eq (reply->intake_case->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_CLOSED);
         kumppani__v1__reply__free_unpacked (reply, NULL);
     }
     cr_assert_eq (s_snapshots (case_id, "exit"), 1);

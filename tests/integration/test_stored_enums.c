@@ -12,8 +12,8 @@
 #include <string.h>
 
 //  Enum types with no proto enum behind them (the proto says these with
-//  strings): intake's case state and snapshot kind.
-static const char *const s_own_types [] = { "intake.case_state", "intake.snapshot_kind", NULL };
+//  strings): intake's snapshot kind.
+static const char *const s_own_types [] = { "intake.snapshot_kind", NULL };
 
 static PGconn *s_conn;
 

@@ -3,6 +3,7 @@ end to end (submitted by Kela, acknowledged by the municipality, seen on
 the stream by both as their certificates entitle them), refusals as
 exceptions, Lazy Pirate retries that keep the idempotency key, and a
 consumer killed with SIGKILL that resumes without gaps or duplicates."""
+import datetime
 import json
 import os
 import signal
@@ -14,7 +15,7 @@ import unittest
 
 from harness import System, HERE
 
-from kumppani_client import KumppaniError, NoReply, Subscriber
+from kumppani_client import KumppaniError, NoReply, Subscriber, vocab
 from kumppani_client.proto import referral_pb2, envelope_pb2
 
 HETU = "131052-308T"        # synthetic (individual number 308)
@@ -69,6 +70,24 @@ class PythonClient(unittest.TestCase):
                 acknowledged = municipality.call("acknowledge_referral",
                                                  referral_pb2.AcknowledgeReferral(referral_id=referral_id))
                 self.assertEqual(acknowledged.referral.state, referral_pb2.REFERRAL_STATE_ACKNOWLEDGED)
+                # One vocabulary: roles and the clock's kind as enums, times as µs UTC.
+                read = municipality.call("get_referral", referral_pb2.GetReferral(referral_id=referral_id))
+                self.assertEqual([entry.actor_role_enum for entry in read.history[:2]],
+                                 [envelope_pb2.ROLE_KELA_OFFICER, envelope_pb2.ROLE_SOCIAL_WORKER])
+                self.assertEqual([envelope_pb2.Role.Name(entry.actor_role_enum) for entry in read.history[:2]],
+                                 [entry.actor_role for entry in read.history[:2]])
+                self.assertEqual(read.referral.deadline_kind_enum, referral_pb2.DEADLINE_KIND_ASSESSMENT_START)
+                self.assertEqual(vocab.enum_code(referral_pb2.DeadlineKind, read.referral.deadline_kind_enum),
+                                 read.referral.deadline_kind)
+                created = vocab.to_datetime(read.referral.created_at)
+                self.assertEqual(created.utcoffset(), datetime.timedelta(0))
+                stored = subprocess.run(
+                    ["psql", os.environ["KUMPPANI_TEST_ADMIN_CONNINFO"], "-tAc",
+                     "SELECT (extract (epoch FROM created_at) * 1000000)::int8 FROM referral.referrals"
+                     " WHERE referral_id = '%s'" % referral_id],
+                    check=True, capture_output=True, text=True).stdout.strip()
+                self.assertEqual(read.referral.created_at, int(stored))
+                self.assertEqual(vocab.to_date(read.referral.received_on).isoformat(), read.referral.received_on)
                 # Refusals are exceptions with status, code and field.
                 with self.assertRaises(KumppaniError) as refused:
                     kela.call("acknowledge_referral", referral_pb2.AcknowledgeReferral(referral_id=referral_id))
