@@ -222,7 +222,7 @@ s_run_fast (kp_call_t **calls, size_t *count_p, size_t max, kp_idem_entry_t *ent
     kp_idem_entry_t *fresh = kp_calloc (max, sizeof (kp_idem_entry_t));
     size_t fresh_count = 0;
     bool committed = false;
-    if (kp_db_begin (db) || kp_idem_lookup_batch (db, keys, entries, count))
+    if (kp_idem_begin_lookup_batch (db, keys, entries, count))
         goto cleanup;
     for (size_t index = 0, top_ups = 0; ; ) {
         for (; index < count; index++) {
@@ -254,8 +254,7 @@ s_run_fast (kp_call_t **calls, size_t *count_p, size_t max, kp_idem_entry_t *ent
         if (kp_idem_lookup_batch (db, keys, entries + index, added))
             goto cleanup;
     }
-    committed = kp_idem_store_batch (db, keys, fresh, operations, replies, sizes, fresh_count) == 0
-             && kp_db_commit (db) == 0;
+    committed = kp_idem_store_commit (db, keys, fresh, operations, replies, sizes, fresh_count) == 0;
 cleanup:
     *count_p = count;
     if (!committed)
