@@ -319,12 +319,24 @@ typedef struct {
     const char *event_values [EVENT_ARRAYS];
 } s_statements_t;
 
-//  The head under its lock, and the rows' hashes chained from it.
+//  The head under its lock (after the caller's first steps, in the same
+//  round trip), and the rows' hashes chained from it.
 static int
-s_build_audits (kp_batch_t *self, kp_db_t *db, s_statements_t *out)
+s_build_audits (kp_batch_t *self, kp_db_t *db, const kp_db_step_t *first, int count,
+                s_statements_t *out)
 {
-    PGresult *head = kp_db_exec (db, "kp_batch_head", 0, NULL);
-    if (!head)
+    kp_db_step_t *steps = kp_calloc ((size_t) count + 1, sizeof (kp_db_step_t));
+    PGresult **results = kp_calloc ((size_t) count + 1, sizeof (PGresult *));
+    for (int index = 0; index < count; index++)
+        steps [index] = first [index];
+    steps [count] = (kp_db_step_t) { .name = "kp_batch_head" };
+    int failed = kp_db_pipeline (db, steps, count + 1, results);
+    PGresult *head = results [count];
+    for (int index = 0; index < count; index++)
+        PQclear (results [index]);
+    free (steps);
+    free (results);
+    if (failed)
         return -1;
     uint8_t prev [KP_AUDIT_HASH_SIZE];
     size_t prev_size = 0;
@@ -404,21 +416,32 @@ s_build_events (kp_batch_t *self, s_statements_t *out)
 int
 kp_batch_commit (kp_batch_t *self, kp_db_t *db)
 {
+    return kp_batch_commit_with (self, db, NULL, 0);
+}
+
+int
+kp_batch_commit_with (kp_batch_t *self, kp_db_t *db, const kp_db_step_t *first, int first_count)
+{
     //  Prepared on first use: a connection that never writes through a
     //  batch (the migrator, before 0031) never needs the functions.
     int rc = kp_db_register (db, kp_batch_statements);
     s_statements_t built = { 0 };
     s_statements_t *statements = &built;
     //  The audit head first: the lock order of migration 0011. Its read
-    //  is the one round trip before the rest; the counter is taken in the
-    //  same round trip as the COMMIT.
-    if (rc == 0 && self->audit_count)
-        rc = s_build_audits (self, db, statements);
+    //  (with the caller's first steps) is the one round trip before the
+    //  rest; the counter is taken in the same round trip as the COMMIT.
+    if (rc == 0 && self->audit_count) {
+        rc = s_build_audits (self, db, first, first_count, statements);
+        first_count = 0;
+    }
     if (rc == 0 && self->event_count)
         s_build_events (self, statements);
+    kp_db_step_t *steps = kp_calloc ((size_t) first_count + 3, sizeof (kp_db_step_t));
+    PGresult **results = kp_calloc ((size_t) first_count + 3, sizeof (PGresult *));
     if (rc == 0) {
-        kp_db_step_t steps [3];
         int count = 0;
+        for (; count < first_count; count++)
+            steps [count] = first [count];
         if (self->audit_count)
             steps [count++] = (kp_db_step_t) {
                 .name = "kp_batch_audit", .nparams = AUDIT_PARAMS, .values = statements->audit_values,
@@ -429,11 +452,12 @@ kp_batch_commit (kp_batch_t *self, kp_db_t *db)
                 .name = "kp_batch_events", .nparams = EVENT_ARRAYS, .values = statements->event_values
             };
         steps [count++] = (kp_db_step_t) { .sql = "COMMIT" };
-        PGresult *results [3];
         rc = kp_db_pipeline (db, steps, count, results);
         for (int index = 0; index < count; index++)
             PQclear (results [index]);
     }
+    free (steps);
+    free (results);
     s_text_free (statements->audit, AUDIT_FIELDS + 1);
     s_text_free (statements->events, EVENT_ARRAYS);
     kp_batch_clear (self);

@@ -50,5 +50,9 @@ void kp_batch_clear (kp_batch_t *self);
 //  audit rows, the events and the COMMIT go in one pipeline. 0, or -1 on
 //  a database error (recorded on db; the caller rolls back).
 int kp_batch_commit (kp_batch_t *self, kp_db_t *db);
+//  The same with steps of the caller's first (results discarded): in the
+//  head's round trip, before its lock, or, without audit rows, in the
+//  COMMIT's (kp_db_commit_with).
+int kp_batch_commit_with (kp_batch_t *self, kp_db_t *db, const kp_db_step_t *first, int count);
 
 #endif

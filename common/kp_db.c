@@ -590,6 +590,26 @@ kp_db_begin (kp_db_t *self)
 }
 
 int
+kp_db_begin_with (kp_db_t *self, const kp_db_step_t *steps, int count, PGresult **results)
+{
+    self->sqlstate [0] = 0;
+    kp_batch_clear (self->batch);
+    kp_db_step_t *all = kp_calloc ((size_t) count + 1, sizeof (kp_db_step_t));
+    PGresult **out = kp_calloc ((size_t) count + 1, sizeof (PGresult *));
+    all [0] = (kp_db_step_t) { .sql = "BEGIN" };
+    for (int index = 0; index < count; index++)
+        all [index + 1] = steps [index];
+    int rc = kp_db_pipeline (self, all, count + 1, out);
+    self->in_transaction = true;
+    PQclear (out [0]);
+    for (int index = 0; index < count; index++)
+        results [index] = out [index + 1];
+    free (all);
+    free (out);
+    return rc;
+}
+
+int
 kp_db_set_clock (kp_db_t *self, int64_t clock_us, bool imported)
 {
     self->clock_us = clock_us;
@@ -637,20 +657,43 @@ kp_db_imported (kp_db_t *self)
 int
 kp_db_commit (kp_db_t *self)
 {
+    return kp_db_commit_with (self, NULL, 0);
+}
+
+int
+kp_db_commit_with (kp_db_t *self, const kp_db_step_t *steps, int count)
+{
     //  The kept audit rows and events go last, in the transaction: the
     //  rows every writer shares are locked only from here to COMMIT.
     //  kp_batch_commit sends them and the COMMIT in one pipeline.
     if (!kp_batch_empty (self->batch)) {
-        int rc = kp_batch_commit (self->batch, self);
+        int rc = kp_batch_commit_with (self->batch, self, steps, count);
         if (rc)
             kp_db_rollback (self);
         self->in_transaction = false;
         self->clock_in_sql = false;
         return rc;
     }
+    if (count == 0) {
+        self->in_transaction = false;
+        self->clock_in_sql = false;     //  SET LOCAL ends with the transaction
+        return kp_db_command (self, "COMMIT");
+    }
+    kp_db_step_t *all = kp_calloc ((size_t) count + 1, sizeof (kp_db_step_t));
+    PGresult **results = kp_calloc ((size_t) count + 1, sizeof (PGresult *));
+    for (int index = 0; index < count; index++)
+        all [index] = steps [index];
+    all [count] = (kp_db_step_t) { .sql = "COMMIT" };
+    int rc = kp_db_pipeline (self, all, count + 1, results);
+    for (int index = 0; index <= count; index++)
+        PQclear (results [index]);
+    free (all);
+    free (results);
+    if (rc)
+        kp_db_rollback (self);      //  a failed step skipped the COMMIT
     self->in_transaction = false;
-    self->clock_in_sql = false;     //  SET LOCAL ends with the transaction
-    return kp_db_command (self, "COMMIT");
+    self->clock_in_sql = false;
+    return rc;
 }
 
 bool

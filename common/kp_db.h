@@ -133,9 +133,16 @@ typedef int (kp_db_txn_fn) (kp_db_t *db, void *arg);
 int kp_db_transaction (kp_db_t *self, kp_db_txn_fn *fn, void *arg, int max_tries);
 
 int kp_db_begin (kp_db_t *self);
+//  kp_db_begin and then steps (as kp_db_pipeline) in one round trip: 0,
+//  or -1 with the transaction open (the caller rolls it back).
+int kp_db_begin_with (kp_db_t *self, const kp_db_step_t *steps, int count, PGresult **results);
 //  Writes the audit rows and events kept in the transaction (kp_batch),
 //  then COMMITs; a failed write rolls the transaction back.
 int kp_db_commit (kp_db_t *self);
+//  Runs steps (results discarded), then kp_db_commit, with no round trip
+//  of their own: they go with the audit head's read, before its lock, or
+//  with the COMMIT. 0, or -1 rolled back.
+int kp_db_commit_with (kp_db_t *self, const kp_db_step_t *steps, int count);
 int kp_db_rollback (kp_db_t *self);
 //  True between kp_db_begin and its commit or rollback.
 bool kp_db_in_transaction (kp_db_t *self);

@@ -140,19 +140,24 @@ kp_idem_lookup (kp_db_t *db, const kp_hetu_keys_t *keys, const char *org_id, con
     return found;
 }
 
-int
-kp_idem_lookup_batch (kp_db_t *db, const kp_hetu_keys_t *keys, kp_idem_entry_t *entries, size_t count)
+//  The lookups, after a BEGIN in the same round trip when begin.
+static int
+s_lookup_batch (kp_db_t *db, const kp_hetu_keys_t *keys, kp_idem_entry_t *entries, size_t count,
+                bool begin)
 {
     const char **values = kp_calloc (count * 2 + 1, sizeof (char *));
     PGresult **results = kp_calloc (count + 1, sizeof (PGresult *));
+    kp_db_step_t *steps = kp_calloc (count + 1, sizeof (kp_db_step_t));
     int rc = -1;
-    if (!values || !results)
+    if (!values || !results || !steps)
         goto cleanup;
     for (size_t index = 0; index < count; index++) {
         values [index * 2] = entries [index].org_id;
         values [index * 2 + 1] = entries [index].key;
+        steps [index] = (kp_db_step_t) { .name = "kp_idem_lookup", .nparams = 2, .values = values + index * 2 };
     }
-    if (kp_db_exec_pipelined (db, "kp_idem_lookup", (int) count, 2, values, NULL, NULL, results))
+    if (begin ? kp_db_begin_with (db, steps, (int) count, results)
+              : kp_db_pipeline (db, steps, (int) count, results))
         goto cleanup;
     rc = 0;
     for (size_t index = 0; index < count; index++) {
@@ -175,21 +180,37 @@ kp_idem_lookup_batch (kp_db_t *db, const kp_hetu_keys_t *keys, kp_idem_entry_t *
 cleanup:
     free (values);
     free (results);
+    free (steps);
     return rc;
 }
 
 int
-kp_idem_store_batch (kp_db_t *db, const kp_hetu_keys_t *keys, const kp_idem_entry_t *entries,
-                     const char *const *operations, const uint8_t *const *replies,
-                     const size_t *sizes, size_t count)
+kp_idem_lookup_batch (kp_db_t *db, const kp_hetu_keys_t *keys, kp_idem_entry_t *entries, size_t count)
+{
+    return s_lookup_batch (db, keys, entries, count, false);
+}
+
+int
+kp_idem_begin_lookup_batch (kp_db_t *db, const kp_hetu_keys_t *keys, kp_idem_entry_t *entries,
+                            size_t count)
+{
+    return s_lookup_batch (db, keys, entries, count, true);
+}
+
+//  The stores, then the COMMIT in the same round trips when commit.
+static int
+s_store_batch (kp_db_t *db, const kp_hetu_keys_t *keys, const kp_idem_entry_t *entries,
+               const char *const *operations, const uint8_t *const *replies,
+               const size_t *sizes, size_t count, bool commit)
 {
     const char **values = kp_calloc (count * 6 + 1, sizeof (char *));
     int *lengths = kp_calloc (count * 6 + 1, sizeof (int));
     uint8_t **sealed = kp_calloc (count + 1, sizeof (uint8_t *));
     PGresult **results = kp_calloc (count + 1, sizeof (PGresult *));
+    kp_db_step_t *steps = kp_calloc (count + 1, sizeof (kp_db_step_t));
     const int formats [] = { 0, 0, 0, 1, 1, 0 };
     int rc = -1;
-    if (!values || !lengths || !sealed || !results)
+    if (!values || !lengths || !sealed || !results || !steps)
         goto cleanup;
     for (size_t index = 0; index < count; index++) {
         size_t stored_size;
@@ -206,8 +227,16 @@ kp_idem_store_batch (kp_db_t *db, const kp_hetu_keys_t *keys, const kp_idem_entr
         row [5] = keys ? "true" : "false";
         lengths [index * 6 + 3] = KP_IDEM_HASH_BYTES;
         lengths [index * 6 + 4] = (int) stored_size;
+        steps [index] = (kp_db_step_t) {
+            .name = "kp_idem_store", .nparams = 6, .values = row, .lengths = lengths + index * 6,
+            .formats = formats
+        };
     }
-    rc = kp_db_exec_pipelined (db, "kp_idem_store", (int) count, 6, values, lengths, formats, results);
+    if (commit) {
+        rc = kp_db_commit_with (db, steps, (int) count);
+        goto cleanup;
+    }
+    rc = kp_db_pipeline (db, steps, (int) count, results);
     for (size_t index = 0; rc == 0 && index < count; index++)
         PQclear (results [index]);
 cleanup:
@@ -217,7 +246,24 @@ cleanup:
     free (lengths);
     free (sealed);
     free (results);
+    free (steps);
     return rc;
+}
+
+int
+kp_idem_store_batch (kp_db_t *db, const kp_hetu_keys_t *keys, const kp_idem_entry_t *entries,
+                     const char *const *operations, const uint8_t *const *replies,
+                     const size_t *sizes, size_t count)
+{
+    return s_store_batch (db, keys, entries, operations, replies, sizes, count, false);
+}
+
+int
+kp_idem_store_commit (kp_db_t *db, const kp_hetu_keys_t *keys, const kp_idem_entry_t *entries,
+                      const char *const *operations, const uint8_t *const *replies,
+                      const size_t *sizes, size_t count)
+{
+    return s_store_batch (db, keys, entries, operations, replies, sizes, count, true);
 }
 
 int

@@ -55,6 +55,15 @@ int kp_idem_lookup_batch (kp_db_t *db, const kp_hetu_keys_t *keys, kp_idem_entry
 int kp_idem_store_batch (kp_db_t *db, const kp_hetu_keys_t *keys, const kp_idem_entry_t *entries,
                          const char *const *operations, const uint8_t *const *replies,
                          const size_t *sizes, size_t count);
+//  A group commit's two ends without round trips of their own: BEGIN and
+//  the lookups in one (kp_db_begin_with; on -1 the caller rolls back),
+//  and the stores with the COMMIT's first (kp_db_commit_with; -1 rolled
+//  back).
+int kp_idem_begin_lookup_batch (kp_db_t *db, const kp_hetu_keys_t *keys, kp_idem_entry_t *entries,
+                                size_t count);
+int kp_idem_store_commit (kp_db_t *db, const kp_hetu_keys_t *keys, const kp_idem_entry_t *entries,
+                          const char *const *operations, const uint8_t *const *replies,
+                          const size_t *sizes, size_t count);
 
 //  Deletes at most limit of this service's keys older than retention_days,
 //  oldest first, outside any transaction. Rows deleted, or -1.

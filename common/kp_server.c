@@ -74,6 +74,7 @@ typedef struct s_item {
     Kumppani__V1__Request stub;
     char correlation_id [KP_CORRELATION_ID_MAX + 1];
     bool deferred;                  //  handed to a worker (KP_ROUTE_BACKGROUND)
+    int later;                      //  S_READ / S_WRITE: came while a group commit ran, runs after it
     int64_t received_us;            //  for the latency histogram
 } s_item_t;
 
@@ -869,8 +870,70 @@ s_item_free (s_item_t *item)
     zframe_destroy (&item->body);
 }
 
+//  One turn of the loop: the requests taken off the socket (up to
+//  KP_SERVER_BATCH) and whether a group commit's transaction is open.
+typedef struct {
+    kp_server_t *self;
+    zsock_t *reader;
+    size_t count;                   //  items taken
+    bool in_batch;                  //  reads and background calls wait for its COMMIT
+} s_turn_t;
+
+//  Takes the requests waiting (the first one at once when first: the
+//  reader fired) and sorts them: writes go to writes [] (up to max),
+//  reads run, the rest are answered. While a group commit's transaction
+//  is open, only writes join it; the others are marked to run after it.
+static size_t
+s_take (s_turn_t *turn, bool first, kp_call_t **writes, size_t max)
+{
+    kp_server_t *self = turn->self;
+    s_item_t *items = self->items;
+    size_t write_count = 0;
+    while (turn->count < KP_SERVER_BATCH && write_count < max
+       && (first || (zsock_events (turn->reader) & ZMQ_POLLIN))) {
+        first = false;
+        zmsg_t *msg = zmsg_recv (turn->reader);
+        if (!msg)
+            break;                  //  interrupted
+        s_item_t *item = &items [turn->count];
+        memset (item, 0, sizeof *item);
+        item->received_us = zclock_usecs ();
+        bool kept = s_receive (self, msg, item);
+        zmsg_destroy (&msg);
+        if (!kept) {
+            s_item_free (item);
+            continue;
+        }
+        turn->count++;
+        if (!item->decodable)
+            continue;
+        s_kind_t kind = s_import (self, item) ? S_ANSWERED : s_check (self, &item->call);
+        bool background = kind != S_ANSWERED && (item->call.route->flags & KP_ROUTE_BACKGROUND);
+        if (kind == S_WRITE && !background)
+            writes [write_count++] = &item->call;
+        else
+        if (turn->in_batch && kind != S_ANSWERED)
+            item->later = kind;
+        else
+        if (background)
+            item->deferred = s_background_start (self, item, kind == S_WRITE);
+        else
+        if (kind == S_READ)
+            kp_txn_run_read (&item->call);
+    }
+    return write_count;
+}
+
+//  kp_txn_run_batch's more (): writes that arrived while the batch ran.
+static size_t
+s_more (void *arg, kp_call_t **calls, size_t max)
+{
+    return s_take (arg, false, calls, max);
+}
+
 //  Takes every request already waiting (up to KP_SERVER_BATCH), so that
-//  concurrent writers share one commit; answers each only after it.
+//  concurrent writers share one commit, and those that arrive while its
+//  handlers run join it (kp_txn_run_batch); answers each only after it.
 static int
 s_on_request (zloop_t *loop, zsock_t *reader, void *arg)
 {
@@ -878,44 +941,27 @@ s_on_request (zloop_t *loop, zsock_t *reader, void *arg)
     kp_server_t *self = arg;
     s_item_t *items = self->items;
     kp_call_t *writes [KP_SERVER_BATCH];
-    size_t count = 0, write_count = 0;
-    do {
-        zmsg_t *msg = zmsg_recv (reader);
-        if (!msg)
-            break;                  //  interrupted
-        s_item_t *item = &items [count];
-        memset (item, 0, sizeof *item);
-        item->received_us = zclock_usecs ();
-        if (s_receive (self, msg, item))
-            count++;
-        else
-            s_item_free (item);
-        zmsg_destroy (&msg);
-    } while (count < KP_SERVER_BATCH && (zsock_events (reader) & ZMQ_POLLIN));
-
-    for (size_t index = 0; index < count; index++) {
-        if (!items [index].decodable)
-            continue;
-        s_kind_t kind = s_import (self, &items [index]) ? S_ANSWERED : s_check (self, &items [index].call);
-        if (kind != S_ANSWERED && (items [index].call.route->flags & KP_ROUTE_BACKGROUND)) {
-            items [index].deferred = s_background_start (self, &items [index], kind == S_WRITE);
-            continue;
-        }
-        switch (kind) {
-            case S_READ:
-                kp_txn_run_read (&items [index].call);
-                break;
-            case S_WRITE:
-                writes [write_count++] = &items [index].call;
-                break;
-            case S_ANSWERED:
-                break;
-        }
+    s_turn_t turn = { .self = self, .reader = reader };
+    size_t write_count = s_take (&turn, true, writes, KP_SERVER_BATCH);
+    if (write_count) {
+        turn.in_batch = true;
+        kp_txn_run_batch (writes, &write_count, KP_SERVER_BATCH, s_more, &turn);
+        turn.in_batch = false;
     }
     if (write_count > 1)
         kp_debug ("group commit of %zu writes", write_count);
-    kp_txn_run_writes (writes, write_count);
-    for (size_t index = 0; index < count; index++) {
+    for (size_t index = 0; index < turn.count; index++) {
+        s_item_t *item = &items [index];
+        if (item->later == S_READ && (item->call.route->flags & KP_ROUTE_BACKGROUND))
+            item->deferred = s_background_start (self, item, false);
+        else
+        if (item->later == S_WRITE)
+            item->deferred = s_background_start (self, item, true);
+        else
+        if (item->later == S_READ)
+            kp_txn_run_read (&item->call);
+    }
+    for (size_t index = 0; index < turn.count; index++) {
         if (items [index].deferred)
             continue;               //  the worker's now; answered when it is done
         s_send (self, &items [index]);

@@ -13,7 +13,9 @@
     others their answer. Handlers validate before they write, so the
     careful way is the exception. (Measured in bench/: per submission the
     savepoint pair and the two idempotency statements were 4 of 11 round
-    trips.) A service with the henkilötunnus keys has its replies sealed
+    trips.) Writes that arrive while the fast path's handlers run join it
+    (kp_txn_run_batch): under load the answered clients' next requests
+    would otherwise each wait a whole commit, fsync included, of their own. A service with the henkilötunnus keys has its replies sealed
     and its request hashes keyed (kp_idem). */
 #include "kp_txn.h"
 #include "kp_alloc.h"
@@ -25,6 +27,10 @@
 #include <stdlib.h>
 
 #define KP_TXN_TRIES 3
+//  How often one batch asks for writes that arrived while it ran: each
+//  time costs one round trip (their idempotency lookups) and delays the
+//  COMMIT of those already in it.
+#define KP_TXN_TOP_UPS 2
 
 static bool
 s_is_domain_outcome (Kumppani__V1__Status status)
@@ -188,43 +194,69 @@ s_forget_answers (kp_call_t **calls, size_t count)
     }
 }
 
+//  The key and request hash of one call, for the batch's lookups.
+static void
+s_entry (kp_call_t *call, uint8_t *hash, kp_idem_entry_t *entry)
+{
+    kp_idem_request_hash (kp_server_hetu_keys (call->server), call->operation,
+                          kp_codec_request_body (call->request), hash);
+    *entry = (kp_idem_entry_t) {
+        .org_id = call->identity->org_id, .key = call->request->idempotency_key, .hash = hash
+    };
+}
+
 //  The fast path (see the top of the file). True when the batch committed
 //  and every call has its answer; false when nothing of it committed.
+//  Writes more () hands over join it (*count grows); they go the careful
+//  way with the others if it fails.
 static bool
-s_run_fast (kp_call_t **calls, size_t count, kp_idem_entry_t *entries)
+s_run_fast (kp_call_t **calls, size_t *count_p, size_t max, kp_idem_entry_t *entries,
+            uint8_t (*hashes) [KP_IDEM_HASH_BYTES], kp_txn_more_fn *more, void *arg)
 {
+    size_t count = *count_p;
     kp_db_t *db = calls [0]->db;
     const kp_hetu_keys_t *keys = kp_server_hetu_keys (calls [0]->server);
-    const char **operations = kp_calloc (count, sizeof (char *));
-    const uint8_t **replies = kp_calloc (count, sizeof (uint8_t *));
-    size_t *sizes = kp_calloc (count, sizeof (size_t));
-    kp_idem_entry_t *fresh = kp_calloc (count, sizeof (kp_idem_entry_t));
+    const char **operations = kp_calloc (max, sizeof (char *));
+    const uint8_t **replies = kp_calloc (max, sizeof (uint8_t *));
+    size_t *sizes = kp_calloc (max, sizeof (size_t));
+    kp_idem_entry_t *fresh = kp_calloc (max, sizeof (kp_idem_entry_t));
     size_t fresh_count = 0;
     bool committed = false;
-    if (kp_db_begin (db) || kp_idem_lookup_batch (db, keys, entries, count))
+    if (kp_idem_begin_lookup_batch (db, keys, entries, count))
         goto cleanup;
-    for (size_t index = 0; index < count; index++) {
-        kp_call_t *call = calls [index];
-        if (entries [index].found) {
-            //  A refusal replayed from the store wrote nothing: still fast.
-            s_replay (call, entries [index].same_request, entries [index].reply,
-                      entries [index].reply_size);
-            continue;
+    for (size_t index = 0, top_ups = 0; ; ) {
+        for (; index < count; index++) {
+            kp_call_t *call = calls [index];
+            if (entries [index].found) {
+                //  A refusal replayed from the store wrote nothing: still fast.
+                s_replay (call, entries [index].same_request, entries [index].reply,
+                          entries [index].reply_size);
+                continue;
+            }
+            s_handle (call);
+            if (call->reply->status != KUMPPANI__V1__STATUS__STATUS_OK)
+                goto cleanup;           //  the careful way stores or skips it
+            call->packed = kp_codec_pack (&call->reply->base, &call->packed_size);
+            if (!call->packed)
+                goto cleanup;
+            fresh [fresh_count] = entries [index];
+            operations [fresh_count] = call->operation;
+            replies [fresh_count] = call->packed;
+            sizes [fresh_count++] = call->packed_size;
         }
-        s_handle (call);
-        if (call->reply->status != KUMPPANI__V1__STATUS__STATUS_OK)
-            goto cleanup;           //  the careful way stores or skips it
-        call->packed = kp_codec_pack (&call->reply->base, &call->packed_size);
-        if (!call->packed)
+        size_t added = more && top_ups++ < KP_TXN_TOP_UPS && count < max
+                     ? more (arg, calls + count, max - count) : 0;
+        if (added == 0)
+            break;
+        for (size_t new = count; new < count + added; new++)
+            s_entry (calls [new], hashes [new], &entries [new]);
+        count += added;
+        if (kp_idem_lookup_batch (db, keys, entries + index, added))
             goto cleanup;
-        fresh [fresh_count] = entries [index];
-        operations [fresh_count] = call->operation;
-        replies [fresh_count] = call->packed;
-        sizes [fresh_count++] = call->packed_size;
     }
-    committed = kp_idem_store_batch (db, keys, fresh, operations, replies, sizes, fresh_count) == 0
-             && kp_db_commit (db) == 0;
+    committed = kp_idem_store_commit (db, keys, fresh, operations, replies, sizes, fresh_count) == 0;
 cleanup:
+    *count_p = count;
     if (!committed)
         kp_db_rollback (db);
     for (size_t index = 0; index < count; index++) {
@@ -241,21 +273,24 @@ cleanup:
 void
 kp_txn_run_writes (kp_call_t **calls, size_t count)
 {
+    kp_txn_run_batch (calls, &count, count, NULL, NULL);
+}
+
+void
+kp_txn_run_batch (kp_call_t **calls, size_t *count_p, size_t max, kp_txn_more_fn *more, void *arg)
+{
+    size_t count = *count_p;
     if (count == 0)
         return;
+    if (max < count)
+        max = count;
     kp_db_t *db = calls [0]->db;
-    uint8_t (*hashes) [KP_IDEM_HASH_BYTES] = kp_calloc (count, KP_IDEM_HASH_BYTES);
-    kp_idem_entry_t *entries = kp_calloc (count, sizeof (kp_idem_entry_t));
-    for (size_t index = 0; index < count; index++) {
-        kp_idem_request_hash (kp_server_hetu_keys (calls [index]->server), calls [index]->operation,
-                              kp_codec_request_body (calls [index]->request), hashes [index]);
-        entries [index] = (kp_idem_entry_t) {
-            .org_id = calls [index]->identity->org_id,
-            .key = calls [index]->request->idempotency_key,
-            .hash = hashes [index]
-        };
-    }
-    bool answered = s_run_fast (calls, count, entries);
+    uint8_t (*hashes) [KP_IDEM_HASH_BYTES] = kp_calloc (max, KP_IDEM_HASH_BYTES);
+    kp_idem_entry_t *entries = kp_calloc (max, sizeof (kp_idem_entry_t));
+    for (size_t index = 0; index < count; index++)
+        s_entry (calls [index], hashes [index], &entries [index]);
+    bool answered = s_run_fast (calls, &count, max, entries, hashes, more, arg);
+    *count_p = count;
     for (int attempt = 1; attempt <= KP_TXN_TRIES && !answered; attempt++) {
         s_forget_answers (calls, count);
         int rc = kp_db_begin (db);

@@ -15,6 +15,16 @@ void kp_txn_run_read (kp_call_t *call);
 //  or a failed call->reply. All calls share call[0]->db.
 void kp_txn_run_writes (kp_call_t **calls, size_t count);
 
+//  Where a group commit takes writes that arrived while its handlers ran:
+//  puts up to max more calls in calls [] and says how many (0: none).
+typedef size_t (kp_txn_more_fn) (void *arg, kp_call_t **calls, size_t max);
+//  The same, but once the handlers of the calls in hand have run, the
+//  batch asks more () for writes that came meanwhile (up to max calls in
+//  all) and runs them in the same transaction, before one COMMIT: under
+//  load the clients answered by the last commit join this one instead of
+//  waiting for a commit of their own. *count grows by what was added.
+void kp_txn_run_batch (kp_call_t **calls, size_t *count, size_t max, kp_txn_more_fn *more, void *arg);
+
 //  How a handler fails: it says why itself (kp_call_fail: INVALID,
 //  CONFLICT, …; kp_call_db_fail after a failed statement). One that returns
 //  -1 with the reply still OK is taken at its word only as far as the

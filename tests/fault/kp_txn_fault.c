@@ -3,11 +3,14 @@
     = "OPERATION:WAY" makes that operation's handler fail one way instead
     of running: "db", a statement fails (SQLSTATE 53100) and the handler
     returns -1 without a word, as a builder that ignores why its query
-    failed; "unreported", it returns -1 and nothing failed at all. */
+    failed; "unreported", it returns -1 and nothing failed at all; "slow",
+    it runs after a pause of a second (so that a test can send a request
+    while one is in a handler). */
 #include "kp_txn.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int
 kp_txn_fault (kp_call_t *call)
@@ -24,5 +27,7 @@ kp_txn_fault (kp_call_t *call)
     }
     if (strcmp (way, "unreported") == 0)
         return -1;
+    if (strcmp (way, "slow") == 0)
+        sleep (1);
     return KP_TXN_NO_FAULT;
 }

@@ -184,3 +184,41 @@ Test (group_commit, seq_stays_gap_free_under_concurrent_batches)
     for (int client = 0; client < CLIENTS; client++)
         kp_client_destroy (&clients [client]);
 }
+
+//  A write that arrives while a batch's handlers run joins that batch
+//  (kp_txn_run_batch) instead of waiting for a commit of its own: both
+//  referrals are written by one transaction (one xmin), and both answers
+//  come after its COMMIT. The handlers pause a second each (the test
+//  build's "slow" fault); the second request is sent 0.2 s into the
+//  first one's pause, far inside it.
+Test (group_commit, writes_arriving_meanwhile_join_the_batch)
+{
+    const char *env [] = { "KUMPPANI_TEST_FAULT=referral.submit_referral:slow", NULL };
+    kpt_service_start_test_build ("referral", env);
+    char marker [64];
+    snprintf (marker, sizeof marker, "joined %d", (int) getpid ());
+    kp_client_t *clients [2];
+    for (int client = 0; client < 2; client++) {
+        clients [client] = kpt_client ("referral", "kela");
+        char key [48], correlation [32];
+        snprintf (key, sizeof key, "jb-%d-%d", (int) getpid (), client);
+        snprintf (correlation, sizeof correlation, "jb-%d", client);
+        size_t size;
+        uint8_t *packed = s_notice (S_VALID, marker, key, correlation, &size);
+        cr_assert_eq (kp_client_send_bytes (clients [client], packed, size), 0);
+        free (packed);
+        if (client == 0)
+            usleep (200 * 1000);
+    }
+    for (int client = 0; client < 2; client++) {
+        Kumppani__V1__Reply *reply = kp_client_recv (clients [client], 10000);
+        cr_assert_not_null (reply, "client %d got no reply", client);
+        cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "%s",
+                      reply->error ? reply->error->code : "");
+        kumppani__v1__reply__free_unpacked (reply, NULL);
+        kp_client_destroy (&clients [client]);
+    }
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM referral.referrals WHERE free_text = $1", marker), 2);
+    cr_assert_eq (kpt_scalar ("SELECT count(DISTINCT xmin::text) FROM referral.referrals WHERE free_text = $1",
+                              marker), 1, "the second write waited for a commit of its own");
+}
