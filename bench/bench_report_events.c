@@ -13,9 +13,15 @@
 
         BENCH report_fold clients=… added=… events=… append_eps=… fold_s=… fold_eps=… …
 
-    fold_s runs from the first append to the rollup cursor passing the
-    last event (appending and folding overlap, as in production); added
-    counts the notices this run made (FIRST to LAST), clients all of them.
+    By default (BENCH_REPORT_HOLD=1) the two consumers' cursor rows are
+    held (FOR UPDATE) while the events are appended, so the consumers
+    step back (their NOWAIT) and a whole backlog waits for them: fold_s
+    then runs from the release to the rollup cursor passing the last
+    event, the consumers' own catch-up rate, not the appenders'. With
+    BENCH_REPORT_HOLD=0 it runs from the first append (appending and
+    folding overlap, as in production; the figure before issue 23's
+    folding work). added counts the notices this run made (FIRST to
+    LAST), clients all of them.
 
         bench_report_events FIRST LAST     (client numbers, as report_data.sql) */
 #include "kp_codec.h"
@@ -68,6 +74,9 @@ static const kp_stmt_t s_statements [] = {
       " ORDER BY i, h.at, h.entry_id" },
     { "bench_head", "SELECT last_seq FROM kp.event_counter WHERE id = 1" },
     { "bench_cursor", "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text" },
+    { "bench_hold",
+      "SELECT count (*) FROM (SELECT 1 FROM kp.consumer_cursors WHERE consumer IN ($1::text, $2::text)"
+      " FOR UPDATE) held" },
     { "bench_parked", "SELECT count (*) FROM kp.parked_events WHERE consumer = $1::text AND seq > $2::int8" },
     { NULL }
 };
@@ -255,6 +264,13 @@ main (int argc, char **argv)
         return 1;
     }
     int64_t head = s_scalar (db, "bench_head", 0, NULL);
+    const char *hold_setting = getenv ("BENCH_REPORT_HOLD");
+    bool hold = !(hold_setting && strcmp (hold_setting, "0") == 0);
+    const char *held [] = { BENCH_ROLLUP_CONSUMER, BENCH_INTAKE_CONSUMER };
+    if (hold && (kp_db_begin (db) || s_scalar (db, "bench_hold", 2, held) != 2)) {
+        fprintf (stderr, "bench_report_events: cannot hold the consumers' cursors: %s\n", kp_db_message (db));
+        return 1;
+    }
     writer_t writers [bench.writers];
     pthread_t threads [bench.writers];
     int64_t started_us = kp_now_us ();
@@ -272,6 +288,11 @@ main (int argc, char **argv)
         failed |= writers [index].failed;
     }
     int64_t appended_us = kp_now_us ();
+    if (hold && kp_db_commit (db)) {
+        fprintf (stderr, "bench_report_events: cannot release the consumers' cursors: %s\n", kp_db_message (db));
+        return 1;
+    }
+    int64_t released_us = hold ? kp_now_us () : started_us;
     int64_t folded_us = s_wait_cursor (db, BENCH_ROLLUP_CONSUMER, last_seq, timeout_s);
     int64_t intake_us = folded_us < 0 ? -1 : s_wait_cursor (db, BENCH_INTAKE_CONSUMER, last_seq, timeout_s);
     char head_text [24];
@@ -280,13 +301,20 @@ main (int argc, char **argv)
     const char *intake_parked [] = { BENCH_INTAKE_CONSUMER, head_text };
     int64_t parked = s_scalar (db, "bench_parked", 2, rollup_parked) + s_scalar (db, "bench_parked", 2, intake_parked);
     double append_s = (double) (appended_us - started_us) / 1e6;
-    double fold_s = folded_us < 0 ? -1 : (double) (folded_us - started_us) / 1e6;
-    double intake_s = intake_us < 0 ? -1 : (double) (intake_us - started_us) / 1e6;
-    printf ("BENCH report_fold clients=%ld added=%ld events=%ld writers=%d append_s=%.1f append_eps=%.0f"
-            " fold_s=%.1f fold_eps=%.0f intake_s=%.1f parked=%" PRId64 "\n",
-            bench.last, bench.last - bench.first + 1, appended, bench.writers, append_s,
+    double fold_s = folded_us < 0 ? -1 : (double) (folded_us - released_us) / 1e6;
+    double intake_s = intake_us < 0 ? -1 : (double) (intake_us - released_us) / 1e6;
+    double load [1] = { 0 };
+    FILE *loadavg = fopen ("/proc/loadavg", "r");
+    if (loadavg && fscanf (loadavg, "%lf", &load [0]) != 1)
+        load [0] = 0;
+    if (loadavg)
+        fclose (loadavg);
+    printf ("BENCH report_fold clients=%ld added=%ld events=%ld writers=%d held=%s append_s=%.1f append_eps=%.0f"
+            " fold_s=%.2f fold_eps=%.0f intake_s=%.2f fold_vs_append=%.2f parked=%" PRId64 " load=%.1f\n",
+            bench.last, bench.last - bench.first + 1, appended, bench.writers, hold ? "yes" : "no", append_s,
             append_s > 0 ? (double) appended / append_s : 0, fold_s,
-            fold_s > 0 ? (double) appended / fold_s : 0, intake_s, parked);
+            fold_s > 0 ? (double) appended / fold_s : 0, intake_s,
+            fold_s > 0 && append_s > 0 ? append_s / fold_s : 0, parked, load [0]);
     if (folded_us < 0 || intake_us < 0)
         fprintf (stderr, "bench_report_events: the consumers did not reach seq %" PRId64 " in %ld s\n",
                  last_seq, timeout_s);
