@@ -16,7 +16,20 @@
 #define EVENT_DAY(param) "((to_timestamp (" param "::int8 / 1e6)) AT TIME ZONE 'Europe/Helsinki')::date"
 
 //  Each twin: the rollup statement's parameters from $2 on as arrays of
-//  their type, the same SET and WHERE with the table's columns named.
+//  their type, the same SET and WHERE with the table's columns named,
+//  and in the WHERE also whether any SET changes anything: most events
+//  leave most rows as they are (a deadline warning moves no date, a
+//  notice's acknowledgement gives the partner SLA no answer), and a row
+//  not updated costs no new row version, no index entry and no WAL.
+//  The conditions each SET's CASE takes:
+#define HELD_MOVES   "u.deadline <> '' AND n.deadline IS NOT NULL"
+#define ANSWERS      "r.answer IS NULL AND u.state::referral.referral_state IN ('accepted', 'declined')"
+#define OUTCOME      "r.outcome_on IS NULL AND u.outcome"
+#define ACKNOWLEDGES "n.acknowledged_on IS NULL AND u.previous::referral.referral_state = 'received'" \
+                     " AND u.state::referral.referral_state <> 'received'"
+#define STARTS       "n.assessment_started_on IS NULL AND u.state::referral.referral_state = 'assessment_started'" \
+                     " AND u.previous::referral.referral_state IS DISTINCT FROM 'assessment_started'"
+#define STOPS        "n.clock_stopped_on IS NULL AND n.deadline IS NOT NULL AND u.deadline = ''"
 const kp_stmt_t reporting_fold_statements [] = {
     { "fold_response_received",
       "INSERT INTO reporting.referral_responses (copy, referral_id, kind, recipient_type, municipality,"
@@ -37,34 +50,29 @@ const kp_stmt_t reporting_fold_statements [] = {
     { "fold_notice_held",
       "UPDATE reporting.referral_notices n SET held = n.held OR u.held,"
       " held_working_days = greatest (n.held_working_days, u.days),"
-      " deadline = CASE WHEN u.deadline <> '' AND n.deadline IS NOT NULL THEN u.deadline::date ELSE n.deadline END"
+      " deadline = CASE WHEN " HELD_MOVES " THEN u.deadline::date ELSE n.deadline END"
       " FROM unnest ($2::text[], $3::bool[], $4::int4[], $5::text[]) AS u (id, held, days, deadline)"
-      " WHERE n.copy = $1::text AND n.referral_id = u.id" },
+      " WHERE n.copy = $1::text AND n.referral_id = u.id"
+      "   AND ((u.held AND NOT n.held) OR u.days > n.held_working_days"
+      "   OR (" HELD_MOVES " AND n.deadline IS DISTINCT FROM u.deadline::date))" },
     { "fold_response_moved",
       "UPDATE reporting.referral_responses r SET"
-      " answer = CASE WHEN r.answer IS NULL AND u.state::referral.referral_state IN ('accepted', 'declined')"
-      "   THEN u.state ELSE r.answer END,"
-      " answered_on = CASE WHEN r.answer IS NULL AND u.state::referral.referral_state IN ('accepted', 'declined')"
-      "   THEN " EVENT_DAY ("u.occurred") " ELSE r.answered_on END,"
-      " outcome_on = CASE WHEN r.outcome_on IS NULL AND u.outcome THEN " EVENT_DAY ("u.occurred")
-      "   ELSE r.outcome_on END"
+      " answer = CASE WHEN " ANSWERS " THEN u.state ELSE r.answer END,"
+      " answered_on = CASE WHEN " ANSWERS " THEN " EVENT_DAY ("u.occurred") " ELSE r.answered_on END,"
+      " outcome_on = CASE WHEN " OUTCOME " THEN " EVENT_DAY ("u.occurred") " ELSE r.outcome_on END"
       " FROM unnest ($2::text[], $3::text[], $4::int8[], $5::bool[]) AS u (id, state, occurred, outcome)"
-      " WHERE r.copy = $1::text AND r.referral_id = u.id" },
+      " WHERE r.copy = $1::text AND r.referral_id = u.id AND (" ANSWERS " OR " OUTCOME ")" },
     { "fold_notice_moved",
       "UPDATE reporting.referral_notices n SET"
-      " acknowledged_on = CASE WHEN n.acknowledged_on IS NULL AND u.previous::referral.referral_state = 'received'"
-      "   AND u.state::referral.referral_state <> 'received'"
-      "   THEN " EVENT_DAY ("u.occurred") " ELSE n.acknowledged_on END,"
-      " assessment_started_on = CASE WHEN n.assessment_started_on IS NULL"
-      "   AND u.state::referral.referral_state = 'assessment_started'"
-      "   AND u.previous::referral.referral_state IS DISTINCT FROM 'assessment_started'"
-      "   THEN " EVENT_DAY ("u.occurred") " ELSE n.assessment_started_on END,"
-      " clock_stopped_on = CASE WHEN n.clock_stopped_on IS NULL AND n.deadline IS NOT NULL AND u.deadline = ''"
-      "   THEN " EVENT_DAY ("u.occurred") " ELSE n.clock_stopped_on END,"
+      " acknowledged_on = CASE WHEN " ACKNOWLEDGES " THEN " EVENT_DAY ("u.occurred") " ELSE n.acknowledged_on END,"
+      " assessment_started_on = CASE WHEN " STARTS " THEN " EVENT_DAY ("u.occurred")
+      "   ELSE n.assessment_started_on END,"
+      " clock_stopped_on = CASE WHEN " STOPS " THEN " EVENT_DAY ("u.occurred") " ELSE n.clock_stopped_on END,"
       " breach_notified = n.breach_notified OR u.breach"
       " FROM unnest ($2::text[], $3::text[], $4::text[], $5::int8[], $6::text[], $7::bool[])"
       "   AS u (id, previous, state, occurred, deadline, breach)"
-      " WHERE n.copy = $1::text AND n.referral_id = u.id" },
+      " WHERE n.copy = $1::text AND n.referral_id = u.id"
+      "   AND (" ACKNOWLEDGES " OR " STARTS " OR " STOPS " OR (u.breach AND NOT n.breach_notified))" },
     { NULL }
 };
 
