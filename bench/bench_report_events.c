@@ -3,8 +3,9 @@
     would have written; this appends, for each history row, the
     referral.* event the service appends with it (topic, ReferralEvent and
     stream scope as referral_record_event builds them, occurred_at the
-    history time) through kp.append_event, pipelined in transactions of
-    BENCH_REPORT_BATCH, from BENCH_REPORT_WRITERS connections. A notice's
+    history time) through kp.append_events, one statement per
+    transaction of BENCH_REPORT_BATCH (1000), from BENCH_REPORT_WRITERS
+    connections. A notice's
     events all come from one writer in history order, so each consumer
     sees them in the order they happened. Then it waits until the
     consumers of referral.* (reporting's rollups, intake's referrals) have
@@ -72,6 +73,10 @@ static const kp_stmt_t s_statements [] = {
       "   WHERE r.deadline IS NOT NULL AND (r.clock_stopped_at IS NULL OR h.at < r.clock_stopped_at)) running"
       "   ON true"
       " ORDER BY i, h.at, h.entry_id" },
+    //  A batch's events in one statement: seqs in array order.
+    { "bench_append_events",
+      "SELECT kp.append_events ($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[],"
+      " $7::bytea[]) AS last_seq" },
     { "bench_head", "SELECT last_seq FROM kp.event_counter WHERE id = 1" },
     { "bench_cursor", "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text" },
     { "bench_hold",
@@ -137,43 +142,67 @@ s_pack (PGresult *rows, int row, const char **values, int *lengths, char *occurr
     return packed;
 }
 
-//  Appends rows [first, first + count) of a chunk in one transaction.
+//  One array literal element, quoted (text) or as bytea's hex (payload).
+static void
+s_element (zchunk_t *array, const char *text, int length, bool binary)
+{
+    zchunk_extend (array, zchunk_size (array) ? ",\"" : "{\"", 2);
+    if (binary) {
+        static const char hex [] = "0123456789abcdef";
+        zchunk_extend (array, "\\\\x", 3);
+        for (int index = 0; index < length; index++) {
+            unsigned char byte = (unsigned char) text [index];
+            char pair [2] = { hex [byte >> 4], hex [byte & 15] };
+            zchunk_extend (array, pair, 2);
+        }
+    }
+    else
+        for (const char *at = text; *at; at++) {
+            if (*at == '"' || *at == '\\')
+                zchunk_extend (array, "\\", 1);
+            zchunk_extend (array, at, 1);
+        }
+    zchunk_extend (array, "\"", 1);
+}
+
+//  Appends rows [first, first + count) of a chunk in one transaction, in
+//  one statement (kp.append_events, as a service's batch writes them).
 static int
 s_append (writer_t *self, kp_db_t *db, PGresult *rows, int first, int count)
 {
-    const int formats [APPEND_PARAMS] = { 0, 0, 0, 0, 0, 0, 1 };
-    const char *values [count * APPEND_PARAMS];
-    int lengths [count * APPEND_PARAMS];
-    char occurred [count][24];
-    uint8_t *packed [count];
-    PGresult *results [count];
-    int packed_count = 0, rc = -1;
-    for (; packed_count < count; packed_count++) {
-        packed [packed_count] = s_pack (rows, first + packed_count, values + packed_count * APPEND_PARAMS,
-                                        lengths + packed_count * APPEND_PARAMS, occurred [packed_count]);
-        if (!packed [packed_count])
+    const char *values [APPEND_PARAMS];
+    int lengths [APPEND_PARAMS];
+    char occurred [24];
+    zchunk_t *arrays [APPEND_PARAMS];
+    for (int param = 0; param < APPEND_PARAMS; param++)
+        arrays [param] = zchunk_new (NULL, (size_t) count * (param == APPEND_PARAMS - 1 ? 600 : 40));
+    int rc = -1;
+    for (int row = 0; row < count; row++) {
+        uint8_t *packed = s_pack (rows, first + row, values, lengths, occurred);
+        if (!packed)
             goto cleanup;
+        for (int param = 0; param < APPEND_PARAMS; param++)
+            s_element (arrays [param], values [param], lengths [param], param == APPEND_PARAMS - 1);
+        free (packed);
     }
+    const char *array_values [APPEND_PARAMS];
+    for (int param = 0; param < APPEND_PARAMS; param++) {
+        zchunk_extend (arrays [param], "}", 2);         //  with its NUL
+        array_values [param] = (const char *) zchunk_data (arrays [param]);
+    }
+    int64_t last_seq = 0;
     if (kp_db_begin (db)
-    ||  kp_db_exec_pipelined (db, "kp_outbox_append", count, APPEND_PARAMS, values, lengths, formats,
-                              results)) {
+    ||  kp_db_int64 (db, "bench_append_events", APPEND_PARAMS, array_values, &last_seq) != 1
+    ||  kp_db_commit (db)) {
         kp_db_rollback (db);
         goto cleanup;
     }
-    int64_t last_seq = 0;
-    for (int row = 0; row < count; row++) {
-        int64_t seq = strtoll (PQgetvalue (results [row], 0, 0), NULL, 10);
-        last_seq = seq > last_seq ? seq : last_seq;
-        PQclear (results [row]);
-    }
-    if (kp_db_commit (db) == 0) {
-        self->appended += count;
-        self->last_seq = last_seq > self->last_seq ? last_seq : self->last_seq;
-        rc = 0;
-    }
+    self->appended += count;
+    self->last_seq = last_seq > self->last_seq ? last_seq : self->last_seq;
+    rc = 0;
 cleanup:
-    for (int row = 0; row < packed_count; row++)
-        free (packed [row]);
+    for (int param = 0; param < APPEND_PARAMS; param++)
+        zchunk_destroy (&arrays [param]);
     return rc;
 }
 
@@ -250,7 +279,7 @@ main (int argc, char **argv)
         .first = argc == 3 ? atol (argv [1]) : 0,
         .last = argc == 3 ? atol (argv [2]) : 0,
         .writers = (int) s_env_long ("BENCH_REPORT_WRITERS", 4),
-        .batch = (int) s_env_long ("BENCH_REPORT_BATCH", 100)
+        .batch = (int) s_env_long ("BENCH_REPORT_BATCH", 1000)
     };
     long timeout_s = s_env_long ("BENCH_REPORT_FOLD_TIMEOUT", 7200);
     if (argc != 3 || bench.first < 1 || bench.last < bench.first || !bench.conninfo) {
