@@ -7,6 +7,10 @@
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 BEGIN;
+-- Intake's watches keep writing these for the generated cases: none may
+-- come in between their delete and the cases' (the foreign keys).
+LOCK TABLE intake.esf_snapshots, intake.clock_notices, intake.case_clocks, intake.contact_reminders,
+    intake.review_reminders, intake.participant_snapshots IN EXCLUSIVE MODE;
 DELETE FROM intake.case_referrals WHERE case_id LIKE 'bench%';
 -- What intake made of the generated cases meanwhile: their ESF+ snapshots,
 -- the assessment clocks its watch gave them, the notices it sent, the
