@@ -3,8 +3,9 @@
     would have written; this appends, for each history row, the
     referral.* event the service appends with it (topic, ReferralEvent and
     stream scope as referral_record_event builds them, occurred_at the
-    history time) through kp.append_event, pipelined in transactions of
-    BENCH_REPORT_BATCH, from BENCH_REPORT_WRITERS connections. A notice's
+    history time) through kp.append_events, one statement per
+    transaction of BENCH_REPORT_BATCH (1000), from BENCH_REPORT_WRITERS
+    connections. A notice's
     events all come from one writer in history order, so each consumer
     sees them in the order they happened. Then it waits until the
     consumers of referral.* (reporting's rollups, intake's referrals) have
@@ -13,9 +14,15 @@
 
         BENCH report_fold clients=… added=… events=… append_eps=… fold_s=… fold_eps=… …
 
-    fold_s runs from the first append to the rollup cursor passing the
-    last event (appending and folding overlap, as in production); added
-    counts the notices this run made (FIRST to LAST), clients all of them.
+    By default (BENCH_REPORT_HOLD=1) the two consumers' cursor rows are
+    held (FOR UPDATE) while the events are appended, so the consumers
+    step back (their NOWAIT) and a whole backlog waits for them: fold_s
+    then runs from the release to the rollup cursor passing the last
+    event, the consumers' own catch-up rate, not the appenders'. With
+    BENCH_REPORT_HOLD=0 it runs from the first append (appending and
+    folding overlap, as in production; the figure before issue 23's
+    folding work). added counts the notices this run made (FIRST to
+    LAST), clients all of them.
 
         bench_report_events FIRST LAST     (client numbers, as report_data.sql) */
 #include "kp_codec.h"
@@ -67,8 +74,15 @@ static const kp_stmt_t s_statements [] = {
       "   WHERE r.deadline IS NOT NULL AND (r.clock_stopped_at IS NULL OR h.at < r.clock_stopped_at)) running"
       "   ON true"
       " ORDER BY i, h.at, h.entry_id" },
+    //  A batch's events in one statement: seqs in array order.
+    { "bench_append_events",
+      "SELECT kp.append_events ($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[],"
+      " $7::bytea[]) AS last_seq" },
     { "bench_head", "SELECT last_seq FROM kp.event_counter WHERE id = 1" },
     { "bench_cursor", "SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1::text" },
+    { "bench_hold",
+      "SELECT count (*) FROM (SELECT 1 FROM kp.consumer_cursors WHERE consumer IN ($1::text, $2::text)"
+      " FOR UPDATE) held" },
     { "bench_parked", "SELECT count (*) FROM kp.parked_events WHERE consumer = $1::text AND seq > $2::int8" },
     { NULL }
 };
@@ -133,43 +147,67 @@ KP_LEGACY_FIELDS_END
     return packed;
 }
 
-//  Appends rows [first, first + count) of a chunk in one transaction.
+//  One array literal element, quoted (text) or as bytea's hex (payload).
+static void
+s_element (zchunk_t *array, const char *text, int length, bool binary)
+{
+    zchunk_extend (array, zchunk_size (array) ? ",\"" : "{\"", 2);
+    if (binary) {
+        static const char hex [] = "0123456789abcdef";
+        zchunk_extend (array, "\\\\x", 3);
+        for (int index = 0; index < length; index++) {
+            unsigned char byte = (unsigned char) text [index];
+            char pair [2] = { hex [byte >> 4], hex [byte & 15] };
+            zchunk_extend (array, pair, 2);
+        }
+    }
+    else
+        for (const char *at = text; *at; at++) {
+            if (*at == '"' || *at == '\\')
+                zchunk_extend (array, "\\", 1);
+            zchunk_extend (array, at, 1);
+        }
+    zchunk_extend (array, "\"", 1);
+}
+
+//  Appends rows [first, first + count) of a chunk in one transaction, in
+//  one statement (kp.append_events, as a service's batch writes them).
 static int
 s_append (writer_t *self, kp_db_t *db, PGresult *rows, int first, int count)
 {
-    const int formats [APPEND_PARAMS] = { 0, 0, 0, 0, 0, 0, 1 };
-    const char *values [count * APPEND_PARAMS];
-    int lengths [count * APPEND_PARAMS];
-    char occurred [count][24];
-    uint8_t *packed [count];
-    PGresult *results [count];
-    int packed_count = 0, rc = -1;
-    for (; packed_count < count; packed_count++) {
-        packed [packed_count] = s_pack (rows, first + packed_count, values + packed_count * APPEND_PARAMS,
-                                        lengths + packed_count * APPEND_PARAMS, occurred [packed_count]);
-        if (!packed [packed_count])
+    const char *values [APPEND_PARAMS];
+    int lengths [APPEND_PARAMS];
+    char occurred [24];
+    zchunk_t *arrays [APPEND_PARAMS];
+    for (int param = 0; param < APPEND_PARAMS; param++)
+        arrays [param] = zchunk_new (NULL, (size_t) count * (param == APPEND_PARAMS - 1 ? 600 : 40));
+    int rc = -1;
+    for (int row = 0; row < count; row++) {
+        uint8_t *packed = s_pack (rows, first + row, values, lengths, occurred);
+        if (!packed)
             goto cleanup;
+        for (int param = 0; param < APPEND_PARAMS; param++)
+            s_element (arrays [param], values [param], lengths [param], param == APPEND_PARAMS - 1);
+        free (packed);
     }
+    const char *array_values [APPEND_PARAMS];
+    for (int param = 0; param < APPEND_PARAMS; param++) {
+        zchunk_extend (arrays [param], "}", 2);         //  with its NUL
+        array_values [param] = (const char *) zchunk_data (arrays [param]);
+    }
+    int64_t last_seq = 0;
     if (kp_db_begin (db)
-    ||  kp_db_exec_pipelined (db, "kp_outbox_append", count, APPEND_PARAMS, values, lengths, formats,
-                              results)) {
+    ||  kp_db_int64 (db, "bench_append_events", APPEND_PARAMS, array_values, &last_seq) != 1
+    ||  kp_db_commit (db)) {
         kp_db_rollback (db);
         goto cleanup;
     }
-    int64_t last_seq = 0;
-    for (int row = 0; row < count; row++) {
-        int64_t seq = strtoll (PQgetvalue (results [row], 0, 0), NULL, 10);
-        last_seq = seq > last_seq ? seq : last_seq;
-        PQclear (results [row]);
-    }
-    if (kp_db_commit (db) == 0) {
-        self->appended += count;
-        self->last_seq = last_seq > self->last_seq ? last_seq : self->last_seq;
-        rc = 0;
-    }
+    self->appended += count;
+    self->last_seq = last_seq > self->last_seq ? last_seq : self->last_seq;
+    rc = 0;
 cleanup:
-    for (int row = 0; row < packed_count; row++)
-        free (packed [row]);
+    for (int param = 0; param < APPEND_PARAMS; param++)
+        zchunk_destroy (&arrays [param]);
     return rc;
 }
 
@@ -246,7 +284,7 @@ main (int argc, char **argv)
         .first = argc == 3 ? atol (argv [1]) : 0,
         .last = argc == 3 ? atol (argv [2]) : 0,
         .writers = (int) s_env_long ("BENCH_REPORT_WRITERS", 4),
-        .batch = (int) s_env_long ("BENCH_REPORT_BATCH", 100)
+        .batch = (int) s_env_long ("BENCH_REPORT_BATCH", 1000)
     };
     long timeout_s = s_env_long ("BENCH_REPORT_FOLD_TIMEOUT", 7200);
     if (argc != 3 || bench.first < 1 || bench.last < bench.first || !bench.conninfo) {
@@ -260,6 +298,13 @@ main (int argc, char **argv)
         return 1;
     }
     int64_t head = s_scalar (db, "bench_head", 0, NULL);
+    const char *hold_setting = getenv ("BENCH_REPORT_HOLD");
+    bool hold = !(hold_setting && strcmp (hold_setting, "0") == 0);
+    const char *held [] = { BENCH_ROLLUP_CONSUMER, BENCH_INTAKE_CONSUMER };
+    if (hold && (kp_db_begin (db) || s_scalar (db, "bench_hold", 2, held) != 2)) {
+        fprintf (stderr, "bench_report_events: cannot hold the consumers' cursors: %s\n", kp_db_message (db));
+        return 1;
+    }
     writer_t writers [bench.writers];
     pthread_t threads [bench.writers];
     int64_t started_us = kp_now_us ();
@@ -277,6 +322,11 @@ main (int argc, char **argv)
         failed |= writers [index].failed;
     }
     int64_t appended_us = kp_now_us ();
+    if (hold && kp_db_commit (db)) {
+        fprintf (stderr, "bench_report_events: cannot release the consumers' cursors: %s\n", kp_db_message (db));
+        return 1;
+    }
+    int64_t released_us = hold ? kp_now_us () : started_us;
     int64_t folded_us = s_wait_cursor (db, BENCH_ROLLUP_CONSUMER, last_seq, timeout_s);
     int64_t intake_us = folded_us < 0 ? -1 : s_wait_cursor (db, BENCH_INTAKE_CONSUMER, last_seq, timeout_s);
     char head_text [24];
@@ -285,13 +335,20 @@ main (int argc, char **argv)
     const char *intake_parked [] = { BENCH_INTAKE_CONSUMER, head_text };
     int64_t parked = s_scalar (db, "bench_parked", 2, rollup_parked) + s_scalar (db, "bench_parked", 2, intake_parked);
     double append_s = (double) (appended_us - started_us) / 1e6;
-    double fold_s = folded_us < 0 ? -1 : (double) (folded_us - started_us) / 1e6;
-    double intake_s = intake_us < 0 ? -1 : (double) (intake_us - started_us) / 1e6;
-    printf ("BENCH report_fold clients=%ld added=%ld events=%ld writers=%d append_s=%.1f append_eps=%.0f"
-            " fold_s=%.1f fold_eps=%.0f intake_s=%.1f parked=%" PRId64 "\n",
-            bench.last, bench.last - bench.first + 1, appended, bench.writers, append_s,
+    double fold_s = folded_us < 0 ? -1 : (double) (folded_us - released_us) / 1e6;
+    double intake_s = intake_us < 0 ? -1 : (double) (intake_us - released_us) / 1e6;
+    double load [1] = { 0 };
+    FILE *loadavg = fopen ("/proc/loadavg", "r");
+    if (loadavg && fscanf (loadavg, "%lf", &load [0]) != 1)
+        load [0] = 0;
+    if (loadavg)
+        fclose (loadavg);
+    printf ("BENCH report_fold clients=%ld added=%ld events=%ld writers=%d held=%s append_s=%.1f append_eps=%.0f"
+            " fold_s=%.2f fold_eps=%.0f intake_s=%.2f fold_vs_append=%.2f parked=%" PRId64 " load=%.1f\n",
+            bench.last, bench.last - bench.first + 1, appended, bench.writers, hold ? "yes" : "no", append_s,
             append_s > 0 ? (double) appended / append_s : 0, fold_s,
-            fold_s > 0 ? (double) appended / fold_s : 0, intake_s, parked);
+            fold_s > 0 ? (double) appended / fold_s : 0, intake_s,
+            fold_s > 0 && append_s > 0 ? append_s / fold_s : 0, parked, load [0]);
     if (folded_us < 0 || intake_us < 0)
         fprintf (stderr, "bench_report_events: the consumers did not reach seq %" PRId64 " in %ld s\n",
                  last_seq, timeout_s);

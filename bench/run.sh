@@ -35,7 +35,9 @@ wants () { [[ " $only " == *" $1 "* ]]; }
 [[ -f var/kumppani.env ]] || die "no var/kumppani.env: start the system first (make up)"
 # shellcheck disable=SC1091
 source var/kumppani.env
-"$build/bin/kumppani" health >/dev/null 2>&1 || die "a service is down (build/bin/kumppani health); make up"
+# A generous timeout: after a report run intake's clock watch works through
+# the generated cases on its loop for minutes, and health waits behind it.
+"$build/bin/kumppani" health --timeout 10000 >/dev/null 2>&1 || die "a service is down (build/bin/kumppani health); make up"
 pgbench=$(printf '%s\n' /usr/lib/postgresql/*/bin/pgbench | sort -V | tail -n 1)
 [[ -x $pgbench ]] || pgbench=$(command -v pgbench) || die "pgbench not found (package postgresql-contrib / postgresql)"
 psql=$(dirname "$pgbench")/psql

@@ -21,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-//  A page is the most the stream's replay gives at once (REPLAY_PAGE_MAX).
-#define KP_CONSUMER_PAGE 1000
 //  Events handled in one transaction when none of them fails: one commit
 //  (one WAL flush) for the lot instead of one each. Until migration 0031
 //  a batch held the audit head and the event counter from its first
@@ -76,6 +74,7 @@ typedef struct {
     kp_stream_live_t *live;
     kp_client_t *replay;
     kp_consumer_fn *handler;
+    kp_consumer_batch_fn *batch;    //  NULL: the handler alone
     void *arg;
     char *prefixes [KP_CONSUMER_MAX_PREFIXES];
     size_t prefix_count;
@@ -214,26 +213,59 @@ s_handle (s_worker_t *self, const Kumppani__V1__Event *event)
     return s_park (self, event->seq, event->topic, error);
 }
 
-//  Handles events [0, count) in one transaction with one cursor move, no
-//  savepoints. 0 when committed; -1 when anything failed, with nothing
-//  kept: the caller then goes one event at a time (s_handle), which
-//  retries and parks precisely. Handlers only touch the database, so
-//  running one again after a rollback is safe.
+//  The batch function over events [0, count) not yet handled, on the
+//  test clock when there is one (then the same for every event, as the
+//  handler would get it); done [i] marks those it handled. Imported
+//  events each need their own clock: then it is not called at all.
 static int
-s_handle_batch (s_worker_t *self, Kumppani__V1__Event *const *events, size_t count)
+s_run_batch (s_worker_t *self, Kumppani__V1__Event *const *events, size_t count, uint64_t stored,
+             bool *done)
+{
+    size_t first = 0;
+    while (first < count && events [first]->seq <= stored)
+        done [first++] = true;              //  already handled
+    if (!self->batch || first == count)
+        return 0;
+    for (size_t index = first; index < count; index++)
+        if (events [index]->imported)
+            return 0;
+    int64_t clock = kp_clock_is_test () ? kp_clock_now_us () : 0;
+    if (clock && kp_db_set_clock (self->db, clock, false))
+        return -1;
+    int outcome = self->batch (self->db, events + first, count - first, done + first, self->arg);
+    if (clock)
+        kp_db_set_clock (self->db, 0, false);
+    return outcome;
+}
+
+//  Handles events [0, count) in one transaction with one cursor move, no
+//  savepoints: the batch function first, then the handler for the events
+//  it left. 0 when committed; -1 when anything failed, with nothing kept,
+//  and *failed_at the index of the event whose handler failed (count
+//  when it was not one event's: the lock, the batch function, COMMIT).
+//  Handlers only touch the database, so running one again after a
+//  rollback is safe.
+static int
+s_handle_batch (s_worker_t *self, Kumppani__V1__Event *const *events, size_t count, size_t *failed_at)
 {
     uint64_t last = events [count - 1]->seq;
     char seq_text [24], error [256] = "";
     snprintf (seq_text, sizeof seq_text, "%" PRIu64, last);
     const char *lock [] = { self->name };
     const char *move [] = { self->name, seq_text };
+    *failed_at = count;
     if (kp_db_begin (self->db))
         return -1;
     int64_t stored = s_scalar (self->db, "kp_consumer_lock", 1, lock);
-    int outcome = stored >= 0 ? 0 : -1;
+    bool *done = kp_calloc (count, sizeof (bool));
+    int outcome = stored >= 0 ? s_run_batch (self, events, count, (uint64_t) stored, done) : -1;
     for (size_t index = 0; index < count && outcome == 0; index++)
-        if ((uint64_t) stored < events [index]->seq)
+        if (!done [index] && (uint64_t) stored < events [index]->seq) {
             outcome = s_run_handler (self, events [index], error, sizeof error);
+            if (outcome)
+                *failed_at = index;
+        }
+    free (done);
     if (outcome == 0 && (uint64_t) stored < last) {
         PGresult *moved = kp_db_exec (self->db, "kp_consumer_move", 2, move);
         outcome = moved ? 0 : -1;
@@ -245,25 +277,53 @@ s_handle_batch (s_worker_t *self, Kumppani__V1__Event *const *events, size_t cou
         self->failures = 0;
         return 0;
     }
+    *failed_at = outcome == 0 ? count : *failed_at;
     kp_db_rollback (self->db);
     return -1;
 }
 
+//  Events [0, count) one at a time (s_handle). 0, or -1 when one is still failing.
+static int
+s_handle_each (s_worker_t *self, Kumppani__V1__Event *const *events, size_t count)
+{
+    for (size_t index = 0; index < count; index++)
+        if (events [index]->seq > self->cursor && s_handle (self, events [index]) != 0)
+            return -1;
+    return 0;
+}
+
 //  Handles a page's decoded events in order: in batches while catching up
-//  and they go through, else (and from a batch that did not) one by one.
-//  0, or -1 when an event is still failing (the consumer stops there and
-//  tries again later).
+//  and they go through. When an event's handler fails in a batch, the
+//  events before it go again as a batch, it goes alone (s_handle: retried,
+//  parked) and batching resumes after it, so a poison event costs one
+//  transaction more, not a page of single ones; any other failure has the
+//  batch go one by one. 0, or -1 when an event is still failing (the
+//  consumer stops there and tries again later).
 static int
 s_handle_page (s_worker_t *self, Kumppani__V1__Event *const *events, size_t count, uint64_t head)
 {
-    size_t batch = head > self->cursor + (uint64_t) self->batch_lag ? KP_CONSUMER_BATCH : 1;
-    for (size_t start = 0; start < count; start += batch) {
-        size_t size = count - start < batch ? count - start : batch;
-        if (size > 1 && s_handle_batch (self, events + start, size) == 0)
+    size_t batch = head <= self->cursor + (uint64_t) self->batch_lag ? 1
+                 : self->batch ? KP_CONSUMER_PAGE : KP_CONSUMER_BATCH;
+    size_t start = 0;
+    while (start < count) {
+        size_t size = count - start < batch ? count - start : batch, failed_at = size;
+        if (size > 1 && s_handle_batch (self, events + start, size, &failed_at) == 0) {
+            start += size;
             continue;
-        for (size_t index = start; index < start + size; index++)
-            if (events [index]->seq > self->cursor && s_handle (self, events [index]) != 0)
+        }
+        if (size == 1 || failed_at == size) {
+            if (s_handle_each (self, events + start, size))
                 return -1;
+            start += size;
+            continue;
+        }
+        size_t again;
+        if (failed_at > 1 && s_handle_batch (self, events + start, failed_at, &again) != 0
+        &&  s_handle_each (self, events + start, failed_at))
+            return -1;
+        if (s_handle_each (self, events + start, failed_at + 1))
+            return -1;
+        start += failed_at + 1;
     }
     return 0;
 }
@@ -515,6 +575,15 @@ kp_consumer_new (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
                  const char *name, const char *const *prefixes,
                  const char *client_cert, kp_consumer_fn *handler, void *arg)
 {
+    return kp_consumer_new_batched (loop, db, config, name, prefixes, client_cert, handler, NULL, arg);
+}
+
+kp_consumer_t *
+kp_consumer_new_batched (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
+                         const char *name, const char *const *prefixes,
+                         const char *client_cert, kp_consumer_fn *handler,
+                         kp_consumer_batch_fn *batch, void *arg)
+{
     kp_consumer_t *self = kp_calloc (1, sizeof (kp_consumer_t));
     s_worker_t *worker = kp_calloc (1, sizeof (s_worker_t));
     self->worker = worker;
@@ -522,6 +591,7 @@ kp_consumer_new (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
     self->name = kp_strdup (name);
     worker->name = kp_strdup (name);
     worker->handler = handler;
+    worker->batch = batch;
     worker->arg = arg;
     worker->batch_lag = config->consumer_batch_lag;
     worker->poll_ms = config->poll_interval_ms;

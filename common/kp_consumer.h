@@ -1,8 +1,10 @@
 /*  kp_consumer — how a service consumes the stream: replay from its stored
     cursor, then follow live. Each event is handled in a transaction
     together with the cursor move; up to 500 share one (when further
-    behind than KUMPPANI_CONSUMER_BATCH_LAG, default 0), one at a time
-    again after a failure. So a crash replays at most the events in hand, and
+    behind than KUMPPANI_CONSUMER_BATCH_LAG, default 0; a page of 1000
+    with a batch function), and after a failure the events before the
+    failing one commit as a batch, the failing one goes alone (retried,
+    parked) and batching resumes after it. So a crash replays at most the events in hand, and
     handlers must be idempotent and touch nothing but the database (a
     batch that fails is rolled back and run again). An event that fails
     KP_CONSUMER_TRIES times, or that the handler calls poison, is parked
@@ -19,6 +21,8 @@
 #include <stdint.h>
 
 #define KP_CONSUMER_TRIES 3
+//  The most events the stream's replay gives at once (REPLAY_PAGE_MAX).
+#define KP_CONSUMER_PAGE 1000
 
 typedef struct _kp_consumer_t kp_consumer_t;
 
@@ -29,6 +33,19 @@ typedef struct _kp_consumer_t kp_consumer_t;
 typedef int (kp_consumer_fn) (kp_db_t *db, const Kumppani__V1__Event *event, void *arg,
                               char *error, size_t error_size);
 
+//  Optional, for set-based folds (one statement per batch and table
+//  instead of one per event): runs first, in a batch's transaction, over
+//  its events [0, count) in seq order, and sets done [i] for each event
+//  it has handled entirely; the handler then runs for the others, in seq
+//  order, in the same transaction. Returns 0, or -1 when a statement
+//  failed (the batch rolls back and goes one event at a time through the
+//  handler alone, which retries and parks precisely). It never decides
+//  that an event is poison: it leaves such an event to the handler, and
+//  it must claim only events whose effects do not depend on those it
+//  leaves. Not called for imported events (they run on their own clock).
+typedef int (kp_consumer_batch_fn) (kp_db_t *db, Kumppani__V1__Event *const *events, size_t count,
+                                    bool *done, void *arg);
+
 //  name: the cursor's name (unique per consumer); prefixes: NULL-terminated
 //  topic prefixes; client_cert: the certificate it reads the stream with.
 //  The cursor row is made on db, now; then the consumer runs as an actor
@@ -38,6 +55,12 @@ typedef int (kp_consumer_fn) (kp_db_t *db, const Kumppani__V1__Event *event, voi
 kp_consumer_t *kp_consumer_new (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
                                 const char *name, const char *const *prefixes,
                                 const char *client_cert, kp_consumer_fn *handler, void *arg);
+//  The same with a batch function: it then handles up to a whole page
+//  (KP_CONSUMER_PAGE events) per transaction.
+kp_consumer_t *kp_consumer_new_batched (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
+                                        const char *name, const char *const *prefixes,
+                                        const char *client_cert, kp_consumer_fn *handler,
+                                        kp_consumer_batch_fn *batch, void *arg);
 void kp_consumer_destroy (kp_consumer_t **self_p);
 //  Has the actor catch up now and waits until it has (it also catches
 //  up on live events and on its timer). For tests and tools.

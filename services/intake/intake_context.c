@@ -4,10 +4,12 @@
 #include "intake_caseload.h"
 #include "intake_consumer.h"
 #include "intake_context.h"
+#include "intake_referrals_batch.h"
 #include "intake_reminder.h"
 #include "kp_alloc.h"
 #include "kp_config.h"
 #include "kp_consumer.h"
+#include "kp_db.h"
 #include "kp_hetu.h"
 #include "kp_log.h"
 #include "kp_server.h"
@@ -45,8 +47,12 @@ intake_new (kp_server_t *server, const kp_config_t *config)
     //  a service to every scope, so notices to any municipality arrive.
     char *cert = kp_config_service_cert_path (config, KP_SERVICE_INTAKE);
     const char *prefixes [] = { "referral.received", NULL };
-    self->referrals = cert ? kp_consumer_new (self->loop, self->db, config, "intake.referrals",
-                                              prefixes, cert, intake_referrals_handle, self) : NULL;
+    //  Its batch statement registered before the consumer clones the connection.
+    bool registered = kp_db_register (self->db, intake_referrals_batch_statements) == 0;
+    self->referrals = cert && registered
+                    ? kp_consumer_new_batched (self->loop, self->db, config, "intake.referrals", prefixes, cert,
+                                               intake_referrals_handle, intake_referrals_on_batch, self)
+                    : NULL;
     const char *placement_topics [] = { "groups.agreement_recorded", "groups.placement_ended", NULL };
     self->placements = cert ? kp_consumer_new (self->loop, self->db, config, "intake.placements",
                                                placement_topics, cert, intake_placements_handle, self) : NULL;

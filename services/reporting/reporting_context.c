@@ -2,10 +2,12 @@
     the stream consumer that keeps the rollups. Made after the server,
     destroyed before it. */
 #include "reporting_context.h"
+#include "reporting_fold.h"
 #include "reporting_rollup.h"
 #include "kp_alloc.h"
 #include "kp_config.h"
 #include "kp_consumer.h"
+#include "kp_db.h"
 #include "kp_log.h"
 #include "kp_server.h"
 
@@ -35,9 +37,13 @@ reporting_new (kp_server_t *server, const kp_config_t *config)
     //  The service's own certificate: the relay entitles it to every scope,
     //  so every municipality's and every sender's events arrive.
     char *cert = kp_config_service_cert_path (config, KP_SERVICE_REPORTING);
-    self->rollups = cert ? kp_consumer_new (kp_server_loop (server), kp_server_db (server), config,
-                                            REPORTING_ROLLUP_CONSUMER, s_topics, cert,
-                                            reporting_rollup_on_event, self) : NULL;
+    //  The set-based twins, registered before the consumer clones the connection.
+    bool registered = kp_db_register (kp_server_db (server), reporting_fold_statements) == 0;
+    self->rollups = cert && registered
+                  ? kp_consumer_new_batched (kp_server_loop (server), kp_server_db (server), config,
+                                             REPORTING_ROLLUP_CONSUMER, s_topics, cert,
+                                             reporting_rollup_on_event, reporting_fold_on_batch, self)
+                  : NULL;
     free (cert);
     if (!self->rollups) {
         kp_error ("reporting cannot follow the stream (service certificate, stream endpoint)");

@@ -4,6 +4,7 @@
     exactly once; the rebuild calls it for every stored event again. An
     event that breaks the groups contract is poison: refused before any
     SQL, the same way in both, so live and rebuilt stay comparable. */
+#include "reporting_fold.h"
 #include "reporting_rollup.h"
 #include "kp_calendar.h"
 #include "kp_check.h"
@@ -28,12 +29,26 @@ s_poison (const Kumppani__V1__Event *event, const char *why, char *error, size_t
 
 // ---------------------------------------------------------------------
 // referral.*: notices to a municipality's social services for their
-// statutory clocks; every referral for the partner SLA.
+// statutory clocks; every referral for the partner SLA. Written at once
+// (the handler, the rebuild) or collected for a batch's set-based
+// statements (reporting_fold), by the same code, so both fold alike.
+
+typedef struct {
+    kp_db_t *db;                    //  at once, or
+    reporting_fold_t *fold;         //  collected
+} s_sink_t;
+
+static int
+s_run (s_sink_t *sink, const char *statement, int nparams, const char *const *values)
+{
+    return sink->fold ? reporting_fold_add (sink->fold, statement, nparams, values)
+                      : kp_db_run (sink->db, statement, nparams, values);
+}
 
 //  The partner SLA's rollup of every referral (reporting_partner_sla):
 //  received, the first acceptance or decline, the outcome.
 static int
-s_response (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, const char *kind,
+s_response (s_sink_t *sink, const char *copy, const Kumppani__V1__Event *event, const char *kind,
             const char *state, const char *occurred)
 {
     const Kumppani__V1__ReferralEvent *referral = event->referral;
@@ -47,15 +62,15 @@ s_response (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, con
             copy, referral->referral_id, kind, referral->recipient_type, referral->municipality,
             referral->sender_org, occurred
         };
-        return kp_db_run (db, "rollup_response_received", 7, values);
+        return s_run (sink, "rollup_response_received", 7, values);
     }
     bool outcome = strcmp (event->topic, "referral.outcome_recorded") == 0;
     const char *values [] = { copy, referral->referral_id, state, occurred, outcome ? "true" : "false" };
-    return kp_db_run (db, "rollup_response_moved", 5, values);
+    return s_run (sink, "rollup_response_moved", 5, values);
 }
 
 static int
-s_referral (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, char *error, size_t error_size)
+s_referral (s_sink_t *sink, const char *copy, const Kumppani__V1__Event *event, char *error, size_t error_size)
 {
     const Kumppani__V1__ReferralEvent *referral = event->referral;
     if (event->payload_case != KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL || !referral
@@ -79,17 +94,17 @@ s_referral (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, cha
     //  to be poison, so a parked event leaves nothing behind.
     if (strcmp (event->topic, "referral.received") == 0) {
         if (!kp_org_type_in (referral->recipient_type, KP_ORGANISER_TYPES))
-            return s_response (db, copy, event, kind, state, occurred);     //  no statutory clock here
+            return s_response (sink, copy, event, kind, state, occurred);     //  no statutory clock here
         if (!*referral->municipality || strlen (referral->municipality) > ROLLUP_TEXT_MAX
         ||  strlen (referral->sender_org) > ROLLUP_TEXT_MAX)
             return s_poison (event, "no municipality", error, error_size);
-        if (s_response (db, copy, event, kind, state, occurred))
+        if (s_response (sink, copy, event, kind, state, occurred))
             return -1;
         const char *values [] = {
             copy, referral->referral_id, referral->municipality, kind, referral->sender_org,
             occurred, referral->deadline
         };
-        return kp_db_run (db, "rollup_notice_received", 7, values);
+        return s_run (sink, "rollup_notice_received", 7, values);
     }
     //  A child's news told again to the chain's first sender: counted once, as the child's.
     if (strcmp (event->topic, "referral.chain_updated") == 0)
@@ -99,16 +114,16 @@ s_referral (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event, cha
         char days [16];
         snprintf (days, sizeof days, "%u", referral->held_working_days);
         const char *hold [] = { copy, referral->referral_id, held ? "true" : "false", days, referral->deadline };
-        if (kp_db_run (db, "rollup_notice_held", 5, hold))
+        if (s_run (sink, "rollup_notice_held", 5, hold))
             return -1;
     }
-    if (s_response (db, copy, event, kind, state, occurred))
+    if (s_response (sink, copy, event, kind, state, occurred))
         return -1;
     bool breach = strcmp (event->topic, "referral.deadline_breached") == 0;
     const char *values [] = {
         copy, referral->referral_id, previous, state, occurred, referral->deadline, breach ? "true" : "false"
     };
-    return kp_db_run (db, "rollup_notice_moved", 7, values);
+    return s_run (sink, "rollup_notice_moved", 7, values);
 }
 
 // ---------------------------------------------------------------------
@@ -377,8 +392,10 @@ int
 reporting_rollup_fold (kp_db_t *db, const char *copy, const Kumppani__V1__Event *event,
                        char *error, size_t error_size)
 {
-    if (strncmp (event->topic, "referral.", 9) == 0)
-        return s_referral (db, copy, event, error, error_size);
+    if (strncmp (event->topic, "referral.", 9) == 0) {
+        s_sink_t sink = { db, NULL };
+        return s_referral (&sink, copy, event, error, error_size);
+    }
     if (strncmp (event->topic, "groups.", 7) == 0)
         return s_groups (db, copy, event, error, error_size);
     return 0;
@@ -390,4 +407,17 @@ reporting_rollup_on_event (kp_db_t *db, const Kumppani__V1__Event *event, void *
 {
     (void) arg;
     return reporting_rollup_fold (db, REPORTING_ROLLUP_LIVE, event, error, error_size);
+}
+
+int
+reporting_rollup_collect (reporting_fold_t *fold, const Kumppani__V1__Event *event)
+{
+    char error [256];
+    s_sink_t sink = { NULL, fold };
+    if (strncmp (event->topic, "referral.", 9) != 0)
+        return 0;
+    //  The copy is the collector's: every row it runs gets that one.
+    if (event->payload_case == KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL && event->referral)
+        reporting_fold_begin (fold, event->referral->referral_id);
+    return s_referral (&sink, "", event, error, sizeof error);
 }

@@ -3,8 +3,11 @@
     consumer parks them and the rebuild passes them over alike; topics no
     rollup counts are done without touching the database. The database
     side is the integration suites' (test_reporting_tasos). The module is
-    compiled in here: unit tests link only libkp. */
+    compiled in here: unit tests link only libkp. The set-based fold's
+    collector (reporting_fold) too: which rows go into which round, and
+    how its arrays quote what they carry. */
 #include "../../services/reporting/reporting_rollup.c"
+#include "../../services/reporting/reporting_fold.c"
 
 #include <criterion/criterion.h>
 
@@ -123,4 +126,87 @@ Test (reporting_rollup, what_no_rollup_counts_needs_no_database)
     cr_assert_eq (reporting_rollup_fold (NULL, REPORTING_ROLLUP_LIVE, &event, error, sizeof error), 0);
     cr_assert (reporting_rollup_is_activity_kind ("group_rehabilitative_work"));
     cr_assert (!reporting_rollup_is_activity_kind (""));
+}
+
+//  A referral event to a municipality's social services.
+static Kumppani__V1__Event
+s_referral_event (Kumppani__V1__ReferralEvent *referral, const char *topic, const char *id)
+{
+    Kumppani__V1__ReferralEvent init = KUMPPANI__V1__REFERRAL_EVENT__INIT;
+    *referral = init;
+    referral->referral_id = (char *) id;
+    referral->recipient_type = "municipality";
+    referral->municipality = "743";
+    referral->sender_org = "kela";
+    referral->state = KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_RECEIVED;
+    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+    event.topic = (char *) topic;
+    event.occurred_at = 1700000000000000;
+    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL;
+    event.referral = referral;
+    return event;
+}
+
+Test (reporting_rollup, a_batch_puts_each_referrals_nth_event_in_round_n)
+{
+    //  r1 received, acknowledged, breached; r2 received: r1's three
+    //  events in rounds 0, 1, 2, r2's in round 0 beside r1's first.
+    Kumppani__V1__ReferralEvent payloads [4];
+    Kumppani__V1__Event events [] = {
+        s_referral_event (&payloads [0], "referral.received", "r1"),
+        s_referral_event (&payloads [1], "referral.acknowledged", "r1"),
+        s_referral_event (&payloads [2], "referral.received", "r2"),
+        s_referral_event (&payloads [3], "referral.deadline_breached", "r1"),
+    };
+    reporting_fold_t *fold = reporting_fold_new (REPORTING_ROLLUP_LIVE);
+    for (size_t index = 0; index < 4; index++)
+        cr_assert_eq (reporting_rollup_collect (fold, &events [index]), 0);
+    cr_assert_eq (fold->round_count, 3);
+    //  Round 0: both receipts, each writing the response and the notice.
+    cr_assert_eq (fold->rounds [0]->rows [0], 2);           //  rollup_response_received
+    cr_assert_eq (fold->rounds [0]->rows [1], 2);           //  rollup_notice_received
+    cr_assert_eq (fold->rounds [0]->rows [4], 0);
+    cr_assert_str_eq (fold->rounds [0]->columns [1][0].data, "{\"r1\",\"r2\"");
+    //  Rounds 1 and 2: r1 alone, its response and its notice moved.
+    for (size_t round = 1; round < 3; round++) {
+        cr_assert_eq (fold->rounds [round]->rows [1], 0);
+        cr_assert_eq (fold->rounds [round]->rows [3], 1);   //  rollup_response_moved
+        cr_assert_eq (fold->rounds [round]->rows [4], 1);   //  rollup_notice_moved
+        cr_assert_str_eq (fold->rounds [round]->columns [4][0].data, "{\"r1\"");
+    }
+    //  The breach is in the last round, the acknowledgement's is not.
+    cr_assert_str_eq (fold->rounds [1]->columns [4][5].data, "{\"false\"");
+    cr_assert_str_eq (fold->rounds [2]->columns [4][5].data, "{\"true\"");
+    reporting_fold_destroy (&fold);
+    cr_assert_null (fold);
+}
+
+Test (reporting_rollup, a_poison_referral_is_left_out_of_the_batch)
+{
+    Kumppani__V1__ReferralEvent payload;
+    Kumppani__V1__Event event = s_referral_event (&payload, "referral.received", "r1");
+    payload.municipality = "";              //  a notice without its municipality
+    reporting_fold_t *fold = reporting_fold_new (REPORTING_ROLLUP_LIVE);
+    cr_assert_eq (reporting_rollup_collect (fold, &event), -2);
+    Kumppani__V1__Event bare = KUMPPANI__V1__EVENT__INIT;
+    bare.topic = "referral.acknowledged";
+    cr_assert_eq (reporting_rollup_collect (fold, &bare), -2);
+    cr_assert_eq (fold->round_count, 0, "a poison event collected rows");
+    reporting_fold_destroy (&fold);
+}
+
+Test (reporting_rollup, array_elements_keep_quotes_backslashes_and_null)
+{
+    s_array_t array = { 0 };
+    s_element (&array, "a\"b\\c");
+    s_element (&array, NULL);
+    s_element (&array, "");
+    s_append (&array, "}", 1);
+    cr_assert_str_eq (array.data, "{\"a\\\"b\\\\c\",NULL,\"\"}");
+    free (array.data);
+    //  A statement with no set-based twin is refused, not dropped.
+    reporting_fold_t *fold = reporting_fold_new (REPORTING_ROLLUP_LIVE);
+    const char *values [] = { "live", "s1", "a1", "2021-03-04" };
+    cr_assert_eq (reporting_fold_add (fold, "rollup_session_dated", 4, values), -1);
+    reporting_fold_destroy (&fold);
 }
