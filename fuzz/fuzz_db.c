@@ -74,6 +74,20 @@ kp_db_transaction (kp_db_t *self, kp_db_txn_fn *fn, void *arg, int max_tries)
 int kp_db_begin (kp_db_t *self) { (void) self; return -1; }
 int kp_db_commit (kp_db_t *self) { (void) self; return -1; }
 int kp_db_rollback (kp_db_t *self) { (void) self; return -1; }
+int
+kp_db_begin_with (kp_db_t *self, const kp_db_step_t *steps, int count, PGresult **results)
+{
+    (void) self; (void) steps;
+    for (int index = 0; index < count; index++)
+        results [index] = NULL;
+    return -1;
+}
+int
+kp_db_commit_with (kp_db_t *self, const kp_db_step_t *steps, int count)
+{
+    (void) self; (void) steps; (void) count;
+    return -1;
+}
 //  Never in a transaction: audit rows and events go the direct way, and fail.
 bool kp_db_in_transaction (kp_db_t *self) { (void) self; return false; }
 kp_batch_t *kp_db_batch (kp_db_t *self) { (void) self; return NULL; }
