@@ -195,6 +195,7 @@ run_integration () {
         cat "$cluster/migrate.log" >&2
         say "migrations failed on a fresh database"
         failed=$(( failed + 1 ))
+        failures+=("migrations failed on a fresh database")
         return 0
     fi
     say "$(tail -n 1 "$cluster/migrate.log")"
@@ -209,6 +210,7 @@ run_integration () {
         cat "$cluster/template.log" >&2
         say "could not copy the migrated database"
         failed=$(( failed + 1 ))
+        failures+=("could not copy the migrated database")
         return 0
     fi
     local binary
@@ -299,6 +301,7 @@ run_fuzz () {
         tail -n 20 "$logs/fuzz-build.log" | sed 's/^/   | /'
         echo "   the fuzz targets did not build (clang, libclang-rt-14-dev: make deps)"
         failed=$(( failed + 1 ))
+        failures+=("fuzz: the targets did not build (${logs#"$root"/}/fuzz-build.log)")
         return 0
     fi
     local line
@@ -320,6 +323,7 @@ run_chaos () {
     if ! make --no-print-directory BUILD="$build" chaos-build > "$logs/chaos-build.log" 2>&1; then
         tail -n 20 "$logs/chaos-build.log" | sed 's/^/   | /'
         failed=$(( failed + 1 ))
+        failures+=("chaos: did not build")
         return 0
     fi
     CHAOS_SECONDS=$seconds BUILD=$build chaos/run.sh > "$logs/chaos.log" 2>&1 || rc=$?
