@@ -251,17 +251,48 @@ s_point_at (const char *variable, const char *database)
     setenv (variable, conninfo, 1);
 }
 
+//  The test's own database (both kinds); empty when it has none.
+static char s_database_conninfo [1024];
+
+//  Makes the test's own database, a copy of template or empty (NULL), and
+//  its superuser conninfo. The pid keeps names apart: criterion runs each
+//  test in a process of its own.
+static void
+s_database_new (const char *template)
+{
+    char command [256];
+    snprintf (s_own_database, sizeof s_own_database, "kpt_%d", (int) getpid ());
+    if (template)
+        snprintf (command, sizeof command, "CREATE DATABASE %s TEMPLATE %s", s_own_database, template);
+    else
+        snprintf (command, sizeof command, "CREATE DATABASE %s", s_own_database);
+    s_cluster_command (command);
+    snprintf (s_database_conninfo, sizeof s_database_conninfo, "%s dbname=%s",
+              s_required_env ("KUMPPANI_TEST_ADMIN_CONNINFO"), s_own_database);
+}
+
+//  Drops it, unless KUMPPANI_TEST_KEEP=1 keeps the cluster and with it this.
+static void
+s_database_drop (void)
+{
+    const char *keep = getenv ("KUMPPANI_TEST_KEEP");
+    if (*s_own_database && !(keep && strcmp (keep, "1") == 0)) {
+        char command [256];
+        snprintf (command, sizeof command, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s_own_database);
+        s_cluster_command (command);
+    }
+    *s_own_database = 0;
+}
+
 void
 kpt_setup_own_database (void)
 {
     const char *template = getenv ("KUMPPANI_TEST_TEMPLATE_DB");
     if (template && *template) {
-        char command [768];
-        snprintf (s_own_database, sizeof s_own_database, "kpt_%d_%08x", (int) getpid (), randombytes_random ());
-        snprintf (command, sizeof command, "CREATE DATABASE %s TEMPLATE %s", s_own_database, template);
-        s_cluster_command (command);
+        s_database_new (template);
         //  A copy does not take the template's per-database role settings
         //  (the reporting role's jit = off, migration 0030): set them again.
+        char command [768];
         snprintf (command, sizeof command,
                   "DO $$ DECLARE s record; BEGIN FOR s IN SELECT setrole::regrole AS role, unnest (setconfig) AS setting"
                   " FROM pg_db_role_setting WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = '%s')"
@@ -278,14 +309,32 @@ void
 kpt_teardown_own_database (void)
 {
     kpt_teardown ();
-    //  KUMPPANI_TEST_KEEP=1 keeps the cluster, and with it this database.
-    const char *keep = getenv ("KUMPPANI_TEST_KEEP");
-    if (*s_own_database && !(keep && strcmp (keep, "1") == 0)) {
-        char command [256];
-        snprintf (command, sizeof command, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s_own_database);
-        s_cluster_command (command);
-        *s_own_database = 0;
-    }
+    s_database_drop ();
+}
+
+void
+kpt_setup_empty_database (void)
+{
+    s_database_new (NULL);
+}
+
+void
+kpt_teardown_empty_database (void)
+{
+    s_database_drop ();
+    kpt_teardown ();
+}
+
+const char *
+kpt_database_conninfo (void)
+{
+    return s_database_conninfo;
+}
+
+const char *
+kpt_database_name (void)
+{
+    return s_own_database;
 }
 
 const char *

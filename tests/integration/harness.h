@@ -28,6 +28,15 @@ void kpt_teardown (void);
 //  and the watch would be busy with their breaches (and send them).
 void kpt_setup_own_database (void);
 void kpt_teardown_own_database (void);
+//  For suites that build a database up themselves (migrations applied
+//  step by step): an empty database of the test's own, kpt_<pid>, made
+//  by kpt_setup_empty_database (.init) and dropped with kpt_teardown's
+//  work by kpt_teardown_empty_database (.fini); its superuser conninfo
+//  and its name. Starts no services and makes no certificates.
+void kpt_setup_empty_database (void);
+void kpt_teardown_empty_database (void);
+const char *kpt_database_conninfo (void);
+const char *kpt_database_name (void);
 
 //  Starts a service with the test environment plus extra "NAME=value"
 //  entries (NULL-terminated, may be NULL) and waits until it answers

@@ -15,39 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static char s_dbname [64];                  //  kpt_backfill_<pid>
-static char s_conninfo [1024];              //  superuser, in that database
-
-static void
-s_admin_exec (const char *sql)
-{
-    PGresult *result = PQexec (kpt_admin (), sql);
-    cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK, "%s: %s", sql, PQresultErrorMessage (result));
-    PQclear (result);
-}
-
-static void
-s_create_database (void)
-{
-    //  Criterion runs each test in its own process: the pid keeps names apart.
-    snprintf (s_dbname, sizeof s_dbname, "kpt_esf_backfill_%d", (int) getpid ());
-    char sql [128];
-    snprintf (sql, sizeof sql, "CREATE DATABASE %s", s_dbname);
-    s_admin_exec (sql);
-    snprintf (s_conninfo, sizeof s_conninfo, "%s dbname=%s", getenv ("KUMPPANI_TEST_ADMIN_CONNINFO"), s_dbname);
-}
-
-static void
-s_drop_database (void)
-{
-    char sql [128];
-    snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s_dbname);
-    PGresult *result = PQexec (kpt_admin (), sql);
-    PQclear (result);
-    kpt_teardown ();
-}
-
-TestSuite (esf_backfill, .init = s_create_database, .fini = s_drop_database, .timeout = 60);
+TestSuite (esf_backfill, .init = kpt_setup_empty_database, .fini = kpt_teardown_empty_database, .timeout = 60);
 
 //  Runs the migrations of the test's directory whose number is below
 //  before (all when 0), from a copy; returns how many it applied.
@@ -65,7 +33,7 @@ s_migrate_below (int before)
         cr_assert_eq (system (command), 0);
     }
     int applied = -1;
-    int rc = kp_migrate_run (s_conninfo, copy, &applied);
+    int rc = kp_migrate_run (kpt_database_conninfo (), copy, &applied);
     snprintf (command, sizeof command, "rm -rf '%s'", copy);
     cr_assert_eq (system (command), 0);
     cr_assert_eq (rc, 0, "the migrations failed (see the log above)");
@@ -112,7 +80,7 @@ s_value_is (PGconn *conn, const char *sql, const char *expected)
 Test (esf_backfill, existing_snapshots_get_their_answers)
 {
     cr_assert_gt (s_migrate_below (26), 0);
-    PGconn *conn = PQconnectdb (s_conninfo);
+    PGconn *conn = PQconnectdb (kpt_database_conninfo ());
     cr_assert_eq (PQstatus (conn), CONNECTION_OK, "%s", PQerrorMessage (conn));
     s_exec (conn, "INSERT INTO intake.clients (client_id, municipality, birth_date, gender, language,"
                   " foreign_background, disability, homelessness, living_alone, created_by_org) VALUES"

@@ -15,40 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static char s_dbname [64];                  //  kpt_mig_<pid>
-static char s_admin_conninfo [1024];        //  superuser, in that database
-
-static void
-s_create_database (void)
-{
-    //  Criterion runs each test in its own process: the pid keeps names apart.
-    snprintf (s_dbname, sizeof s_dbname, "kpt_mig_%d", (int) getpid ());
-    //  An identifier cannot be a parameter; this one is digits we made.
-    char sql [128];
-    snprintf (sql, sizeof sql, "CREATE DATABASE %s", s_dbname);
-    PGresult *result = PQexec (kpt_admin (), sql);
-    cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK, "%s", PQresultErrorMessage (result));
-    PQclear (result);
-    //  libpq takes the last value of a repeated keyword: dbname is replaced.
-    snprintf (s_admin_conninfo, sizeof s_admin_conninfo, "%s dbname=%s",
-              getenv ("KUMPPANI_TEST_ADMIN_CONNINFO"), s_dbname);
-}
-
-static void
-s_drop_database (void)
-{
-    if (*s_dbname) {
-        char sql [128];
-        snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s_dbname);
-        PGresult *result = PQexec (kpt_admin (), sql);
-        if (PQresultStatus (result) != PGRES_COMMAND_OK)
-            cr_log_error ("could not drop %s: %s", s_dbname, PQresultErrorMessage (result));
-        PQclear (result);
-    }
-    kpt_teardown ();
-}
-
-TestSuite (migrate_audit, .init = s_create_database, .fini = s_drop_database, .timeout = 120);
+TestSuite (migrate_audit, .init = kpt_setup_empty_database, .fini = kpt_teardown_empty_database, .timeout = 120);
 
 static const char *
 s_migrations_dir (void)
@@ -82,9 +49,9 @@ s_connect (const char *user)
     char conninfo [1200];
     if (user)
         snprintf (conninfo, sizeof conninfo, "%s dbname=%s user=%s",
-                  getenv ("KUMPPANI_TEST_CONNINFO"), s_dbname, user);
+                  getenv ("KUMPPANI_TEST_CONNINFO"), kpt_database_name (), user);
     else
-        snprintf (conninfo, sizeof conninfo, "%s", s_admin_conninfo);
+        snprintf (conninfo, sizeof conninfo, "%s", kpt_database_conninfo ());
     PGconn *conn = PQconnectdb (conninfo);
     cr_assert_eq (PQstatus (conn), CONNECTION_OK, "%s", PQerrorMessage (conn));
     return conn;
@@ -120,7 +87,7 @@ static void
 s_migrate (void)
 {
     int applied = -1;
-    cr_assert_eq (kp_migrate_run (s_admin_conninfo, s_migrations_dir (), &applied), 0,
+    cr_assert_eq (kp_migrate_run (kpt_database_conninfo (), s_migrations_dir (), &applied), 0,
                   "migrations fail on a fresh database (see the log above)");
     cr_assert_eq (applied, s_migration_files (s_migrations_dir ()));
 }
@@ -132,7 +99,7 @@ Test (migrate_audit, migrations_apply_once_and_refuse_a_changed_file)
     cr_assert_gt (files, 0);
     s_migrate ();
     int applied = -1;
-    cr_assert_eq (kp_migrate_run (s_admin_conninfo, dir, &applied), 0);
+    cr_assert_eq (kp_migrate_run (kpt_database_conninfo (), dir, &applied), 0);
     cr_assert_eq (applied, 0, "a second run applied %d files again", applied);
     PGconn *conn = s_connect (NULL);
     cr_assert_eq (s_scalar (conn, "SELECT count(*) FROM public.schema_migrations"), files);
@@ -157,7 +124,7 @@ Test (migrate_audit, migrations_apply_once_and_refuse_a_changed_file)
     fclose (file);
 
     applied = -1;
-    int rc = kp_migrate_run (s_admin_conninfo, copy, &applied);
+    int rc = kp_migrate_run (kpt_database_conninfo (), copy, &applied);
     snprintf (command, sizeof command, "rm -rf '%s'", copy);
     cr_assert_eq (system (command), 0);
     cr_assert_eq (rc, -1, "a changed applied migration was accepted");
@@ -170,7 +137,7 @@ Test (migrate_audit, migrations_apply_once_and_refuse_a_changed_file)
 Test (migrate_audit, audit_chain_verifies_and_names_the_tampered_row)
 {
     s_migrate ();
-    kp_db_t *db = kp_db_new (s_admin_conninfo, 2000);
+    kp_db_t *db = kp_db_new (kpt_database_conninfo (), 2000);
     cr_assert_not_null (db);
     cr_assert_eq (kp_db_register (db, kp_audit_statements), 0);
     enum { ENTRIES = 5 };
@@ -292,7 +259,7 @@ Test (migrate_audit, services_audit_only_their_own_operations)
     cr_assert_eq (s_scalar (conn, "SELECT count(*) FROM kp.audit_log WHERE split_part (action, '.', 1) = service"
                                   " AND detail = 'legitimate' AND format = 2"), 5);
     PQfinish (conn);
-    kp_db_t *db = kp_db_new (s_admin_conninfo, 2000);
+    kp_db_t *db = kp_db_new (kpt_database_conninfo (), 2000);
     int64_t bad_seq = -1, rows = -1;
     cr_assert_eq (kp_audit_verify (db, &bad_seq, &rows), 0);
     cr_assert_eq (rows, 5);
@@ -338,7 +305,7 @@ Test (migrate_audit, a_chain_of_format_1_and_format_2_rows_verifies)
     char copy [] = "/tmp/kpt-migrations-XXXXXX";
     s_migrations_before_0013 (copy);
     int applied = -1;
-    int rc = kp_migrate_run (s_admin_conninfo, copy, &applied);
+    int rc = kp_migrate_run (kpt_database_conninfo (), copy, &applied);
     char command [128];
     snprintf (command, sizeof command, "rm -rf '%s'", copy);
     cr_assert_eq (system (command), 0);
@@ -351,7 +318,7 @@ Test (migrate_audit, a_chain_of_format_1_and_format_2_rows_verifies)
     s_append (conn, "", "", "");
     s_append (conn, "alice\x1fROLE_OPERATOR", "ROLE_SOCIAL_WORKER", "Äänekoski 🙂");
     s_append (conn, "worker-1", "ROLE_SOCIAL_WORKER", long_detail);
-    cr_assert_eq (kp_migrate_run (s_admin_conninfo, s_migrations_dir (), &applied), 0);
+    cr_assert_eq (kp_migrate_run (kpt_database_conninfo (), s_migrations_dir (), &applied), 0);
     cr_assert_gt (applied, 0);
     s_append (conn, "", "", "");
     s_append (conn, "alice\x1fROLE_OPERATOR", "ROLE_SOCIAL_WORKER", "Äänekoski 🙂");
@@ -361,7 +328,7 @@ Test (migrate_audit, a_chain_of_format_1_and_format_2_rows_verifies)
 
     char conninfo [1400];
     snprintf (conninfo, sizeof conninfo, "%s options='-c TimeZone=Asia/Kathmandu -c DateStyle=German,DMY"
-                                         " -c IntervalStyle=sql_standard'", s_admin_conninfo);
+                                         " -c IntervalStyle=sql_standard'", kpt_database_conninfo ());
     kp_db_t *db = kp_db_new (conninfo, 2000);
     cr_assert_not_null (db);
     int64_t bad_seq = -1, rows = -1;

@@ -13,40 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static char s_dbname [64];                  //  kpt_vocab_<pid>
-static char s_admin_conninfo [1024];        //  superuser, in that database
-
-static void
-s_create_database (void)
-{
-    //  Criterion runs each test in its own process: the pid keeps names apart.
-    snprintf (s_dbname, sizeof s_dbname, "kpt_vocab_%d", (int) getpid ());
-    //  An identifier cannot be a parameter; this one is digits we made.
-    char sql [128];
-    snprintf (sql, sizeof sql, "CREATE DATABASE %s", s_dbname);
-    PGresult *result = PQexec (kpt_admin (), sql);
-    cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK, "%s", PQresultErrorMessage (result));
-    PQclear (result);
-    //  libpq takes the last value of a repeated keyword: dbname is replaced.
-    snprintf (s_admin_conninfo, sizeof s_admin_conninfo, "%s dbname=%s",
-              getenv ("KUMPPANI_TEST_ADMIN_CONNINFO"), s_dbname);
-}
-
-static void
-s_drop_database (void)
-{
-    if (*s_dbname) {
-        char sql [128];
-        snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s_dbname);
-        PGresult *result = PQexec (kpt_admin (), sql);
-        if (PQresultStatus (result) != PGRES_COMMAND_OK)
-            cr_log_error ("could not drop %s: %s", s_dbname, PQresultErrorMessage (result));
-        PQclear (result);
-    }
-    kpt_teardown ();
-}
-
-TestSuite (migrate_vocab, .init = s_create_database, .fini = s_drop_database, .timeout = 120);
+TestSuite (migrate_vocab, .init = kpt_setup_empty_database, .fini = kpt_teardown_empty_database, .timeout = 120);
 
 static const char *
 s_migrations_dir (void)
@@ -88,13 +55,13 @@ Test (migrate_vocab, enrolment_statuses_survive_as_the_enum)
     char copy [] = "/tmp/kpt_vocab_XXXXXX";
     s_migrations_before_0032 (copy);
     int applied = -1;
-    cr_assert_eq (kp_migrate_run (s_admin_conninfo, copy, &applied), 0);
+    cr_assert_eq (kp_migrate_run (kpt_database_conninfo (), copy, &applied), 0);
     cr_assert_gt (applied, 0);
     char command [128];
     snprintf (command, sizeof command, "rm -rf '%s'", copy);
     cr_assert_eq (system (command), 0);
 
-    PGconn *conn = PQconnectdb (s_admin_conninfo);
+    PGconn *conn = PQconnectdb (kpt_database_conninfo ());
     cr_assert_eq (PQstatus (conn), CONNECTION_OK, "%s", PQerrorMessage (conn));
     PQclear (s_exec (conn,
         "INSERT INTO groups.activities (activity_id, kind, title, organiser_org, municipality, capacity,"
@@ -111,10 +78,10 @@ Test (migrate_vocab, enrolment_statuses_survive_as_the_enum)
     PQclear (result);
     PQfinish (conn);
 
-    cr_assert_eq (kp_migrate_run (s_admin_conninfo, s_migrations_dir (), &applied), 0);
+    cr_assert_eq (kp_migrate_run (kpt_database_conninfo (), s_migrations_dir (), &applied), 0);
     cr_assert_geq (applied, 1, "0032 (and any later migration) applies on top");
 
-    conn = PQconnectdb (s_admin_conninfo);
+    conn = PQconnectdb (kpt_database_conninfo ());
     cr_assert_eq (PQstatus (conn), CONNECTION_OK, "%s", PQerrorMessage (conn));
     result = s_exec (conn, "SELECT client_id, status::text, pg_typeof (status)::text FROM groups.enrolments"
                            " ORDER BY client_id", PGRES_TUPLES_OK);
