@@ -16,6 +16,7 @@ typedef struct {
     pthread_barrier_t *start;
     int outcome;                    //  0 enrolled, 1 waitlisted, -1 no reply, -2 refused
     uint32_t position;
+    char refusal [160];             //  a refusal's status, code and message
 } s_rush_t;
 
 //  No criterion asserts in here: a thread only reports what it got.
@@ -47,6 +48,9 @@ s_enrol_thread (void *arg)
     if (reply) {
         rush->outcome = reply->status != GT_OK ? -2
                       : reply->enrolment->status_enum == KUMPPANI__V1__ENROLMENT_STATUS__ENROLMENT_STATUS_ENROLLED ? 0 : 1;
+        if (reply->status != GT_OK)
+            snprintf (rush->refusal, sizeof rush->refusal, "status %d %s: %s", reply->status,
+                      reply->error ? reply->error->code : "", reply->error ? reply->error->message : "");
         if (reply->status == GT_OK)
             rush->position = reply->enrolment->waitlist_position;
         kumppani__v1__reply__free_unpacked (reply, NULL);
@@ -123,8 +127,8 @@ Test (groups_capacity, fifty_at_once_for_the_last_seat)
     int enrolled = 0, waitlisted = 0;
     bool position_seen [RUSH + 1] = { false };
     for (int index = 0; index < RUSH; index++) {
-        cr_assert_geq (rush [index].outcome, 0, "enrolment %d got no answer or a refusal (%d)", index,
-                       rush [index].outcome);
+        cr_assert_geq (rush [index].outcome, 0, "enrolment %d got no answer or a refusal (%d) %s", index,
+                       rush [index].outcome, rush [index].refusal);
         if (rush [index].outcome == 0)
             enrolled++;
         else {
