@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <czmq.h>
 #include <sodium.h>
+#include <dirent.h>
 #include <errno.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -335,6 +336,32 @@ const char *
 kpt_database_name (void)
 {
     return s_own_database;
+}
+
+const char *
+kpt_migrations_dir (void)
+{
+    return s_required_env ("KUMPPANI_TEST_MIGRATIONS_DIR");
+}
+
+void
+kpt_migrations_before (const char *number, char *copy)
+{
+    cr_assert_not_null (mkdtemp (copy));
+    DIR *handle = opendir (kpt_migrations_dir ());
+    cr_assert_not_null (handle);
+    size_t digits = strlen (number);
+    struct dirent *entry;
+    while ((entry = readdir (handle))) {
+        size_t length = strlen (entry->d_name);
+        if (length < 9 || strcmp (entry->d_name + length - 4, ".sql") != 0
+        ||  strncmp (entry->d_name, number, digits) >= 0)
+            continue;
+        char command [2048];
+        snprintf (command, sizeof command, "cp '%s/%s' '%s/'", kpt_migrations_dir (), entry->d_name, copy);
+        cr_assert_eq (system (command), 0);
+    }
+    closedir (handle);
 }
 
 const char *

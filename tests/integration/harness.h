@@ -37,6 +37,11 @@ void kpt_setup_empty_database (void);
 void kpt_teardown_empty_database (void);
 const char *kpt_database_conninfo (void);
 const char *kpt_database_name (void);
+//  The migrations directory make test applies; and a copy of the
+//  migrations numbered below number ("0032") in copy, a mkdtemp template,
+//  for a database as it stood before that migration.
+const char *kpt_migrations_dir (void);
+void kpt_migrations_before (const char *number, char *copy);
 
 //  Starts a service with the test environment plus extra "NAME=value"
 //  entries (NULL-terminated, may be NULL) and waits until it answers

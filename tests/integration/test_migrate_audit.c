@@ -17,14 +17,6 @@
 
 TestSuite (migrate_audit, .init = kpt_setup_empty_database, .fini = kpt_teardown_empty_database, .timeout = 120);
 
-static const char *
-s_migrations_dir (void)
-{
-    const char *dir = getenv ("KUMPPANI_TEST_MIGRATIONS_DIR");
-    cr_assert (dir && *dir, "KUMPPANI_TEST_MIGRATIONS_DIR is not set: run through `make test`");
-    return dir;
-}
-
 //  The files kp_migrate would apply (same pattern).
 static int
 s_migration_files (const char *dir)
@@ -87,14 +79,14 @@ static void
 s_migrate (void)
 {
     int applied = -1;
-    cr_assert_eq (kp_migrate_run (kpt_database_conninfo (), s_migrations_dir (), &applied), 0,
+    cr_assert_eq (kp_migrate_run (kpt_database_conninfo (), kpt_migrations_dir (), &applied), 0,
                   "migrations fail on a fresh database (see the log above)");
-    cr_assert_eq (applied, s_migration_files (s_migrations_dir ()));
+    cr_assert_eq (applied, s_migration_files (kpt_migrations_dir ()));
 }
 
 Test (migrate_audit, migrations_apply_once_and_refuse_a_changed_file)
 {
-    const char *dir = s_migrations_dir ();
+    const char *dir = kpt_migrations_dir ();
     int files = s_migration_files (dir);
     cr_assert_gt (files, 0);
     s_migrate ();
@@ -266,26 +258,6 @@ Test (migrate_audit, services_audit_only_their_own_operations)
     kp_db_destroy (&db);
 }
 
-//  A copy of the migrations before 0013, so rows can be made as the
-//  writer made them before format 2 existed.
-static void
-s_migrations_before_0013 (char *copy)
-{
-    cr_assert_not_null (mkdtemp (copy));
-    DIR *handle = opendir (s_migrations_dir ());
-    cr_assert_not_null (handle);
-    struct dirent *entry;
-    while ((entry = readdir (handle))) {
-        size_t length = strlen (entry->d_name);
-        if (length < 9 || strcmp (entry->d_name + length - 4, ".sql") != 0 || strncmp (entry->d_name, "0013", 4) >= 0)
-            continue;
-        char command [2048];
-        snprintf (command, sizeof command, "cp '%s/%s' '%s/'", s_migrations_dir (), entry->d_name, copy);
-        cr_assert_eq (system (command), 0);
-    }
-    closedir (handle);
-}
-
 static void
 s_append (PGconn *conn, const char *person, const char *role, const char *detail)
 {
@@ -303,7 +275,7 @@ s_append (PGconn *conn, const char *person, const char *role, const char *detail
 Test (migrate_audit, a_chain_of_format_1_and_format_2_rows_verifies)
 {
     char copy [] = "/tmp/kpt-migrations-XXXXXX";
-    s_migrations_before_0013 (copy);
+    kpt_migrations_before ("0013", copy);
     int applied = -1;
     int rc = kp_migrate_run (kpt_database_conninfo (), copy, &applied);
     char command [128];
@@ -318,7 +290,7 @@ Test (migrate_audit, a_chain_of_format_1_and_format_2_rows_verifies)
     s_append (conn, "", "", "");
     s_append (conn, "alice\x1fROLE_OPERATOR", "ROLE_SOCIAL_WORKER", "Äänekoski 🙂");
     s_append (conn, "worker-1", "ROLE_SOCIAL_WORKER", long_detail);
-    cr_assert_eq (kp_migrate_run (kpt_database_conninfo (), s_migrations_dir (), &applied), 0);
+    cr_assert_eq (kp_migrate_run (kpt_database_conninfo (), kpt_migrations_dir (), &applied), 0);
     cr_assert_gt (applied, 0);
     s_append (conn, "", "", "");
     s_append (conn, "alice\x1fROLE_OPERATOR", "ROLE_SOCIAL_WORKER", "Äänekoski 🙂");

@@ -15,33 +15,6 @@
 
 TestSuite (migrate_vocab, .init = kpt_setup_empty_database, .fini = kpt_teardown_empty_database, .timeout = 120);
 
-static const char *
-s_migrations_dir (void)
-{
-    const char *dir = getenv ("KUMPPANI_TEST_MIGRATIONS_DIR");
-    cr_assert (dir && *dir, "KUMPPANI_TEST_MIGRATIONS_DIR is not set: run through `make test`");
-    return dir;
-}
-
-//  A copy of the migrations before 0032 in copy (a mkdtemp template).
-static void
-s_migrations_before_0032 (char *copy)
-{
-    cr_assert_not_null (mkdtemp (copy));
-    DIR *handle = opendir (s_migrations_dir ());
-    cr_assert_not_null (handle);
-    struct dirent *entry;
-    while ((entry = readdir (handle))) {
-        size_t length = strlen (entry->d_name);
-        if (length < 9 || strcmp (entry->d_name + length - 4, ".sql") != 0 || strncmp (entry->d_name, "0032", 4) >= 0)
-            continue;
-        char command [2048];
-        snprintf (command, sizeof command, "cp '%s/%s' '%s/'", s_migrations_dir (), entry->d_name, copy);
-        cr_assert_eq (system (command), 0);
-    }
-    closedir (handle);
-}
-
 static PGresult *
 s_exec (PGconn *conn, const char *sql, ExecStatusType want)
 {
@@ -53,7 +26,7 @@ s_exec (PGconn *conn, const char *sql, ExecStatusType want)
 Test (migrate_vocab, enrolment_statuses_survive_as_the_enum)
 {
     char copy [] = "/tmp/kpt_vocab_XXXXXX";
-    s_migrations_before_0032 (copy);
+    kpt_migrations_before ("0032", copy);
     int applied = -1;
     cr_assert_eq (kp_migrate_run (kpt_database_conninfo (), copy, &applied), 0);
     cr_assert_gt (applied, 0);
@@ -78,7 +51,7 @@ Test (migrate_vocab, enrolment_statuses_survive_as_the_enum)
     PQclear (result);
     PQfinish (conn);
 
-    cr_assert_eq (kp_migrate_run (kpt_database_conninfo (), s_migrations_dir (), &applied), 0);
+    cr_assert_eq (kp_migrate_run (kpt_database_conninfo (), kpt_migrations_dir (), &applied), 0);
     cr_assert_geq (applied, 1, "0032 (and any later migration) applies on top");
 
     conn = PQconnectdb (kpt_database_conninfo ());
