@@ -384,11 +384,15 @@ kpt_pub_endpoint (void)
     return s_services [s_index ("stream")].pub_endpoints;
 }
 
+//  Per thread: suites that start clients on many threads at once
+//  (test_groups_capacity's 50) would otherwise hand one thread's
+//  certificate path to another, and a client would connect as the wrong
+//  organisation or to the wrong server key.
 static char *
 s_ring (void)
 {
-    static char ring [8][600];
-    static int next;
+    static _Thread_local char ring [8][600];
+    static _Thread_local int next;
     return ring [next++ % 8];
 }
 
