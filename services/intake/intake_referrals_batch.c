@@ -14,6 +14,7 @@
 #include "intake_caseload.h"
 #include "intake_context.h"
 #include "intake_events.h"
+#include "kp_admitted.h"
 #include "kp_alloc.h"
 #include "kp_audit.h"
 #include "kp_calendar.h"
