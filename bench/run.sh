@@ -168,7 +168,27 @@ if wants node; then
         for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
         for n in ${BENCH_CLIENTS:-1 8 32}; do
             settle "compare_kumppani_n$n"
+            marks=$("$psql" -At -F ' ' "$KUMPPANI_DB_ADMIN_CONNINFO" -c "SELECT clock_timestamp (),
+                (SELECT last_seq FROM kp.event_counter), (SELECT coalesce (max (seq), 0) FROM kp.audit_log)")
             kp_line=$("$build/bench/bench_submit" "$n" "$seconds")
+            kp_acked=$(sed -n 's/.*acked=\([0-9]*\).*/\1/p' <<<"$kp_line")
+            read -r since_day since_time seq_before audit_before <<<"$marks"
+            # kumppani's durable effects of the same run, counted in SQL as
+            # check.sql counts Node's: each acknowledged notice a referral
+            # with its history row, idempotency row, audit row and event.
+            emit "BENCH kumppani_check n=$n acked=${kp_acked:-0} $("$psql" -At "$KUMPPANI_DB_ADMIN_CONNINFO" \
+                -v since="$since_day $since_time" -v seq="$seq_before" -v audit="$audit_before" <<'SQL'
+SELECT 'referrals=' || count (*)
+    || ' history=' || (SELECT count (*) FROM referral.referral_history h WHERE h.referral_id IN
+                         (SELECT referral_id FROM referral.referrals WHERE sender_person = 'bench-kela-officer'
+                             AND created_at >= :'since'::timestamptz))
+    || ' idempotency=' || (SELECT count (*) FROM kp.idempotency WHERE operation = 'referral.submit_referral'
+                             AND org_id = 'kela' AND created_at >= :'since'::timestamptz)
+    || ' audit=' || (SELECT count (*) FROM kp.audit_log WHERE seq > :audit AND action = 'referral.submit_referral')
+    || ' events=' || (SELECT count (*) FROM kp.events WHERE seq > :seq AND topic = 'referral.received')
+  FROM referral.referrals WHERE sender_person = 'bench-kela-officer' AND created_at >= :'since'::timestamptz
+SQL
+)"
             kp_tps=$(sed -n 's/.*kumppani_tps=\([0-9.]*\).*/\1/p' <<<"$kp_line")
             kp_p99=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$kp_line")
             settle "compare_node_n$n"
