@@ -117,5 +117,25 @@ SELECT referral_id, 'assessment_start', 'breach', deadline, breached_at FROM ben
 
 INSERT INTO intake.case_referrals (case_id, referral_id, linked_at)
 SELECT case_id, referral_id, opened FROM bench_client;
+
+-- The case's assessment clock as intake sets it from the notice (7
+-- working days from receipt; the priority group of the over-75s), and
+-- what intake's watches did with it long ago: the warning and the breach
+-- marked sent, as intake marks an imported clock's past notices, and the
+-- contact reminder six months on (KUMPPANI_CONTACT_DUE_MONTHS' default).
+-- Without them intake's watches would work through every generated case
+-- on their timers, one statement each, for minutes after a run.
+INSERT INTO intake.case_clocks (case_id, opened_on, pending_on, urgent, priority, working_days,
+                                deadline, warning_on)
+SELECT case_id, opened::date, opened::date, false,
+       CASE WHEN 2025 - (1950 + i % 55) >= 75 THEN 'over_75' ELSE '' END, 7, deadline, warning_on
+  FROM bench_notice;
+INSERT INTO intake.clock_notices (case_id, notice, deadline, emitted_at)
+SELECT case_id, 'warning', deadline, warned_at FROM bench_notice
+UNION ALL
+SELECT case_id, 'breach', deadline, breached_at FROM bench_notice;
+INSERT INTO intake.contact_reminders (case_id, due_on)
+SELECT case_id, intake.contact_due_on (NULL, opened::date, false, 6) FROM bench_notice;
+UPDATE bench.made SET clients = greatest (clients, :last::int);
 COMMIT;
-ANALYZE intake.clients, intake.cases, intake.participant_snapshots, intake.case_referrals, referral.referrals, referral.referral_history;
+ANALYZE intake.clients, intake.cases, intake.case_clocks, intake.participant_snapshots, intake.case_referrals, referral.referrals, referral.referral_history;

@@ -1,11 +1,14 @@
-/*  kp_consumer — the live socket is only a wake-up: every event is
-    read through the stream's replay, in seq order, from the stored cursor.
-    That keeps one code path for catch-up and live, makes filtered
-    subscriptions gap-proof (a seq jump may just be other topics), and
-    leaves nothing to reconcile after a restart. All of it runs in a zactor
-    with a connection of its own: the service's loop only reads the
-    actor's reports (cursor, head, parked) for health and metrics, so a
-    long catch-up never holds up a request. */
+/*  kp_consumer — the live socket is only a wake-up: every event is read
+    from kp.events directly, on the consumer's own connection, in seq
+    order from the stored cursor (until issue 23 through the stream's
+    replay socket: a CURVE round trip, the stream's own query and a copy
+    per page, which bounded catch-up). That keeps one code path for
+    catch-up and live, makes filtered reading gap-proof (a seq jump may
+    just be other topics), and leaves nothing to reconcile after a
+    restart; with the stream away a consumer still keeps up on its timer.
+    All of it runs in a zactor with a connection of its own: the
+    service's loop only reads the actor's reports (cursor, head, parked)
+    for health and metrics, so a long catch-up never holds up a request. */
 #include "kp_consumer.h"
 #include "kp_alloc.h"
 #include "kp_codec.h"
@@ -30,16 +33,20 @@
 //  KUMPPANI_CONSUMER_BATCH_LAG (default 0). Measured in make bench: see
 //  the README's Benchmarks.
 #define KP_CONSUMER_BATCH 500
-//  The consumer runs on its own thread, so requests never wait for it;
-//  it still asks briefly (a $TERM waits for the page in hand) and backs
-//  off while the stream is away instead of asking on every tick.
-#define KP_CONSUMER_REPLAY_MS 1000
+//  While its database does not answer a page, the consumer backs off
+//  (doubling up to this) instead of asking on every tick.
 #define KP_CONSUMER_BACKOFF_MAX_MS 30000
 #define KP_CONSUMER_MAX_PREFIXES 8
 
 //  Every statement here that returns rows returns one value (s_scalar).
 static const kp_col_t s_seq_row [] = { { "last_seq", "int8" }, { NULL } };
 static const kp_col_t s_count_row [] = { { "count", "int8" }, { NULL } };
+#define KP_CONSUMER_PAGE_ROW(C) \
+    C (PAGE_SEQ, "seq", "int8") \
+    C (PAGE_PAYLOAD, "payload", "bytea") \
+    C (PAGE_HEAD, "head", "int8")
+enum { KP_CONSUMER_PAGE_ROW (KP_ROW_INDEX) };
+static const kp_col_t s_page_row [] = { KP_CONSUMER_PAGE_ROW (KP_ROW_COLUMN) { NULL } };
 
 const kp_stmt_t kp_consumer_statements [] = {
     { "kp_consumer_init",
@@ -60,6 +67,17 @@ const kp_stmt_t kp_consumer_statements [] = {
       " ON CONFLICT DO NOTHING" },
     { "kp_consumer_parked", "SELECT count(*) FROM kp.parked_events WHERE consumer = $1::text",
       s_count_row },
+    //  A page of the events after $1 whose topic starts with one of $2
+    //  (none: all), up to $3 of them and up to the head, which every row
+    //  carries (one row with a NULL seq when there is no event).
+    { "kp_consumer_page",
+      "SELECT e.seq, e.payload, h.last_seq AS head FROM kp.event_counter h"
+      " LEFT JOIN LATERAL (SELECT seq, payload FROM kp.events"
+      "   WHERE seq > $1::int8 AND seq <= h.last_seq"
+      "   AND (cardinality ($2::text[]) = 0"
+      "        OR EXISTS (SELECT 1 FROM unnest ($2::text[]) prefix WHERE starts_with (topic, prefix)))"
+      "   ORDER BY seq LIMIT $3::int4) e ON true"
+      " WHERE h.id = 1 ORDER BY e.seq", s_page_row },
     { NULL }
 };
 
@@ -72,7 +90,6 @@ typedef struct {
     zloop_t *loop;
     zsock_t *pipe;                  //  to the service's loop
     kp_stream_live_t *live;
-    kp_client_t *replay;
     kp_consumer_fn *handler;
     kp_consumer_batch_fn *batch;    //  NULL: the handler alone
     void *arg;
@@ -83,9 +100,8 @@ typedef struct {
     uint64_t failing_seq;           //  the event that failed last, and how often
     int failures;
     int64_t parked;
-    int timeout_ms;
     int poll_ms;
-    int backoff_ms;                 //  0 while the stream answers
+    int backoff_ms;                 //  0 while the database answers
     long batch_lag;                 //  batches only when further behind
     int64_t next_try;               //  zclock_mono before which we do not ask
 } s_worker_t;
@@ -368,7 +384,76 @@ s_report (s_worker_t *self, const char *kind)
         zsock_set_sndtimeo (self->pipe, -1);
 }
 
-//  Catches up: page after page from the cursor until the stream has no
+//  One page read from kp.events: the events after the cursor (decoded
+//  up to the first that cannot be), the head, where the next page starts.
+typedef struct {
+    Kumppani__V1__Event *events [KP_CONSUMER_PAGE];
+    size_t count;
+    uint64_t undecodable;           //  the seq of an event that cannot be decoded, or 0
+    uint64_t head;
+    uint64_t last_seq;              //  the last event read while there are more, else the head
+    bool more;
+} s_page_t;
+
+//  The consumer's prefixes as a text[] literal, made once.
+static void
+s_prefix_array (s_worker_t *self, char *out, size_t size)
+{
+    size_t used = (size_t) snprintf (out, size, "{");
+    for (size_t index = 0; index < self->prefix_count && used < size; index++)
+        used += (size_t) snprintf (out + used, size - used, "%s\"%s\"", index ? "," : "",
+                                   self->prefixes [index]);
+    if (used < size)
+        snprintf (out + used, size - used, "}");
+}
+
+//  Reads the page after the cursor straight from kp.events, in one
+//  statement (its snapshot sees every event up to the head it reads:
+//  seqs are given in commit order, under the counter's lock). 0, or -1
+//  when the database did not answer.
+static int
+s_read_page (s_worker_t *self, s_page_t *page)
+{
+    char cursor [24], limit [16], prefixes [KP_CONSUMER_MAX_PREFIXES * 70 + 4];
+    snprintf (cursor, sizeof cursor, "%" PRIu64, self->cursor);
+    snprintf (limit, sizeof limit, "%d", KP_CONSUMER_PAGE);
+    s_prefix_array (self, prefixes, sizeof prefixes);
+    const char *values [] = { cursor, prefixes, limit };
+    PGresult *rows = kp_db_exec (self->db, "kp_consumer_page", 3, values);
+    if (!rows)
+        return -1;
+    memset (page, 0, sizeof *page);
+    int nrows = PQntuples (rows);
+    size_t read = 0;
+    uint64_t last = self->cursor;
+    for (int row = 0; row < nrows; row++) {
+        page->head = (uint64_t) kp_row_int (rows, row, PAGE_HEAD);
+        if (kp_row_null (rows, row, PAGE_SEQ))
+            continue;                       //  no event after the cursor
+        read++;
+        uint64_t seq = (uint64_t) kp_row_int (rows, row, PAGE_SEQ);
+        last = seq;
+        if (page->undecodable)
+            continue;
+        size_t payload_size = 0, event_size = 0;
+        unsigned char *payload = PQunescapeBytea ((const unsigned char *) kp_row_text (rows, row, PAGE_PAYLOAD),
+                                                  &payload_size);
+        uint8_t *packed = payload ? kp_codec_event_with_seq (seq, payload, payload_size, &event_size) : NULL;
+        PQfreemem (payload);
+        Kumppani__V1__Event *event = NULL;
+        if (!packed || kp_codec_event_decode (packed, event_size, &event, NULL))
+            page->undecodable = seq;
+        else
+            page->events [page->count++] = event;
+        free (packed);
+    }
+    PQclear (rows);
+    page->more = read == KP_CONSUMER_PAGE && last < page->head;
+    page->last_seq = page->more ? last : page->head;
+    return 0;
+}
+
+//  Catches up: page after page from the cursor until kp.events has no
 //  more, or the service's loop has something to say (a $TERM waits for a
 //  page at most, not for a whole backlog).
 static void
@@ -376,18 +461,14 @@ s_poll (s_worker_t *self)
 {
     if (self->backoff_ms && zclock_mono () < self->next_try)
         return;
-    //  Without our database there is nothing to do with a page: do not
-    //  ask the stream for one (kp_db_ensure answers at once while the
-    //  database is known to be away).
+    //  Without our database there is nothing to do (kp_db_ensure answers
+    //  at once while the database is known to be away).
     if (kp_db_ensure (self->db))
         return;
     bool more = true;
     while (more) {
-        Kumppani__V1__Reply *reply;
-        Kumppani__V1__ReplayReply *page = kp_stream_replay_page (
-            self->replay, self->cursor, self->prefixes, self->prefix_count, KP_CONSUMER_PAGE,
-            self->timeout_ms, 0, self->name, &reply);
-        if (!page) {
+        s_page_t page;
+        if (s_read_page (self, &page)) {
             self->backoff_ms = self->backoff_ms ? self->backoff_ms * 2 : 250;
             if (self->backoff_ms > KP_CONSUMER_BACKOFF_MAX_MS)
                 self->backoff_ms = KP_CONSUMER_BACKOFF_MAX_MS;
@@ -398,33 +479,17 @@ s_poll (s_worker_t *self)
         //  Decoded up to the first event that cannot be: those before it
         //  are handled, then it is parked, and the rest is read afresh
         //  from the new cursor on the next poll.
-        Kumppani__V1__Event *events [KP_CONSUMER_PAGE];
-        size_t count = 0;
-        bool undecodable = false;
-        for (size_t index = 0; index < page->n_events && count < KP_CONSUMER_PAGE; index++) {
-            Kumppani__V1__Event *event;
-            if (kp_codec_event_decode (page->events [index].data, page->events [index].len,
-                                       &event, NULL)) {
-                undecodable = true;
-                break;
-            }
-            if (event->seq > self->cursor)
-                events [count++] = event;
-            else
-                kp_codec_event_free (&event);
-        }
-        bool stopped = s_handle_page (self, events, count, page->head_seq) != 0;
-        for (size_t index = 0; index < count; index++)
-            kp_codec_event_free (&events [index]);
-        if (!stopped && undecodable) {
-            s_park (self, self->cursor + 1, "unknown", "event cannot be decoded");
+        bool stopped = s_handle_page (self, page.events, page.count, page.head) != 0;
+        for (size_t index = 0; index < page.count; index++)
+            kp_codec_event_free (&page.events [index]);
+        if (!stopped && page.undecodable) {
+            s_park (self, page.undecodable, "unknown", "event cannot be decoded");
             stopped = true;
         }
         if (!stopped)
-            s_advance (self, page->last_seq);
-        more = !stopped && page->more && !(zsock_events (self->pipe) & ZMQ_POLLIN);
-        self->head = page->head_seq;
-        kp_codec_reply_free (&reply);
+            s_advance (self, page.last_seq);
+        more = !stopped && page.more && !(zsock_events (self->pipe) & ZMQ_POLLIN);
+        self->head = page.head;
         s_report (self, "STATUS");
     }
 }
@@ -487,7 +552,6 @@ s_worker_destroy (s_worker_t **self_p)
     s_worker_t *self = *self_p;
     zloop_destroy (&self->loop);
     kp_stream_live_destroy (&self->live);
-    kp_client_destroy (&self->replay);
     kp_db_destroy (&self->db);
     for (size_t index = 0; index < self->prefix_count; index++)
         free (self->prefixes [index]);
@@ -526,7 +590,6 @@ s_actor (zsock_t *pipe, void *args)
     //  Its connection and sockets end on the thread that used them.
     zloop_destroy (&self->loop);
     kp_stream_live_destroy (&self->live);
-    kp_client_destroy (&self->replay);
     kp_db_destroy (&self->db);
 }
 
@@ -595,8 +658,6 @@ kp_consumer_new_batched (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
     worker->arg = arg;
     worker->batch_lag = config->consumer_batch_lag;
     worker->poll_ms = config->poll_interval_ms;
-    worker->timeout_ms = config->request_timeout_ms < KP_CONSUMER_REPLAY_MS
-                       ? config->request_timeout_ms : KP_CONSUMER_REPLAY_MS;
     for (const char *const *prefix = prefixes; prefix && *prefix
          && worker->prefix_count < KP_CONSUMER_MAX_PREFIXES; prefix++)
         worker->prefixes [worker->prefix_count++] = kp_strdup (*prefix);
@@ -618,14 +679,13 @@ kp_consumer_new_batched (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
     self->parked = worker->parked = parked;
 
     char *stream_cert_path = kp_config_service_cert_path (config, KP_SERVICE_STREAM);
-    worker->replay = kp_client_new (config->endpoints [KP_SERVICE_STREAM], stream_cert_path, client_cert);
     worker->live = kp_stream_live_new (config->stream_pub_endpoint, stream_cert_path, client_cert,
                                        worker->prefixes, worker->prefix_count);
     free (stream_cert_path);
     //  After kp_db_register: the clone prepares the service's statements
     //  and the consumer's.
     worker->db = kp_db_clone (db);
-    if (!worker->replay || !worker->live || !worker->db)
+    if (!worker->live || !worker->db)
         goto failed;
     self->actor = zactor_new (s_actor, worker);
     if (!self->actor)

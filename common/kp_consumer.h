@@ -1,5 +1,5 @@
-/*  kp_consumer — how a service consumes the stream: replay from its stored
-    cursor, then follow live. Each event is handled in a transaction
+/*  kp_consumer — how a service consumes the stream: read kp.events from
+    its stored cursor, woken by the stream's live socket (or its timer). Each event is handled in a transaction
     together with the cursor move; up to 500 share one (when further
     behind than KUMPPANI_CONSUMER_BATCH_LAG, default 0; a page of 1000
     with a batch function), and after a failure the events before the
@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #define KP_CONSUMER_TRIES 3
-//  The most events the stream's replay gives at once (REPLAY_PAGE_MAX).
+//  The most events read from kp.events at once (the stream's REPLAY_PAGE_MAX).
 #define KP_CONSUMER_PAGE 1000
 
 typedef struct _kp_consumer_t kp_consumer_t;

@@ -11,6 +11,7 @@
 #include "intake_handlers.h"
 #include "intake_snapshot.h"
 #include "intake_sql.h"
+#include "kp_alloc.h"
 #include "kp_calendar.h"
 #include "kp_check.h"
 #include "kp_db.h"
@@ -67,23 +68,34 @@ intake_case_emit (kp_db_t *db, const char *case_id, const char *topic, const cha
         PQclear (row);
         return -1;
     }
+    int rc = intake_case_emit_view (db, row, 0, case_id, topic, review_date);
+    PQclear (row);
+    return rc;
+}
+
+int
+intake_case_emit_view (kp_db_t *db, PGresult *view, int row_index, const char *case_id, const char *topic,
+                       const char *review_date)
+{
+    //  The row's text is split in place: a copy of the one column.
+    char *ids = kp_strdup (kp_row_text (view, row_index, CASE_REFERRAL_IDS));
     char *referral_ids [REFERRALS_MAX];
     Kumppani__V1__IntakeEvent payload = KUMPPANI__V1__INTAKE_EVENT__INIT;
     payload.case_id = (char *) case_id;
-    payload.client_id = (char *) kp_row_text (row, 0, CASE_CLIENT_ID);
-    payload.municipality = (char *) kp_row_text (row, 0, CASE_MUNICIPALITY);
-    payload.channel = kp_row_enum (row, 0, CASE_CHANNEL, &kumppani__v1__case_channel__descriptor);
+    payload.client_id = (char *) kp_row_text (view, row_index, CASE_CLIENT_ID);
+    payload.municipality = (char *) kp_row_text (view, row_index, CASE_MUNICIPALITY);
+    payload.channel = kp_row_enum (view, row_index, CASE_CHANNEL, &kumppani__v1__case_channel__descriptor);
 KP_LEGACY_FIELDS_BEGIN
-    payload.state = (char *) kp_row_text (row, 0, CASE_STATE);
-    payload.closure_reason = (char *) kp_row_text (row, 0, CASE_CLOSURE_REASON);
+    payload.state = (char *) kp_row_text (view, row_index, CASE_STATE);
+    payload.closure_reason = (char *) kp_row_text (view, row_index, CASE_CLOSURE_REASON);
 KP_LEGACY_FIELDS_END
-    payload.state_enum = kp_row_enum (row, 0, CASE_STATE, &kumppani__v1__case_state__descriptor);
-    payload.closure_reason_enum = kp_row_enum (row, 0, CASE_CLOSURE_REASON, &kumppani__v1__closure_reason__descriptor);
-    payload.review_date = (char *) (review_date ? review_date : kp_row_text (row, 0, CASE_NEXT_REVIEW_DATE));
+    payload.state_enum = kp_row_enum (view, row_index, CASE_STATE, &kumppani__v1__case_state__descriptor);
+    payload.closure_reason_enum = kp_row_enum (view, row_index, CASE_CLOSURE_REASON, &kumppani__v1__closure_reason__descriptor);
+    payload.review_date = (char *) (review_date ? review_date : kp_row_text (view, row_index, CASE_NEXT_REVIEW_DATE));
     payload.referral_ids = referral_ids;
-    payload.n_referral_ids = s_split_ids ((char *) kp_row_text (row, 0, CASE_REFERRAL_IDS), referral_ids, REFERRALS_MAX);
+    payload.n_referral_ids = s_split_ids (ids, referral_ids, REFERRALS_MAX);
     int rc = s_emit (db, topic, &payload);
-    PQclear (row);
+    free (ids);
     return rc;
 }
 

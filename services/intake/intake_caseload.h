@@ -23,6 +23,18 @@ void intake_clock_configure (const kp_config_t *config);
 int intake_contact_due_months (void);
 //  Intake's today: KUMPPANI_TEST_TODAY when set, else Europe/Helsinki's.
 kp_date_t intake_today (void);
+//  A clock's values by the rule intake_clock_set applies: pending from
+//  pending (or from received, a referral's receipt, when that runs out
+//  first), the working days, deadline, warning day and priority group.
+typedef struct {
+    kp_date_t pending, deadline, warning;
+    int days;
+    bool urgent;
+    char priority [32];
+} intake_clock_values_t;
+void intake_clock_compute (const char *birth_date, int birth_year, kp_date_t pending, bool urgent,
+                           bool highest_care_allowance, const kp_date_t *received, bool referral_urgent,
+                           intake_clock_values_t *out);
 //  Starts or updates a case's assessment clock in the caller's
 //  transaction: urgent and highest_care_allowance only ever add to what
 //  it had; a referral (may be NULL) brings its urgency and an earlier

@@ -95,6 +95,33 @@ s_days (const char *birth_date, int birth_year, kp_date_t pending, bool urgent, 
     return days;
 }
 
+void
+intake_clock_compute (const char *birth_date, int birth_year, kp_date_t pending, bool urgent,
+                      bool highest_care_allowance, const kp_date_t *received, bool referral_urgent,
+                      intake_clock_values_t *out)
+{
+    out->pending = pending;
+    out->urgent = urgent;
+    out->days = s_days (birth_date, birth_year, pending, urgent, highest_care_allowance,
+                        out->priority, sizeof out->priority, &out->deadline);
+    //  A referral counts from its own receipt with its own urgency; the
+    //  case keeps whichever clock runs out first.
+    if (received) {
+        char referral_priority [sizeof out->priority];
+        kp_date_t referral_deadline;
+        int referral_days = s_days (birth_date, birth_year, *received, referral_urgent, highest_care_allowance,
+                                    referral_priority, sizeof referral_priority, &referral_deadline);
+        if (referral_deadline < out->deadline || (referral_deadline == out->deadline && *received < pending)) {
+            out->pending = *received;
+            out->urgent = referral_urgent;
+            out->days = referral_days;
+            out->deadline = referral_deadline;
+            snprintf (out->priority, sizeof out->priority, "%s", referral_priority);
+        }
+    }
+    out->warning = s_previous_working_day (out->deadline);
+}
+
 int
 intake_clock_set (kp_db_t *db, const char *case_id, bool urgent, bool highest_care_allowance,
                   const char *referral_id, const char *opened_on)
@@ -121,7 +148,6 @@ intake_clock_set (kp_db_t *db, const char *case_id, bool urgent, bool highest_ca
     if (opened_on && kp_date_parse (opened_on, &opened))
         goto cleanup;
     pending = opened;
-    char priority [32] = "";
     if (existing) {
         if (kp_date_parse (kp_row_text (clock, 0, CLOCK_LOCK_OPENED_ON), &opened)
         ||  kp_date_parse (kp_row_text (clock, 0, CLOCK_LOCK_PENDING_ON), &pending))
@@ -130,32 +156,26 @@ intake_clock_set (kp_db_t *db, const char *case_id, bool urgent, bool highest_ca
         highest_care_allowance = highest_care_allowance
                               || strcmp (kp_row_text (clock, 0, CLOCK_LOCK_PRIORITY), "highest_care_allowance") == 0;
     }
-    kp_date_t deadline;
-    int days = s_days (kp_row_text (inputs, 0, INPUTS_BIRTH_DATE), (int) kp_row_int (inputs, 0, INPUTS_BIRTH_YEAR), pending, urgent,
-                       highest_care_allowance, priority, sizeof priority, &deadline);
-    //  A referral counts from its own receipt with its own urgency; the
-    //  case keeps whichever clock runs out first.
-    kp_date_t received;
+    kp_date_t received, *referral_received = NULL;
+    bool referral_urgent = false;
     if (referral && PQntuples (referral) > 0 && kp_date_parse (kp_row_text (referral, 0, CLOCK_REFERRAL_RECEIVED_ON), &received) == 0) {
-        bool referral_urgent = kp_row_bool (referral, 0, CLOCK_REFERRAL_URGENT);
-        char referral_priority [32];
-        kp_date_t referral_deadline;
-        int referral_days = s_days (kp_row_text (inputs, 0, INPUTS_BIRTH_DATE), (int) kp_row_int (inputs, 0, INPUTS_BIRTH_YEAR), received,
-                                    referral_urgent, highest_care_allowance, referral_priority,
-                                    sizeof referral_priority, &referral_deadline);
-        if (referral_deadline < deadline || (referral_deadline == deadline && received < pending)) {
-            pending = received;
-            urgent = referral_urgent;
-            days = referral_days;
-            deadline = referral_deadline;
-            snprintf (priority, sizeof priority, "%s", referral_priority);
-        }
+        referral_received = &received;
+        referral_urgent = kp_row_bool (referral, 0, CLOCK_REFERRAL_URGENT);
     }
+    intake_clock_values_t clock_values;
+    intake_clock_compute (kp_row_text (inputs, 0, INPUTS_BIRTH_DATE), (int) kp_row_int (inputs, 0, INPUTS_BIRTH_YEAR),
+                          pending, urgent, highest_care_allowance, referral_received, referral_urgent, &clock_values);
+    pending = clock_values.pending;
+    urgent = clock_values.urgent;
+    int days = clock_values.days;
+    kp_date_t deadline = clock_values.deadline;
+    char priority [32];
+    snprintf (priority, sizeof priority, "%s", clock_values.priority);
     char opened_text [11], pending_text [11], deadline_text [11], warning_text [11], days_text [8];
     kp_date_format (opened, opened_text);
     kp_date_format (pending, pending_text);
     kp_date_format (deadline, deadline_text);
-    kp_date_format (s_previous_working_day (deadline), warning_text);
+    kp_date_format (clock_values.warning, warning_text);
     snprintf (days_text, sizeof days_text, "%d", days);
     const char *values [] = { case_id, opened_text, pending_text, urgent ? "true" : "false", priority,
                               days_text, deadline_text, warning_text };

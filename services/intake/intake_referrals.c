@@ -18,6 +18,7 @@
 #include "intake_consumer.h"
 #include "intake_context.h"
 #include "intake_events.h"
+#include "intake_referrals_batch.h"
 #include "intake_sql.h"
 #include "kp_admitted.h"
 #include "kp_audit.h"
@@ -34,6 +35,24 @@
 #include <stdio.h>
 #include <string.h>
 
+bool
+intake_referrals_birth_date (const kp_hetu_keys_t *keys, const char *box_text, char *date, int *year)
+{
+    char hetu [KP_HETU_LEN + 1] = "";
+    int opened = -1, y, m, d;
+    size_t box_size = 0;
+    unsigned char *box = PQunescapeBytea ((const unsigned char *) box_text, &box_size);
+    opened = box ? kp_hetu_decrypt (keys, box, box_size, hetu) : -1;
+    PQfreemem (box);
+    bool valid = opened == 0 && kp_hetu_validate (hetu, &y, &m, &d) == KP_HETU_OK;
+    sodium_memzero (hetu, sizeof hetu);
+    if (valid) {
+        kp_date_format (kp_date_from_ymd (y, m, d), date);
+        *year = y;
+    }
+    return valid;
+}
+
 //  The birth date of the henkilötunnus in a new client's identity box,
 //  onto the record (only where none is known). 0, or -1 on a database
 //  error; a box that does not open is no birth date, not an error.
@@ -44,21 +63,13 @@ s_birth_date (kp_db_t *db, const kp_hetu_keys_t *keys, const char *client_id)
     PGresult *result = kp_db_exec (db, "client_hetu_box", 1, values);
     if (!result)
         return -1;
-    char hetu [KP_HETU_LEN + 1] = "", date [11], year [8];
-    int opened = -1, y, m, d;
-    if (PQntuples (result) == 1) {
-        size_t box_size = 0;
-        unsigned char *box = PQunescapeBytea ((const unsigned char *) kp_row_text (result, 0, KP_ROW_ONLY),
-                                              &box_size);
-        opened = box ? kp_hetu_decrypt (keys, box, box_size, hetu) : -1;
-        PQfreemem (box);
-    }
+    char date [11], year [8];
+    int y = 0;
+    bool valid = PQntuples (result) == 1
+              && intake_referrals_birth_date (keys, kp_row_text (result, 0, KP_ROW_ONLY), date, &y);
     PQclear (result);
-    bool valid = opened == 0 && kp_hetu_validate (hetu, &y, &m, &d) == KP_HETU_OK;
-    sodium_memzero (hetu, sizeof hetu);
     if (!valid)
         return 0;
-    kp_date_format (kp_date_from_ymd (y, m, d), date);
     snprintf (year, sizeof year, "%d", y);
     values [1] = date;
     values [2] = year;

@@ -176,6 +176,14 @@ const kp_stmt_t intake_statements [] = {
       " coalesce((SELECT string_agg(r.referral_id, ' ' ORDER BY r.linked_at, r.referral_id)"
       " FROM intake.case_referrals r WHERE r.case_id = c.case_id), '') AS referral_ids"
       " FROM intake.cases c WHERE case_id = $1::text", s_case_view_row },
+    //  case_view for many cases at once, in the order of $1 (the
+    //  referral consumer's batch; intake_referrals_batch.c).
+    { "cases_view",
+      "SELECT " CASE_COLUMNS ","
+      " coalesce((SELECT string_agg(r.referral_id, ' ' ORDER BY r.linked_at, r.referral_id)"
+      " FROM intake.case_referrals r WHERE r.case_id = c.case_id), '') AS referral_ids"
+      " FROM unnest ($1::text[]) WITH ORDINALITY AS u (case_id, n) JOIN intake.cases c USING (case_id)"
+      " ORDER BY u.n", s_case_view_row },
     //  The rest of a case reply in one round trip: survey, current plan,
     //  ecomap and measures as tagged rows (section, then each part's own
     //  order as n), the columns of each as assessment_domains_of,
