@@ -128,6 +128,16 @@ s_json_table (FILE *out, const Kumppani__V1__ReportTable *table)
                 kp_json_write_string (out, table->columns [column]);
                 fputc (']', out);
             }
+    //  The additive relations the service audited the suppression against
+    //  (cell = row * columns + column; from rows * columns on, a count the
+    //  table never publishes): a reader can audit this output again.
+    fprintf (out, "],\"unpublished_counts\":%u,\"relations\":[", table->unpublished_counts);
+    for (size_t relation = 0; relation < table->n_relations; relation++) {
+        fputs (relation ? ",[" : "[", out);
+        for (size_t index = 0; index < table->relations [relation]->n_cells; index++)
+            fprintf (out, "%s%u", index ? "," : "", table->relations [relation]->cells [index]);
+        fputc (']', out);
+    }
     fputs ("]}", out);
 }
 

@@ -7,8 +7,10 @@
     too. Then the audit (reporting_audit): while some hidden cell's
     feasible interval is narrower than the threshold, hide the smallest
     visible cell on a line through it (the nearest such lines first, the
-    first of equals), and audit again. The heuristic does most of the work
-    cheaply; the audit is what proves it. */
+    first of equals), and audit again. Last, complements no longer needed
+    are published again, and a hidden total is traded for a part beside it
+    where the audit allows. The heuristic does most of the work cheaply;
+    the audit is what proves it. */
 #include "reporting_audit.h"
 #include "reporting_suppress.h"
 #include "kp_alloc.h"
@@ -23,6 +25,7 @@ typedef struct {
     bool primary;
     bool structural;                //  0 by construction: shown, fixed at 0
     bool unpublished;               //  never in the table: unknown to readers
+    bool total;                     //  the sum of some declared line (its last cell)
 } s_cell_t;
 
 //  A line or a row: a range of member indexes in self->members.
@@ -128,6 +131,8 @@ int
 reporting_suppress_line (reporting_suppress_t *self, const int *cells, size_t count)
 {
     assert (self);
+    if (count >= 2)
+        self->cells [cells [count - 1]].total = true;
     return s_group_add (self, &self->lines, &self->n_lines, &self->max_lines, cells, count, 0);
 }
 
@@ -435,11 +440,17 @@ cleanup:
 }
 
 //  True when complement x goes before y in s_prune: the largest count
-//  first (the most worth publishing), then the first declared.
+//  first (the most worth publishing), a total before a part of the same
+//  count (a total is the figure a reader asks for first), then the first
+//  declared.
 static bool
 s_prune_before (const s_cell_t *cells, int x, int y)
 {
-    return cells [x].people != cells [y].people ? cells [x].people > cells [y].people : x < y;
+    if (cells [x].people != cells [y].people)
+        return cells [x].people > cells [y].people;
+    if (cells [x].total != cells [y].total)
+        return cells [x].total;
+    return x < y;
 }
 
 //  The complements hidden along the way are not all needed at the end (a
@@ -482,6 +493,77 @@ s_prune (reporting_suppress_t *self, s_parts_t *parts, int root)
     }
     free (order);
     return rc;
+}
+
+//  True when line holds cell.
+static bool
+s_line_holds (reporting_suppress_t *self, size_t line, int cell)
+{
+    const int *cells = self->members + self->lines [line].first;
+    for (size_t index = 0; index < self->lines [line].count; index++)
+        if (cells [index] == cell)
+            return true;
+    return false;
+}
+
+//  After pruning, a total can still be hidden where hiding a part of no
+//  greater count beside it would do (pruning only ever publishes, never
+//  trades): each such total is tried against the parts on its lines,
+//  smallest first, and the first trade the audit passes is kept. The
+//  number of hidden cells stays the same; a total is published instead
+//  of a part. Returns how many trades it made, or -1 when the solver fails.
+static int
+s_trade_totals (reporting_suppress_t *self, s_parts_t *parts, int root)
+{
+    int traded = 0;
+    for (int total = root; total >= 0; total = parts->cell_next [total]) {
+        s_cell_t *hidden = &self->cells [total];
+        if (!hidden->hidden || hidden->primary || hidden->unpublished || !hidden->total)
+            continue;
+        //  The parts on its lines, smallest first (insertion order: each is
+        //  tried once, whichever line it is found on first).
+        bool done = false;
+        for (int64_t tried = -1; !done; ) {
+            int part = -1;
+            for (int line = parts->line_head [root]; line >= 0; line = parts->line_next [line]) {
+                if (!s_line_holds (self, (size_t) line, total))
+                    continue;
+                const int *cells = self->members + self->lines [line].first;
+                for (size_t index = 0; index < self->lines [line].count; index++) {
+                    const s_cell_t *cell = &self->cells [cells [index]];
+                    if (s_candidate (cell) && !cell->total && cell->people <= hidden->people
+                    &&  cell->people > tried
+                    &&  (part < 0 || cell->people < self->cells [part].people
+                         || (cell->people == self->cells [part].people && cells [index] < part)))
+                        part = cells [index];
+                }
+            }
+            if (part < 0)
+                break;
+            //  Counts tried so far are skipped by value; equal counts after
+            //  the first are left untried (a rare case, and it only costs a
+            //  trade, never the proof).
+            tried = self->cells [part].people;
+            reporting_suppress_finding_t finding;
+            hidden->hidden = false;
+            self->cells [part].hidden = true;
+            int audited = s_audit_part (self, parts, root, 0, total, &finding);
+            if (audited < 0) {
+                hidden->hidden = true;
+                self->cells [part].hidden = false;
+                return -1;
+            }
+            if (audited == 0) {
+                traded++;
+                done = true;
+            }
+            else {
+                hidden->hidden = true;
+                self->cells [part].hidden = false;
+            }
+        }
+    }
+    return traded;
 }
 
 //  Suppressed cells of the table (never-published ones are not in it).
@@ -555,7 +637,11 @@ reporting_suppress_run (reporting_suppress_t *self)
             self->cells [complement].hidden = true;
             near = complement;
         }
-        if (proven && s_prune (self, &parts, (int) root)) {
+        int traded = 0;
+        if (proven
+        &&  (s_prune (self, &parts, (int) root)
+             || (traded = s_trade_totals (self, &parts, (int) root)) < 0
+             || (traded > 0 && s_prune (self, &parts, (int) root)))) {
             proven = false;
             self->why = "the solver failed";
         }

@@ -44,6 +44,7 @@ s_seed (int year)
 }
 
 static void s_field (const char *json, const char *key, char *value, size_t size);
+static size_t s_audit_cli_json (const char *json);
 
 #define S_PERIOD(year) "--from", #year "-01-01", "--to", #year "-12-31"
 
@@ -66,6 +67,11 @@ Test (cli_report, csv_keeps_the_disclosure_control)
     char again [8192];
     cr_assert_eq (kpt_cli_run ("muni-091", again, sizeof again, plain), 0, "%s", again);
     cr_assert_str_eq (again, out);
+    //  The same table as JSON passes the audit from what the CLI prints:
+    //  the two hidden cells are exactly the CSV's two "..".
+    const char *json [] = { "report", "social_reporting", S_PERIOD (1990), "--format", "json", NULL };
+    cr_assert_eq (kpt_cli_run ("muni-091", again, sizeof again, json), 0, "%s", again);
+    cr_assert_eq (s_audit_cli_json (again), 2);
 }
 
 Test (cli_report, json_has_null_for_suppressed_cells)
@@ -109,6 +115,100 @@ s_slurp (const char *path)
     text [size] = 0;
     fclose (file);
     return text;
+}
+
+//  The disclosure audit of what the CLI printed (--format json), from
+//  that output alone: each table rebuilt as a ReportTable (null =
+//  suppressed, structural_zeros, relations, unpublished_counts) and
+//  audited by the harness (kpt_report_audit), as kpt_call audits every
+//  table a suite receives. The CLI is a process of its own, so its
+//  tables never pass through kpt_call. Returns the suppressed cells.
+static size_t
+s_audit_cli_json (const char *json)
+{
+    cJSON *parsed = cJSON_Parse (json);
+    cr_assert_not_null (parsed, "not JSON: %.2000s", json);
+    size_t suppressed_total = 0, n_tables = cJSON_IsArray (parsed) ? (size_t) cJSON_GetArraySize (parsed) : 1;
+    for (size_t index = 0; index < n_tables; index++) {
+        cJSON *report = cJSON_IsArray (parsed) ? cJSON_GetArrayItem (parsed, (int) index) : parsed;
+        cJSON *columns = cJSON_GetObjectItem (report, "columns"), *rows = cJSON_GetObjectItem (report, "rows");
+        cJSON *relations = cJSON_GetObjectItem (report, "relations");
+        cr_assert (columns && rows && relations, "a table without columns, rows or relations");
+        Kumppani__V1__ReportTable table = KUMPPANI__V1__REPORT_TABLE__INIT;
+        table.report = cJSON_GetObjectItem (report, "report")->valuestring;
+        table.threshold = (uint32_t) cJSON_GetObjectItem (report, "threshold")->valueint;
+        table.unpublished_counts = (uint32_t) cJSON_GetObjectItem (report, "unpublished_counts")->valueint;
+        table.n_columns = (size_t) cJSON_GetArraySize (columns);
+        table.n_rows = (size_t) cJSON_GetArraySize (rows);
+        table.columns = calloc (table.n_columns + 1, sizeof (char *));
+        table.rows = calloc (table.n_rows + 1, sizeof (Kumppani__V1__ReportRow *));
+        size_t width = table.n_rows * table.n_columns, suppressed = 0;
+        Kumppani__V1__ReportRow *row_store = calloc (table.n_rows + 1, sizeof *row_store);
+        Kumppani__V1__ReportCell *cell_store = calloc (width + 1, sizeof *cell_store);
+        Kumppani__V1__ReportCell **cell_pointers = calloc (width + 1, sizeof *cell_pointers);
+        char (*values) [32] = calloc (width + 1, sizeof *values);
+        for (size_t column = 0; column < table.n_columns; column++)
+            table.columns [column] = cJSON_GetArrayItem (columns, (int) column)->valuestring;
+        for (size_t row = 0; row < table.n_rows; row++) {
+            cJSON *object = cJSON_GetArrayItem (rows, (int) row);
+            kumppani__v1__report_row__init (&row_store [row]);
+            row_store [row].n_cells = table.n_columns;
+            row_store [row].cells = &cell_pointers [row * table.n_columns];
+            table.rows [row] = &row_store [row];
+            for (size_t column = 0; column < table.n_columns; column++) {
+                size_t at = row * table.n_columns + column;
+                Kumppani__V1__ReportCell *cell = &cell_store [at];
+                kumppani__v1__report_cell__init (cell);
+                cJSON *value = cJSON_GetObjectItem (object, table.columns [column]);
+                cell->suppressed = cJSON_IsNull (value);
+                suppressed += cell->suppressed;
+                if (cJSON_IsNumber (value) && value->valuedouble == (double) (long long) value->valuedouble)
+                    snprintf (values [at], sizeof values [at], "%lld", (long long) value->valuedouble);
+                else
+                if (cJSON_IsNumber (value))
+                    snprintf (values [at], sizeof values [at], "%g", value->valuedouble);
+                //  Labels never take part in a relation: their text does not matter here.
+                cell->value = values [at];
+                cell_pointers [at] = cell;
+            }
+        }
+        cJSON *zero;
+        cJSON_ArrayForEach (zero, cJSON_GetObjectItem (report, "structural_zeros")) {
+            size_t row = (size_t) cJSON_GetArrayItem (zero, 0)->valueint;
+            const char *name = cJSON_GetArrayItem (zero, 1)->valuestring;
+            for (size_t column = 0; column < table.n_columns; column++)
+                if (strcmp (table.columns [column], name) == 0)
+                    cell_store [row * table.n_columns + column].structural_zero = true;
+        }
+        table.n_relations = (size_t) cJSON_GetArraySize (relations);
+        table.relations = calloc (table.n_relations + 1, sizeof (Kumppani__V1__ReportRelation *));
+        Kumppani__V1__ReportRelation *relation_store = calloc (table.n_relations + 1, sizeof *relation_store);
+        for (size_t relation = 0; relation < table.n_relations; relation++) {
+            cJSON *cells = cJSON_GetArrayItem (relations, (int) relation);
+            kumppani__v1__report_relation__init (&relation_store [relation]);
+            relation_store [relation].n_cells = (size_t) cJSON_GetArraySize (cells);
+            relation_store [relation].cells = calloc (relation_store [relation].n_cells + 1, sizeof (uint32_t));
+            for (size_t member = 0; member < relation_store [relation].n_cells; member++)
+                relation_store [relation].cells [member] = (uint32_t) cJSON_GetArrayItem (cells, (int) member)->valueint;
+            table.relations [relation] = &relation_store [relation];
+        }
+        cr_assert_eq (suppressed, (size_t) cJSON_GetObjectItem (report, "suppressed_cells")->valueint, "%s", table.report);
+        const char *failed = kpt_report_audit (&table);
+        cr_assert_null (failed, "the CLI's %s: %s", table.report, failed);
+        suppressed_total += suppressed;
+        for (size_t relation = 0; relation < table.n_relations; relation++)
+            free (relation_store [relation].cells);
+        free (relation_store);
+        free (table.relations);
+        free (values);
+        free (cell_pointers);
+        free (cell_store);
+        free (row_store);
+        free (table.rows);
+        free (table.columns);
+    }
+    cJSON_Delete (parsed);
+    return suppressed_total;
 }
 
 //  The output of a shell command into out; its exit status.
@@ -242,6 +342,17 @@ Test (cli_report, html_page_for_the_funder_in_headless_chromium)
     cr_assert_eq (kpt_cli_run ("muni-091", out, sizeof out, html), 0, "%s", out);
     const char *text = s_slurp (page);
     cr_assert_not_null (text, "no page written");
+    //  Every table on the page passed the audit: the same run as JSON is
+    //  audited from the CLI's output (a process of its own: kpt_call never
+    //  sees its tables), and the page marks exactly its hidden cells.
+    static char json [1 << 20];
+    const char *as_json [] = { "report", "all", S_PERIOD (1992), "--project", project, "--format", "json", NULL };
+    cr_assert_eq (kpt_cli_run ("muni-091", json, sizeof json, as_json), 0, "%.2000s", json);
+    size_t hidden = s_audit_cli_json (json), marked = 0;
+    for (const char *at = text; (at = strstr (at, "<td class=\"suppressed\"")); at++)
+        marked++;
+    cr_assert_gt (hidden, 0);
+    cr_assert_eq (marked, hidden, "the page marks %zu cells, the tables hide %zu", marked, hidden);
     //  On top: the project, its owner, areas, period; Finnish by default.
     cr_assert (strstr (text, "<html lang=\"fi\">"), "%.400s", text);
     cr_assert (strstr (text, "<h1>Raportti rahoittajalle</h1>"), "%.2000s", text);
@@ -356,6 +467,11 @@ Test (cli_report, pdf_is_a4_with_its_text)
     snprintf (pdf, sizeof pdf, "%s/report.pdf", dir);
     const char *args [] = { "report", "all", S_PERIOD (1994), "--format", "pdf", "--output", pdf, NULL };
     cr_assert_eq (kpt_cli_run ("muni-091", out, sizeof out, args), 0, "%s", out);
+    //  The tables printed are audited ones: the same run as JSON, audited
+    //  from the CLI's output.
+    const char *as_json [] = { "report", "all", S_PERIOD (1994), "--format", "json", NULL };
+    cr_assert_eq (kpt_cli_run ("muni-091", out, sizeof out, as_json), 0, "%.2000s", out);
+    s_audit_cli_json (out);
     //  pdfinfo (poppler-utils): every page A4 (595 × 842 pt).
     cr_assert_eq (s_shell (out, sizeof out, "pdfinfo -f 1 -l 999 '%s'", pdf), 0, "%s", out);
     int pages = 0;

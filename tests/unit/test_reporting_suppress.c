@@ -485,3 +485,27 @@ Test (reporting_suppress, random_tables_pass_the_audit)
         reporting_suppress_destroy (&rule);
     }
 }
+
+//  Over-suppression of totals (the follow-up to issue 21): the rule
+//  before the trade hid 7 cells here, row 0's total 14 and row 1's 7
+//  among them (0 and 2 are primary; their complements grew through the
+//  totals and pruning, which only publishes, kept them). Hiding row 2's
+//  9 and 14 instead protects both with every total shown, one cell
+//  fewer. By hand, with a, c, e the first column's hidden cells (14, 5,
+//  9): a + c + e = 38 − 10 = 28, a ≤ 14, c ≤ 7, e ≤ 23, so the 0 = 14 − a
+//  ∈ [0, 14], the 2 = 7 − c ∈ [0, 7], e ∈ [7, 23] and 23 − e ∈ [0, 16]:
+//  every interval at least 5 wide.
+Test (reporting_suppress, a_total_is_traded_for_a_part)
+{
+    const int64_t counts [] = {
+        14,  0,
+         5,  2,
+         9, 14,
+        10, 17
+    };
+    const char *const expected [] = { "xx.", "xx.", "xx.", "...", "..." };
+    s_check (counts, 4, 2, 5, expected, 6);
+    reporting_suppress_t *rule = s_table (counts, 4, 2, 5);
+    s_run_proven (rule);
+    reporting_suppress_destroy (&rule);
+}
