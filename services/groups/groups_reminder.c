@@ -11,7 +11,6 @@
 #include "kp_calendar.h"
 #include "kp_clock.h"
 #include "kp_db.h"
-#include "kp_log.h"
 #include "kp_row.h"
 #include "kp_watch.h"
 
