@@ -207,6 +207,10 @@ static const cli_verb_t s_verbs [] = {
       NULL, false, "PARTICIPANT_ID DATE" },
     { "participant", "link", "groups", "link_participant_to_client", { "participant_id", "client_id" }, NULL, false,
       "PARTICIPANT_ID CLIENT_ID   (the person is now intake's client: counted once, as the client)" },
+    { "participant", "measure", "groups", "record_participant_measurement",
+      { "participant_id", "activity_id", "timepoint" }, CLI_OPTIONS ({ "--instrument", "instrument" }), true,
+      "PARTICIPANT_ID ACTIVITY_ID TIMEPOINT_START|TIMEPOINT_END --instrument avain|kykyviisari --json FILE\n"
+      "                               ({\"scores\": [{\"item_code\": \"goals\", \"score\": 2}, …]})" },
     { NULL }
 };
 

@@ -25,7 +25,7 @@ static const struct {
     { "case",    cli_verbs,   "open, get, start-assessment, complete-assessment, plan, review, close, outcome" },
     { "group",   cli_verbs,   "create, get, update, schedule, sessions, cancel, move, enrol, withdraw, attend, headcount, participation, follow-up, feedback" },
     { "placement", cli_verbs, "create, plan, agree, day, evaluate, end (rehabilitative work activity)" },
-    { "participant", cli_verbs, "create, get, withdraw-consent, link (group participants without a case)" },
+    { "participant", cli_verbs, "create, get, withdraw-consent, link, measure (group participants without a case)" },
     { "report",  cli_report,  "run a report as csv, json or html; rebuild the rollups" },
     { "tail",    cli_tail,    "follow the event stream as JSON lines" },
     { "import",  cli_import,  "bring history in from JSON lines (importer certificate)" },

@@ -2,7 +2,8 @@
     record an organiser keeps of a person intake does not know (its own
     reference, birth year or age band, residence, the ESF+ attributes and
     the consent to their use), its link to the client the person may later
-    become, and what enrolment asks of it. Only the organiser that created
+    become, what enrolment asks of it, and the outcome measurements the
+    organiser records of it. Only the organiser that created
     a record learns that it exists. */
 #ifndef GROUPS_PARTICIPANT_H
 #define GROUPS_PARTICIPANT_H
@@ -18,6 +19,9 @@ int groups_create_pseudonymous_participant (kp_call_t *call);
 int groups_withdraw_participant_consent (kp_call_t *call);
 int groups_link_participant_to_client (kp_call_t *call);
 int groups_get_pseudonymous_participant (kp_call_t *call);
+//  An AVAIN / Kykyviisari start or end form of the caller's participant in
+//  one of its groups (groups_participant_measure.c).
+int groups_record_participant_measurement (kp_call_t *call);
 
 //  Is id a pseudonymous participant the caller may enrol in activity (its
 //  own record, in a group it organises)? 1 yes, 0 no (the caller then
@@ -25,5 +29,6 @@ int groups_get_pseudonymous_participant (kp_call_t *call);
 int groups_participant_enrollable (kp_call_t *call, const groups_activity_t *activity, const char *id);
 
 extern const kp_stmt_t groups_participant_statements [];
+extern const kp_stmt_t groups_measure_statements [];
 
 #endif

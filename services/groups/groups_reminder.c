@@ -2,22 +2,32 @@
     before one is due (or as soon as a late placement is recorded) a
     groups.evaluation_due event goes out, once, however many instances
     run the timer: the reminder row's key lets one transaction insert it,
-    and only the one that did emits. */
+    and only the one that did emits. The tick is a kp_watch: one reminder
+    per transaction, until none is due or 50 ms are spent, so a backlog
+    (the first tick after an outage) goes out between requests. */
 #include "groups_event.h"
 #include "groups_reminder.h"
 #include "groups_sql.h"
 #include "kp_calendar.h"
 #include "kp_clock.h"
 #include "kp_db.h"
-#include "kp_log.h"
 #include "kp_row.h"
+#include "kp_watch.h"
 
 #include <stdio.h>
+
+//  The most reminders one tick sends; the time budget usually ends it first.
+#define REMINDERS_PER_TICK 100
+
+typedef struct {
+    bool idle;                      //  nothing was due
+    int sent;                       //  reminders this tick sent
+} s_tick_t;
 
 static int
 s_send_one (kp_db_t *db, void *arg)
 {
-    int *sent = arg;
+    s_tick_t *tick = arg;
     //  The timer is no call, so nothing put a test clock on the connection:
     //  put it there, so the day asked about, the reminder's sent_at and the
     //  event are all of one (moved) now.
@@ -31,6 +41,7 @@ s_send_one (kp_db_t *db, void *arg)
         return -1;
     if (PQntuples (result) == 0) {
         PQclear (result);
+        tick->idle = true;
         return 0;
     }
     Kumppani__V1__GroupsEvent payload = KUMPPANI__V1__GROUPS_EVENT__INIT;
@@ -46,7 +57,7 @@ s_send_one (kp_db_t *db, void *arg)
                                           kp_row_text (result, 0, REMINDER_MUNICIPALITY),
                                           kp_row_text (result, 0, REMINDER_ORGANISER_ORG), &payload);
         if (rc == 0)
-            (*sent)++;
+            tick->sent++;
     }
     if (inserted)
         PQclear (inserted);
@@ -57,19 +68,11 @@ s_send_one (kp_db_t *db, void *arg)
 int
 groups_reminder_tick (kp_db_t *db)
 {
-    int total = 0;
-    //  One reminder per transaction, a bounded number per tick.
-    for (int round = 0; round < 100; round++) {
-        int sent = 0;
-        int rc = kp_db_transaction (db, s_send_one, &sent, 3);
-        kp_db_set_clock (db, 0, false);     //  back on the process clock (no round trip)
-        if (rc != 0) {
-            kp_warn ("groups: evaluation reminders failed: %s", kp_db_message (db));
-            break;
-        }
-        if (sent == 0)
-            break;
-        total += sent;
-    }
-    return total;
+    s_tick_t tick = { false, 0 };
+    //  Another instance's reminder (not inserted here) is a round that did
+    //  work too: the next one asks for the next due reminder.
+    int rounds = kp_watch_run (db, "groups: evaluation reminders", s_send_one, &tick, &tick.idle,
+                               REMINDERS_PER_TICK);
+    kp_db_set_clock (db, 0, false);         //  back on the process clock (no round trip)
+    return rounds < 0 ? 0 : tick.sent;
 }

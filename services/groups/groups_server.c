@@ -10,6 +10,7 @@
 #include "kp_config.h"
 #include "kp_db.h"
 #include "kp_disclosure.h"
+#include "kp_instrument.h"
 #include "kp_organiser.h"
 #include "kp_server.h"
 #include "kp_service.h"
@@ -68,6 +69,8 @@ static const kp_route_t s_routes [] = {
       KP_ROUTE_MUTATING, GROUPS_ORGANISERS, groups_withdraw_participant_consent },
     { KUMPPANI__V1__REQUEST__BODY_LINK_PARTICIPANT_TO_CLIENT, "groups.link_participant_to_client",
       KP_ROUTE_MUTATING, GROUPS_ORGANISERS, groups_link_participant_to_client },
+    { KUMPPANI__V1__REQUEST__BODY_RECORD_PARTICIPANT_MEASUREMENT, "groups.record_participant_measurement",
+      KP_ROUTE_MUTATING, GROUPS_ORGANISERS, groups_record_participant_measurement },
     { KUMPPANI__V1__REQUEST__BODY_GET_PSEUDONYMOUS_PARTICIPANT, "groups.get_pseudonymous_participant",
       0, GROUPS_ORGANISERS, groups_get_pseudonymous_participant },
     { KUMPPANI__V1__REQUEST__BODY_GET_ACTIVITY, "groups.get_activity",
@@ -81,7 +84,7 @@ static const kp_route_t s_routes [] = {
 
 static const kp_stmt_t *const s_statements [] = {
     groups_statements, groups_path_statements, groups_followup_statements, groups_participant_statements,
-    kp_disclosure_statements, NULL
+    groups_measure_statements, kp_instrument_statements, kp_disclosure_statements, NULL
 };
 
 KP_SERVICE_CONTEXT (groups_context_t, groups_context_new, groups_context_destroy)

@@ -1,7 +1,8 @@
 /*  intake_outcome — outcome instruments (AVAIN, Kykyviisari) filled in for
     a client at the start, interim and end of a measure or of the plan.
-    The items and their scales are data (intake.instrument_items); a score
-    outside its item's scale is refused naming the item. The change from
+    The items and their scales are data (intake.instrument_items, checked
+    by kp_instrument, as groups checks a participant's); a score outside
+    its item's scale is refused naming the item. The change from
     start to end per item is what reporting publishes. */
 #include "intake_access.h"
 #include "intake_case_row.h"
@@ -11,6 +12,7 @@
 #include "kp_db.h"
 #include "kp_enum.h"
 #include "kp_ids.h"
+#include "kp_instrument.h"
 #include "kp_row.h"
 #include "kp_server.h"
 
@@ -38,29 +40,11 @@ s_measure_in_case (kp_call_t *call, const char *measure_id, const char *case_id,
     return 0;
 }
 
-static PGresult *
-s_items (kp_call_t *call, const char *instrument, const char *field)
-{
-    const char *values [] = { instrument };
-    PGresult *items = kp_check_slug (instrument, 40) ? kp_db_exec (call->db, "instrument_items", 1, values)
-                                                     : NULL;
-    if (kp_check_slug (instrument, 40) && !items) {
-        kp_call_db_fail (call);
-        return NULL;
-    }
-    if (!items || PQntuples (items) == 0) {
-        PQclear (items);
-        kp_check_invalid (call, "intake.unknown_instrument", field, "an instrument code: avain, kykyviisari");
-        return NULL;
-    }
-    return items;
-}
-
 int
 intake_outcome_record (kp_call_t *call)
 {
     const Kumppani__V1__RecordMeasurement *body = call->request->record_measurement;
-    char timepoint [KP_ENUM_CODE_MAX], field [64], message [160];
+    char timepoint [KP_ENUM_CODE_MAX];
     //  The case first: only a caller who may see it hears about the body.
     intake_case_row_t row;
     if (intake_case_lock (call, body->case_id, "record_measurement.case_id", INTAKE_WRITE, "measurement", &row))
@@ -68,41 +52,16 @@ intake_outcome_record (kp_call_t *call)
     if (!kp_enum_code (&kumppani__v1__timepoint__descriptor, (int) body->timepoint, timepoint, sizeof timepoint))
         return kp_check_invalid (call, "intake.timepoint", "record_measurement.timepoint",
                                  "start, interim or end");
-    if (body->n_scores == 0)
-        return kp_check_invalid (call, "intake.scores", "record_measurement.scores", "at least one score");
-    PGresult *items = s_items (call, body->instrument, "record_measurement.instrument");
+    PGresult *items = kp_instrument_check (call, "intake", "record_measurement", body->instrument,
+                                           body->scores, body->n_scores);
     if (!items)
         return -1;
     int rc = -1;
-    //  Each score against its item's scale; each item at most once.
-    for (size_t index = 0; index < body->n_scores; index++) {
-        const Kumppani__V1__ItemScore *score = body->scores [index];
-        snprintf (field, sizeof field, "record_measurement.scores[%zu]", index);
-        int row = -1;
-        for (int item = 0; item < PQntuples (items) && row < 0; item++)
-            if (strcmp (kp_row_text (items, item, ITEM_CODE), score->item_code) == 0)
-                row = item;
-        for (size_t earlier = 0; earlier < index && row >= 0; earlier++)
-            if (strcmp (body->scores [earlier]->item_code, score->item_code) == 0)
-                row = -2;
-        if (row < 0) {
-            snprintf (message, sizeof message, "item %.40s is not an item of %s%s", score->item_code,
-                      body->instrument, row == -2 ? " or appears twice" : "");
-            kp_check_invalid (call, "intake.unknown_item", field, message);
-            goto cleanup;
-        }
-        int low = (int) kp_row_int (items, row, ITEM_SCALE_MIN), high = (int) kp_row_int (items, row, ITEM_SCALE_MAX);
-        if (score->score < low || score->score > high) {
-            snprintf (message, sizeof message, "item %s is scored %d to %d", score->item_code, low, high);
-            kp_check_invalid (call, "intake.score_out_of_scale", field, message);
-            goto cleanup;
-        }
-    }
     if (s_measure_in_case (call, body->measure_id, row.case_id, "record_measurement.measure_id"))
         goto cleanup;
     char measurement_id [KP_ID_LEN + 1];
     kp_id_new (measurement_id);
-    const char *version = kp_row_text (items, 0, ITEM_VERSION);
+    const char *version = kp_row_text (items, 0, KP_ITEM_VERSION);
     const char *values [] = { measurement_id, row.client_id, row.case_id, body->measure_id,
                               body->instrument, version, timepoint, call->request->actor->person_id };
     PGresult *result = kp_db_exec (call->db, "measurement_insert", 8, values);
@@ -143,7 +102,7 @@ intake_outcome_change (kp_call_t *call)
     intake_case_row_t row;
     if (intake_case_lock (call, body->case_id, "get_outcome_change.case_id", INTAKE_READ, "outcome", &row))
         return -1;
-    PGresult *items = s_items (call, body->instrument, "get_outcome_change.instrument");
+    PGresult *items = kp_instrument_items (call, "intake", body->instrument, "get_outcome_change.instrument");
     if (!items)
         return -1;
     PQclear (items);

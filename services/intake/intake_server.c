@@ -13,6 +13,7 @@
 #include "kp_config.h"
 #include "kp_db.h"
 #include "kp_disclosure.h"
+#include "kp_instrument.h"
 #include "kp_organiser.h"
 #include "kp_server.h"
 #include "kp_service.h"
@@ -65,7 +66,7 @@ static const kp_route_t s_routes [] = {
 
 static const kp_stmt_t *const s_statements [] = {
     intake_statements, intake_caseload_statements, intake_esf_statements, kp_disclosure_statements,
-    intake_placement_statements, NULL
+    intake_placement_statements, kp_instrument_statements, NULL
 };
 
 KP_SERVICE_CONTEXT (intake_t, intake_new, intake_destroy)

@@ -43,7 +43,6 @@ static const kp_col_t s_domain_row [] = { INTAKE_DOMAIN_ROW (KP_ROW_COLUMN) { NU
 static const kp_col_t s_plan_row [] = { INTAKE_PLAN_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_ecomap_row [] = { INTAKE_ECOMAP_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_measure_row [] = { INTAKE_MEASURE_ROW (KP_ROW_COLUMN) { NULL } };
-static const kp_col_t s_item_row [] = { INTAKE_ITEM_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_change_row [] = { INTAKE_CHANGE_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_source_row [] = { INTAKE_SOURCE_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_review_row [] = { INTAKE_REVIEW_ROW (KP_ROW_COLUMN) { NULL } };
@@ -252,12 +251,6 @@ const kp_stmt_t intake_statements [] = {
     { "measure_in_case",
       "SELECT 1 AS one FROM intake.measures WHERE measure_id = $1::text AND case_id = $2::text", s_one_row },
 
-    //  Outcome instruments: the current version of an instrument's items.
-    { "instrument_items",
-      "SELECT it.version, it.item_code, it.scale_min, it.scale_max, it.higher_is_better"
-      " FROM intake.instrument_items it WHERE it.code = $1::text"
-      " AND it.version = (SELECT max(version) FROM intake.instruments WHERE code = $1::text)"
-      " ORDER BY it.position", s_item_row },
     { "measurement_insert",
       "INSERT INTO intake.measurements (measurement_id, client_id, case_id, measure_id, code, version,"
       " timepoint, recorded_by) VALUES ($1::text, $2::text, $3::text, NULLIF($4::text, ''), $5::text,"

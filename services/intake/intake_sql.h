@@ -109,13 +109,6 @@ enum { INTAKE_ECOMAP_ROW (KP_ROW_INDEX) };
     C (MEASURE_RESPONSIBLE_PERSON, "responsible_person", "text") \
     C (MEASURE_LINKED_REF, "linked_ref", "text")
 enum { INTAKE_MEASURE_ROW (KP_ROW_INDEX) };
-#define INTAKE_ITEM_ROW(C) \
-    C (ITEM_VERSION, "version", "int4") \
-    C (ITEM_CODE, "item_code", "text") \
-    C (ITEM_SCALE_MIN, "scale_min", "int4") \
-    C (ITEM_SCALE_MAX, "scale_max", "int4") \
-    C (ITEM_HIGHER_IS_BETTER, "higher_is_better", "bool")
-enum { INTAKE_ITEM_ROW (KP_ROW_INDEX) };
 #define INTAKE_CHANGE_ROW(C) \
     C (CHANGE_ITEM_CODE, "item_code", "text") \
     C (CHANGE_START, "start_score", "int4") \

@@ -144,31 +144,52 @@ const kp_stmt_t reporting_statements [] = {
 
     //  Per instrument item and kind of measure ("case" when the client was
     //  measured for the case, not a measure): pairs, improved, sum of
-    //  change (end - start).
+    //  change (end - start). A pair (unit, measure) is a case's measure,
+    //  or a participant without a case in one group (groups, migration
+    //  0035: kind "group"); theirs count while their consent holds, in the
+    //  participant's residence, and in a project that counts group
+    //  participants when its activity is linked to it. Each person once: a
+    //  participant linked to a client gives way to the client's own pair of
+    //  the same instrument version in the report (intake's record wins, as
+    //  for the attributes); with none, the participant's pair is theirs.
     { "report_outcomes",
-      "WITH m AS (SELECT m.measurement_id, m.case_id, coalesce (m.measure_id, '') AS measure,"
-      "   coalesce (ms.kind::text, 'case') AS measure_kind, m.code, m.version, m.timepoint, m.recorded_at"
+      "WITH m AS (SELECT m.measurement_id, m.case_id AS unit, coalesce (m.measure_id, '') AS measure,"
+      "   coalesce (ms.kind::text, 'case') AS measure_kind, m.code, m.version, m.timepoint, m.recorded_at,"
+      "   k.client_id AS person, true AS of_case"
       "   FROM intake.measurements m JOIN intake.cases k ON k.case_id = m.case_id"
       "   LEFT JOIN intake.measures ms ON ms.measure_id = m.measure_id"
-      "   WHERE $5::text = '' AND" REPORTING_CASE_SCOPE ("k") "),"
-      " s AS (SELECT DISTINCT ON (case_id, measure, code, version) * FROM m"
+      "   WHERE $5::text = '' AND" REPORTING_CASE_SCOPE ("k")
+      "   UNION ALL"
+      "   SELECT pm.measurement_id, pm.participant_id, pm.activity_id, 'group', pm.code, pm.version, pm.timepoint,"
+      "   pm.recorded_at, coalesce (pp.linked_client_id, pp.participant_id), false"
+      "   FROM groups.participant_measurements pm"
+      "   JOIN groups.pseudonymous_participants pp ON pp.participant_id = pm.participant_id"
+      "   WHERE pp.consent_withdrawn_on IS NULL AND $5::text = '' AND" REPORTING_IN_AREA ("pp.municipality")
+      "   AND ($4::text = '' OR (pm.activity_id IN (SELECT pa.activity_id FROM reporting.project_activities pa"
+      "     WHERE pa.project_id = $4::text) AND EXISTS (SELECT 1 FROM reporting.esf_project_settings ps"
+      "     WHERE ps.project_id = $4::text AND ps.count_group_participants)))),"
+      " s AS (SELECT DISTINCT ON (unit, measure, code, version) * FROM m"
       "   WHERE timepoint = 'start'"
-      "   ORDER BY case_id, measure, code, version, recorded_at, measurement_id),"
-      " e AS (SELECT DISTINCT ON (case_id, measure, code, version) * FROM m"
+      "   ORDER BY unit, measure, code, version, recorded_at, measurement_id),"
+      " e AS (SELECT DISTINCT ON (unit, measure, code, version) * FROM m"
       "   WHERE timepoint = 'end'"
       "   AND " REPORTING_HELSINKI_DATE ("recorded_at") " BETWEEN $1::date AND $2::date"
-      "   ORDER BY case_id, measure, code, version, recorded_at DESC, measurement_id DESC)"
-      " SELECT i.code AS instrument, i.item_code, s.measure_kind, count (*) AS pairs,"
+      "   ORDER BY unit, measure, code, version, recorded_at DESC, measurement_id DESC),"
+      " p AS (SELECT s.*, e.measurement_id AS end_id FROM s JOIN e USING (unit, measure, code, version)),"
+      " counted AS (SELECT * FROM p WHERE p.of_case OR NOT EXISTS (SELECT 1 FROM p c"
+      "   WHERE c.of_case AND c.person = p.person AND c.code = p.code AND c.version = p.version)),"
+      " scores AS (SELECT measurement_id, item_code, score FROM intake.measurement_scores"
+      "   UNION ALL SELECT measurement_id, item_code, score FROM groups.participant_measurement_scores)"
+      " SELECT i.code AS instrument, i.item_code, c.measure_kind, count (*) AS pairs,"
       " count (*) FILTER (WHERE CASE WHEN i.higher_is_better THEN es.score > ss.score"
       "   ELSE es.score < ss.score END) AS improved,"
       " coalesce (sum (es.score - ss.score), 0) AS change"
-      " FROM s JOIN e USING (case_id, measure, code, version)"
-      " JOIN intake.measurement_scores ss ON ss.measurement_id = s.measurement_id"
-      " JOIN intake.measurement_scores es ON es.measurement_id = e.measurement_id"
-      "   AND es.item_code = ss.item_code"
-      " JOIN intake.instrument_items i ON i.code = s.code AND i.version = s.version"
+      " FROM counted c"
+      " JOIN scores ss ON ss.measurement_id = c.measurement_id"
+      " JOIN scores es ON es.measurement_id = c.end_id AND es.item_code = ss.item_code"
+      " JOIN intake.instrument_items i ON i.code = c.code AND i.version = c.version"
       "   AND i.item_code = ss.item_code"
-      " GROUP BY i.code, i.item_code, i.position, s.measure_kind ORDER BY i.code, i.position, s.measure_kind",
+      " GROUP BY i.code, i.item_code, i.position, c.measure_kind ORDER BY i.code, i.position, c.measure_kind",
       s_outcomes_row },
 
     //  Observations whose period meets the report's, by theme and area; a

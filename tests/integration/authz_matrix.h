@@ -226,6 +226,7 @@ static const kpt_authz_row_t kpt_authz_matrix [] = {
     { "groups",   "withdraw_participant_consent",  EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "groups",   "link_participant_to_client",    EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "groups",   "get_pseudonymous_participant",  EMPTY_BODY,   WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
+    { "groups",   "record_participant_measurement", EMPTY_BODY,  WORKER, { FORB,   ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "groups",   "get_activity",                  EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     { "groups",   "list_sessions",                 EMPTY_BODY,   WORKER, { ALLOW,  ALLOW,  ALLOW,  ALLOW,  ALLOW,  FORB,   FORB,   DENY,   UNAUTH, ALLOW,  ALLOW,  ALLOW } },
     //  A municipality reads its own clients' participation.
