@@ -563,3 +563,192 @@ Test (referral_lifecycle, the_sla_report_says_how_long_notices_were_held)
     cr_assert_str_eq (s_sla_cell (table, 0, "held_p90_days"), "2");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 }
+
+Test (referral_lifecycle, accepted_then_held_is_still_no_longer_cancellable)
+{
+    s_start (false);
+    //  Accepted, then put on hold: the hold does not reopen the sender's
+    //  withdrawal, which ended at the acceptance.
+    const char *id = s_kela_notice ();
+    s_ok_state (s_simple ("muni-743", BODY(ACCEPT_REFERRAL), id), ST(ACCEPTED));
+    s_ok_state (s_hold ("muni-743", id, "client_in_hospital"), ST(ON_HOLD));
+    Kumppani__V1__Reply *reply = s_cancel ("kela", id, "sent_in_error", NULL);
+    s_expect (reply, STATUS(CONFLICT), "referral.already_accepted", NULL);
+    cr_assert (strstr (reply->error->message, "on hold"), "%s", reply->error->message);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (s_count ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1 AND topic = 'referral.cancelled'", id), 0);
+    cr_assert_eq (s_count ("SELECT count(*) FROM referral.referrals WHERE referral_id = $1 AND state = 'on_hold'"
+                           " AND held_from = 'accepted' AND held_since IS NOT NULL", id), 1, "the refused cancel moved it");
+    //  Resumed, it is accepted again and goes on to its outcome.
+    s_ok_state (s_resume ("muni-743", id, NULL), ST(ACCEPTED));
+    s_ok_state (s_simple ("muni-743", BODY(RECORD_REFERRAL_OUTCOME), id), ST(CLOSED));
+    //  Held before acceptance, it may still be withdrawn (the_deadline_watch_skips_a_held_referral).
+}
+
+//  A note of n bytes (static; n < 2100).
+static char *
+s_note (size_t n)
+{
+    static char note [2100];
+    cr_assert_lt (n, sizeof note);
+    memset (note, 'n', n);
+    note [n] = 0;
+    return note;
+}
+
+static long long
+s_history (const char *id)
+{
+    return s_count ("SELECT count(*) FROM referral.referral_history WHERE referral_id = $1", id);
+}
+
+Test (referral_lifecycle, each_request_refuses_oversized_unauthorised_repeated_and_out_of_order_input)
+{
+    s_start (false);
+    const char *id = s_kela_notice ();
+    long long steps = s_history (id);
+
+    //  Oversized: a 2001-byte note on each, refused with its path; 2000 fits (below).
+    Kumppani__V1__CancelReferral cancel = KUMPPANI__V1__CANCEL_REFERRAL__INIT;
+    cancel.referral_id = (char *) id;
+    cancel.reason_code = "client_moved";
+    cancel.note = s_note (2001);
+    s_refused (s_call ("kela", BODY(CANCEL_REFERRAL), &cancel, NULL), STATUS(INVALID), "referral.note_too_long",
+               "cancel_referral.note");
+    Kumppani__V1__HoldReferral hold = KUMPPANI__V1__HOLD_REFERRAL__INIT;
+    hold.referral_id = (char *) id;
+    hold.reason_code = "client_in_hospital";
+    hold.note = s_note (2001);
+    s_refused (s_call ("muni-743", BODY(HOLD_REFERRAL), &hold, NULL), STATUS(INVALID), "referral.note_too_long",
+               "hold_referral.note");
+    //  A reason code of 65 bytes is malformed.
+    hold.note = "";
+    hold.reason_code = "a_reason_code_that_is_sixty_five_bytes_long_which_is_one_too_many";
+    cr_assert_eq (strlen (hold.reason_code), 65);
+    s_refused (s_call ("muni-743", BODY(HOLD_REFERRAL), &hold, NULL), STATUS(INVALID), "referral.bad_reason_code",
+               "hold_referral.reason_code");
+    Kumppani__V1__ForwardReferral forward = KUMPPANI__V1__FORWARD_REFERRAL__INIT;
+    forward.referral_id = (char *) id;
+    forward.recipient_org = "muni-091";
+    forward.recipient_type = "municipality";
+    forward.municipality = "091";
+    forward.reason_code = "client_moved";
+    forward.note = s_note (2001);
+    s_refused (s_call ("muni-743", BODY(FORWARD_REFERRAL), &forward, NULL), STATUS(INVALID),
+               "referral.note_too_long", "forward_referral.note");
+
+    //  Kela against the receiver's operations: refused by the route.
+    hold.reason_code = "client_in_hospital";
+    s_refused (s_resume ("kela", id, NULL), STATUS(FORBIDDEN), "auth.forbidden", NULL);
+    s_refused (s_forward ("kela", id, "muni-091", "municipality", "client_moved", NULL),
+               STATUS(FORBIDDEN), "auth.forbidden", NULL);
+    //  A third organisation: the reply an unknown id gets, for each.
+    s_refused (s_resume ("muni-091", id, NULL), STATUS(NOT_FOUND), "referral.not_found", NULL);
+    s_refused (s_hold ("debt-743", id, "client_in_hospital"), STATUS(NOT_FOUND), "referral.not_found", NULL);
+    s_refused (s_forward ("debt-743", id, "muni-091", "municipality", "client_moved", NULL),
+               STATUS(NOT_FOUND), "referral.not_found", NULL);
+    s_refused (s_cancel ("debt-743", id, "client_moved", NULL), STATUS(NOT_FOUND), "referral.not_found", NULL);
+    cr_assert_eq (s_history (id), steps, "a refused request left a history row");
+
+    //  Held with a 2000-byte note; the same key twice is one hold.
+    hold.note = s_note (2000);
+    Kumppani__V1__Reply *reply = s_call ("muni-743", BODY(HOLD_REFERRAL), &hold, "hold-key-1");
+    s_expect (reply, STATUS(OK), NULL, NULL);
+    cr_assert_eq (reply->referral->referral->state, ST(ON_HOLD));
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_call ("muni-743", BODY(HOLD_REFERRAL), &hold, "hold-key-1");
+    s_expect (reply, STATUS(OK), NULL, NULL);
+    cr_assert_eq (reply->referral->referral->state, ST(ON_HOLD));
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (s_count ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1 AND topic = 'referral.held'", id), 1);
+    cr_assert_eq (s_history (id), steps + 1);
+    //  Out of order while held: a resume's 2001-byte note refused.
+    Kumppani__V1__ResumeReferral resume = KUMPPANI__V1__RESUME_REFERRAL__INIT;
+    resume.referral_id = (char *) id;
+    resume.note = s_note (2001);
+    s_refused (s_call ("muni-743", BODY(RESUME_REFERRAL), &resume, NULL), STATUS(INVALID), "referral.note_too_long",
+               "resume_referral.note");
+    //  Resumed; the same resume with a new key is out of order.
+    s_ok_state (s_resume ("muni-743", id, NULL), ST(RECEIVED));
+    s_refused (s_resume ("muni-743", id, NULL), STATUS(CONFLICT), "referral.illegal_transition", NULL);
+
+    //  Cancelled (a 2000-byte note fits); after that nothing moves it.
+    cancel.note = s_note (2000);
+    reply = s_call ("kela", BODY(CANCEL_REFERRAL), &cancel, NULL);
+    s_expect (reply, STATUS(OK), NULL, NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    steps = s_history (id);
+    s_refused (s_hold ("muni-743", id, "client_in_hospital"), STATUS(CONFLICT), "referral.illegal_transition", NULL);
+    s_refused (s_resume ("muni-743", id, NULL), STATUS(CONFLICT), "referral.illegal_transition", NULL);
+    s_refused (s_cancel ("kela", id, "client_moved", NULL), STATUS(CONFLICT), "referral.already_cancelled", NULL);
+    Kumppani__V1__RequestStatement statement = KUMPPANI__V1__REQUEST_STATEMENT__INIT;
+    statement.referral_id = (char *) id;
+    statement.due_on = "2099-01-01";
+    reply = s_call ("kela", BODY(REQUEST_STATEMENT), &statement, NULL);
+    cr_assert_neq (reply->status, STATUS(OK), "a statement asked on a cancelled referral");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (s_history (id), steps, "a refused request after the cancel left a history row");
+    cr_assert_eq (s_count ("SELECT count(*) FROM referral.statement_requests WHERE referral_id = $1", id), 0);
+}
+
+//  muni-743 refers a client to ngo-743 on the client's request.
+static const char *
+s_partner_referral (void)
+{
+    Kumppani__V1__SubmitReferral body = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
+    body.kind = KD(PARTNER);
+    body.recipient_org = "ngo-743";
+    body.recipient_type = "ngo";
+    body.municipality = "743";
+    body.client_ref = "muni-pseudonym-8";
+    body.reason_category = KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_DEBT;
+    body.legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST;
+    return s_submit ("muni-743", &body);
+}
+
+Test (referral_lifecycle, forward_cancel_and_hold_out_of_order)
+{
+    s_start (false);
+    const char *children = "SELECT count(*) FROM referral.referrals WHERE parent_referral_id = $1";
+    //  Held: not forwarded until resumed.
+    char held [32];
+    snprintf (held, sizeof held, "%s", s_partner_referral ());
+    s_ok_state (s_hold ("ngo-743", held, "waiting_for_documents"), ST(ON_HOLD));
+    s_refused (s_forward ("ngo-743", held, "debt-743", "debt_counselling", "debt", NULL),
+               STATUS(CONFLICT), "referral.illegal_transition", NULL);
+    cr_assert_eq (s_count (children, held), 0);
+    //  Hold and resume are the receiver's: the sender is refused both.
+    s_refused (s_hold ("muni-743", held, "client_in_hospital"), STATUS(FORBIDDEN), "referral.forbidden", NULL);
+    s_refused (s_resume ("muni-743", held, NULL), STATUS(FORBIDDEN), "referral.forbidden", NULL);
+    //  …and cancel the sender's: the receiver is refused.
+    s_refused (s_cancel ("ngo-743", held, "client_moved", NULL), STATUS(FORBIDDEN), "referral.forbidden", NULL);
+    s_ok_state (s_resume ("ngo-743", held, NULL), ST(RECEIVED));
+    //  Forward after cancel: a conflict, no child.
+    char cancelled [32];
+    snprintf (cancelled, sizeof cancelled, "%s", s_partner_referral ());
+    s_ok_state (s_cancel ("muni-743", cancelled, "client_moved", NULL), ST(CANCELLED));
+    s_refused (s_forward ("ngo-743", cancelled, "debt-743", "debt_counselling", "debt", NULL),
+               STATUS(CONFLICT), "referral.illegal_transition", NULL);
+    cr_assert_eq (s_count (children, cancelled), 0);
+    //  Cancel after forward: the conflict names the state; hold neither.
+    char forwarded [32];
+    snprintf (forwarded, sizeof forwarded, "%s", s_partner_referral ());
+    Kumppani__V1__Reply *reply = s_forward ("ngo-743", forwarded, "debt-743", "debt_counselling", "debt", NULL);
+    s_expect (reply, STATUS(OK), NULL, NULL);
+    char child [32];
+    snprintf (child, sizeof child, "%s", reply->referral->chain [0]->referral_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    s_refused (s_cancel ("muni-743", forwarded, "client_moved", NULL), STATUS(CONFLICT), "referral.already_forwarded", NULL);
+    s_refused (s_hold ("ngo-743", forwarded, "client_in_hospital"), STATUS(CONFLICT), "referral.illegal_transition", NULL);
+    //  The child is the forwarder's to cancel, not the first sender's.
+    s_refused (s_cancel ("muni-743", child, "client_moved", NULL), STATUS(NOT_FOUND), "referral.not_found", NULL);
+    s_ok_state (s_cancel ("ngo-743", child, "sent_in_error", NULL), ST(CANCELLED));
+    //  …and the first sender sees the cancelled leaf through the chain.
+    reply = s_simple ("muni-743", BODY(GET_REFERRAL), forwarded);
+    s_expect (reply, STATUS(OK), NULL, NULL);
+    cr_assert_eq (reply->referral->n_chain, 1);
+    cr_assert_eq (reply->referral->chain [0]->state, ST(CANCELLED));
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (s_count ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1 AND topic = 'referral.chain_updated'"
+                           " AND sender_org = 'muni-743' AND payload IS NOT NULL", child), 2, "received, cancelled");
+}
