@@ -752,3 +752,122 @@ Test (referral_lifecycle, forward_cancel_and_hold_out_of_order)
     cr_assert_eq (s_count ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1 AND topic = 'referral.chain_updated'"
                            " AND sender_org = 'muni-743' AND payload IS NOT NULL", child), 2, "received, cancelled");
 }
+
+//  One request through the importer certificate (kumppani import), as
+//  org on day (2018, 10:00 UTC).
+static Kumppani__V1__Reply *
+s_imported (const char *org, int month, int day, Kumppani__V1__Request__BodyCase body_case, void *body)
+{
+    struct tm tm = { .tm_year = 2018 - 1900, .tm_mon = month - 1, .tm_mday = day, .tm_hour = 10 };
+    Kumppani__V1__ImportContext context = KUMPPANI__V1__IMPORT_CONTEXT__INIT;
+    context.as_org = (char *) org;
+    context.original_time = (int64_t) timegm (&tm) * 1000000;
+    kp_client_t *client = kpt_client ("referral", "importer");
+    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+    Kumppani__V1__Actor actor;
+    kpt_request (&request, &actor, s_role (org), true);
+    request.import_context = &context;
+    request.body_case = body_case;
+    request.submit_referral = body;
+    Kumppani__V1__Reply *reply = kpt_call (client, &request);
+    kp_client_destroy (&client);
+    cr_assert_not_null (reply, "no reply from referral");
+    cr_assert_eq (reply->status, STATUS(OK), "imported %d refused: %s %s", body_case,
+                  reply->error ? reply->error->code : "", reply->error ? reply->error->message : "");
+    return reply;
+}
+
+Test (referral_lifecycle, a_migrating_countys_lifecycle_history_is_imported_on_its_own_days)
+{
+    s_start (false);
+    //  2018: Kela's notice, held and resumed, a statement asked and never
+    //  answered, a message; a partner referral forwarded to a municipality
+    //  (a child with a clock of its own), then cancelled by its sender.
+    Kumppani__V1__SubmitReferral notice = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
+    notice.kind = KD(SOCIAL_WORK_NEED);
+    notice.recipient_org = "muni-743";
+    notice.recipient_type = "municipality";
+    notice.municipality = "743";
+    notice.client_ref = "kela-client-2018";
+    notice.reason_category = KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_INCOME;
+    notice.legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_SECTION_35;
+    Kumppani__V1__Reply *reply = s_imported ("kela", 3, 5, BODY(SUBMIT_REFERRAL), &notice);
+    char id [32];
+    snprintf (id, sizeof id, "%s", reply->referral->referral->referral_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    Kumppani__V1__HoldReferral hold = KUMPPANI__V1__HOLD_REFERRAL__INIT;
+    hold.referral_id = id;
+    hold.reason_code = "client_in_hospital";
+    kumppani__v1__reply__free_unpacked (s_imported ("muni-743", 3, 6, BODY(HOLD_REFERRAL), &hold), NULL);
+    Kumppani__V1__ResumeReferral resume = KUMPPANI__V1__RESUME_REFERRAL__INIT;
+    resume.referral_id = id;
+    reply = s_imported ("muni-743", 3, 8, BODY(RESUME_REFERRAL), &resume);
+    //  Mon 5 Mar + 7 working days = Wed 14 Mar; held Tue 6 and Wed 7: Fri 16 Mar.
+    cr_assert_eq (reply->referral->referral->held_working_days, 2);
+    cr_assert_str_eq (reply->referral->referral->deadline, "2018-03-16");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    Kumppani__V1__RequestStatement statement = KUMPPANI__V1__REQUEST_STATEMENT__INIT;
+    statement.referral_id = id;
+    statement.due_on = "2018-03-16";
+    kumppani__v1__reply__free_unpacked (s_imported ("kela", 3, 9, BODY(REQUEST_STATEMENT), &statement), NULL);
+    Kumppani__V1__PostReferralMessage message = KUMPPANI__V1__POST_REFERRAL_MESSAGE__INIT;
+    message.referral_id = id;
+    message.text = "Statement in preparation.";
+    kumppani__v1__reply__free_unpacked (s_imported ("muni-743", 3, 9, BODY(POST_REFERRAL_MESSAGE), &message), NULL);
+
+    Kumppani__V1__SubmitReferral partner = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
+    partner.kind = KD(PARTNER);
+    partner.recipient_org = "ngo-743";
+    partner.recipient_type = "ngo";
+    partner.municipality = "743";
+    partner.client_ref = "muni-pseudonym-2018";
+    partner.reason_category = KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_DEBT;
+    partner.legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST;
+    reply = s_imported ("muni-743", 4, 2, BODY(SUBMIT_REFERRAL), &partner);
+    char parent [32];
+    snprintf (parent, sizeof parent, "%s", reply->referral->referral->referral_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    Kumppani__V1__ForwardReferral forward = KUMPPANI__V1__FORWARD_REFERRAL__INIT;
+    forward.referral_id = parent;
+    forward.recipient_org = "muni-091";
+    forward.recipient_type = "municipality";
+    forward.municipality = "091";
+    forward.reason_code = "client_moved";
+    reply = s_imported ("ngo-743", 4, 3, BODY(FORWARD_REFERRAL), &forward);
+    cr_assert_eq (reply->referral->n_chain, 1);
+    char child [32];
+    snprintf (child, sizeof child, "%s", reply->referral->chain [0]->referral_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    Kumppani__V1__CancelReferral cancel = KUMPPANI__V1__CANCEL_REFERRAL__INIT;
+    cancel.referral_id = child;
+    cancel.reason_code = "sent_in_error";
+    kumppani__v1__reply__free_unpacked (s_imported ("ngo-743", 4, 4, BODY(CANCEL_REFERRAL), &cancel), NULL);
+
+    //  Each step on its own day, as the importer's, like a live one.
+    cr_assert_eq (s_count ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1"
+                           " AND topic IN ('referral.held', 'referral.resumed', 'referral.statement_requested',"
+                           " 'referral.message_posted') AND occurred_at < '2018-03-10'", id), 4);
+    cr_assert_eq (s_count ("SELECT count(*) FROM referral.referral_messages WHERE referral_id = $1"
+                           " AND posted_at::date = '2018-03-09'", id), 1);
+    cr_assert_eq (s_count ("SELECT count(*) FROM referral.referrals WHERE referral_id = $1 AND received_on = '2018-04-03'"
+                           " AND deadline = '2018-04-12' AND parent_referral_id IS NOT NULL AND state = 'cancelled'", child), 1);
+    cr_assert_eq (s_count ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1"
+                           " AND topic = 'referral.cancelled' AND occurred_at::date = '2018-04-04'", child), 1);
+    //  Years past, the watches send nothing for them: no breach of the
+    //  moved deadline, none of the child's own clock, no overdue
+    //  statement (the watches tick every 100 ms; 15 ticks pass). The
+    //  history shows each as it stood: the request overdue, unanswered.
+    zclock_sleep (1500);
+    const char *notices = "SELECT count(*) FROM kp.events WHERE aggregate_id = $1 AND topic IN"
+                          " ('referral.deadline_warning', 'referral.deadline_breached', 'referral.statement_overdue')";
+    cr_assert_eq (s_count (notices, id), 0, "a notice for a clock that ended before the import");
+    cr_assert_eq (s_count (notices, child), 0, "a notice for the imported child's past clock");
+    cr_assert_eq (s_count ("SELECT count(*) FROM referral.statement_requests WHERE referral_id = $1"
+                           " AND past_at_import AND answered_at IS NULL AND breach_sent_at IS NULL", id), 1);
+    reply = s_simple ("kela", BODY(GET_REFERRAL), id);
+    s_expect (reply, STATUS(OK), NULL, NULL);
+    cr_assert_eq (reply->referral->referral->n_statement_requests, 1);
+    cr_assert_eq (reply->referral->referral->statement_requests [0]->state,
+                  KUMPPANI__V1__STATEMENT_REQUEST_STATE__STATEMENT_REQUEST_STATE_OVERDUE);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+}
