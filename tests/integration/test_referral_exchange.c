@@ -317,6 +317,16 @@ Test (referral_exchange, a_statement_request_breaches_once_and_an_answer_in_time
     bool notified = false;
     cr_assert_eq (s_request_state (late, &notified), SRS(OVERDUE));
     cr_assert (notified);
+    //  Answered twice: the second statement is given unasked; the request
+    //  keeps its first answer (in time), the history both steps.
+    long long answered_at = kpt_scalar ("SELECT (extract (epoch FROM answered_at) * 1000000)::int8"
+                                        " FROM referral.statement_requests WHERE referral_id = $1", answered);
+    s_ok ("muni-743", KUMPPANI__V1__REQUEST__BODY_GIVE_STATEMENT, answered);
+    cr_assert_eq (s_request_state (answered, NULL), SRS(ANSWERED), "the second statement re-answered the request");
+    cr_assert_eq (kpt_scalar ("SELECT (extract (epoch FROM answered_at) * 1000000)::int8"
+                              " FROM referral.statement_requests WHERE referral_id = $1", answered), answered_at);
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM referral.referral_history WHERE referral_id = $1"
+                              " AND operation = 'referral.give_statement'", answered), 2);
 
     //  Restart: not again. The sentinel, due today, breaches tomorrow; the
     //  watch takes requests by due date, so the tick that sends its breach
