@@ -36,7 +36,8 @@ const kp_stmt_t referral_exchange_statements [] = {
       "SELECT s.request_id, s.requested_by_org, s.due_on::text AS due_on,"
       " (extract (epoch FROM s.requested_at) * 1000000)::int8 AS requested_at,"
       " coalesce ((extract (epoch FROM s.answered_at) * 1000000)::int8, 0) AS answered_at,"
-      STATEMENT_STATE ("$2::date") " AS state, s.note, s.breach_sent_at IS NOT NULL AS breach_notified"
+      STATEMENT_STATE ("$2::date") " AS state, s.note, s.breach_sent_at IS NOT NULL AS breach_notified,"
+      " coalesce (s.statement, '') AS statement"
       " FROM referral.statement_requests s JOIN referral.referrals r USING (referral_id)"
       " WHERE s.referral_id = $1::text ORDER BY s.requested_at, s.request_id", s_request_row },
     //  The breach watch: an unanswered request past its due date ($1

@@ -147,6 +147,8 @@ referral_statement_fill_view (kp_call_t *call, Kumppani__V1__ReferralView *view,
         request->answered_at = kp_row_int (result, row, SR_ANSWERED_AT);
         request->note = show_notes ? kp_call_strdup (call, kp_row_text (result, row, SR_NOTE)) : "";
         request->breach_notified = kp_row_bool (result, row, SR_BREACH_NOTIFIED);
+        //  Shown as the referral's own statement is: to both parties.
+        request->statement = kp_call_strdup (call, kp_row_text (result, row, SR_STATEMENT));
         //  The SQL's label is the enum's (kp_enum: "answered_late").
         request->state = kp_enum_value (&kumppani__v1__statement_request_state__descriptor,
                                         kp_row_text (result, row, SR_STATE));

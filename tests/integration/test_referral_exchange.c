@@ -318,11 +318,24 @@ Test (referral_exchange, a_statement_request_breaches_once_and_an_answer_in_time
     cr_assert_eq (s_request_state (late, &notified), SRS(OVERDUE));
     cr_assert (notified);
     //  Answered twice: the second statement is given unasked; the request
-    //  keeps its first answer (in time), the history both steps.
+    //  keeps its first answer (in time, with its text), the history both steps.
     long long answered_at = kpt_scalar ("SELECT (extract (epoch FROM answered_at) * 1000000)::int8"
                                         " FROM referral.statement_requests WHERE referral_id = $1", answered);
-    s_ok ("muni-743", KUMPPANI__V1__REQUEST__BODY_GIVE_STATEMENT, answered);
+    Kumppani__V1__GiveStatement corrected = KUMPPANI__V1__GIVE_STATEMENT__INIT;
+    corrected.referral_id = answered;
+    corrected.statement = "A corrected statement: assistance for two months.";
+    reply = s_call ("muni-743", KUMPPANI__V1__REQUEST__BODY_GIVE_STATEMENT, &corrected);
+    s_expect (reply, STATUS(OK), NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
     cr_assert_eq (s_request_state (answered, NULL), SRS(ANSWERED), "the second statement re-answered the request");
+    //  The referral shows the latest statement, the request the one that
+    //  answered it: the first text is not lost.
+    reply = s_simple ("kela", KUMPPANI__V1__REQUEST__BODY_GET_REFERRAL, answered);
+    s_expect (reply, STATUS(OK), NULL);
+    cr_assert_str_eq (reply->referral->referral->statement, corrected.statement);
+    cr_assert_str_eq (reply->referral->referral->statement_requests [0]->statement,
+                      "Supplementary assistance is justified.");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
     cr_assert_eq (kpt_scalar ("SELECT (extract (epoch FROM answered_at) * 1000000)::int8"
                               " FROM referral.statement_requests WHERE referral_id = $1", answered), answered_at);
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM referral.referral_history WHERE referral_id = $1"
