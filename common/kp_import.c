@@ -41,6 +41,13 @@ static const kp_import_op_t s_ops [] = {
     { "accept_referral",         "referral", "referral.referral.referral_id" },
     { "record_referral_outcome", "referral", "referral.referral.referral_id" },
     { "give_statement",          "referral", "referral.referral.referral_id" },
+    //  the lifecycle of issue 20; a forward becomes its child referral
+    { "cancel_referral",         "referral", "referral.referral.referral_id" },
+    { "hold_referral",           "referral", "referral.referral.referral_id" },
+    { "resume_referral",         "referral", "referral.referral.referral_id" },
+    { "forward_referral",        "referral", "referral.chain.0.referral_id" },
+    { "request_statement",       "referral", "referral.referral.referral_id" },
+    { "post_referral_message",   "referral", "referral_message.message.message_id" },
     { "submit_observation",      "reporting", "observation.observation_id" },
     { NULL }
 };

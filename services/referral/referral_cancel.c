@@ -65,17 +65,21 @@ referral_cancel (kp_call_t *call)
                              NULL, "only the sender may cancel its referral");
     if (referral_check_reason (call, "cancel_referral", body->reason_code, body->note))
         return -1;
-    const referral_transition_t *transition = referral_fsm_find (REFERRAL_OP_CANCEL, referral.kind, referral.state);
+    const referral_transition_t *transition = referral_fsm_find_held (REFERRAL_OP_CANCEL, referral.kind,
+                                                                      referral.state, referral.held_from);
     if (!transition) {
         //  The code names the state, so a client can tell "accepted" from
-        //  "already ended" without parsing the message.
+        //  "already ended" without parsing the message; a held referral's
+        //  is the state it was held from (accepted, then held).
         // error codes: referral.already_accepted referral.already_declined referral.already_no_need
         // error codes: referral.already_transferred referral.already_closed referral.already_cancelled
         // error codes: referral.already_forwarded
-        char code [64], message [128];
-        snprintf (code, sizeof code, "referral.already_%s", referral_state_name (referral.state));
-        snprintf (message, sizeof message, "the referral is %s: it can no longer be cancelled",
-                  referral_state_name (referral.state));
+        bool held = referral.state == KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_ON_HOLD;
+        Kumppani__V1__ReferralState named = held ? referral.held_from : referral.state;
+        char code [64], message [160];
+        snprintf (code, sizeof code, "referral.already_%s", referral_state_name (named));
+        snprintf (message, sizeof message, "the referral is %s%s: it can no longer be cancelled",
+                  held ? "on hold, held from " : "", referral_state_name (named));
         return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_CONFLICT, kp_call_strdup (call, code),
                              NULL, kp_call_strdup (call, message));
     }

@@ -15,7 +15,8 @@
     C (SR_ANSWERED_AT, "answered_at", "int8") \
     C (SR_STATE, "state", "text") \
     C (SR_NOTE, "note", "text") \
-    C (SR_BREACH_NOTIFIED, "breach_notified", "bool")
+    C (SR_BREACH_NOTIFIED, "breach_notified", "bool") \
+    C (SR_STATEMENT, "statement", "text")
 enum { REFERRAL_STATEMENT_REQUEST_ROW (KP_ROW_INDEX) };
 #define REFERRAL_STATEMENT_DUE_ROW(C) \
     C (SD_REQUEST_ID, "request_id", "text") \

@@ -28,15 +28,16 @@ const kp_stmt_t referral_exchange_statements [] = {
     //  back means one is open already.
     { "referral_statement_request_insert",
       "INSERT INTO referral.statement_requests (request_id, referral_id, requested_by_org,"
-      " requested_by_person, requested_by_role, due_on, note, requested_at)"
-      " VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::date, $7::text, kp.clock ())"
+      " requested_by_person, requested_by_role, due_on, note, requested_at, past_at_import)"
+      " VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::date, $7::text, kp.clock (), $8::bool)"
       " ON CONFLICT DO NOTHING RETURNING request_id AS id", s_id_row },
     //  A referral's requests, oldest first; $2 today.
     { "referral_statement_requests",
       "SELECT s.request_id, s.requested_by_org, s.due_on::text AS due_on,"
       " (extract (epoch FROM s.requested_at) * 1000000)::int8 AS requested_at,"
       " coalesce ((extract (epoch FROM s.answered_at) * 1000000)::int8, 0) AS answered_at,"
-      STATEMENT_STATE ("$2::date") " AS state, s.note, s.breach_sent_at IS NOT NULL AS breach_notified"
+      STATEMENT_STATE ("$2::date") " AS state, s.note, s.breach_sent_at IS NOT NULL AS breach_notified,"
+      " coalesce (s.statement, '') AS statement"
       " FROM referral.statement_requests s JOIN referral.referrals r USING (referral_id)"
       " WHERE s.referral_id = $1::text ORDER BY s.requested_at, s.request_id", s_request_row },
     //  The breach watch: an unanswered request past its due date ($1
@@ -44,7 +45,7 @@ const kp_stmt_t referral_exchange_statements [] = {
     { "referral_statement_due",
       "SELECT s.request_id, s.referral_id, s.due_on::text AS due_on"
       " FROM referral.statement_requests s JOIN referral.referrals r USING (referral_id)"
-      " WHERE s.answered_at IS NULL AND s.breach_sent_at IS NULL AND s.due_on < $1::date"
+      " WHERE s.answered_at IS NULL AND s.breach_sent_at IS NULL AND NOT s.past_at_import AND s.due_on < $1::date"
       " AND r.state NOT IN " STATEMENT_LAPSED_STATES
       " ORDER BY s.due_on, s.request_id LIMIT 1 FOR UPDATE OF s SKIP LOCKED", s_due_row },
     { "referral_statement_breached",

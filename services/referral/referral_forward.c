@@ -160,6 +160,15 @@ referral_forward (kp_call_t *call)
     if (!result)
         return kp_call_db_fail (call);
     PQclear (result);
+    //  An imported child's notices that fell before the import's own day
+    //  are past, as an imported submission's (referral_notices_past).
+    if (clock.kind && kp_db_imported (call->db)) {
+        char real_today [11];
+        kp_date_format (kp_date_today (), real_today);
+        const char *past [] = { child_id, real_today };
+        if (kp_db_run (call->db, "referral_notices_past", 2, past))
+            return kp_call_db_fail (call);
+    }
     referral_t child;
     if (referral_record_load (call->db, child_id, true, &child) != 1)
         return kp_call_db_fail (call);

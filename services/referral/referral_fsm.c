@@ -74,6 +74,20 @@ referral_fsm_find (referral_op_t op, Kumppani__V1__ReferralKind kind, Kumppani__
     return NULL;
 }
 
+const referral_transition_t *
+referral_fsm_find_held (referral_op_t op, Kumppani__V1__ReferralKind kind, Kumppani__V1__ReferralState state,
+                        Kumppani__V1__ReferralState held_from)
+{
+    const referral_transition_t *row = referral_fsm_find (op, kind, state);
+    //  Resume is what a hold is for; any other step on a held referral
+    //  must also be one the state before the hold allowed.
+    if (row && state == KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_ON_HOLD && op != REFERRAL_OP_RESUME
+    &&  held_from != KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED
+    &&  !referral_fsm_find (op, kind, held_from))
+        return NULL;
+    return row;
+}
+
 bool
 referral_fsm_kind_allows (referral_op_t op, Kumppani__V1__ReferralKind kind)
 {

@@ -51,6 +51,13 @@ typedef struct {
 //  The row allowing op on a referral of kind in state, or NULL: illegal.
 const referral_transition_t *referral_fsm_find (referral_op_t op, Kumppani__V1__ReferralKind kind,
                                                 Kumppani__V1__ReferralState state);
+//  The same for a referral in state that, if on hold, was held from
+//  held_from: a held referral is judged by the state it was held from
+//  too (the sender may not cancel what the receiver accepted and then
+//  held). NULL: illegal.
+const referral_transition_t *referral_fsm_find_held (referral_op_t op, Kumppani__V1__ReferralKind kind,
+                                                     Kumppani__V1__ReferralState state,
+                                                     Kumppani__V1__ReferralState held_from);
 //  True if op applies to referrals of kind in some state.
 bool referral_fsm_kind_allows (referral_op_t op, Kumppani__V1__ReferralKind kind);
 //  The state after the transition.

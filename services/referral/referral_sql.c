@@ -104,7 +104,7 @@ const kp_stmt_t referral_statements [] = {
       "UPDATE referral.referrals SET outcome_code = $2::text WHERE referral_id = $1::text" },
     //  It answers Kela's open statement request, if any (migration 0024).
     { "referral_set_statement",
-      "WITH answered AS (UPDATE referral.statement_requests SET answered_at = kp.clock ()"
+      "WITH answered AS (UPDATE referral.statement_requests SET answered_at = kp.clock (), statement = $2::text"
       "   WHERE referral_id = $1::text AND answered_at IS NULL)"
       " UPDATE referral.referrals SET statement = $2::text WHERE referral_id = $1::text" },
     { "referral_set_decision",

@@ -4,7 +4,8 @@
     still be given unasked). An unanswered request has its own clock: the
     breach watch sends referral.statement_overdue once the due date has
     passed, exactly once, because breach_sent_at is set in the transaction
-    that appends the event. The request's note and the statement are
+    that appends the event (an imported request already due when it is
+    imported sends none: migration 0036). The request's note and the statement are
     client data: they stay in the referral schema, never in an event. */
 #include "referral_access.h"
 #include "referral_exchange.h"
@@ -97,10 +98,13 @@ referral_request_statement (kp_call_t *call)
     referral_actor_t actor = {
         call->identity->org_id, call->request->actor->person_id, kp_role_name (call->request->actor->role)
     };
+    //  An imported request due before the import's own day: its state
+    //  shows, no breach goes out now (migration 0036).
+    bool past = kp_db_imported (call->db) && due < kp_date_today ();
     const char *values [] = {
-        request_id, referral.id, actor.org, actor.person, actor.role, due_text, body->note
+        request_id, referral.id, actor.org, actor.person, actor.role, due_text, body->note, past ? "true" : "false"
     };
-    PGresult *result = kp_db_exec (call->db, "referral_statement_request_insert", 7, values);
+    PGresult *result = kp_db_exec (call->db, "referral_statement_request_insert", 8, values);
     if (!result)
         return kp_call_db_fail (call);
     bool inserted = PQntuples (result) == 1;
@@ -143,6 +147,8 @@ referral_statement_fill_view (kp_call_t *call, Kumppani__V1__ReferralView *view,
         request->answered_at = kp_row_int (result, row, SR_ANSWERED_AT);
         request->note = show_notes ? kp_call_strdup (call, kp_row_text (result, row, SR_NOTE)) : "";
         request->breach_notified = kp_row_bool (result, row, SR_BREACH_NOTIFIED);
+        //  Shown as the referral's own statement is: to both parties.
+        request->statement = kp_call_strdup (call, kp_row_text (result, row, SR_STATEMENT));
         //  The SQL's label is the enum's (kp_enum: "answered_late").
         request->state = kp_enum_value (&kumppani__v1__statement_request_state__descriptor,
                                         kp_row_text (result, row, SR_STATE));

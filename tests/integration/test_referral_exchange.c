@@ -317,6 +317,29 @@ Test (referral_exchange, a_statement_request_breaches_once_and_an_answer_in_time
     bool notified = false;
     cr_assert_eq (s_request_state (late, &notified), SRS(OVERDUE));
     cr_assert (notified);
+    //  Answered twice: the second statement is given unasked; the request
+    //  keeps its first answer (in time, with its text), the history both steps.
+    long long answered_at = kpt_scalar ("SELECT (extract (epoch FROM answered_at) * 1000000)::int8"
+                                        " FROM referral.statement_requests WHERE referral_id = $1", answered);
+    Kumppani__V1__GiveStatement corrected = KUMPPANI__V1__GIVE_STATEMENT__INIT;
+    corrected.referral_id = answered;
+    corrected.statement = "A corrected statement: assistance for two months.";
+    reply = s_call ("muni-743", KUMPPANI__V1__REQUEST__BODY_GIVE_STATEMENT, &corrected);
+    s_expect (reply, STATUS(OK), NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (s_request_state (answered, NULL), SRS(ANSWERED), "the second statement re-answered the request");
+    //  The referral shows the latest statement, the request the one that
+    //  answered it: the first text is not lost.
+    reply = s_simple ("kela", KUMPPANI__V1__REQUEST__BODY_GET_REFERRAL, answered);
+    s_expect (reply, STATUS(OK), NULL);
+    cr_assert_str_eq (reply->referral->referral->statement, corrected.statement);
+    cr_assert_str_eq (reply->referral->referral->statement_requests [0]->statement,
+                      "Supplementary assistance is justified.");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (kpt_scalar ("SELECT (extract (epoch FROM answered_at) * 1000000)::int8"
+                              " FROM referral.statement_requests WHERE referral_id = $1", answered), answered_at);
+    cr_assert_eq (kpt_scalar ("SELECT count(*) FROM referral.referral_history WHERE referral_id = $1"
+                              " AND operation = 'referral.give_statement'", answered), 2);
 
     //  Restart: not again. The sentinel, due today, breaches tomorrow; the
     //  watch takes requests by due date, so the tick that sends its breach
@@ -490,9 +513,32 @@ s_file_has (const char *path, const char *needle)
     return found;
 }
 
+//  Every table of the database (the services' schemas, reporting's
+//  rollups, the outbox, the audit log, idempotency's stored replies) that
+//  holds needle in some row, as text or as bytes, "schema.table" in
+//  order, comma-separated; "" when none does.
+static void
+s_tables_holding (const char *needle, char *tables, size_t size)
+{
+    const char *values [] = { needle };
+    PGresult *result = PQexecParams (kpt_admin (),
+        "SELECT coalesce (string_agg (name, ',' ORDER BY name), '') FROM ("
+        " SELECT t.table_schema || '.' || t.table_name AS name,"
+        "  (xpath ('/row/c/text()', query_to_xml (format ("
+        "   'SELECT count(*) AS c FROM %I.%I x WHERE position (%L IN x::text) > 0"
+        "    OR position (%L IN x::text) > 0', t.table_schema, t.table_name, $1::text,"
+        "   encode (convert_to ($1::text, 'UTF8'), 'hex')), false, true, '')))[1]::text::int AS hits"
+        " FROM information_schema.tables t WHERE t.table_type = 'BASE TABLE'"
+        " AND t.table_schema NOT IN ('pg_catalog', 'information_schema')) found WHERE hits > 0",
+        1, NULL, values, NULL, NULL, 0);
+    cr_assert_eq (PQresultStatus (result), PGRES_TUPLES_OK, "%s", PQresultErrorMessage (result));
+    snprintf (tables, size, "%s", PQgetvalue (result, 0, 0));
+    PQclear (result);
+}
+
 Test (referral_exchange, both_parties_read_the_thread_and_its_texts_reach_no_event_audit_or_log)
 {
-    s_start ("1998-06-01", false);
+    s_start ("1998-06-01", true);
     char id [32], marker [80], answer [80];
     s_kela_notice (id);
     //  A marker no other row or line can hold by chance.
@@ -606,6 +652,34 @@ Test (referral_exchange, both_parties_read_the_thread_and_its_texts_reach_no_eve
                        "%s's replay does not show the message was posted", readers [who]);
         cr_assert (!leaked, "a message text is in %s's replay", readers [who]);
     }
+    //  Reports: reporting folds the referral's events (its acceptance
+    //  last, so every message event before it is folded too), and the
+    //  texts are in the one table that keeps them and nowhere else in the
+    //  database: no rollup, event, audit row, history row or stored reply.
+    s_ok ("muni-743", KUMPPANI__V1__REQUEST__BODY_ACCEPT_REFERRAL, id);
+    cr_assert_eq (s_wait_for ("SELECT count(*) FROM reporting.referral_responses WHERE copy = 'live'"
+                              " AND referral_id = $1 AND answer = 'accepted'", id, 1), 1,
+                  "reporting never folded the referral's events");
+    for (int index = 0; index < 2; index++) {
+        char tables [1024];
+        s_tables_holding (texts [index], tables, sizeof tables);
+        cr_assert_str_eq (tables, "referral.referral_messages", "a message text is stored in %s", tables);
+    }
+    Kumppani__V1__RunReport run = KUMPPANI__V1__RUN_REPORT__INIT;
+    run.report = "referral_partner_sla";
+    run.period_start = "1998-06-01";
+    run.period_end = "1998-06-30";
+    run.threshold = 3;                  //  the least there is; a group of one shows suppressed
+    reply = s_call_to ("reporting", "muni-743", KUMPPANI__V1__REQUEST__BODY_RUN_REPORT, &run, NULL);
+    s_expect (reply, STATUS(OK), NULL);
+    cr_assert_geq (reply->report_table->n_rows, 1, "the report shows nothing of the referral");
+    for (size_t row = 0; row < reply->report_table->n_rows; row++)
+        for (size_t cell = 0; cell < reply->report_table->rows [row]->n_cells; cell++)
+            for (int index = 0; index < 2; index++)
+                cr_assert_null (strstr (reply->report_table->rows [row]->cells [cell]->value, texts [index]),
+                                "a message text is in a report");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (kpt_service_stop ("reporting"), 0, "the reporting service did not exit cleanly");
     //  The services' own log (debug level) is whole once they stopped.
     //  A clean exit also says the sanitizers found nothing (SANITIZE=1).
     cr_assert_eq (kpt_service_stop ("referral"), 0, "the referral service did not exit cleanly");
@@ -789,4 +863,85 @@ Test (referral_exchange, partner_sla_agrees_with_a_scenario_counted_by_hand)
     kumppani__v1__reply__free_unpacked (reply, NULL);
     cr_assert_eq (kpt_service_stop ("reporting"), 0, "the reporting service did not exit cleanly");
     cr_assert_eq (kpt_service_stop ("referral"), 0, "the referral service did not exit cleanly");
+}
+
+// ---------------------------------------------------------------------
+
+Test (referral_exchange, lifecycle_notes_reach_no_event_report_or_log)
+{
+    //  The free texts of hold, resume, statement request, cancel and
+    //  forward are client data like a message: each is kept where its
+    //  step's row is (history, the request, the child referral) and in no
+    //  event, rollup, audit row, stored reply or log line.
+    s_start ("1998-06-01", true);
+    char id [32], partner [32], markers [5][80];
+    const char *names [] = { "HOLD", "RESUME", "STATEMENT", "CANCEL", "FORWARD" };
+    for (int index = 0; index < 5; index++)
+        snprintf (markers [index], sizeof markers [index], "%s-NOTE-%d-%ld", names [index], getpid (),
+                  (long) zclock_usecs ());
+    s_kela_notice (id);
+    Kumppani__V1__HoldReferral hold = KUMPPANI__V1__HOLD_REFERRAL__INIT;
+    hold.referral_id = id;
+    hold.reason_code = "client_in_hospital";
+    hold.note = markers [0];
+    Kumppani__V1__Reply *reply = s_call ("muni-743", KUMPPANI__V1__REQUEST__BODY_HOLD_REFERRAL, &hold);
+    s_expect (reply, STATUS(OK), NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    Kumppani__V1__ResumeReferral resume = KUMPPANI__V1__RESUME_REFERRAL__INIT;
+    resume.referral_id = id;
+    resume.note = markers [1];
+    reply = s_call ("muni-743", KUMPPANI__V1__REQUEST__BODY_RESUME_REFERRAL, &resume);
+    s_expect (reply, STATUS(OK), NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_request ("kela", id, "1998-06-10", markers [2]);
+    s_expect (reply, STATUS(OK), NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    Kumppani__V1__CancelReferral cancel = KUMPPANI__V1__CANCEL_REFERRAL__INIT;
+    cancel.referral_id = id;
+    cancel.reason_code = "client_moved";
+    cancel.note = markers [3];
+    reply = s_call ("kela", KUMPPANI__V1__REQUEST__BODY_CANCEL_REFERRAL, &cancel);
+    s_expect (reply, STATUS(OK), NULL);
+    cr_assert_eq (reply->referral->referral->state, ST(CANCELLED));
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    s_partner (partner);
+    Kumppani__V1__ForwardReferral forward = KUMPPANI__V1__FORWARD_REFERRAL__INIT;
+    forward.referral_id = partner;
+    forward.recipient_org = "debt-743";
+    forward.recipient_type = "debt_counselling";
+    forward.reason_code = "debt_counselling_needed";
+    forward.note = markers [4];
+    reply = s_call ("ngo-743", KUMPPANI__V1__REQUEST__BODY_FORWARD_REFERRAL, &forward);
+    s_expect (reply, STATUS(OK), NULL);
+    char child [32];
+    snprintf (child, sizeof child, "%s", reply->referral->chain [0]->referral_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    //  The child's acceptance is the last event: reporting, which folds in
+    //  order, has folded everything before it once it shows.
+    s_ok ("debt-743", KUMPPANI__V1__REQUEST__BODY_ACCEPT_REFERRAL, child);
+    cr_assert_eq (s_wait_for ("SELECT count(*) FROM reporting.referral_responses WHERE copy = 'live'"
+                              " AND referral_id = $1 AND answer = 'accepted'", child, 1), 1,
+                  "reporting never folded the child's acceptance");
+    //  Where each text may be, and nowhere else.
+    const char *kept [] = {
+        "referral.referral_history", "referral.referral_history", "referral.statement_requests",
+        "referral.referral_history", "referral.referral_history,referral.referrals"
+    };
+    for (int index = 0; index < 5; index++) {
+        char tables [1024];
+        s_tables_holding (markers [index], tables, sizeof tables);
+        cr_assert_str_eq (tables, kept [index], "the %s note is in %s", names [index], tables);
+    }
+    //  The receiver reads each note where it belongs (the search can find them).
+    reply = s_simple ("muni-743", KUMPPANI__V1__REQUEST__BODY_GET_REFERRAL, id);
+    s_expect (reply, STATUS(OK), NULL);
+    cr_assert_str_eq (reply->referral->referral->statement_requests [0]->note, markers [2]);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (kpt_service_stop ("reporting"), 0, "the reporting service did not exit cleanly");
+    cr_assert_eq (kpt_service_stop ("referral"), 0, "the referral service did not exit cleanly");
+    cr_assert_eq (kpt_service_stop ("stream"), 0, "the stream service did not exit cleanly");
+    fsync (s_log_fd);
+    for (int index = 0; index < 5; index++)
+        cr_assert (!s_file_has (s_log_path, markers [index]), "the %s note is in a service log", names [index]);
+    cr_assert (s_file_has (s_log_path, "referral.forward_referral"), "the log search finds nothing at all");
 }

@@ -563,3 +563,311 @@ Test (referral_lifecycle, the_sla_report_says_how_long_notices_were_held)
     cr_assert_str_eq (s_sla_cell (table, 0, "held_p90_days"), "2");
     kumppani__v1__reply__free_unpacked (reply, NULL);
 }
+
+Test (referral_lifecycle, accepted_then_held_is_still_no_longer_cancellable)
+{
+    s_start (false);
+    //  Accepted, then put on hold: the hold does not reopen the sender's
+    //  withdrawal, which ended at the acceptance.
+    const char *id = s_kela_notice ();
+    s_ok_state (s_simple ("muni-743", BODY(ACCEPT_REFERRAL), id), ST(ACCEPTED));
+    s_ok_state (s_hold ("muni-743", id, "client_in_hospital"), ST(ON_HOLD));
+    Kumppani__V1__Reply *reply = s_cancel ("kela", id, "sent_in_error", NULL);
+    s_expect (reply, STATUS(CONFLICT), "referral.already_accepted", NULL);
+    cr_assert (strstr (reply->error->message, "on hold"), "%s", reply->error->message);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (s_count ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1 AND topic = 'referral.cancelled'", id), 0);
+    cr_assert_eq (s_count ("SELECT count(*) FROM referral.referrals WHERE referral_id = $1 AND state = 'on_hold'"
+                           " AND held_from = 'accepted' AND held_since IS NOT NULL", id), 1, "the refused cancel moved it");
+    //  Resumed, it is accepted again and goes on to its outcome.
+    s_ok_state (s_resume ("muni-743", id, NULL), ST(ACCEPTED));
+    s_ok_state (s_simple ("muni-743", BODY(RECORD_REFERRAL_OUTCOME), id), ST(CLOSED));
+    //  Held before acceptance, it may still be withdrawn (the_deadline_watch_skips_a_held_referral).
+}
+
+//  A note of n bytes (static; n < 2100).
+static char *
+s_note (size_t n)
+{
+    static char note [2100];
+    cr_assert_lt (n, sizeof note);
+    memset (note, 'n', n);
+    note [n] = 0;
+    return note;
+}
+
+static long long
+s_history (const char *id)
+{
+    return s_count ("SELECT count(*) FROM referral.referral_history WHERE referral_id = $1", id);
+}
+
+Test (referral_lifecycle, each_request_refuses_oversized_unauthorised_repeated_and_out_of_order_input)
+{
+    s_start (false);
+    const char *id = s_kela_notice ();
+    long long steps = s_history (id);
+
+    //  Oversized: a 2001-byte note on each, refused with its path; 2000 fits (below).
+    Kumppani__V1__CancelReferral cancel = KUMPPANI__V1__CANCEL_REFERRAL__INIT;
+    cancel.referral_id = (char *) id;
+    cancel.reason_code = "client_moved";
+    cancel.note = s_note (2001);
+    s_refused (s_call ("kela", BODY(CANCEL_REFERRAL), &cancel, NULL), STATUS(INVALID), "referral.note_too_long",
+               "cancel_referral.note");
+    Kumppani__V1__HoldReferral hold = KUMPPANI__V1__HOLD_REFERRAL__INIT;
+    hold.referral_id = (char *) id;
+    hold.reason_code = "client_in_hospital";
+    hold.note = s_note (2001);
+    s_refused (s_call ("muni-743", BODY(HOLD_REFERRAL), &hold, NULL), STATUS(INVALID), "referral.note_too_long",
+               "hold_referral.note");
+    //  A reason code of 65 bytes is malformed.
+    hold.note = "";
+    hold.reason_code = "a_reason_code_that_is_sixty_five_bytes_long_which_is_one_too_many";
+    cr_assert_eq (strlen (hold.reason_code), 65);
+    s_refused (s_call ("muni-743", BODY(HOLD_REFERRAL), &hold, NULL), STATUS(INVALID), "referral.bad_reason_code",
+               "hold_referral.reason_code");
+    Kumppani__V1__ForwardReferral forward = KUMPPANI__V1__FORWARD_REFERRAL__INIT;
+    forward.referral_id = (char *) id;
+    forward.recipient_org = "muni-091";
+    forward.recipient_type = "municipality";
+    forward.municipality = "091";
+    forward.reason_code = "client_moved";
+    forward.note = s_note (2001);
+    s_refused (s_call ("muni-743", BODY(FORWARD_REFERRAL), &forward, NULL), STATUS(INVALID),
+               "referral.note_too_long", "forward_referral.note");
+
+    //  Kela against the receiver's operations: refused by the route.
+    hold.reason_code = "client_in_hospital";
+    s_refused (s_resume ("kela", id, NULL), STATUS(FORBIDDEN), "auth.forbidden", NULL);
+    s_refused (s_forward ("kela", id, "muni-091", "municipality", "client_moved", NULL),
+               STATUS(FORBIDDEN), "auth.forbidden", NULL);
+    //  A third organisation: the reply an unknown id gets, for each.
+    s_refused (s_resume ("muni-091", id, NULL), STATUS(NOT_FOUND), "referral.not_found", NULL);
+    s_refused (s_hold ("debt-743", id, "client_in_hospital"), STATUS(NOT_FOUND), "referral.not_found", NULL);
+    s_refused (s_forward ("debt-743", id, "muni-091", "municipality", "client_moved", NULL),
+               STATUS(NOT_FOUND), "referral.not_found", NULL);
+    s_refused (s_cancel ("debt-743", id, "client_moved", NULL), STATUS(NOT_FOUND), "referral.not_found", NULL);
+    cr_assert_eq (s_history (id), steps, "a refused request left a history row");
+
+    //  Held with a 2000-byte note; the same key twice is one hold.
+    hold.note = s_note (2000);
+    Kumppani__V1__Reply *reply = s_call ("muni-743", BODY(HOLD_REFERRAL), &hold, "hold-key-1");
+    s_expect (reply, STATUS(OK), NULL, NULL);
+    cr_assert_eq (reply->referral->referral->state, ST(ON_HOLD));
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    reply = s_call ("muni-743", BODY(HOLD_REFERRAL), &hold, "hold-key-1");
+    s_expect (reply, STATUS(OK), NULL, NULL);
+    cr_assert_eq (reply->referral->referral->state, ST(ON_HOLD));
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (s_count ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1 AND topic = 'referral.held'", id), 1);
+    cr_assert_eq (s_history (id), steps + 1);
+    //  Out of order while held: a resume's 2001-byte note refused.
+    Kumppani__V1__ResumeReferral resume = KUMPPANI__V1__RESUME_REFERRAL__INIT;
+    resume.referral_id = (char *) id;
+    resume.note = s_note (2001);
+    s_refused (s_call ("muni-743", BODY(RESUME_REFERRAL), &resume, NULL), STATUS(INVALID), "referral.note_too_long",
+               "resume_referral.note");
+    //  Resumed; the same resume with a new key is out of order.
+    s_ok_state (s_resume ("muni-743", id, NULL), ST(RECEIVED));
+    s_refused (s_resume ("muni-743", id, NULL), STATUS(CONFLICT), "referral.illegal_transition", NULL);
+
+    //  Cancelled (a 2000-byte note fits); after that nothing moves it.
+    cancel.note = s_note (2000);
+    reply = s_call ("kela", BODY(CANCEL_REFERRAL), &cancel, NULL);
+    s_expect (reply, STATUS(OK), NULL, NULL);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    steps = s_history (id);
+    s_refused (s_hold ("muni-743", id, "client_in_hospital"), STATUS(CONFLICT), "referral.illegal_transition", NULL);
+    s_refused (s_resume ("muni-743", id, NULL), STATUS(CONFLICT), "referral.illegal_transition", NULL);
+    s_refused (s_cancel ("kela", id, "client_moved", NULL), STATUS(CONFLICT), "referral.already_cancelled", NULL);
+    Kumppani__V1__RequestStatement statement = KUMPPANI__V1__REQUEST_STATEMENT__INIT;
+    statement.referral_id = (char *) id;
+    statement.due_on = "2099-01-01";
+    reply = s_call ("kela", BODY(REQUEST_STATEMENT), &statement, NULL);
+    cr_assert_neq (reply->status, STATUS(OK), "a statement asked on a cancelled referral");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (s_history (id), steps, "a refused request after the cancel left a history row");
+    cr_assert_eq (s_count ("SELECT count(*) FROM referral.statement_requests WHERE referral_id = $1", id), 0);
+}
+
+//  muni-743 refers a client to ngo-743 on the client's request.
+static const char *
+s_partner_referral (void)
+{
+    Kumppani__V1__SubmitReferral body = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
+    body.kind = KD(PARTNER);
+    body.recipient_org = "ngo-743";
+    body.recipient_type = "ngo";
+    body.municipality = "743";
+    body.client_ref = "muni-pseudonym-8";
+    body.reason_category = KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_DEBT;
+    body.legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST;
+    return s_submit ("muni-743", &body);
+}
+
+Test (referral_lifecycle, forward_cancel_and_hold_out_of_order)
+{
+    s_start (false);
+    const char *children = "SELECT count(*) FROM referral.referrals WHERE parent_referral_id = $1";
+    //  Held: not forwarded until resumed.
+    char held [32];
+    snprintf (held, sizeof held, "%s", s_partner_referral ());
+    s_ok_state (s_hold ("ngo-743", held, "waiting_for_documents"), ST(ON_HOLD));
+    s_refused (s_forward ("ngo-743", held, "debt-743", "debt_counselling", "debt", NULL),
+               STATUS(CONFLICT), "referral.illegal_transition", NULL);
+    cr_assert_eq (s_count (children, held), 0);
+    //  Hold and resume are the receiver's: the sender is refused both.
+    s_refused (s_hold ("muni-743", held, "client_in_hospital"), STATUS(FORBIDDEN), "referral.forbidden", NULL);
+    s_refused (s_resume ("muni-743", held, NULL), STATUS(FORBIDDEN), "referral.forbidden", NULL);
+    //  …and cancel the sender's: the receiver is refused.
+    s_refused (s_cancel ("ngo-743", held, "client_moved", NULL), STATUS(FORBIDDEN), "referral.forbidden", NULL);
+    s_ok_state (s_resume ("ngo-743", held, NULL), ST(RECEIVED));
+    //  Forward after cancel: a conflict, no child.
+    char cancelled [32];
+    snprintf (cancelled, sizeof cancelled, "%s", s_partner_referral ());
+    s_ok_state (s_cancel ("muni-743", cancelled, "client_moved", NULL), ST(CANCELLED));
+    s_refused (s_forward ("ngo-743", cancelled, "debt-743", "debt_counselling", "debt", NULL),
+               STATUS(CONFLICT), "referral.illegal_transition", NULL);
+    cr_assert_eq (s_count (children, cancelled), 0);
+    //  Cancel after forward: the conflict names the state; hold neither.
+    char forwarded [32];
+    snprintf (forwarded, sizeof forwarded, "%s", s_partner_referral ());
+    Kumppani__V1__Reply *reply = s_forward ("ngo-743", forwarded, "debt-743", "debt_counselling", "debt", NULL);
+    s_expect (reply, STATUS(OK), NULL, NULL);
+    char child [32];
+    snprintf (child, sizeof child, "%s", reply->referral->chain [0]->referral_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    s_refused (s_cancel ("muni-743", forwarded, "client_moved", NULL), STATUS(CONFLICT), "referral.already_forwarded", NULL);
+    s_refused (s_hold ("ngo-743", forwarded, "client_in_hospital"), STATUS(CONFLICT), "referral.illegal_transition", NULL);
+    //  The child is the forwarder's to cancel, not the first sender's.
+    s_refused (s_cancel ("muni-743", child, "client_moved", NULL), STATUS(NOT_FOUND), "referral.not_found", NULL);
+    s_ok_state (s_cancel ("ngo-743", child, "sent_in_error", NULL), ST(CANCELLED));
+    //  …and the first sender sees the cancelled leaf through the chain.
+    reply = s_simple ("muni-743", BODY(GET_REFERRAL), forwarded);
+    s_expect (reply, STATUS(OK), NULL, NULL);
+    cr_assert_eq (reply->referral->n_chain, 1);
+    cr_assert_eq (reply->referral->chain [0]->state, ST(CANCELLED));
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    cr_assert_eq (s_count ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1 AND topic = 'referral.chain_updated'"
+                           " AND sender_org = 'muni-743' AND payload IS NOT NULL", child), 2, "received, cancelled");
+}
+
+//  One request through the importer certificate (kumppani import), as
+//  org on day (2018, 10:00 UTC).
+static Kumppani__V1__Reply *
+s_imported (const char *org, int month, int day, Kumppani__V1__Request__BodyCase body_case, void *body)
+{
+    struct tm tm = { .tm_year = 2018 - 1900, .tm_mon = month - 1, .tm_mday = day, .tm_hour = 10 };
+    Kumppani__V1__ImportContext context = KUMPPANI__V1__IMPORT_CONTEXT__INIT;
+    context.as_org = (char *) org;
+    context.original_time = (int64_t) timegm (&tm) * 1000000;
+    kp_client_t *client = kpt_client ("referral", "importer");
+    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+    Kumppani__V1__Actor actor;
+    kpt_request (&request, &actor, s_role (org), true);
+    request.import_context = &context;
+    request.body_case = body_case;
+    request.submit_referral = body;
+    Kumppani__V1__Reply *reply = kpt_call (client, &request);
+    kp_client_destroy (&client);
+    cr_assert_not_null (reply, "no reply from referral");
+    cr_assert_eq (reply->status, STATUS(OK), "imported %d refused: %s %s", body_case,
+                  reply->error ? reply->error->code : "", reply->error ? reply->error->message : "");
+    return reply;
+}
+
+Test (referral_lifecycle, a_migrating_countys_lifecycle_history_is_imported_on_its_own_days)
+{
+    s_start (false);
+    //  2018: Kela's notice, held and resumed, a statement asked and never
+    //  answered, a message; a partner referral forwarded to a municipality
+    //  (a child with a clock of its own), then cancelled by its sender.
+    Kumppani__V1__SubmitReferral notice = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
+    notice.kind = KD(SOCIAL_WORK_NEED);
+    notice.recipient_org = "muni-743";
+    notice.recipient_type = "municipality";
+    notice.municipality = "743";
+    notice.client_ref = "kela-client-2018";
+    notice.reason_category = KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_INCOME;
+    notice.legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_SECTION_35;
+    Kumppani__V1__Reply *reply = s_imported ("kela", 3, 5, BODY(SUBMIT_REFERRAL), &notice);
+    char id [32];
+    snprintf (id, sizeof id, "%s", reply->referral->referral->referral_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    Kumppani__V1__HoldReferral hold = KUMPPANI__V1__HOLD_REFERRAL__INIT;
+    hold.referral_id = id;
+    hold.reason_code = "client_in_hospital";
+    kumppani__v1__reply__free_unpacked (s_imported ("muni-743", 3, 6, BODY(HOLD_REFERRAL), &hold), NULL);
+    Kumppani__V1__ResumeReferral resume = KUMPPANI__V1__RESUME_REFERRAL__INIT;
+    resume.referral_id = id;
+    reply = s_imported ("muni-743", 3, 8, BODY(RESUME_REFERRAL), &resume);
+    //  Mon 5 Mar + 7 working days = Wed 14 Mar; held Tue 6 and Wed 7: Fri 16 Mar.
+    cr_assert_eq (reply->referral->referral->held_working_days, 2);
+    cr_assert_str_eq (reply->referral->referral->deadline, "2018-03-16");
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    Kumppani__V1__RequestStatement statement = KUMPPANI__V1__REQUEST_STATEMENT__INIT;
+    statement.referral_id = id;
+    statement.due_on = "2018-03-16";
+    kumppani__v1__reply__free_unpacked (s_imported ("kela", 3, 9, BODY(REQUEST_STATEMENT), &statement), NULL);
+    Kumppani__V1__PostReferralMessage message = KUMPPANI__V1__POST_REFERRAL_MESSAGE__INIT;
+    message.referral_id = id;
+    message.text = "Statement in preparation.";
+    kumppani__v1__reply__free_unpacked (s_imported ("muni-743", 3, 9, BODY(POST_REFERRAL_MESSAGE), &message), NULL);
+
+    Kumppani__V1__SubmitReferral partner = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
+    partner.kind = KD(PARTNER);
+    partner.recipient_org = "ngo-743";
+    partner.recipient_type = "ngo";
+    partner.municipality = "743";
+    partner.client_ref = "muni-pseudonym-2018";
+    partner.reason_category = KUMPPANI__V1__REASON_CATEGORY__REASON_CATEGORY_DEBT;
+    partner.legal_basis = KUMPPANI__V1__LEGAL_BASIS__LEGAL_BASIS_CLIENT_REQUEST;
+    reply = s_imported ("muni-743", 4, 2, BODY(SUBMIT_REFERRAL), &partner);
+    char parent [32];
+    snprintf (parent, sizeof parent, "%s", reply->referral->referral->referral_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    Kumppani__V1__ForwardReferral forward = KUMPPANI__V1__FORWARD_REFERRAL__INIT;
+    forward.referral_id = parent;
+    forward.recipient_org = "muni-091";
+    forward.recipient_type = "municipality";
+    forward.municipality = "091";
+    forward.reason_code = "client_moved";
+    reply = s_imported ("ngo-743", 4, 3, BODY(FORWARD_REFERRAL), &forward);
+    cr_assert_eq (reply->referral->n_chain, 1);
+    char child [32];
+    snprintf (child, sizeof child, "%s", reply->referral->chain [0]->referral_id);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+    Kumppani__V1__CancelReferral cancel = KUMPPANI__V1__CANCEL_REFERRAL__INIT;
+    cancel.referral_id = child;
+    cancel.reason_code = "sent_in_error";
+    kumppani__v1__reply__free_unpacked (s_imported ("ngo-743", 4, 4, BODY(CANCEL_REFERRAL), &cancel), NULL);
+
+    //  Each step on its own day, as the importer's, like a live one.
+    cr_assert_eq (s_count ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1"
+                           " AND topic IN ('referral.held', 'referral.resumed', 'referral.statement_requested',"
+                           " 'referral.message_posted') AND occurred_at < '2018-03-10'", id), 4);
+    cr_assert_eq (s_count ("SELECT count(*) FROM referral.referral_messages WHERE referral_id = $1"
+                           " AND posted_at::date = '2018-03-09'", id), 1);
+    cr_assert_eq (s_count ("SELECT count(*) FROM referral.referrals WHERE referral_id = $1 AND received_on = '2018-04-03'"
+                           " AND deadline = '2018-04-12' AND parent_referral_id IS NOT NULL AND state = 'cancelled'", child), 1);
+    cr_assert_eq (s_count ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1"
+                           " AND topic = 'referral.cancelled' AND occurred_at::date = '2018-04-04'", child), 1);
+    //  Years past, the watches send nothing for them: no breach of the
+    //  moved deadline, none of the child's own clock, no overdue
+    //  statement (the watches tick every 100 ms; 15 ticks pass). The
+    //  history shows each as it stood: the request overdue, unanswered.
+    zclock_sleep (1500);
+    const char *notices = "SELECT count(*) FROM kp.events WHERE aggregate_id = $1 AND topic IN"
+                          " ('referral.deadline_warning', 'referral.deadline_breached', 'referral.statement_overdue')";
+    cr_assert_eq (s_count (notices, id), 0, "a notice for a clock that ended before the import");
+    cr_assert_eq (s_count (notices, child), 0, "a notice for the imported child's past clock");
+    cr_assert_eq (s_count ("SELECT count(*) FROM referral.statement_requests WHERE referral_id = $1"
+                           " AND past_at_import AND answered_at IS NULL AND breach_sent_at IS NULL", id), 1);
+    reply = s_simple ("kela", BODY(GET_REFERRAL), id);
+    s_expect (reply, STATUS(OK), NULL, NULL);
+    cr_assert_eq (reply->referral->referral->n_statement_requests, 1);
+    cr_assert_eq (reply->referral->referral->statement_requests [0]->state,
+                  KUMPPANI__V1__STATEMENT_REQUEST_STATE__STATEMENT_REQUEST_STATE_OVERDUE);
+    kumppani__v1__reply__free_unpacked (reply, NULL);
+}

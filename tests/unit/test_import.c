@@ -83,12 +83,36 @@ Test (import, ids_are_read_out_of_the_reply_that_carries_them)
     cr_assert_null (kp_import_op (NULL));
 }
 
+Test (import, a_forward_becomes_its_child_referral)
+{
+    //  A later record (the child's acceptance) refers to what the forward
+    //  created: the child, the first link of the parent's chain.
+    Kumppani__V1__ReferralView parent = KUMPPANI__V1__REFERRAL_VIEW__INIT;
+    parent.referral_id = "PARENT";
+    Kumppani__V1__ReferralChainLink link = KUMPPANI__V1__REFERRAL_CHAIN_LINK__INIT, *links [] = { &link };
+    link.referral_id = "CHILD";
+    Kumppani__V1__ReferralReply referral = KUMPPANI__V1__REFERRAL_REPLY__INIT;
+    referral.referral = &parent;
+    referral.chain = links;
+    referral.n_chain = 1;
+    Kumppani__V1__Reply reply = KUMPPANI__V1__REPLY__INIT;
+    reply.body_case = KUMPPANI__V1__REPLY__BODY_REFERRAL;
+    reply.referral = &referral;
+    const kp_import_op_t *op = kp_import_op ("forward_referral");
+    cr_assert_not_null (op);
+    cr_assert_str_eq (op->service, "referral");
+    cr_assert_str_eq (kp_import_message_path (&reply.base, op->id_path), "CHILD");
+    cr_assert_str_eq (kp_import_message_path (&reply.base, kp_import_op ("cancel_referral")->id_path), "PARENT");
+    cr_assert_str_eq (kp_import_message_path (&reply.base, kp_import_op ("request_statement")->id_path), "PARENT");
+}
+
 Test (import, every_operation_is_a_request_body_of_its_service)
 {
     static const char *const ops [] = {
         "register_client", "open_case", "start_assessment", "close_case", "record_measurement",
         "create_activity", "schedule_sessions", "record_attendance", "submit_referral",
-        "acknowledge_referral", "submit_observation", NULL
+        "acknowledge_referral", "submit_observation", "cancel_referral", "hold_referral", "resume_referral",
+        "forward_referral", "request_statement", "post_referral_message", NULL
     };
     for (int index = 0; ops [index]; index++) {
         const kp_import_op_t *op = kp_import_op (ops [index]);

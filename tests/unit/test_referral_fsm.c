@@ -223,3 +223,22 @@ Test (referral_fsm, new_states_are_named_as_stored)
     cr_assert_eq (referral_fsm_status_op (ST(ON_HOLD)), -1);
     cr_assert_eq (referral_fsm_status_op (ST(FORWARDED)), -1);
 }
+
+Test (referral_fsm, a_held_referral_is_judged_by_the_state_it_was_held_from)
+{
+    //  Accepted, then held: the sender may not cancel it (issue 20: "until
+    //  the receiver has accepted"); held before acceptance it may.
+    cr_assert_null (referral_fsm_find_held (REFERRAL_OP_CANCEL, KD(SOCIAL_WORK_NEED), ST(ON_HOLD), ST(ACCEPTED)));
+    cr_assert_not_null (referral_fsm_find_held (REFERRAL_OP_CANCEL, KD(SOCIAL_WORK_NEED), ST(ON_HOLD), ST(ASSIGNED)));
+    cr_assert_not_null (referral_fsm_find_held (REFERRAL_OP_CANCEL, KD(PARTNER), ST(ON_HOLD), ST(UNREACHABLE)));
+    //  resume returns to any state it was held from, accepted too
+    cr_assert_not_null (referral_fsm_find_held (REFERRAL_OP_RESUME, KD(PARTNER), ST(ON_HOLD), ST(ACCEPTED)));
+    //  off hold it is referral_fsm_find itself
+    for (int op = 0; op < REFERRAL_OP_COUNT; op++)
+        for (int state = 0; state < (int) kumppani__v1__referral_state__descriptor.n_values; state++) {
+            Kumppani__V1__ReferralState value = kumppani__v1__referral_state__descriptor.values [state].value;
+            if (value != ST(ON_HOLD))
+                cr_assert_eq (referral_fsm_find_held ((referral_op_t) op, KD(PARTNER), value, ST(ACCEPTED)),
+                              referral_fsm_find ((referral_op_t) op, KD(PARTNER), value), "op %d state %d", op, value);
+        }
+}
