@@ -13,6 +13,7 @@
 #include <sodium.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -100,8 +101,11 @@ s_make_cert (const char *dir, const char *name, const char *type, const char *mu
 //  taken by a bind. A port handed out stays free until its service binds
 //  it, so the ones already given (a test asks for a dozen) are not given
 //  again.
-int
-kpt_free_port (void)
+//  Safe from any thread: the list of ports given is shared, so held.
+static pthread_mutex_t s_ports_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+s_free_port_locked (void)
 {
     static int given [256];
     static size_t n_given;
@@ -122,8 +126,17 @@ kpt_free_port (void)
             return port;
         }
     }
-    cr_assert_fail ("no free loopback port in 20000-31999");
     return -1;
+}
+
+int
+kpt_free_port (void)
+{
+    pthread_mutex_lock (&s_ports_lock);
+    int port = s_free_port_locked ();
+    pthread_mutex_unlock (&s_ports_lock);
+    cr_assert_gt (port, 0, "no free loopback port in 20000-31999");
+    return port;
 }
 
 void
@@ -534,7 +547,8 @@ kpt_metric (int port, const char *series)
     cr_assert_eq (connect (fd, (struct sockaddr *) &address, sizeof address), 0, "metrics port closed");
     const char *request = "GET /metrics HTTP/1.0\r\n\r\n";
     cr_assert_eq (write (fd, request, strlen (request)), (ssize_t) strlen (request));
-    static char text [262144];
+    //  Per thread, like every harness buffer a caller does not own.
+    static _Thread_local char text [262144];
     size_t used = 0;
     ssize_t got;
     while (used < sizeof text - 1 && (got = read (fd, text + used, sizeof text - 1 - used)) > 0)
@@ -626,7 +640,7 @@ void
 kpt_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
              Kumppani__V1__Role role, bool mutating)
 {
-    static char correlation [KP_ID_LEN + 1], key [KP_ID_LEN + 1];
+    static _Thread_local char correlation [KP_ID_LEN + 1], key [KP_ID_LEN + 1];
     kp_id_new (correlation);
     kp_id_new (key);
     kumppani__v1__actor__init (actor);
