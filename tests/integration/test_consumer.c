@@ -9,7 +9,7 @@
     transaction's id: that row is the effect whose exactly-once the
     consumer promises. */
 #include "harness.h"
-#include "kp_consumer.h"
+#include "harness_consumer.h"
 
 #include <criterion/criterion.h>
 #include <czmq.h>
@@ -54,20 +54,12 @@ s_handler (kp_db_t *db, const Kumppani__V1__Event *event, void *arg, char *error
     return 0;
 }
 
-static void
-s_admin (const char *sql, const char *param)
-{
-    const char *values [] = { param };
-    PGresult *result = PQexecParams (kpt_admin (), sql, param ? 1 : 0, NULL, values, NULL, NULL, 0);
-    cr_assert (PQresultStatus (result) == PGRES_COMMAND_OK || PQresultStatus (result) == PGRES_TUPLES_OK,
-               "%s: %s", sql, PQresultErrorMessage (result));
-    PQclear (result);
-}
+#define S_EFFECTS "reporting.consumer_test_effects"
 
 static long long
 s_head (void)
 {
-    return kpt_scalar ("SELECT last_seq FROM kp.event_counter", NULL);
+    return kpt_consumer_head ();
 }
 
 //  The scenario's cursor at the head, then count events (aggregates
@@ -79,72 +71,31 @@ s_prepare (s_scenario_t *scenario, const char *name, int count)
     snprintf (scenario->name, sizeof scenario->name, "consumer-test-%s-%d", name, (int) getpid ());
     //  Topics are letters only and begin with the producer (kp.events checks).
     snprintf (scenario->topic, sizeof scenario->topic, "reporting.consumer_test.%s", name);
-    s_admin ("CREATE TABLE IF NOT EXISTS reporting.consumer_test_effects (consumer text, seq int8, txid int8)", NULL);
-    s_admin ("GRANT SELECT, INSERT ON reporting.consumer_test_effects TO reporting", NULL);
-    char head [24];
-    snprintf (head, sizeof head, "%lld", s_head ());
-    const char *cursor [] = { scenario->name, head };
-    PQclear (PQexecParams (kpt_admin (), "INSERT INTO kp.consumer_cursors (consumer, service, last_seq)"
-                           " VALUES ($1, 'reporting', $2::int8)", 2, NULL, cursor, NULL, NULL, 0));
-    PGconn *conn = kpt_connect_as ("reporting");
-    PQclear (PQexec (conn, "BEGIN"));
-    for (int index = 0; index < count; index++) {
-        Kumppani__V1__ObservationRecorded recorded = KUMPPANI__V1__OBSERVATION_RECORDED__INIT;
-        char aggregate [16];
-        snprintf (aggregate, sizeof aggregate, "e%d", index);
-        recorded.observation_id = aggregate;
-        recorded.theme = "consumer";
-        Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
-        event.topic = scenario->topic;
-        event.aggregate_id = aggregate;
-        event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_OBSERVATION_RECORDED;
-        event.observation_recorded = &recorded;
-        kpt_append_event (conn, &event, "743", NULL, NULL);
-    }
-    PQclear (PQexec (conn, "COMMIT"));
-    PQfinish (conn);
+    kpt_consumer_effects_table (S_EFFECTS, "consumer text, seq int8, txid int8");
+    kpt_consumer_events (scenario->name, scenario->topic, count);
 }
 
-typedef struct {
-    kp_db_t *db;
-    kp_config_t *config;
-    kp_consumer_t *consumer;
-} s_running_t;
+typedef kpt_consumer_run_t s_running_t;
 
 //  A consumer as the reporting service would run it. batch_lag "0"
 //  batches at any lag; a large one never does.
 static void
 s_start (s_running_t *running, s_scenario_t *scenario, const char *batch_lag)
 {
-    char conninfo [1024];
-    snprintf (conninfo, sizeof conninfo, "%s user=reporting", getenv ("KUMPPANI_TEST_CONNINFO"));
-    running->db = kp_db_new (conninfo, 2000);
-    cr_assert_not_null (running->db);
-    cr_assert_eq (kp_db_register (running->db, s_statements), 0);
-    setenv ("KUMPPANI_SERVICE_CERTS_DIR", kpt_cert_dir ("services"), 1);
-    setenv ("KUMPPANI_STREAM_ENDPOINT", kpt_endpoint ("stream"), 1);
-    setenv ("KUMPPANI_STREAM_PUB_ENDPOINT", kpt_pub_endpoint (), 1);
-    setenv ("KUMPPANI_CONSUMER_BATCH_LAG", batch_lag, 1);
-    running->config = kp_config_load ("reporting");
-    cr_assert_not_null (running->config);
-    const char *prefixes [] = { scenario->topic, NULL };
-    running->consumer = kp_consumer_new (NULL, running->db, running->config, scenario->name, prefixes,
-                                         kpt_cert_path ("services", "reporting"), s_handler, scenario);
-    cr_assert_not_null (running->consumer);
+    kpt_consumer_start (running, s_statements, scenario->name, scenario->topic, batch_lag,
+                        s_handler, NULL, scenario);
 }
 
 static void
 s_stop (s_running_t *running)
 {
-    kp_consumer_destroy (&running->consumer);
-    kp_config_destroy (&running->config);
-    kp_db_destroy (&running->db);
+    kpt_consumer_stop (running);
 }
 
 static long long
 s_effects (const s_scenario_t *scenario)
 {
-    return kpt_scalar ("SELECT count (*) FROM reporting.consumer_test_effects WHERE consumer = $1", scenario->name);
+    return kpt_consumer_effects (S_EFFECTS, scenario->name);
 }
 
 static long long
@@ -153,23 +104,17 @@ s_cursor (const s_scenario_t *scenario)
     return kpt_scalar ("SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1", scenario->name);
 }
 
-//  Polls (each poll is a whole catch-up, answered when done) until the
-//  effects reach want; bounded.
 static void
 s_poll_until (s_running_t *running, const s_scenario_t *scenario, long long want)
 {
-    for (int round = 0; round < 50 && s_effects (scenario) < want; round++)
-        kp_consumer_poll (running->consumer);
-    cr_assert_eq (s_effects (scenario), want);
+    kpt_consumer_poll_until (running, S_EFFECTS, scenario->name, want);
 }
 
 //  No event handled twice, none left out.
 static void
 s_assert_once_each (const s_scenario_t *scenario, long long count)
 {
-    cr_assert_eq (kpt_scalar ("SELECT count (DISTINCT seq) FROM reporting.consumer_test_effects WHERE consumer = $1",
-                              scenario->name), count);
-    cr_assert_eq (s_effects (scenario), count, "an event was handled twice");
+    kpt_consumer_assert_once_each (S_EFFECTS, scenario->name, count);
 }
 
 Test (consumer, catching_up_batches_events_into_few_transactions)
