@@ -56,12 +56,6 @@ s_handler (kp_db_t *db, const Kumppani__V1__Event *event, void *arg, char *error
 
 #define S_EFFECTS "reporting.consumer_test_effects"
 
-static long long
-s_head (void)
-{
-    return kpt_consumer_head ();
-}
-
 //  The scenario's cursor at the head, then count events (aggregates
 //  "e0", "e1", …) in one transaction, so they are contiguous.
 static void
@@ -86,12 +80,6 @@ s_start (s_running_t *running, s_scenario_t *scenario, const char *batch_lag)
                         s_handler, NULL, scenario);
 }
 
-static void
-s_stop (s_running_t *running)
-{
-    kpt_consumer_stop (running);
-}
-
 static long long
 s_effects (const s_scenario_t *scenario)
 {
@@ -102,12 +90,6 @@ static long long
 s_cursor (const s_scenario_t *scenario)
 {
     return kpt_scalar ("SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1", scenario->name);
-}
-
-static void
-s_poll_until (s_running_t *running, const s_scenario_t *scenario, long long want)
-{
-    kpt_consumer_poll_until (running, S_EFFECTS, scenario->name, want);
 }
 
 //  No event handled twice, none left out.
@@ -125,7 +107,7 @@ Test (consumer, catching_up_batches_events_into_few_transactions)
     s_prepare (&scenario, "batch", EVENTS);
     s_running_t running;
     s_start (&running, &scenario, "0");
-    s_poll_until (&running, &scenario, EVENTS);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS);
     s_assert_once_each (&scenario, EVENTS);
     //  Up to 500 a transaction (KP_CONSUMER_BATCH), pages of 1000: 500,
     //  500, 200; a page boundary from other suites' events in between may
@@ -136,9 +118,9 @@ Test (consumer, catching_up_batches_events_into_few_transactions)
     cr_assert_leq (transactions, 4, "%lld transactions for %d events", transactions, EVENTS);
     cr_assert_eq (kpt_scalar ("SELECT max (n) FROM (SELECT count (*) AS n FROM reporting.consumer_test_effects"
                               " WHERE consumer = $1 GROUP BY txid) t", scenario.name), 500);
-    cr_assert_eq (s_cursor (&scenario), s_head ());
-    cr_assert_eq (kp_consumer_cursor (running.consumer), (uint64_t) s_head ());
-    s_stop (&running);
+    cr_assert_eq (s_cursor (&scenario), kpt_consumer_head ());
+    cr_assert_eq (kp_consumer_cursor (running.consumer), (uint64_t) kpt_consumer_head ());
+    kpt_consumer_stop (&running);
 }
 
 Test (consumer, following_closely_handles_one_event_a_transaction)
@@ -149,11 +131,11 @@ Test (consumer, following_closely_handles_one_event_a_transaction)
     s_prepare (&scenario, "single", EVENTS);
     s_running_t running;
     s_start (&running, &scenario, "1000000000");
-    s_poll_until (&running, &scenario, EVENTS);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS);
     s_assert_once_each (&scenario, EVENTS);
     cr_assert_eq (kpt_scalar ("SELECT count (DISTINCT txid) FROM reporting.consumer_test_effects WHERE consumer = $1",
                               scenario.name), EVENTS);
-    s_stop (&running);
+    kpt_consumer_stop (&running);
 }
 
 Test (consumer, an_event_failing_every_try_is_parked_and_its_effects_rolled_back)
@@ -169,7 +151,7 @@ Test (consumer, an_event_failing_every_try_is_parked_and_its_effects_rolled_back
     for (int round = 0; round < 50 && kp_consumer_parked (running.consumer) < 1; round++)
         kp_consumer_poll (running.consumer);
     cr_assert_eq (kp_consumer_parked (running.consumer), 1);
-    s_poll_until (&running, &scenario, EVENTS - 1);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS - 1);
     //  e2's tries left no effect; every other event exactly one.
     cr_assert_eq (kpt_scalar ("SELECT count (*) FROM reporting.consumer_test_effects e JOIN kp.events v USING (seq)"
                               " WHERE e.consumer = $1 AND v.aggregate_id = 'e2'", scenario.name), 0);
@@ -177,8 +159,8 @@ Test (consumer, an_event_failing_every_try_is_parked_and_its_effects_rolled_back
     cr_assert_eq (kpt_scalar ("SELECT count (*) FROM kp.parked_events p JOIN kp.events v USING (seq)"
                               " WHERE p.consumer = $1 AND v.aggregate_id = 'e2'"
                               " AND p.error LIKE '%e2 fails%'", scenario.name), 1);
-    cr_assert_eq (s_cursor (&scenario), s_head ());
-    s_stop (&running);
+    cr_assert_eq (s_cursor (&scenario), kpt_consumer_head ());
+    kpt_consumer_stop (&running);
 }
 
 Test (consumer, a_restarted_consumer_resumes_from_its_cursor)
@@ -189,10 +171,10 @@ Test (consumer, a_restarted_consumer_resumes_from_its_cursor)
     s_prepare (&scenario, "resume", EVENTS);
     s_running_t running;
     s_start (&running, &scenario, "1000000000");
-    s_poll_until (&running, &scenario, EVENTS);
-    s_stop (&running);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS);
+    kpt_consumer_stop (&running);
     //  More while it is away: the next life takes exactly those.
-    long long first_head = s_head ();
+    long long first_head = kpt_consumer_head ();
     PGconn *conn = kpt_connect_as ("reporting");
     PQclear (PQexec (conn, "BEGIN"));
     for (int index = 0; index < 10; index++) {
@@ -211,9 +193,9 @@ Test (consumer, a_restarted_consumer_resumes_from_its_cursor)
     s_start (&running, &scenario, "1000000000");
     cr_assert_eq (kp_consumer_cursor (running.consumer), (uint64_t) first_head,
                   "the consumer did not start from its stored cursor");
-    s_poll_until (&running, &scenario, EVENTS + 10);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS + 10);
     s_assert_once_each (&scenario, EVENTS + 10);
-    s_stop (&running);
+    kpt_consumer_stop (&running);
 }
 
 Test (consumer, a_held_cursor_is_waited_for_without_blocking_or_parking)
@@ -241,8 +223,8 @@ Test (consumer, a_held_cursor_is_waited_for_without_blocking_or_parking)
     cr_assert_eq (kp_consumer_parked (running.consumer), 0);
     PQclear (PQexec (holder, "ROLLBACK"));
     PQfinish (holder);
-    s_poll_until (&running, &scenario, EVENTS);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS);
     s_assert_once_each (&scenario, EVENTS);
     cr_assert_eq (kp_consumer_parked (running.consumer), 0);
-    s_stop (&running);
+    kpt_consumer_stop (&running);
 }

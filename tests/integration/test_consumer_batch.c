@@ -99,18 +99,6 @@ s_batch (kp_db_t *db, Kumppani__V1__Event *const *events, size_t count, bool *do
 
 #define S_EFFECTS "reporting.consumer_test_batch_effects"
 
-static void
-s_admin (const char *sql, const char *param)
-{
-    kpt_consumer_admin (sql, param);
-}
-
-static long long
-s_head (void)
-{
-    return kpt_consumer_head ();
-}
-
 //  The scenario's cursor at the head, then count events (aggregates
 //  "e0", "e1", …) in one transaction, so they are contiguous.
 static void
@@ -132,23 +120,11 @@ s_start (s_running_t *running, s_scenario_t *scenario, kp_consumer_batch_fn *bat
     kpt_consumer_start (running, s_statements, scenario->name, scenario->topic, "0", s_handler, batch, scenario);
 }
 
-static void
-s_stop (s_running_t *running)
-{
-    kpt_consumer_stop (running);
-}
-
 static long long
 s_transactions (const s_scenario_t *scenario)
 {
     return kpt_scalar ("SELECT count (DISTINCT txid) FROM reporting.consumer_test_batch_effects WHERE consumer = $1",
                        scenario->name);
-}
-
-static void
-s_poll_until (s_running_t *running, const s_scenario_t *scenario, long long want)
-{
-    kpt_consumer_poll_until (running, S_EFFECTS, scenario->name, want);
 }
 
 //  No event handled twice, none left out, each in the transaction that
@@ -158,7 +134,7 @@ s_assert_once_each (const s_scenario_t *scenario, long long count)
 {
     kpt_consumer_assert_once_each (S_EFFECTS, scenario->name, count);
     cr_assert_eq (kpt_scalar ("SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1", scenario->name),
-                  s_head ());
+                  kpt_consumer_head ());
 }
 
 Test (consumer_batch, the_batch_function_and_the_handler_share_a_transaction_per_page)
@@ -169,7 +145,7 @@ Test (consumer_batch, the_batch_function_and_the_handler_share_a_transaction_per
     s_prepare (&scenario, "page", EVENTS);
     s_running_t running;
     s_start (&running, &scenario, s_batch);
-    s_poll_until (&running, &scenario, EVENTS);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS);
     s_assert_once_each (&scenario, EVENTS);
     //  Half by the batch function, half by the handler, and never both.
     cr_assert_eq (kpt_scalar ("SELECT count (*) FROM reporting.consumer_test_batch_effects e"
@@ -187,7 +163,7 @@ Test (consumer_batch, the_batch_function_and_the_handler_share_a_transaction_per
     //  other events split the page).
     cr_assert_gt (kpt_scalar ("SELECT max (n) FROM (SELECT count (*) AS n FROM reporting.consumer_test_batch_effects"
                               " WHERE consumer = $1 GROUP BY txid) t", scenario.name), 500);
-    s_stop (&running);
+    kpt_consumer_stop (&running);
 }
 
 Test (consumer_batch, a_poison_event_is_parked_and_the_events_around_it_still_batch)
@@ -199,7 +175,7 @@ Test (consumer_batch, a_poison_event_is_parked_and_the_events_around_it_still_ba
     snprintf (scenario.poison, sizeof scenario.poison, "e201");       //  odd: the handler's
     s_running_t running;
     s_start (&running, &scenario, s_batch);
-    s_poll_until (&running, &scenario, EVENTS - 1);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS - 1);
     cr_assert_eq (kp_consumer_parked (running.consumer), 1);
     //  Its effect was rolled back with the batch's first try; it is parked
     //  with the handler's reason; every other event once.
@@ -214,7 +190,7 @@ Test (consumer_batch, a_poison_event_is_parked_and_the_events_around_it_still_ba
     //  the page. Before, the whole batch went one event a transaction.
     long long transactions = s_transactions (&scenario);
     cr_assert_leq (transactions, 3, "%lld transactions for %d events", transactions, EVENTS - 1);
-    s_stop (&running);
+    kpt_consumer_stop (&running);
 }
 
 Test (consumer_batch, without_a_batch_function_a_poison_event_costs_one_batch_more)
@@ -226,12 +202,12 @@ Test (consumer_batch, without_a_batch_function_a_poison_event_costs_one_batch_mo
     snprintf (scenario.poison, sizeof scenario.poison, "e100");
     s_running_t running;
     s_start (&running, &scenario, NULL);
-    s_poll_until (&running, &scenario, EVENTS - 1);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS - 1);
     cr_assert_eq (kp_consumer_parked (running.consumer), 1);
     s_assert_once_each (&scenario, EVENTS - 1);
     long long transactions = s_transactions (&scenario);
     cr_assert_leq (transactions, 3, "%lld transactions for %d events", transactions, EVENTS - 1);
-    s_stop (&running);
+    kpt_consumer_stop (&running);
 }
 
 Test (consumer_batch, a_connection_killed_mid_batch_loses_and_duplicates_nothing)
@@ -246,7 +222,7 @@ Test (consumer_batch, a_connection_killed_mid_batch_loses_and_duplicates_nothing
     //  handler's and the cursor move.
     char gate [80];
     snprintf (gate, sizeof gate, "%s-gate", scenario.name);
-    s_admin ("INSERT INTO kp.consumer_cursors (consumer, service, last_seq) VALUES ($1, 'reporting', 0)", gate);
+    kpt_consumer_admin ("INSERT INTO kp.consumer_cursors (consumer, service, last_seq) VALUES ($1, 'reporting', 0)", gate);
     PGconn *holder = kpt_connect_as ("reporting");
     PQclear (PQexec (holder, "BEGIN"));
     const char *values [] = { gate };
@@ -268,8 +244,8 @@ Test (consumer_batch, a_connection_killed_mid_batch_loses_and_duplicates_nothing
     cr_assert_eq (kpt_scalar ("SELECT count (*) FROM (SELECT pg_terminate_backend ($1::int)) t", pid_text), 1);
     PQclear (PQexec (holder, "ROLLBACK"));
     PQfinish (holder);
-    s_poll_until (&running, &scenario, EVENTS);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS);
     s_assert_once_each (&scenario, EVENTS);
     cr_assert_eq (kp_consumer_parked (running.consumer), 0, "a dead connection is not the event's fault");
-    s_stop (&running);
+    kpt_consumer_stop (&running);
 }
