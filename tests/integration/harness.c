@@ -651,6 +651,41 @@ kpt_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
     request->actor = actor;
 }
 
+Kumppani__V1__Reply *
+kpt_call_ok (kp_client_t *client, Kumppani__V1__Role role, int body_case, void *body, bool mutating)
+{
+    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+    Kumppani__V1__Actor actor;
+    kpt_request (&request, &actor, role, mutating);
+    request.body_case = (Kumppani__V1__Request__BodyCase) body_case;
+    const ProtobufCFieldDescriptor *field =
+        protobuf_c_message_descriptor_get_field (&kumppani__v1__request__descriptor, (unsigned) body_case);
+    cr_assert_not_null (field, "no request body %d", body_case);
+    *(void **) ((char *) &request + field->offset) = body;
+    Kumppani__V1__Reply *reply = kpt_call (client, &request);
+    cr_assert_not_null (reply, "no reply to body %d", body_case);
+    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "body %d: %s", body_case,
+                  reply->error ? reply->error->code : "");
+    return reply;
+}
+
+Kumppani__V1__Event *
+kpt_event_about (const char *topic, const char *aggregate, bool last)
+{
+    const char *values [] = { topic, aggregate };
+    PGresult *result = PQexecParams (kpt_admin (), last
+        ? "SELECT payload FROM kp.events WHERE topic = $1 AND aggregate_id = $2 ORDER BY seq DESC LIMIT 1"
+        : "SELECT payload FROM kp.events WHERE topic = $1 AND aggregate_id = $2 ORDER BY seq LIMIT 1",
+        2, NULL, values, NULL, NULL, 1);
+    cr_assert_eq (PQresultStatus (result), PGRES_TUPLES_OK, "%s", PQresultErrorMessage (result));
+    cr_assert_eq (PQntuples (result), 1, "no %s event for %s", topic, aggregate);
+    Kumppani__V1__Event *event = kumppani__v1__event__unpack (
+        NULL, (size_t) PQgetlength (result, 0, 0), (const uint8_t *) PQgetvalue (result, 0, 0));
+    PQclear (result);
+    cr_assert_not_null (event);
+    return event;
+}
+
 PGconn *
 kpt_admin (void)
 {

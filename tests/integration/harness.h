@@ -100,6 +100,15 @@ const char *kpt_report_audit (const Kumppani__V1__ReportTable *table);
 void kpt_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
                   Kumppani__V1__Role role, bool mutating);
 
+//  A request of body_case carrying body (the oneof's member for that
+//  case), built by kpt_request for role, sent by kpt_call; the test fails
+//  when no reply comes, or when it is not OK (status and code said).
+Kumppani__V1__Reply *kpt_call_ok (kp_client_t *client, Kumppani__V1__Role role, int body_case,
+                                  void *body, bool mutating);
+//  The first (or, last true, the latest) event of topic about aggregate,
+//  decoded (caller frees); the test fails if there is none.
+Kumppani__V1__Event *kpt_event_about (const char *topic, const char *aggregate, bool last);
+
 //  The role org's people act in (the first its organisation type may
 //  claim, common/kp_role.c): a social worker for a municipality, a Kela
 //  officer for Kela, an NGO worker for an NGO, …
