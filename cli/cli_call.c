@@ -15,9 +15,10 @@ cli_call (int argc, char **argv, const kp_config_t *config)
 {
     if (argc < 3 || cli_flag (argc, argv, "--help")) {
         printf ("usage: kumppani call SERVICE OPERATION [--json FILE|-] [--body JSON]\n"
-                "                     [--person ID] [--role ROLE] [--key IDEMPOTENCY_KEY]\n"
+                "                     [--person ID] [--role ROLE] [--key IDEMPOTENCY_KEY] [--typed]\n"
                 "Sends any operation (the Request body field, e.g. submit_referral) with its body as\n"
-                "JSON (proto field names, enums by value name) and prints the reply as JSON.\n"
+                "JSON (proto field names, enums by value name) and prints the reply as JSON;\n"
+                "--typed leaves out the deprecated fields beside their typed twins.\n"
                 "Exit: 0 OK, 1 refused (status and code on stderr), 2 usage, 3 no answer/failed.\n");
         return argc < 3 ? 2 : 0;
     }

@@ -131,7 +131,13 @@ cli_send (const kp_config_t *config, const char *service_name, const char *opera
                 *reply_p = reply;
             else {
                 if (!reply_p) {
-                    kp_json_write_message (stdout, &reply->base);
+                    //  --typed: without the deprecated text fields beside
+                    //  their typed twins (the default keeps both, for the
+                    //  jq scripts that read the text).
+                    if (cli_flag (argc, argv, "--typed"))
+                        kp_json_write_message_typed (stdout, &reply->base);
+                    else
+                        kp_json_write_message (stdout, &reply->base);
                     fputc ('\n', stdout);
                 }
                 kp_codec_reply_free (&reply);

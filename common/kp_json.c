@@ -101,11 +101,11 @@ s_element_size (ProtobufCType type)
     }
 }
 
-static void s_write_object (FILE *out, const ProtobufCMessage *message);
+static void s_write_object (FILE *out, const ProtobufCMessage *message, bool typed);
 
 //  One value of field, stored at value (a member or an array element).
 static void
-s_write_value (FILE *out, const ProtobufCFieldDescriptor *field, const void *value)
+s_write_value (FILE *out, const ProtobufCFieldDescriptor *field, const void *value, bool typed)
 {
     switch (field->type) {
         case PROTOBUF_C_TYPE_INT32:
@@ -155,7 +155,7 @@ s_write_value (FILE *out, const ProtobufCFieldDescriptor *field, const void *val
         case PROTOBUF_C_TYPE_MESSAGE: {
             const ProtobufCMessage *nested = *(ProtobufCMessage *const *) value;
             if (nested)
-                s_write_object (out, nested);
+                s_write_object (out, nested, typed);
             else
                 fputs ("{}", out);
             break;
@@ -216,7 +216,7 @@ s_is_present (const ProtobufCMessage *message, const ProtobufCFieldDescriptor *f
 }
 
 static void
-s_write_object (FILE *out, const ProtobufCMessage *message)
+s_write_object (FILE *out, const ProtobufCMessage *message, bool typed)
 {
     const ProtobufCMessageDescriptor *descriptor = message->descriptor;
     const char *base = (const char *) message;
@@ -224,7 +224,7 @@ s_write_object (FILE *out, const ProtobufCMessage *message)
     fputc ('{', out);
     for (unsigned index = 0; index < descriptor->n_fields; index++) {
         const ProtobufCFieldDescriptor *field = &descriptor->fields [index];
-        if (!s_is_present (message, field))
+        if (!s_is_present (message, field) || (typed && (field->flags & PROTOBUF_C_FIELD_FLAG_DEPRECATED)))
             continue;
         if (!first)
             fputc (',', out);
@@ -239,22 +239,34 @@ s_write_object (FILE *out, const ProtobufCMessage *message)
             for (size_t item = 0; item < count; item++) {
                 if (item)
                     fputc (',', out);
-                s_write_value (out, field, items + item * size);
+                s_write_value (out, field, items + item * size, typed);
             }
             fputc (']', out);
         }
         else
-            s_write_value (out, field, base + field->offset);
+            s_write_value (out, field, base + field->offset, typed);
     }
     fputc ('}', out);
+}
+
+static int
+s_write_message (FILE *out, const ProtobufCMessage *message, bool typed)
+{
+    if (!message)
+        fputs ("{}", out);
+    else
+        s_write_object (out, message, typed);
+    return ferror (out) ? -1 : 0;
 }
 
 int
 kp_json_write_message (FILE *out, const ProtobufCMessage *message)
 {
-    if (!message)
-        fputs ("{}", out);
-    else
-        s_write_object (out, message);
-    return ferror (out) ? -1 : 0;
+    return s_write_message (out, message, false);
+}
+
+int
+kp_json_write_message_typed (FILE *out, const ProtobufCMessage *message)
+{
+    return s_write_message (out, message, true);
 }

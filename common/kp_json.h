@@ -15,6 +15,9 @@
 //  when that member is empty), enums by value name, bytes as base64.
 //  0, or -1 if writing to out failed.
 int kp_json_write_message (FILE *out, const ProtobufCMessage *message);
+//  The same without the fields marked [deprecated = true], at any depth:
+//  each has a typed twin that carries what it says.
+int kp_json_write_message_typed (FILE *out, const ProtobufCMessage *message);
 //  Writes text as a JSON string, quotes included; text is valid UTF-8.
 int kp_json_write_string (FILE *out, const char *text);
 //  Writes Unix time in microseconds as an RFC 3339 UTC string,

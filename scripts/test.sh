@@ -125,16 +125,63 @@ run_binary () {
     failed=$(( failed + bad ))
 }
 
-# The executable test_* files in a directory, sorted. KUMPPANI_TEST_ONLY, a
-# shell pattern on the name (e.g. 'test_groups*'), narrows the run while
-# working on one suite; `make test` itself always runs everything.
+# KUMPPANI_TEST_ONLY narrows the run while working on a few suites: shell
+# patterns on a binary's name or a stage's (python, fuzz, chaos), separated
+# by spaces or commas ('test_groups* test_vocab_*', 'test_cli,python').
+# `make test` itself always runs everything.
+only=()
+IFS=$' \t\n,' read -r -a only <<< "${KUMPPANI_TEST_ONLY:-}"
+
+# True when nothing narrows the run or one of the patterns matches $1.
+selected () {
+    (( ${#only[@]} )) || return 0
+    local pattern
+    for pattern in "${only[@]}"; do
+        # shellcheck disable=SC2053  # the pattern is meant to match
+        [[ $1 == $pattern ]] && return 0
+    done
+    return 1
+}
+
+# The executable test_* files in a directory, sorted, as narrowed.
 binaries_in () {
     local file
     for file in "$1"/test_*; do
-        # shellcheck disable=SC2053  # the pattern is meant to match
-        [[ -f $file && -x $file && ${file##*/} == ${KUMPPANI_TEST_ONLY:-*} ]] && printf '%s\n' "$file"
+        [[ -f $file && -x $file ]] && selected "${file##*/}" && printf '%s\n' "$file"
     done
     return 0
+}
+
+# A pattern that matches nothing this mode would run is a typo or a suite
+# of another mode: said before anything starts, and the run fails (it
+# would otherwise pass having run nothing).
+check_only () {
+    (( ${#only[@]} )) || return 0
+    local -a dirs=() names=() unmatched=()
+    local dir file pattern name found
+    case $mode in
+        unit)        dirs=("$build/tests/unit") ;;
+        integration) dirs=("$build/tests/integration"); names=(python) ;;
+        all)         dirs=("$build/tests/unit" "$build/tests/integration"); names=(python fuzz chaos) ;;
+    esac
+    for dir in "${dirs[@]}"; do
+        for file in "$dir"/test_*; do
+            [[ -f $file && -x $file ]] && names+=("${file##*/}")
+        done
+    done
+    for pattern in "${only[@]}"; do
+        found=0
+        for name in "${names[@]}"; do
+            # shellcheck disable=SC2053  # the pattern is meant to match
+            [[ $name == $pattern ]] && { found=1; break; }
+        done
+        (( found )) || unmatched+=("$pattern")
+    done
+    if (( ${#unmatched[@]} )); then
+        say "KUMPPANI_TEST_ONLY: no $mode suite in ${build#"$root"/} matches: ${unmatched[*]}"
+        echo "make test: 0 passed, ${#unmatched[@]} failed"
+        exit 2
+    fi
 }
 
 run_unit () {
@@ -286,10 +333,9 @@ run_compose () {
     rm -rf "$dir"
 }
 
-# True when KUMPPANI_TEST_ONLY is unset or its pattern matches the stage.
+# True when KUMPPANI_TEST_ONLY is unset or one of its patterns matches the stage.
 stage_selected () {
-    # shellcheck disable=SC2053  # the pattern is meant to match
-    [[ -z ${KUMPPANI_TEST_ONLY:-} || $1 == ${KUMPPANI_TEST_ONLY} ]]
+    selected "$1"
 }
 
 # A short libFuzzer run of every target (clang build: make fuzz-build);
@@ -338,6 +384,7 @@ run_chaos () {
     fi
 }
 
+check_only
 mkdir -p "$logs"
 case $mode in
     unit)        run_unit ;;

@@ -13,6 +13,7 @@
 #include <sodium.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -100,8 +101,11 @@ s_make_cert (const char *dir, const char *name, const char *type, const char *mu
 //  taken by a bind. A port handed out stays free until its service binds
 //  it, so the ones already given (a test asks for a dozen) are not given
 //  again.
-int
-kpt_free_port (void)
+//  Safe from any thread: the list of ports given is shared, so held.
+static pthread_mutex_t s_ports_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+s_free_port_locked (void)
 {
     static int given [256];
     static size_t n_given;
@@ -122,8 +126,17 @@ kpt_free_port (void)
             return port;
         }
     }
-    cr_assert_fail ("no free loopback port in 20000-31999");
     return -1;
+}
+
+int
+kpt_free_port (void)
+{
+    pthread_mutex_lock (&s_ports_lock);
+    int port = s_free_port_locked ();
+    pthread_mutex_unlock (&s_ports_lock);
+    cr_assert_gt (port, 0, "no free loopback port in 20000-31999");
+    return port;
 }
 
 void
@@ -534,7 +547,8 @@ kpt_metric (int port, const char *series)
     cr_assert_eq (connect (fd, (struct sockaddr *) &address, sizeof address), 0, "metrics port closed");
     const char *request = "GET /metrics HTTP/1.0\r\n\r\n";
     cr_assert_eq (write (fd, request, strlen (request)), (ssize_t) strlen (request));
-    static char text [262144];
+    //  Per thread, like every harness buffer a caller does not own.
+    static _Thread_local char text [262144];
     size_t used = 0;
     ssize_t got;
     while (used < sizeof text - 1 && (got = read (fd, text + used, sizeof text - 1 - used)) > 0)
@@ -626,7 +640,7 @@ void
 kpt_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
              Kumppani__V1__Role role, bool mutating)
 {
-    static char correlation [KP_ID_LEN + 1], key [KP_ID_LEN + 1];
+    static _Thread_local char correlation [KP_ID_LEN + 1], key [KP_ID_LEN + 1];
     kp_id_new (correlation);
     kp_id_new (key);
     kumppani__v1__actor__init (actor);
@@ -635,6 +649,41 @@ kpt_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
     request->correlation_id = correlation;
     request->idempotency_key = mutating ? key : "";
     request->actor = actor;
+}
+
+Kumppani__V1__Reply *
+kpt_call_ok (kp_client_t *client, Kumppani__V1__Role role, int body_case, void *body, bool mutating)
+{
+    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+    Kumppani__V1__Actor actor;
+    kpt_request (&request, &actor, role, mutating);
+    request.body_case = (Kumppani__V1__Request__BodyCase) body_case;
+    const ProtobufCFieldDescriptor *field =
+        protobuf_c_message_descriptor_get_field (&kumppani__v1__request__descriptor, (unsigned) body_case);
+    cr_assert_not_null (field, "no request body %d", body_case);
+    *(void **) ((char *) &request + field->offset) = body;
+    Kumppani__V1__Reply *reply = kpt_call (client, &request);
+    cr_assert_not_null (reply, "no reply to body %d", body_case);
+    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "body %d: %s", body_case,
+                  reply->error ? reply->error->code : "");
+    return reply;
+}
+
+Kumppani__V1__Event *
+kpt_event_about (const char *topic, const char *aggregate, bool last)
+{
+    const char *values [] = { topic, aggregate };
+    PGresult *result = PQexecParams (kpt_admin (), last
+        ? "SELECT payload FROM kp.events WHERE topic = $1 AND aggregate_id = $2 ORDER BY seq DESC LIMIT 1"
+        : "SELECT payload FROM kp.events WHERE topic = $1 AND aggregate_id = $2 ORDER BY seq LIMIT 1",
+        2, NULL, values, NULL, NULL, 1);
+    cr_assert_eq (PQresultStatus (result), PGRES_TUPLES_OK, "%s", PQresultErrorMessage (result));
+    cr_assert_eq (PQntuples (result), 1, "no %s event for %s", topic, aggregate);
+    Kumppani__V1__Event *event = kumppani__v1__event__unpack (
+        NULL, (size_t) PQgetlength (result, 0, 0), (const uint8_t *) PQgetvalue (result, 0, 0));
+    PQclear (result);
+    cr_assert_not_null (event);
+    return event;
 }
 
 PGconn *

@@ -80,7 +80,7 @@ int kpt_free_port (void);
 //  kpt_scale_out, both instances').
 const char *kpt_pub_endpoint (void);
 //  "DIR/kind" (kind: services, clients, admitted) and "DIR/kind/name.cert";
-//  each call returns a new static buffer of a small ring.
+//  each call returns a new static buffer of a small ring (per thread).
 const char *kpt_cert_dir (const char *kind);
 const char *kpt_cert_path (const char *kind, const char *name);
 
@@ -95,15 +95,27 @@ Kumppani__V1__Reply *kpt_call (kp_client_t *client, Kumppani__V1__Request *reque
 //  passes, else why not (static text).
 const char *kpt_report_audit (const Kumppani__V1__ReportTable *table);
 //  A request with a fresh correlation id, an actor and (if mutating) a
-//  fresh idempotency key; strings live until the next kpt_request call.
+//  fresh idempotency key; strings live until the next kpt_request call
+//  on the same thread.
 void kpt_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
                   Kumppani__V1__Role role, bool mutating);
+
+//  A request of body_case carrying body (the oneof's member for that
+//  case), built by kpt_request for role, sent by kpt_call; the test fails
+//  when no reply comes, or when it is not OK (status and code said).
+Kumppani__V1__Reply *kpt_call_ok (kp_client_t *client, Kumppani__V1__Role role, int body_case,
+                                  void *body, bool mutating);
+//  The first (or, last true, the latest) event of topic about aggregate,
+//  decoded (caller frees); the test fails if there is none.
+Kumppani__V1__Event *kpt_event_about (const char *topic, const char *aggregate, bool last);
 
 //  The role org's people act in (the first its organisation type may
 //  claim, common/kp_role.c): a social worker for a municipality, a Kela
 //  officer for Kela, an NGO worker for an NGO, …
 Kumppani__V1__Role kpt_role_of (const char *org);
 
+//  The administrator connection, one per process and cached: from the
+//  test's own thread only (a libpq connection is not for two threads).
 PGconn *kpt_admin (void);
 //  A connection logging in as a service's own role; caller PQfinish'es it.
 PGconn *kpt_connect_as (const char *role);

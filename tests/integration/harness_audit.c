@@ -28,7 +28,7 @@ s_count_of (const char *text, int64_t *value)
 const char *
 kpt_report_audit (const Kumppani__V1__ReportTable *table)
 {
-    static char why [256];
+    static _Thread_local char why [256];
     if (getenv ("KPT_DUMP_REPORTS")) {          //  debugging aid: the table as received
         FILE *out = fopen (getenv ("KPT_DUMP_REPORTS"), "a");
         if (out) {

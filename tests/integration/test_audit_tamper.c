@@ -20,9 +20,6 @@
 
 #define CHAIN_ROWS 5
 
-static char s_dbname [64];                  //  kpt_tamper_<pid>
-static char s_conninfo [1024];              //  superuser, in that database
-
 static void
 s_exec (PGconn *conn, const char *sql)
 {
@@ -37,15 +34,11 @@ static void
 s_setup (void)
 {
     kpt_setup ();
-    snprintf (s_dbname, sizeof s_dbname, "kpt_tamper_%d", (int) getpid ());
-    char sql [128];
-    snprintf (sql, sizeof sql, "CREATE DATABASE %s", s_dbname);     //  digits we made
-    s_exec (kpt_admin (), sql);
-    snprintf (s_conninfo, sizeof s_conninfo, "%s dbname=%s",
-              getenv ("KUMPPANI_TEST_ADMIN_CONNINFO"), s_dbname);
+    kpt_setup_empty_database ();
     int applied = 0;
-    cr_assert_eq (kp_migrate_run (s_conninfo, getenv ("KUMPPANI_TEST_MIGRATIONS_DIR"), &applied), 0);
-    PGconn *conn = PQconnectdb (s_conninfo);
+    cr_assert_eq (kp_migrate_run (kpt_database_conninfo (), kpt_migrations_dir (), &applied), 0);
+    PGconn *conn = PQconnectdb (kpt_database_conninfo ());
+    char sql [256];
     for (int row = 1; row <= CHAIN_ROWS; row++) {
         snprintf (sql, sizeof sql, "SELECT kp.audit_append ('muni-743', 'worker-1', 'ROLE_SOCIAL_WORKER',"
                                    " 'intake.get_client', 'client-%d', NULL, NULL, 'read %d')", row, row);
@@ -54,22 +47,13 @@ s_setup (void)
     PQfinish (conn);
 }
 
-static void
-s_teardown (void)
-{
-    char sql [128];
-    snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s_dbname);
-    s_exec (kpt_admin (), sql);
-    kpt_teardown ();
-}
-
-TestSuite (audit_tamper, .init = s_setup, .fini = s_teardown, .timeout = 60);
+TestSuite (audit_tamper, .init = s_setup, .fini = kpt_teardown_empty_database, .timeout = 60);
 
 //  Runs the statements with the append-only trigger off, as one change.
 static void
 s_tamper (const char *const *statements)
 {
-    PGconn *conn = PQconnectdb (s_conninfo);
+    PGconn *conn = PQconnectdb (kpt_database_conninfo ());
     s_exec (conn, "BEGIN");
     s_exec (conn, "ALTER TABLE kp.audit_log DISABLE TRIGGER audit_log_append_only");
     for (; *statements; statements++)
@@ -86,7 +70,7 @@ s_audit (const char *args, char *line, size_t size)
 {
     char command [2048];
     snprintf (command, sizeof command, "KUMPPANI_DB_ADMIN_CONNINFO='%s' '%s/kumppani' audit %s 2>&1",
-              s_conninfo, getenv ("KUMPPANI_TEST_BIN_DIR"), args);
+              kpt_database_conninfo (), getenv ("KUMPPANI_TEST_BIN_DIR"), args);
     FILE *output = popen (command, "r");
     cr_assert_not_null (output);
     *line = 0;
@@ -252,7 +236,7 @@ Test (audit_tamper, edited_row_behind_a_replaced_canonical_function_is_found)
 //  "ROLE_OPERATOR␟ROLE_SOCIAL_WORKER"): the edit below went unseen.
 Test (audit_tamper, a_separator_moved_between_fields_is_found)
 {
-    PGconn *conn = PQconnectdb (s_conninfo);
+    PGconn *conn = PQconnectdb (kpt_database_conninfo ());
     s_exec (conn, "SELECT kp.audit_append ('muni-743', 'alice' || chr (31) || 'ROLE_OPERATOR',"
                   " 'ROLE_SOCIAL_WORKER', 'intake.get_client', 'client-6', NULL, NULL, 'read 6')");
     PQfinish (conn);

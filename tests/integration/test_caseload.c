@@ -244,14 +244,12 @@ s_avain (const char *case_id, const char *measure_id, Kumppani__V1__Timepoint ti
 }
 
 //  Real today plus days, as YYYY-MM-DD (a plan's review date is checked
-//  against the real day).
+//  against the real day). Helsinki's day, as intake's: the test process's
+//  local time (UTC here) is a day behind from 22:00 UTC.
 static void
 s_real_day (int days, char *out)
 {
-    time_t now = time (NULL) + (time_t) days * 86400;
-    struct tm tm;
-    localtime_r (&now, &tm);
-    strftime (out, 11, "%Y-%m-%d", &tm);
+    kp_date_format (kp_date_today () + days, out);
 }
 
 //  Assessment, survey, plan with its review on review_date, a measure.

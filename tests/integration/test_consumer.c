@@ -9,7 +9,7 @@
     transaction's id: that row is the effect whose exactly-once the
     consumer promises. */
 #include "harness.h"
-#include "kp_consumer.h"
+#include "harness_consumer.h"
 
 #include <criterion/criterion.h>
 #include <czmq.h>
@@ -54,21 +54,7 @@ s_handler (kp_db_t *db, const Kumppani__V1__Event *event, void *arg, char *error
     return 0;
 }
 
-static void
-s_admin (const char *sql, const char *param)
-{
-    const char *values [] = { param };
-    PGresult *result = PQexecParams (kpt_admin (), sql, param ? 1 : 0, NULL, values, NULL, NULL, 0);
-    cr_assert (PQresultStatus (result) == PGRES_COMMAND_OK || PQresultStatus (result) == PGRES_TUPLES_OK,
-               "%s: %s", sql, PQresultErrorMessage (result));
-    PQclear (result);
-}
-
-static long long
-s_head (void)
-{
-    return kpt_scalar ("SELECT last_seq FROM kp.event_counter", NULL);
-}
+#define S_EFFECTS "reporting.consumer_test_effects"
 
 //  The scenario's cursor at the head, then count events (aggregates
 //  "e0", "e1", …) in one transaction, so they are contiguous.
@@ -79,72 +65,25 @@ s_prepare (s_scenario_t *scenario, const char *name, int count)
     snprintf (scenario->name, sizeof scenario->name, "consumer-test-%s-%d", name, (int) getpid ());
     //  Topics are letters only and begin with the producer (kp.events checks).
     snprintf (scenario->topic, sizeof scenario->topic, "reporting.consumer_test.%s", name);
-    s_admin ("CREATE TABLE IF NOT EXISTS reporting.consumer_test_effects (consumer text, seq int8, txid int8)", NULL);
-    s_admin ("GRANT SELECT, INSERT ON reporting.consumer_test_effects TO reporting", NULL);
-    char head [24];
-    snprintf (head, sizeof head, "%lld", s_head ());
-    const char *cursor [] = { scenario->name, head };
-    PQclear (PQexecParams (kpt_admin (), "INSERT INTO kp.consumer_cursors (consumer, service, last_seq)"
-                           " VALUES ($1, 'reporting', $2::int8)", 2, NULL, cursor, NULL, NULL, 0));
-    PGconn *conn = kpt_connect_as ("reporting");
-    PQclear (PQexec (conn, "BEGIN"));
-    for (int index = 0; index < count; index++) {
-        Kumppani__V1__ObservationRecorded recorded = KUMPPANI__V1__OBSERVATION_RECORDED__INIT;
-        char aggregate [16];
-        snprintf (aggregate, sizeof aggregate, "e%d", index);
-        recorded.observation_id = aggregate;
-        recorded.theme = "consumer";
-        Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
-        event.topic = scenario->topic;
-        event.aggregate_id = aggregate;
-        event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_OBSERVATION_RECORDED;
-        event.observation_recorded = &recorded;
-        kpt_append_event (conn, &event, "743", NULL, NULL);
-    }
-    PQclear (PQexec (conn, "COMMIT"));
-    PQfinish (conn);
+    kpt_consumer_effects_table (S_EFFECTS, "consumer text, seq int8, txid int8");
+    kpt_consumer_events (scenario->name, scenario->topic, count);
 }
 
-typedef struct {
-    kp_db_t *db;
-    kp_config_t *config;
-    kp_consumer_t *consumer;
-} s_running_t;
+typedef kpt_consumer_run_t s_running_t;
 
 //  A consumer as the reporting service would run it. batch_lag "0"
 //  batches at any lag; a large one never does.
 static void
 s_start (s_running_t *running, s_scenario_t *scenario, const char *batch_lag)
 {
-    char conninfo [1024];
-    snprintf (conninfo, sizeof conninfo, "%s user=reporting", getenv ("KUMPPANI_TEST_CONNINFO"));
-    running->db = kp_db_new (conninfo, 2000);
-    cr_assert_not_null (running->db);
-    cr_assert_eq (kp_db_register (running->db, s_statements), 0);
-    setenv ("KUMPPANI_SERVICE_CERTS_DIR", kpt_cert_dir ("services"), 1);
-    setenv ("KUMPPANI_STREAM_ENDPOINT", kpt_endpoint ("stream"), 1);
-    setenv ("KUMPPANI_STREAM_PUB_ENDPOINT", kpt_pub_endpoint (), 1);
-    setenv ("KUMPPANI_CONSUMER_BATCH_LAG", batch_lag, 1);
-    running->config = kp_config_load ("reporting");
-    cr_assert_not_null (running->config);
-    const char *prefixes [] = { scenario->topic, NULL };
-    running->consumer = kp_consumer_new (NULL, running->db, running->config, scenario->name, prefixes,
-                                         kpt_cert_path ("services", "reporting"), s_handler, scenario);
-    cr_assert_not_null (running->consumer);
-}
-
-static void
-s_stop (s_running_t *running)
-{
-    kp_consumer_destroy (&running->consumer);
-    kp_config_destroy (&running->config);
-    kp_db_destroy (&running->db);
+    kpt_consumer_start (running, s_statements, scenario->name, scenario->topic, batch_lag,
+                        s_handler, NULL, scenario);
 }
 
 static long long
 s_effects (const s_scenario_t *scenario)
 {
-    return kpt_scalar ("SELECT count (*) FROM reporting.consumer_test_effects WHERE consumer = $1", scenario->name);
+    return kpt_consumer_effects (S_EFFECTS, scenario->name);
 }
 
 static long long
@@ -153,23 +92,11 @@ s_cursor (const s_scenario_t *scenario)
     return kpt_scalar ("SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1", scenario->name);
 }
 
-//  Polls (each poll is a whole catch-up, answered when done) until the
-//  effects reach want; bounded.
-static void
-s_poll_until (s_running_t *running, const s_scenario_t *scenario, long long want)
-{
-    for (int round = 0; round < 50 && s_effects (scenario) < want; round++)
-        kp_consumer_poll (running->consumer);
-    cr_assert_eq (s_effects (scenario), want);
-}
-
 //  No event handled twice, none left out.
 static void
 s_assert_once_each (const s_scenario_t *scenario, long long count)
 {
-    cr_assert_eq (kpt_scalar ("SELECT count (DISTINCT seq) FROM reporting.consumer_test_effects WHERE consumer = $1",
-                              scenario->name), count);
-    cr_assert_eq (s_effects (scenario), count, "an event was handled twice");
+    kpt_consumer_assert_once_each (S_EFFECTS, scenario->name, count);
 }
 
 Test (consumer, catching_up_batches_events_into_few_transactions)
@@ -180,7 +107,7 @@ Test (consumer, catching_up_batches_events_into_few_transactions)
     s_prepare (&scenario, "batch", EVENTS);
     s_running_t running;
     s_start (&running, &scenario, "0");
-    s_poll_until (&running, &scenario, EVENTS);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS);
     s_assert_once_each (&scenario, EVENTS);
     //  Up to 500 a transaction (KP_CONSUMER_BATCH), pages of 1000: 500,
     //  500, 200; a page boundary from other suites' events in between may
@@ -191,9 +118,9 @@ Test (consumer, catching_up_batches_events_into_few_transactions)
     cr_assert_leq (transactions, 4, "%lld transactions for %d events", transactions, EVENTS);
     cr_assert_eq (kpt_scalar ("SELECT max (n) FROM (SELECT count (*) AS n FROM reporting.consumer_test_effects"
                               " WHERE consumer = $1 GROUP BY txid) t", scenario.name), 500);
-    cr_assert_eq (s_cursor (&scenario), s_head ());
-    cr_assert_eq (kp_consumer_cursor (running.consumer), (uint64_t) s_head ());
-    s_stop (&running);
+    cr_assert_eq (s_cursor (&scenario), kpt_consumer_head ());
+    cr_assert_eq (kp_consumer_cursor (running.consumer), (uint64_t) kpt_consumer_head ());
+    kpt_consumer_stop (&running);
 }
 
 Test (consumer, following_closely_handles_one_event_a_transaction)
@@ -204,11 +131,11 @@ Test (consumer, following_closely_handles_one_event_a_transaction)
     s_prepare (&scenario, "single", EVENTS);
     s_running_t running;
     s_start (&running, &scenario, "1000000000");
-    s_poll_until (&running, &scenario, EVENTS);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS);
     s_assert_once_each (&scenario, EVENTS);
     cr_assert_eq (kpt_scalar ("SELECT count (DISTINCT txid) FROM reporting.consumer_test_effects WHERE consumer = $1",
                               scenario.name), EVENTS);
-    s_stop (&running);
+    kpt_consumer_stop (&running);
 }
 
 Test (consumer, an_event_failing_every_try_is_parked_and_its_effects_rolled_back)
@@ -224,7 +151,7 @@ Test (consumer, an_event_failing_every_try_is_parked_and_its_effects_rolled_back
     for (int round = 0; round < 50 && kp_consumer_parked (running.consumer) < 1; round++)
         kp_consumer_poll (running.consumer);
     cr_assert_eq (kp_consumer_parked (running.consumer), 1);
-    s_poll_until (&running, &scenario, EVENTS - 1);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS - 1);
     //  e2's tries left no effect; every other event exactly one.
     cr_assert_eq (kpt_scalar ("SELECT count (*) FROM reporting.consumer_test_effects e JOIN kp.events v USING (seq)"
                               " WHERE e.consumer = $1 AND v.aggregate_id = 'e2'", scenario.name), 0);
@@ -232,8 +159,8 @@ Test (consumer, an_event_failing_every_try_is_parked_and_its_effects_rolled_back
     cr_assert_eq (kpt_scalar ("SELECT count (*) FROM kp.parked_events p JOIN kp.events v USING (seq)"
                               " WHERE p.consumer = $1 AND v.aggregate_id = 'e2'"
                               " AND p.error LIKE '%e2 fails%'", scenario.name), 1);
-    cr_assert_eq (s_cursor (&scenario), s_head ());
-    s_stop (&running);
+    cr_assert_eq (s_cursor (&scenario), kpt_consumer_head ());
+    kpt_consumer_stop (&running);
 }
 
 Test (consumer, a_restarted_consumer_resumes_from_its_cursor)
@@ -244,10 +171,10 @@ Test (consumer, a_restarted_consumer_resumes_from_its_cursor)
     s_prepare (&scenario, "resume", EVENTS);
     s_running_t running;
     s_start (&running, &scenario, "1000000000");
-    s_poll_until (&running, &scenario, EVENTS);
-    s_stop (&running);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS);
+    kpt_consumer_stop (&running);
     //  More while it is away: the next life takes exactly those.
-    long long first_head = s_head ();
+    long long first_head = kpt_consumer_head ();
     PGconn *conn = kpt_connect_as ("reporting");
     PQclear (PQexec (conn, "BEGIN"));
     for (int index = 0; index < 10; index++) {
@@ -266,9 +193,9 @@ Test (consumer, a_restarted_consumer_resumes_from_its_cursor)
     s_start (&running, &scenario, "1000000000");
     cr_assert_eq (kp_consumer_cursor (running.consumer), (uint64_t) first_head,
                   "the consumer did not start from its stored cursor");
-    s_poll_until (&running, &scenario, EVENTS + 10);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS + 10);
     s_assert_once_each (&scenario, EVENTS + 10);
-    s_stop (&running);
+    kpt_consumer_stop (&running);
 }
 
 Test (consumer, a_held_cursor_is_waited_for_without_blocking_or_parking)
@@ -296,8 +223,8 @@ Test (consumer, a_held_cursor_is_waited_for_without_blocking_or_parking)
     cr_assert_eq (kp_consumer_parked (running.consumer), 0);
     PQclear (PQexec (holder, "ROLLBACK"));
     PQfinish (holder);
-    s_poll_until (&running, &scenario, EVENTS);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS);
     s_assert_once_each (&scenario, EVENTS);
     cr_assert_eq (kp_consumer_parked (running.consumer), 0);
-    s_stop (&running);
+    kpt_consumer_stop (&running);
 }

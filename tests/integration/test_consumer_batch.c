@@ -9,7 +9,7 @@
     around it still commit in batches; and a connection killed in the
     middle of a batch loses and duplicates nothing. */
 #include "harness.h"
-#include "kp_consumer.h"
+#include "harness_consumer.h"
 
 #include <criterion/criterion.h>
 #include <czmq.h>
@@ -97,21 +97,7 @@ s_batch (kp_db_t *db, Kumppani__V1__Event *const *events, size_t count, bool *do
     return rc;
 }
 
-static void
-s_admin (const char *sql, const char *param)
-{
-    const char *values [] = { param };
-    PGresult *result = PQexecParams (kpt_admin (), sql, param ? 1 : 0, NULL, values, NULL, NULL, 0);
-    cr_assert (PQresultStatus (result) == PGRES_COMMAND_OK || PQresultStatus (result) == PGRES_TUPLES_OK,
-               "%s: %s", sql, PQresultErrorMessage (result));
-    PQclear (result);
-}
-
-static long long
-s_head (void)
-{
-    return kpt_scalar ("SELECT last_seq FROM kp.event_counter", NULL);
-}
+#define S_EFFECTS "reporting.consumer_test_batch_effects"
 
 //  The scenario's cursor at the head, then count events (aggregates
 //  "e0", "e1", …) in one transaction, so they are contiguous.
@@ -121,74 +107,17 @@ s_prepare (s_scenario_t *scenario, const char *name, int count)
     memset (scenario, 0, sizeof *scenario);
     snprintf (scenario->name, sizeof scenario->name, "consumer-batch-%s-%d", name, (int) getpid ());
     snprintf (scenario->topic, sizeof scenario->topic, "reporting.consumer_batch_test.%s", name);
-    s_admin ("CREATE TABLE IF NOT EXISTS reporting.consumer_test_batch_effects"
-             " (consumer text, seq int8, txid int8, by_batch bool)", NULL);
-    s_admin ("GRANT SELECT, INSERT ON reporting.consumer_test_batch_effects TO reporting", NULL);
-    char head [24];
-    snprintf (head, sizeof head, "%lld", s_head ());
-    const char *cursor [] = { scenario->name, head };
-    PQclear (PQexecParams (kpt_admin (), "INSERT INTO kp.consumer_cursors (consumer, service, last_seq)"
-                           " VALUES ($1, 'reporting', $2::int8)", 2, NULL, cursor, NULL, NULL, 0));
-    PGconn *conn = kpt_connect_as ("reporting");
-    PQclear (PQexec (conn, "BEGIN"));
-    for (int index = 0; index < count; index++) {
-        Kumppani__V1__ObservationRecorded recorded = KUMPPANI__V1__OBSERVATION_RECORDED__INIT;
-        char aggregate [16];
-        snprintf (aggregate, sizeof aggregate, "e%d", index);
-        recorded.observation_id = aggregate;
-        recorded.theme = "consumer";
-        Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
-        event.topic = scenario->topic;
-        event.aggregate_id = aggregate;
-        event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_OBSERVATION_RECORDED;
-        event.observation_recorded = &recorded;
-        kpt_append_event (conn, &event, "743", NULL, NULL);
-    }
-    PQclear (PQexec (conn, "COMMIT"));
-    PQfinish (conn);
+    kpt_consumer_effects_table (S_EFFECTS, "consumer text, seq int8, txid int8, by_batch bool");
+    kpt_consumer_events (scenario->name, scenario->topic, count);
 }
 
-typedef struct {
-    kp_db_t *db;
-    kp_config_t *config;
-    kp_consumer_t *consumer;
-} s_running_t;
+typedef kpt_consumer_run_t s_running_t;
 
 //  As a service runs it, batching at any lag; batch NULL: the handler alone.
 static void
 s_start (s_running_t *running, s_scenario_t *scenario, kp_consumer_batch_fn *batch)
 {
-    char conninfo [1024];
-    snprintf (conninfo, sizeof conninfo, "%s user=reporting", getenv ("KUMPPANI_TEST_CONNINFO"));
-    running->db = kp_db_new (conninfo, 2000);
-    cr_assert_not_null (running->db);
-    cr_assert_eq (kp_db_register (running->db, s_statements), 0);
-    setenv ("KUMPPANI_SERVICE_CERTS_DIR", kpt_cert_dir ("services"), 1);
-    setenv ("KUMPPANI_STREAM_ENDPOINT", kpt_endpoint ("stream"), 1);
-    setenv ("KUMPPANI_STREAM_PUB_ENDPOINT", kpt_pub_endpoint (), 1);
-    setenv ("KUMPPANI_CONSUMER_BATCH_LAG", "0", 1);
-    running->config = kp_config_load ("reporting");
-    cr_assert_not_null (running->config);
-    const char *prefixes [] = { scenario->topic, NULL };
-    running->consumer = kp_consumer_new_batched (NULL, running->db, running->config, scenario->name, prefixes,
-                                                 kpt_cert_path ("services", "reporting"), s_handler, batch,
-                                                 scenario);
-    cr_assert_not_null (running->consumer);
-}
-
-static void
-s_stop (s_running_t *running)
-{
-    kp_consumer_destroy (&running->consumer);
-    kp_config_destroy (&running->config);
-    kp_db_destroy (&running->db);
-}
-
-static long long
-s_effects (const s_scenario_t *scenario)
-{
-    return kpt_scalar ("SELECT count (*) FROM reporting.consumer_test_batch_effects WHERE consumer = $1",
-                       scenario->name);
+    kpt_consumer_start (running, s_statements, scenario->name, scenario->topic, "0", s_handler, batch, scenario);
 }
 
 static long long
@@ -198,24 +127,14 @@ s_transactions (const s_scenario_t *scenario)
                        scenario->name);
 }
 
-static void
-s_poll_until (s_running_t *running, const s_scenario_t *scenario, long long want)
-{
-    for (int round = 0; round < 50 && s_effects (scenario) < want; round++)
-        kp_consumer_poll (running->consumer);
-    cr_assert_eq (s_effects (scenario), want);
-}
-
 //  No event handled twice, none left out, each in the transaction that
 //  moved the cursor past it (the cursor is at the head).
 static void
 s_assert_once_each (const s_scenario_t *scenario, long long count)
 {
-    cr_assert_eq (kpt_scalar ("SELECT count (DISTINCT seq) FROM reporting.consumer_test_batch_effects"
-                              " WHERE consumer = $1", scenario->name), count);
-    cr_assert_eq (s_effects (scenario), count, "an event was handled twice");
+    kpt_consumer_assert_once_each (S_EFFECTS, scenario->name, count);
     cr_assert_eq (kpt_scalar ("SELECT last_seq FROM kp.consumer_cursors WHERE consumer = $1", scenario->name),
-                  s_head ());
+                  kpt_consumer_head ());
 }
 
 Test (consumer_batch, the_batch_function_and_the_handler_share_a_transaction_per_page)
@@ -226,7 +145,7 @@ Test (consumer_batch, the_batch_function_and_the_handler_share_a_transaction_per
     s_prepare (&scenario, "page", EVENTS);
     s_running_t running;
     s_start (&running, &scenario, s_batch);
-    s_poll_until (&running, &scenario, EVENTS);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS);
     s_assert_once_each (&scenario, EVENTS);
     //  Half by the batch function, half by the handler, and never both.
     cr_assert_eq (kpt_scalar ("SELECT count (*) FROM reporting.consumer_test_batch_effects e"
@@ -244,7 +163,7 @@ Test (consumer_batch, the_batch_function_and_the_handler_share_a_transaction_per
     //  other events split the page).
     cr_assert_gt (kpt_scalar ("SELECT max (n) FROM (SELECT count (*) AS n FROM reporting.consumer_test_batch_effects"
                               " WHERE consumer = $1 GROUP BY txid) t", scenario.name), 500);
-    s_stop (&running);
+    kpt_consumer_stop (&running);
 }
 
 Test (consumer_batch, a_poison_event_is_parked_and_the_events_around_it_still_batch)
@@ -256,7 +175,7 @@ Test (consumer_batch, a_poison_event_is_parked_and_the_events_around_it_still_ba
     snprintf (scenario.poison, sizeof scenario.poison, "e201");       //  odd: the handler's
     s_running_t running;
     s_start (&running, &scenario, s_batch);
-    s_poll_until (&running, &scenario, EVENTS - 1);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS - 1);
     cr_assert_eq (kp_consumer_parked (running.consumer), 1);
     //  Its effect was rolled back with the batch's first try; it is parked
     //  with the handler's reason; every other event once.
@@ -271,7 +190,7 @@ Test (consumer_batch, a_poison_event_is_parked_and_the_events_around_it_still_ba
     //  the page. Before, the whole batch went one event a transaction.
     long long transactions = s_transactions (&scenario);
     cr_assert_leq (transactions, 3, "%lld transactions for %d events", transactions, EVENTS - 1);
-    s_stop (&running);
+    kpt_consumer_stop (&running);
 }
 
 Test (consumer_batch, without_a_batch_function_a_poison_event_costs_one_batch_more)
@@ -283,12 +202,12 @@ Test (consumer_batch, without_a_batch_function_a_poison_event_costs_one_batch_mo
     snprintf (scenario.poison, sizeof scenario.poison, "e100");
     s_running_t running;
     s_start (&running, &scenario, NULL);
-    s_poll_until (&running, &scenario, EVENTS - 1);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS - 1);
     cr_assert_eq (kp_consumer_parked (running.consumer), 1);
     s_assert_once_each (&scenario, EVENTS - 1);
     long long transactions = s_transactions (&scenario);
     cr_assert_leq (transactions, 3, "%lld transactions for %d events", transactions, EVENTS - 1);
-    s_stop (&running);
+    kpt_consumer_stop (&running);
 }
 
 Test (consumer_batch, a_connection_killed_mid_batch_loses_and_duplicates_nothing)
@@ -303,7 +222,7 @@ Test (consumer_batch, a_connection_killed_mid_batch_loses_and_duplicates_nothing
     //  handler's and the cursor move.
     char gate [80];
     snprintf (gate, sizeof gate, "%s-gate", scenario.name);
-    s_admin ("INSERT INTO kp.consumer_cursors (consumer, service, last_seq) VALUES ($1, 'reporting', 0)", gate);
+    kpt_consumer_admin ("INSERT INTO kp.consumer_cursors (consumer, service, last_seq) VALUES ($1, 'reporting', 0)", gate);
     PGconn *holder = kpt_connect_as ("reporting");
     PQclear (PQexec (holder, "BEGIN"));
     const char *values [] = { gate };
@@ -325,8 +244,8 @@ Test (consumer_batch, a_connection_killed_mid_batch_loses_and_duplicates_nothing
     cr_assert_eq (kpt_scalar ("SELECT count (*) FROM (SELECT pg_terminate_backend ($1::int)) t", pid_text), 1);
     PQclear (PQexec (holder, "ROLLBACK"));
     PQfinish (holder);
-    s_poll_until (&running, &scenario, EVENTS);
+    kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS);
     s_assert_once_each (&scenario, EVENTS);
     cr_assert_eq (kp_consumer_parked (running.consumer), 0, "a dead connection is not the event's fault");
-    s_stop (&running);
+    kpt_consumer_stop (&running);
 }

@@ -8,65 +8,29 @@
 #include "kp_migrate.h"
 
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-static char s_dbname [64];
-static char s_admin_conninfo [1024];
-static char s_old_dir [256];                //  0001 … 0015 only
+static char s_old_dir [64] = "/tmp/kpt_enums_XXXXXX";     //  0001 … 0015 only
 
-static void
-s_exec_admin (const char *sql)
-{
-    PGresult *result = PQexec (kpt_admin (), sql);
-    cr_assert_eq (PQresultStatus (result), PGRES_COMMAND_OK, "%s", PQresultErrorMessage (result));
-    PQclear (result);
-}
-
+//  An empty database of the test's own, and the migrations before 0016.
 static void
 s_setup (void)
 {
-    snprintf (s_dbname, sizeof s_dbname, "kpt_enums_%d", (int) getpid ());
-    char sql [128];
-    snprintf (sql, sizeof sql, "CREATE DATABASE %s", s_dbname);
-    s_exec_admin (sql);
-    snprintf (s_admin_conninfo, sizeof s_admin_conninfo, "%s dbname=%s",
-              getenv ("KUMPPANI_TEST_ADMIN_CONNINFO"), s_dbname);
-    //  The files before 0016, linked into a directory of their own.
-    const char *dir = getenv ("KUMPPANI_TEST_MIGRATIONS_DIR");
-    cr_assert (dir && *dir, "KUMPPANI_TEST_MIGRATIONS_DIR is not set: run through `make test`");
-    snprintf (s_old_dir, sizeof s_old_dir, "/tmp/kpt_enums_%d", (int) getpid ());
-    cr_assert_eq (mkdir (s_old_dir, 0700), 0);
-    DIR *handle = opendir (dir);
-    cr_assert_not_null (handle);
-    struct dirent *entry;
-    while ((entry = readdir (handle)))
-        if (strlen (entry->d_name) > 5 && strncmp (entry->d_name, "0016", 4) < 0
-        &&  strcmp (entry->d_name + strlen (entry->d_name) - 4, ".sql") == 0) {
-            char from [1024], to [512];
-            snprintf (from, sizeof from, "%s/%s", dir, entry->d_name);
-            snprintf (to, sizeof to, "%s/%s", s_old_dir, entry->d_name);
-            cr_assert_eq (symlink (from, to), 0);
-        }
-    closedir (handle);
+    kpt_setup_empty_database ();
+    kpt_migrations_before ("0016", s_old_dir);
 }
 
 static void
 s_teardown (void)
 {
-    char sql [128];
-    snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s_dbname);
-    PGresult *result = PQexec (kpt_admin (), sql);
-    PQclear (result);
     char command [300];
-    snprintf (command, sizeof command, "rm -rf %s", s_old_dir);
+    snprintf (command, sizeof command, "rm -rf '%s'", s_old_dir);
     if (system (command) != 0)
         cr_log_error ("could not remove %s", s_old_dir);
-    kpt_teardown ();
+    kpt_teardown_empty_database ();
 }
 
 TestSuite (migrate_enums, .init = s_setup, .fini = s_teardown, .timeout = 120);
@@ -74,7 +38,7 @@ TestSuite (migrate_enums, .init = s_setup, .fini = s_teardown, .timeout = 120);
 static PGconn *
 s_connect (void)
 {
-    PGconn *conn = PQconnectdb (s_admin_conninfo);
+    PGconn *conn = PQconnectdb (kpt_database_conninfo ());
     cr_assert_eq (PQstatus (conn), CONNECTION_OK, "%s", PQerrorMessage (conn));
     return conn;
 }
@@ -103,7 +67,7 @@ s_assert_value (PGconn *conn, const char *sql, const char *expected)
 Test (migrate_enums, rows_from_before_keep_their_meaning)
 {
     int applied = -1;
-    cr_assert_eq (kp_migrate_run (s_admin_conninfo, s_old_dir, &applied), 0);
+    cr_assert_eq (kp_migrate_run (kpt_database_conninfo (), s_old_dir, &applied), 0);
     cr_assert_eq (applied, 15);
     PGconn *conn = s_connect ();
     //  A §35 notice whose assessment started (the clock stopped in time),
@@ -127,7 +91,7 @@ Test (migrate_enums, rows_from_before_keep_their_meaning)
         " VALUES ('R1', '743', 6, 'te-1', '2024-03-01'), ('R3', '743', 4, 'kela', '2024-03-02'),"
         " ('R4', '743', 0, 'kela', '2024-03-03')");
 
-    cr_assert_eq (kp_migrate_run (s_admin_conninfo, getenv ("KUMPPANI_TEST_MIGRATIONS_DIR"), &applied), 0);
+    cr_assert_eq (kp_migrate_run (kpt_database_conninfo (), kpt_migrations_dir (), &applied), 0);
     cr_assert_geq (applied, 1);
     s_assert_value (conn, "SELECT format ('%s %s %s %s', kind, state, reason_category, legal_basis)"
                           " FROM referral.referrals WHERE referral_id = 'R1'",

@@ -19,20 +19,6 @@ TestSuite (vocab_intake, .init = kpt_setup, .fini = kpt_teardown, .timeout = 90)
 #define STATUS(name) KUMPPANI__V1__STATUS__STATUS_ ## name
 #define BODY(name) KUMPPANI__V1__REQUEST__BODY_ ## name
 
-static Kumppani__V1__Reply *
-s_call (kp_client_t *client, int body_case, void *body, bool mutating)
-{
-    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
-    Kumppani__V1__Actor actor;
-    kpt_request (&request, &actor, ROLE (SOCIAL_WORKER), mutating);
-    request.body_case = body_case;
-    request.health = body;
-    Kumppani__V1__Reply *reply = kpt_call (client, &request);
-    cr_assert_not_null (reply, "no reply to body %d", body_case);
-    cr_assert_eq (reply->status, STATUS (OK), "body %d: %s", body_case, reply->error ? reply->error->code : "");
-    return reply;
-}
-
 //  The instant a PostgreSQL text (timestamptz output) names, in µs.
 static long long
 s_text_us (const char *text)
@@ -77,23 +63,6 @@ s_check_case (const Kumppani__V1__CaseReply *reply, Kumppani__V1__CaseState stat
     }
 }
 
-//  The last event of topic about case_id, decoded.
-static Kumppani__V1__Event *
-s_last_event (const char *topic, const char *aggregate)
-{
-    const char *values [] = { topic, aggregate };
-    PGresult *result = PQexecParams (kpt_admin (),
-        "SELECT payload FROM kp.events WHERE topic = $1 AND aggregate_id = $2 ORDER BY seq DESC LIMIT 1",
-        2, NULL, values, NULL, NULL, 1);
-    cr_assert_eq (PQresultStatus (result), PGRES_TUPLES_OK, "%s", PQresultErrorMessage (result));
-    cr_assert_eq (PQntuples (result), 1, "no %s event for %s", topic, aggregate);
-    Kumppani__V1__Event *event = kumppani__v1__event__unpack (
-        NULL, (size_t) PQgetlength (result, 0, 0), (const uint8_t *) PQgetvalue (result, 0, 0));
-    PQclear (result);
-    cr_assert_not_null (event);
-    return event;
-}
-
 Test (vocab_intake, case_consent_and_ban_replies_and_events_are_typed)
 {
     kpt_service_start ("intake", NULL);
@@ -104,7 +73,7 @@ Test (vocab_intake, case_consent_and_ban_replies_and_events_are_typed)
     Kumppani__V1__RegisterClient registration = KUMPPANI__V1__REGISTER_CLIENT__INIT;
     registration.hetu = "";
     registration.attributes = &attributes;
-    Kumppani__V1__Reply *reply = s_call (muni, BODY (REGISTER_CLIENT), &registration, true);
+    Kumppani__V1__Reply *reply = kpt_call_ok (muni, ROLE (SOCIAL_WORKER), BODY (REGISTER_CLIENT), &registration, true);
     char client_id [KP_ID_LEN + 1], case_id [KP_ID_LEN + 1], consent_id [KP_ID_LEN + 1];
     snprintf (client_id, sizeof client_id, "%s", reply->client->client_id);
     kumppani__v1__reply__free_unpacked (reply, NULL);
@@ -113,12 +82,12 @@ Test (vocab_intake, case_consent_and_ban_replies_and_events_are_typed)
     open.client_id = client_id;
     open.channel = KUMPPANI__V1__CASE_CHANNEL__CASE_CHANNEL_OWN_CONTACT;
     open.responsible_worker = "sw-vocab";
-    reply = s_call (muni, BODY (OPEN_CASE), &open, true);
+    reply = kpt_call_ok (muni, ROLE (SOCIAL_WORKER), BODY (OPEN_CASE), &open, true);
     snprintf (case_id, sizeof case_id, "%s", reply->intake_case->case_id);
     s_check_case (reply->intake_case, KUMPPANI__V1__CASE_STATE__CASE_STATE_OPENED);
     cr_assert_eq (reply->intake_case->closure_reason_enum, 0);
     kumppani__v1__reply__free_unpacked (reply, NULL);
-    Kumppani__V1__Event *event = s_last_event ("intake.case_opened", case_id);
+    Kumppani__V1__Event *event = kpt_event_about ("intake.case_opened", case_id, true);
     cr_assert_eq (event->intake->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_OPENED);
     cr_assert_eq (event->intake->state_enum, kp_enum_value (&kumppani__v1__case_state__descriptor,
                                                             event->intake->state));
@@ -127,7 +96,7 @@ Test (vocab_intake, case_consent_and_ban_replies_and_events_are_typed)
     //  An open case's next due item, both ways (the contact rule at least).
     Kumppani__V1__ListCases open_list = KUMPPANI__V1__LIST_CASES__INIT;
     open_list.client_id = client_id;
-    reply = s_call (muni, BODY (LIST_CASES), &open_list, false);
+    reply = kpt_call_ok (muni, ROLE (SOCIAL_WORKER), BODY (LIST_CASES), &open_list, false);
     cr_assert_eq (reply->case_list->n_cases, 1);
     const Kumppani__V1__CaseSummary *summary = reply->case_list->cases [0];
     cr_assert_eq (summary->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_OPENED);
@@ -141,15 +110,15 @@ Test (vocab_intake, case_consent_and_ban_replies_and_events_are_typed)
     reassign.case_id = case_id;
     reassign.responsible_worker = "sw-vocab-2";
     reassign.reason = KUMPPANI__V1__REASSIGN_REASON__REASSIGN_REASON_WORKLOAD;
-    reply = s_call (muni, BODY (REASSIGN_CASE), &reassign, true);
+    reply = kpt_call_ok (muni, ROLE (SOCIAL_WORKER), BODY (REASSIGN_CASE), &reassign, true);
     kumppani__v1__reply__free_unpacked (reply, NULL);
-    event = s_last_event ("intake.case_reassigned", case_id);
+    event = kpt_event_about ("intake.case_reassigned", case_id, true);
     cr_assert_str_eq (event->intake->reason, "workload");
     cr_assert_eq (event->intake->reassign_reason_enum, KUMPPANI__V1__REASSIGN_REASON__REASSIGN_REASON_WORKLOAD);
     kumppani__v1__event__free_unpacked (event, NULL);
     Kumppani__V1__GetCase get = KUMPPANI__V1__GET_CASE__INIT;
     get.case_id = case_id;
-    reply = s_call (muni, BODY (GET_CASE), &get, false);
+    reply = kpt_call_ok (muni, ROLE (SOCIAL_WORKER), BODY (GET_CASE), &get, false);
     cr_assert_geq (reply->intake_case->n_worker_history, 2);
     s_check_case (reply->intake_case, KUMPPANI__V1__CASE_STATE__CASE_STATE_OPENED);
     kumppani__v1__reply__free_unpacked (reply, NULL);
@@ -158,12 +127,12 @@ Test (vocab_intake, case_consent_and_ban_replies_and_events_are_typed)
     close.case_id = case_id;
     close.reason = KUMPPANI__V1__CLOSURE_REASON__CLOSURE_REASON_CLIENT_DECLINES;
     close.final_evaluation = "The client declines further work.";
-    reply = s_call (muni, BODY (CLOSE_CASE), &close, true);
+    reply = kpt_call_ok (muni, ROLE (SOCIAL_WORKER), BODY (CLOSE_CASE), &close, true);
     s_check_case (reply->intake_case, KUMPPANI__V1__CASE_STATE__CASE_STATE_CLOSED);
     cr_assert_eq (reply->intake_case->closure_reason_enum, KUMPPANI__V1__CLOSURE_REASON__CLOSURE_REASON_CLIENT_DECLINES);
     cr_assert_gt (reply->intake_case->closed_at_us, reply->intake_case->opened_at_us - 1);
     kumppani__v1__reply__free_unpacked (reply, NULL);
-    event = s_last_event ("intake.case_closed", case_id);
+    event = kpt_event_about ("intake.case_closed", case_id, true);
     cr_assert_eq (event->intake->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_CLOSED);
     cr_assert_eq (event->intake->closure_reason_enum, KUMPPANI__V1__CLOSURE_REASON__CLOSURE_REASON_CLIENT_DECLINES);
     cr_assert_eq (event->intake->closure_reason_enum,
@@ -173,7 +142,7 @@ Test (vocab_intake, case_consent_and_ban_replies_and_events_are_typed)
     //  The case list says the state both ways.
     Kumppani__V1__ListCases list = KUMPPANI__V1__LIST_CASES__INIT;
     list.client_id = client_id;
-    reply = s_call (muni, BODY (LIST_CASES), &list, false);
+    reply = kpt_call_ok (muni, ROLE (SOCIAL_WORKER), BODY (LIST_CASES), &list, false);
     cr_assert_eq (reply->case_list->n_cases, 1);
     cr_assert_eq (reply->case_list->cases [0]->state_enum, KUMPPANI__V1__CASE_STATE__CASE_STATE_CLOSED);
     cr_assert_str_eq (reply->case_list->cases [0]->state, "closed");
@@ -187,14 +156,14 @@ Test (vocab_intake, case_consent_and_ban_replies_and_events_are_typed)
     consent.client_id = client_id;
     consent.counterparty_org = "ngo-743";
     consent.scope = "client";
-    reply = s_call (muni, BODY (RECORD_CONSENT), &consent, true);
+    reply = kpt_call_ok (muni, ROLE (SOCIAL_WORKER), BODY (RECORD_CONSENT), &consent, true);
     snprintf (consent_id, sizeof consent_id, "%s", reply->consent->consent->consent_id);
     cr_assert_eq (reply->consent->consent->withdrawn_at_us, 0);
     cr_assert_str_empty (reply->consent->consent->withdrawn_at);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     Kumppani__V1__WithdrawConsent withdraw = KUMPPANI__V1__WITHDRAW_CONSENT__INIT;
     withdraw.consent_id = consent_id;
-    reply = s_call (muni, BODY (WITHDRAW_CONSENT), &withdraw, true);
+    reply = kpt_call_ok (muni, ROLE (SOCIAL_WORKER), BODY (WITHDRAW_CONSENT), &withdraw, true);
     const char *withdrawn_sql = "SELECT (extract (epoch FROM withdrawn_at) * 1000000)::int8"
                                 " FROM intake.consents WHERE consent_id = $1";
     cr_assert_eq (reply->consent->consent->withdrawn_at_us, s_stored_us (withdrawn_sql, consent_id));
@@ -204,11 +173,11 @@ Test (vocab_intake, case_consent_and_ban_replies_and_events_are_typed)
     Kumppani__V1__RecordDisclosureBan ban = KUMPPANI__V1__RECORD_DISCLOSURE_BAN__INIT;
     ban.client_id = client_id;
     ban.counterparty_org = "debt-743";
-    reply = s_call (muni, BODY (RECORD_DISCLOSURE_BAN), &ban, true);
+    reply = kpt_call_ok (muni, ROLE (SOCIAL_WORKER), BODY (RECORD_DISCLOSURE_BAN), &ban, true);
     kumppani__v1__reply__free_unpacked (reply, NULL);
     Kumppani__V1__ListConsents consents = KUMPPANI__V1__LIST_CONSENTS__INIT;
     consents.client_id = client_id;
-    reply = s_call (muni, BODY (LIST_CONSENTS), &consents, false);
+    reply = kpt_call_ok (muni, ROLE (SOCIAL_WORKER), BODY (LIST_CONSENTS), &consents, false);
     cr_assert_eq (reply->consent_list->n_consents, 1);
     cr_assert_eq (reply->consent_list->consents [0]->withdrawn_at_us, s_stored_us (withdrawn_sql, consent_id));
     cr_assert_eq (reply->consent_list->n_bans, 1);

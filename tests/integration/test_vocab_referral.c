@@ -22,35 +22,9 @@ static Kumppani__V1__Reply *
 s_call (const char *org, Kumppani__V1__Role role, int body_case, void *body, bool mutating)
 {
     kp_client_t *client = kpt_client ("referral", org);
-    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
-    Kumppani__V1__Actor actor;
-    kpt_request (&request, &actor, role, mutating);
-    request.body_case = (Kumppani__V1__Request__BodyCase) body_case;
-    const ProtobufCFieldDescriptor *field =
-        protobuf_c_message_descriptor_get_field (&kumppani__v1__request__descriptor, (unsigned) body_case);
-    *(void **) ((char *) &request + field->offset) = body;
-    Kumppani__V1__Reply *reply = kpt_call (client, &request);
+    Kumppani__V1__Reply *reply = kpt_call_ok (client, role, body_case, body, mutating);
     kp_client_destroy (&client);
-    cr_assert_not_null (reply, "no reply from referral");
-    cr_assert_eq (reply->status, KUMPPANI__V1__STATUS__STATUS_OK, "body %d: %s", body_case,
-                  reply->error ? reply->error->code : "");
     return reply;
-}
-
-static Kumppani__V1__Event *
-s_first_event (const char *topic, const char *aggregate)
-{
-    const char *values [] = { topic, aggregate };
-    PGresult *result = PQexecParams (kpt_admin (),
-        "SELECT payload FROM kp.events WHERE topic = $1 AND aggregate_id = $2 ORDER BY seq LIMIT 1",
-        2, NULL, values, NULL, NULL, 1);
-    cr_assert_eq (PQresultStatus (result), PGRES_TUPLES_OK, "%s", PQresultErrorMessage (result));
-    cr_assert_eq (PQntuples (result), 1, "no %s event for %s", topic, aggregate);
-    Kumppani__V1__Event *event = kumppani__v1__event__unpack (
-        NULL, (size_t) PQgetlength (result, 0, 0), (const uint8_t *) PQgetvalue (result, 0, 0));
-    PQclear (result);
-    cr_assert_not_null (event);
-    return event;
 }
 
 Test (vocab_referral, roles_and_deadline_kinds_are_enums)
@@ -98,7 +72,7 @@ Test (vocab_referral, roles_and_deadline_kinds_are_enums)
                               " AND actor_role = 'ROLE_SOCIAL_INSTRUCTOR'", id), 1);
     kumppani__v1__reply__free_unpacked (reply, NULL);
 
-    Kumppani__V1__Event *event = s_first_event ("referral.received", id);
+    Kumppani__V1__Event *event = kpt_event_about ("referral.received", id, false);
     cr_assert_str_eq (event->referral->deadline_kind, "assessment_start");
     cr_assert_eq (event->referral->deadline_kind_enum, KUMPPANI__V1__DEADLINE_KIND__DEADLINE_KIND_ASSESSMENT_START);
     kumppani__v1__event__free_unpacked (event, NULL);

@@ -6,6 +6,7 @@
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <string.h>
 
 TestSuite (json);
 
@@ -141,4 +142,39 @@ Test (json, time_as_rfc3339_utc_with_microseconds)
         cr_assert_str_eq (text, cases [index].expected);
         free (text);
     }
+}
+
+//  `kumppani call --typed`: the deprecated text fields go, at any depth,
+//  and their typed twins stay; the default writer keeps both.
+Test (json, typed_leaves_out_deprecated_fields_at_any_depth)
+{
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    Kumppani__V1__CaseReply case_reply = KUMPPANI__V1__CASE_REPLY__INIT;
+    case_reply.case_id = "c1";
+    case_reply.state = "plan_made";
+    case_reply.state_enum = KUMPPANI__V1__CASE_STATE__CASE_STATE_PLAN_MADE;
+    case_reply.opened_at = "2026-01-02 10:00:00+00";
+    case_reply.opened_at_us = 1767348000000000;
+#pragma GCC diagnostic pop
+    Kumppani__V1__Reply reply = KUMPPANI__V1__REPLY__INIT;
+    reply.status = KUMPPANI__V1__STATUS__STATUS_OK;
+    reply.body_case = KUMPPANI__V1__REPLY__BODY_INTAKE_CASE;
+    reply.intake_case = &case_reply;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream (&text, &size);
+    cr_assert_not_null (out);
+    cr_assert_eq (kp_json_write_message_typed (out, &reply.base), 0);
+    fclose (out);
+    cr_assert_null (strstr (text, "\"state\":"), "%s", text);
+    cr_assert_null (strstr (text, "\"opened_at\":"), "%s", text);
+    cr_assert_not_null (strstr (text, "\"state_enum\":\"CASE_STATE_PLAN_MADE\""), "%s", text);
+    cr_assert_not_null (strstr (text, "\"opened_at_us\":1767348000000000"), "%s", text);
+    cr_assert_not_null (strstr (text, "\"case_id\":\"c1\""), "%s", text);
+    free (text);
+    text = s_json (&reply.base);
+    cr_assert_not_null (strstr (text, "\"state\":\"plan_made\""), "%s", text);
+    cr_assert_not_null (strstr (text, "\"opened_at\":\"2026-01-02 10:00:00+00\""), "%s", text);
+    free (text);
 }
