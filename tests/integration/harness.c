@@ -812,3 +812,24 @@ kpt_register (const char *org_id, const char *org_type, const char *area)
                   PQresultErrorMessage (result));
     PQclear (result);
 }
+
+long long
+kpt_append_unknown_referral (const char *prefix)
+{
+    Kumppani__V1__ReferralEvent referral = KUMPPANI__V1__REFERRAL_EVENT__INIT;
+    char referral_id [48];
+    snprintf (referral_id, sizeof referral_id, "%s-%d", prefix, (int) getpid ());
+    referral.referral_id = referral_id;
+    referral.municipality = "743";
+    referral.recipient_org = "muni-743";
+    referral.recipient_type = "municipality";
+    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+    event.topic = "referral.received";
+    event.aggregate_id = referral_id;
+    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL;
+    event.referral = &referral;
+    PGconn *conn = kpt_connect_as ("referral");
+    long long seq = kpt_append_event (conn, &event, "743", "kela", "muni-743");
+    PQfinish (conn);
+    return seq;
+}

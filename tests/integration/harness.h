@@ -124,6 +124,10 @@ PGconn *kpt_connect_as (const char *role);
 //  services give theirs. Returns its seq; the test fails if it cannot.
 long long kpt_append_event (PGconn *conn, Kumppani__V1__Event *event, const char *municipality,
                             const char *sender_org, const char *recipient_org);
+//  Appends, as the referral service, a referral.received for a referral it
+//  never recorded (id "<prefix>-<pid>"): a poison event to every consumer
+//  of referral events. Returns its seq.
+long long kpt_append_unknown_referral (const char *prefix);
 //  Closes the cached administrator connection; call before fork (), since
 //  a libpq connection must never be shared by two processes.
 void kpt_admin_close (void);

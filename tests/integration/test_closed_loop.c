@@ -228,21 +228,7 @@ Test (closed_loop, poison_event_is_parked_and_shown_in_health)
     kpt_service_start ("intake", fast);
     int64_t parked_before = s_parked ("intake");
 
-    Kumppani__V1__ReferralEvent referral = KUMPPANI__V1__REFERRAL_EVENT__INIT;
-    char referral_id [48];
-    snprintf (referral_id, sizeof referral_id, "no-such-referral-%d", (int) getpid ());
-    referral.referral_id = referral_id;
-    referral.municipality = "743";
-    referral.recipient_org = "muni-743";
-    referral.recipient_type = "municipality";
-    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
-    event.topic = "referral.received";
-    event.aggregate_id = referral_id;
-    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL;
-    event.referral = &referral;
-    PGconn *conn = kpt_connect_as ("referral");
-    long long seq = kpt_append_event (conn, &event, "743", "kela", "muni-743");
-    PQfinish (conn);
+    long long seq = kpt_append_unknown_referral ("no-such-referral");
 
     int64_t parked = parked_before;
     for (int waited = 0; waited < 50 && parked == parked_before; waited++) {

@@ -59,28 +59,6 @@ s_kela_notice (const char *hetu, char *referral_id)
     kumppani__v1__reply__free_unpacked (reply, NULL);
 }
 
-//  A referral.received for a referral the referral service never recorded.
-static long long
-s_poison_notice (void)
-{
-    Kumppani__V1__ReferralEvent referral = KUMPPANI__V1__REFERRAL_EVENT__INIT;
-    char referral_id [48];
-    snprintf (referral_id, sizeof referral_id, "no-such-batch-referral-%d", (int) getpid ());
-    referral.referral_id = referral_id;
-    referral.municipality = "743";
-    referral.recipient_org = "muni-743";
-    referral.recipient_type = "municipality";
-    Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
-    event.topic = "referral.received";
-    event.aggregate_id = referral_id;
-    event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_REFERRAL;
-    event.referral = &referral;
-    PGconn *conn = kpt_connect_as ("referral");
-    long long seq = kpt_append_event (conn, &event, "743", "kela", "muni-743");
-    PQfinish (conn);
-    return seq;
-}
-
 //  Starts intake and waits (bounded) for its referral cursor to reach head.
 static void
 s_intake_catches_up (long long head)
@@ -123,7 +101,7 @@ Test (intake_referrals_batch, a_backlog_opens_every_case_and_parks_only_the_pois
 
     s_kela_notice (hetu [0], ids [1]);               //  known person: joins the open case
     s_kela_notice (hetu [1], ids [2]);
-    long long poison = s_poison_notice ();
+    long long poison = kpt_append_unknown_referral ("no-such-batch-referral");
     s_kela_notice (hetu [2], ids [3]);
     s_kela_notice (hetu [3], ids [4]);
     s_kela_notice (hetu [4], ids [5]);
