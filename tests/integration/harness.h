@@ -122,6 +122,10 @@ PGconn *kpt_connect_as (const char *role);
 //  Appends event (topic, aggregate_id, payload set; occurred_at defaults
 //  to now) through kp.append_event on conn, with the stream scope the
 //  services give theirs. Returns its seq; the test fails if it cannot.
+//  kpt_try_append_event is the same for a test's own threads, where an
+//  assertion cannot fail the test: -1 when the append failed.
+long long kpt_try_append_event (PGconn *conn, Kumppani__V1__Event *event, const char *municipality,
+                                const char *sender_org, const char *recipient_org);
 long long kpt_append_event (PGconn *conn, Kumppani__V1__Event *event, const char *municipality,
                             const char *sender_org, const char *recipient_org);
 //  Appends, as the referral service, a referral.received for a referral it

@@ -14,6 +14,7 @@
 #include <criterion/criterion.h>
 #include <czmq.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -166,4 +167,32 @@ Test (intake_referrals_batch, a_backlog_opens_every_case_and_parks_only_the_pois
     cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.events e WHERE e.topic = 'intake.client_registered'"
                               " AND e.aggregate_id IN (SELECT c.client_id FROM intake.case_referrals r"
                               " JOIN intake.cases c USING (case_id) WHERE r.referral_id = ANY ($1::text[]))", pair), 4);
+}
+
+//  Migration 0040: the source lookup of a batch is estimated at one row a
+//  notice (it was 1000, so a batch of 200 looked like 200,000 rows and was
+//  JIT-compiled, some 240 ms a batch), and the services' connections run
+//  without JIT.
+Test (intake_referrals_batch, a_batch_source_lookup_is_planned_as_one_row_a_notice)
+{
+    const char *services [] = { "intake", "referral", "groups", "stream" };
+    for (size_t index = 0; index < sizeof services / sizeof services [0]; index++) {
+        PGconn *conn = kpt_connect_as (services [index]);
+        PGresult *jit = PQexec (conn, "SHOW jit");
+        cr_assert_eq (PQresultStatus (jit), PGRES_TUPLES_OK);
+        cr_assert_str_eq (PQgetvalue (jit, 0, 0), "off", "%s runs with JIT", services [index]);
+        PQclear (jit);
+        PQfinish (conn);
+    }
+    PGconn *conn = kpt_connect_as ("intake");
+    PGresult *plan = PQexec (conn, "EXPLAIN (FORMAT JSON) SELECT r.* FROM unnest"
+                                   " (array (SELECT 'r' || n FROM generate_series (1, 200) n)) AS u (id)"
+                                   " CROSS JOIN LATERAL intake.referral_source (u.id) r");
+    cr_assert_eq (PQresultStatus (plan), PGRES_TUPLES_OK, "%s", PQerrorMessage (conn));
+    const char *rows = strstr (PQgetvalue (plan, 0, 0), "\"Plan Rows\": ");
+    cr_assert_not_null (rows);
+    long estimate = atol (rows + strlen ("\"Plan Rows\": "));
+    cr_assert_leq (estimate, 1000, "200 notices' sources estimated at %ld rows", estimate);
+    PQclear (plan);
+    PQfinish (conn);
 }

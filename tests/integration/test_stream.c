@@ -10,10 +10,13 @@
 
 #include <criterion/criterion.h>
 #include <czmq.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 TestSuite (stream, .init = kpt_setup, .fini = kpt_teardown, .timeout = 180);
@@ -47,7 +50,7 @@ s_append (PGconn *conn, const char *topic, const char *aggregate, const char *mu
     event.aggregate_id = (char *) aggregate;
     event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_OBSERVATION_RECORDED;
     event.observation_recorded = &recorded;
-    long long seq = kpt_append_event (conn, &event, municipality, NULL, recipient);
+    long long seq = kpt_try_append_event (conn, &event, municipality, NULL, recipient);
     free (theme);
     return seq > 0;
 }
@@ -76,6 +79,38 @@ s_published (void)
     return head;
 }
 
+//  One writer of the test below: TRANSACTIONS transactions of 1-3 events
+//  on its own connection, a quarter of them rolled back, commits spread
+//  out. Threads, not processes: a child forked beside the subscriber's
+//  threads could inherit a lock one of them held and hang.
+enum { WRITERS = 8, TRANSACTIONS = 40 };
+typedef struct {
+    PGconn *conn;
+    int writer;
+    bool failed;
+    atomic_bool done;
+} s_writer_t;
+
+static void *
+s_writer (void *arg)
+{
+    s_writer_t *self = arg;
+    unsigned seed = (unsigned) (self->writer + 1) * 7919u;
+    for (int txn = 0; txn < TRANSACTIONS && !self->failed; txn++) {
+        PQclear (PQexec (self->conn, "BEGIN"));
+        int events = 1 + rand_r (&seed) % 3;
+        for (int index = 0; index < events && !self->failed; index++) {
+            char aggregate [64];
+            snprintf (aggregate, sizeof aggregate, "w%d-t%d-e%d", self->writer, txn, index);
+            self->failed = !s_append (self->conn, "reporting.load_test", aggregate, "743", NULL, 16);
+        }
+        usleep ((useconds_t) (rand_r (&seed) % 3000));          //  interleave commits
+        PQclear (PQexec (self->conn, self->failed || rand_r (&seed) % 4 == 0 ? "ROLLBACK" : "COMMIT"));
+    }
+    atomic_store (&self->done, true);
+    return NULL;
+}
+
 //  ≥ 8 writers with random rollbacks and interleaved commits, while a
 //  reader polls the table: every read must continue exactly at last + 1
 //  (no gaps, no late arrivals). Then the stream must deliver every
@@ -87,34 +122,20 @@ Test (stream, concurrent_writers_give_gap_free_commit_ordered_seqs)
     const char *everything [] = { NULL };
     kp_subscriber_t *subscriber = s_subscriber ("operator", everything, (uint64_t) start);
 
-    enum { WRITERS = 8, TRANSACTIONS = 40 };
-    pid_t writers [WRITERS];
-    kpt_admin_close ();             //  the writers must not inherit it
+    s_writer_t writers [WRITERS];
+    pthread_t threads [WRITERS];
     for (int writer = 0; writer < WRITERS; writer++) {
-        writers [writer] = fork ();
-        if (writers [writer] == 0) {
-            PGconn *conn = kpt_connect_as ("reporting");
-            srand ((unsigned) (getpid () * 7919));
-            for (int txn = 0; txn < TRANSACTIONS; txn++) {
-                PQclear (PQexec (conn, "BEGIN"));
-                int events = 1 + rand () % 3;
-                for (int index = 0; index < events; index++) {
-                    char aggregate [64];
-                    snprintf (aggregate, sizeof aggregate, "w%d-t%d-e%d", writer, txn, index);
-                    if (!s_append (conn, "reporting.load_test", aggregate, "743", NULL, 16))
-                        _exit (2);
-                }
-                usleep ((useconds_t) (rand () % 3000));          //  interleave commits
-                PQclear (PQexec (conn, rand () % 4 == 0 ? "ROLLBACK" : "COMMIT"));
-            }
-            PQfinish (conn);
-            _exit (0);
-        }
+        writers [writer] = (s_writer_t) { .conn = kpt_connect_as ("reporting"), .writer = writer };
+        cr_assert_eq (pthread_create (&threads [writer], NULL, s_writer, &writers [writer]), 0);
     }
     //  The reader: each read after `last` must start at last + 1 and be contiguous.
     long long last = start;
-    int running = WRITERS, reads = 0;
-    while (running > 0) {
+    int reads = 0;
+    for (bool running = true; running; ) {
+        //  Whether all were done before this read: then it is the last one.
+        running = false;
+        for (int writer = 0; writer < WRITERS; writer++)
+            running |= !atomic_load (&writers [writer].done);
         char after [24];
         snprintf (after, sizeof after, "%lld", last);
         const char *values [] = { after };
@@ -128,12 +149,12 @@ Test (stream, concurrent_writers_give_gap_free_commit_ordered_seqs)
         }
         PQclear (rows);
         reads++;
-        int status;
-        pid_t done;
-        while ((done = waitpid (-1, &status, WNOHANG)) > 0) {
-            cr_assert (WIFEXITED (status) && WEXITSTATUS (status) == 0, "a writer failed");
-            running--;
-        }
+    }
+    for (int writer = 0; writer < WRITERS; writer++) {
+        pthread_join (threads [writer], NULL);
+        cr_assert_not (writers [writer].failed, "writer %d could not append: %s", writer,
+                       PQerrorMessage (writers [writer].conn));
+        PQfinish (writers [writer].conn);
     }
     long long head = s_head ();
     char start_text [24];
