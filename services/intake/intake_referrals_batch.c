@@ -48,7 +48,7 @@ static const kp_col_t s_linked_row [] = { INTAKE_LINKED_ROW (KP_ROW_COLUMN) { NU
     C (SOURCES_RECEIVED_ON, "received_on", "text")
 enum { INTAKE_SOURCES_ROW (KP_ROW_INDEX) };
 static const kp_col_t s_sources_row [] = { INTAKE_SOURCES_ROW (KP_ROW_COLUMN) { NULL } };
-static const kp_col_t s_written_row [] = { { "written", "int8" }, { NULL } };
+static const kp_col_t s_written_row [] = { { "written", "int4" }, { NULL } };
 
 const kp_stmt_t intake_referrals_batch_statements [] = {
     { "referrals_linked",
@@ -79,8 +79,8 @@ const kp_stmt_t intake_referrals_batch_statements [] = {
       " FROM unnest ($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
       "   AS u (case_id, client_id, municipality, channel, opened_by)" },
     { "referrals_snapshots",
-      "SELECT count (intake.take_participant_snapshot (u.case_id, 'start'::intake.snapshot_kind)) AS written"
-      " FROM unnest ($1::text[]) WITH ORDINALITY AS u (case_id, n)", s_written_row },
+      "SELECT intake.take_participant_snapshots ($1::text[], 'start'::intake.snapshot_kind) AS written",
+      s_written_row },
     { "referrals_clocks_insert",
       "INSERT INTO intake.case_clocks (case_id, opened_on, pending_on, urgent, priority, working_days,"
       " deadline, warning_on)"

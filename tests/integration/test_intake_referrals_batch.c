@@ -145,6 +145,11 @@ Test (intake_referrals_batch, a_backlog_opens_every_case_and_parks_only_the_pois
         cr_assert_eq (s_of ("SELECT count(*) FROM intake.case_referrals r"
                             " JOIN intake.participant_snapshots s ON s.case_id = r.case_id AND s.kind = 'start'"
                             " WHERE r.referral_id = $1", id), 1, "notice %d: no start snapshot", index);
+        //  Its ESF attributes, written once per batch (migration 0041's trigger).
+        cr_assert_eq (s_of ("SELECT count(*) FROM intake.case_referrals r"
+                            " JOIN intake.esf_snapshots e ON e.case_id = r.case_id AND e.kind = 'start'"
+                            " WHERE r.referral_id = $1 AND NOT e.backfilled", id), 1,
+                      "notice %d: no ESF start snapshot", index);
         cr_assert_eq (s_of ("SELECT count(*) FROM intake.case_referrals r"
                             " JOIN intake.case_clocks cl ON cl.case_id = r.case_id"
                             " JOIN referral.referrals f ON f.referral_id = r.referral_id"
