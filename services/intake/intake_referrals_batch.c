@@ -57,8 +57,11 @@ const kp_stmt_t intake_referrals_batch_statements [] = {
       "SELECT u.referral_id, r.municipality, coalesce (r.sender_type, '') AS sender_type,"
       " coalesce (encode (r.hetu_hash, 'hex'), '') AS hetu_key, coalesce (r.client_ref, '') AS client_ref,"
       " r.hetu_box,"
-      " (EXISTS (SELECT 1 FROM intake.clients c WHERE c.hetu_hash = r.hetu_hash)"
-      "  OR EXISTS (SELECT 1 FROM intake.clients c WHERE c.client_id = r.client_ref)) AS known,"
+      //  OFFSET 0: a probe of the index per notice. Without it a batch of a
+      //  few hundred is planned as a hash of every client (15 ms at 26k
+      //  clients, growing with them; 4.6 ms so).
+      " (EXISTS (SELECT 1 FROM intake.clients c WHERE c.hetu_hash = r.hetu_hash OFFSET 0)"
+      "  OR EXISTS (SELECT 1 FROM intake.clients c WHERE c.client_id = r.client_ref OFFSET 0)) AS known,"
       " coalesce (f.urgent, false) AS urgent, coalesce (f.received_on::text, '') AS received_on"
       " FROM unnest ($1::text[]) AS u (referral_id)"
       " CROSS JOIN LATERAL intake.referral_source (u.referral_id) r"
