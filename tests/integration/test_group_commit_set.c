@@ -124,7 +124,8 @@ s_assert_as_sent (const Kumppani__V1__ReferralView *view, const Kumppani__V1__Su
     cr_assert_eq (view->kind, notice->kind);
     cr_assert_str_eq (view->municipality, notice->municipality);
     cr_assert_str_eq (view->recipient_org, notice->recipient_org);
-    cr_assert_str_eq (view->hetu, notice->hetu);
+    //  The sender never sees the henkilötunnus back; its stored hash is
+    //  compared with the twin sent alone (s_assert_same_rows).
     cr_assert_str_eq (view->client_ref, notice->client_ref);
     cr_assert_str_eq (view->consent_ref, notice->consent_ref);
     cr_assert_str_eq (view->free_text, notice->free_text);
@@ -382,6 +383,15 @@ Test (group_commit_set, retries_get_the_stored_reply)
     for (int index = 0; index < KEYS; index++)
         cr_assert_eq (kpt_scalar ("SELECT count(*) FROM kp.events WHERE aggregate_id = $1"
                                   " AND topic = 'referral.received'", ids [index]), 1);
-    cr_assert_gt (kpt_metric (port, S_SET_WRITTEN), 0);
+    //  The first round's twins meet in one batch: its stored replies
+    //  collide, so it may well have gone the careful way; a batch of
+    //  fresh keys alone is written set-based.
+    long long written_before = kpt_metric (port, S_SET_WRITTEN);
+    char key [48];
+    snprintf (key, sizeof key, "set-retry-%d-fresh", (int) getpid ());
+    Kumppani__V1__Reply *fresh = s_alone (client, &notice, key);
+    cr_assert_eq (fresh->status, KUMPPANI__V1__STATUS__STATUS_OK);
+    kumppani__v1__reply__free_unpacked (fresh, NULL);
+    cr_assert_eq (kpt_metric (port, S_SET_WRITTEN), written_before + 1);
     kp_client_destroy (&client);
 }
