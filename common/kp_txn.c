@@ -55,9 +55,10 @@ s_worth_retrying (kp_db_t *db)
 //  import's original time, or a test clock: C and SQL read the same now
 //  while it runs); fn's result, or -1. A call that returned -1 and left
 //  the reply OK (see kp_txn.h): the error is cleared first, so a SQLSTATE
-//  seen afterwards is the call's.
+//  seen afterwards is the call's. A test build's fault (kp_txn.h) is
+//  applied once per call: with fault false it is not asked again.
 static int
-s_run (kp_call_t *call, kp_handler_fn *fn)
+s_run (kp_call_t *call, kp_handler_fn *fn, bool fault)
 {
     int64_t clock = call->clock_us ? call->clock_us : kp_clock_is_test () ? kp_clock_now_us () : 0;
     if (clock && kp_db_set_clock (call->db, clock, call->clock_us != 0)) {
@@ -65,7 +66,7 @@ s_run (kp_call_t *call, kp_handler_fn *fn)
         return -1;
     }
     kp_db_clear_error (call->db);
-    int rc = kp_txn_fault ? kp_txn_fault (call) : KP_TXN_NO_FAULT;
+    int rc = fault && kp_txn_fault ? kp_txn_fault (call) : KP_TXN_NO_FAULT;
     if (rc == KP_TXN_NO_FAULT)
         rc = fn (call);
     if (rc < 0 && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK) {
@@ -86,7 +87,7 @@ s_run (kp_call_t *call, kp_handler_fn *fn)
 static void
 s_handle (kp_call_t *call)
 {
-    s_run (call, call->route->handler);
+    s_run (call, call->route->handler, true);
 }
 
 //  In the fast path, a call whose route writes set-based is staged
@@ -98,13 +99,14 @@ s_stage (kp_call_t *call)
 {
     call->staged = NULL;
     if (!call->route->stage || !call->route->flush || call->clock_us || kp_clock_is_test ()
-    ||  kp_db_imported (call->db))
-        return (s_handle (call), false);
-    int rc = s_run (call, call->route->stage);
-    if (rc == KP_NOT_STAGED) {
-        call->staged = NULL;
-        kp_call_reset_reply (call);
+    ||  kp_db_imported (call->db)) {
         s_handle (call);
+        return false;
+    }
+    int rc = s_run (call, call->route->stage, true);
+    if (rc == KP_NOT_STAGED && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK) {
+        call->staged = NULL;
+        s_run (call, call->route->handler, false);
         return false;
     }
     if (rc != KP_STAGED)
