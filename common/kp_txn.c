@@ -15,7 +15,8 @@
     savepoint pair and the two idempotency statements were 4 of 11 round
     trips.) A route with a stage and a flush (kp_server.h) has its calls
     staged in the fast path and written by one statement for all of them
-    after the last top-up, before the stored replies (issue 23). Writes that arrive while the fast path's handlers run join it
+    after the last top-up, before the stored replies (issue 23). Writes
+    that arrive while the fast path's handlers run join it
     (kp_txn_run_batch): under load the answered clients' next requests
     would otherwise each wait a whole commit, fsync included, of their own. A service with the henkilötunnus keys has its replies sealed
     and its request hashes keyed (kp_idem). */
