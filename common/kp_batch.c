@@ -1,8 +1,8 @@
 /*  kp_batch — the rows kept for the end of a transaction (see kp_batch.h).
-    Arrays go to the database as text array literals, every element
-    quoted (bytea as \x hex), so no value needs to be known safe. */
+    Arrays go to the database as text array literals (kp_array). */
 #include "kp_batch.h"
 #include "kp_alloc.h"
+#include "kp_array.h"
 #include "kp_audit_canon.h"
 #include "kp_codec.h"
 #include "kp_log.h"
@@ -236,71 +236,11 @@ kp_batch_event (kp_db_t *db, const Kumppani__V1__Event *event, const kp_event_sc
     return 0;
 }
 
-//  A growing text buffer for one array literal.
-typedef struct {
-    char *text;
-    size_t length, max;
-} s_text_t;
-
 static void
-s_put (s_text_t *out, const char *bytes, size_t size)
-{
-    if (out->length + size + 1 > out->max) {
-        size_t next = out->max ? out->max : 256;
-        while (out->length + size + 1 > next)
-            next *= 2;
-        out->text = kp_realloc (out->text, next);
-        out->max = next;
-    }
-    memcpy (out->text + out->length, bytes, size);
-    out->length += size;
-    out->text [out->length] = 0;
-}
-
-//  One element: NULL unquoted, else quoted with " and \ escaped.
-static void
-s_put_element (s_text_t *out, const char *value, bool first)
-{
-    if (!first)
-        s_put (out, ",", 1);
-    if (!value) {
-        s_put (out, "NULL", 4);
-        return;
-    }
-    s_put (out, "\"", 1);
-    const char *run = value;
-    for (const char *at = value; *at; at++)
-        if (*at == '"' || *at == '\\') {
-            s_put (out, run, (size_t) (at - run));
-            s_put (out, "\\", 1);
-            run = at;
-        }
-    s_put (out, run, strlen (run));
-    s_put (out, "\"", 1);
-}
-
-//  A bytea element: "\\x…" (the array parser takes one backslash away).
-static void
-s_put_bytes (s_text_t *out, const uint8_t *bytes, size_t size, bool first)
-{
-    if (!first)
-        s_put (out, ",", 1);
-    s_put (out, "\"\\\\x", 4);
-    char pair [3];
-    static const char digits [] = "0123456789abcdef";
-    for (size_t index = 0; index < size; index++) {
-        pair [0] = digits [bytes [index] >> 4];
-        pair [1] = digits [bytes [index] & 15];
-        s_put (out, pair, 2);
-    }
-    s_put (out, "\"", 1);
-}
-
-static void
-s_text_free (s_text_t *texts, int count)
+s_arrays_free (kp_array_t *arrays, int count)
 {
     for (int index = 0; index < count; index++)
-        free (texts [index].text);
+        kp_array_free (&arrays [index]);
 }
 
 //  The statements' parameters: the audit batch's (first seq, its prev
@@ -311,8 +251,8 @@ enum { TOPIC, AGGREGATE, OCCURRED, MUNICIPALITY, SENDER, RECIPIENT, PAYLOAD, EVE
 typedef struct {
     char first [24];
     uint8_t first_prev [KP_AUDIT_HASH_SIZE];
-    s_text_t audit [AUDIT_FIELDS + 1];
-    s_text_t events [EVENT_ARRAYS];
+    kp_array_t audit [AUDIT_FIELDS + 1];
+    kp_array_t events [EVENT_ARRAYS];
     const char *audit_values [AUDIT_PARAMS];
     int audit_lengths [AUDIT_PARAMS];
     int audit_formats [AUDIT_PARAMS];
@@ -356,9 +296,7 @@ s_build_audits (kp_batch_t *self, kp_db_t *db, const kp_db_step_t *first, int co
     snprintf (out->first, sizeof out->first, "%" PRId64, last_seq + 1);
 
     int rc = 0;
-    s_text_t *arrays = out->audit;
-    for (int array = 0; array < AUDIT_FIELDS + 1; array++)
-        s_put (&arrays [array], "{", 1);
+    kp_array_t *arrays = out->audit;
     for (size_t index = 0; index < self->audit_count && rc == 0; index++) {
         char **field = self->audits [index].field;
         kp_audit_row_t row = {
@@ -374,43 +312,38 @@ s_build_audits (kp_batch_t *self, kp_db_t *db, const kp_db_step_t *first, int co
         }
         memcpy (prev, hash, sizeof hash);
         for (int array = 0; array < AUDIT_FIELDS; array++)
-            s_put_element (&arrays [array], field [array], index == 0);
-        s_put_bytes (&arrays [AUDIT_FIELDS], hash, sizeof hash, index == 0);
+            kp_array_text (&arrays [array], field [array]);
+        kp_array_bytes (&arrays [AUDIT_FIELDS], hash, sizeof hash);
     }
     free (service);
     out->audit_values [0] = out->first;
     out->audit_values [1] = (const char *) out->first_prev;
     out->audit_lengths [1] = KP_AUDIT_HASH_SIZE;
     out->audit_formats [1] = 1;
-    for (int array = 0; array < AUDIT_FIELDS + 1; array++) {
-        s_put (&arrays [array], "}", 1);
-        out->audit_values [2 + array] = arrays [array].text;
-    }
+    for (int array = 0; array < AUDIT_FIELDS + 1; array++)
+        out->audit_values [2 + array] = kp_array_end (&arrays [array]);
     return rc;
 }
 
 static void
 s_build_events (kp_batch_t *self, s_statements_t *out)
 {
-    s_text_t *arrays = out->events;
-    for (int array = 0; array < EVENT_ARRAYS; array++)
-        s_put (&arrays [array], "{", 1);
+    kp_array_t *arrays = out->events;
     for (size_t index = 0; index < self->event_count; index++) {
         s_event_t *event = &self->events [index];
         char occurred [24];
         snprintf (occurred, sizeof occurred, "%" PRId64, event->occurred_us);
-        bool first = index == 0;
-        s_put_element (&arrays [TOPIC], event->topic, first);
-        s_put_element (&arrays [AGGREGATE], event->aggregate_id, first);
-        s_put_element (&arrays [OCCURRED], occurred, first);
+        kp_array_text (&arrays [TOPIC], event->topic);
+        kp_array_text (&arrays [AGGREGATE], event->aggregate_id);
+        kp_array_text (&arrays [OCCURRED], occurred);
         for (int part = 0; part < 3; part++)
-            s_put_element (&arrays [MUNICIPALITY + part], event->scope [part], first);
-        s_put_bytes (&arrays [PAYLOAD], event->payload, event->size, first);
+            kp_array_text (&arrays [MUNICIPALITY + part], event->scope [part]);
+        //  An empty payload is still bytes, never a NULL element.
+        kp_array_bytes (&arrays [PAYLOAD], event->payload ? event->payload : (const uint8_t *) "",
+                        event->size);
     }
-    for (int array = 0; array < EVENT_ARRAYS; array++) {
-        s_put (&arrays [array], "}", 1);
-        out->event_values [array] = arrays [array].text;
-    }
+    for (int array = 0; array < EVENT_ARRAYS; array++)
+        out->event_values [array] = kp_array_end (&arrays [array]);
 }
 
 int
@@ -458,8 +391,8 @@ kp_batch_commit_with (kp_batch_t *self, kp_db_t *db, const kp_db_step_t *first, 
     }
     free (steps);
     free (results);
-    s_text_free (statements->audit, AUDIT_FIELDS + 1);
-    s_text_free (statements->events, EVENT_ARRAYS);
+    s_arrays_free (statements->audit, AUDIT_FIELDS + 1);
+    s_arrays_free (statements->events, EVENT_ARRAYS);
     kp_batch_clear (self);
     return rc;
 }

@@ -45,6 +45,8 @@ struct _kp_metrics_t {
     s_consumer_t consumers [KP_METRICS_CONSUMERS];
     _Atomic uint64_t db_errors;
     _Atomic uint64_t unreported;
+    _Atomic uint64_t set_batches;           //  batches that wrote staged calls set-based
+    _Atomic uint64_t set_rows;              //  the calls those batches wrote
     _Atomic uint64_t replies_dropped [KP_METRICS_DROP_REASONS];
     _Atomic uint64_t events_published;
     _Atomic uint64_t live_dropped;
@@ -120,6 +122,15 @@ kp_metrics_unreported (kp_metrics_t *self)
 {
     if (self)
         atomic_fetch_add (&self->unreported, 1);
+}
+
+void
+kp_metrics_set_written (kp_metrics_t *self, uint64_t rows)
+{
+    if (self && rows) {
+        atomic_fetch_add (&self->set_batches, 1);
+        atomic_fetch_add (&self->set_rows, rows);
+    }
 }
 
 void
@@ -235,6 +246,12 @@ kp_metrics_render (kp_metrics_t *self)
                   "# HELP kumppani_unreported_failures_total Requests whose handler failed without saying why (internal.unreported).\n"
                   "# TYPE kumppani_unreported_failures_total counter\n"
                   "kumppani_unreported_failures_total{service=\"%s\"} %llu\n"
+                  "# HELP kumppani_set_batches_total Committed batches that wrote staged calls in one statement per route.\n"
+                  "# TYPE kumppani_set_batches_total counter\n"
+                  "kumppani_set_batches_total{service=\"%s\"} %llu\n"
+                  "# HELP kumppani_set_written_total Calls written set-based by those batches.\n"
+                  "# TYPE kumppani_set_written_total counter\n"
+                  "kumppani_set_written_total{service=\"%s\"} %llu\n"
                   "# HELP kumppani_replies_dropped_total Replies not delivered: the peer stopped reading (full) or left (gone).\n"
                   "# TYPE kumppani_replies_dropped_total counter\n"
                   "kumppani_replies_dropped_total{service=\"%s\",reason=\"full\"} %llu\n"
@@ -244,6 +261,8 @@ kp_metrics_render (kp_metrics_t *self)
                   "kumppani_events_published_total{service=\"%s\"} %llu\n",
              service, (unsigned long long) atomic_load (&self->db_errors),
              service, (unsigned long long) atomic_load (&self->unreported),
+             service, (unsigned long long) atomic_load (&self->set_batches),
+             service, (unsigned long long) atomic_load (&self->set_rows),
              service, (unsigned long long) atomic_load (&self->replies_dropped [KP_METRICS_DROP_FULL]),
              service, (unsigned long long) atomic_load (&self->replies_dropped [KP_METRICS_DROP_GONE]),
              service, (unsigned long long) atomic_load (&self->events_published));

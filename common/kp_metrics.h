@@ -22,6 +22,8 @@ void kp_metrics_db_error (kp_metrics_t *self);
 //  A handler failed without saying why (kp_txn answers internal.unreported):
 //  a defect, counted apart from database errors.
 void kp_metrics_unreported (kp_metrics_t *self);
+//  A committed batch wrote rows staged calls set-based (kp_txn, issue 23).
+void kp_metrics_set_written (kp_metrics_t *self, uint64_t rows);
 //  Why a reply was not delivered: the peer stopped reading (its queue is
 //  full) or it is gone (disconnected before the reply could leave).
 typedef enum { KP_METRICS_DROP_FULL, KP_METRICS_DROP_GONE, KP_METRICS_DROP_REASONS } kp_metrics_drop_t;

@@ -46,9 +46,26 @@ struct _kp_call_t {
     //  importer's call (kp_server); kp_txn gives it to the connection.
     int64_t clock_us;
     char imported_by [64];                  //  the importer's organisation ("" live); audited
+    //  What the route's stage kept for its flush (kp_call_alloc memory),
+    //  NULL when the call was not staged.
+    void *staged;
 };
 
 typedef int (kp_handler_fn) (kp_call_t *call);
+
+//  Set-based writes (issue 23). A route's stage does what its handler
+//  does for one call short of the statement that writes it: it validates
+//  (refusing with kp_call_fail exactly as the handler), appends the
+//  call's audit row and event, and keeps the row in call->staged. It
+//  returns KP_STAGED, KP_NOT_STAGED (this call needs a statement of its
+//  own: the handler runs instead), or -1 refused. The route's flush then
+//  writes every staged call of the batch in one statement and fills their
+//  reply bodies: 0, or -1 when any call lacks its row (the batch then
+//  runs the careful way, every call through its handler; kp_txn.c).
+#define KP_STAGED       0
+#define KP_NOT_STAGED   1
+typedef int (kp_stage_fn) (kp_call_t *call);
+typedef int (kp_flush_fn) (kp_call_t **calls, size_t count);
 
 #define KP_ROUTE_MUTATING   1       //  needs an idempotency key; runs in one transaction
 #define KP_ROUTE_NO_ACTOR   2       //  no person behind it (health)
@@ -70,6 +87,8 @@ struct _kp_route_t {
     const char *org_types;
     kp_handler_fn *handler;
     const char *busy_code;          //  KP_ROUTE_BACKGROUND: CONFLICT code while one runs
+    kp_stage_fn *stage;             //  optional, with flush: set-based writes (above)
+    kp_flush_fn *flush;
 };
 
 //  statements: NULL-terminated list of statement tables to prepare.

@@ -13,7 +13,10 @@
     others their answer. Handlers validate before they write, so the
     careful way is the exception. (Measured in bench/: per submission the
     savepoint pair and the two idempotency statements were 4 of 11 round
-    trips.) Writes that arrive while the fast path's handlers run join it
+    trips.) A route with a stage and a flush (kp_server.h) has its calls
+    staged in the fast path and written by one statement for all of them
+    after the last top-up, before the stored replies (issue 23). Writes
+    that arrive while the fast path's handlers run join it
     (kp_txn_run_batch): under load the answered clients' next requests
     would otherwise each wait a whole commit, fsync included, of their own. A service with the henkilötunnus keys has its replies sealed
     and its request hashes keyed (kp_idem). */
@@ -49,23 +52,25 @@ s_worth_retrying (kp_db_t *db)
     return class == KP_DB_RETRY || class == KP_DB_DUPLICATE;
 }
 
-//  Runs the handler on the call's clock (an import's original time, or a
-//  test clock: C and SQL read the same now while it runs). A handler that
-//  returned -1 and left the reply OK (see kp_txn.h): the error is cleared
-//  first, so a SQLSTATE seen afterwards is the handler's.
-static void
-s_handle (kp_call_t *call)
+//  Runs fn (the handler, or the route's stage) on the call's clock (an
+//  import's original time, or a test clock: C and SQL read the same now
+//  while it runs); fn's result, or -1. A call that returned -1 and left
+//  the reply OK (see kp_txn.h): the error is cleared first, so a SQLSTATE
+//  seen afterwards is the call's. A test build's fault (kp_txn.h) is
+//  applied once per call: with fault false it is not asked again.
+static int
+s_run (kp_call_t *call, kp_handler_fn *fn, bool fault)
 {
     int64_t clock = call->clock_us ? call->clock_us : kp_clock_is_test () ? kp_clock_now_us () : 0;
     if (clock && kp_db_set_clock (call->db, clock, call->clock_us != 0)) {
         kp_call_db_fail (call);
-        return;
+        return -1;
     }
     kp_db_clear_error (call->db);
-    int rc = kp_txn_fault ? kp_txn_fault (call) : KP_TXN_NO_FAULT;
+    int rc = fault && kp_txn_fault ? kp_txn_fault (call) : KP_TXN_NO_FAULT;
     if (rc == KP_TXN_NO_FAULT)
-        rc = call->route->handler (call);
-    if (rc != 0 && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK) {
+        rc = fn (call);
+    if (rc < 0 && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK) {
         if (kp_db_class (call->db) != KP_DB_OK)
             kp_call_db_fail (call);
         else {
@@ -77,6 +82,64 @@ s_handle (kp_call_t *call)
     }
     if (clock)
         kp_db_set_clock (call->db, 0, false);
+    return rc;
+}
+
+static void
+s_handle (kp_call_t *call)
+{
+    s_run (call, call->route->handler, true);
+}
+
+//  In the fast path, a call whose route writes set-based is staged
+//  rather than handled: true when it was (its reply waits for the
+//  flush). Imported calls and test clocks keep the handler, which sets
+//  the connection's clock for its own statement; a flush has one for all.
+static bool
+s_stage (kp_call_t *call)
+{
+    call->staged = NULL;
+    if (!call->route->stage || !call->route->flush || call->clock_us || kp_clock_is_test ()
+    ||  kp_db_imported (call->db)) {
+        s_handle (call);
+        return false;
+    }
+    int rc = s_run (call, call->route->stage, true);
+    if (rc == KP_NOT_STAGED && call->reply->status == KUMPPANI__V1__STATUS__STATUS_OK) {
+        call->staged = NULL;
+        s_run (call, call->route->handler, false);
+        return false;
+    }
+    if (rc != KP_STAGED)
+        call->staged = NULL;
+    return rc == KP_STAGED && call->staged;
+}
+
+//  Every staged call of the batch written, one flush per route, in the
+//  order the calls came. 0 when each has its reply body; -1 otherwise.
+static int
+s_flush (kp_call_t **calls, size_t count, const bool *staged, kp_call_t **group)
+{
+    bool *done = kp_calloc (count ? count : 1, sizeof (bool));
+    int rc = 0;
+    for (size_t first = 0; first < count && rc == 0; first++) {
+        if (!staged [first] || done [first])
+            continue;
+        const kp_route_t *route = calls [first]->route;
+        size_t members = 0;
+        for (size_t index = first; index < count; index++)
+            if (staged [index] && !done [index] && calls [index]->route == route) {
+                group [members++] = calls [index];
+                done [index] = true;
+            }
+        kp_db_clear_error (calls [first]->db);
+        rc = route->flush (group, members);
+        for (size_t index = 0; index < members && rc == 0; index++)
+            if (group [index]->reply->status != KUMPPANI__V1__STATUS__STATUS_OK)
+                rc = -1;
+    }
+    free (done);
+    return rc;
 }
 
 void
@@ -220,7 +283,9 @@ s_run_fast (kp_call_t **calls, size_t *count_p, size_t max, kp_idem_entry_t *ent
     const uint8_t **replies = kp_calloc (max, sizeof (uint8_t *));
     size_t *sizes = kp_calloc (max, sizeof (size_t));
     kp_idem_entry_t *fresh = kp_calloc (max, sizeof (kp_idem_entry_t));
-    size_t fresh_count = 0;
+    bool *staged = kp_calloc (max, sizeof (bool));
+    kp_call_t **group = kp_calloc (max, sizeof (kp_call_t *));
+    size_t fresh_count = 0, staged_count = 0;
     bool committed = false;
     if (kp_idem_begin_lookup_batch (db, keys, entries, count))
         goto cleanup;
@@ -233,9 +298,13 @@ s_run_fast (kp_call_t **calls, size_t *count_p, size_t max, kp_idem_entry_t *ent
                           entries [index].reply_size);
                 continue;
             }
-            s_handle (call);
+            staged [index] = s_stage (call);
             if (call->reply->status != KUMPPANI__V1__STATUS__STATUS_OK)
                 goto cleanup;           //  the careful way stores or skips it
+            if (staged [index]) {
+                staged_count++;
+                continue;               //  packed once the flush has filled it
+            }
             call->packed = kp_codec_pack (&call->reply->base, &call->packed_size);
             if (!call->packed)
                 goto cleanup;
@@ -254,7 +323,25 @@ s_run_fast (kp_call_t **calls, size_t *count_p, size_t max, kp_idem_entry_t *ent
         if (kp_idem_lookup_batch (db, keys, entries + index, added))
             goto cleanup;
     }
+    //  A flush that writes fewer rows than staged (an unknown
+    //  municipality) gives up: the careful way answers every call.
+    if (staged_count && s_flush (calls, count, staged, group))
+        goto cleanup;
+    for (size_t index = 0; index < count; index++) {
+        if (!staged [index])
+            continue;
+        kp_call_t *call = calls [index];
+        call->packed = kp_codec_pack (&call->reply->base, &call->packed_size);
+        if (!call->packed)
+            goto cleanup;
+        fresh [fresh_count] = entries [index];
+        operations [fresh_count] = call->operation;
+        replies [fresh_count] = call->packed;
+        sizes [fresh_count++] = call->packed_size;
+    }
     committed = kp_idem_store_commit (db, keys, fresh, operations, replies, sizes, fresh_count) == 0;
+    if (committed)
+        kp_metrics_set_written (kp_server_metrics (calls [0]->server), staged_count);
 cleanup:
     *count_p = count;
     if (!committed)
@@ -267,6 +354,10 @@ cleanup:
     free (replies);
     free (sizes);
     free (fresh);
+    free (staged);
+    free (group);
+    for (size_t index = 0; index < count; index++)
+        calls [index]->staged = NULL;   //  its memory is the call's arena
     return committed;
 }
 

@@ -7,6 +7,9 @@
 
 //  Submitting (referral_submit.c).
 int referral_submit (kp_call_t *call);
+//  The same set-based, in a batch's fast path (kp_server.h: stage, flush).
+int referral_submit_stage (kp_call_t *call);
+int referral_submit_flush (kp_call_t **calls, size_t count);
 //  The recipient's steps (referral_lifecycle.c).
 int referral_acknowledge (kp_call_t *call);
 int referral_assign (kp_call_t *call);

@@ -143,22 +143,22 @@ KP_LEGACY_FIELDS_END
 }
 
 int
-referral_read_view_of_row (kp_call_t *call, const referral_t *referral, PGresult *result)
+referral_read_view_of_row_at (kp_call_t *call, const referral_t *referral, PGresult *result, int row)
 {
     referral_context_t *context = call->service;
     //  The view row may be a later read than the rules' row: the consumer
     //  that records a withdrawal or a ban commits beside the request loop.
     //  What the view says decides what it discloses.
     referral_t current = *referral;
-    current.consent_withdrawn = kp_row_bool (result, 0, REF_CONSENT_WITHDRAWN);
+    current.consent_withdrawn = kp_row_bool (result, row, REF_CONSENT_WITHDRAWN);
     bool private = referral_access_is_recipient (call->identity, &current);
     Kumppani__V1__ReferralReply *reply = kp_call_alloc (call, sizeof *reply);
     kumppani__v1__referral_reply__init (reply);
-    reply->referral = s_view_from_row (call, result, 0, private,
+    reply->referral = s_view_from_row (call, result, row, private,
                                        referral_access_disclosure_allowed (&current));
-    if (referral_access_sees_hetu (call->identity, &current) && !kp_row_null (result, 0, REF_HETU_BOX)) {
+    if (referral_access_sees_hetu (call->identity, &current) && !kp_row_null (result, row, REF_HETU_BOX)) {
         size_t box_size = 0;
-        unsigned char *box = PQunescapeBytea ((const unsigned char *) kp_row_text (result, 0, REF_HETU_BOX),
+        unsigned char *box = PQunescapeBytea ((const unsigned char *) kp_row_text (result, row, REF_HETU_BOX),
                                               &box_size);
         char hetu [KP_HETU_LEN + 1];
         int rc = box ? kp_hetu_decrypt (context->keys, box, box_size, hetu) : -1;
@@ -171,6 +171,12 @@ referral_read_view_of_row (kp_call_t *call, const referral_t *referral, PGresult
     call->reply->body_case = KUMPPANI__V1__REPLY__BODY_REFERRAL;
     call->reply->referral = reply;
     return 0;
+}
+
+int
+referral_read_view_of_row (kp_call_t *call, const referral_t *referral, PGresult *result)
+{
+    return referral_read_view_of_row_at (call, referral, result, 0);
 }
 
 int

@@ -14,5 +14,7 @@ int referral_read_view (kp_call_t *call, const referral_t *referral, bool with_h
 //  The same from row 0 of a result that starts with the view's columns
 //  (without history); the caller keeps the result.
 int referral_read_view_of_row (kp_call_t *call, const referral_t *referral, PGresult *result);
+//  The same from row `row` of a result of many (the set-based submit).
+int referral_read_view_of_row_at (kp_call_t *call, const referral_t *referral, PGresult *result, int row);
 
 #endif

@@ -25,35 +25,41 @@ referral_record_set_client_ref (referral_t *referral, const char *client_ref)
 }
 
 void
-referral_record_from_row (PGresult *result, referral_t *referral)
+referral_record_from_row_at (PGresult *result, int row, referral_t *referral)
 {
     memset (referral, 0, sizeof *referral);
-    snprintf (referral->id, sizeof referral->id, "%s", kp_row_text (result, 0, REF_ID));
-    referral->kind = kp_row_enum (result, 0, REF_KIND, &kumppani__v1__referral_kind__descriptor);
-    referral->state = kp_row_enum (result, 0, REF_STATE, &kumppani__v1__referral_state__descriptor);
-    snprintf (referral->sender_org, sizeof referral->sender_org, "%s", kp_row_text (result, 0, REF_SENDER_ORG));
-    snprintf (referral->sender_type, sizeof referral->sender_type, "%s", kp_row_text (result, 0, REF_SENDER_TYPE));
+    snprintf (referral->id, sizeof referral->id, "%s", kp_row_text (result, row, REF_ID));
+    referral->kind = kp_row_enum (result, row, REF_KIND, &kumppani__v1__referral_kind__descriptor);
+    referral->state = kp_row_enum (result, row, REF_STATE, &kumppani__v1__referral_state__descriptor);
+    snprintf (referral->sender_org, sizeof referral->sender_org, "%s", kp_row_text (result, row, REF_SENDER_ORG));
+    snprintf (referral->sender_type, sizeof referral->sender_type, "%s", kp_row_text (result, row, REF_SENDER_TYPE));
     snprintf (referral->recipient_org, sizeof referral->recipient_org, "%s",
-              kp_row_text (result, 0, REF_RECIPIENT_ORG));
+              kp_row_text (result, row, REF_RECIPIENT_ORG));
     snprintf (referral->recipient_type, sizeof referral->recipient_type, "%s",
-              kp_row_text (result, 0, REF_RECIPIENT_TYPE));
+              kp_row_text (result, row, REF_RECIPIENT_TYPE));
     snprintf (referral->municipality, sizeof referral->municipality, "%s",
-              kp_row_text (result, 0, REF_MUNICIPALITY));
-    referral->legal_basis = kp_row_enum (result, 0, REF_LEGAL_BASIS, &kumppani__v1__legal_basis__descriptor);
-    referral_record_set_client_ref (referral, kp_row_text (result, 0, REF_CLIENT_REF));
-    snprintf (referral->deadline, sizeof referral->deadline, "%s", kp_row_text (result, 0, REF_DEADLINE));
+              kp_row_text (result, row, REF_MUNICIPALITY));
+    referral->legal_basis = kp_row_enum (result, row, REF_LEGAL_BASIS, &kumppani__v1__legal_basis__descriptor);
+    referral_record_set_client_ref (referral, kp_row_text (result, row, REF_CLIENT_REF));
+    snprintf (referral->deadline, sizeof referral->deadline, "%s", kp_row_text (result, row, REF_DEADLINE));
     snprintf (referral->deadline_kind, sizeof referral->deadline_kind, "%s",
-              kp_row_text (result, 0, REF_DEADLINE_KIND));
-    referral->urgent = kp_row_bool (result, 0, REF_URGENT);
-    referral->clock_running = kp_row_bool (result, 0, REF_CLOCK_RUNNING);
-    referral->consent_withdrawn = kp_row_bool (result, 0, REF_CONSENT_WITHDRAWN);
-    snprintf (referral->parent_id, sizeof referral->parent_id, "%s", kp_row_text (result, 0, REF_PARENT_ID));
-    snprintf (referral->root_id, sizeof referral->root_id, "%s", kp_row_text (result, 0, REF_ROOT_ID));
+              kp_row_text (result, row, REF_DEADLINE_KIND));
+    referral->urgent = kp_row_bool (result, row, REF_URGENT);
+    referral->clock_running = kp_row_bool (result, row, REF_CLOCK_RUNNING);
+    referral->consent_withdrawn = kp_row_bool (result, row, REF_CONSENT_WITHDRAWN);
+    snprintf (referral->parent_id, sizeof referral->parent_id, "%s", kp_row_text (result, row, REF_PARENT_ID));
+    snprintf (referral->root_id, sizeof referral->root_id, "%s", kp_row_text (result, row, REF_ROOT_ID));
     snprintf (referral->root_sender_org, sizeof referral->root_sender_org, "%s",
-              kp_row_text (result, 0, REF_ROOT_SENDER_ORG));
-    referral->held_from = kp_row_enum (result, 0, REF_HELD_FROM, &kumppani__v1__referral_state__descriptor);
-    snprintf (referral->held_since, sizeof referral->held_since, "%s", kp_row_text (result, 0, REF_HELD_SINCE));
-    referral->held_days = (int) kp_row_int (result, 0, REF_HELD_DAYS);
+              kp_row_text (result, row, REF_ROOT_SENDER_ORG));
+    referral->held_from = kp_row_enum (result, row, REF_HELD_FROM, &kumppani__v1__referral_state__descriptor);
+    snprintf (referral->held_since, sizeof referral->held_since, "%s", kp_row_text (result, row, REF_HELD_SINCE));
+    referral->held_days = (int) kp_row_int (result, row, REF_HELD_DAYS);
+}
+
+void
+referral_record_from_row (PGresult *result, referral_t *referral)
+{
+    referral_record_from_row_at (result, 0, referral);
 }
 
 int

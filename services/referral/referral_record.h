@@ -49,6 +49,8 @@ typedef struct {
 int referral_record_load (kp_db_t *db, const char *id, bool lock, referral_t *referral);
 //  Row 0 of a result whose row starts with REFERRAL_RULE_ROW.
 void referral_record_from_row (PGresult *result, referral_t *referral);
+//  The same from row `row` of a result of many (the set-based submit).
+void referral_record_from_row_at (PGresult *result, int row, referral_t *referral);
 //  Applies transition (already found legal): state, clock, history. 0 or -1.
 int referral_record_transition (kp_db_t *db, referral_t *referral,
                                 const referral_transition_t *transition,

@@ -22,7 +22,7 @@
 
 static const kp_route_t s_routes [] = {
     { KUMPPANI__V1__REQUEST__BODY_SUBMIT_REFERRAL, "referral.submit_referral",
-      KP_ROUTE_MUTATING, REFERRAL_SENDERS, referral_submit },
+      KP_ROUTE_MUTATING, REFERRAL_SENDERS, referral_submit, NULL, referral_submit_stage, referral_submit_flush },
     { KUMPPANI__V1__REQUEST__BODY_ACKNOWLEDGE_REFERRAL, "referral.acknowledge_referral",
       KP_ROUTE_MUTATING, REFERRAL_RECEIVERS, referral_acknowledge },
     { KUMPPANI__V1__REQUEST__BODY_ASSIGN_REFERRAL, "referral.assign_referral",

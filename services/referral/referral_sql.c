@@ -74,6 +74,42 @@ const kp_stmt_t referral_statements [] = {
       " SELECT referral_id, $30::text, NULL, state, sender_org, sender_person, $31::text FROM inserted)"
       " SELECT " REFERRAL_VIEW_COLUMNS
       " FROM inserted", s_view_row },
+    //  The same for a batch's staged submissions in one statement
+    //  (referral_submit_flush): $1 today, then one array per value of
+    //  referral_submit's $1-$31 ($2 its today, $3 its id, …). A row whose
+    //  municipality is unknown is not inserted; fewer rows come back.
+    { "referral_submit_set",
+      "WITH staged AS ("
+      " SELECT * FROM unnest ($2::date[], $3::text[], $4::referral.referral_kind[],"
+      " $5::referral.referral_state[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],"
+      " $11::text[], $12::referral.reason_category[], $13::referral.legal_basis[], $14::text[],"
+      " $15::bool[], $16::bool[], $17::text[], $18::text[], $19::bytea[], $20::bytea[], $21::text[],"
+      " $22::text[], $23::date[], $24::date[], $25::referral.assistance_type[], $26::int2[],"
+      " $27::bool[], $28::date[], $29::text[], $30::date[], $31::text[], $32::text[])"
+      " AS s (received_on, referral_id, kind, state, sender_org, sender_type, sender_person,"
+      " recipient_org, recipient_type, municipality, reason_category, legal_basis, consent_ref,"
+      " notifier_may_be_named, urgent, free_text, sender_contact, hetu_hash, hetu_box, client_ref,"
+      " kela_decision_id, benefit_period_start, benefit_period_end, assistance_type, reduction_percent,"
+      " client_requested_transfer, deadline, deadline_kind, warning_on, operation, actor_role)),"
+      " inserted AS ("
+      " INSERT INTO referral.referrals (referral_id, kind, state, sender_org, sender_type, sender_person,"
+      " recipient_org, recipient_type, municipality, reason_category, legal_basis, consent_ref,"
+      " notifier_may_be_named, urgent, free_text, sender_contact, hetu_hash, hetu_box, client_ref,"
+      " kela_decision_id, benefit_period_start, benefit_period_end, assistance_type, reduction_percent,"
+      " client_requested_transfer, received_on, deadline, deadline_kind, warning_on)"
+      " SELECT referral_id, kind, state, sender_org, sender_type, sender_person,"
+      " recipient_org, recipient_type, municipality, reason_category, legal_basis, consent_ref,"
+      " notifier_may_be_named, urgent, free_text, sender_contact, hetu_hash, hetu_box, client_ref,"
+      " kela_decision_id, benefit_period_start, benefit_period_end, assistance_type, reduction_percent,"
+      " client_requested_transfer, received_on, deadline, deadline_kind, warning_on FROM staged"
+      " WHERE EXISTS (SELECT 1 FROM kp.municipalities m WHERE m.code = staged.municipality)"
+      " RETURNING *),"
+      " history AS (INSERT INTO referral.referral_history (referral_id, operation, from_state, to_state,"
+      " actor_org, actor_person, actor_role)"
+      " SELECT i.referral_id, s.operation, NULL, i.state, i.sender_org, i.sender_person, s.actor_role"
+      " FROM inserted i JOIN staged s ON s.referral_id = i.referral_id)"
+      " SELECT " REFERRAL_VIEW_COLUMNS
+      " FROM inserted", s_view_row },
     //  Only on a refusal: whether the code names a municipality at all.
     { "referral_municipality_known", "SELECT 1 AS one FROM kp.municipalities WHERE code = $1::text",
       s_one_row },

@@ -11,6 +11,8 @@
 #include "referral_limits.h"
 #include "referral_read.h"
 #include "referral_record.h"
+#include "referral_sql.h"
+#include "kp_array.h"
 #include "kp_audit.h"
 #include "kp_calendar.h"
 #include "kp_check.h"
@@ -233,123 +235,181 @@ s_past_notices (kp_call_t *call, const char *id)
     return 0;
 }
 
-int
-referral_submit (kp_call_t *call)
+//  The statement's parameters: today, then the row's 30 values and the
+//  history entry's (referral_sql.c: referral_submit, referral_submit_set).
+#define SUBMIT_PARAMS 31
+#define SUBMIT_HETU_HASH 17
+#define SUBMIT_HETU_BOX 18
+
+//  One submission made ready to write: what the handler's statement and
+//  the flush's take, and what the audit row and the event say. In the
+//  call's arena, so what points into it lives until the reply is sent.
+typedef struct {
+    char id [KP_ID_LEN + 1];
+    char kind_code [KP_ENUM_CODE_MAX], reason_code [KP_ENUM_CODE_MAX], basis_code [KP_ENUM_CODE_MAX];
+    char assistance_code [KP_ENUM_CODE_MAX], state_code [KP_ENUM_CODE_MAX], percent [8];
+    char received [11], deadline [11], warning [11];
+    uint8_t hash [KP_HETU_HASH_BYTES];
+    uint8_t *box;                   //  the sealed henkilötunnus (arena), NULL for none
+    bool checked;                   //  the disclosure check ran (the sender organises the client)
+    bool clock_running;
+    kp_disclosure_verdict_t verdict;
+    referral_t referral;            //  as the insert will make it
+    kp_audit_entry_t audit;
+    referral_event_t event;
+    const char *values [SUBMIT_PARAMS];
+    int lengths [SUBMIT_PARAMS];
+    int formats [SUBMIT_PARAMS];
+} s_submission_t;
+
+//  Validates the call and prepares its row, audit row and event: 0, -1
+//  refused (the reply says why), or, when staging, KP_NOT_STAGED before
+//  anything is done for a call that needs statements of its own (an
+//  organiser's: its client's check and its disclosure check).
+static int
+s_prepare (kp_call_t *call, bool staging, s_submission_t **sub_p)
 {
     const Kumppani__V1__SubmitReferral *body = call->request->submit_referral;
     referral_context_t *context = call->service;
+    if (staging && (kp_org_type_in (call->identity->org_type, KP_ORGANISER_TYPES)
+                    || kp_organiser_of (call->identity, body->municipality)))
+        return KP_NOT_STAGED;
     if (s_validate (call, body) || s_check_recipient (call, body) || s_check_organiser (call, body)
     ||  s_check_client (call, body))
         return -1;
 
+    s_submission_t *sub = kp_call_alloc (call, sizeof *sub);
     bool transfer = body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_APPLICATION_TRANSFER;
     bool reduction = body->kind == KUMPPANI__V1__REFERRAL_KIND__REFERRAL_KIND_BASIC_AMOUNT_REDUCTION;
     kp_date_t today = kp_db_today (call->db);
     referral_deadline_t clock = referral_deadline_for (body->kind, body->urgent,
                                                        kp_org_type_in (body->recipient_type, KP_ORGANISER_TYPES),
                                                        today);
-    char id [KP_ID_LEN + 1], kind_code [KP_ENUM_CODE_MAX], reason_code [KP_ENUM_CODE_MAX];
-    char basis_code [KP_ENUM_CODE_MAX], assistance_code [KP_ENUM_CODE_MAX], percent [8];
-    char received [11], deadline [11], warning [11];
-    kp_id_new (id);
+    sub->clock_running = clock.kind != NULL;
+    kp_id_new (sub->id);
     //  s_validate has made sure each is a value its enum has.
     const char *kind = kp_enum_code (&kumppani__v1__referral_kind__descriptor, (int) body->kind,
-                                     kind_code, sizeof kind_code);
+                                     sub->kind_code, sizeof sub->kind_code);
     const char *reason = kp_enum_code (&kumppani__v1__reason_category__descriptor,
-                                       (int) body->reason_category, reason_code, sizeof reason_code);
+                                       (int) body->reason_category, sub->reason_code, sizeof sub->reason_code);
     const char *basis = kp_enum_code (&kumppani__v1__legal_basis__descriptor, (int) body->legal_basis,
-                                      basis_code, sizeof basis_code);
+                                      sub->basis_code, sizeof sub->basis_code);
     const char *assistance = kp_enum_code (&kumppani__v1__assistance_type__descriptor,
-                                           (int) body->assistance_type, assistance_code,
-                                           sizeof assistance_code);
-    snprintf (percent, sizeof percent, "%u", body->reduction_percent);
-    kp_date_format (today, received);
+                                           (int) body->assistance_type, sub->assistance_code,
+                                           sizeof sub->assistance_code);
+    snprintf (sub->percent, sizeof sub->percent, "%u", body->reduction_percent);
+    kp_date_format (today, sub->received);
     if (clock.kind) {
-        kp_date_format (clock.deadline, deadline);
-        kp_date_format (clock.warning_on, warning);
+        kp_date_format (clock.deadline, sub->deadline);
+        kp_date_format (clock.warning_on, sub->warning);
     }
 
-    uint8_t hash [KP_HETU_HASH_BYTES];
-    uint8_t *box = NULL;
     size_t box_size = 0;
     if (*body->hetu) {
-        kp_hetu_lookup_hash (context->keys, body->hetu, hash);
-        box = kp_hetu_encrypt (context->keys, body->hetu, &box_size);
+        kp_hetu_lookup_hash (context->keys, body->hetu, sub->hash);
+        uint8_t *box = kp_hetu_encrypt (context->keys, body->hetu, &box_size);
         if (!box)
             return kp_call_fail (call, KUMPPANI__V1__STATUS__STATUS_INTERNAL, "referral.encryption",
                                  NULL, "the identity could not be protected");
+        sub->box = kp_call_alloc (call, box_size);
+        memcpy (sub->box, box, box_size);
+        free (box);
     }
     //  A sender that keeps the client in intake (it organises the client's
     //  municipality) discloses intake's client: the one check decides, and
     //  records the disclosure. Anyone else (Kela's own notices, a partner
     //  referring to social services) names its own consent, not looked up.
-    kp_disclosure_verdict_t verdict = { .client_id = "" };
-    bool checked = kp_organiser_of (call->identity, body->municipality);
-    if (checked) {
+    sub->verdict = (kp_disclosure_verdict_t) { .client_id = "" };
+    sub->checked = kp_organiser_of (call->identity, body->municipality);
+    if (sub->checked) {
         kp_disclosure_t disclosure = {
-            .client_id = body->client_ref, .hetu_hash = box ? hash : NULL,
+            .client_id = body->client_ref, .hetu_hash = sub->box ? sub->hash : NULL,
             .municipality = body->municipality, .recipient_org = body->recipient_org,
             .scope = "referral", .basis = s_disclosure_basis (body->legal_basis),
-            .consent_ref = body->consent_ref, .object_id = id
+            .consent_ref = body->consent_ref, .object_id = sub->id
         };
-        if (kp_disclosure_allow (call, &disclosure, &verdict)) {
-            free (box);
+        if (kp_disclosure_allow (call, &disclosure, &sub->verdict))
             return -1;
-        }
     }
     //  The referral as the insert will make it, for the audit and the event.
-    referral_t referral = {
+    referral_t *referral = &sub->referral;
+    *referral = (referral_t) {
         .kind = body->kind, .state = KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_RECEIVED,
         .legal_basis = body->legal_basis, .urgent = body->urgent, .clock_running = clock.kind != NULL
     };
-    snprintf (referral.id, sizeof referral.id, "%s", id);
-    snprintf (referral.sender_org, sizeof referral.sender_org, "%s", call->identity->org_id);
-    snprintf (referral.sender_type, sizeof referral.sender_type, "%s", call->identity->org_type);
-    snprintf (referral.recipient_org, sizeof referral.recipient_org, "%s", body->recipient_org);
-    snprintf (referral.recipient_type, sizeof referral.recipient_type, "%s", body->recipient_type);
-    snprintf (referral.municipality, sizeof referral.municipality, "%s", body->municipality);
-    snprintf (referral.deadline, sizeof referral.deadline, "%s", clock.kind ? deadline : "");
-    snprintf (referral.deadline_kind, sizeof referral.deadline_kind, "%s", clock.kind ? clock.kind : "");
-    referral_record_set_client_ref (&referral, body->client_ref);
+    snprintf (referral->id, sizeof referral->id, "%s", sub->id);
+    snprintf (referral->sender_org, sizeof referral->sender_org, "%s", call->identity->org_id);
+    snprintf (referral->sender_type, sizeof referral->sender_type, "%s", call->identity->org_type);
+    snprintf (referral->recipient_org, sizeof referral->recipient_org, "%s", body->recipient_org);
+    snprintf (referral->recipient_type, sizeof referral->recipient_type, "%s", body->recipient_type);
+    snprintf (referral->municipality, sizeof referral->municipality, "%s", body->municipality);
+    snprintf (referral->deadline, sizeof referral->deadline, "%s", clock.kind ? sub->deadline : "");
+    snprintf (referral->deadline_kind, sizeof referral->deadline_kind, "%s", clock.kind ? clock.kind : "");
+    referral_record_set_client_ref (referral, body->client_ref);
     //  Sending the referral discloses the client to the recipient.
-    kp_audit_entry_t audit;
-    kp_call_audit_entry (call, referral.client_ref, referral_basis_name (body->legal_basis),
-                         body->recipient_org, id, &audit);
+    kp_call_audit_entry (call, referral->client_ref, referral_basis_name (body->legal_basis),
+                         body->recipient_org, sub->id, &sub->audit);
     const referral_transition_t *received_step = referral_fsm_find (
         REFERRAL_OP_SUBMIT, body->kind, KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED);
-    referral_event_t received_event;
-    referral_record_event (&referral, received_step->topic,
-                           KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED, NULL, &received_event);
-    received_event.event.occurred_at = kp_db_now_us (call->db);
-    char state_code [KP_ENUM_CODE_MAX];
+    referral_record_event (referral, received_step->topic,
+                           KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED, NULL, &sub->event);
+    sub->event.event.occurred_at = kp_db_now_us (call->db);
     const char *state = kp_enum_code (&kumppani__v1__referral_state__descriptor,
                                       KUMPPANI__V1__REFERRAL_STATE__REFERRAL_STATE_RECEIVED,
-                                      state_code, sizeof state_code);
-    //  One round trip: the row and its first history entry (the receipt;
-    //  the clock is already running) and the view; the audit row and the
-    //  event are kept for COMMIT.
-    const char *values [] = {
-        received, id, kind, state, call->identity->org_id, call->identity->org_type,
+                                      sub->state_code, sizeof sub->state_code);
+    //  The row and its first history entry (the receipt; the clock is
+    //  already running).
+    const char *values [SUBMIT_PARAMS] = {
+        sub->received, sub->id, kind, state, call->identity->org_id, call->identity->org_type,
         call->request->actor->person_id, body->recipient_org, body->recipient_type,
         body->municipality, reason, basis, *body->consent_ref ? body->consent_ref : NULL,
         body->notifier_may_be_named ? "true" : "false", body->urgent ? "true" : "false",
         body->free_text, body->sender_contact,
-        box ? (const char *) hash : NULL, (const char *) box,
+        sub->box ? (const char *) sub->hash : NULL, (const char *) sub->box,
         *body->client_ref ? body->client_ref : NULL,
         transfer ? body->kela_decision_id : NULL,
         transfer ? body->benefit_period_start : NULL, transfer ? body->benefit_period_end : NULL,
-        transfer ? assistance : NULL, reduction ? percent : NULL,
+        transfer ? assistance : NULL, reduction ? sub->percent : NULL,
         transfer ? "true" : "false",
-        clock.kind ? deadline : NULL, clock.kind, clock.kind ? warning : NULL,
+        clock.kind ? sub->deadline : NULL, clock.kind, clock.kind ? sub->warning : NULL,
         call->operation, kp_role_name (call->request->actor->role)
     };
-    enum { PARAMS = sizeof values / sizeof values [0] };
-    int lengths [PARAMS] = { 0 }, formats [PARAMS] = { 0 };
-    lengths [17] = KP_HETU_HASH_BYTES;
-    lengths [18] = (int) box_size;
-    formats [17] = formats [18] = 1;
-    PGresult *result = kp_db_exec_params (call->db, "referral_submit", PARAMS, values, lengths, formats);
-    free (box);
+    memcpy (sub->values, values, sizeof values);
+    sub->lengths [SUBMIT_HETU_HASH] = KP_HETU_HASH_BYTES;
+    sub->lengths [SUBMIT_HETU_BOX] = (int) box_size;
+    sub->formats [SUBMIT_HETU_HASH] = sub->formats [SUBMIT_HETU_BOX] = 1;
+    *sub_p = sub;
+    return 0;
+}
+
+//  The audit row and the event, kept for COMMIT.
+static int
+s_append (kp_call_t *call, s_submission_t *sub)
+{
+    if (kp_audit_append (call->db, &sub->audit)
+    ||  kp_outbox_append (call->db, &sub->event.event, &sub->event.scope) < 0)
+        return kp_call_db_fail (call);
+    return 0;
+}
+
+//  The reply from the written row.
+static void
+s_reply (kp_call_t *call, s_submission_t *sub, PGresult *result, int row)
+{
+    referral_record_from_row_at (result, row, &sub->referral);
+    referral_read_view_of_row_at (call, &sub->referral, result, row);
+}
+
+int
+referral_submit (kp_call_t *call)
+{
+    const Kumppani__V1__SubmitReferral *body = call->request->submit_referral;
+    s_submission_t *sub = NULL;
+    if (s_prepare (call, false, &sub))
+        return -1;
+    //  One round trip: the row, its history entry and the view.
+    PGresult *result = kp_db_exec_params (call->db, "referral_submit", SUBMIT_PARAMS, sub->values,
+                                          sub->lengths, sub->formats);
     if (!result)
         return kp_call_db_fail (call);
     if (PQntuples (result) != 1) {
@@ -357,22 +417,72 @@ referral_submit (kp_call_t *call)
         return kp_check_invalid (call, "referral.unknown_municipality", "submit_referral.municipality",
                                  "no municipality has this code");
     }
-    if (kp_audit_append (call->db, &audit)
-    ||  kp_outbox_append (call->db, &received_event.event, &received_event.scope) < 0) {
+    if (s_append (call, sub)) {
         PQclear (result);
-        return kp_call_db_fail (call);
+        return -1;
     }
-    referral_record_from_row (result, &referral);
-    referral_read_view_of_row (call, &referral, result);
+    s_reply (call, sub, result, 0);
     PQclear (result);
     //  What the disclosure rests on, for a withdrawal or ban to reach it.
-    if (checked && *verdict.client_id) {
-        const char *rests [] = { id, verdict.client_id, verdict.consent_id,
+    if (sub->checked && *sub->verdict.client_id) {
+        const char *rests [] = { sub->id, sub->verdict.client_id, sub->verdict.consent_id,
                                  s_disclosure_basis (body->legal_basis) };
         PGresult *set = kp_db_exec (call->db, "referral_set_disclosure", 4, rests);
         if (!set)
             return kp_call_db_fail (call);
         PQclear (set);
     }
-    return kp_db_imported (call->db) && clock.kind ? s_past_notices (call, id) : 0;
+    return kp_db_imported (call->db) && sub->clock_running ? s_past_notices (call, sub->id) : 0;
+}
+
+int
+referral_submit_stage (kp_call_t *call)
+{
+    s_submission_t *sub = NULL;
+    int rc = s_prepare (call, true, &sub);
+    if (rc)
+        return rc;
+    if (s_append (call, sub))
+        return -1;
+    call->staged = sub;
+    return KP_STAGED;
+}
+
+int
+referral_submit_flush (kp_call_t **calls, size_t count)
+{
+    kp_db_t *db = calls [0]->db;
+    kp_array_t arrays [SUBMIT_PARAMS] = { { 0 } };
+    for (size_t index = 0; index < count; index++) {
+        s_submission_t *sub = calls [index]->staged;
+        for (int param = 0; param < SUBMIT_PARAMS; param++)
+            if (sub->formats [param])
+                kp_array_bytes (&arrays [param], (const uint8_t *) sub->values [param],
+                                (size_t) sub->lengths [param]);
+            else
+                kp_array_text (&arrays [param], sub->values [param]);
+    }
+    //  $1 today for the view, then one array per column.
+    const char *values [SUBMIT_PARAMS + 1] = { ((s_submission_t *) calls [0]->staged)->received };
+    for (int param = 0; param < SUBMIT_PARAMS; param++)
+        values [param + 1] = kp_array_end (&arrays [param]);
+    PGresult *result = kp_db_exec (db, "referral_submit_set", SUBMIT_PARAMS + 1, values);
+    for (int param = 0; param < SUBMIT_PARAMS; param++)
+        kp_array_free (&arrays [param]);
+    if (!result)
+        return -1;
+    //  A row missing (an unknown municipality): the careful way says which.
+    int rc = PQntuples (result) == (int) count ? 0 : -1;
+    for (int row = 0; row < PQntuples (result) && rc == 0; row++) {
+        const char *id = kp_row_text (result, row, REF_ID);
+        size_t index = 0;
+        while (index < count && strcmp (((s_submission_t *) calls [index]->staged)->id, id) != 0)
+            index++;
+        if (index == count)
+            rc = -1;
+        else
+            s_reply (calls [index], calls [index]->staged, result, row);
+    }
+    PQclear (result);
+    return rc;
 }
