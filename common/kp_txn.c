@@ -301,17 +301,7 @@ s_run_fast (kp_call_t **calls, size_t *count_p, size_t max, kp_idem_entry_t *ent
             staged [index] = s_stage (call);
             if (call->reply->status != KUMPPANI__V1__STATUS__STATUS_OK)
                 goto cleanup;           //  the careful way stores or skips it
-            if (staged [index]) {
-                staged_count++;
-                continue;               //  packed once the flush has filled it
-            }
-            call->packed = kp_codec_pack (&call->reply->base, &call->packed_size);
-            if (!call->packed)
-                goto cleanup;
-            fresh [fresh_count] = entries [index];
-            operations [fresh_count] = call->operation;
-            replies [fresh_count] = call->packed;
-            sizes [fresh_count++] = call->packed_size;
+            staged_count += staged [index];
         }
         size_t added = more && top_ups++ < KP_TXN_TOP_UPS && count < max
                      ? more (arg, calls + count, max - count) : 0;
@@ -327,8 +317,9 @@ s_run_fast (kp_call_t **calls, size_t *count_p, size_t max, kp_idem_entry_t *ent
     //  municipality) gives up: the careful way answers every call.
     if (staged_count && s_flush (calls, count, staged, group))
         goto cleanup;
+    //  Every fresh answer is packed once the flush has filled the staged ones.
     for (size_t index = 0; index < count; index++) {
-        if (!staged [index])
+        if (entries [index].found)
             continue;
         kp_call_t *call = calls [index];
         call->packed = kp_codec_pack (&call->reply->base, &call->packed_size);
