@@ -651,6 +651,20 @@ kpt_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
     request->actor = actor;
 }
 
+uint8_t *
+kpt_pack_kela_submit (Kumppani__V1__SubmitReferral *notice, const char *key, const char *correlation,
+                      size_t *size)
+{
+    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
+    Kumppani__V1__Actor actor;
+    kpt_request (&request, &actor, KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER, true);
+    request.idempotency_key = (char *) key;
+    request.correlation_id = (char *) correlation;
+    request.body_case = KUMPPANI__V1__REQUEST__BODY_SUBMIT_REFERRAL;
+    request.submit_referral = notice;
+    return kp_codec_pack (&request.base, size);
+}
+
 Kumppani__V1__Reply *
 kpt_call_ok (kp_client_t *client, Kumppani__V1__Role role, int body_case, void *body, bool mutating)
 {

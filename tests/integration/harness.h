@@ -99,6 +99,10 @@ const char *kpt_report_audit (const Kumppani__V1__ReportTable *table);
 //  on the same thread.
 void kpt_request (Kumppani__V1__Request *request, Kumppani__V1__Actor *actor,
                   Kumppani__V1__Role role, bool mutating);
+//  Kela's submission of notice under key and correlation, packed as the
+//  wire carries it (for tests that send raw frames); caller frees it.
+uint8_t *kpt_pack_kela_submit (Kumppani__V1__SubmitReferral *notice, const char *key,
+                               const char *correlation, size_t *size);
 
 //  A request of body_case carrying body (the oneof's member for that
 //  case), built by kpt_request for role, sent by kpt_call; the test fails

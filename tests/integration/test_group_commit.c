@@ -40,14 +40,7 @@ s_notice (s_kind_t kind, const char *marker, const char *key, const char *correl
     notice.free_text = (char *) marker;
     //  A different body under a used key: the sender contact differs.
     notice.sender_contact = kind == S_KEY_REUSED ? "another body" : "";
-    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
-    Kumppani__V1__Actor actor;
-    kpt_request (&request, &actor, KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER, true);
-    request.idempotency_key = (char *) key;
-    request.correlation_id = (char *) correlation;
-    request.body_case = KUMPPANI__V1__REQUEST__BODY_SUBMIT_REFERRAL;
-    request.submit_referral = &notice;
-    return kp_codec_pack (&request.base, size);
+    return kpt_pack_kela_submit (&notice, key, correlation, size);
 }
 
 static void

@@ -54,24 +54,11 @@ s_fill (Kumppani__V1__SubmitReferral *notice, s_kind_t kind, const char *hetu, c
     }
 }
 
-static uint8_t *
-s_pack (Kumppani__V1__SubmitReferral *notice, const char *key, const char *correlation, size_t *size)
-{
-    Kumppani__V1__Request request = KUMPPANI__V1__REQUEST__INIT;
-    Kumppani__V1__Actor actor;
-    kpt_request (&request, &actor, KUMPPANI__V1__ROLE__ROLE_KELA_OFFICER, true);
-    request.idempotency_key = (char *) key;
-    request.correlation_id = (char *) correlation;
-    request.body_case = KUMPPANI__V1__REQUEST__BODY_SUBMIT_REFERRAL;
-    request.submit_referral = notice;
-    return kp_codec_pack (&request.base, size);
-}
-
 static void
 s_send (kp_client_t *client, Kumppani__V1__SubmitReferral *notice, const char *key, const char *correlation)
 {
     size_t size;
-    uint8_t *packed = s_pack (notice, key, correlation, &size);
+    uint8_t *packed = kpt_pack_kela_submit (notice, key, correlation, &size);
     cr_assert_eq (kp_client_send_bytes (client, packed, size), 0);
     free (packed);
 }
