@@ -3,6 +3,7 @@
     opens it and so is byte for byte the first reply. */
 #include "kp_idem.h"
 #include "kp_alloc.h"
+#include "kp_array.h"
 #include "kp_codec.h"
 #include "kp_log.h"
 #include "kp_row.h"
@@ -26,6 +27,9 @@
     C (LOOKUP_SEALED, "sealed", "bool")
 enum { LOOKUP_ROW (KP_ROW_INDEX) };
 static const kp_col_t s_lookup_row [] = { LOOKUP_ROW (KP_ROW_COLUMN) { NULL } };
+//  The same for a batch, with the entry each row answers (1-based).
+enum { LOOKUP_ENTRY = LOOKUP_SEALED + 1 };
+static const kp_col_t s_lookup_set_row [] = { LOOKUP_ROW (KP_ROW_COLUMN) { "n", "int8" }, { NULL } };
 
 const kp_stmt_t kp_idem_statements [] = {
     { "kp_idem_lookup",
@@ -34,6 +38,19 @@ const kp_stmt_t kp_idem_statements [] = {
     { "kp_idem_store",
       "INSERT INTO kp.idempotency (org_id, key, operation, request_hash, reply, sealed)"
       " VALUES ($1::text, $2::text, $3::text, $4::bytea, $5::bytea, $6::bool)" },
+    //  A group commit's lookups and stores, one statement each however
+    //  many calls it holds (issue 23: two statements a call were a fifth
+    //  of the referral service's). OFFSET 0 keeps the lookup one index
+    //  probe a key whatever the planner guesses of the array's length.
+    { "kp_idem_lookup_set",
+      "SELECT f.request_hash, f.reply, f.sealed, u.n"
+      " FROM unnest ($1::text[], $2::text[]) WITH ORDINALITY AS u (org_id, key, n)"
+      " CROSS JOIN LATERAL (SELECT i.request_hash, i.reply, i.sealed FROM kp.idempotency i"
+      "   WHERE i.org_id = u.org_id AND i.key = u.key AND i.service = session_user::text OFFSET 0) f",
+      s_lookup_set_row },
+    { "kp_idem_store_set",
+      "INSERT INTO kp.idempotency (org_id, key, operation, request_hash, reply, sealed)"
+      " SELECT * FROM unnest ($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::bool[])" },
     //  session_user::text keeps name's collation "C", which cannot use
     //  the (service, created_at) index; COLLATE "default" can (a range
     //  scan of 500 rows, 11 ms, instead of every expired row of every
@@ -71,23 +88,21 @@ kp_idem_request_hash (const kp_hetu_keys_t *keys, const char *operation, const P
     free (packed);
 }
 
-//  Row 0 of a lookup's result into *reply / *same_request: 1 found (with
-//  *reply NULL if a sealed reply does not open), 0 no row, -1 unreadable.
+//  One row of a lookup's result into *reply / *same_request: 1 found
+//  (with *reply NULL if a sealed reply does not open), -1 unreadable.
 static int
-s_found (PGresult *result, const kp_hetu_keys_t *keys, const uint8_t *hash, uint8_t **reply,
-         size_t *reply_size, bool *same_request)
+s_found_row (PGresult *result, int row, const kp_hetu_keys_t *keys, const uint8_t *hash,
+             uint8_t **reply, size_t *reply_size, bool *same_request)
 {
     *reply = NULL;
     *reply_size = 0;
-    if (PQntuples (result) != 1)
-        return 0;
     int found = -1;
     size_t hash_size = 0, size = 0;
     unsigned char *stored_hash = PQunescapeBytea (
-        (const unsigned char *) kp_row_text (result, 0, LOOKUP_REQUEST_HASH), &hash_size);
+        (const unsigned char *) kp_row_text (result, row, LOOKUP_REQUEST_HASH), &hash_size);
     unsigned char *stored = PQunescapeBytea (
-        (const unsigned char *) kp_row_text (result, 0, LOOKUP_REPLY), &size);
-    bool sealed = kp_row_bool (result, 0, LOOKUP_SEALED);
+        (const unsigned char *) kp_row_text (result, row, LOOKUP_REPLY), &size);
+    bool sealed = kp_row_bool (result, row, LOOKUP_SEALED);
     if (stored_hash && stored) {
         *same_request = hash_size == KP_IDEM_HASH_BYTES
                      && memcmp (stored_hash, hash, KP_IDEM_HASH_BYTES) == 0;
@@ -110,6 +125,18 @@ s_found (PGresult *result, const kp_hetu_keys_t *keys, const uint8_t *hash, uint
     PQfreemem (stored_hash);
     PQfreemem (stored);
     return found;
+}
+
+//  As s_found_row for a single key's lookup: 0 when it has no row.
+static int
+s_found (PGresult *result, const kp_hetu_keys_t *keys, const uint8_t *hash, uint8_t **reply,
+         size_t *reply_size, bool *same_request)
+{
+    *reply = NULL;
+    *reply_size = 0;
+    if (PQntuples (result) != 1)
+        return 0;
+    return s_found_row (result, 0, keys, hash, reply, reply_size, same_request);
 }
 
 //  The bytes to store for reply: sealed (malloc'd, *sealed set) when the
@@ -140,47 +167,53 @@ kp_idem_lookup (kp_db_t *db, const kp_hetu_keys_t *keys, const char *org_id, con
     return found;
 }
 
-//  The lookups, after a BEGIN in the same round trip when begin.
+//  The lookups, one statement, after a BEGIN in the same round trip when
+//  begin. A key twice in the batch gets its row twice.
 static int
 s_lookup_batch (kp_db_t *db, const kp_hetu_keys_t *keys, kp_idem_entry_t *entries, size_t count,
                 bool begin)
 {
-    const char **values = kp_calloc (count * 2 + 1, sizeof (char *));
-    PGresult **results = kp_calloc (count + 1, sizeof (PGresult *));
-    kp_db_step_t *steps = kp_calloc (count + 1, sizeof (kp_db_step_t));
-    int rc = -1;
-    if (!values || !results || !steps)
-        goto cleanup;
+    for (size_t index = 0; index < count; index++)
+        entries [index] = (kp_idem_entry_t) {
+            .org_id = entries [index].org_id, .key = entries [index].key, .hash = entries [index].hash
+        };
+    if (count == 0)
+        return begin ? kp_db_begin (db) : 0;
+    kp_array_t orgs = { 0 }, ids = { 0 };
     for (size_t index = 0; index < count; index++) {
-        values [index * 2] = entries [index].org_id;
-        values [index * 2 + 1] = entries [index].key;
-        steps [index] = (kp_db_step_t) { .name = "kp_idem_lookup", .nparams = 2, .values = values + index * 2 };
+        kp_array_text (&orgs, entries [index].org_id);
+        kp_array_text (&ids, entries [index].key);
     }
-    if (begin ? kp_db_begin_with (db, steps, (int) count, results)
-              : kp_db_pipeline (db, steps, (int) count, results))
-        goto cleanup;
-    rc = 0;
-    for (size_t index = 0; index < count; index++) {
-        kp_idem_entry_t *entry = &entries [index];
+    const char *values [] = { kp_array_end (&orgs), kp_array_end (&ids) };
+    kp_db_step_t step = { .name = "kp_idem_lookup_set", .nparams = 2, .values = values };
+    PGresult *result = NULL;
+    int rc = begin ? kp_db_begin_with (db, &step, 1, &result) : kp_db_pipeline (db, &step, 1, &result);
+    kp_array_free (&orgs);
+    kp_array_free (&ids);
+    if (rc)
+        return -1;
+    for (int row = 0; row < PQntuples (result); row++) {
+        int64_t n = kp_row_int (result, row, LOOKUP_ENTRY);
+        if (n < 1 || n > (int64_t) count || entries [n - 1].found) {
+            rc = -1;                //  not a row this statement can return
+            continue;
+        }
+        kp_idem_entry_t *entry = &entries [n - 1];
         //  Into locals, the reply pointer stored last: gcc 12's analyzer
-        //  takes a store to another field of entries [index] (a symbolic
+        //  takes a store to another field of entries [n - 1] (a symbolic
         //  index) as overwriting it and would report the copy as leaked.
         uint8_t *reply = NULL;
         size_t reply_size = 0;
         bool same_request = false;
-        int found = s_found (results [index], keys, entry->hash, &reply, &reply_size, &same_request);
+        int found = s_found_row (result, row, keys, entry->hash, &reply, &reply_size, &same_request);
         entry->found = found == 1;
         entry->same_request = same_request;
         entry->reply_size = reply_size;
         entry->reply = reply;
         if (found == -1)
             rc = -1;
-        PQclear (results [index]);
     }
-cleanup:
-    free (values);
-    free (results);
-    free (steps);
+    PQclear (result);
     return rc;
 }
 
@@ -197,56 +230,48 @@ kp_idem_begin_lookup_batch (kp_db_t *db, const kp_hetu_keys_t *keys, kp_idem_ent
     return s_lookup_batch (db, keys, entries, count, true);
 }
 
-//  The stores, then the COMMIT in the same round trips when commit.
+//  The stores, one statement, then the COMMIT in the same round trip
+//  when commit.
 static int
 s_store_batch (kp_db_t *db, const kp_hetu_keys_t *keys, const kp_idem_entry_t *entries,
                const char *const *operations, const uint8_t *const *replies,
                const size_t *sizes, size_t count, bool commit)
 {
-    const char **values = kp_calloc (count * 6 + 1, sizeof (char *));
-    int *lengths = kp_calloc (count * 6 + 1, sizeof (int));
-    uint8_t **sealed = kp_calloc (count + 1, sizeof (uint8_t *));
-    PGresult **results = kp_calloc (count + 1, sizeof (PGresult *));
-    kp_db_step_t *steps = kp_calloc (count + 1, sizeof (kp_db_step_t));
-    const int formats [] = { 0, 0, 0, 1, 1, 0 };
-    int rc = -1;
-    if (!values || !lengths || !sealed || !results || !steps)
-        goto cleanup;
-    for (size_t index = 0; index < count; index++) {
+    if (count == 0)
+        return commit ? kp_db_commit (db) : 0;
+    enum { ORG, KEY, OPERATION, HASH, REPLY, SEALED, STORE_ARRAYS };
+    kp_array_t arrays [STORE_ARRAYS] = { { 0 } };
+    int rc = 0;
+    for (size_t index = 0; index < count && rc == 0; index++) {
+        uint8_t *sealed;
         size_t stored_size;
-        const uint8_t *stored = s_to_store (keys, replies [index], sizes [index], &stored_size,
-                                            &sealed [index]);
-        if (!stored)
-            goto cleanup;
-        const char **row = values + index * 6;
-        row [0] = entries [index].org_id;
-        row [1] = entries [index].key;
-        row [2] = operations [index];
-        row [3] = (const char *) entries [index].hash;
-        row [4] = (const char *) stored;
-        row [5] = keys ? "true" : "false";
-        lengths [index * 6 + 3] = KP_IDEM_HASH_BYTES;
-        lengths [index * 6 + 4] = (int) stored_size;
-        steps [index] = (kp_db_step_t) {
-            .name = "kp_idem_store", .nparams = 6, .values = row, .lengths = lengths + index * 6,
-            .formats = formats
-        };
+        const uint8_t *stored = s_to_store (keys, replies [index], sizes [index], &stored_size, &sealed);
+        if (!stored) {
+            rc = -1;
+            break;
+        }
+        kp_array_text (&arrays [ORG], entries [index].org_id);
+        kp_array_text (&arrays [KEY], entries [index].key);
+        kp_array_text (&arrays [OPERATION], operations [index]);
+        kp_array_bytes (&arrays [HASH], entries [index].hash, KP_IDEM_HASH_BYTES);
+        kp_array_bytes (&arrays [REPLY], stored, stored_size);
+        kp_array_text (&arrays [SEALED], keys ? "true" : "false");
+        free (sealed);
     }
-    if (commit) {
-        rc = kp_db_commit_with (db, steps, (int) count);
-        goto cleanup;
+    const char *values [STORE_ARRAYS];
+    for (int array = 0; array < STORE_ARRAYS; array++)
+        values [array] = kp_array_end (&arrays [array]);
+    kp_db_step_t step = { .name = "kp_idem_store_set", .nparams = STORE_ARRAYS, .values = values };
+    if (rc == 0 && commit)
+        rc = kp_db_commit_with (db, &step, 1);
+    else
+    if (rc == 0) {
+        PGresult *result = NULL;
+        rc = kp_db_pipeline (db, &step, 1, &result);
+        PQclear (result);
     }
-    rc = kp_db_pipeline (db, steps, (int) count, results);
-    for (size_t index = 0; rc == 0 && index < count; index++)
-        PQclear (results [index]);
-cleanup:
-    for (size_t index = 0; sealed && index < count; index++)
-        free (sealed [index]);
-    free (values);
-    free (lengths);
-    free (sealed);
-    free (results);
-    free (steps);
+    for (int array = 0; array < STORE_ARRAYS; array++)
+        kp_array_free (&arrays [array]);
     return rc;
 }
 

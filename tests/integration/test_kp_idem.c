@@ -188,6 +188,45 @@ Test (kp_idem, batches_look_up_and_store_in_one_round_trip_each)
     cr_assert_eq (s_rows ("groups"), 3);
 }
 
+//  One statement answers the whole batch: a key asked twice gets its
+//  reply twice, in the entries' own places; a key stored twice in one
+//  batch refuses the batch and stores neither.
+Test (kp_idem, a_batch_answers_each_entry_in_its_place_even_a_key_twice)
+{
+    uint8_t hash [KP_IDEM_HASH_BYTES], other [KP_IDEM_HASH_BYTES];
+    s_hash (s_keys, "test.op", "twice", hash);
+    s_hash (s_keys, "test.op", "else", other);
+    const uint8_t stored [] = "stored";
+    cr_assert_eq (kp_idem_store (s_groups, s_keys, s_org, "t-1", "test.op", hash, stored, sizeof stored), 0);
+    //  Another service's row under the same organisation and key is not ours.
+    cr_assert_eq (kp_idem_store (s_reporting, s_keys, s_org, "t-2", "test.op", hash, stored, sizeof stored), 0);
+    kp_idem_entry_t entries [] = {
+        { .org_id = s_org, .key = "t-0", .hash = hash },
+        { .org_id = s_org, .key = "t-1", .hash = other },
+        { .org_id = s_org, .key = "t-2", .hash = hash },
+        { .org_id = s_org, .key = "t-1", .hash = hash },
+    };
+    cr_assert_eq (kp_idem_lookup_batch (s_groups, s_keys, entries, 4), 0);
+    cr_assert_not (entries [0].found);
+    cr_assert (entries [1].found);
+    cr_assert_not (entries [1].same_request, "a different request under a used key");
+    cr_assert_not (entries [2].found, "reporting's key is not groups'");
+    cr_assert (entries [3].found);
+    cr_assert (entries [3].same_request);
+    cr_assert_eq (entries [3].reply_size, sizeof stored);
+    cr_assert_arr_eq (entries [3].reply, stored, sizeof stored);
+    free (entries [1].reply);
+    free (entries [3].reply);
+
+    kp_idem_entry_t twice [] = { entries [0], entries [0] };
+    const char *operations [] = { "test.op", "test.op" };
+    const uint8_t *replies [] = { stored, stored };
+    const size_t sizes [] = { sizeof stored, sizeof stored };
+    cr_assert_eq (kp_idem_store_batch (s_groups, s_keys, twice, operations, replies, sizes, 2), -1);
+    cr_assert_eq (kp_db_class (s_groups), KP_DB_DUPLICATE);
+    cr_assert_eq (s_rows ("groups"), 1);
+}
+
 Test (kp_idem, the_sweep_takes_this_services_expired_keys_only)
 {
     uint8_t hash [KP_IDEM_HASH_BYTES];
