@@ -1,11 +1,15 @@
-/*  kp_consumer — the live socket is only a wake-up: every event is read
-    from kp.events directly, on the consumer's own connection, in seq
-    order from the stored cursor (until issue 23 through the stream's
-    replay socket: a CURVE round trip, the stream's own query and a copy
-    per page, which bounded catch-up). That keeps one code path for
-    catch-up and live, makes filtered reading gap-proof (a seq jump may
-    just be other topics), and leaves nothing to reconcile after a
-    restart; with the stream away a consumer still keeps up on its timer.
+/*  kp_consumer — every event is read from kp.events directly, on the
+    consumer's own connection, in seq order from the stored cursor (until
+    issue 23 through the stream's replay socket: a CURVE round trip, the
+    stream's own query and a copy per page, which bounded catch-up). The
+    wake-up is PostgreSQL's own: the connection LISTENs on kp_events,
+    which kp.append_events notifies at every COMMIT with events (until
+    issue 23 the stream relay copied every matching event to every
+    consumer over CURVE only to wake it: a tenth of the system's CPU per
+    notice). That keeps one code path for catch-up and live, makes
+    filtered reading gap-proof (a seq jump may just be other topics), and
+    leaves nothing to reconcile after a restart; a consumer needs no
+    stream at all, and its timer catches up should a wake-up be missed.
     All of it runs in a zactor with a connection of its own: the
     service's loop only reads the actor's reports (cursor, head, parked)
     for health and metrics, so a long catch-up never holds up a request. */
@@ -13,7 +17,6 @@
 #include "kp_alloc.h"
 #include "kp_codec.h"
 #include "kp_clock.h"
-#include "kp_stream_client.h"
 #include "kp_log.h"
 #include "kp_metrics.h"
 #include "kp_row.h"
@@ -89,7 +92,7 @@ typedef struct {
     kp_db_t *db;                    //  a clone of the service's, connected on first use
     zloop_t *loop;
     zsock_t *pipe;                  //  to the service's loop
-    kp_stream_live_t *live;
+    int fd;                         //  the connection's socket as the loop watches it, or -1
     kp_consumer_fn *handler;
     kp_consumer_batch_fn *batch;    //  NULL: the handler alone
     void *arg;
@@ -494,22 +497,73 @@ s_poll (s_worker_t *self)
     }
 }
 
-//  The DEALER or its monitor is readable: drain whatever arrived (one
-//  catch-up covers it all; a reconnection resubscribes inside).
+static int s_on_notify (zloop_t *loop, zmq_pollitem_t *item, void *arg);
+
+//  Keeps the loop watching the connection's socket, which changes when
+//  kp_db reconnects (and LISTENs again: kp_db_set_on_connect).
+static void
+s_watch (s_worker_t *self)
+{
+    PGconn *conn = kp_db_connected (self->db) ? kp_db_conn (self->db) : NULL;
+    int fd = conn ? PQsocket (conn) : -1;
+    if (fd == self->fd)
+        return;
+    if (self->fd >= 0) {
+        zmq_pollitem_t old = { NULL, self->fd, ZMQ_POLLIN, 0 };
+        zloop_poller_end (self->loop, &old);
+    }
+    self->fd = fd;
+    if (fd >= 0) {
+        zmq_pollitem_t item = { NULL, fd, ZMQ_POLLIN, 0 };
+        zloop_poller (self->loop, &item, s_on_notify, self);
+        zloop_poller_set_tolerant (self->loop, &item);
+    }
+}
+
+//  True when a COMMIT with events was notified since the last call: read
+//  from the socket now, or read by libpq meanwhile during the consumer's
+//  own statements (those never make the socket readable again, so they
+//  are looked for after every catch-up).
+static bool
+s_notified (s_worker_t *self)
+{
+    if (!kp_db_connected (self->db))
+        return false;
+    PGconn *conn = kp_db_conn (self->db);
+    PQconsumeInput (conn);          //  a broken connection shows in the next statement
+    bool notified = false;
+    PGnotify *notify;
+    while ((notify = PQnotifies (conn))) {
+        PQfreemem (notify);
+        notified = true;
+    }
+    return notified;
+}
+
+//  Catches up, and again while commits were notified meanwhile, until
+//  the service's loop has something to say.
+static void
+s_catch_up (s_worker_t *self)
+{
+    do
+        s_poll (self);
+    while (s_notified (self) && !(zsock_events (self->pipe) & ZMQ_POLLIN));
+    s_watch (self);
+}
+
 static int
-s_on_live (zloop_t *loop, zsock_t *reader, void *arg)
+s_on_notify (zloop_t *loop, zmq_pollitem_t *item, void *arg)
 {
     (void) loop;
-    (void) reader;
+    (void) item;
     s_worker_t *self = arg;
-    zmsg_t *msg;
-    bool woken = false;
-    while ((msg = kp_stream_live_recv (self->live, 0))) {
-        zmsg_destroy (&msg);
-        woken = true;
-    }
-    if (woken)
-        s_poll (self);
+    //  A closed connection reads as one too: the catch-up reconnects
+    //  (and LISTENs) at once, or leaves it to the timer while the
+    //  database is away.
+    if (s_notified (self) || !kp_db_connected (self->db))
+        s_catch_up (self);
+    else
+        s_watch (self);
     return 0;
 }
 
@@ -519,8 +573,8 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
     (void) loop;
     (void) timer_id;
     s_worker_t *self = arg;
-    kp_stream_live_tick (self->live);
-    s_poll (self);
+    s_notified (self);
+    s_catch_up (self);
     return 0;
 }
 
@@ -537,7 +591,7 @@ s_on_pipe (zloop_t *loop, zsock_t *pipe, void *arg)
         return -1;
     }
     if (streq (command, "POLL")) {
-        s_poll (self);
+        s_catch_up (self);
         s_report (self, "POLLED");
     }
     free (command);
@@ -551,7 +605,6 @@ s_worker_destroy (s_worker_t **self_p)
         return;
     s_worker_t *self = *self_p;
     zloop_destroy (&self->loop);
-    kp_stream_live_destroy (&self->live);
     kp_db_destroy (&self->db);
     for (size_t index = 0; index < self->prefix_count; index++)
         free (self->prefixes [index]);
@@ -560,8 +613,8 @@ s_worker_destroy (s_worker_t **self_p)
     *self_p = NULL;
 }
 
-//  The consumer's thread: its own loop over the live socket, a timer and
-//  the pipe. It stops only on $TERM (nonstop: a signal is the service
+//  The consumer's thread: its own loop over its connection's socket, a
+//  timer and the pipe. It stops only on $TERM (nonstop: a signal is the service
 //  loop's to see, and it then destroys the actor).
 static void
 s_actor (zsock_t *pipe, void *args)
@@ -572,24 +625,21 @@ s_actor (zsock_t *pipe, void *args)
     if (self->loop) {
         zloop_set_nonstop (self->loop, true);
         zloop_reader (self->loop, pipe, s_on_pipe, self);
-        zloop_reader (self->loop, kp_stream_live_socket (self->live), s_on_live, self);
-        zloop_reader_set_tolerant (self->loop, kp_stream_live_socket (self->live));
-        zloop_reader (self->loop, kp_stream_live_monitor (self->live), s_on_live, self);
-        zloop_reader_set_tolerant (self->loop, kp_stream_live_monitor (self->live));
         zloop_timer (self->loop, (size_t) self->poll_ms, 0, s_on_timer, self);
     }
     zsock_signal (pipe, 0);
-    if (self->loop)
+    if (self->loop) {
+        s_catch_up (self);          //  connects, LISTENs and watches the socket
         zloop_start (self->loop);
+    }
     else {
         char *command;
         while ((command = zstr_recv (pipe)) && !streq (command, "$TERM"))
             free (command);
         free (command);
     }
-    //  Its connection and sockets end on the thread that used them.
+    //  Its connection ends on the thread that used it.
     zloop_destroy (&self->loop);
-    kp_stream_live_destroy (&self->live);
     kp_db_destroy (&self->db);
 }
 
@@ -635,16 +685,14 @@ kp_consumer_poll (kp_consumer_t *self)
 
 kp_consumer_t *
 kp_consumer_new (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
-                 const char *name, const char *const *prefixes,
-                 const char *client_cert, kp_consumer_fn *handler, void *arg)
+                 const char *name, const char *const *prefixes, kp_consumer_fn *handler, void *arg)
 {
-    return kp_consumer_new_batched (loop, db, config, name, prefixes, client_cert, handler, NULL, arg);
+    return kp_consumer_new_batched (loop, db, config, name, prefixes, handler, NULL, arg);
 }
 
 kp_consumer_t *
 kp_consumer_new_batched (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
-                         const char *name, const char *const *prefixes,
-                         const char *client_cert, kp_consumer_fn *handler,
+                         const char *name, const char *const *prefixes, kp_consumer_fn *handler,
                          kp_consumer_batch_fn *batch, void *arg)
 {
     kp_consumer_t *self = kp_calloc (1, sizeof (kp_consumer_t));
@@ -658,6 +706,7 @@ kp_consumer_new_batched (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
     worker->arg = arg;
     worker->batch_lag = config->consumer_batch_lag;
     worker->poll_ms = config->poll_interval_ms;
+    worker->fd = -1;
     for (const char *const *prefix = prefixes; prefix && *prefix
          && worker->prefix_count < KP_CONSUMER_MAX_PREFIXES; prefix++)
         worker->prefixes [worker->prefix_count++] = kp_strdup (*prefix);
@@ -678,14 +727,10 @@ kp_consumer_new_batched (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
     self->cursor = worker->cursor = (uint64_t) cursor;
     self->parked = worker->parked = parked;
 
-    char *stream_cert_path = kp_config_service_cert_path (config, KP_SERVICE_STREAM);
-    worker->live = kp_stream_live_new (config->stream_pub_endpoint, stream_cert_path, client_cert,
-                                       worker->prefixes, worker->prefix_count);
-    free (stream_cert_path);
     //  After kp_db_register: the clone prepares the service's statements
     //  and the consumer's.
     worker->db = kp_db_clone (db);
-    if (!worker->live || !worker->db)
+    if (!worker->db || kp_db_set_on_connect (worker->db, "LISTEN kp_events"))
         goto failed;
     self->actor = zactor_new (s_actor, worker);
     if (!self->actor)

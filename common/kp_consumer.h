@@ -1,5 +1,6 @@
 /*  kp_consumer — how a service consumes the stream: read kp.events from
-    its stored cursor, woken by the stream's live socket (or its timer). Each event is handled in a transaction
+    its stored cursor, woken by PostgreSQL's notification of every COMMIT
+    with events (LISTEN kp_events), or by its timer. Each event is handled in a transaction
     together with the cursor move; up to 500 share one (when further
     behind than KUMPPANI_CONSUMER_BATCH_LAG, default 0; a page of 1000
     with a batch function), and after a failure the events before the
@@ -47,23 +48,24 @@ typedef int (kp_consumer_batch_fn) (kp_db_t *db, Kumppani__V1__Event *const *eve
                                     bool *done, void *arg);
 
 //  name: the cursor's name (unique per consumer); prefixes: NULL-terminated
-//  topic prefixes; client_cert: the certificate it reads the stream with.
+//  topic prefixes.
 //  The cursor row is made on db, now; then the consumer runs as an actor
-//  with a clone of db (registered statements included) and its own
-//  sockets, and adds only a reader of its reports to loop (may be NULL:
+//  with a clone of db (registered statements included) that LISTENs,
+//  and adds only a reader of its reports to loop (may be NULL:
 //  then the reports are read by kp_consumer_poll).
 kp_consumer_t *kp_consumer_new (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
                                 const char *name, const char *const *prefixes,
-                                const char *client_cert, kp_consumer_fn *handler, void *arg);
+                                kp_consumer_fn *handler, void *arg);
 //  The same with a batch function: it then handles up to a whole page
 //  (KP_CONSUMER_PAGE events) per transaction.
 kp_consumer_t *kp_consumer_new_batched (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
                                         const char *name, const char *const *prefixes,
-                                        const char *client_cert, kp_consumer_fn *handler,
+                                        kp_consumer_fn *handler,
                                         kp_consumer_batch_fn *batch, void *arg);
 void kp_consumer_destroy (kp_consumer_t **self_p);
 //  Has the actor catch up now and waits until it has (it also catches
-//  up on live events and on its timer). For tests and tools.
+//  up when a COMMIT with events is notified, and on its timer). For
+//  tests and tools.
 void kp_consumer_poll (kp_consumer_t *self);
 //  The cursor and parked events as the actor last reported them.
 uint64_t kp_consumer_cursor (kp_consumer_t *self);

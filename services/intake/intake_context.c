@@ -43,20 +43,16 @@ intake_new (kp_server_t *server, const kp_config_t *config)
                   config->hetu_key_file ? config->hetu_key_file : "(KUMPPANI_HETU_KEY_FILE unset)");
         goto failed;
     }
-    //  The stream is read with intake's own certificate: the relay entitles
-    //  a service to every scope, so notices to any municipality arrive.
-    char *cert = kp_config_service_cert_path (config, KP_SERVICE_INTAKE);
     const char *prefixes [] = { "referral.received", NULL };
     //  Its batch statement registered before the consumer clones the connection.
     bool registered = kp_db_register (self->db, intake_referrals_batch_statements) == 0;
-    self->referrals = cert && registered
-                    ? kp_consumer_new_batched (self->loop, self->db, config, "intake.referrals", prefixes, cert,
+    self->referrals = registered
+                    ? kp_consumer_new_batched (self->loop, self->db, config, "intake.referrals", prefixes,
                                                intake_referrals_handle, intake_referrals_on_batch, self)
                     : NULL;
     const char *placement_topics [] = { "groups.agreement_recorded", "groups.placement_ended", NULL };
-    self->placements = cert ? kp_consumer_new (self->loop, self->db, config, "intake.placements",
-                                               placement_topics, cert, intake_placements_handle, self) : NULL;
-    free (cert);
+    self->placements = kp_consumer_new (self->loop, self->db, config, "intake.placements",
+                                        placement_topics, intake_placements_handle, self);
     if (!self->referrals || !self->placements || intake_reminder_start (self))
         goto failed;
     kp_consumer_set_metrics (self->referrals, kp_server_metrics (server));

@@ -49,12 +49,8 @@ referral_context_new (kp_server_t *server, const kp_config_t *config)
         kp_error ("cannot load the henkilötunnus keys from %s", config->hetu_key_file);
         goto failed;
     }
-    //  The stream is read with the service's own certificate: it may see everything.
-    char *cert = kp_config_service_cert_path (config, KP_SERVICE_REFERRAL);
-    self->consumer = cert ? kp_consumer_new (self->loop, self->db, config, "referral.assessments",
-                                             s_intake_topics, cert, referral_intake_on_event, self)
-                          : NULL;
-    free (cert);
+    self->consumer = kp_consumer_new (self->loop, self->db, config, "referral.assessments",
+                                      s_intake_topics, referral_intake_on_event, self);
     if (!self->consumer)
         goto failed;
     kp_consumer_set_metrics (self->consumer, kp_server_metrics (server));

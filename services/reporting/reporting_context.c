@@ -34,19 +34,15 @@ reporting_new (kp_server_t *server, const kp_config_t *config)
     reporting_t *self = kp_calloc (1, sizeof (reporting_t));
     if (!self)
         return NULL;
-    //  The service's own certificate: the relay entitles it to every scope,
-    //  so every municipality's and every sender's events arrive.
-    char *cert = kp_config_service_cert_path (config, KP_SERVICE_REPORTING);
     //  The set-based twins, registered before the consumer clones the connection.
     bool registered = kp_db_register (kp_server_db (server), reporting_fold_statements) == 0;
-    self->rollups = cert && registered
+    self->rollups = registered
                   ? kp_consumer_new_batched (kp_server_loop (server), kp_server_db (server), config,
-                                             REPORTING_ROLLUP_CONSUMER, s_topics, cert,
+                                             REPORTING_ROLLUP_CONSUMER, s_topics,
                                              reporting_rollup_on_event, reporting_fold_on_batch, self)
                   : NULL;
-    free (cert);
     if (!self->rollups) {
-        kp_error ("reporting cannot follow the stream (service certificate, stream endpoint)");
+        kp_error ("reporting cannot follow the events (its cursor, its statements)");
         reporting_destroy (&self);
         return NULL;
     }

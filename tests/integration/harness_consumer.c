@@ -78,8 +78,7 @@ kpt_consumer_start (kpt_consumer_run_t *run, const kp_stmt_t *statements, const 
     run->config = kp_config_load ("reporting");
     cr_assert_not_null (run->config);
     const char *prefixes [] = { topic, NULL };
-    run->consumer = kp_consumer_new_batched (NULL, run->db, run->config, name, prefixes,
-                                             kpt_cert_path ("services", "reporting"), handler, batch, arg);
+    run->consumer = kp_consumer_new_batched (NULL, run->db, run->config, name, prefixes, handler, batch, arg);
     cr_assert_not_null (run->consumer);
 }
 

@@ -163,6 +163,37 @@ Test (consumer, an_event_failing_every_try_is_parked_and_its_effects_rolled_back
     kpt_consumer_stop (&running);
 }
 
+//  count more of the scenario's events, in one transaction ("later").
+static void
+s_append (const s_scenario_t *scenario, int count)
+{
+    PGconn *conn = kpt_connect_as ("reporting");
+    PQclear (PQexec (conn, "BEGIN"));
+    for (int index = 0; index < count; index++) {
+        Kumppani__V1__ObservationRecorded recorded = KUMPPANI__V1__OBSERVATION_RECORDED__INIT;
+        recorded.observation_id = "later";
+        recorded.theme = "consumer";
+        Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+        event.topic = (char *) scenario->topic;
+        event.aggregate_id = "later";
+        event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_OBSERVATION_RECORDED;
+        event.observation_recorded = &recorded;
+        kpt_append_event (conn, &event, "743", NULL, NULL);
+    }
+    PQclear (PQexec (conn, "COMMIT"));
+    PQfinish (conn);
+}
+
+//  Waits (up to 20 s, never asking the consumer) until want effects are
+//  there; the count seen.
+static long long
+s_wait_for_effects (const s_scenario_t *scenario, long long want)
+{
+    for (int round = 0; round < 200 && s_effects (scenario) < want; round++)
+        zclock_sleep (100);
+    return s_effects (scenario);
+}
+
 Test (consumer, a_restarted_consumer_resumes_from_its_cursor)
 {
     kpt_service_start ("stream", NULL);
@@ -175,21 +206,7 @@ Test (consumer, a_restarted_consumer_resumes_from_its_cursor)
     kpt_consumer_stop (&running);
     //  More while it is away: the next life takes exactly those.
     long long first_head = kpt_consumer_head ();
-    PGconn *conn = kpt_connect_as ("reporting");
-    PQclear (PQexec (conn, "BEGIN"));
-    for (int index = 0; index < 10; index++) {
-        Kumppani__V1__ObservationRecorded recorded = KUMPPANI__V1__OBSERVATION_RECORDED__INIT;
-        recorded.observation_id = "later";
-        recorded.theme = "consumer";
-        Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
-        event.topic = scenario.topic;
-        event.aggregate_id = "later";
-        event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_OBSERVATION_RECORDED;
-        event.observation_recorded = &recorded;
-        kpt_append_event (conn, &event, "743", NULL, NULL);
-    }
-    PQclear (PQexec (conn, "COMMIT"));
-    PQfinish (conn);
+    s_append (&scenario, 10);
     s_start (&running, &scenario, "1000000000");
     cr_assert_eq (kp_consumer_cursor (running.consumer), (uint64_t) first_head,
                   "the consumer did not start from its stored cursor");
@@ -226,5 +243,34 @@ Test (consumer, a_held_cursor_is_waited_for_without_blocking_or_parking)
     kpt_consumer_poll_until (&running, S_EFFECTS, scenario.name, EVENTS);
     s_assert_once_each (&scenario, EVENTS);
     cr_assert_eq (kp_consumer_parked (running.consumer), 0);
+    kpt_consumer_stop (&running);
+}
+
+//  The wake-up is PostgreSQL's notification of the writer's COMMIT: with
+//  its timer an hour away (no poll would come) and no stream process at
+//  all, the consumer handles new events by itself, and again after its
+//  connection was cut (it reconnects and LISTENs again when it sees the
+//  socket close).
+Test (consumer, a_commit_with_events_wakes_the_consumer_without_its_timer_or_the_stream)
+{
+    s_scenario_t scenario;
+    s_prepare (&scenario, "notified", 0);
+    setenv ("KUMPPANI_POLL_MS", "60000", 1);
+    s_running_t running;
+    s_start (&running, &scenario, "0");
+    unsetenv ("KUMPPANI_POLL_MS");
+    kp_consumer_poll (running.consumer);        //  started, caught up, listening
+    cr_assert_eq (s_effects (&scenario), 0);
+    s_append (&scenario, 5);
+    cr_assert_eq (s_wait_for_effects (&scenario, 5), 5, "five events committed, none woke the consumer");
+
+    //  Its connection cut (and the harness's own as the same role: both
+    //  reconnect on their next use).
+    PQclear (PQexec (kpt_admin (), "SELECT pg_terminate_backend (pid) FROM pg_stat_activity"
+                                   " WHERE usename = 'reporting' AND pid <> pg_backend_pid ()"));
+    zclock_sleep (300);
+    s_append (&scenario, 3);
+    cr_assert_eq (s_wait_for_effects (&scenario, 8), 8, "after a reconnect the consumer no longer listens");
+    s_assert_once_each (&scenario, 8);
     kpt_consumer_stop (&running);
 }

@@ -373,7 +373,6 @@ s_poison_scenario (const char *batch_lag)
     s_seen_t seen = { { 0 } };
     const char *prefixes [] = { "reporting.poison_test", NULL };
     kp_consumer_t *consumer = kp_consumer_new (loop, db, config, consumer_name, prefixes,
-                                               kpt_cert_path ("services", "reporting"),
                                                s_poison_handler, &seen);
     cr_assert_not_null (consumer);
     kp_consumer_poll (consumer);
@@ -387,8 +386,7 @@ s_poison_scenario (const char *batch_lag)
                   s_head ());
     //  Handled events are not handled again after a restart of the consumer.
     kp_consumer_destroy (&consumer);
-    consumer = kp_consumer_new (loop, db, config, consumer_name, prefixes,
-                                kpt_cert_path ("services", "reporting"), s_poison_handler, &seen);
+    consumer = kp_consumer_new (loop, db, config, consumer_name, prefixes, s_poison_handler, &seen);
     cr_assert_not_null (consumer);
     int calls = seen.calls;
     kp_consumer_poll (consumer);
