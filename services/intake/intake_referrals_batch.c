@@ -16,6 +16,7 @@
 #include "intake_events.h"
 #include "kp_admitted.h"
 #include "kp_alloc.h"
+#include "kp_array.h"
 #include "kp_audit.h"
 #include "kp_calendar.h"
 #include "kp_check.h"
@@ -98,47 +99,11 @@ const kp_stmt_t intake_referrals_batch_statements [] = {
     { NULL }
 };
 
-//  A text[] literal being built: elements quoted, NULL as NULL.
-typedef struct {
-    zchunk_t *chunk;
-} s_array_t;
-
 static void
-s_array_add (s_array_t *array, const char *text)
-{
-    if (!array->chunk)
-        array->chunk = zchunk_new (NULL, 1024);
-    zchunk_extend (array->chunk, zchunk_size (array->chunk) ? "," : "{", 1);
-    if (!text) {
-        zchunk_extend (array->chunk, "NULL", 4);
-        return;
-    }
-    zchunk_extend (array->chunk, "\"", 1);
-    for (const char *at = text; *at; at++) {
-        if (*at == '"' || *at == '\\')
-            zchunk_extend (array->chunk, "\\", 1);
-        zchunk_extend (array->chunk, at, 1);
-    }
-    zchunk_extend (array->chunk, "\"", 1);
-}
-
-//  The literal, closed (with its terminating NUL); "{}" when empty.
-static const char *
-s_array_text (s_array_t *array)
-{
-    if (!array->chunk) {
-        array->chunk = zchunk_new ("{}", 3);
-        return (const char *) zchunk_data (array->chunk);
-    }
-    zchunk_extend (array->chunk, "}", 2);
-    return (const char *) zchunk_data (array->chunk);
-}
-
-static void
-s_arrays_destroy (s_array_t *arrays, size_t count)
+s_arrays_destroy (kp_array_t *arrays, size_t count)
 {
     for (size_t index = 0; index < count; index++)
-        zchunk_destroy (&arrays [index].chunk);
+        kp_array_free (&arrays [index]);
 }
 
 //  A notice the handler would open a case for (or refuse): not ours.
@@ -217,7 +182,7 @@ s_open (intake_t *self, kp_db_t *db, Kumppani__V1__Event *const *events, PGresul
 {
     enum { REFERRAL, CLIENT, BIRTH_DATE, BIRTH_YEAR, CASE, MUNICIPALITY, CHANNEL, OPENED_BY,
            OPENED_ON, PENDING_ON, URGENT, PRIORITY, DAYS, DEADLINE, WARNING_ON, ARRAYS };
-    s_array_t arrays [ARRAYS] = { { NULL } };
+    kp_array_t arrays [ARRAYS] = { { 0 } };
     kp_date_t today = intake_today ();
     char today_text [11];
     kp_date_format (today, today_text);
@@ -242,25 +207,25 @@ s_open (intake_t *self, kp_db_t *db, Kumppani__V1__Event *const *events, PGresul
         kp_date_format (clock.warning, warning);
         snprintf (days, sizeof days, "%d", clock.days);
         const char *sender_type = kp_row_text (sources, row, SOURCES_SENDER_TYPE);
-        s_array_add (&arrays [REFERRAL], referral->referral_id);
-        s_array_add (&arrays [CLIENT], claim->client_id);
-        s_array_add (&arrays [BIRTH_DATE], *birth_date ? birth_date : NULL);
-        s_array_add (&arrays [BIRTH_YEAR], *birth_year ? birth_year : NULL);
-        s_array_add (&arrays [CASE], claim->case_id);
-        s_array_add (&arrays [MUNICIPALITY], kp_row_text (sources, row, SOURCES_MUNICIPALITY));
-        s_array_add (&arrays [CHANNEL], strcmp (sender_type, "kela") == 0 ? "kela_notice" : "authority_notice");
-        s_array_add (&arrays [OPENED_BY], *referral->sender_org ? referral->sender_org : sender_type);
-        s_array_add (&arrays [OPENED_ON], today_text);
-        s_array_add (&arrays [PENDING_ON], pending);
-        s_array_add (&arrays [URGENT], clock.urgent ? "true" : "false");
-        s_array_add (&arrays [PRIORITY], clock.priority);
-        s_array_add (&arrays [DAYS], days);
-        s_array_add (&arrays [DEADLINE], deadline);
-        s_array_add (&arrays [WARNING_ON], warning);
+        kp_array_text (&arrays [REFERRAL], referral->referral_id);
+        kp_array_text (&arrays [CLIENT], claim->client_id);
+        kp_array_text (&arrays [BIRTH_DATE], *birth_date ? birth_date : NULL);
+        kp_array_text (&arrays [BIRTH_YEAR], *birth_year ? birth_year : NULL);
+        kp_array_text (&arrays [CASE], claim->case_id);
+        kp_array_text (&arrays [MUNICIPALITY], kp_row_text (sources, row, SOURCES_MUNICIPALITY));
+        kp_array_text (&arrays [CHANNEL], strcmp (sender_type, "kela") == 0 ? "kela_notice" : "authority_notice");
+        kp_array_text (&arrays [OPENED_BY], *referral->sender_org ? referral->sender_org : sender_type);
+        kp_array_text (&arrays [OPENED_ON], today_text);
+        kp_array_text (&arrays [PENDING_ON], pending);
+        kp_array_text (&arrays [URGENT], clock.urgent ? "true" : "false");
+        kp_array_text (&arrays [PRIORITY], clock.priority);
+        kp_array_text (&arrays [DAYS], days);
+        kp_array_text (&arrays [DEADLINE], deadline);
+        kp_array_text (&arrays [WARNING_ON], warning);
     }
     const char *text [ARRAYS];
     for (int index = 0; index < ARRAYS; index++)
-        text [index] = s_array_text (&arrays [index]);
+        text [index] = kp_array_end (&arrays [index]);
     const char *clients [] = { text [REFERRAL], text [CLIENT], text [BIRTH_DATE], text [BIRTH_YEAR] };
     const char *cases [] = { text [CASE], text [CLIENT], text [MUNICIPALITY], text [CHANNEL], text [OPENED_BY] };
     const char *ids [] = { text [CASE] };
@@ -304,18 +269,18 @@ cleanup:
 static int
 s_open_new (intake_t *self, kp_db_t *db, Kumppani__V1__Event *const *events, size_t count, bool *done)
 {
-    s_array_t ids = { NULL };
+    kp_array_t ids = { 0 };
     size_t wanted = 0;
     for (size_t index = 0; index < count; index++)
         if (!done [index] && events [index]->referral && *events [index]->referral->referral_id) {
-            s_array_add (&ids, events [index]->referral->referral_id);
+            kp_array_text (&ids, events [index]->referral->referral_id);
             wanted++;
         }
     if (wanted == 0) {
         s_arrays_destroy (&ids, 1);
         return 0;
     }
-    const char *values [] = { s_array_text (&ids) };
+    const char *values [] = { kp_array_end (&ids) };
     PGresult *sources = kp_db_exec (db, "referrals_sources", 1, values);
     s_arrays_destroy (&ids, 1);
     if (!sources)
@@ -358,12 +323,12 @@ int
 intake_referrals_on_batch (kp_db_t *db, Kumppani__V1__Event *const *events, size_t count, bool *done, void *arg)
 {
     intake_t *self = arg;
-    s_array_t array = { NULL };
+    kp_array_t array = { 0 };
     bool any = false;
     for (size_t index = 0; index < count; index++) {
         done [index] = !s_needs_handler (events [index]);
         if (!done [index] && events [index]->referral && *events [index]->referral->referral_id) {
-            s_array_add (&array, events [index]->referral->referral_id);
+            kp_array_text (&array, events [index]->referral->referral_id);
             any = true;
         }
     }
@@ -371,7 +336,7 @@ intake_referrals_on_batch (kp_db_t *db, Kumppani__V1__Event *const *events, size
         s_arrays_destroy (&array, 1);
         return 0;
     }
-    const char *values [] = { s_array_text (&array) };
+    const char *values [] = { kp_array_end (&array) };
     PGresult *linked = kp_db_exec (db, "referrals_linked", 1, values);
     s_arrays_destroy (&array, 1);
     if (!linked)
