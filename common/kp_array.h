@@ -1,8 +1,9 @@
 /*  kp_array — PostgreSQL array literals for set-based statements: one
     text parameter ($n::text[], $n::bytea[] …) carries a column of many
     rows, so a batch writes them in one statement (kp_batch, kp_idem, the
-    referral flush, intake's case opening). Every element is quoted, so no value needs to be known safe;
-    NULL stays a NULL element, bytea goes as \x hex. A literal is built on
+    referral flush, intake's case opening). Every element is quoted, so
+    no value needs to be known safe; NULL stays a NULL element, bytea
+    goes as \x hex. A literal is built on
     the stack, element by element, and freed with kp_array_free. */
 #ifndef KP_ARRAY_H
 #define KP_ARRAY_H
