@@ -72,3 +72,13 @@ CREATE INDEX case_clocks_contact_months ON intake.case_clocks (contact_settled_m
 DROP INDEX intake.case_clocks_running;
 ANALYZE intake.case_clocks;
 GRANT UPDATE (contact_settled_base, contact_settled_months, notices_next_on) ON intake.case_clocks TO intake;
+
+-- ESF attributes of a retaken snapshot (migration 0025's UPDATE): the row
+-- trigger of 0026 rewrote them for every updated row, whatever changed;
+-- 0041's statement-level function does the same for every row of the
+-- statement's new table, in one statement.
+DROP TRIGGER participant_snapshots_esf ON intake.participant_snapshots;
+CREATE TRIGGER participant_snapshots_esf AFTER UPDATE ON intake.participant_snapshots
+    REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION intake.esf_snapshots_take_added ();
+DROP FUNCTION intake.esf_snapshot_take ();
