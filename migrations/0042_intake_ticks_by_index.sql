@@ -73,6 +73,25 @@ DROP INDEX intake.case_clocks_running;
 ANALYZE intake.case_clocks;
 GRANT UPDATE (contact_settled_base, contact_settled_months, notices_next_on) ON intake.case_clocks TO intake;
 
+-- The review reminders (intake_reminder, at every tick): cases_review_due
+-- gave every plan whose review day had passed, reminded or not, and each
+-- was checked against its reminder (124 ms a tick with 50k reviews
+-- overdue). review_reminded_on is the review day last reminded; a new
+-- plan's day is another day, and the case is in the index again.
+ALTER TABLE intake.cases ADD COLUMN review_reminded_on date;
+UPDATE intake.cases c SET review_reminded_on = c.next_review_date
+ WHERE c.state IN ('plan_made', 'reviewed')
+   AND EXISTS (SELECT 1 FROM intake.review_reminders r WHERE r.case_id = c.case_id
+                AND r.review_date = c.next_review_date);
+ALTER TABLE intake.cases
+    ADD COLUMN review_due_on date GENERATED ALWAYS AS (
+        CASE WHEN state IN ('plan_made', 'reviewed') AND next_review_date IS DISTINCT FROM review_reminded_on
+             THEN next_review_date END) STORED;
+DROP INDEX intake.cases_review_due;
+CREATE INDEX cases_review_due ON intake.cases (review_due_on, case_id) WHERE review_due_on IS NOT NULL;
+ANALYZE intake.cases;
+GRANT UPDATE (review_reminded_on) ON intake.cases TO intake;
+
 -- ESF attributes of a retaken snapshot (migration 0025's UPDATE): the row
 -- trigger of 0026 rewrote them for every updated row, whatever changed;
 -- 0041's statement-level function does the same for every row of the
