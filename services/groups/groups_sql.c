@@ -59,6 +59,17 @@ static const kp_col_t s_step_row [] = { { "step", "text" }, { NULL } };
 //  Overlap of two sessions o and the window w (half-open: back to back is fine).
 #define GROUPS_OVERLAPS " NOT o.cancelled AND o.starts_at < w.e AND o.ends_at > w.s"
 
+//  A placement's evaluation step (interim, final) that no reminder is due
+//  for any more: reminded, evaluated (the final evaluation settles both),
+//  or the placement ended. None of these is undone.
+#define GROUPS_STEP_SETTLED(step) \
+    "(p." step "_settled" \
+    " OR EXISTS (SELECT 1 FROM groups.evaluation_reminders r" \
+    "             WHERE r.placement_id = p.placement_id AND r.step = '" step "' OFFSET 0)" \
+    " OR EXISTS (SELECT 1 FROM groups.placement_evaluations v WHERE v.placement_id = p.placement_id" \
+    "             AND (v.kind = '" step "' OR v.kind = 'final') OFFSET 0)" \
+    " OR EXISTS (SELECT 1 FROM groups.placement_endings e WHERE e.placement_id = p.placement_id OFFSET 0))"
+
 const kp_stmt_t groups_statements [] = {
     { "groups_municipality_exists",
       "SELECT count(*) FROM kp.municipalities WHERE code = $1::text", s_count_row },
@@ -275,18 +286,35 @@ const kp_stmt_t groups_statements [] = {
     //  The next evaluation within two weeks (or overdue) not yet reminded of
     //  and not yet done (a final one does for the interim too; an ended
     //  placement is evaluated no more).
+    //  The placements with a step still to remind whose day has come, by
+    //  their index (migration 0043); each probed by key (OFFSET 0: not
+    //  planned as joins over every reminder, evaluation and ending).
     { "groups_reminder_due",
       "SELECT p.placement_id, k.step, k.due::text AS due, p.client_id, p.municipality, p.organiser_org"
       " FROM groups.placements p CROSS JOIN LATERAL (VALUES ('interim', p.interim_evaluation),"
       " ('final', p.final_evaluation)) AS k (step, due)"
-      " WHERE k.due - 14 <= $1::date AND NOT EXISTS (SELECT 1 FROM groups.evaluation_reminders r"
-      "  WHERE r.placement_id = p.placement_id AND r.step = k.step)"
+      " WHERE p.reminder_due_on <= $1::date"
+      " AND k.due - 14 <= $1::date AND NOT EXISTS (SELECT 1 FROM groups.evaluation_reminders r"
+      "  WHERE r.placement_id = p.placement_id AND r.step = k.step OFFSET 0)"
       " AND NOT EXISTS (SELECT 1 FROM groups.placement_evaluations v WHERE v.placement_id = p.placement_id"
-      "  AND (v.kind = k.step OR v.kind = 'final'))"
-      " AND NOT EXISTS (SELECT 1 FROM groups.placement_endings e WHERE e.placement_id = p.placement_id)"
+      "  AND (v.kind = k.step OR v.kind = 'final') OFFSET 0)"
+      " AND NOT EXISTS (SELECT 1 FROM groups.placement_endings e WHERE e.placement_id = p.placement_id OFFSET 0)"
       " ORDER BY k.due, p.placement_id LIMIT 1", s_reminder_row },
+    //  The step is settled with its reminder, sent now or by another
+    //  instance a moment ago.
     { "groups_reminder_insert",
-      "INSERT INTO groups.evaluation_reminders (placement_id, step, due) VALUES ($1::text, $2::text, $3::date)"
-      " ON CONFLICT DO NOTHING RETURNING 1 AS one", s_one_row },
+      "WITH sent AS (INSERT INTO groups.evaluation_reminders (placement_id, step, due)"
+      "              VALUES ($1::text, $2::text, $3::date) ON CONFLICT DO NOTHING RETURNING 1 AS one),"
+      " settled AS (UPDATE groups.placements SET interim_settled = interim_settled OR $2::text = 'interim',"
+      "             final_settled = final_settled OR $2::text = 'final' WHERE placement_id = $1::text)"
+      " SELECT one FROM sent", s_one_row },
+    //  Once a tick: the placements the index has as due with no step to
+    //  remind (evaluated or ended) leave it.
+    { "groups_reminder_settle",
+      "UPDATE groups.placements p SET interim_settled = " GROUPS_STEP_SETTLED ("interim") ","
+      " final_settled = " GROUPS_STEP_SETTLED ("final")
+      " WHERE p.reminder_due_on <= $1::date"
+      " AND (" GROUPS_STEP_SETTLED ("interim") " <> p.interim_settled"
+      "      OR " GROUPS_STEP_SETTLED ("final") " <> p.final_settled)" },
     { NULL }
 };

@@ -15,6 +15,31 @@
 #define CASE_CONTACT_DUE(M) \
     "intake.contact_due_on (cl.last_contact_on, " CASE_OPENED_ON ", c.state = 'closed', " M "::int4)"
 
+//  The watches look only at rows their index holds (migration 0042).
+//  The contact watch: a clock's base day while not settled for it, and a
+//  bound on it an index can use. Month ends clamp (Aug 31 + 6 months is
+//  Feb 28), so a base day up to three days after today less the months
+//  can be due; the exact check follows the bound.
+#define CONTACT_BASE "coalesce (cl.last_contact_on, cl.opened_on)"
+#define CONTACT_UNSETTLED_BY(T, M) \
+    "cl.contact_due_base <= (" T "::date - make_interval (months => " M "::int4))::date + 3"
+//  Each row the index gives is looked up by key: OFFSET 0 keeps these
+//  from being planned as joins or hashed, which read every case.
+#define CONTACT_REMINDED(M) \
+    "EXISTS (SELECT 1 FROM intake.contact_reminders r WHERE r.case_id = cl.case_id" \
+    " AND r.due_on = (" CONTACT_BASE " + make_interval (months => " M "::int4))::date OFFSET 0)"
+#define CASE_CLOSED "EXISTS (SELECT 1 FROM intake.cases c WHERE c.case_id = cl.case_id AND c.state = 'closed' OFFSET 0)"
+//  The clock watch: the day a clock's next notice may be due while one
+//  may come, and what that becomes once the watch has looked ('infinity':
+//  none can come).
+#define CLOCK_NEXT_SETTLED \
+    "CASE WHEN " CASE_CLOSED \
+    " OR EXISTS (SELECT 1 FROM intake.assessments a WHERE a.case_id = cl.case_id OFFSET 0)" \
+    " OR EXISTS (SELECT 1 FROM intake.clock_notices n WHERE n.case_id = cl.case_id AND n.notice = 'breach' OFFSET 0)" \
+    " THEN 'infinity'::date" \
+    " WHEN EXISTS (SELECT 1 FROM intake.clock_notices n WHERE n.case_id = cl.case_id AND n.notice = 'warning' OFFSET 0)" \
+    " THEN cl.deadline + 1 ELSE cl.notices_next_on END"
+
 static const kp_col_t s_event_row [] = { CASELOAD_EVENT_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_worker_row [] = { CASELOAD_WORKER_ROW (KP_ROW_COLUMN) { NULL } };
 static const kp_col_t s_clock_row [] = { CASELOAD_CLOCK_ROW (KP_ROW_COLUMN) { NULL } };
@@ -134,22 +159,38 @@ const kp_stmt_t intake_caseload_statements [] = {
       "               RETURNING contact_on)"
       " UPDATE intake.case_clocks SET last_contact_on = greatest (last_contact_on, (SELECT contact_on FROM added))"
       " WHERE case_id = $2::text" },
+    //  Settles what the watch has nothing to do for: closed cases, and those
+    //  reminded for their due day (before, or under these months again).
+    { "contact_due_settle",
+      "UPDATE intake.case_clocks cl SET contact_settled_base = " CONTACT_BASE ","
+      " contact_settled_months = CASE WHEN " CASE_CLOSED " THEN NULL ELSE $2::int4 END"
+      " WHERE " CONTACT_UNSETTLED_BY ("$1", "$2") " AND (" CASE_CLOSED " OR " CONTACT_REMINDED ("$2") ")" },
+    //  Reminders under other months are not the due day's: look again.
+    { "contact_due_months",
+      "UPDATE intake.case_clocks SET contact_settled_base = NULL, contact_settled_months = NULL"
+      " WHERE contact_settled_months < $1::int4 OR contact_settled_months > $1::int4" },
     { "contact_due_candidates",
-      "SELECT c.case_id, " CASE_CONTACT_DUE ("$2") "::text AS due_on FROM intake.cases c"
-      " JOIN intake.case_clocks cl ON cl.case_id = c.case_id"
-      " WHERE c.state <> 'closed' AND " CASE_CONTACT_DUE ("$2") " <= $1::date"
-      " AND NOT EXISTS (SELECT 1 FROM intake.contact_reminders r WHERE r.case_id = c.case_id"
-      "                 AND r.due_on = " CASE_CONTACT_DUE ("$2") ")"
-      " ORDER BY 2, c.case_id LIMIT 100", s_due_row },
+      "SELECT cl.case_id, c.due_on::text AS due_on FROM intake.case_clocks cl"
+      " CROSS JOIN LATERAL (SELECT c.state, " CASE_CONTACT_DUE ("$2") " AS due_on FROM intake.cases c"
+      "                     WHERE c.case_id = cl.case_id OFFSET 0) c"
+      " WHERE " CONTACT_UNSETTLED_BY ("$1", "$2") " AND c.state <> 'closed' AND c.due_on <= $1::date"
+      " AND NOT EXISTS (SELECT 1 FROM intake.contact_reminders r WHERE r.case_id = cl.case_id"
+      "                 AND r.due_on = c.due_on OFFSET 0)"
+      " ORDER BY 2, cl.case_id LIMIT 100", s_due_row },
     //  Still due on that day (no contact since, not closed), and not held
     //  by another instance.
     { "contact_due_lock",
       "SELECT 1 AS one FROM intake.cases c JOIN intake.case_clocks cl ON cl.case_id = c.case_id"
       " WHERE c.case_id = $1::text AND c.state <> 'closed'"
       " AND " CASE_CONTACT_DUE ("$3") " = $2::date FOR UPDATE OF cl SKIP LOCKED", s_one_row },
+    //  The row is locked (contact_due_lock) and due on $2 under $3 months:
+    //  settled for its base day, reminded now or before.
     { "contact_remind",
-      "INSERT INTO intake.contact_reminders (case_id, due_on) VALUES ($1::text, $2::date)"
-      " ON CONFLICT DO NOTHING RETURNING case_id", s_case_id_row },
+      "WITH reminded AS (INSERT INTO intake.contact_reminders (case_id, due_on) VALUES ($1::text, $2::date)"
+      "                  ON CONFLICT DO NOTHING RETURNING case_id),"
+      " settled AS (UPDATE intake.case_clocks SET contact_settled_base = coalesce (last_contact_on, opened_on),"
+      "             contact_settled_months = $3::int4 WHERE case_id = $1::text)"
+      " SELECT case_id FROM reminded", s_case_id_row },
 
     //  The assessment clock
     { "clock_lock",
@@ -169,20 +210,22 @@ const kp_stmt_t intake_caseload_statements [] = {
       " $7::date, $8::date)"
       " ON CONFLICT (case_id) DO UPDATE SET pending_on = EXCLUDED.pending_on, urgent = EXCLUDED.urgent,"
       " priority = EXCLUDED.priority, working_days = EXCLUDED.working_days, deadline = EXCLUDED.deadline,"
-      " warning_on = EXCLUDED.warning_on" },
+      " warning_on = EXCLUDED.warning_on, notices_next_on = NULL" },
     { "clock_missing",
       "SELECT c.case_id, " HELSINKI_DAY ("c.opened_at") "::text AS due_on FROM intake.cases c"
       " WHERE NOT EXISTS (SELECT 1 FROM intake.case_clocks cl WHERE cl.case_id = c.case_id)"
       " ORDER BY c.case_id LIMIT 100", s_due_row },
     { "clock_due_breach",
       "SELECT cl.case_id, cl.deadline::text AS due_on FROM intake.case_clocks cl JOIN intake.cases c ON c.case_id = cl.case_id"
-      " WHERE cl.deadline < $1::date AND c.state <> 'closed'"
+      " WHERE cl.notices_due_on <= $1::date"
+      " AND cl.deadline < $1::date AND c.state <> 'closed'"
       " AND NOT EXISTS (SELECT 1 FROM intake.assessments a WHERE a.case_id = cl.case_id)"
       " AND NOT EXISTS (SELECT 1 FROM intake.clock_notices n WHERE n.case_id = cl.case_id AND n.notice = 'breach')"
       " ORDER BY cl.deadline, cl.case_id LIMIT 1 FOR UPDATE OF cl SKIP LOCKED", s_due_row },
     { "clock_due_warning",
       "SELECT cl.case_id, cl.deadline::text AS due_on FROM intake.case_clocks cl JOIN intake.cases c ON c.case_id = cl.case_id"
-      " WHERE cl.warning_on <= $1::date AND cl.deadline >= $1::date AND c.state <> 'closed'"
+      " WHERE cl.notices_due_on <= $1::date"
+      " AND cl.warning_on <= $1::date AND cl.deadline >= $1::date AND c.state <> 'closed'"
       " AND NOT EXISTS (SELECT 1 FROM intake.assessments a WHERE a.case_id = cl.case_id)"
       " AND NOT EXISTS (SELECT 1 FROM intake.clock_notices n WHERE n.case_id = cl.case_id AND n.notice = 'warning')"
       " ORDER BY cl.warning_on, cl.case_id LIMIT 1 FOR UPDATE OF cl SKIP LOCKED", s_due_row },
@@ -194,9 +237,20 @@ const kp_stmt_t intake_caseload_statements [] = {
       " SELECT $1::text, past.notice, $2::date"
       " FROM (VALUES ('warning', $3::date < $4::date), ('breach', $2::date < $4::date)) AS past (notice, due)"
       " WHERE past.due ON CONFLICT DO NOTHING" },
+    //  The clock is locked (clock_due_*): after its warning, the next notice
+    //  is the breach the day after the deadline; after the breach, none.
     { "clock_notice_insert",
-      "INSERT INTO intake.clock_notices (case_id, notice, deadline) VALUES ($1::text, $2::text, $3::date)"
-      " ON CONFLICT DO NOTHING RETURNING case_id", s_case_id_row },
+      "WITH sent AS (INSERT INTO intake.clock_notices (case_id, notice, deadline)"
+      "              VALUES ($1::text, $2::text, $3::date) ON CONFLICT DO NOTHING RETURNING case_id),"
+      " watched AS (UPDATE intake.case_clocks SET notices_next_on ="
+      "             CASE WHEN $2::text = 'breach' THEN 'infinity'::date ELSE $3::date + 1 END"
+      "             WHERE case_id = $1::text)"
+      " SELECT case_id FROM sent", s_case_id_row },
+    //  Settles, once a tick, the clocks the index has as due that have no
+    //  notice due: stopped, or warned and waiting for the deadline to pass.
+    { "clock_due_settle",
+      "UPDATE intake.case_clocks cl SET notices_next_on = " CLOCK_NEXT_SETTLED
+      " WHERE cl.notices_due_on <= $1::date AND " CLOCK_NEXT_SETTLED " IS DISTINCT FROM cl.notices_next_on" },
 
     //  Measures with time
     { "measure_time_set",

@@ -288,6 +288,15 @@ intake_clock_tick (intake_t *self)
     char today [11];
     kp_date_format (intake_today (), today);
     s_tick_t tick = { today, false };
+    //  Clocks the index has as due that have no notice due leave it first
+    //  (migration 0042), so each notice's search sees only the due ones.
+    const char *values [] = { today };
+    PGresult *settled = kp_db_exec (self->db, "clock_due_settle", 1, values);
+    if (!settled) {
+        kp_warn ("assessment clock watch: %s", kp_db_message (self->db));
+        return -1;
+    }
+    PQclear (settled);
     return kp_watch_run (self->db, "assessment clock watch", s_one_notice, &tick, &tick.idle,
                          CLOCK_NOTICES_PER_TICK);
 }

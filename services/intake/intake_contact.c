@@ -138,8 +138,8 @@ s_remind (kp_db_t *db, void *arg)
     due->passed_over = !mine;
     if (!mine)
         return 0;                       //  another instance has it, a contact came, or it closed
-    const char *key [] = { due->case_id, due->due_on };
-    PGresult *inserted = kp_db_exec (db, "contact_remind", 2, key);
+    const char *key [] = { due->case_id, due->due_on, months };
+    PGresult *inserted = kp_db_exec (db, "contact_remind", 3, key);
     if (!inserted)
         return -1;
     bool first = PQntuples (inserted) > 0;
@@ -166,6 +166,23 @@ intake_contact_tick (intake_t *self)
     kp_date_format (day, today);
     snprintf (months, sizeof months, "%d", self->config->contact_due_months);
     const char *values [] = { today, months };
+    //  The index holds the rows not settled yet (migration 0042): settle
+    //  first what needs no reminder, so the search sees only what is due.
+    if (!self->contact_months_checked) {
+        PGresult *cleared = kp_db_exec (self->db, "contact_due_months", 1, values + 1);
+        if (!cleared) {
+            kp_warn ("contact reminders: %s", kp_db_message (self->db));
+            return -1;
+        }
+        PQclear (cleared);
+        self->contact_months_checked = true;
+    }
+    PGresult *settled = kp_db_exec (self->db, "contact_due_settle", 2, values);
+    if (!settled) {
+        kp_warn ("contact reminders: %s", kp_db_message (self->db));
+        return -1;
+    }
+    PQclear (settled);
     PGresult *candidates = kp_db_exec (self->db, "contact_due_candidates", 2, values);
     if (!candidates) {
         kp_warn ("contact reminders: %s", kp_db_message (self->db));

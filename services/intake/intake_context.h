@@ -27,9 +27,11 @@ typedef struct {
     int reminder_timer;
     //  The caseload's watches (intake_clock, intake_contact): the old cases'
     //  clocks are made once; contacts fall due by the day, so one complete
-    //  sweep a day finds them all.
+    //  sweep a day finds them all. Reminders settled under other months
+    //  are looked at again once a process (intake_contact).
     bool clocks_backfilled;
     int32_t contacts_swept_on;
+    bool contact_months_checked;
 } intake_t;
 
 intake_t *intake_new (kp_server_t *server, const kp_config_t *config);

@@ -55,6 +55,13 @@ intake_reminder_run (intake_t *self)
     char today_text [11];
     kp_date_format (today, today_text);
     const char *values [] = { today_text };
+    //  Days reminded before leave the index first (migration 0042).
+    PGresult *settled = kp_db_exec (self->db, "review_settle", 1, values);
+    if (!settled) {
+        kp_warn ("review reminders: %s", kp_db_message (self->db));
+        return -1;
+    }
+    PQclear (settled);
     PGresult *candidates = kp_db_exec (self->db, "review_candidates", 1, values);
     if (!candidates) {
         kp_warn ("review reminders: %s", kp_db_message (self->db));

@@ -309,17 +309,29 @@ const kp_stmt_t intake_statements [] = {
       " FROM intake.referral_source ($1::text) r RETURNING municipality", s_municipality_row },
 
     //  Review reminders (intake_reminder.c)
+    //  The cases whose review day has come and is not reminded yet, by
+    //  their index (migration 0042); each reminder probed by key.
     { "review_candidates",
       "SELECT case_id, next_review_date::text AS next_review_date FROM intake.cases c"
-      " WHERE state IN ('plan_made', 'reviewed') AND next_review_date <= $1::date"
+      " WHERE c.review_due_on <= $1::date"
+      " AND state IN ('plan_made', 'reviewed') AND next_review_date <= $1::date"
       " AND NOT EXISTS (SELECT 1 FROM intake.review_reminders r"
-      "                 WHERE r.case_id = c.case_id AND r.review_date = c.next_review_date)"
+      "                 WHERE r.case_id = c.case_id AND r.review_date = c.next_review_date OFFSET 0)"
       " ORDER BY next_review_date, case_id LIMIT 100", s_review_row },
+    //  A day reminded before (a plan moved back to it) leaves the index.
+    { "review_settle",
+      "UPDATE intake.cases c SET review_reminded_on = c.next_review_date"
+      " WHERE c.review_due_on <= $1::date AND EXISTS (SELECT 1 FROM intake.review_reminders r"
+      "       WHERE r.case_id = c.case_id AND r.review_date = c.next_review_date OFFSET 0)" },
     { "review_lock",
       "SELECT 1 AS one FROM intake.cases WHERE case_id = $1::text AND next_review_date = $2::date"
       " AND state IN ('plan_made', 'reviewed') FOR UPDATE SKIP LOCKED", s_one_row },
+    //  The case is locked (review_lock) and due on $2: reminded for it,
+    //  now or before.
     { "review_remind",
-      "INSERT INTO intake.review_reminders (case_id, review_date) VALUES ($1::text, $2::date)"
-      " ON CONFLICT DO NOTHING RETURNING case_id", s_case_id_row },
+      "WITH reminded AS (INSERT INTO intake.review_reminders (case_id, review_date)"
+      "                  VALUES ($1::text, $2::date) ON CONFLICT DO NOTHING RETURNING case_id),"
+      " settled AS (UPDATE intake.cases SET review_reminded_on = $2::date WHERE case_id = $1::text)"
+      " SELECT case_id FROM reminded", s_case_id_row },
     { NULL }
 };

@@ -11,6 +11,7 @@
 #include "kp_calendar.h"
 #include "kp_db.h"
 #include "kp_enum.h"
+#include "kp_log.h"
 #include "kp_row.h"
 #include "kp_watch.h"
 
@@ -78,6 +79,16 @@ int
 referral_clock_tick (kp_db_t *db)
 {
     s_tick_t tick = { false };
+    //  Clocks the index has as due whose notices were sent elsewhere leave
+    //  it first (migration 0043), so each notice's search sees the due ones.
+    char today [11];
+    kp_date_format (kp_date_today (), today);
+    const char *values [] = { today };
+    PGresult *settled = kp_db_exec (db, "referral_notices_settle", 1, values);
+    if (settled)
+        PQclear (settled);
+    else
+        kp_warn ("deadline watch: %s", kp_db_message (db));
     int sent = kp_watch_run (db, "deadline watch", s_one_notice, &tick, &tick.idle, CLOCK_NOTICES_PER_TICK);
     if (sent < 0)
         sent = 0;

@@ -41,13 +41,22 @@ static const kp_col_t s_one_row [] = { { "one", "int4" }, { NULL } };
 static const kp_col_t s_municipality_row [] = { { "municipality", "text" }, { NULL } };
 static const kp_col_t s_case_id_row [] = { { "case_id", "text" }, { NULL } };
 
-//  A running clock with a notice due and not yet sent; $1 today.
+//  A running clock with a notice due and not yet sent; $1 today. The
+//  index holds only the clocks a notice may be due for (migration 0043);
+//  each is probed by key (OFFSET 0: not hashed over every notice).
+#define REFERRAL_NOTICE_SENT(notice) \
+    "EXISTS (SELECT 1 FROM referral.deadline_notices n WHERE n.referral_id = r.referral_id" \
+    " AND n.deadline_kind = r.deadline_kind AND n.notice = '" notice "' OFFSET 0)"
 #define REFERRAL_DUE(notice, condition) \
-    "SELECT referral_id FROM referral.referrals r" \
-    " WHERE clock_stopped_at IS NULL AND deadline IS NOT NULL AND held_since IS NULL AND " condition \
-    " AND NOT EXISTS (SELECT 1 FROM referral.deadline_notices n WHERE n.referral_id = r.referral_id" \
-    " AND n.deadline_kind = r.deadline_kind AND n.notice = '" notice "')" \
+    "SELECT referral_id FROM referral.referrals r WHERE r.notices_due_on <= $1::date" \
+    " AND clock_stopped_at IS NULL AND deadline IS NOT NULL AND held_since IS NULL AND " condition \
+    " AND NOT " REFERRAL_NOTICE_SENT (notice) \
     " ORDER BY deadline, referral_id LIMIT 1 FOR UPDATE SKIP LOCKED"
+//  What the watch may say of a clock whose notices were sent elsewhere
+//  (an import): after the warning, nothing before the day after the
+//  deadline; after the breach, nothing, once the deadline has passed.
+#define REFERRAL_QUIET_NEXT \
+    "CASE WHEN " REFERRAL_NOTICE_SENT ("breach") " THEN NULL ELSE r.deadline + 1 END"
 
 const kp_stmt_t referral_statements [] = {
     //  A submission in one round trip: the row (only if the municipality
@@ -194,10 +203,29 @@ const kp_stmt_t referral_statements [] = {
       " SELECT referral_id, deadline_kind, past.notice, deadline FROM referral.referrals,"
       " LATERAL (VALUES ('warning', warning_on < $2::date), ('breach', deadline < $2::date)) AS past (notice, due)"
       " WHERE referral_id = $1::text AND deadline IS NOT NULL AND past.due ON CONFLICT DO NOTHING" },
+    //  The clock is locked (referral_due_*): after its warning the next
+    //  notice is the breach the day after the deadline; after the breach,
+    //  none for this deadline.
     { "referral_notice_insert",
-      "INSERT INTO referral.deadline_notices (referral_id, deadline_kind, notice, deadline)"
-      " SELECT referral_id, deadline_kind, $2::text, deadline FROM referral.referrals"
-      " WHERE referral_id = $1::text ON CONFLICT DO NOTHING RETURNING 1 AS one", s_one_row },
+      "WITH sent AS (INSERT INTO referral.deadline_notices (referral_id, deadline_kind, notice, deadline)"
+      "              SELECT referral_id, deadline_kind, $2::text, deadline FROM referral.referrals"
+      "              WHERE referral_id = $1::text ON CONFLICT DO NOTHING RETURNING 1 AS one),"
+      " quiet AS (UPDATE referral.referrals SET notices_quiet_kind = deadline_kind,"
+      "           notices_quiet_deadline = deadline,"
+      "           notices_quiet_next = CASE WHEN $2::text = 'breach' THEN NULL ELSE deadline + 1 END"
+      "           WHERE referral_id = $1::text)"
+      " SELECT one FROM sent", s_one_row },
+    //  Once a tick: the clocks the index has as due whose notices were sent
+    //  elsewhere leave it ($1 today).
+    { "referral_notices_settle",
+      "UPDATE referral.referrals r SET notices_quiet_kind = r.deadline_kind, notices_quiet_deadline = r.deadline,"
+      " notices_quiet_next = " REFERRAL_QUIET_NEXT
+      " WHERE r.notices_due_on <= $1::date"
+      " AND ((" REFERRAL_NOTICE_SENT ("breach") " AND (" REFERRAL_NOTICE_SENT ("warning")
+      "       OR r.deadline < $1::date))"
+      "      OR (NOT " REFERRAL_NOTICE_SENT ("breach") " AND " REFERRAL_NOTICE_SENT ("warning") "))"
+      " AND (r.notices_quiet_kind, r.notices_quiet_deadline, r.notices_quiet_next)"
+      "     IS DISTINCT FROM (r.deadline_kind, r.deadline, " REFERRAL_QUIET_NEXT ")" },
     //  On hold (migration 0023): $2 the state held from, $3 the first held day.
     { "referral_hold_start",
       "UPDATE referral.referrals SET held_from = $2::referral.referral_state, held_since = $3::date"

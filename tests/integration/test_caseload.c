@@ -695,6 +695,62 @@ Test (caseload, contact_due_exactly_once_as_the_days_pass)
     kumppani__v1__event__free_unpacked (event, NULL);
 }
 
+//  Months clamp at month ends: a contact on 31.8.2026 falls due on
+//  28.2.2027 (six months; the watch's index bound has slack for it), and
+//  is reminded once however often intake starts. Cases due the day
+//  before and the day after mark the ticks that show it was neither
+//  early nor sent again. Under five months (a change of configuration)
+//  the due day is 31.1., which has no reminder: one more; back at six,
+//  none, while a case due that day under six marks the tick.
+Test (caseload, a_month_end_contact_falls_due_on_the_last_day_and_once)
+{
+    s_start ("2026-09-02");
+    char end [KP_ID_LEN + 1], before [KP_ID_LEN + 1], after [KP_ID_LEN + 1], later [KP_ID_LEN + 1];
+    s_new_case ("sw-month-end", CHANNEL (OWN_CONTACT), end, NULL);
+    s_new_case ("sw-month-end", CHANNEL (OWN_CONTACT), before, NULL);
+    s_new_case ("sw-month-end", CHANNEL (OWN_CONTACT), after, NULL);
+    s_new_case ("sw-month-end", CHANNEL (OWN_CONTACT), later, NULL);
+    //  Opened on 2.9.: a contact before the opening is refused, so the
+    //  clocks of three say they opened earlier.
+    const char *earlier [] = { end, before, after };
+    for (size_t index = 0; index < 3; index++)
+        cr_assert_eq (kpt_scalar ("UPDATE intake.case_clocks SET opened_on = '2026-08-20'"
+                                  " WHERE case_id = $1 RETURNING 1", earlier [index]), 1);
+    s_ok (s_contact (end, KUMPPANI__V1__CONTACT_KIND__CONTACT_KIND_MEETING, "2026-08-31"));
+    s_ok (s_contact (before, KUMPPANI__V1__CONTACT_KIND__CONTACT_KIND_PHONE, "2026-08-27"));
+    s_ok (s_contact (after, KUMPPANI__V1__CONTACT_KIND__CONTACT_KIND_PHONE, "2026-09-01"));
+
+    s_move_to ("2027-02-27");
+    cr_assert_eq (s_wait_events ("intake.contact_due", before, 1), 1, "no contact_due for the case due 27.2");
+    cr_assert_eq (s_events ("intake.contact_due", end), 0, "the month-end case reminded a day early");
+    s_move_to ("2027-02-28");
+    cr_assert_eq (s_wait_events ("intake.contact_due", end, 1), 1, "no contact_due for 31.8 + 6 months on 28.2");
+    const char *values [] = { end };
+    PGresult *result = PQexecParams (kpt_admin (),
+        "SELECT due_on::text FROM intake.contact_reminders WHERE case_id = $1", 1, NULL, values, NULL, NULL, 0);
+    cr_assert_eq (PQntuples (result), 1);
+    cr_assert_str_eq (PQgetvalue (result, 0, 0), "2027-02-28");
+    PQclear (result);
+    s_move_to ("2027-03-01");
+    cr_assert_eq (s_wait_events ("intake.contact_due", after, 1), 1, "no contact_due for the case due 1.3");
+    cr_assert_eq (s_events ("intake.contact_due", end), 1, "the month-end case reminded twice");
+
+    //  Five months: 31.8. + 5 is 31.1., not reminded yet; the later case
+    //  (opened 2.9., no contact) is due 2.2.
+    cr_assert_eq (kpt_service_stop ("intake"), 0);
+    s_intake_on ("2027-03-02", "KUMPPANI_CONTACT_DUE_MONTHS=5");
+    cr_assert_eq (s_wait_events ("intake.contact_due", end, 2), 2, "no contact_due for the due day of five months");
+    cr_assert_eq (s_wait_events ("intake.contact_due", later, 1), 1);
+    //  Six again: the earlier cases' due days are reminded; the later case
+    //  is due today.
+    cr_assert_eq (kpt_service_stop ("intake"), 0);
+    s_intake_on ("2027-03-02", "KUMPPANI_CONTACT_DUE_MONTHS=6");
+    cr_assert_eq (s_wait_events ("intake.contact_due", later, 2), 2, "no contact_due for the case due 2.3");
+    for (size_t index = 0; index < 3; index++)
+        cr_assert_eq (s_events ("intake.contact_due", earlier [index]), 2, "case %zu: a due day reminded again",
+                      index);
+}
+
 //  Opened by the client's own contact on Mon 21.12.2026: Christmas Eve,
 //  Christmas, Boxing Day, New Year's Day and Epiphany are not working
 //  days, so the 7th working day is Mon 4.1.2027 and the breach comes on
