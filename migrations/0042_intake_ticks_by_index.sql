@@ -72,7 +72,11 @@ CREATE INDEX case_clocks_contact_months ON intake.case_clocks (contact_settled_m
 -- 0021's index for the warnings is the clock watch's above now; nothing
 -- else reads clocks by their warning day.
 DROP INDEX intake.case_clocks_running;
-ANALYZE intake.case_clocks;
+-- Only a table with rows is analyzed: ANALYZE of an empty one (a new
+-- database) records it as empty, and the services, which plan their
+-- statements once a connection, then keep plans for an empty table
+-- (sequential scans in every foreign-key check) while it fills.
+DO $$ BEGIN IF EXISTS (SELECT 1 FROM intake.case_clocks) THEN ANALYZE intake.case_clocks; END IF; END $$;
 GRANT UPDATE (contact_settled_base, contact_settled_months, notices_next_on) ON intake.case_clocks TO intake;
 
 -- The review reminders (intake_reminder, at every tick): cases_review_due
@@ -91,7 +95,7 @@ ALTER TABLE intake.cases
              THEN next_review_date END) STORED;
 DROP INDEX intake.cases_review_due;
 CREATE INDEX cases_review_due ON intake.cases (review_due_on, case_id) WHERE review_due_on IS NOT NULL;
-ANALYZE intake.cases;
+DO $$ BEGIN IF EXISTS (SELECT 1 FROM intake.cases) THEN ANALYZE intake.cases; END IF; END $$;
 GRANT UPDATE (review_reminded_on) ON intake.cases TO intake;
 
 -- ESF attributes of a retaken snapshot (migration 0025's UPDATE): the row

@@ -33,7 +33,11 @@ ALTER TABLE groups.placements
              WHEN NOT final_settled THEN final_evaluation END - 14) STORED;
 CREATE INDEX placements_reminder_due ON groups.placements (reminder_due_on, placement_id)
     WHERE reminder_due_on IS NOT NULL;
-ANALYZE groups.placements;
+-- Only a table with rows is analyzed: ANALYZE of an empty one (a new
+-- database) records it as empty, and the services, which plan their
+-- statements once a connection, then keep plans for an empty table
+-- (sequential scans in every foreign-key check) while it fills.
+DO $$ BEGIN IF EXISTS (SELECT 1 FROM groups.placements) THEN ANALYZE groups.placements; END IF; END $$;
 GRANT UPDATE (interim_settled, final_settled) ON groups.placements TO groups;
 
 -- The referral service's deadline watch, likewise: its breach search read
@@ -70,4 +74,4 @@ ALTER TABLE referral.referrals
                   ELSE least (warning_on, deadline + 1) END END) STORED;
 CREATE INDEX referrals_notices_due ON referral.referrals (notices_due_on, referral_id)
     WHERE notices_due_on IS NOT NULL;
-ANALYZE referral.referrals;
+DO $$ BEGIN IF EXISTS (SELECT 1 FROM referral.referrals) THEN ANALYZE referral.referrals; END IF; END $$;
