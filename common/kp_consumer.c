@@ -16,6 +16,7 @@
 #include "kp_consumer.h"
 #include "kp_alloc.h"
 #include "kp_codec.h"
+#include "kp_db_watch.h"
 #include "kp_clock.h"
 #include "kp_log.h"
 #include "kp_metrics.h"
@@ -499,25 +500,12 @@ s_poll (s_worker_t *self)
 
 static int s_on_notify (zloop_t *loop, zmq_pollitem_t *item, void *arg);
 
-//  Keeps the loop watching the connection's socket, which changes when
-//  kp_db reconnects (and LISTENs again: kp_db_set_on_connect).
+//  The loop watches the connection's socket, which changes when kp_db
+//  reconnects (and LISTENs again: kp_db_set_on_connect).
 static void
 s_watch (s_worker_t *self)
 {
-    PGconn *conn = kp_db_connected (self->db) ? kp_db_conn (self->db) : NULL;
-    int fd = conn ? PQsocket (conn) : -1;
-    if (fd == self->fd)
-        return;
-    if (self->fd >= 0) {
-        zmq_pollitem_t old = { NULL, self->fd, ZMQ_POLLIN, 0 };
-        zloop_poller_end (self->loop, &old);
-    }
-    self->fd = fd;
-    if (fd >= 0) {
-        zmq_pollitem_t item = { NULL, fd, ZMQ_POLLIN, 0 };
-        zloop_poller (self->loop, &item, s_on_notify, self);
-        zloop_poller_set_tolerant (self->loop, &item);
-    }
+    kp_db_watch (self->db, self->loop, &self->fd, s_on_notify, self);
 }
 
 //  True when a COMMIT with events was notified since the last call: read

@@ -14,6 +14,7 @@
 #include "kp_alloc.h"
 #include "stream_scope.h"
 #include "kp_codec.h"
+#include "kp_db_watch.h"
 #include "kp_metrics.h"
 
 #include <assert.h>
@@ -51,19 +52,7 @@ static void s_publish_new (stream_relay_t *self);
 static void
 s_watch_socket (stream_relay_t *self)
 {
-    int fd = PQsocket (kp_db_conn (self->db));
-    if (fd == self->fd)
-        return;
-    if (self->fd >= 0) {
-        zmq_pollitem_t old = { NULL, self->fd, ZMQ_POLLIN, 0 };
-        zloop_poller_end (self->loop, &old);
-    }
-    self->fd = fd;
-    if (fd >= 0) {
-        zmq_pollitem_t item = { NULL, fd, ZMQ_POLLIN, 0 };
-        zloop_poller (self->loop, &item, s_on_notify, self);
-        zloop_poller_set_tolerant (self->loop, &item);
-    }
+    kp_db_watch (self->db, self->loop, &self->fd, s_on_notify, self);
 }
 
 static void
@@ -308,10 +297,8 @@ stream_relay_destroy (stream_relay_t **self_p)
     stream_relay_t *self = *self_p;
     if (self->loop && self->timer_id)
         zloop_timer_end (self->loop, self->timer_id);
-    if (self->loop && self->fd >= 0) {
-        zmq_pollitem_t item = { NULL, self->fd, ZMQ_POLLIN, 0 };
-        zloop_poller_end (self->loop, &item);
-    }
+    if (self->loop)
+        kp_db_unwatch (self->loop, &self->fd);
     if (self->loop)
         s_probe_unwatch (self);
     if (self->probe)
