@@ -16,10 +16,12 @@
 
 typedef struct {
     const char *endpoint, *server_cert, *client_cert;
-    int index;                      //  which worker: makes its henkilötunnus series its own
-    long first_serial;              //  where this run's series starts (BENCH_SUBMIT_SERIAL)
+    int index;                      //  which worker: serials index, index + clients, ...
+    int clients;
+    long first_serial;              //  where this run's series starts
     int seconds;
     long acked, failed;
+    long next_serial;               //  the first serial this worker did not use
     bench_samples_t latencies;      //  ms, one per acknowledged request
 } worker_t;
 
@@ -49,7 +51,8 @@ s_worker (void *arg)
         return NULL;
     }
     int64_t end = zclock_mono () + self->seconds * 1000;
-    for (long serial = (long) self->index * 50000 + self->first_serial; zclock_mono () < end; serial++) {
+    long serial = self->first_serial + self->index;
+    for (; zclock_mono () < end; serial += self->clients) {
         char hetu [16];
         s_bench_hetu (serial, hetu);
         Kumppani__V1__SubmitReferral notice = KUMPPANI__V1__SUBMIT_REFERRAL__INIT;
@@ -86,8 +89,42 @@ s_worker (void *arg)
         if (reply)
             kumppani__v1__reply__free_unpacked (reply, NULL);
     }
+    self->next_serial = serial;
     kp_client_destroy (&client);
     return NULL;
+}
+
+//  Where this run's henkilötunnus series starts: BENCH_SUBMIT_SERIAL, or
+//  where the last run on this database left off (s_serial_file), so each
+//  notice is about a person intake does not know yet, run after run: a
+//  known person takes intake's slower path (it joins the open case), and
+//  a series that overlapped an earlier run's made the figures depend on
+//  what the database had seen.
+static const char *s_serial_file = "var/bench-submit.serial";
+
+static long
+s_first_serial (void)
+{
+    if (getenv ("BENCH_SUBMIT_SERIAL"))
+        return atol (getenv ("BENCH_SUBMIT_SERIAL"));
+    long serial = 0;
+    FILE *file = fopen (s_serial_file, "r");
+    if (file) {
+        if (fscanf (file, "%ld", &serial) != 1)
+            serial = 0;
+        fclose (file);
+    }
+    return serial;
+}
+
+static void
+s_serial_save (long serial)
+{
+    FILE *file = fopen (s_serial_file, "w");
+    if (file) {
+        fprintf (file, "%ld\n", serial);
+        fclose (file);
+    }
 }
 
 int
@@ -107,29 +144,31 @@ main (int argc, char **argv)
         return 1;
     }
     char *server_cert = kp_config_service_cert_path (config, KP_SERVICE_REFERRAL);
-    //  A different series each run (and each N), unless one is asked for.
-    long first_serial = getenv ("BENCH_SUBMIT_SERIAL") ? atol (getenv ("BENCH_SUBMIT_SERIAL"))
-                                                       : (long) (zclock_time () / 1000 % 1000) * 1600;
+    long first_serial = s_first_serial ();
     worker_t *workers = calloc ((size_t) clients, sizeof (worker_t));
     pthread_t *threads = calloc ((size_t) clients, sizeof (pthread_t));
     for (int index = 0; index < clients; index++) {
         workers [index] = (worker_t) {
-            config->endpoints [KP_SERVICE_REFERRAL], server_cert, kela_cert, index, first_serial, seconds
+            config->endpoints [KP_SERVICE_REFERRAL], server_cert, kela_cert, index, clients, first_serial, seconds
         };
         pthread_create (&threads [index], NULL, s_worker, &workers [index]);
     }
-    long acked = 0, failed = 0;
+    long acked = 0, failed = 0, next_serial = first_serial;
     bench_samples_t all = { 0 };
     for (int index = 0; index < clients; index++) {
         pthread_join (threads [index], NULL);
         acked += workers [index].acked;
         failed += workers [index].failed;
+        if (workers [index].next_serial > next_serial)
+            next_serial = workers [index].next_serial;
         bench_samples_take (&all, &workers [index].latencies);
     }
     double p50 = bench_samples_percentile (&all, 0.50), p99 = bench_samples_percentile (&all, 0.99);
     double max = bench_samples_percentile (&all, 1.0);
     printf ("BENCH submit n=%d seconds=%d acked=%ld failed=%ld kumppani_tps=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
             clients, seconds, acked, failed, (double) acked / seconds, p50, p99, max);
+    if (!getenv ("BENCH_SUBMIT_SERIAL"))
+        s_serial_save (next_serial);
     bench_samples_free (&all);
     free (workers);
     free (threads);

@@ -41,6 +41,14 @@
 //  (doubling up to this) instead of asking on every tick.
 #define KP_CONSUMER_BACKOFF_MAX_MS 30000
 #define KP_CONSUMER_MAX_PREFIXES 8
+//  How late the stored cursor may be over events that were not this
+//  consumer's (other topics). Storing it at every wake-up was a
+//  transaction with a WAL flush per COMMIT anywhere, per consumer: half
+//  a transaction per notice in all. Being behind there costs nothing but
+//  a re-read of events it skips anyway (handling is guarded by the
+//  stored cursor under its row lock), so it is stored at most this often,
+//  and at once on POLL and when the consumer stops.
+#define KP_CONSUMER_STORE_MS 1000
 
 //  Every statement here that returns rows returns one value (s_scalar).
 static const kp_col_t s_seq_row [] = { { "last_seq", "int8" }, { NULL } };
@@ -99,7 +107,9 @@ typedef struct {
     void *arg;
     char *prefixes [KP_CONSUMER_MAX_PREFIXES];
     size_t prefix_count;
-    uint64_t cursor;
+    uint64_t cursor;                //  read up to here (the stored one may be behind)
+    uint64_t stored;                //  what the cursor row holds, as far as we know
+    int64_t stored_at;              //  zclock_mono when we last moved it
     uint64_t head;                  //  the stream's head as of the last page
     uint64_t failing_seq;           //  the event that failed last, and how often
     int failures;
@@ -152,7 +162,8 @@ s_park (s_worker_t *self, uint64_t seq, const char *topic, const char *error)
     PQclear (moved);
     if (rc == 0) {
         self->parked++;
-        self->cursor = seq;
+        self->cursor = self->stored = seq;
+        self->stored_at = zclock_mono ();
         kp_error ("consumer %s parked event %" PRIu64 " (%s): %s", self->name, seq, topic, error);
     }
     return rc;
@@ -209,6 +220,10 @@ s_handle (s_worker_t *self, const Kumppani__V1__Event *event)
     }
     if (outcome == 0 && kp_db_commit (self->db) == 0) {
         self->cursor = event->seq;
+        if (self->stored < event->seq) {
+            self->stored = event->seq;
+            self->stored_at = zclock_mono ();
+        }
         self->failures = 0;
         return 0;
     }
@@ -294,6 +309,10 @@ s_handle_batch (s_worker_t *self, Kumppani__V1__Event *const *events, size_t cou
     if (outcome == 0 && kp_db_commit (self->db) == 0) {
         if (self->cursor < last)
             self->cursor = last;
+        if (self->stored < last) {
+            self->stored = last;
+            self->stored_at = zclock_mono ();
+        }
         self->failures = 0;
         return 0;
     }
@@ -348,13 +367,16 @@ s_handle_page (s_worker_t *self, Kumppani__V1__Event *const *events, size_t coun
     return 0;
 }
 
-//  Moves the stored cursor over a page whose matching events were handled
-//  (the rest of the page were other topics or other organisations' events).
+//  Stores the cursor when the row is behind it, and now is the time
+//  (force, or KP_CONSUMER_STORE_MS since the last move).
 static void
-s_advance (s_worker_t *self, uint64_t seq)
+s_store (s_worker_t *self, bool force)
 {
-    if (seq <= self->cursor)
+    if (self->stored >= self->cursor
+    ||  (!force && zclock_mono () - self->stored_at < KP_CONSUMER_STORE_MS)
+    ||  !kp_db_connected (self->db))
         return;
+    uint64_t seq = self->cursor;
     char seq_text [24];
     snprintf (seq_text, sizeof seq_text, "%" PRIu64, seq);
     const char *move [] = { self->name, seq_text };
@@ -366,11 +388,24 @@ s_advance (s_worker_t *self, uint64_t seq)
     if (kp_db_begin (self->db) == 0
     &&  s_scalar (self->db, "kp_consumer_lock", 1, lock) >= 0
     &&  (moved = kp_db_exec (self->db, "kp_consumer_move", 2, move))
-    &&  kp_db_commit (self->db) == 0)
-        self->cursor = seq;
+    &&  kp_db_commit (self->db) == 0) {
+        self->stored = seq;
+        self->stored_at = zclock_mono ();
+    }
     else
         kp_db_rollback (self->db);
     PQclear (moved);
+}
+
+//  Past a page whose matching events were handled (the rest of the page
+//  were other topics or other organisations' events): read on from seq,
+//  the row follows within KP_CONSUMER_STORE_MS.
+static void
+s_advance (s_worker_t *self, uint64_t seq)
+{
+    if (seq > self->cursor)
+        self->cursor = seq;
+    s_store (self, false);
 }
 
 //  Tells the service's loop where the consumer is. A STATUS never waits
@@ -580,6 +615,7 @@ s_on_pipe (zloop_t *loop, zsock_t *pipe, void *arg)
     }
     if (streq (command, "POLL")) {
         s_catch_up (self);
+        s_store (self, true);
         s_report (self, "POLLED");
     }
     free (command);
@@ -619,6 +655,7 @@ s_actor (zsock_t *pipe, void *args)
     if (self->loop) {
         s_catch_up (self);          //  connects, LISTENs and watches the socket
         zloop_start (self->loop);
+        s_store (self, true);
     }
     else {
         char *command;
@@ -712,7 +749,7 @@ kp_consumer_new_batched (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
     int64_t parked = s_scalar (db, "kp_consumer_parked", 1, init);
     if (cursor < 0 || parked < 0)
         goto failed;
-    self->cursor = worker->cursor = (uint64_t) cursor;
+    self->cursor = worker->cursor = worker->stored = (uint64_t) cursor;
     self->parked = worker->parked = parked;
 
     //  After kp_db_register: the clone prepares the service's statements

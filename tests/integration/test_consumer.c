@@ -274,3 +274,36 @@ Test (consumer, a_commit_with_events_wakes_the_consumer_without_its_timer_or_the
     s_assert_once_each (&scenario, 8);
     kpt_consumer_stop (&running);
 }
+
+//  Events of other topics move the stored cursor too, but not a
+//  transaction per wake-up: within a second on the timer, at once on a
+//  poll; the consumer's own events are handled as ever.
+Test (consumer, other_topics_move_the_stored_cursor_late_but_surely)
+{
+    s_scenario_t scenario, other;
+    s_prepare (&scenario, "idle", 0);
+    s_prepare (&other, "busy", 0);
+    setenv ("KUMPPANI_POLL_MS", "200", 1);
+    s_running_t running;
+    s_start (&running, &scenario, "0");
+    unsetenv ("KUMPPANI_POLL_MS");
+    kp_consumer_poll (running.consumer);
+    s_append (&other, 5);
+    long long head = kpt_consumer_head ();
+    for (int round = 0; round < 200 && s_cursor (&scenario) < head; round++)
+        zclock_sleep (100);
+    cr_assert_eq (s_cursor (&scenario), head, "the stored cursor never followed other topics' events");
+    cr_assert_eq (s_effects (&scenario), 0);
+
+    s_append (&other, 5);
+    kp_consumer_poll (running.consumer);
+    cr_assert_eq (s_cursor (&scenario), kpt_consumer_head (), "a poll leaves the cursor stored at the head");
+
+    s_append (&scenario, 2);
+    s_append (&other, 3);
+    cr_assert_eq (s_wait_for_effects (&scenario, 2), 2);
+    kp_consumer_poll (running.consumer);
+    s_assert_once_each (&scenario, 2);
+    cr_assert_eq (s_cursor (&scenario), kpt_consumer_head ());
+    kpt_consumer_stop (&running);
+}
