@@ -42,7 +42,8 @@
 #define KP_CONSUMER_BACKOFF_MAX_MS 30000
 #define KP_CONSUMER_MAX_PREFIXES 8
 //  How late the stored cursor may be over events that were not this
-//  consumer's (other topics). Storing it at every wake-up was a
+//  consumer's (other topics): stored on the first poll or wake-up this
+//  long after the last move (KUMPPANI_POLL_MS later at most). Storing it at every wake-up was a
 //  transaction with a WAL flush per COMMIT anywhere, per consumer: half
 //  a transaction per notice in all. Being behind there costs nothing but
 //  a re-read of events it skips anyway (handling is guarded by the
@@ -131,6 +132,16 @@ struct _kp_consumer_t {
     kp_metrics_t *metrics;          //  optional
 };
 
+//  The cursor row holds seq now (a move of ours committed).
+static void
+s_stored (s_worker_t *self, uint64_t seq)
+{
+    if (self->stored < seq) {
+        self->stored = seq;
+        self->stored_at = zclock_mono ();
+    }
+}
+
 static int64_t
 s_scalar (kp_db_t *db, const char *statement, int nparams, const char *const *values)
 {
@@ -162,8 +173,8 @@ s_park (s_worker_t *self, uint64_t seq, const char *topic, const char *error)
     PQclear (moved);
     if (rc == 0) {
         self->parked++;
-        self->cursor = self->stored = seq;
-        self->stored_at = zclock_mono ();
+        self->cursor = seq;
+        s_stored (self, seq);
         kp_error ("consumer %s parked event %" PRIu64 " (%s): %s", self->name, seq, topic, error);
     }
     return rc;
@@ -220,10 +231,7 @@ s_handle (s_worker_t *self, const Kumppani__V1__Event *event)
     }
     if (outcome == 0 && kp_db_commit (self->db) == 0) {
         self->cursor = event->seq;
-        if (self->stored < event->seq) {
-            self->stored = event->seq;
-            self->stored_at = zclock_mono ();
-        }
+        s_stored (self, event->seq);
         self->failures = 0;
         return 0;
     }
@@ -309,10 +317,7 @@ s_handle_batch (s_worker_t *self, Kumppani__V1__Event *const *events, size_t cou
     if (outcome == 0 && kp_db_commit (self->db) == 0) {
         if (self->cursor < last)
             self->cursor = last;
-        if (self->stored < last) {
-            self->stored = last;
-            self->stored_at = zclock_mono ();
-        }
+        s_stored (self, last);
         self->failures = 0;
         return 0;
     }
@@ -388,10 +393,8 @@ s_store (s_worker_t *self, bool force)
     if (kp_db_begin (self->db) == 0
     &&  s_scalar (self->db, "kp_consumer_lock", 1, lock) >= 0
     &&  (moved = kp_db_exec (self->db, "kp_consumer_move", 2, move))
-    &&  kp_db_commit (self->db) == 0) {
-        self->stored = seq;
-        self->stored_at = zclock_mono ();
-    }
+    &&  kp_db_commit (self->db) == 0)
+        s_stored (self, seq);
     else
         kp_db_rollback (self->db);
     PQclear (moved);
