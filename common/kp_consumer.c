@@ -43,12 +43,13 @@
 #define KP_CONSUMER_MAX_PREFIXES 8
 //  How late the stored cursor may be over events that were not this
 //  consumer's (other topics): stored on the first poll or wake-up this
-//  long after the last move (KUMPPANI_POLL_MS later at most). Storing it at every wake-up was a
-//  transaction with a WAL flush per COMMIT anywhere, per consumer: half
-//  a transaction per notice in all. Being behind there costs nothing but
-//  a re-read of events it skips anyway (handling is guarded by the
-//  stored cursor under its row lock), so it is stored at most this often,
-//  and at once on POLL and when the consumer stops.
+//  long after the last move (KUMPPANI_POLL_MS later at most). Storing it
+//  at every wake-up was a transaction with a WAL flush per COMMIT
+//  anywhere, per consumer: half a transaction per notice in all. Being
+//  behind there costs nothing but a re-read of events it skips anyway
+//  (handling is guarded by the stored cursor under its row lock), so it
+//  is stored at most this often, and at once on POLL and when the
+//  consumer stops.
 #define KP_CONSUMER_STORE_MS 1000
 
 //  Every statement here that returns rows returns one value (s_scalar).
