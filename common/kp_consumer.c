@@ -120,6 +120,8 @@ typedef struct {
     int backoff_ms;                 //  0 while the database answers
     long batch_lag;                 //  batches only when further behind
     int64_t next_try;               //  zclock_mono before which we do not ask
+    int64_t caught_up_at;           //  zclock_mono at the end of the last catch-up
+    int gather_timer;               //  the pending catch-up's timer, or -1
 } s_worker_t;
 
 //  The service loop's side: the actor and what it last reported.
@@ -567,15 +569,41 @@ s_notified (s_worker_t *self)
     return notified;
 }
 
-//  Catches up, and again while commits were notified meanwhile, until
-//  the service's loop has something to say.
+static void s_gather (s_worker_t *self);
+
+//  Catches up; commits notified meanwhile are gathered for the next one
+//  (KP_CONSUMER_GATHER_MS).
 static void
 s_catch_up (s_worker_t *self)
 {
-    do
-        s_poll (self);
-    while (s_notified (self) && !(zsock_events (self->pipe) & ZMQ_POLLIN));
+    s_poll (self);
+    self->caught_up_at = zclock_mono ();
+    if (s_notified (self))
+        s_gather (self);
     s_watch (self);
+}
+
+static int
+s_on_gathered (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    s_worker_t *self = arg;
+    self->gather_timer = -1;
+    s_notified (self);
+    s_catch_up (self);
+    return 0;
+}
+
+//  Catches up when KP_CONSUMER_GATHER_MS have passed since the last
+//  catch-up (once, however many commits are notified until then).
+static void
+s_gather (s_worker_t *self)
+{
+    if (self->gather_timer >= 0)
+        return;
+    int64_t wait = self->caught_up_at + KP_CONSUMER_GATHER_MS - zclock_mono ();
+    self->gather_timer = zloop_timer (self->loop, (size_t) (wait > 1 ? wait : 1), 1, s_on_gathered, self);
 }
 
 static int
@@ -584,13 +612,20 @@ s_on_notify (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     (void) loop;
     (void) item;
     s_worker_t *self = arg;
-    //  A closed connection reads as one too: the catch-up reconnects
-    //  (and LISTENs) at once, or leaves it to the timer while the
-    //  database is away.
-    if (s_notified (self) || !kp_db_connected (self->db))
+    //  A closed connection reads as one too (s_notified finds it so):
+    //  the catch-up reconnects (and LISTENs) at once, or leaves it to the
+    //  timer while the database is away.
+    bool notified = s_notified (self);
+    if (!kp_db_connected (self->db))
         s_catch_up (self);
     else
-        s_watch (self);
+    if (notified) {
+        if (zclock_mono () - self->caught_up_at < KP_CONSUMER_GATHER_MS)
+            s_gather (self);
+        else
+            s_catch_up (self);
+    }
+    s_watch (self);
     return 0;
 }
 
@@ -736,6 +771,7 @@ kp_consumer_new_batched (zloop_t *loop, kp_db_t *db, const kp_config_t *config,
     worker->batch_lag = config->consumer_batch_lag;
     worker->poll_ms = config->poll_interval_ms;
     worker->fd = -1;
+    worker->gather_timer = -1;
     for (const char *const *prefix = prefixes; prefix && *prefix
          && worker->prefix_count < KP_CONSUMER_MAX_PREFIXES; prefix++)
         worker->prefixes [worker->prefix_count++] = kp_strdup (*prefix);

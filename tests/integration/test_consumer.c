@@ -163,25 +163,35 @@ Test (consumer, an_event_failing_every_try_is_parked_and_its_effects_rolled_back
     kpt_consumer_stop (&running);
 }
 
-//  count more of the scenario's events, in one transaction ("later").
+//  count more of the scenario's events ("later") in each of commits
+//  transactions, one after the other on one connection.
+static void
+s_append_commits (const s_scenario_t *scenario, int commits, int count)
+{
+    PGconn *conn = kpt_connect_as ("reporting");
+    for (int commit = 0; commit < commits; commit++) {
+        PQclear (PQexec (conn, "BEGIN"));
+        for (int index = 0; index < count; index++) {
+            Kumppani__V1__ObservationRecorded recorded = KUMPPANI__V1__OBSERVATION_RECORDED__INIT;
+            recorded.observation_id = "later";
+            recorded.theme = "consumer";
+            Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
+            event.topic = (char *) scenario->topic;
+            event.aggregate_id = "later";
+            event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_OBSERVATION_RECORDED;
+            event.observation_recorded = &recorded;
+            kpt_append_event (conn, &event, "743", NULL, NULL);
+        }
+        PQclear (PQexec (conn, "COMMIT"));
+    }
+    PQfinish (conn);
+}
+
+//  count more of the scenario's events, in one transaction.
 static void
 s_append (const s_scenario_t *scenario, int count)
 {
-    PGconn *conn = kpt_connect_as ("reporting");
-    PQclear (PQexec (conn, "BEGIN"));
-    for (int index = 0; index < count; index++) {
-        Kumppani__V1__ObservationRecorded recorded = KUMPPANI__V1__OBSERVATION_RECORDED__INIT;
-        recorded.observation_id = "later";
-        recorded.theme = "consumer";
-        Kumppani__V1__Event event = KUMPPANI__V1__EVENT__INIT;
-        event.topic = (char *) scenario->topic;
-        event.aggregate_id = "later";
-        event.payload_case = KUMPPANI__V1__EVENT__PAYLOAD_OBSERVATION_RECORDED;
-        event.observation_recorded = &recorded;
-        kpt_append_event (conn, &event, "743", NULL, NULL);
-    }
-    PQclear (PQexec (conn, "COMMIT"));
-    PQfinish (conn);
+    s_append_commits (scenario, 1, count);
 }
 
 //  Waits (up to 20 s, never asking the consumer) until want effects are
@@ -272,6 +282,35 @@ Test (consumer, a_commit_with_events_wakes_the_consumer_without_its_timer_or_the
     s_append (&scenario, 3);
     cr_assert_eq (s_wait_for_effects (&scenario, 8), 8, "after a reconnect the consumer no longer listens");
     s_assert_once_each (&scenario, 8);
+    kpt_consumer_stop (&running);
+}
+
+//  Commits in quick succession, each notified: the consumer reads and
+//  handles them together, at most once per KP_CONSUMER_GATHER_MS while
+//  they come and once after the last, not a transaction per commit.
+Test (consumer, commits_in_quick_succession_are_handled_together)
+{
+    s_scenario_t scenario;
+    s_prepare (&scenario, "gathered", 0);
+    setenv ("KUMPPANI_POLL_MS", "60000", 1);    //  notifications alone wake it
+    s_running_t running;
+    s_start (&running, &scenario, "0");
+    unsetenv ("KUMPPANI_POLL_MS");
+    kp_consumer_poll (running.consumer);
+    enum { COMMITS = 60 };
+    int64_t started = zclock_mono ();
+    s_append_commits (&scenario, COMMITS, 1);
+    int64_t took = zclock_mono () - started;
+    cr_assert_eq (s_wait_for_effects (&scenario, COMMITS), COMMITS);
+    s_assert_once_each (&scenario, COMMITS);
+    long long transactions = kpt_scalar ("SELECT count (DISTINCT txid) FROM reporting.consumer_test_effects"
+                                         " WHERE consumer = $1", scenario.name);
+    //  One catch-up when the first came, one per window after, one for
+    //  the last; one more should a page end between two of them.
+    long long most = took / KP_CONSUMER_GATHER_MS + 3;
+    cr_assert_leq (transactions, most, "%lld transactions for %d commits in %" PRId64 " ms",
+                   transactions, COMMITS, took);
+    cr_assert_lt (transactions, COMMITS);
     kpt_consumer_stop (&running);
 }
 
