@@ -612,9 +612,10 @@ s_on_notify (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     (void) loop;
     (void) item;
     s_worker_t *self = arg;
-    //  A closed connection reads as one too (s_notified finds it so):
-    //  the catch-up reconnects (and LISTENs) at once, or leaves it to the
-    //  timer while the database is away.
+    //  A connection that closed makes the socket readable too (checked
+    //  after s_notified, which may find it closed): the catch-up
+    //  reconnects (and LISTENs) at once, or leaves it to the timer while
+    //  the database is away.
     bool notified = s_notified (self);
     if (!kp_db_connected (self->db))
         s_catch_up (self);
